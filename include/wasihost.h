@@ -1,0 +1,331 @@
+/* wasihost: a WebAssembly engine (decoder, validator, interpreter) and a
+ * wasi_snapshot_preview1 host.  This is the one public header; everything
+ * under src/ is internal.  Style follows libuv: every name is prefixed wh_,
+ * functions that can fail return an int (0 = ok, negative wh_status) and fill
+ * a caller-owned wh_error with the human-readable text. */
+#ifndef WASIHOST_H
+#define WASIHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                             */
+
+typedef enum wh_status {
+  WH_OK = 0,
+  WH_ERR_MALFORMED = -1, /* binary cannot be decoded (CompileError) */
+  WH_ERR_INVALID = -2,   /* decoded but fails validation (CompileError) */
+  WH_ERR_LINK = -3,      /* an import is missing or has the wrong type (LinkError) */
+  WH_ERR_TRAP = -4,      /* execution trapped (RuntimeError); see wh_error.trap */
+  WH_ERR_HOST = -5,      /* a host function failed; the host keeps its own exception */
+  WH_ERR_EXIT = -6,      /* the guest called proc_exit; see wh_error.exit_code */
+  WH_ERR_NOMEM = -7,     /* the host ran out of memory */
+  WH_ERR_ARG = -8,       /* the caller passed bad arguments to the C API */
+  WH_ERR_LIMIT = -9      /* instantiation exceeds a configured limit */
+} wh_status;
+
+typedef enum wh_trap {
+  WH_TRAP_NONE = 0,
+  WH_TRAP_UNREACHABLE,
+  WH_TRAP_MEM_OOB,         /* out of bounds memory access */
+  WH_TRAP_TABLE_OOB,       /* out of bounds table access */
+  WH_TRAP_UNDEFINED_ELEM,  /* undefined element (call_indirect index >= size) */
+  WH_TRAP_UNINIT_ELEM,     /* uninitialized element (null funcref) */
+  WH_TRAP_SIG_MISMATCH,    /* indirect call type mismatch */
+  WH_TRAP_DIV_ZERO,        /* integer divide by zero */
+  WH_TRAP_INT_OVERFLOW,    /* integer overflow */
+  WH_TRAP_BAD_CONVERSION,  /* invalid conversion to integer */
+  WH_TRAP_STACK_EXHAUSTED, /* call stack exhausted */
+  WH_TRAP_NULL_REF,        /* null reference (call_ref etc.; reserved) */
+  WH_TRAP_FUEL,            /* fuel exhausted */
+  WH_TRAP_INTERRUPTED,     /* interrupted (timeout or abort) */
+  WH_TRAP_HOST,            /* a host function asked to trap with its own text */
+  WH_TRAP_COUNT
+} wh_trap;
+
+/* The spec's wording for each trap, e.g. "integer divide by zero". */
+const char *wh_trap_message(wh_trap trap);
+
+typedef struct wh_error {
+  int status;         /* wh_status */
+  int trap;           /* wh_trap when status == WH_ERR_TRAP */
+  int exit_code;      /* when status == WH_ERR_EXIT */
+  uint32_t offset;    /* byte offset in the module for compile errors */
+  char message[256];  /* human text, always NUL-terminated */
+} wh_error;
+
+/* ------------------------------------------------------------------ */
+/* Types and values                                                    */
+
+typedef enum wh_valtype {
+  WH_I32 = 0x7F,
+  WH_I64 = 0x7E,
+  WH_F32 = 0x7D,
+  WH_F64 = 0x7C,
+  WH_V128 = 0x7B,
+  WH_FUNCREF = 0x70,
+  WH_EXTERNREF = 0x6F
+} wh_valtype;
+
+typedef enum wh_externkind {
+  WH_EXTERN_FUNC = 0,
+  WH_EXTERN_TABLE = 1,
+  WH_EXTERN_MEMORY = 2,
+  WH_EXTERN_GLOBAL = 3
+} wh_externkind;
+
+typedef struct wh_func wh_func;
+typedef struct wh_table wh_table;
+typedef struct wh_memory wh_memory;
+typedef struct wh_global wh_global;
+typedef struct wh_module wh_module;
+typedef struct wh_instance wh_instance;
+typedef struct wh_call wh_call;
+
+/* One value.  Floats are carried as their bit patterns so NaN payloads
+ * survive; a funcref is a wh_func* (NULL is ref.null), an externref is an
+ * opaque host word (0 is ref.null; the host decides what it means). */
+typedef union wh_val {
+  int32_t i32;
+  int64_t i64;
+  uint32_t f32_bits;
+  uint64_t f64_bits;
+  wh_func *func;
+  uintptr_t ext;
+  uint64_t raw;
+} wh_val;
+
+typedef struct wh_functype {
+  uint32_t nparams, nresults;
+  const uint8_t *params;  /* wh_valtype each */
+  const uint8_t *results;
+} wh_functype;
+
+typedef struct wh_limits {
+  uint64_t min;
+  uint64_t max;
+  int has_max;
+} wh_limits;
+
+typedef struct wh_tabletype {
+  uint8_t elem; /* WH_FUNCREF or WH_EXTERNREF */
+  wh_limits limits;
+} wh_tabletype;
+
+typedef struct wh_globaltype {
+  uint8_t type;    /* wh_valtype */
+  uint8_t mutable_;
+} wh_globaltype;
+
+typedef struct wh_externtype {
+  int kind; /* wh_externkind */
+  union {
+    wh_functype func;
+    wh_tabletype table;
+    wh_limits memory; /* in 64 KiB pages */
+    wh_globaltype global;
+  } u;
+} wh_externtype;
+
+typedef struct wh_extern {
+  int kind; /* wh_externkind */
+  union {
+    wh_func *func;
+    wh_table *table;
+    wh_memory *memory;
+    wh_global *global;
+  } u;
+} wh_extern;
+
+/* ------------------------------------------------------------------ */
+/* Modules                                                             */
+
+/* Decodes, validates and translates.  The bytes are copied.  Returns NULL
+ * and fills err (WH_ERR_MALFORMED / WH_ERR_INVALID with offset) on failure. */
+wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err);
+/* Validation only: 0 or a negative wh_status. */
+int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err);
+wh_module *wh_module_ref(wh_module *m);
+void wh_module_unref(wh_module *m);
+
+uint32_t wh_module_import_count(const wh_module *m);
+/* Strings point into the module and live as long as it does.  Names are
+ * UTF-8 with explicit lengths (they may contain NUL). */
+int wh_module_import(const wh_module *m, uint32_t i, const char **module,
+                     uint32_t *module_len, const char **name,
+                     uint32_t *name_len, wh_externtype *type);
+uint32_t wh_module_export_count(const wh_module *m);
+int wh_module_export(const wh_module *m, uint32_t i, const char **name,
+                     uint32_t *name_len, wh_externtype *type);
+uint32_t wh_module_custom_count(const wh_module *m);
+int wh_module_custom(const wh_module *m, uint32_t i, const char **name,
+                     uint32_t *name_len, const uint8_t **data,
+                     size_t *data_len);
+/* Name of function `index` (imports first) from the name section, or NULL. */
+const char *wh_module_func_name(const wh_module *m, uint32_t index);
+
+/* ------------------------------------------------------------------ */
+/* Execution limits                                                    */
+
+typedef struct wh_limits_config {
+  uint64_t fuel;             /* instructions (approx.); 0 = unlimited */
+  uint64_t max_memory_bytes; /* cap on each linear memory; 0 = 4 GiB */
+  uint32_t max_call_depth;   /* 0 = default (10000 frames) */
+  uint32_t max_stack_slots;  /* value stack, 8-byte slots; 0 = default (1M) */
+} wh_limits_config;
+
+/* ------------------------------------------------------------------ */
+/* Instances                                                           */
+
+/* imports[i] matches wh_module_import(m, i).  Runs data/element
+ * initialisation and the start function.  On a trap during start the
+ * instance is not returned and err describes the trap. */
+wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports,
+                             uint32_t nimports, const wh_limits_config *limits,
+                             wh_error *err);
+wh_instance *wh_instance_ref(wh_instance *inst);
+void wh_instance_unref(wh_instance *inst);
+wh_module *wh_instance_module(const wh_instance *inst);
+/* Looks up an export by name; returns 0 and fills out, or WH_ERR_ARG. */
+int wh_instance_export(wh_instance *inst, const char *name, uint32_t name_len,
+                       wh_extern *out);
+/* The i-th export in module order. */
+int wh_instance_export_at(wh_instance *inst, uint32_t i, wh_extern *out);
+/* Memory 0 of the instance (defined or imported), or NULL. */
+wh_memory *wh_instance_memory(wh_instance *inst);
+
+/* Fuel left (when fuel was configured), refillable between calls.
+ * The interrupt flag is safe to set from any thread: the guest stops at
+ * its next loop back-edge or call with WH_TRAP_INTERRUPTED. */
+uint64_t wh_instance_fuel(const wh_instance *inst);
+void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel);
+void wh_instance_interrupt(wh_instance *inst);
+void wh_instance_clear_interrupt(wh_instance *inst);
+
+/* ------------------------------------------------------------------ */
+/* Functions                                                           */
+
+/* A host function.  args and results may alias (results are written after
+ * all args are read).  Return 0, or WH_ERR_TRAP after wh_call_trap(), or
+ * WH_ERR_HOST when the host has its own pending exception, or WH_ERR_EXIT
+ * after wh_call_exit(). */
+typedef int (*wh_host_fn)(wh_call *call, void *data, const wh_val *args,
+                          wh_val *results);
+typedef void (*wh_finalizer)(void *data);
+
+wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
+                          wh_finalizer finalize);
+wh_func *wh_func_ref(wh_func *f);
+void wh_func_unref(wh_func *f);
+const wh_functype *wh_func_type(const wh_func *f);
+/* Host data of a host function (NULL for wasm functions). */
+void *wh_func_host_data(const wh_func *f);
+
+/* Calls f.  Runs on the calling thread; re-entrant (a host function may
+ * call back into wasm). */
+int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs,
+                 wh_val *results, uint32_t nresults, wh_error *err);
+
+/* Inside a host function: the calling instance (NULL when called from the
+ * host directly), its memory 0, and ways to stop the guest. */
+wh_instance *wh_call_instance(wh_call *call);
+wh_memory *wh_call_memory(wh_call *call);
+int wh_call_trap(wh_call *call, const char *message);
+int wh_call_exit(wh_call *call, int code);
+
+/* ------------------------------------------------------------------ */
+/* Memories (64 KiB pages).  The base address never moves: the maximum
+ * is reserved up front, so a pointer from wh_memory_data stays valid for
+ * the memory's lifetime; only the size grows. */
+
+wh_memory *wh_memory_new(uint64_t min_pages, uint64_t max_pages, int has_max,
+                         wh_error *err);
+wh_memory *wh_memory_ref(wh_memory *m);
+void wh_memory_unref(wh_memory *m);
+uint8_t *wh_memory_data(wh_memory *m);
+uint64_t wh_memory_size(const wh_memory *m); /* bytes */
+void wh_memory_type(const wh_memory *m, wh_limits *out);
+/* Returns the old size in pages, or -1. */
+int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
+/* Lower the cap on growth (bytes); never raises it. */
+void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes);
+
+/* ------------------------------------------------------------------ */
+/* Tables                                                              */
+
+wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
+                       wh_val init, wh_error *err);
+wh_table *wh_table_ref(wh_table *t);
+void wh_table_unref(wh_table *t);
+void wh_table_type(const wh_table *t, wh_tabletype *out);
+uint32_t wh_table_size(const wh_table *t);
+int wh_table_get(const wh_table *t, uint32_t i, wh_val *out);
+int wh_table_set(wh_table *t, uint32_t i, wh_val v);
+/* Returns the old size, or -1. */
+int64_t wh_table_grow(wh_table *t, uint32_t delta, wh_val init);
+
+/* ------------------------------------------------------------------ */
+/* Globals                                                             */
+
+wh_global *wh_global_new(uint8_t type, int mutable_, wh_val init);
+wh_global *wh_global_ref(wh_global *g);
+void wh_global_unref(wh_global *g);
+void wh_global_type(const wh_global *g, wh_globaltype *out);
+wh_val wh_global_get(const wh_global *g);
+void wh_global_set(wh_global *g, wh_val v);
+
+/* ------------------------------------------------------------------ */
+/* WASI preview 1 (wasi_snapshot_preview1)                             */
+
+typedef struct wh_wasi wh_wasi;
+
+typedef enum wh_stdio_kind {
+  WH_STDIO_INHERIT = 0, /* the host process's own fd 0/1/2 */
+  WH_STDIO_NULL,        /* reads see EOF, writes are discarded */
+  WH_STDIO_FD,          /* a host fd (not closed by wasihost) */
+  WH_STDIO_BYTES,       /* stdin only: read from a copy of the given bytes */
+  WH_STDIO_CAPTURE      /* stdout/stderr only: collected in memory */
+} wh_stdio_kind;
+
+typedef struct wh_wasi_stdio {
+  int kind; /* wh_stdio_kind */
+  int fd;   /* WH_STDIO_FD */
+  const uint8_t *data; /* WH_STDIO_BYTES */
+  size_t len;
+} wh_wasi_stdio;
+
+typedef struct wh_wasi_mount {
+  const char *host;  /* host directory */
+  const char *guest; /* the path the guest sees, e.g. "/data" or "." */
+  int readonly;
+} wh_wasi_mount;
+
+typedef struct wh_wasi_config {
+  uint32_t argc;
+  const char *const *argv;
+  uint32_t envc;
+  const char *const *env; /* "KEY=VALUE" */
+  uint32_t nmounts;       /* preopens: guest fd 3, 4, ... in this order */
+  const wh_wasi_mount *mounts;
+  wh_wasi_stdio stdio[3];
+  uint32_t nsockets;      /* host sockets handed in, guest fds after preopens */
+  const int *sockets;
+} wh_wasi_config;
+
+wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err);
+void wh_wasi_free(wh_wasi *w);
+/* The host function wasi_snapshot_preview1::name (a new reference), or NULL
+ * when wasi_snapshot_preview1 has no such function. */
+wh_func *wh_wasi_import(wh_wasi *w, const char *name, uint32_t name_len);
+/* Bytes collected so far for fd 1 or 2 under WH_STDIO_CAPTURE. */
+const uint8_t *wh_wasi_captured(const wh_wasi *w, int fd, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WASIHOST_H */

@@ -1,0 +1,55 @@
+'use strict';
+// `npm test`: runs every test/**/*.test.js under tap and closes with the
+// totals alone on a line, "N passed, N failed, N skipped", which CI reads.
+// Counts are leaf assertions: a subtest's own summary line is not counted.
+const { spawn } = require('child_process');
+const path = require('path');
+const fs = require('fs');
+
+const root = path.join(__dirname, '..');
+const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run', 'index.js');
+const args = process.argv.slice(2);
+
+function countLeaves(text) {
+  let passed = 0, failed = 0, skipped = 0;
+  let prevIndent = -1;
+  let yamlIndent = -1;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    const body = line.trim();
+    if (yamlIndent >= 0) {
+      if (indent === yamlIndent && body === '...') yamlIndent = -1;
+      continue;
+    }
+    if (body === '---') { yamlIndent = indent; continue; }
+    if (body === '' || body.startsWith('#')) continue;
+    const m = /^(not )?ok\b/.exec(body);
+    if (m) {
+      const isSummary = prevIndent > indent;
+      if (!isSummary) {
+        if (/#\s*(SKIP|TODO)\b/i.test(body)) skipped++;
+        else if (m[1]) failed++;
+        else passed++;
+      } else if (m[1] && /#\s*(time|SKIP|TODO)/i.test(body) === false) {
+        // a subtest that failed without a failing leaf (e.g. it threw or timed out)
+        failed++;
+      }
+    }
+    prevIndent = indent;
+  }
+  return { passed, failed, skipped };
+}
+
+const files = args.length ? args : ['test'];
+const child = spawn(process.execPath, [tapBin, '--reporter=tap', ...files], {
+  cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+});
+let out = '';
+child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+child.on('close', (code) => {
+  const { passed, failed, skipped } = countLeaves(out);
+  const bad = failed + (code !== 0 && failed === 0 ? 1 : 0);
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+  process.stdout.write(`\n${passed} passed, ${bad} failed, ${skipped} skipped\n`);
+  process.exit(code === 0 ? 0 : 1);
+});
