@@ -225,6 +225,10 @@ void wh_func_unref(wh_func *f);
 const wh_functype *wh_func_type(const wh_func *f);
 /* Host data of a host function (NULL for wasm functions). */
 void *wh_func_host_data(const wh_func *f);
+/* Index of a wasm function in its defining module's function index space
+ * (imports first), or UINT32_MAX for a host function.  The JS API names an
+ * exported function by it (`f.name === "3"`). */
+uint32_t wh_func_index(const wh_func *f);
 
 /* Calls f.  Runs on the calling thread; re-entrant (a host function may
  * call back into wasm). */

@@ -7,7 +7,7 @@ const path = require('path');
 const fs = require('fs');
 
 const root = path.join(__dirname, '..');
-const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run', 'index.js');
+const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const args = process.argv.slice(2);
 
 function countLeaves(text) {

@@ -1,0 +1,508 @@
+/* Module decoding (spec 5.5): sections into wh_module.  Only structure is
+ * checked here; index and type rules are validate.c's and translate.c's. */
+#include "reader.h"
+
+#include <stdio.h>
+
+#define FAIL(...) return wh_rd_fail(r, __VA_ARGS__)
+#define TRY(x) do { if ((x) != 0) return -1; } while (0)
+
+static void *alloc_n(wh_reader *r, size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  return p;
+}
+
+/* A count that must fit in what remains: every element needs >= 1 byte, so
+ * a larger count is malformed and never becomes a huge allocation. */
+static int rd_count(wh_reader *r, uint32_t *n) {
+  TRY(wh_rd_u32(r, n));
+  if (*n > (size_t)(r->end - r->p)) FAIL("length out of bounds");
+  return 0;
+}
+
+static int rd_valtype(wh_reader *r, uint8_t *t) {
+  TRY(wh_rd_u8(r, t));
+  if (!wh_is_valtype(*t)) {
+    if (*t == WH_V128) FAIL("SIMD (v128) is not supported yet");
+    r->p--;
+    FAIL("malformed value type 0x%02x", *t);
+  }
+  return 0;
+}
+
+static int rd_reftype(wh_reader *r, uint8_t *t) {
+  TRY(wh_rd_u8(r, t));
+  if (!wh_is_reftype(*t)) FAIL("malformed reference type");
+  return 0;
+}
+
+static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
+  uint8_t flags;
+  uint32_t v;
+  TRY(wh_rd_u8(r, &flags));
+  if (flags > 1) FAIL(flags == 2 || flags == 3 ? "shared memories are not supported"
+                                               : "integer too large");
+  TRY(wh_rd_u32(r, &v));
+  l->min = v;
+  l->has_max = flags & 1;
+  if (l->has_max) {
+    TRY(wh_rd_u32(r, &v));
+    l->max = v;
+  } else {
+    l->max = 0;
+  }
+  if (flags_out) *flags_out = flags;
+  return 0;
+}
+
+static int rd_tabletype(wh_reader *r, wh_tabletype *t) {
+  TRY(rd_reftype(r, &t->elem));
+  return rd_limits(r, &t->limits, NULL);
+}
+
+static int rd_globaltype(wh_reader *r, wh_globaltype *g) {
+  uint8_t m;
+  TRY(rd_valtype(r, &g->type));
+  TRY(wh_rd_u8(r, &m));
+  if (m > 1) FAIL("malformed mutability");
+  g->mutable_ = m;
+  return 0;
+}
+
+/* Constant expressions (spec 3.3.10, 2.0): one constant instruction and
+ * `end`.  Typing against the module is validate.c's job. */
+int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
+  uint8_t op;
+  memset(ce, 0, sizeof *ce);
+  TRY(wh_rd_u8(r, &op));
+  switch (op) {
+    case 0x41: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
+    case 0x42: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
+    case 0x43: { uint32_t v; TRY(wh_rd_f32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
+    case 0x44: { uint64_t v; TRY(wh_rd_f64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
+    case 0x23: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
+    case 0xD0: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
+    case 0xD2: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
+    case 0x0B:
+      r->p--;
+      if (r->err) { r->err->offset = wh_rd_off(r); }
+      return wh_err_set(r->err, WH_ERR_INVALID, "type mismatch: constant expression is empty at offset %u", wh_rd_off(r));
+    default:
+      r->p--;
+      if (r->err) { r->err->offset = wh_rd_off(r); }
+      return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
+  }
+  TRY(wh_rd_u8(r, &op));
+  if (op != 0x0B) {
+    r->p--;
+    if (r->err) r->err->offset = wh_rd_off(r);
+    return wh_err_set(r->err, WH_ERR_INVALID,
+                      "constant expression required (type mismatch) at offset %u", wh_rd_off(r));
+  }
+  return 0;
+}
+
+static int sec_type(wh_reader *r, wh_module *m) {
+  TRY(rd_count(r, &m->ntypes));
+  if (!(m->types = alloc_n(r, m->ntypes, sizeof *m->types))) return -1;
+  for (uint32_t i = 0; i < m->ntypes; i++) {
+    uint8_t form;
+    uint32_t np, nr;
+    TRY(wh_rd_u8(r, &form));
+    if (form != 0x60) FAIL("malformed function type 0x%02x", form);
+    TRY(rd_count(r, &np));
+    uint8_t *sig = malloc(np + 1);
+    if (!sig) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    for (uint32_t k = 0; k < np; k++)
+      if (rd_valtype(r, &sig[k])) { free(sig); return -1; }
+    if (rd_count(r, &nr)) { free(sig); return -1; }
+    uint8_t *sig2 = realloc(sig, np + nr + 1);
+    if (!sig2) { free(sig); return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory"); }
+    sig = sig2;
+    for (uint32_t k = 0; k < nr; k++)
+      if (rd_valtype(r, &sig[np + k])) { free(sig); return -1; }
+    m->types[i] = wh_type_intern(sig, np, sig + np, nr);
+    free(sig);
+    if (!m->types[i]) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  }
+  return 0;
+}
+
+/* Index spaces grow as imports are read; sizes are known from counts. */
+static int sec_import(wh_reader *r, wh_module *m) {
+  TRY(rd_count(r, &m->nimports));
+  if (!(m->imports = alloc_n(r, m->nimports, sizeof *m->imports))) return -1;
+  /* first pass sizes are unknown; store per-kind data in growing arrays */
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    wh_import *im = &m->imports[i];
+    TRY(wh_rd_name(r, &im->module));
+    TRY(wh_rd_name(r, &im->name));
+    TRY(wh_rd_u8(r, &im->kind));
+    switch (im->kind) {
+      case WH_EXTERN_FUNC: {
+        uint32_t ti;
+        TRY(wh_rd_u32(r, &ti));
+        void *p = realloc(m->func_typeidx, (m->nfuncs + 1) * sizeof(uint32_t));
+        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        m->func_typeidx = p;
+        m->func_typeidx[m->nfuncs] = ti;
+        im->index = m->nfuncs++;
+        m->nfunc_imports++;
+        break;
+      }
+      case WH_EXTERN_TABLE: {
+        void *p = realloc(m->tables, (m->ntables + 1) * sizeof *m->tables);
+        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        m->tables = p;
+        TRY(rd_tabletype(r, &m->tables[m->ntables]));
+        im->index = m->ntables++;
+        m->ntable_imports++;
+        break;
+      }
+      case WH_EXTERN_MEMORY: {
+        void *p = realloc(m->mems, (m->nmems + 1) * sizeof *m->mems);
+        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        m->mems = p;
+        TRY(rd_limits(r, &m->mems[m->nmems], NULL));
+        im->index = m->nmems++;
+        m->nmem_imports++;
+        break;
+      }
+      case WH_EXTERN_GLOBAL: {
+        void *p = realloc(m->globals, (m->nglobals + 1) * sizeof *m->globals);
+        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        m->globals = p;
+        memset(&m->globals[m->nglobals], 0, sizeof *m->globals);
+        TRY(rd_globaltype(r, &m->globals[m->nglobals].type));
+        im->index = m->nglobals++;
+        m->nglobal_imports++;
+        break;
+      }
+      default:
+        r->p--;
+        FAIL("malformed import kind");
+    }
+  }
+  return 0;
+}
+
+static int grow_array(wh_reader *r, void **arr, uint32_t have, uint32_t add, size_t size) {
+  void *p = realloc(*arr, ((size_t)have + add + 1) * size);
+  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  memset((char *)p + (size_t)have * size, 0, ((size_t)add + 1) * size);
+  *arr = p;
+  return 0;
+}
+
+static int sec_function(wh_reader *r, wh_module *m, uint32_t *ndefined) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  TRY(grow_array(r, (void **)&m->func_typeidx, m->nfuncs, n, sizeof(uint32_t)));
+  for (uint32_t i = 0; i < n; i++) TRY(wh_rd_u32(r, &m->func_typeidx[m->nfuncs + i]));
+  m->nfuncs += n;
+  *ndefined = n;
+  return 0;
+}
+
+static int sec_table(wh_reader *r, wh_module *m) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  TRY(grow_array(r, (void **)&m->tables, m->ntables, n, sizeof *m->tables));
+  for (uint32_t i = 0; i < n; i++) TRY(rd_tabletype(r, &m->tables[m->ntables++]));
+  return 0;
+}
+
+static int sec_memory(wh_reader *r, wh_module *m) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  TRY(grow_array(r, (void **)&m->mems, m->nmems, n, sizeof *m->mems));
+  for (uint32_t i = 0; i < n; i++) TRY(rd_limits(r, &m->mems[m->nmems++], NULL));
+  return 0;
+}
+
+static int sec_global(wh_reader *r, wh_module *m) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  TRY(grow_array(r, (void **)&m->globals, m->nglobals, n, sizeof *m->globals));
+  for (uint32_t i = 0; i < n; i++) {
+    wh_globaldef *g = &m->globals[m->nglobals++];
+    TRY(rd_globaltype(r, &g->type));
+    TRY(wh_rd_constexpr(r, &g->init));
+  }
+  return 0;
+}
+
+static int sec_export(wh_reader *r, wh_module *m) {
+  TRY(rd_count(r, &m->nexports));
+  if (!(m->exports = alloc_n(r, m->nexports, sizeof *m->exports))) return -1;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    wh_export *e = &m->exports[i];
+    TRY(wh_rd_name(r, &e->name));
+    TRY(wh_rd_u8(r, &e->kind));
+    if (e->kind > 3) { r->p--; FAIL("malformed export kind"); }
+    TRY(wh_rd_u32(r, &e->index));
+  }
+  return 0;
+}
+
+static int sec_elem(wh_reader *r, wh_module *m) {
+  TRY(rd_count(r, &m->nelems));
+  if (!(m->elems = alloc_n(r, m->nelems, sizeof *m->elems))) return -1;
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    wh_elemseg *s = &m->elems[i];
+    uint32_t flags;
+    TRY(wh_rd_u32(r, &flags));
+    if (flags > 7) FAIL("malformed elements segment kind");
+    s->type = WH_FUNCREF;
+    s->mode = (flags & 1) ? ((flags & 2) ? WH_SEG_DECLARATIVE : WH_SEG_PASSIVE) : WH_SEG_ACTIVE;
+    if (s->mode == WH_SEG_ACTIVE) {
+      if (flags & 2) TRY(wh_rd_u32(r, &s->table));
+      TRY(wh_rd_constexpr(r, &s->offset));
+    }
+    bool exprs = flags & 4;
+    if (flags & 3) {
+      /* an explicit element kind (funcidx forms) or reference type (expr forms) */
+      if (exprs) {
+        TRY(rd_reftype(r, &s->type));
+      } else {
+        uint8_t kind;
+        TRY(wh_rd_u8(r, &kind));
+        if (kind != 0) FAIL("malformed element kind");
+      }
+    }
+    TRY(rd_count(r, &s->count));
+    if (!(s->items = alloc_n(r, s->count, sizeof *s->items))) return -1;
+    for (uint32_t k = 0; k < s->count; k++) {
+      if (exprs) {
+        TRY(wh_rd_constexpr(r, &s->items[k]));
+      } else {
+        s->items[k].kind = WH_CE_REF_FUNC;
+        s->items[k].type = WH_FUNCREF;
+        TRY(wh_rd_u32(r, &s->items[k].index));
+      }
+    }
+  }
+  return 0;
+}
+
+static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  if (n != ndefined) FAIL("function and code section have inconsistent lengths");
+  for (uint32_t i = 0; i < n; i++) {
+    wh_funcdef *f = &m->funcs[i];
+    uint32_t size, ngroups;
+    TRY(wh_rd_u32(r, &size));
+    if (size > (size_t)(r->end - r->p)) FAIL("length out of bounds");
+    wh_reader body = { r->p, r->p + size, r->base, r->err };
+    f->body_offset = wh_rd_off(r);
+    r->p += size;
+    const wh_ftype *ft = m->func_types[m->nfunc_imports + i];
+    TRY(rd_count(&body, &ngroups));
+    /* first pass: total locals, rejecting > 2^32 - 1 before allocating */
+    const uint8_t *groups = body.p;
+    uint64_t total = ft->ft.nparams;
+    for (uint32_t g = 0; g < ngroups; g++) {
+      uint32_t cnt;
+      uint8_t t;
+      if (wh_rd_u32(&body, &cnt)) return -1;
+      if (rd_valtype(&body, &t)) return -1;
+      total += cnt;
+      if (total > 50000) {
+        /* the engine's limit, also the JS API's (and V8's) */
+        return wh_rd_fail(&body, "too many locals");
+      }
+    }
+    f->nlocals = (uint32_t)total;
+    if (!(f->local_types = alloc_n(r, total, 1))) return -1;
+    memcpy(f->local_types, ft->ft.params, ft->ft.nparams);
+    body.p = groups;
+    uint32_t at = ft->ft.nparams;
+    for (uint32_t g = 0; g < ngroups; g++) {
+      uint32_t cnt;
+      uint8_t t;
+      wh_rd_u32(&body, &cnt);
+      rd_valtype(&body, &t);
+      memset(f->local_types + at, t, cnt);
+      at += cnt;
+    }
+    f->body = body.p;
+    f->body_end = body.end;
+  }
+  return 0;
+}
+
+static int sec_data(wh_reader *r, wh_module *m) {
+  TRY(rd_count(r, &m->ndatas));
+  if (m->has_datacount && m->datacount != m->ndatas)
+    FAIL("data count and data section have inconsistent lengths");
+  if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;
+  for (uint32_t i = 0; i < m->ndatas; i++) {
+    wh_dataseg *d = &m->datas[i];
+    uint32_t flags;
+    TRY(wh_rd_u32(r, &flags));
+    if (flags > 2) FAIL("malformed data segment kind");
+    d->mode = flags == 1 ? WH_SEG_PASSIVE : WH_SEG_ACTIVE;
+    if (flags == 2) TRY(wh_rd_u32(r, &d->memory));
+    if (d->mode == WH_SEG_ACTIVE) TRY(wh_rd_constexpr(r, &d->offset));
+    TRY(wh_rd_u32(r, &d->len));
+    if (d->len > (size_t)(r->end - r->p)) FAIL("unexpected end of section or function");
+    TRY(wh_rd_bytes(r, d->len, &d->bytes));
+  }
+  return 0;
+}
+
+/* The name section is advisory: a malformed one is ignored (spec 7.4). */
+static void sec_names(wh_reader *r, wh_module *m) {
+  wh_reader s = *r;
+  s.err = NULL;
+  while (s.p < s.end) {
+    uint8_t id;
+    uint32_t size;
+    if (wh_rd_u8(&s, &id) || wh_rd_u32(&s, &size) || size > (size_t)(s.end - s.p)) return;
+    const uint8_t *next = s.p + size;
+    if (id == 1 && m->nfuncs) {
+      uint32_t n;
+      if (wh_rd_u32(&s, &n)) return;
+      if (!m->func_names) m->func_names = calloc(m->nfuncs, sizeof(char *));
+      if (!m->func_names) return;
+      for (uint32_t k = 0; k < n; k++) {
+        uint32_t idx;
+        wh_name nm;
+        if (wh_rd_u32(&s, &idx) || wh_rd_name(&s, &nm)) return;
+        if (idx < m->nfuncs && !m->func_names[idx]) {
+          char *c = malloc(nm.len + 1);
+          if (!c) return;
+          memcpy(c, nm.ptr, nm.len);
+          c[nm.len] = 0;
+          m->func_names[idx] = c;
+        }
+      }
+    }
+    s.p = next;
+  }
+}
+
+static int sec_custom(wh_reader *r, wh_module *m) {
+  wh_name name;
+  TRY(wh_rd_name(r, &name));
+  void *p = realloc(m->customs, (m->ncustoms + 1) * sizeof *m->customs);
+  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  m->customs = p;
+  m->customs[m->ncustoms].name = name;
+  m->customs[m->ncustoms].data = r->p;
+  m->customs[m->ncustoms].len = (size_t)(r->end - r->p);
+  m->ncustoms++;
+  if (name.len == 4 && memcmp(name.ptr, "name", 4) == 0) sec_names(r, m);
+  r->p = r->end;
+  return 0;
+}
+
+/* Order of the non-custom sections (spec 5.5.2); datacount sits between
+ * element and code. */
+static int section_rank(uint8_t id) {
+  static const int8_t rank[13] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10 };
+  return id <= 12 ? rank[id] : -1;
+}
+
+int wh_decode(wh_module *m, wh_error *err) {
+  wh_reader top = { m->bytes, m->bytes + m->len, m->bytes, err };
+  wh_reader *r = &top;
+  const uint8_t *magic;
+  if (m->len < 4 || memcmp(m->bytes, "\0asm", 4) != 0) {
+    if (m->len < 4) FAIL("unexpected end, magic header not detected");
+    FAIL("magic header not detected");
+  }
+  r->p += 4;
+  if (wh_rd_bytes(r, 4, &magic)) FAIL("unexpected end, unknown binary version");
+  if (memcmp(magic, "\1\0\0\0", 4) != 0) FAIL("unknown binary version");
+  int last = 0;
+  uint32_t ndefined = 0;
+  bool have_func = false, have_code = false;
+  while (r->p < r->end) {
+    uint8_t id;
+    uint32_t size;
+    TRY(wh_rd_u8(r, &id));
+    TRY(wh_rd_u32(r, &size));
+    if (size > (size_t)(r->end - r->p)) FAIL("section size mismatch: unexpected end");
+    wh_reader s = { r->p, r->p + size, r->base, err };
+    if (id != 0) {
+      int rank = section_rank(id);
+      if (rank < 0) { r->p--; FAIL("malformed section id %u", id); }
+      if (rank <= last) FAIL("unexpected content after last section");
+      last = rank;
+    }
+    switch (id) {
+      case 0: TRY(sec_custom(&s, m)); break;
+      case 1: TRY(sec_type(&s, m)); break;
+      case 2: TRY(sec_import(&s, m)); break;
+      case 3: TRY(sec_function(&s, m, &ndefined)); have_func = true; break;
+      case 4: TRY(sec_table(&s, m)); break;
+      case 5: TRY(sec_memory(&s, m)); break;
+      case 6: TRY(sec_global(&s, m)); break;
+      case 7: TRY(sec_export(&s, m)); break;
+      case 8: {
+        uint32_t st;
+        TRY(wh_rd_u32(&s, &st));
+        m->start = st;
+        break;
+      }
+      case 9: TRY(sec_elem(&s, m)); break;
+      case 12:
+        TRY(wh_rd_u32(&s, &m->datacount));
+        m->has_datacount = true;
+        break;
+      case 10:
+        have_code = true;
+        /* function types are needed to lay out params: resolve them now */
+        if (!m->funcs) {
+          m->funcs = calloc(ndefined + 1, sizeof *m->funcs);
+          if (!m->funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+        }
+        for (uint32_t i = 0; i < m->nfuncs; i++) {
+          if (m->func_typeidx[i] >= m->ntypes) {
+            err->offset = wh_rd_off(&s);
+            return wh_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
+          }
+        }
+        if (!m->func_types) {
+          m->func_types = calloc(m->nfuncs + 1, sizeof *m->func_types);
+          if (!m->func_types) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+          for (uint32_t i = 0; i < m->nfuncs; i++) m->func_types[i] = m->types[m->func_typeidx[i]];
+        }
+        TRY(sec_code(&s, m, ndefined));
+        break;
+      case 11: TRY(sec_data(&s, m)); break;
+    }
+    if (s.p != s.end) {
+      r->p = s.p;
+      FAIL("section size mismatch");
+    }
+    r->p = s.end;
+  }
+  if (ndefined && !have_code) FAIL("function and code section have inconsistent lengths");
+  (void)have_func;
+  if (m->has_datacount && !m->datas && m->datacount != 0)
+    FAIL("data count and data section have inconsistent lengths");
+  if (!m->funcs) {
+    m->funcs = calloc(1, sizeof *m->funcs);
+    if (!m->funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  }
+  if (!m->func_types) {
+    for (uint32_t i = 0; i < m->nfuncs; i++) {
+      if (m->func_typeidx[i] >= m->ntypes)
+        return wh_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
+    }
+    m->func_types = calloc(m->nfuncs + 1, sizeof *m->func_types);
+    if (!m->func_types) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < m->nfuncs; i++) m->func_types[i] = m->types[m->func_typeidx[i]];
+  }
+  for (uint32_t i = 0; i < m->nfunc_imports + ndefined && i < m->nfuncs; i++) {
+    if (i >= m->nfunc_imports) {
+      m->funcs[i - m->nfunc_imports].type = m->func_types[i];
+      m->funcs[i - m->nfunc_imports].typeidx = m->func_typeidx[i];
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,171 @@
+/* Execution contexts and calls across the host boundary.  Each thread has
+ * one value stack and one frame stack, reserved once as address space and
+ * touched only as deep as the guest goes; nested (re-entrant) calls from
+ * host functions continue on the same stacks, so the limits hold for the
+ * whole chain. */
+#include "internal.h"
+
+#include <sys/mman.h>
+
+#define STACK_SLOTS_CAP (16u << 20)   /* 128 MiB of address space */
+#define FRAMES_CAP (1u << 20)
+#define DEFAULT_STACK_SLOTS (4u << 20)
+#define DEFAULT_FRAMES 100000u
+
+static _Thread_local wh_exec *tls_exec;
+
+static void *reserve(size_t bytes) {
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+wh_exec *wh_exec_get(void) {
+  if (tls_exec) return tls_exec;
+  wh_exec *ex = calloc(1, sizeof *ex);
+  if (!ex) return NULL;
+  ex->stack_bytes = (size_t)STACK_SLOTS_CAP * sizeof(wh_val);
+  ex->stack = reserve(ex->stack_bytes);
+  ex->frames = reserve((size_t)FRAMES_CAP * sizeof(wh_frame));
+  if (!ex->stack || !ex->frames) {
+    if (ex->stack) munmap(ex->stack, ex->stack_bytes);
+    if (ex->frames) munmap(ex->frames, (size_t)FRAMES_CAP * sizeof(wh_frame));
+    free(ex);
+    return NULL;
+  }
+  ex->stack_end = ex->stack + DEFAULT_STACK_SLOTS;
+  ex->max_frames = DEFAULT_FRAMES;
+  ex->sp = ex->stack;
+  ex->fuel = INT64_MAX;
+  tls_exec = ex;
+  return ex;
+}
+
+/* The outermost call takes its limits from the instance it enters. */
+static void enter_limits(wh_exec *ex, wh_instance *inst) {
+  uint32_t slots = DEFAULT_STACK_SLOTS, frames = DEFAULT_FRAMES;
+  ex->fuel_on = false;
+  ex->fuel = INT64_MAX;
+  ex->fuel_inst = NULL;
+  if (inst) {
+    if (inst->limits.max_stack_slots)
+      slots = inst->limits.max_stack_slots < STACK_SLOTS_CAP ? inst->limits.max_stack_slots : STACK_SLOTS_CAP;
+    if (inst->limits.max_call_depth)
+      frames = inst->limits.max_call_depth < FRAMES_CAP ? inst->limits.max_call_depth : FRAMES_CAP;
+    if (inst->limits.fuel) {
+      ex->fuel_on = true;
+      ex->fuel = inst->fuel;
+      ex->fuel_inst = inst;
+    }
+  }
+  ex->stack_end = ex->stack + slots;
+  ex->max_frames = frames;
+}
+
+static void leave_limits(wh_exec *ex) {
+  if (ex->fuel_on && ex->fuel_inst) ex->fuel_inst->fuel = ex->fuel < 0 ? 0 : ex->fuel;
+}
+
+int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
+  const wh_functype *ft = &f->type->ft;
+  uint32_t n = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+  wh_val *saved_sp = ex->sp;
+  wh_error *saved_err = ex->err;
+  ex->sp = args + n;
+  if (ex->sp > ex->stack_end) {
+    ex->sp = saved_sp;
+    return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
+  }
+  wh_call call = { ex, caller };
+  ex->host_trap = NULL;
+  int rc = f->host(&call, f->data, args, args);
+  ex->sp = saved_sp;
+  ex->err = saved_err;
+  if (rc == 0) {
+    for (uint32_t i = 0; i < ft->nresults; i++)
+      if (ft->results[i] == WH_FUNCREF && args[i].func && caller)
+        wh_store_join(&caller->obj, &args[i].func->obj);
+    return 0;
+  }
+  switch (rc) {
+    case WH_ERR_TRAP:
+      if (ex->host_trap) {
+        if (ex->err) {
+          ex->err->trap = WH_TRAP_HOST;
+          wh_err_set(ex->err, WH_ERR_TRAP, "%s", ex->host_trap);
+        }
+        return WH_ERR_TRAP;
+      }
+      return ex->err && ex->err->status == WH_ERR_TRAP ? WH_ERR_TRAP
+                                                       : wh_err_trap(ex->err, WH_TRAP_HOST);
+    case WH_ERR_EXIT:
+      if (ex->err) {
+        ex->err->exit_code = ex->exit_code;
+        wh_err_set(ex->err, WH_ERR_EXIT, "exit with code %d", ex->exit_code);
+      }
+      return WH_ERR_EXIT;
+    default:
+      return wh_err_set(ex->err, WH_ERR_HOST, "host function failed");
+  }
+}
+
+int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results,
+                 uint32_t nresults, wh_error *err) {
+  wh_error local;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
+  const wh_functype *ft = &f->type->ft;
+  if (nargs != ft->nparams || nresults != ft->nresults)
+    return wh_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",
+                      ft->nparams, ft->nresults);
+  wh_exec *ex = wh_exec_get();
+  if (!ex) return wh_err_set(err, WH_ERR_NOMEM, "cannot allocate an execution stack");
+  bool outer = ex->depth == 0;
+  if (outer) {
+    enter_limits(ex, f->host ? NULL : f->inst);
+    ex->sp = ex->stack;
+    ex->nframes = 0;
+  }
+  wh_val *base = ex->sp;
+  uint32_t n = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+  if (base + n > ex->stack_end) return wh_err_trap(err, WH_TRAP_STACK_EXHAUSTED);
+  for (uint32_t i = 0; i < nargs; i++) {
+    base[i] = args[i];
+    if (ft->params[i] == WH_FUNCREF && args[i].func)
+      wh_store_join(&f->obj, &args[i].func->obj);
+  }
+  wh_error *saved_err = ex->err;
+  wh_val *saved_sp = ex->sp;
+  ex->err = err;
+  ex->depth++;
+  int rc;
+  if (f->host) {
+    rc = wh_call_host(ex, NULL, f, base);
+  } else {
+    rc = wh_interp_call(ex, f->inst, f->def, base);
+  }
+  ex->depth--;
+  ex->err = saved_err;
+  ex->sp = saved_sp;
+  if (outer) leave_limits(ex);
+  if (rc == 0)
+    for (uint32_t i = 0; i < nresults; i++) results[i] = base[i];
+  return rc;
+}
+
+wh_instance *wh_call_instance(wh_call *call) { return call ? call->inst : NULL; }
+
+wh_memory *wh_call_memory(wh_call *call) {
+  if (!call || !call->inst || !call->inst->mems) return NULL;
+  return call->inst->mems[0];
+}
+
+int wh_call_trap(wh_call *call, const char *message) {
+  call->ex->host_trap = message;
+  return WH_ERR_TRAP;
+}
+
+int wh_call_exit(wh_call *call, int code) {
+  call->ex->exit_code = code;
+  return WH_ERR_EXIT;
+}

@@ -1,0 +1,281 @@
+/* Instantiation (spec 4.5.4): import matching, allocation, segment
+ * initialisation, start function. */
+#include "internal.h"
+
+#include <stdio.h>
+
+static const char *kind_name(int k) {
+  static const char *const n[] = { "function", "table", "memory", "global" };
+  return (unsigned)k < 4 ? n[k] : "unknown";
+}
+
+static void describe_functype(const wh_functype *ft, char *buf, size_t len) {
+  size_t at = 0;
+  at += snprintf(buf + at, len - at, "(");
+  for (uint32_t i = 0; i < ft->nparams && at < len; i++)
+    at += snprintf(buf + at, len - at, "%s%s", i ? " " : "", wh_valtype_name(ft->params[i]));
+  if (at < len) at += snprintf(buf + at, len - at, ") -> (");
+  for (uint32_t i = 0; i < ft->nresults && at < len; i++)
+    at += snprintf(buf + at, len - at, "%s%s", i ? " " : "", wh_valtype_name(ft->results[i]));
+  if (at < len) snprintf(buf + at, len - at, ")");
+}
+
+static bool limits_match(uint64_t have_min, bool have_has_max, uint64_t have_max,
+                         const wh_limits *want) {
+  if (have_min < want->min) return false;
+  if (want->has_max) {
+    if (!have_has_max || have_max > want->max) return false;
+  }
+  return true;
+}
+
+static int link_error(wh_error *err, const wh_import *im, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int link_error(wh_error *err, const wh_import *im, const char *fmt, ...) {
+  char detail[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: %s",
+                    (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr, detail);
+}
+
+static int check_import(const wh_module *m, const wh_import *im, const wh_extern *ex,
+                        wh_error *err) {
+  if (ex->kind != im->kind)
+    return link_error(err, im, "expected %s, got %s", kind_name(im->kind), kind_name(ex->kind));
+  switch (im->kind) {
+    case WH_EXTERN_FUNC: {
+      const wh_ftype *want = m->func_types[im->index];
+      if (!ex->u.func) return link_error(err, im, "null function");
+      if (ex->u.func->type->id != want->id) {
+        char a[96], b[96];
+        describe_functype(&want->ft, a, sizeof a);
+        describe_functype(&ex->u.func->type->ft, b, sizeof b);
+        return link_error(err, im, "expected %s, got %s", a, b);
+      }
+      return 0;
+    }
+    case WH_EXTERN_TABLE: {
+      const wh_tabletype *want = &m->tables[im->index];
+      wh_table *t = ex->u.table;
+      if (!t) return link_error(err, im, "null table");
+      if (t->type.elem != want->elem)
+        return link_error(err, im, "expected table of %s, got %s", wh_valtype_name(want->elem),
+                          wh_valtype_name(t->type.elem));
+      if (!limits_match(t->size, t->type.limits.has_max, t->type.limits.max, &want->limits))
+        return link_error(err, im, "table limits do not match");
+      return 0;
+    }
+    case WH_EXTERN_MEMORY: {
+      const wh_limits *want = &m->mems[im->index];
+      wh_memory *mem = ex->u.memory;
+      if (!mem) return link_error(err, im, "null memory");
+      if (!limits_match(mem->size / WH_PAGE_SIZE, mem->has_max, mem->max_pages, want))
+        return link_error(err, im, "memory limits do not match");
+      return 0;
+    }
+    case WH_EXTERN_GLOBAL: {
+      const wh_globaltype *want = &m->globals[im->index].type;
+      wh_global *g = ex->u.global;
+      if (!g) return link_error(err, im, "null global");
+      if (g->type.type != want->type || g->type.mutable_ != want->mutable_)
+        return link_error(err, im, "expected %s%s, got %s%s", want->mutable_ ? "mut " : "",
+                          wh_valtype_name(want->type), g->type.mutable_ ? "mut " : "",
+                          wh_valtype_name(g->type.type));
+      return 0;
+    }
+  }
+  return wh_err_set(err, WH_ERR_LINK, "bad import kind");
+}
+
+static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
+  wh_val v;
+  v.raw = 0;
+  switch (ce->kind) {
+    case WH_CE_CONST: v = ce->value; break;
+    case WH_CE_GLOBAL: v = inst->globals[ce->index]->val; break;
+    case WH_CE_REF_FUNC: v.func = inst->funcs[ce->index]; break;
+    case WH_CE_REF_NULL: v.raw = 0; break;
+  }
+  return v;
+}
+
+void wh_instance_destroy(wh_instance *inst) {
+  wh_module *m = inst->mod;
+  if (inst->elem_items)
+    for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
+  free(inst->elem_items);
+  free(inst->elem_len);
+  free(inst->data_len);
+  free(inst->funcs);
+  free(inst->own_funcs);
+  free(inst->tables);
+  free(inst->mems);
+  free(inst->globals);
+  wh_module_unref(m);
+  free(inst);
+}
+
+#define ALLOC(p, n) do { if (!((p) = calloc((n) + 1, sizeof *(p)))) goto oom; } while (0)
+
+wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports, uint32_t nimports,
+                             const wh_limits_config *limits, wh_error *err) {
+  wh_error local;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
+  if (nimports != m->nimports) {
+    wh_err_set(err, WH_ERR_LINK, "expected %u imports, got %u", m->nimports, nimports);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < nimports; i++)
+    if (check_import(m, &m->imports[i], &imports[i], err)) return NULL;
+
+  wh_instance *inst = calloc(1, sizeof *inst);
+  if (!inst) goto oom0;
+  if (wh_object_init(&inst->obj, WH_OBJ_INSTANCE) != 0) { free(inst); goto oom0; }
+  inst->mod = wh_module_ref(m);
+  if (limits) inst->limits = *limits;
+  inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
+  ALLOC(inst->funcs, m->nfuncs);
+  ALLOC(inst->own_funcs, m->nfuncs - m->nfunc_imports);
+  ALLOC(inst->tables, m->ntables);
+  ALLOC(inst->mems, m->nmems);
+  ALLOC(inst->globals, m->nglobals);
+  ALLOC(inst->elem_items, m->nelems);
+  ALLOC(inst->elem_len, m->nelems);
+  ALLOC(inst->data_len, m->ndatas);
+  if (!m->nmems) { free(inst->mems); inst->mems = NULL; }
+
+  for (uint32_t i = 0; i < nimports; i++) {
+    const wh_import *im = &m->imports[i];
+    const wh_extern *ex = &imports[i];
+    switch (im->kind) {
+      case WH_EXTERN_FUNC: inst->funcs[im->index] = ex->u.func; wh_store_join(&inst->obj, &ex->u.func->obj); break;
+      case WH_EXTERN_TABLE: inst->tables[im->index] = ex->u.table; wh_store_join(&inst->obj, &ex->u.table->obj); break;
+      case WH_EXTERN_MEMORY: inst->mems[im->index] = ex->u.memory; wh_store_join(&inst->obj, &ex->u.memory->obj); break;
+      case WH_EXTERN_GLOBAL: inst->globals[im->index] = ex->u.global; wh_store_join(&inst->obj, &ex->u.global->obj); break;
+    }
+  }
+  for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+    wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
+    wh_object_init_owned(&f->obj, WH_OBJ_FUNC, &inst->obj);
+    f->type = m->func_types[i];
+    f->inst = inst;
+    f->def = &m->funcs[i - m->nfunc_imports];
+    f->index = i;
+    inst->funcs[i] = f;
+  }
+  for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+    wh_val null = { .raw = 0 };
+    const wh_tabletype *tt = &m->tables[i];
+    wh_table *t = wh_table_create(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
+    if (!t) goto fail;
+    wh_store_adopt(&inst->obj, &t->obj, WH_OBJ_TABLE);
+    inst->tables[i] = t;
+  }
+  for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
+    const wh_limits *l = &m->mems[i];
+    wh_memory *mem = wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
+    if (!mem) goto fail;
+    wh_store_adopt(&inst->obj, &mem->obj, WH_OBJ_MEMORY);
+    inst->mems[i] = mem;
+  }
+  for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+    const wh_globaldef *gd = &m->globals[i];
+    wh_global *g = wh_global_create(gd->type.type, gd->type.mutable_, eval_const(inst, &gd->init));
+    if (!g) goto oom;
+    wh_store_adopt(&inst->obj, &g->obj, WH_OBJ_GLOBAL);
+    inst->globals[i] = g;
+  }
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    const wh_elemseg *s = &m->elems[i];
+    ALLOC(inst->elem_items[i], s->count);
+    for (uint32_t k = 0; k < s->count; k++) inst->elem_items[i][k] = eval_const(inst, &s->items[k]);
+    inst->elem_len[i] = s->mode == WH_SEG_PASSIVE ? s->count : 0;
+  }
+  for (uint32_t i = 0; i < m->ndatas; i++)
+    inst->data_len[i] = m->datas[i].mode == WH_SEG_PASSIVE ? m->datas[i].len : 0;
+
+  /* Active segments behave as table.init / memory.init followed by a
+   * drop, in order; a trap stops instantiation but earlier writes stay
+   * (spec 4.5.4, bulk memory semantics). */
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    const wh_elemseg *s = &m->elems[i];
+    if (s->mode != WH_SEG_ACTIVE) continue;
+    wh_table *t = inst->tables[s->table];
+    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
+    if (d + s->count > t->size) {
+      wh_err_trap(err, WH_TRAP_TABLE_OOB);
+      goto fail;
+    }
+    if (s->count) memcpy(t->elems + d, inst->elem_items[i], s->count * sizeof(wh_val));
+  }
+  for (uint32_t i = 0; i < m->ndatas; i++) {
+    const wh_dataseg *s = &m->datas[i];
+    if (s->mode != WH_SEG_ACTIVE) continue;
+    wh_memory *mem = inst->mems[s->memory];
+    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
+    if (d + s->len > mem->size) {
+      wh_err_trap(err, WH_TRAP_MEM_OOB);
+      goto fail;
+    }
+    if (s->len) memcpy(mem->data + d, s->bytes, s->len);
+  }
+  if (m->start >= 0) {
+    if (wh_func_call(inst->funcs[m->start], NULL, 0, NULL, 0, err) != 0) goto fail;
+  }
+  return inst;
+
+oom:
+  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+fail:
+  wh_object_unref(&inst->obj);
+  return NULL;
+oom0:
+  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  return NULL;
+}
+
+wh_instance *wh_instance_ref(wh_instance *inst) { wh_object_ref(&inst->obj); return inst; }
+void wh_instance_unref(wh_instance *inst) { if (inst) wh_object_unref(&inst->obj); }
+wh_module *wh_instance_module(const wh_instance *inst) { return inst->mod; }
+
+static void fill_extern(wh_instance *inst, const wh_export *e, wh_extern *out) {
+  out->kind = e->kind;
+  switch (e->kind) {
+    case WH_EXTERN_FUNC: out->u.func = inst->funcs[e->index]; break;
+    case WH_EXTERN_TABLE: out->u.table = inst->tables[e->index]; break;
+    case WH_EXTERN_MEMORY: out->u.memory = inst->mems[e->index]; break;
+    case WH_EXTERN_GLOBAL: out->u.global = inst->globals[e->index]; break;
+  }
+}
+
+int wh_instance_export(wh_instance *inst, const char *name, uint32_t name_len, wh_extern *out) {
+  const wh_module *m = inst->mod;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    const wh_export *e = &m->exports[i];
+    if (e->name.len == name_len && memcmp(e->name.ptr, name, name_len) == 0) {
+      fill_extern(inst, e, out);
+      return 0;
+    }
+  }
+  return WH_ERR_ARG;
+}
+
+int wh_instance_export_at(wh_instance *inst, uint32_t i, wh_extern *out) {
+  if (i >= inst->mod->nexports) return WH_ERR_ARG;
+  fill_extern(inst, &inst->mod->exports[i], out);
+  return 0;
+}
+
+wh_memory *wh_instance_memory(wh_instance *inst) { return inst->mems ? inst->mems[0] : NULL; }
+
+uint64_t wh_instance_fuel(const wh_instance *inst) { return inst->fuel < 0 ? 0 : (uint64_t)inst->fuel; }
+void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
+  inst->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+  if (!inst->limits.fuel) inst->limits.fuel = fuel ? fuel : 1;
+}
+void wh_instance_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 1); }
+void wh_instance_clear_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 0); }

@@ -1,0 +1,311 @@
+/* Engine internals shared by the files of src/engine (and read by src/wasi
+ * only through the public header).  Nothing here is API. */
+#ifndef WH_ENGINE_INTERNAL_H
+#define WH_ENGINE_INTERNAL_H
+
+#include "wasihost.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WH_PAGE_SIZE 65536u
+#define WH_MAX_PAGES 65536u
+#define WH_MAX_TABLE 10000000u /* a table larger than this fails to grow */
+#define WH_LIKELY(x) __builtin_expect(!!(x), 1)
+#define WH_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------------------ */
+/* Errors */
+
+int wh_err_set(wh_error *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int wh_err_trap(wh_error *err, int trap);
+
+/* ------------------------------------------------------------------ */
+/* Stores.  Every object belongs to a store; objects linked together
+ * (an instance and what it imports, a table and the functions put in it)
+ * share one.  Only references from the host are counted, on the store, so
+ * cycles inside a store (an instance's table holding its own functions)
+ * cannot leak: the whole store goes when the host drops its last
+ * reference.  Stores merge union-find style when objects meet. */
+
+typedef struct wh_store wh_store;
+typedef struct wh_object wh_object;
+
+typedef enum { WH_OBJ_FUNC, WH_OBJ_TABLE, WH_OBJ_MEMORY, WH_OBJ_GLOBAL,
+               WH_OBJ_INSTANCE } wh_objkind;
+
+struct wh_object {
+  wh_store *store;    /* may point at a merged store: use wh_store_of() */
+  wh_object *next;    /* the store's list of objects it frees */
+  uint8_t kind;
+};
+
+struct wh_store {
+  wh_store *parent;   /* union-find; NULL at the root */
+  long refs;          /* host references (root only) */
+  wh_object *objects; /* objects this store frees */
+  wh_store *merged;   /* stores merged into this one, freed with it */
+  wh_store *next_merged;
+};
+
+/* Puts o in a new store (adopt) or in the store of owner (no list entry:
+ * the owner frees it). */
+int wh_object_init(wh_object *o, wh_objkind kind);
+void wh_object_init_owned(wh_object *o, wh_objkind kind, wh_object *owner);
+wh_store *wh_store_of(const wh_object *o);
+void wh_store_join(wh_object *a, wh_object *b);
+/* Puts o (not yet in any store) in owner's store, freed with it. */
+void wh_store_adopt(wh_object *owner, wh_object *o, wh_objkind kind);
+void wh_object_ref(wh_object *o);
+void wh_object_unref(wh_object *o);
+
+/* ------------------------------------------------------------------ */
+/* Types */
+
+typedef struct wh_ftype {
+  wh_functype ft;
+  uint32_t id;    /* canonical: equal ids <=> equal signatures, across modules */
+} wh_ftype;
+
+/* Interns a signature; the result lives for the process. */
+const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
+                               const uint8_t *results, uint32_t nr);
+bool wh_is_reftype(uint8_t t);
+bool wh_is_valtype(uint8_t t);
+const char *wh_valtype_name(uint8_t t);
+
+/* ------------------------------------------------------------------ */
+/* Constant expressions (WebAssembly 2.0: one instruction then end) */
+
+typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL } wh_ce_kind;
+typedef struct wh_constexpr {
+  uint8_t kind;
+  uint8_t type;   /* value type produced */
+  uint32_t index; /* global or function index */
+  wh_val value;   /* WH_CE_CONST */
+} wh_constexpr;
+
+/* ------------------------------------------------------------------ */
+/* Modules */
+
+typedef struct wh_name {
+  const char *ptr; /* into the module's bytes */
+  uint32_t len;
+} wh_name;
+
+typedef struct wh_import {
+  wh_name module, name;
+  uint8_t kind;      /* wh_externkind */
+  uint32_t index;    /* index in its space (function, table, memory, global) */
+} wh_import;
+
+typedef struct wh_export {
+  wh_name name;
+  uint8_t kind;
+  uint32_t index;
+} wh_export;
+
+typedef struct wh_globaldef {
+  wh_globaltype type;
+  wh_constexpr init; /* defined globals only */
+} wh_globaldef;
+
+typedef enum { WH_SEG_ACTIVE, WH_SEG_PASSIVE, WH_SEG_DECLARATIVE } wh_segmode;
+
+typedef struct wh_elemseg {
+  uint8_t mode;
+  uint8_t type;      /* WH_FUNCREF / WH_EXTERNREF */
+  uint32_t table;
+  wh_constexpr offset;
+  uint32_t count;
+  wh_constexpr *items;
+} wh_elemseg;
+
+typedef struct wh_dataseg {
+  uint8_t mode;
+  uint32_t memory;
+  wh_constexpr offset;
+  const uint8_t *bytes;
+  uint32_t len;
+} wh_dataseg;
+
+typedef union wh_cell {
+  const void *h;
+  struct { uint32_t a, b; } s;
+  int64_t i64;
+  uint64_t u64;
+} wh_cell;
+
+typedef struct wh_funcdef {
+  const wh_ftype *type;
+  uint32_t typeidx;
+  const uint8_t *body;     /* the expression after the locals */
+  const uint8_t *body_end;
+  uint32_t body_offset;    /* of the code entry in the module, for errors */
+  uint32_t nlocals;        /* params + declared locals */
+  uint8_t *local_types;    /* nlocals entries */
+  /* translation */
+  wh_cell *code;
+  uint32_t ncode;
+  uint32_t frame_slots;    /* locals + operand stack + scratch */
+} wh_funcdef;
+
+struct wh_module {
+  atomic_long refs;
+  uint8_t *bytes;
+  size_t len;
+
+  uint32_t ntypes;
+  const wh_ftype **types;
+
+  uint32_t nimports;
+  wh_import *imports;
+
+  uint32_t nfuncs, nfunc_imports;     /* nfuncs includes imports */
+  const wh_ftype **func_types;        /* per function index */
+  uint32_t *func_typeidx;
+  wh_funcdef *funcs;                  /* defined ones: index - nfunc_imports */
+
+  uint32_t ntables, ntable_imports;
+  wh_tabletype *tables;
+  uint32_t nmems, nmem_imports;
+  wh_limits *mems;
+  uint32_t nglobals, nglobal_imports;
+  wh_globaldef *globals;
+
+  uint32_t nexports;
+  wh_export *exports;
+
+  int64_t start;                      /* -1 = none */
+  uint32_t nelems;
+  wh_elemseg *elems;
+  bool has_datacount;
+  uint32_t datacount;
+  uint32_t ndatas;
+  wh_dataseg *datas;
+
+  uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
+
+  uint32_t ncustoms;
+  struct { wh_name name; const uint8_t *data; size_t len; } *customs;
+  char **func_names;                  /* from the name section, may be NULL */
+};
+
+/* decode.c: parse everything; validate.c runs afterwards on the result. */
+int wh_decode(wh_module *m, wh_error *err);
+int wh_validate_module(wh_module *m, wh_error *err);
+/* translate.c: validates one body and (when emit) produces its code. */
+int wh_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+void wh_module_free(wh_module *m);
+
+/* ------------------------------------------------------------------ */
+/* Runtime objects */
+
+struct wh_func {
+  wh_object obj;
+  const wh_ftype *type;
+  wh_instance *inst;    /* wasm functions: their instance */
+  wh_funcdef *def;      /* wasm functions: their code */
+  uint32_t index;       /* wasm functions: index in the module */
+  wh_host_fn host;
+  void *data;
+  wh_finalizer finalize;
+};
+
+struct wh_table {
+  wh_object obj;
+  wh_tabletype type;
+  uint32_t size;
+  uint32_t cap;
+  wh_val *elems;
+};
+
+struct wh_memory {
+  wh_object obj;
+  uint8_t *data;        /* reserved up front; never moves */
+  uint64_t size;        /* bytes accessible */
+  uint64_t reserved;    /* bytes of address space held */
+  uint64_t max_pages;   /* declared maximum (or 65536) */
+  uint64_t cap_bytes;   /* host-imposed cap */
+  bool has_max;
+};
+
+struct wh_global {
+  wh_object obj;
+  wh_globaltype type;
+  wh_val val;
+};
+
+struct wh_instance {
+  wh_object obj;
+  wh_module *mod;
+  wh_func **funcs;       /* per function index */
+  wh_func *own_funcs;    /* defined functions, storage */
+  wh_table **tables;
+  wh_memory **mems;
+  wh_global **globals;
+  wh_val **elem_items;   /* per element segment, resolved; NULL when dropped */
+  uint32_t *elem_len;
+  uint32_t *data_len;    /* per data segment; 0 when dropped */
+  wh_limits_config limits;
+  int64_t fuel;          /* meaningful when limits.fuel != 0 */
+  atomic_int interrupt;
+};
+
+/* memory.c / table.c: used by instantiation and the interpreter */
+wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
+                            uint64_t cap_bytes, wh_error *err);
+wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
+                          bool has_max, wh_val init, wh_error *err);
+wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
+void wh_func_free_host(wh_func *f);
+
+/* ------------------------------------------------------------------ */
+/* Execution */
+
+typedef struct wh_frame {
+  const wh_cell *ip;      /* where to continue in the caller */
+  wh_val *fp;
+  wh_instance *inst;
+  wh_funcdef *def;
+} wh_frame;
+
+/* Per thread: one value stack and one frame stack shared by nested
+ * (re-entrant) calls, so the depth limits hold across host calls. */
+typedef struct wh_exec {
+  wh_val *stack, *stack_end;
+  size_t stack_bytes;
+  wh_frame *frames;
+  uint32_t nframes, max_frames;
+  wh_val *sp;             /* first free slot for a nested entry */
+  int depth;              /* nested entries */
+  wh_error *err;
+  const char *host_trap;  /* message from wh_call_trap */
+  int exit_code;
+  int64_t fuel;           /* shared budget of the outermost call */
+  bool fuel_on;
+  wh_instance *fuel_inst;
+} wh_exec;
+
+struct wh_call {
+  wh_exec *ex;
+  wh_instance *inst;
+};
+
+wh_exec *wh_exec_get(void);
+/* Runs def of inst with arguments already at fp[0..]; results land at
+ * fp[0..]. */
+int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,
+                   wh_val *fp);
+const void *const *wh_interp_handlers(void);
+int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
+
+/* Helper ops (ops.c), named by opcodes.def */
+#include "ops.h"
+
+#endif

@@ -1,0 +1,413 @@
+/* The interpreter: direct-threaded dispatch over translated code (each
+ * instruction begins with its handler's address; `goto *ip->h`).  Wasm to
+ * wasm calls push a wh_frame and stay in this C frame, so guest recursion
+ * never grows the native stack; only host calls (which may re-enter) do.
+ * Traps are return codes: the loop unwinds its own frames and returns. */
+#include "internal.h"
+#include "ir.h"
+
+#define CV_I32(r) ((uint32_t)(r))
+#define CV_I64(r) ((uint64_t)(r))
+#define CV_F32(r) wh_bits_f32((uint32_t)(r))
+#define CV_F64(r) wh_bits_f64((uint64_t)(r))
+#define TOR_I32(v) ((uint64_t)(uint32_t)(v))
+#define TOR_I64(v) ((uint64_t)(v))
+#define TOR_F32(v) ((uint64_t)wh_f32_bits(v))
+#define TOR_F64(v) wh_f64_bits(v)
+#define LD_I32(v) ((uint64_t)(uint32_t)(v))
+#define LD_I64(v) ((uint64_t)(v))
+#define LD_F32(v) ((uint64_t)(uint32_t)(v))
+#define LD_F64(v) ((uint64_t)(v))
+
+#define R(i) (fp[(i)].raw)
+#define A1 (ip[1].s.a)
+#define B1 (ip[1].s.b)
+#define A2 (ip[2].s.a)
+#define B2 (ip[2].s.b)
+#define NEXT() goto *ip->h
+#define TRAP(code) do { trap = (code); goto trapped; } while (0)
+#define RELOAD_MEM()                                                          \
+  do {                                                                        \
+    memobj = inst->mems ? inst->mems[0] : NULL;                               \
+    mem = memobj ? memobj->data : NULL;                                       \
+    mem_size = memobj ? memobj->size : 0;                                     \
+  } while (0)
+/* Back-edges and calls are where a runaway guest is stopped. */
+#define CHECK_STOP()                                                          \
+  do {                                                                        \
+    if (WH_UNLIKELY(--ex->fuel < 0 ||                                         \
+                    atomic_load_explicit(stop, memory_order_relaxed))) {      \
+      if (atomic_load_explicit(stop, memory_order_relaxed))                   \
+        TRAP(WH_TRAP_INTERRUPTED);                                            \
+      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                  \
+      ex->fuel = INT64_MAX;                                                   \
+    }                                                                         \
+  } while (0)
+
+static const void *const *handlers;
+
+static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
+  static const void *const table[IR_COUNT] = {
+#define WH_BIN(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
+#define WH_BINT(n, ...) [IR_##n] = &&L_##n,
+#define WH_UN(n, ...) [IR_##n] = &&L_##n,
+#define WH_UNT(n, ...) [IR_##n] = &&L_##n,
+#define WH_LOAD(n, ...) [IR_##n] = &&L_##n,
+#define WH_STORE(n, ...) [IR_##n] = &&L_##n,
+#include "opcodes.def"
+#define IR(n, c) [IR_##n] = &&L_##n,
+#include "irops.def"
+#undef IR
+  };
+  if (!ex) {
+    handlers = table;
+    return 0;
+  }
+  const wh_cell *ip = def->code;
+  uint32_t base_frames = ex->nframes;
+  wh_memory *memobj;
+  uint8_t *mem;
+  uint64_t mem_size;
+  int trap = 0, rc = 0;
+  const atomic_int *stop = &inst->interrupt;
+  RELOAD_MEM();
+  NEXT();
+
+#define WH_BIN(n, code, text, ti, to, expr)                                   \
+  L_##n: {                                                                    \
+    ct_##ti a = CV_##ti(R(B1)), b = CV_##ti(R(A2));                           \
+    R(A1) = TOR_##to(expr);                                                   \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_I: {                                                                \
+    ct_##ti a = CV_##ti(R(B1)), b = CV_##ti(ip[2].u64);                       \
+    R(A1) = TOR_##to(expr);                                                   \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }
+#define WH_BINT(n, code, text, ti, to, fn)                                    \
+  L_##n: {                                                                    \
+    ct_##to r;                                                                \
+    int t_ = fn(CV_##ti(R(B1)), CV_##ti(R(A2)), &r);                          \
+    if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
+    R(A1) = TOR_##to(r);                                                      \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }
+#define WH_UN(n, code, text, ti, to, expr)                                    \
+  L_##n: {                                                                    \
+    ct_##ti a = CV_##ti(R(B1));                                               \
+    (void)a;                                                                  \
+    R(A1) = TOR_##to(expr);                                                   \
+    ip += 2;                                                                  \
+    NEXT();                                                                   \
+  }
+#define WH_UNT(n, code, text, ti, to, fn)                                     \
+  L_##n: {                                                                    \
+    ct_##to r;                                                                \
+    int t_ = fn(CV_##ti(R(B1)), &r);                                          \
+    if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
+    R(A1) = TOR_##to(r);                                                      \
+    ip += 2;                                                                  \
+    NEXT();                                                                   \
+  }
+/* Effective address: 33 bits at most, so the 64-bit compare is exact. */
+#define WH_LOAD(n, code, text, to, mt)                                        \
+  L_##n: {                                                                    \
+    uint64_t ea = (uint64_t)(uint32_t)R(B1) + ip[2].u64;                      \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v;                                                                     \
+    memcpy(&v, mem + ea, sizeof v);                                           \
+    R(A1) = LD_##to(v);                                                       \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }
+#define WH_STORE(n, code, text, ti, mt)                                       \
+  L_##n: {                                                                    \
+    uint64_t ea = (uint64_t)(uint32_t)R(A1) + ip[2].u64;                      \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v = (mt)R(B1);                                                         \
+    memcpy(mem + ea, &v, sizeof v);                                           \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }
+#include "opcodes.def"
+
+L_UNREACHABLE:
+  TRAP(WH_TRAP_UNREACHABLE);
+L_COPY:
+  fp[A1] = fp[B1];
+  ip += 2;
+  NEXT();
+L_CONST:
+  R(A1) = ip[2].u64;
+  ip += 3;
+  NEXT();
+L_BR:
+  ip += (int32_t)A1;
+  NEXT();
+L_BR_BACK:
+  CHECK_STOP();
+  ip += (int32_t)A1;
+  NEXT();
+L_BR_IF:
+  if ((uint32_t)R(A1)) ip += (int32_t)B1;
+  else ip += 2;
+  NEXT();
+L_BR_IF_BACK:
+  if ((uint32_t)R(A1)) {
+    CHECK_STOP();
+    ip += (int32_t)B1;
+  } else {
+    ip += 2;
+  }
+  NEXT();
+L_BR_IFZ:
+  if (!(uint32_t)R(A1)) ip += (int32_t)B1;
+  else ip += 2;
+  NEXT();
+L_BR_IFZ_BACK:
+  if (!(uint32_t)R(A1)) {
+    CHECK_STOP();
+    ip += (int32_t)B1;
+  } else {
+    ip += 2;
+  }
+  NEXT();
+L_BR_TABLE: {
+  uint32_t i = (uint32_t)R(A1), n = B1;
+  if (i > n) i = n;
+  int32_t off = (int32_t)ip[2 + i].s.a;
+  if (off < 0) CHECK_STOP();
+  ip += off;
+  NEXT();
+}
+L_RETURN:
+  if (ex->nframes == base_frames) goto done;
+  {
+    wh_frame *f = &ex->frames[--ex->nframes];
+    ip = f->ip;
+    fp = f->fp;
+    def = f->def;
+    if (f->inst != inst) {
+      inst = f->inst;
+    }
+    RELOAD_MEM();
+  }
+  NEXT();
+
+  {
+    wh_funcdef *callee;
+    wh_val *nfp;
+    const wh_cell *ret;
+    wh_instance *cinst;
+L_CALL:
+    callee = &inst->mod->funcs[A1];
+    nfp = fp + B1;
+    ret = ip + 2;
+    cinst = inst;
+    goto call_wasm;
+L_CALL_IMPORT: {
+    wh_func *f = inst->funcs[A1];
+    nfp = fp + B1;
+    ret = ip + 2;
+    if (f->host) goto call_host_f;
+    callee = f->def;
+    cinst = f->inst;
+    goto call_wasm;
+call_host_f:
+    rc = wh_call_host(ex, inst, f, nfp);
+    if (rc) goto failed;
+    RELOAD_MEM();
+    ip = ret;
+    NEXT();
+  }
+L_CALL_INDIRECT: {
+    wh_table *t = inst->tables[A2];
+    uint32_t i = (uint32_t)R(B2);
+    if (WH_UNLIKELY(i >= t->size)) TRAP(WH_TRAP_UNDEFINED_ELEM);
+    wh_func *f = t->elems[i].func;
+    if (WH_UNLIKELY(!f)) TRAP(WH_TRAP_UNINIT_ELEM);
+    if (WH_UNLIKELY(f->type->id != A1)) TRAP(WH_TRAP_SIG_MISMATCH);
+    nfp = fp + B1;
+    ret = ip + 3;
+    if (f->host) {
+      rc = wh_call_host(ex, inst, f, nfp);
+      if (rc) goto failed;
+      RELOAD_MEM();
+      ip = ret;
+      NEXT();
+    }
+    callee = f->def;
+    cinst = f->inst;
+    goto call_wasm;
+  }
+call_wasm:
+    CHECK_STOP();
+    if (WH_UNLIKELY(ex->nframes >= ex->max_frames ||
+                    nfp + callee->frame_slots > ex->stack_end))
+      TRAP(WH_TRAP_STACK_EXHAUSTED);
+    {
+      wh_frame *fr = &ex->frames[ex->nframes++];
+      fr->ip = ret;
+      fr->fp = fp;
+      fr->inst = inst;
+      fr->def = def;
+    }
+    {
+      uint32_t np = callee->type->ft.nparams;
+      if (callee->nlocals > np) memset(nfp + np, 0, (callee->nlocals - np) * sizeof(wh_val));
+    }
+    fp = nfp;
+    def = callee;
+    ip = callee->code;
+    if (cinst != inst) {
+      inst = cinst;
+      RELOAD_MEM();
+    }
+    NEXT();
+  }
+
+L_SELECT:
+  fp[A1] = (uint32_t)R(B1) ? fp[A2] : fp[B2];
+  ip += 3;
+  NEXT();
+L_GLOBAL_GET:
+  fp[A1] = inst->globals[B1]->val;
+  ip += 2;
+  NEXT();
+L_GLOBAL_SET:
+  inst->globals[A1]->val = fp[B1];
+  ip += 2;
+  NEXT();
+L_MEMORY_SIZE:
+  R(A1) = (uint32_t)(mem_size / WH_PAGE_SIZE);
+  ip += 2;
+  NEXT();
+L_MEMORY_GROW: {
+  int64_t old = wh_memory_grow(memobj, (uint32_t)R(A1));
+  R(A1) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
+  RELOAD_MEM();
+  ip += 2;
+  NEXT();
+}
+L_MEMORY_INIT: {
+  uint32_t b = B1;
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  uint32_t len = inst->data_len[A1];
+  if (s + n > len || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
+  if (n) memcpy(mem + d, inst->mod->datas[A1].bytes + s, n);
+  ip += 3;
+  NEXT();
+}
+L_DATA_DROP:
+  inst->data_len[A1] = 0;
+  ip += 2;
+  NEXT();
+L_MEMORY_COPY: {
+  uint32_t b = A1;
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  if (s + n > mem_size || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
+  if (n) memmove(mem + d, mem + s, n);
+  ip += 2;
+  NEXT();
+}
+L_MEMORY_FILL: {
+  uint32_t b = A1;
+  uint64_t d = (uint32_t)R(b), n = (uint32_t)R(b + 2);
+  if (d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
+  if (n) memset(mem + d, (uint8_t)R(b + 1), n);
+  ip += 2;
+  NEXT();
+}
+L_TABLE_GET: {
+  wh_table *t = inst->tables[B1];
+  uint32_t i = (uint32_t)R(A1);
+  if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
+  fp[A1] = t->elems[i];
+  ip += 2;
+  NEXT();
+}
+L_TABLE_SET: {
+  wh_table *t = inst->tables[B1];
+  uint32_t i = (uint32_t)R(A1);
+  if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
+  t->elems[i] = fp[A1 + 1];
+  ip += 2;
+  NEXT();
+}
+L_TABLE_INIT: {
+  wh_table *t = inst->tables[B1];
+  uint32_t b = A2;
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  uint32_t len = inst->elem_len[A1];
+  if (s + n > len || d + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
+  if (n) memcpy(t->elems + d, inst->elem_items[A1] + s, n * sizeof(wh_val));
+  ip += 3;
+  NEXT();
+}
+L_ELEM_DROP:
+  inst->elem_len[A1] = 0;
+  ip += 2;
+  NEXT();
+L_TABLE_COPY: {
+  wh_table *td = inst->tables[A1], *ts = inst->tables[B1];
+  uint32_t b = A2;
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  if (s + n > ts->size || d + n > td->size) TRAP(WH_TRAP_TABLE_OOB);
+  if (n) memmove(td->elems + d, ts->elems + s, n * sizeof(wh_val));
+  ip += 3;
+  NEXT();
+}
+L_TABLE_GROW: {
+  extern int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
+  uint32_t b = A1;
+  int64_t old = wh_table_grow_raw(inst->tables[B1], (uint32_t)R(b + 1), fp[b]);
+  R(b) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
+  ip += 2;
+  NEXT();
+}
+L_TABLE_SIZE:
+  R(A1) = inst->tables[B1]->size;
+  ip += 2;
+  NEXT();
+L_TABLE_FILL: {
+  wh_table *t = inst->tables[B1];
+  uint32_t b = A1;
+  uint64_t i = (uint32_t)R(b), n = (uint32_t)R(b + 2);
+  if (i + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
+  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = fp[b + 1];
+  ip += 2;
+  NEXT();
+}
+L_REF_IS_NULL:
+  R(A1) = R(B1) == 0;
+  ip += 2;
+  NEXT();
+L_REF_FUNC:
+  fp[A1].func = inst->funcs[B1];
+  ip += 2;
+  NEXT();
+
+trapped:
+  rc = wh_err_trap(ex->err, trap);
+failed:
+  ex->nframes = base_frames;
+  return rc;
+done:
+  return 0;
+}
+
+const void *const *wh_interp_handlers(void) {
+  if (!handlers) run(NULL, NULL, NULL, NULL);
+  return handlers;
+}
+
+int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
+  uint32_t np = def->type->ft.nparams;
+  if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
+    return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
+  if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));
+  return run(ex, inst, def, fp);
+}

@@ -1,0 +1,123 @@
+/* Module objects and their public accessors. */
+#include "internal.h"
+
+static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
+                            wh_externtype *t) {
+  memset(t, 0, sizeof *t);
+  t->kind = kind;
+  switch (kind) {
+    case WH_EXTERN_FUNC: t->u.func = m->func_types[index]->ft; break;
+    case WH_EXTERN_TABLE: t->u.table = m->tables[index]; break;
+    case WH_EXTERN_MEMORY: t->u.memory = m->mems[index]; break;
+    case WH_EXTERN_GLOBAL: t->u.global = m->globals[index].type; break;
+  }
+}
+
+void wh_module_free(wh_module *m) {
+  if (!m) return;
+  for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
+    free(m->funcs[i].local_types);
+    free(m->funcs[i].code);
+  }
+  for (uint32_t i = 0; i < m->nelems; i++) free(m->elems[i].items);
+  if (m->func_names)
+    for (uint32_t i = 0; i < m->nfuncs; i++) free(m->func_names[i]);
+  free(m->func_names);
+  free(m->types);
+  free(m->imports);
+  free(m->func_types);
+  free(m->func_typeidx);
+  free(m->funcs);
+  free(m->tables);
+  free(m->mems);
+  free(m->globals);
+  free(m->exports);
+  free(m->elems);
+  free(m->datas);
+  free(m->declared_funcs);
+  free(m->customs);
+  free(m->bytes);
+  free(m);
+}
+
+static wh_module *parse(const uint8_t *bytes, size_t len, wh_error *err) {
+  wh_error local;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
+  wh_module *m = calloc(1, sizeof *m);
+  if (!m) { wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
+  m->refs = 1;
+  m->start = -1;
+  m->bytes = malloc(len ? len : 1);
+  if (!m->bytes) { free(m); wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
+  if (len) memcpy(m->bytes, bytes, len);
+  m->len = len;
+  if (wh_decode(m, err) != 0 || wh_validate_module(m, err) != 0) {
+    if (err->status == 0) wh_err_set(err, WH_ERR_MALFORMED, "malformed module");
+    wh_module_free(m);
+    return NULL;
+  }
+  return m;
+}
+
+wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err) {
+  return parse(bytes, len, err);
+}
+
+int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err) {
+  wh_error local;
+  if (!err) err = &local;
+  wh_module *m = parse(bytes, len, err);
+  if (!m) return err->status;
+  wh_module_free(m);
+  return 0;
+}
+
+wh_module *wh_module_ref(wh_module *m) { atomic_fetch_add(&m->refs, 1); return m; }
+void wh_module_unref(wh_module *m) {
+  if (m && atomic_fetch_sub(&m->refs, 1) == 1) wh_module_free(m);
+}
+
+uint32_t wh_module_import_count(const wh_module *m) { return m->nimports; }
+
+int wh_module_import(const wh_module *m, uint32_t i, const char **module,
+                     uint32_t *module_len, const char **name, uint32_t *name_len,
+                     wh_externtype *type) {
+  if (i >= m->nimports) return WH_ERR_ARG;
+  const wh_import *im = &m->imports[i];
+  if (module) *module = im->module.ptr;
+  if (module_len) *module_len = im->module.len;
+  if (name) *name = im->name.ptr;
+  if (name_len) *name_len = im->name.len;
+  if (type) fill_externtype(m, im->kind, im->index, type);
+  return 0;
+}
+
+uint32_t wh_module_export_count(const wh_module *m) { return m->nexports; }
+
+int wh_module_export(const wh_module *m, uint32_t i, const char **name,
+                     uint32_t *name_len, wh_externtype *type) {
+  if (i >= m->nexports) return WH_ERR_ARG;
+  const wh_export *e = &m->exports[i];
+  if (name) *name = e->name.ptr;
+  if (name_len) *name_len = e->name.len;
+  if (type) fill_externtype(m, e->kind, e->index, type);
+  return 0;
+}
+
+uint32_t wh_module_custom_count(const wh_module *m) { return m->ncustoms; }
+
+int wh_module_custom(const wh_module *m, uint32_t i, const char **name,
+                     uint32_t *name_len, const uint8_t **data, size_t *data_len) {
+  if (i >= m->ncustoms) return WH_ERR_ARG;
+  if (name) *name = m->customs[i].name.ptr;
+  if (name_len) *name_len = m->customs[i].name.len;
+  if (data) *data = m->customs[i].data;
+  if (data_len) *data_len = m->customs[i].len;
+  return 0;
+}
+
+const char *wh_module_func_name(const wh_module *m, uint32_t index) {
+  if (!m->func_names || index >= m->nfuncs) return NULL;
+  return m->func_names[index];
+}

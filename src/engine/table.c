@@ -1,0 +1,99 @@
+/* Tables of references (funcref / externref). */
+#include "internal.h"
+
+wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
+                          bool has_max, wh_val init, wh_error *err) {
+  if (min > WH_MAX_TABLE) {
+    wh_err_set(err, WH_ERR_LIMIT, "table of %llu elements is too large",
+               (unsigned long long)min);
+    return NULL;
+  }
+  wh_table *t = calloc(1, sizeof *t);
+  if (!t) goto oom;
+  t->type.elem = elem;
+  t->type.limits.min = min;
+  t->type.limits.max = has_max ? max : 0xffffffffu;
+  t->type.limits.has_max = has_max;
+  t->size = (uint32_t)min;
+  t->cap = (uint32_t)min;
+  if (min) {
+    t->elems = malloc(min * sizeof(wh_val));
+    if (!t->elems) { free(t); goto oom; }
+    for (uint32_t i = 0; i < min; i++) t->elems[i] = init;
+  }
+  return t;
+oom:
+  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  return NULL;
+}
+
+void wh_table_destroy(wh_table *t) {
+  free(t->elems);
+  free(t);
+}
+
+static int64_t table_grow(wh_table *t, uint32_t delta, wh_val init) {
+  uint32_t old = t->size;
+  uint64_t want = (uint64_t)old + delta;
+  uint64_t max = t->type.limits.has_max ? t->type.limits.max : 0xffffffffu;
+  if (want > max || want > WH_MAX_TABLE) return -1;
+  if (want > t->cap) {
+    uint64_t cap = t->cap * 2 > want ? t->cap * 2 : want;
+    if (cap > WH_MAX_TABLE) cap = WH_MAX_TABLE;
+    wh_val *e = realloc(t->elems, cap * sizeof(wh_val));
+    if (!e) return -1;
+    t->elems = e;
+    t->cap = (uint32_t)cap;
+  }
+  for (uint64_t i = old; i < want; i++) t->elems[i] = init;
+  t->size = (uint32_t)want;
+  return old;
+}
+
+/* The interpreter's entry: the caller already joined stores. */
+int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init) {
+  return table_grow(t, delta, init);
+}
+
+wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
+                       wh_val init, wh_error *err) {
+  if (!wh_is_reftype(elem) || (has_max && max < min) || max > 0xffffffffu) {
+    wh_err_set(err, WH_ERR_ARG, "bad table type");
+    return NULL;
+  }
+  wh_table *t = wh_table_create(elem, min, max, has_max, init, err);
+  if (!t) return NULL;
+  if (wh_object_init(&t->obj, WH_OBJ_TABLE) != 0) {
+    wh_table_destroy(t);
+    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  if (elem == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  return t;
+}
+
+wh_table *wh_table_ref(wh_table *t) { wh_object_ref(&t->obj); return t; }
+void wh_table_unref(wh_table *t) { if (t) wh_object_unref(&t->obj); }
+void wh_table_type(const wh_table *t, wh_tabletype *out) {
+  *out = t->type;
+  out->limits.min = t->size;
+}
+uint32_t wh_table_size(const wh_table *t) { return t->size; }
+
+int wh_table_get(const wh_table *t, uint32_t i, wh_val *out) {
+  if (i >= t->size) return WH_ERR_ARG;
+  *out = t->elems[i];
+  return 0;
+}
+
+int wh_table_set(wh_table *t, uint32_t i, wh_val v) {
+  if (i >= t->size) return WH_ERR_ARG;
+  if (t->type.elem == WH_FUNCREF && v.func) wh_store_join(&t->obj, &v.func->obj);
+  t->elems[i] = v;
+  return 0;
+}
+
+int64_t wh_table_grow(wh_table *t, uint32_t delta, wh_val init) {
+  if (t->type.elem == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  return table_grow(t, delta, init);
+}

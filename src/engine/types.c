@@ -1,0 +1,68 @@
+/* Function signatures interned process-wide, so call_indirect compares
+ * one integer even across modules (spec 4.4.8: types match structurally). */
+#include "internal.h"
+
+#include <pthread.h>
+
+typedef struct entry {
+  wh_ftype t;
+  struct entry *next;
+  uint8_t sig[];
+} entry;
+
+#define NBUCKETS 1024
+static entry *buckets[NBUCKETS];
+static uint32_t next_id = 1;
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
+                               const uint8_t *results, uint32_t nr) {
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < np; i++) h = (h ^ params[i]) * 16777619u;
+  h = (h ^ 0xff) * 16777619u;
+  for (uint32_t i = 0; i < nr; i++) h = (h ^ results[i]) * 16777619u;
+  pthread_mutex_lock(&types_lock);
+  entry *e;
+  for (e = buckets[h % NBUCKETS]; e; e = e->next) {
+    if (e->t.ft.nparams == np && e->t.ft.nresults == nr &&
+        (np == 0 || memcmp(e->sig, params, np) == 0) &&
+        (nr == 0 || memcmp(e->sig + np, results, nr) == 0))
+      break;
+  }
+  if (!e) {
+    e = malloc(sizeof *e + np + nr + 1);
+    if (e) {
+      if (np) memcpy(e->sig, params, np);
+      if (nr) memcpy(e->sig + np, results, nr);
+      e->t.ft.nparams = np;
+      e->t.ft.nresults = nr;
+      e->t.ft.params = e->sig;
+      e->t.ft.results = e->sig + np;
+      e->t.id = next_id++;
+      e->next = buckets[h % NBUCKETS];
+      buckets[h % NBUCKETS] = e;
+    }
+  }
+  pthread_mutex_unlock(&types_lock);
+  return e ? &e->t : NULL;
+}
+
+bool wh_is_reftype(uint8_t t) { return t == WH_FUNCREF || t == WH_EXTERNREF; }
+
+bool wh_is_valtype(uint8_t t) {
+  return t == WH_I32 || t == WH_I64 || t == WH_F32 || t == WH_F64 ||
+         wh_is_reftype(t);
+}
+
+const char *wh_valtype_name(uint8_t t) {
+  switch (t) {
+    case WH_I32: return "i32";
+    case WH_I64: return "i64";
+    case WH_F32: return "f32";
+    case WH_F64: return "f64";
+    case WH_V128: return "v128";
+    case WH_FUNCREF: return "funcref";
+    case WH_EXTERNREF: return "externref";
+    default: return "unknown";
+  }
+}

@@ -1,0 +1,97 @@
+/* Module-level validation (spec 3.4): everything but function bodies,
+ * which translate.c validates as it translates them. */
+#include "internal.h"
+
+#define INVALID(...) return wh_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
+
+/* Constant expressions: in 2.0 global.get may name only imported globals,
+ * which must be immutable. */
+static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
+                           wh_error *err) {
+  uint8_t got = ce->type;
+  switch (ce->kind) {
+    case WH_CE_GLOBAL:
+      if (ce->index >= m->nglobals) INVALID("unknown global %u", ce->index);
+      if (ce->index >= m->nglobal_imports)
+        INVALID("unknown global %u: constant expressions may only use imported globals", ce->index);
+      if (m->globals[ce->index].type.mutable_)
+        INVALID("constant expression required: global %u is mutable", ce->index);
+      got = m->globals[ce->index].type.type;
+      break;
+    case WH_CE_REF_FUNC:
+      if (ce->index >= m->nfuncs) INVALID("unknown function %u", ce->index);
+      m->declared_funcs[ce->index] = 1;
+      break;
+    default:
+      break;
+  }
+  if (got != want)
+    INVALID("type mismatch: constant expression has type %s, expected %s",
+            wh_valtype_name(got), wh_valtype_name(want));
+  return 0;
+}
+
+static int check_limits(const wh_limits *l, uint64_t bound, const char *what,
+                        wh_error *err) {
+  if (l->min > bound) INVALID("%s size must be at most %llu", what, (unsigned long long)bound);
+  if (l->has_max && l->max > bound) INVALID("%s size must be at most %llu", what, (unsigned long long)bound);
+  if (l->has_max && l->max < l->min) INVALID("size minimum must not be greater than maximum");
+  return 0;
+}
+
+int wh_validate_module(wh_module *m, wh_error *err) {
+  m->declared_funcs = calloc(m->nfuncs + 1, 1);
+  if (!m->declared_funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  for (uint32_t i = 0; i < m->nfuncs; i++)
+    if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
+  for (uint32_t i = 0; i < m->ntables; i++)
+    if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
+  if (m->nmems > 1) INVALID("multiple memories");
+  for (uint32_t i = 0; i < m->nmems; i++)
+    if (check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
+      INVALID("memory size must be at most 65536 pages (4GiB)");
+  for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+    if (check_constexpr(m, &m->globals[i].init, m->globals[i].type.type, err)) return err->status;
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    wh_export *e = &m->exports[i];
+    uint32_t n = e->kind == WH_EXTERN_FUNC ? m->nfuncs
+               : e->kind == WH_EXTERN_TABLE ? m->ntables
+               : e->kind == WH_EXTERN_MEMORY ? m->nmems : m->nglobals;
+    static const char *const what[] = { "function", "table", "memory", "global" };
+    if (e->index >= n) INVALID("unknown %s %u", what[e->kind], e->index);
+    if (e->kind == WH_EXTERN_FUNC) m->declared_funcs[e->index] = 1;
+    for (uint32_t k = 0; k < i; k++)
+      if (m->exports[k].name.len == e->name.len &&
+          memcmp(m->exports[k].name.ptr, e->name.ptr, e->name.len) == 0)
+        INVALID("duplicate export name");
+  }
+  if (m->start >= 0) {
+    if ((uint64_t)m->start >= m->nfuncs) INVALID("unknown function %lld", (long long)m->start);
+    const wh_ftype *t = m->func_types[m->start];
+    if (t->ft.nparams || t->ft.nresults) INVALID("start function must have type [] -> []");
+  }
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    wh_elemseg *s = &m->elems[i];
+    if (s->mode == WH_SEG_ACTIVE) {
+      if (s->table >= m->ntables) INVALID("unknown table %u", s->table);
+      if (check_constexpr(m, &s->offset, WH_I32, err)) return err->status;
+      if (m->tables[s->table].elem != s->type)
+        INVALID("type mismatch: element segment of %s in table of %s",
+                wh_valtype_name(s->type), wh_valtype_name(m->tables[s->table].elem));
+    }
+    for (uint32_t k = 0; k < s->count; k++)
+      if (check_constexpr(m, &s->items[k], s->type, err)) return err->status;
+  }
+  for (uint32_t i = 0; i < m->ndatas; i++) {
+    wh_dataseg *d = &m->datas[i];
+    if (d->mode == WH_SEG_ACTIVE) {
+      if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
+      if (check_constexpr(m, &d->offset, WH_I32, err)) return err->status;
+    }
+  }
+  for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
+    int rc = wh_translate(m, i, true, err);
+    if (rc) return rc;
+  }
+  return 0;
+}
