@@ -49,7 +49,9 @@ child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
 child.on('close', (code) => {
   const { passed, failed, skipped } = countLeaves(out);
   const bad = failed + (code !== 0 && failed === 0 ? 1 : 0);
+  const line = `${passed} passed, ${bad} failed, ${skipped} skipped`;
   fs.mkdirSync(path.join(root, 'build'), { recursive: true });
-  process.stdout.write(`\n${passed} passed, ${bad} failed, ${skipped} skipped\n`);
+  fs.writeFileSync(path.join(root, 'build', 'test-totals.txt'), line + '\n');
+  process.stdout.write(`\n${line}\n`);
   process.exit(code === 0 ? 0 : 1);
 });

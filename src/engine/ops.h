@@ -30,6 +30,22 @@ static inline double wh_f64_copysign(double a, double b) {
                      (wh_f64_bits(b) & 0x8000000000000000ull));
 }
 
+/* Rounding and sqrt: a NaN operand must come back quiet (an arithmetic
+ * NaN, spec 4.3.3), which libm does not promise for signalling NaNs. */
+#define WH_FROUND(name, type, fn)                                            \
+  static inline type name(type a) { return a != a ? a + a : fn(a); }
+WH_FROUND(wh_f32_ceil, float, ceilf)
+WH_FROUND(wh_f32_floor, float, floorf)
+WH_FROUND(wh_f32_trunc, float, truncf)
+WH_FROUND(wh_f32_nearest, float, nearbyintf)
+WH_FROUND(wh_f32_sqrt, float, sqrtf)
+WH_FROUND(wh_f64_ceil, double, ceil)
+WH_FROUND(wh_f64_floor, double, floor)
+WH_FROUND(wh_f64_trunc, double, trunc)
+WH_FROUND(wh_f64_nearest, double, nearbyint)
+WH_FROUND(wh_f64_sqrt, double, sqrt)
+#undef WH_FROUND
+
 /* min/max: a NaN operand gives a NaN (made quiet by the arithmetic), and
  * -0 is smaller than +0 (spec 4.3.3 fmin/fmax). */
 static inline float wh_f32_min(float a, float b) {

@@ -48,8 +48,9 @@ typedef struct {
   bool unreachable;
   uint32_t height; /* stack height below the params */
   uint32_t np, nr;
-  const uint8_t *params, *results;
-  uint8_t single;
+  const uint8_t *params, *results_; /* results_: use res() */
+  uint8_t single;     /* the result type of a one-value blocktype */
+  bool is_single;
   uint32_t loop_pc;
   int32_t patches;   /* list of forward branches to the end, -1 = none */
   int32_t else_pc;   /* the BR_IFZ of an `if`, -1 = none */
@@ -288,8 +289,12 @@ static void resolve_patches(tr *t, ctl *c, uint32_t target) {
   c->patches = -1;
 }
 
+/* A blocktype's single result lives inside the ctl, which may move when
+ * the ctl stack grows: never keep a pointer to it. */
+static const uint8_t *res(const ctl *c) { return c->is_single ? &c->single : c->results_; }
+
 static uint32_t label_arity(ctl *c) { return c->op == 0x03 ? c->np : c->nr; }
-static const uint8_t *label_types(ctl *c) { return c->op == 0x03 ? c->params : c->results; }
+static const uint8_t *label_types(ctl *c) { return c->op == 0x03 ? c->params : res(c); }
 
 /* Moves the top n values into the label's slots; LOCAL sources that the
  * moves would overwrite before reading are first saved in their own
@@ -352,12 +357,11 @@ static int read_blocktype(tr *t, ctl *c) {
     c->params = NULL;
     if (*p == 0x40) {
       c->nr = 0;
-      c->results = NULL;
     } else {
       if (*p == WH_V128) return wh_rd_fail(&t->r, "SIMD (v128) is not supported yet");
       c->single = *p;
       c->nr = 1;
-      c->results = &c->single;
+      c->is_single = true;
     }
     return 0;
   }
@@ -367,7 +371,7 @@ static int read_blocktype(tr *t, ctl *c) {
   c->np = ft->ft.nparams;
   c->params = ft->ft.params;
   c->nr = ft->ft.nresults;
-  c->results = ft->ft.results;
+  c->results_ = ft->ft.results;
   return 0;
 }
 
@@ -376,9 +380,6 @@ static int push_ctl(tr *t, ctl *proto) {
   proto->patches = -1;
   proto->unreachable = false;
   t->ctls[t->nctl++] = *proto;
-  ctl *c = top_ctl(t);
-  if (c->nr == 1 && c->results == &proto->single) c->results = &c->single;
-  if (c->np == 1 && c->params == &proto->single) c->params = &c->single;
   return 0;
 }
 
@@ -400,7 +401,7 @@ static int enter_block(tr *t, ctl *c) {
 /* Checks the stack at the end of a block arm holds exactly the results,
  * and puts them in the label's slots. */
 static int close_arm(tr *t, ctl *c, uint32_t dst_base) {
-  TRY(need(t, c->results, c->nr));
+  TRY(need(t, res(c), c->nr));
   if (t->nst - c->height != c->nr) FAILV("type mismatch: block leaves %u values, expected %u", t->nst - c->height, c->nr);
   TRY(move_to(t, dst_base, c->nr));
   return 0;
@@ -420,7 +421,7 @@ static int op_end(tr *t) {
   if (c->op == 0x04 && c->np != c->nr) FAILV("type mismatch: if without else must have matching param and result types");
   if (c->op == 0x04) {
     for (uint32_t k = 0; k < c->np; k++)
-      if (c->params[k] != c->results[k]) FAILV("type mismatch: if without else");
+      if (c->params[k] != res(c)[k]) FAILV("type mismatch: if without else");
   }
   if (c->op == 0x00) {
     /* function end: results go to slots 0..nr-1 */
@@ -437,11 +438,11 @@ static int op_end(tr *t) {
     resolve_patches(t, c, t->ncode);
   }
   uint32_t h = c->height, nr = c->nr;
-  const uint8_t *res = c->results;
   uint8_t single = c->single;
+  const uint8_t *rt = c->is_single ? &single : c->results_;
   t->nctl--;
   t->nst = h;
-  for (uint32_t k = 0; k < nr; k++) TRY(push_temp(t, nr == 1 && res == &c->single ? single : res[k]));
+  for (uint32_t k = 0; k < nr; k++) TRY(push_temp(t, rt[k]));
   t->last_dst = -1;
   return 0;
 }
@@ -870,7 +871,7 @@ static int step(tr *t, uint8_t op) {
     case 0x0E: return op_br_table(t);
     case 0x0F: { /* return */
       ctl *f = &t->ctls[0];
-      TRY(need(t, f->results, f->nr));
+      TRY(need(t, res(f), f->nr));
       TRY(move_to(t, 0, f->nr));
       if (emit(t, IR_RETURN, 1) == -2) return -1;
       set_unreachable(t);
@@ -1105,7 +1106,7 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   memset(&fc, 0, sizeof fc);
   fc.op = 0x00;
   fc.nr = f->type->ft.nresults;
-  fc.results = f->type->ft.results;
+  fc.results_ = f->type->ft.results;
   int rc = push_ctl(&t, &fc);
   t.ctls[0].else_pc = -1;
   while (rc == 0 && t.nctl > 0) {
