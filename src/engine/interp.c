@@ -49,6 +49,9 @@ static const void *const *handlers;
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define WH_BIN(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
+#define WH_CMP(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,                          \
+    [IR_BRT_##n] = &&L_BRT_##n, [IR_BRT_##n##_I] = &&L_BRT_##n##_I,                              \
+    [IR_BRF_##n] = &&L_BRF_##n, [IR_BRF_##n##_I] = &&L_BRF_##n##_I,
 #define WH_BINT(n, ...) [IR_##n] = &&L_##n,
 #define WH_UN(n, ...) [IR_##n] = &&L_##n,
 #define WH_UNT(n, ...) [IR_##n] = &&L_##n,
@@ -86,6 +89,40 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     ip += 3;                                                                  \
     NEXT();                                                                   \
   }
+/* Fused compare-and-branch: [x, y][offset] or [x, offset][imm]. */
+#define BRANCH_TO(off)                                                        \
+  do {                                                                        \
+    int32_t o_ = (int32_t)(off);                                              \
+    if (o_ < 0) CHECK_STOP();                                                 \
+    ip += o_;                                                                 \
+    NEXT();                                                                   \
+  } while (0)
+#define WH_CMP(n, code, text, ti, expr)                                       \
+  WH_BIN(n, code, text, ti, I32, expr)                                        \
+  L_BRT_##n: {                                                                \
+    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(R(B1));                           \
+    if (expr) BRANCH_TO(A2);                                                  \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_BRT_##n##_I: {                                                            \
+    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(ip[2].u64);                       \
+    if (expr) BRANCH_TO(B1);                                                  \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_BRF_##n: {                                                                \
+    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(R(B1));                           \
+    if (!(expr)) BRANCH_TO(A2);                                               \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_BRF_##n##_I: {                                                            \
+    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(ip[2].u64);                       \
+    if (!(expr)) BRANCH_TO(B1);                                               \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }
 #define WH_BINT(n, code, text, ti, to, fn)                                    \
   L_##n: {                                                                    \
     ct_##to r;                                                                \
@@ -112,10 +149,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     ip += 2;                                                                  \
     NEXT();                                                                   \
   }
-/* Effective address: 33 bits at most, so the 64-bit compare is exact. */
+/* Effective address: 33 bits at most, so the 64-bit compare is exact.
+ * [2] holds the static offset and a constant the translator folded in
+ * from an `i32.add` that computed the address (added with wraparound, as
+ * the add did). */
+#define EA(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + B2) + A2)
 #define WH_LOAD(n, code, text, to, mt)                                        \
   L_##n: {                                                                    \
-    uint64_t ea = (uint64_t)(uint32_t)R(B1) + ip[2].u64;                      \
+    uint64_t ea = EA(B1);                                                     \
     if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
@@ -125,7 +166,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
   L_##n: {                                                                    \
-    uint64_t ea = (uint64_t)(uint32_t)R(A1) + ip[2].u64;                      \
+    uint64_t ea = EA(A1);                                                     \
     if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
     mt v = (mt)R(B1);                                                         \
     memcpy(mem + ea, &v, sizeof v);                                           \

@@ -6,6 +6,8 @@
 
 enum wh_irop {
 #define WH_BIN(n, ...) IR_##n, IR_##n##_I,
+/* a comparison, then the fused branch-if-true and branch-if-false forms */
+#define WH_CMP(n, ...) IR_##n, IR_##n##_I, IR_BRT_##n, IR_BRT_##n##_I, IR_BRF_##n, IR_BRF_##n##_I,
 #define WH_BINT(n, ...) IR_##n,
 #define WH_UN(n, ...) IR_##n,
 #define WH_UNT(n, ...) IR_##n,
@@ -17,5 +19,9 @@ enum wh_irop {
 #undef IR
   IR_COUNT
 };
+
+/* From a comparison (slot or immediate form) to its fused branches. */
+#define WH_IR_BRT_DELTA 2
+#define WH_IR_BRF_DELTA 4
 
 #endif

@@ -77,7 +77,7 @@ static int rd_sleb(wh_reader *r, unsigned bits, int64_t *out) {
 }
 
 int wh_rd_u32(wh_reader *r, uint32_t *out) {
-  uint64_t v;
+  uint64_t v = 0;
   if (rd_uleb(r, 32, &v)) return -1;
   *out = (uint32_t)v;
   return 0;

@@ -16,7 +16,9 @@
 
 #include <stdio.h>
 
-enum { K_NONE, K_BIN, K_BINT, K_UN, K_UNT, K_LOAD, K_STORE };
+void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
+
+enum { K_NONE, K_BIN, K_CMP, K_BINT, K_UN, K_UNT, K_LOAD, K_STORE };
 
 typedef struct {
   uint8_t kind, tin, tout, width;
@@ -26,6 +28,7 @@ typedef struct {
 #define NUMIDX(code) ((code) >= 0xFC00 ? 256 + ((code) & 0xFF) : (code))
 static const numinfo num_ops[256 + 8] = {
 #define WH_BIN(n, code, text, ti, to, e) [NUMIDX(code)] = { K_BIN, WH_##ti, WH_##to, 0, IR_##n },
+#define WH_CMP(n, code, text, ti, e) [NUMIDX(code)] = { K_CMP, WH_##ti, WH_I32, 0, IR_##n },
 #define WH_BINT(n, code, text, ti, to, f) [NUMIDX(code)] = { K_BINT, WH_##ti, WH_##to, 0, IR_##n },
 #define WH_UN(n, code, text, ti, to, e) [NUMIDX(code)] = { K_UN, WH_##ti, WH_##to, 0, IR_##n },
 #define WH_UNT(n, code, text, ti, to, f) [NUMIDX(code)] = { K_UNT, WH_##ti, WH_##to, 0, IR_##n },
@@ -34,7 +37,20 @@ static const numinfo num_ops[256 + 8] = {
 #include "opcodes.def"
 };
 
+/* 1: a comparison in slot form, 2: in immediate form (fusable) */
+static const uint8_t cmp_form[IR_COUNT] = {
+#define WH_CMP(n, ...) [IR_##n] = 1, [IR_##n##_I] = 2,
+#include "opcodes.def"
+};
+
 #define T_UNKNOWN 0 /* the bottom type of unreachable code */
+
+/* Where a conditional jump keeps its offset. */
+typedef struct {
+  int64_t at;     /* the instruction, -1 when nothing was emitted */
+  uint32_t cell;
+  uint8_t half;
+} jumpref;
 
 enum { E_TEMP, E_LOCAL, E_CONST };
 typedef struct {
@@ -53,7 +69,7 @@ typedef struct {
   bool is_single;
   uint32_t loop_pc;
   int32_t patches;   /* list of forward branches to the end, -1 = none */
-  int32_t else_pc;   /* the BR_IFZ of an `if`, -1 = none */
+  jumpref else_j;    /* an `if`'s jump to its else arm (at = -1: none) */
 } ctl;
 
 typedef struct {
@@ -79,6 +95,8 @@ typedef struct {
   uint32_t npatch, cappatch;
   int64_t last_dst;       /* cell index*2 of the retargetable dst, -1 none */
   uint32_t last_dst_slot;
+  int last_op;            /* the last instruction emitted, and where */
+  int64_t last_at;
   wh_cell dead[8];        /* emission target while unreachable */
 } tr;
 
@@ -134,6 +152,8 @@ static int64_t emit(tr *t, int op, uint32_t cells) {
   memset(&t->code[at], 0, cells * sizeof(wh_cell));
   t->code[at].h = t->h[op];
   t->ncode += cells;
+  t->last_op = op;
+  t->last_at = at;
   return at;
 }
 
@@ -163,6 +183,13 @@ static int emit_const(tr *t, uint32_t dst, uint64_t v) {
   C(t, at, 1)->s.a = dst;
   C(t, at, 2)->u64 = v;
   return 0;
+}
+
+static void set_jump(tr *t, jumpref j, uint32_t target) {
+  if (j.at < 0) return;
+  uint32_t off = (uint32_t)((int64_t)target - j.at);
+  if (j.half) t->code[j.at + j.cell].s.b = off;
+  else t->code[j.at + j.cell].s.a = off;
 }
 
 /* ---------------- the virtual stack ---------------- */
@@ -276,8 +303,8 @@ static int add_patch(tr *t, ctl *c, int64_t insn, uint32_t cell) {
   return add_patch_half(t, c, insn, cell, 0);
 }
 
-static int add_patch_b(tr *t, ctl *c, int64_t insn) {
-  return add_patch_half(t, c, insn, 1, 1);
+static int add_patch_jump(tr *t, ctl *c, jumpref j) {
+  return add_patch_half(t, c, j.at, j.cell, j.half);
 }
 
 static void resolve_patches(tr *t, ctl *c, uint32_t target) {
@@ -302,6 +329,13 @@ static const uint8_t *label_types(ctl *c) { return c->op == 0x03 ? c->params : r
  * params). */
 static int move_to(tr *t, uint32_t dst_base, uint32_t n) {
   uint32_t first = t->nst - n;
+  if (n == 1 && t->st[first].kind == E_TEMP && t->last_dst >= 0 &&
+      t->last_dst_slot == slot_at(t, first) && !is_dead(t)) {
+    /* the value was just computed: compute it into place instead */
+    t->code[t->last_dst / 2].s.a = dst_base;
+    t->last_dst = -1;
+    return 0;
+  }
   for (uint32_t k = 0; k < n; k++) {
     vent *e = &t->st[first + k];
     if (e->kind == E_LOCAL && e->local >= dst_base && e->local < dst_base + n &&
@@ -390,7 +424,7 @@ static int enter_block(tr *t, ctl *c) {
   TRY(materialize_all(t));
   c->height = t->nst - c->np;
   c->loop_pc = t->ncode;
-  c->else_pc = -1;
+  c->else_j.at = -1;
   TRY(push_ctl(t, c));
   /* params keep their entries, retyped exactly */
   for (uint32_t k = 0; k < c->np; k++) t->st[c->height + k].type = c->params[k];
@@ -416,6 +450,55 @@ static void set_unreachable(tr *t) {
 
 /* ---------------- instructions ---------------- */
 
+/* Pops the i32 condition on top and emits a jump taken when it is
+ * non-zero (when_true) or zero.  When the condition was computed by the
+ * instruction just emitted, that instruction becomes the jump: a
+ * comparison turns into its fused compare-and-branch, i32.eqz into a
+ * branch on its operand with the sense flipped. */
+static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
+  uint32_t i = t->nst - 1;
+  vent *e = &t->st[i];
+  j->at = -1;
+  if (!is_dead(t) && e->kind == E_TEMP && t->last_dst >= 0 &&
+      t->last_dst_slot == slot_at(t, i) && t->last_at >= 0) {
+    wh_cell *c = &t->code[t->last_at];
+    int op = t->last_op;
+    if (cmp_form[op] == 1) {
+      uint32_t x = c[1].s.b, y = c[2].s.a;
+      c[0].h = t->h[op + (when_true ? WH_IR_BRT_DELTA : WH_IR_BRF_DELTA)];
+      c[1].s.a = x;
+      c[1].s.b = y;
+      c[2].u64 = 0;
+      *j = (jumpref){ t->last_at, 2, 0 };
+    } else if (cmp_form[op] == 2) {
+      uint32_t x = c[1].s.b;
+      c[0].h = t->h[op + (when_true ? WH_IR_BRT_DELTA : WH_IR_BRF_DELTA)];
+      c[1].s.a = x;
+      c[1].s.b = 0;
+      *j = (jumpref){ t->last_at, 1, 1 };
+    } else if (op == IR_I32_EQZ) {
+      uint32_t x = c[1].s.b;
+      c[0].h = t->h[(when_true ? IR_BR_IFZ : IR_BR_IF) + (back ? 1 : 0)];
+      c[1].s.a = x;
+      c[1].s.b = 0;
+      *j = (jumpref){ t->last_at, 1, 1 };
+    }
+    if (j->at >= 0) {
+      popn(t, 1);
+      t->last_dst = -1;
+      return 0;
+    }
+  }
+  uint32_t cond;
+  TRY(operand(t, i, &cond));
+  popn(t, 1);
+  int64_t at = emit(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0), 2);
+  if (at == -2) return -1;
+  C(t, at, 1)->s.a = cond;
+  *j = (jumpref){ at, 1, 1 };
+  return 0;
+}
+
 static int op_end(tr *t) {
   ctl *c = top_ctl(t);
   if (c->op == 0x04 && c->np != c->nr) FAILV("type mismatch: if without else must have matching param and result types");
@@ -434,7 +517,7 @@ static int op_end(tr *t) {
   bool was_dead = c->unreachable;
   (void)was_dead;
   if (t->emit) {
-    if (c->else_pc >= 0) t->code[c->else_pc + 1].s.b = t->ncode - (uint32_t)c->else_pc;
+    set_jump(t, c->else_j, t->ncode);
     resolve_patches(t, c, t->ncode);
   }
   uint32_t h = c->height, nr = c->nr;
@@ -454,8 +537,8 @@ static int op_else(tr *t) {
   int64_t at = emit(t, IR_BR, 2);
   if (at == -2) return -1;
   TRY(add_patch(t, c, at, 1));
-  if (t->emit && c->else_pc >= 0) t->code[c->else_pc + 1].s.b = t->ncode - (uint32_t)c->else_pc;
-  c->else_pc = -1;
+  if (t->emit) set_jump(t, c->else_j, t->ncode);
+  c->else_j.at = -1;
   c->op = 0x05;
   c->unreachable = false;
   t->nst = c->height;
@@ -521,16 +604,34 @@ static int check_memarg(tr *t, uint32_t width, uint64_t *offset) {
   return 0;
 }
 
+/* An address computed by the `i32.add x, K` just emitted is folded into
+ * the memory access (which adds K with the same wraparound), removing
+ * the add.  Returns 0 with the slot and constant when it applies. */
+static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+  if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_dst < 0 || t->last_at < 0 ||
+      t->last_op != IR_I32_ADD_I || t->last_dst_slot != slot_at(t, i) ||
+      (uint32_t)t->last_at + 3 != t->ncode)
+    return 1;
+  wh_cell *c = &t->code[t->last_at];
+  *slot = c[1].s.b;
+  *k = (uint32_t)c[2].u64;
+  t->ncode = (uint32_t)t->last_at;
+  t->last_at = -1;
+  t->last_dst = -1;
+  return 0;
+}
+
 static int op_numeric(tr *t, const numinfo *ni) {
-  uint32_t a, b, dst;
+  uint32_t a = 0, b = 0, dst;
   int64_t at;
   switch (ni->kind) {
     case K_BIN:
+    case K_CMP:
     case K_BINT: {
       uint8_t ty[2] = { ni->tin, ni->tin };
       TRY(need(t, ty, 2));
       vent *y = &t->st[t->nst - 1];
-      bool imm = ni->kind == K_BIN && y->kind == E_CONST;
+      bool imm = ni->kind != K_BINT && y->kind == E_CONST;
       TRY(operand(t, t->nst - 2, &a));
       if (!imm) TRY(operand(t, t->nst - 1, &b));
       uint64_t yv = y->cval;
@@ -568,16 +669,18 @@ static int op_numeric(tr *t, const numinfo *ni) {
     }
     case K_LOAD: {
       uint64_t off;
+      uint32_t k = 0;
       TRY(check_memarg(t, ni->width, &off));
       TRY(need1(t, WH_I32));
-      TRY(operand(t, t->nst - 1, &a));
+      if (fold_address(t, t->nst - 1, &a, &k) != 0) TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       dst = slot_at(t, t->nst);
       at = emit(t, ni->ir, 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
-      C(t, at, 2)->u64 = off;
+      C(t, at, 2)->s.a = (uint32_t)off;
+      C(t, at, 2)->s.b = k;
       TRY(push_temp(t, ni->tout));
       mark_dst(t, at, dst);
       return 0;
@@ -586,15 +689,18 @@ static int op_numeric(tr *t, const numinfo *ni) {
       uint64_t off;
       TRY(check_memarg(t, ni->width, &off));
       uint8_t ty[2] = { WH_I32, ni->tin };
+      uint32_t k = 0;
       TRY(need(t, ty, 2));
-      TRY(operand(t, t->nst - 2, &a));
+      if (t->st[t->nst - 1].kind == E_TEMP || fold_address(t, t->nst - 2, &a, &k) != 0)
+        TRY(operand(t, t->nst - 2, &a));
       TRY(operand(t, t->nst - 1, &b));
       popn(t, 2);
       at = emit(t, ni->ir, 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = a;
       C(t, at, 1)->s.b = b;
-      C(t, at, 2)->u64 = off;
+      C(t, at, 2)->s.a = (uint32_t)off;
+      C(t, at, 2)->s.b = k;
       return 0;
     }
   }
@@ -812,17 +918,19 @@ static int step(tr *t, uint8_t op) {
       nc.op = op;
       TRY(read_blocktype(t, &nc));
       TRY(need1(t, WH_I32));
-      uint32_t cond;
-      TRY(operand(t, t->nst - 1, &cond));
-      popn(t, 1);
-      TRY(need(t, nc.params, nc.np));
-      TRY(materialize_all(t));
-      at = emit(t, IR_BR_IFZ, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = cond;
+      /* everything below the condition is made concrete first (an `if`
+       * is a block); the condition itself may fuse into the jump */
+      {
+        vent cv = t->st[--t->nst];
+        TRY(need(t, nc.params, nc.np));
+        TRY(materialize_all(t)); /* emitting nothing keeps cv's producer fusable */
+        t->st[t->nst++] = cv;
+      }
+      jumpref j;
+      TRY(cond_jump(t, false, false, &j));
       TRY(enter_block(t, &nc));
       ctl *c = top_ctl(t);
-      c->else_pc = (int32_t)at;
+      c->else_j = j;
       return 0;
     }
     case 0x05: return op_else(t);
@@ -840,30 +948,35 @@ static int step(tr *t, uint8_t op) {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       TRY(need1(t, WH_I32));
-      uint32_t cond;
-      TRY(operand(t, t->nst - 1, &cond));
-      popn(t, 1);
       ctl *c = &t->ctls[t->nctl - 1 - x];
-      TRY(need(t, label_types(c), label_arity(c)));
-      /* br_if passes its operands through with the label's types */
-      for (uint32_t k = 0; k < label_arity(c); k++)
-        if (t->st[t->nst - label_arity(c) + k].type == T_UNKNOWN)
-          t->st[t->nst - label_arity(c) + k].type = label_types(c)[k];
-      if (is_dead(t)) return 0;
-      /* entries below the label could be LOCALs: the target sees them
-       * through its own (materialized) slots, so nothing else to do */
-      if (!needs_moves(t, c)) {
-        at = emit(t, c->op == 0x03 ? IR_BR_IF_BACK : IR_BR_IF, 2);
-        if (at == -2) return -1;
-        C(t, at, 1)->s.a = cond;
-        if (c->op == 0x03) C(t, at, 1)->s.b = (uint32_t)((int64_t)c->loop_pc - at);
-        else TRY(add_patch_b(t, c, at));
+      {
+        /* type-check the label operands below the condition first */
+        vent cv = t->st[t->nst - 1];
+        t->nst--;
+        TRY(need(t, label_types(c), label_arity(c)));
+        /* br_if passes its operands through with the label's types */
+        for (uint32_t k = 0; k < label_arity(c); k++)
+          if (t->st[t->nst - label_arity(c) + k].type == T_UNKNOWN)
+            t->st[t->nst - label_arity(c) + k].type = label_types(c)[k];
+        t->st[t->nst++] = cv;
+      }
+      if (is_dead(t)) {
+        popn(t, 1);
+        return 0;
+      }
+      jumpref j;
+      /* entries below the label were materialized when it was entered */
+      t->nst--;
+      bool moves = needs_moves(t, c);
+      t->nst++;
+      if (!moves) {
+        TRY(cond_jump(t, true, c->op == 0x03, &j));
+        if (c->op == 0x03) set_jump(t, j, c->loop_pc);
+        else TRY(add_patch_jump(t, c, j));
       } else {
-        int64_t skip = emit(t, IR_BR_IFZ, 2);
-        if (skip == -2) return -1;
-        C(t, skip, 1)->s.a = cond;
+        TRY(cond_jump(t, false, false, &j));
         TRY(emit_branch(t, c));
-        if (skip >= 0) t->code[skip + 1].s.b = t->ncode - (uint32_t)skip;
+        set_jump(t, j, t->ncode);
       }
       t->last_dst = -1;
       return 0;
@@ -1102,13 +1215,14 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.r.base = m->bytes;
   t.r.err = err;
   t.last_dst = -1;
+  t.last_at = -1;
   ctl fc;
   memset(&fc, 0, sizeof fc);
   fc.op = 0x00;
   fc.nr = f->type->ft.nresults;
   fc.results_ = f->type->ft.results;
   int rc = push_ctl(&t, &fc);
-  t.ctls[0].else_pc = -1;
+  t.ctls[0].else_j.at = -1;
   while (rc == 0 && t.nctl > 0) {
     uint8_t op;
     if (wh_rd_u8(&t.r, &op)) { rc = -1; break; }
@@ -1124,6 +1238,9 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
     f->ncode = t.ncode;
     f->frame_slots = base + 1;
     t.code = NULL;
+    static int dump = -1;
+    if (dump < 0) dump = getenv("WASIHOST_DUMP_IR") != NULL;
+    if (dump) wh_dump_code(m, f, stderr);
   }
   if (rc != 0 && err && err->status == 0) wh_err_set(err, WH_ERR_INVALID, "invalid function");
   free(t.code);
