@@ -149,14 +149,15 @@ typedef struct wh_funcdef {
   uint32_t body_offset;    /* of the code entry in the module, for errors */
   uint32_t nlocals;        /* params + declared locals */
   uint8_t *local_types;    /* nlocals entries */
-  /* translation */
-  wh_cell *code;
+  /* translation, done on first call (see wh_funcdef_code) */
+  _Atomic(wh_cell *) code;
   uint32_t ncode;
   uint32_t frame_slots;    /* locals + operand stack + scratch */
 } wh_funcdef;
 
 struct wh_module {
   atomic_long refs;
+  pthread_mutex_t translate_lock;
   uint8_t *bytes;
   size_t len;
 
@@ -201,6 +202,13 @@ int wh_decode(wh_module *m, wh_error *err);
 int wh_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code. */
 int wh_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+/* The function's code, translating it first if this is its first call.
+ * NULL only when memory runs out. */
+wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
+static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
+  wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
+  return WH_LIKELY(c != NULL) ? c : wh_funcdef_code_slow(m, f);
+}
 void wh_module_free(wh_module *m);
 
 /* ------------------------------------------------------------------ */
@@ -267,6 +275,8 @@ void wh_func_free_host(wh_func *f);
 
 /* ------------------------------------------------------------------ */
 /* Execution */
+
+#include <pthread.h>
 
 typedef struct wh_frame {
   const wh_cell *ip;      /* where to continue in the caller */

@@ -66,7 +66,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     handlers = table;
     return 0;
   }
-  const wh_cell *ip = def->code;
+  const wh_cell *ip = atomic_load_explicit(&def->code, memory_order_relaxed);
   uint32_t base_frames = ex->nframes;
   wh_memory *memobj;
   uint8_t *mem;
@@ -243,6 +243,7 @@ L_RETURN:
     wh_val *nfp;
     const wh_cell *ret;
     wh_instance *cinst;
+    const wh_cell *ret_code_;
 L_CALL:
     callee = &inst->mod->funcs[A1];
     nfp = fp + B1;
@@ -286,6 +287,14 @@ L_CALL_INDIRECT: {
   }
 call_wasm:
     CHECK_STOP();
+    {
+      const wh_cell *code = wh_funcdef_code(cinst->mod, callee);
+      if (WH_UNLIKELY(!code)) {
+        rc = wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
+        goto failed;
+      }
+      ret_code_ = code;
+    }
     if (WH_UNLIKELY(ex->nframes >= ex->max_frames ||
                     nfp + callee->frame_slots > ex->stack_end))
       TRAP(WH_TRAP_STACK_EXHAUSTED);
@@ -302,7 +311,7 @@ call_wasm:
     }
     fp = nfp;
     def = callee;
-    ip = callee->code;
+    ip = ret_code_;
     if (cinst != inst) {
       inst = cinst;
       RELOAD_MEM();
@@ -447,6 +456,8 @@ const void *const *wh_interp_handlers(void) {
 
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   uint32_t np = def->type->ft.nparams;
+  if (!wh_funcdef_code(inst->mod, def))
+    return wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
   if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
     return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));

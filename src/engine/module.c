@@ -17,8 +17,9 @@ void wh_module_free(wh_module *m) {
   if (!m) return;
   for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
     free(m->funcs[i].local_types);
-    free(m->funcs[i].code);
+    free(atomic_load(&m->funcs[i].code));
   }
+  pthread_mutex_destroy(&m->translate_lock);
   for (uint32_t i = 0; i < m->nelems; i++) free(m->elems[i].items);
   if (m->func_names)
     for (uint32_t i = 0; i < m->nfuncs; i++) free(m->func_names[i]);
@@ -48,6 +49,7 @@ static wh_module *parse(const uint8_t *bytes, size_t len, wh_error *err) {
   if (!m) { wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
   m->refs = 1;
   m->start = -1;
+  pthread_mutex_init(&m->translate_lock, NULL);
   m->bytes = malloc(len ? len : 1);
   if (!m->bytes) { free(m); wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
   if (len) memcpy(m->bytes, bytes, len);

@@ -16,7 +16,7 @@ int wh_rd_fail(wh_reader *r, const char *fmt, ...) {
   return -1;
 }
 
-int wh_rd_u8(wh_reader *r, uint8_t *out) {
+int wh_rd_u8_slow(wh_reader *r, uint8_t *out) {
   if (r->p >= r->end) return wh_rd_fail(r, "unexpected end");
   *out = *r->p++;
   return 0;
@@ -76,7 +76,7 @@ static int rd_sleb(wh_reader *r, unsigned bits, int64_t *out) {
   return 0;
 }
 
-int wh_rd_u32(wh_reader *r, uint32_t *out) {
+int wh_rd_u32_slow(wh_reader *r, uint32_t *out) {
   uint64_t v = 0;
   if (rd_uleb(r, 32, &v)) return -1;
   *out = (uint32_t)v;

@@ -14,8 +14,24 @@ typedef struct wh_reader {
 static inline uint32_t wh_rd_off(const wh_reader *r) { return (uint32_t)(r->p - r->base); }
 
 int wh_rd_fail(wh_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int wh_rd_u8(wh_reader *r, uint8_t *out);
-int wh_rd_u32(wh_reader *r, uint32_t *out);
+int wh_rd_u8_slow(wh_reader *r, uint8_t *out);
+int wh_rd_u32_slow(wh_reader *r, uint32_t *out);
+
+/* The common cases inline: a byte, a one-byte LEB. */
+static inline int wh_rd_u8(wh_reader *r, uint8_t *out) {
+  if (WH_LIKELY(r->p < r->end)) {
+    *out = *r->p++;
+    return 0;
+  }
+  return wh_rd_u8_slow(r, out);
+}
+static inline int wh_rd_u32(wh_reader *r, uint32_t *out) {
+  if (WH_LIKELY(r->p < r->end && *r->p < 0x80)) {
+    *out = *r->p++;
+    return 0;
+  }
+  return wh_rd_u32_slow(r, out);
+}
 int wh_rd_s32(wh_reader *r, int32_t *out);
 int wh_rd_s33(wh_reader *r, int64_t *out);
 int wh_rd_s64(wh_reader *r, int64_t *out);

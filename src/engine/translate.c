@@ -143,10 +143,7 @@ static inline bool is_dead(tr *t) { return !t->emit || top_ctl(t)->unreachable; 
  * into the scratch area when nothing is emitted). */
 static int64_t emit(tr *t, int op, uint32_t cells) {
   t->last_dst = -1;
-  if (is_dead(t)) {
-    memset(t->dead, 0, sizeof t->dead);
-    return -1;
-  }
+  if (is_dead(t)) return -1; /* writes go to t->dead, never read */
   if (grow(t, (void **)&t->code, &t->capcode, t->ncode + cells, sizeof(wh_cell))) return -2;
   uint32_t at = t->ncode;
   memset(&t->code[at], 0, cells * sizeof(wh_cell));
@@ -194,8 +191,10 @@ static void set_jump(tr *t, jumpref j, uint32_t target) {
 
 /* ---------------- the virtual stack ---------------- */
 
-static int push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
-  if (grow(t, (void **)&t->st, &t->capst, t->nst + 1, sizeof(vent))) return -1;
+static inline int push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
+  if (WH_UNLIKELY(t->nst + 1 > t->capst) &&
+      grow(t, (void **)&t->st, &t->capst, t->nst + 1, sizeof(vent)))
+    return -1;
   vent *e = &t->st[t->nst++];
   e->type = type;
   e->kind = kind;
@@ -256,7 +255,20 @@ static int peek_expect(tr *t, uint32_t depth, uint8_t want, int64_t *idx) {
 
 /* Ensures `n` operands of the given types are on the stack, filling
  * missing ones with unknowns in unreachable code so that indices work. */
-static int need(tr *t, const uint8_t *types, uint32_t n) {
+static int need_slow(tr *t, const uint8_t *types, uint32_t n);
+
+static inline int need(tr *t, const uint8_t *types, uint32_t n) {
+  ctl *c = top_ctl(t);
+  if (WH_LIKELY(t->nst - c->height >= n)) {
+    const vent *e = &t->st[t->nst - n];
+    uint32_t k = 0;
+    while (k < n && (e[k].type == types[k] || types[k] == T_UNKNOWN)) k++;
+    if (k == n) return 0;
+  }
+  return need_slow(t, types, n);
+}
+
+static int need_slow(tr *t, const uint8_t *types, uint32_t n) {
   ctl *c = top_ctl(t);
   uint32_t avail = t->nst - c->height;
   if (avail < n) {
@@ -1201,10 +1213,27 @@ static int step(tr *t, uint8_t op) {
   (void)a; (void)b;
 }
 
+/* Scratch arrays survive from one function to the next on a thread, so
+ * validating thousands of functions does not allocate per function. */
+static _Thread_local struct {
+  vent *st;
+  uint32_t capst;
+  ctl *ctls;
+  uint32_t capctl;
+  patch *patches;
+  uint32_t cappatch;
+} scratch;
+
 int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   wh_funcdef *f = &m->funcs[defidx];
   tr t;
   memset(&t, 0, sizeof t);
+  t.st = scratch.st;
+  t.capst = scratch.capst;
+  t.ctls = scratch.ctls;
+  t.capctl = scratch.capctl;
+  t.patches = scratch.patches;
+  t.cappatch = scratch.cappatch;
   t.m = m;
   t.f = f;
   t.err = err;
@@ -1233,10 +1262,11 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   }
   if (rc == 0 && emit_code) {
     uint32_t base = nloc(&t) + t.maxh;
-    free(f->code);
-    f->code = t.code;
     f->ncode = t.ncode;
     f->frame_slots = base + 1;
+    /* published last: a reader that sees the code sees its frame size */
+    wh_cell *old = atomic_exchange_explicit(&f->code, t.code, memory_order_acq_rel);
+    free(old);
     t.code = NULL;
     static int dump = -1;
     if (dump < 0) dump = getenv("WASIHOST_DUMP_IR") != NULL;
@@ -1244,8 +1274,19 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   }
   if (rc != 0 && err && err->status == 0) wh_err_set(err, WH_ERR_INVALID, "invalid function");
   free(t.code);
-  free(t.st);
-  free(t.ctls);
-  free(t.patches);
+  /* keep the scratch arrays unless they grew unusually large */
+  if (t.capst > 65536 || t.capctl > 65536 || t.cappatch > 65536) {
+    free(t.st);
+    free(t.ctls);
+    free(t.patches);
+    memset(&scratch, 0, sizeof scratch);
+  } else {
+    scratch.st = t.st;
+    scratch.capst = t.capst;
+    scratch.ctls = t.ctls;
+    scratch.capctl = t.capctl;
+    scratch.patches = t.patches;
+    scratch.cappatch = t.cappatch;
+  }
   return rc == 0 ? 0 : (err ? err->status : WH_ERR_INVALID);
 }
