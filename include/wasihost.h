@@ -89,7 +89,10 @@ typedef struct wh_call wh_call;
 
 /* One value.  Floats are carried as their bit patterns so NaN payloads
  * survive; a funcref is a wh_func* (NULL is ref.null), an externref is an
- * opaque host word (0 is ref.null; the host decides what it means). */
+ * opaque host word (0 is ref.null; the host decides what it means).  An
+ * i32 or f32 lives in the low 32 bits (.i32 / .f32_bits): the other half
+ * of a value the engine hands out is unspecified, so read the member of
+ * the value's type, never .raw. */
 typedef union wh_val {
   int32_t i32;
   int64_t i64;
@@ -241,6 +244,12 @@ wh_instance *wh_call_instance(wh_call *call);
 wh_memory *wh_call_memory(wh_call *call);
 int wh_call_trap(wh_call *call, const char *message);
 int wh_call_exit(wh_call *call, int code);
+/* Nonzero once wh_instance_interrupt() was called on the instance that
+ * entered the running guest: a host function that blocks (a sleep, a read)
+ * should wait in slices, poll this, and return WH_ERR_TRAP via
+ * wh_call_interrupt_trap() when it is set. */
+int wh_call_interrupted(wh_call *call);
+int wh_call_interrupt_trap(wh_call *call);
 
 /* ------------------------------------------------------------------ */
 /* Memories (64 KiB pages).  The base address never moves: the maximum

@@ -5,6 +5,8 @@
 //     load it with WASIHOST_BINDING=build/asan/wasihost.node and
 //     LD_PRELOAD=$(gcc -print-file-name=libasan.so)
 //   node scripts/build.js --debug     -> build/debug/wasihost.node (-O0 -g)
+//   node scripts/build.js --profile   -> build/profile/wasihost.node, counts
+//     executed instructions and pairs into $WASIHOST_PROFILE at exit
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -48,6 +50,9 @@ const argv = process.argv.slice(2);
 if (argv.includes('--sanitize')) {
   direct('asan', ['-O1', '-g', '-fsanitize=address,undefined', '-fno-omit-frame-pointer',
     '-fno-sanitize-recover=undefined']);
+} else if (argv.includes('--profile')) {
+  // instruction/pair counts written to $WASIHOST_PROFILE at exit
+  direct('profile', ['-O2', '-DWH_PROFILE']);
 } else if (argv.includes('--debug')) {
   direct('debug', ['-O0', '-g']);
 } else {
@@ -57,6 +62,10 @@ if (argv.includes('--sanitize')) {
     process.exit(1);
   }
   const jobs = String(Math.max(1, require('os').availableParallelism?.() || 2));
-  execFileSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodePrefix}`, '--jobs', jobs],
-    { cwd: root, stdio: 'inherit' });
+  // configure + build rather than rebuild: rebuild deletes build/, which
+  // holds the debug/asan/profile variants and test caches too.
+  for (const step of [['configure'], ['build', '--jobs', jobs]]) {
+    execFileSync(process.execPath, [gyp, ...step, `--nodedir=${nodePrefix}`],
+      { cwd: root, stdio: 'inherit' });
+  }
 }

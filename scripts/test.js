@@ -40,7 +40,19 @@ function countLeaves(text) {
   return { passed, failed, skipped };
 }
 
-const files = args.length ? args : ['test'];
+// Only *.test.js files are tests; the rest of test/ is fixtures and helpers.
+function findTests(dir, out = []) {
+  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory()) {
+      if (ent.name !== 'node_modules' && ent.name !== 'fixtures') findTests(p, out);
+    } else if (ent.name.endsWith('.test.js')) {
+      out.push(path.relative(root, p));
+    }
+  }
+  return out.sort();
+}
+const files = args.length ? args : findTests(path.join(root, 'test'));
 const child = spawn(process.execPath, [tapBin, '--reporter=tap', ...files], {
   cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
 });

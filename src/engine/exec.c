@@ -44,6 +44,7 @@ wh_exec *wh_exec_get(void) {
 /* The outermost call takes its limits from the instance it enters. */
 static void enter_limits(wh_exec *ex, wh_instance *inst) {
   uint32_t slots = DEFAULT_STACK_SLOTS, frames = DEFAULT_FRAMES;
+  ex->entry_inst = inst;
   ex->fuel_on = false;
   ex->fuel = INT64_MAX;
   ex->fuel_inst = NULL;
@@ -113,7 +114,10 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
                  uint32_t nresults, wh_error *err) {
   wh_error local;
   if (!err) err = &local;
-  memset(err, 0, sizeof *err);
+  /* not a memset: this is on every call from the host */
+  err->status = 0;
+  err->trap = 0;
+  err->message[0] = 0;
   const wh_functype *ft = &f->type->ft;
   if (nargs != ft->nparams || nresults != ft->nresults)
     return wh_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",
@@ -162,6 +166,16 @@ wh_memory *wh_call_memory(wh_call *call) {
 
 int wh_call_trap(wh_call *call, const char *message) {
   call->ex->host_trap = message;
+  return WH_ERR_TRAP;
+}
+
+int wh_call_interrupted(wh_call *call) {
+  if (!call || !call->ex || !call->ex->entry_inst) return 0;
+  return atomic_load_explicit(&call->ex->entry_inst->interrupt, memory_order_relaxed);
+}
+
+int wh_call_interrupt_trap(wh_call *call) {
+  if (call->ex->err) wh_err_trap(call->ex->err, WH_TRAP_INTERRUPTED);
   return WH_ERR_TRAP;
 }
 

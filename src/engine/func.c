@@ -29,3 +29,5 @@ wh_func *wh_func_ref(wh_func *f) { wh_object_ref(&f->obj); return f; }
 void wh_func_unref(wh_func *f) { if (f) wh_object_unref(&f->obj); }
 const wh_functype *wh_func_type(const wh_func *f) { return &f->type->ft; }
 void *wh_func_host_data(const wh_func *f) { return f->host ? f->data : NULL; }
+
+uint32_t wh_func_index(const wh_func *f) { return f->host ? UINT32_MAX : f->index; }

@@ -300,6 +300,7 @@ typedef struct wh_exec {
   int64_t fuel;           /* shared budget of the outermost call */
   bool fuel_on;
   wh_instance *fuel_inst;
+  wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
 } wh_exec;
 
 struct wh_call {

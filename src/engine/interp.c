@@ -6,25 +6,20 @@
 #include "internal.h"
 #include "ir.h"
 
-#define CV_I32(r) ((uint32_t)(r))
-#define CV_I64(r) ((uint64_t)(r))
-#define CV_F32(r) wh_bits_f32((uint32_t)(r))
-#define CV_F64(r) wh_bits_f64((uint64_t)(r))
-#define TOR_I32(v) ((uint64_t)(uint32_t)(v))
-#define TOR_I64(v) ((uint64_t)(v))
-#define TOR_F32(v) ((uint64_t)wh_f32_bits(v))
-#define TOR_F64(v) wh_f64_bits(v)
-#define LD_I32(v) ((uint64_t)(uint32_t)(v))
-#define LD_I64(v) ((uint64_t)(v))
-#define LD_F32(v) ((uint64_t)(uint32_t)(v))
-#define LD_F64(v) ((uint64_t)(v))
-
 #define R(i) (fp[(i)].raw)
 #define A1 (ip[1].s.a)
 #define B1 (ip[1].s.b)
 #define A2 (ip[2].s.a)
 #define B2 (ip[2].s.b)
+#ifdef WH_PROFILE
+/* Counting build (scripts/build.js --profile): instruction and pair
+ * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
+ * superinstructions from measurements. */
+void wh_profile_count(const void *h);
+#define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
+#else
 #define NEXT() goto *ip->h
+#endif
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 #define RELOAD_MEM()                                                          \
   do {                                                                        \
@@ -330,6 +325,15 @@ L_GLOBAL_GET:
 L_GLOBAL_SET:
   inst->globals[A1]->val = fp[B1];
   ip += 2;
+  NEXT();
+L_GLOBAL_SET32:
+  inst->globals[A1]->val.raw = (uint32_t)R(B1);
+  ip += 2;
+  NEXT();
+L_COPY2:
+  fp[A1] = fp[B1];
+  fp[A2] = fp[B2];
+  ip += 3;
   NEXT();
 L_MEMORY_SIZE:
   R(A1) = (uint32_t)(mem_size / WH_PAGE_SIZE);

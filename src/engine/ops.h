@@ -17,6 +17,23 @@ static inline float wh_bits_f32(uint32_t u) { float f; memcpy(&f, &u, 4); return
 static inline uint64_t wh_f64_bits(double f) { uint64_t u; memcpy(&u, &f, 8); return u; }
 static inline double wh_bits_f64(uint64_t u) { double f; memcpy(&f, &u, 8); return f; }
 
+/* Slots hold raw bits: CV_ reads a slot as its C type, TOR_ turns a C
+ * value back into slot bits, LD_ widens a loaded memory value.  An i32 or
+ * f32 is read from the low 32 bits only; the high half of its slot is
+ * unspecified (which makes i32.wrap_i64 free). */
+#define CV_I32(r) ((uint32_t)(r))
+#define CV_I64(r) ((uint64_t)(r))
+#define CV_F32(r) wh_bits_f32((uint32_t)(r))
+#define CV_F64(r) wh_bits_f64((uint64_t)(r))
+#define TOR_I32(v) ((uint64_t)(uint32_t)(v))
+#define TOR_I64(v) ((uint64_t)(v))
+#define TOR_F32(v) ((uint64_t)wh_f32_bits(v))
+#define TOR_F64(v) wh_f64_bits(v)
+#define LD_I32(v) ((uint64_t)(uint32_t)(v))
+#define LD_I64(v) ((uint64_t)(v))
+#define LD_F32(v) ((uint64_t)(uint32_t)(v))
+#define LD_F64(v) ((uint64_t)(v))
+
 /* Sign operations are bit operations: they must not touch a NaN payload. */
 static inline float wh_f32_abs(float a) { return wh_bits_f32(wh_f32_bits(a) & 0x7fffffffu); }
 static inline float wh_f32_neg(float a) { return wh_bits_f32(wh_f32_bits(a) ^ 0x80000000u); }

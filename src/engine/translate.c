@@ -55,6 +55,7 @@ typedef struct {
 enum { E_TEMP, E_LOCAL, E_CONST };
 typedef struct {
   uint8_t type, kind;
+  bool zx;        /* TEMP i32 whose slot's high half is known to be zero */
   uint32_t local;
   uint64_t cval;
 } vent;
@@ -154,6 +155,14 @@ static int64_t emit(tr *t, int op, uint32_t cells) {
   return at;
 }
 
+/* A branch target at the current position: nothing emitted before it may
+ * be rewritten or merged with what follows (that would move the target). */
+static uint32_t label_here(tr *t) {
+  t->last_at = -1;
+  t->last_dst = -1;
+  return t->ncode;
+}
+
 static inline wh_cell *C(tr *t, int64_t at, uint32_t k) {
   return at < 0 ? &t->dead[k] : &t->code[at + k];
 }
@@ -167,6 +176,19 @@ static void mark_dst(tr *t, int64_t at, uint32_t slot) {
 
 static int emit_copy(tr *t, uint32_t dst, uint32_t src) {
   if (dst == src) return 0;
+  if (!is_dead(t) && t->last_op == IR_COPY && t->last_at >= 0 &&
+      (uint32_t)t->last_at + 2 == t->ncode) {
+    /* two moves in one dispatch (register shuffles are common in Go) */
+    int64_t prev = t->last_at;
+    if (grow(t, (void **)&t->code, &t->capcode, t->ncode + 1, sizeof(wh_cell))) return -1;
+    t->code[prev].h = t->h[IR_COPY2];
+    t->code[t->ncode].s.a = dst;
+    t->code[t->ncode].s.b = src;
+    t->ncode++;
+    t->last_op = IR_COPY2;
+    t->last_dst = -1;
+    return 0;
+  }
   int64_t at = emit(t, IR_COPY, 2);
   if (at == -2) return -1;
   C(t, at, 1)->s.a = dst;
@@ -198,6 +220,7 @@ static inline int push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64
   vent *e = &t->st[t->nst++];
   e->type = type;
   e->kind = kind;
+  e->zx = false;
   e->local = local;
   e->cval = cval;
   if (t->nst > t->maxh) t->maxh = t->nst;
@@ -209,6 +232,7 @@ static inline uint32_t slot_at(tr *t, uint32_t h) { return nloc(t) + h; }
 
 static int materialize(tr *t, uint32_t i) {
   vent *e = &t->st[i];
+  e->zx = e->kind == E_CONST && (e->cval >> 32) == 0;
   if (e->kind == E_LOCAL) TRY(emit_copy(t, slot_at(t, i), e->local));
   else if (e->kind == E_CONST) TRY(emit_const(t, slot_at(t, i), e->cval));
   e->kind = E_TEMP;
@@ -435,7 +459,7 @@ static int enter_block(tr *t, ctl *c) {
   TRY(need(t, c->params, c->np));
   TRY(materialize_all(t));
   c->height = t->nst - c->np;
-  c->loop_pc = t->ncode;
+  c->loop_pc = label_here(t);
   c->else_j.at = -1;
   TRY(push_ctl(t, c));
   /* params keep their entries, retyped exactly */
@@ -529,8 +553,9 @@ static int op_end(tr *t) {
   bool was_dead = c->unreachable;
   (void)was_dead;
   if (t->emit) {
-    set_jump(t, c->else_j, t->ncode);
-    resolve_patches(t, c, t->ncode);
+    uint32_t here = label_here(t);
+    set_jump(t, c->else_j, here);
+    resolve_patches(t, c, here);
   }
   uint32_t h = c->height, nr = c->nr;
   uint8_t single = c->single;
@@ -549,7 +574,7 @@ static int op_else(tr *t) {
   int64_t at = emit(t, IR_BR, 2);
   if (at == -2) return -1;
   TRY(add_patch(t, c, at, 1));
-  if (t->emit) set_jump(t, c->else_j, t->ncode);
+  if (t->emit) set_jump(t, c->else_j, label_here(t));
   c->else_j.at = -1;
   c->op = 0x05;
   c->unreachable = false;
@@ -591,7 +616,7 @@ static int op_br_table(tr *t) {
     if (at < 0) break;
     if (needs_moves(t, c)) {
       /* a stub after the table: moves, then the branch */
-      t->code[at + 2 + k].s.a = t->ncode - (uint32_t)at;
+      t->code[at + 2 + k].s.a = label_here(t) - (uint32_t)at;
       if (emit_branch(t, c)) goto out;
     } else if (c->op == 0x03) {
       t->code[at + 2 + k].s.a = (uint32_t)((int64_t)c->loop_pc - at);
@@ -620,8 +645,11 @@ static int check_memarg(tr *t, uint32_t width, uint64_t *offset) {
  * the memory access (which adds K with the same wraparound), removing
  * the add.  Returns 0 with the slot and constant when it applies. */
 static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+  /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
+   * low 32 bits of the sum are the sum of the low 32 bits */
   if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_dst < 0 || t->last_at < 0 ||
-      t->last_op != IR_I32_ADD_I || t->last_dst_slot != slot_at(t, i) ||
+      (t->last_op != IR_I32_ADD_I && t->last_op != IR_I64_ADD_I) ||
+      t->last_dst_slot != slot_at(t, i) ||
       (uint32_t)t->last_at + 3 != t->ncode)
     return 1;
   wh_cell *c = &t->code[t->last_at];
@@ -631,6 +659,26 @@ static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
   t->last_at = -1;
   t->last_dst = -1;
   return 0;
+}
+
+/* Constant folding: the interpreter's own expressions, evaluated at
+ * translation time on constant operands (same code, same results). */
+static bool fold_unary(int ir, uint64_t x, uint64_t *out) {
+  switch (ir) {
+#define WH_UN(n, code, text, ti, to, expr) \
+    case IR_##n: { ct_##ti a = CV_##ti(x); (void)a; *out = TOR_##to(expr); return true; }
+#include "opcodes.def"
+    default: return false;
+  }
+}
+
+static bool fold_binary(int ir, uint64_t x, uint64_t y, uint64_t *out) {
+  switch (ir) {
+#define WH_BIN(n, code, text, ti, to, expr) \
+    case IR_##n: { ct_##ti a = CV_##ti(x), b = CV_##ti(y); *out = TOR_##to(expr); return true; }
+#include "opcodes.def"
+    default: return false;
+  }
 }
 
 static int op_numeric(tr *t, const numinfo *ni) {
@@ -643,6 +691,13 @@ static int op_numeric(tr *t, const numinfo *ni) {
       uint8_t ty[2] = { ni->tin, ni->tin };
       TRY(need(t, ty, 2));
       vent *y = &t->st[t->nst - 1];
+      uint64_t folded;
+      if (ni->kind != K_BINT && y->kind == E_CONST && t->st[t->nst - 2].kind == E_CONST &&
+          fold_binary(ni->ir, t->st[t->nst - 2].cval, y->cval, &folded)) {
+        popn(t, 2);
+        t->last_dst = -1;
+        return push(t, ni->tout, E_CONST, 0, folded);
+      }
       bool imm = ni->kind != K_BINT && y->kind == E_CONST;
       TRY(operand(t, t->nst - 2, &a));
       if (!imm) TRY(operand(t, t->nst - 1, &b));
@@ -656,6 +711,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       if (imm) C(t, at, 2)->u64 = yv;
       else C(t, at, 2)->s.a = b;
       TRY(push_temp(t, ni->tout));
+      t->st[t->nst - 1].zx = ni->tout == WH_I32; /* handlers zero-extend i32 */
       mark_dst(t, at, dst);
       return 0;
     }
@@ -663,10 +719,28 @@ static int op_numeric(tr *t, const numinfo *ni) {
     case K_UNT: {
       TRY(need1(t, ni->tin));
       if (ni->ir == IR_I32_REINTERPRET_F32 || ni->ir == IR_I64_REINTERPRET_F64 ||
-          ni->ir == IR_F32_REINTERPRET_I32 || ni->ir == IR_F64_REINTERPRET_I64) {
-        t->st[t->nst - 1].type = ni->tout; /* same bits, new static type */
-        t->last_dst = -1;
+          ni->ir == IR_F32_REINTERPRET_I32 || ni->ir == IR_F64_REINTERPRET_I64 ||
+          ni->ir == IR_I32_WRAP_I64) {
+        /* same bits, new static type (an i32 is the low half of its
+         * slot); last_dst stays so the producer can still be retargeted */
+        vent *e = &t->st[t->nst - 1];
+        e->type = ni->tout;
+        if (ni->ir == IR_I32_WRAP_I64 && e->kind == E_CONST) e->cval = (uint32_t)e->cval;
         return 0;
+      }
+      {
+        vent *e = &t->st[t->nst - 1];
+        uint64_t folded;
+        if (ni->ir == IR_I64_EXTEND_I32_U && e->kind == E_TEMP && e->zx) {
+          e->type = WH_I64; /* already zero-extended in its slot */
+          return 0;
+        }
+        if (ni->kind == K_UN && e->kind == E_CONST && fold_unary(ni->ir, e->cval, &folded)) {
+          e->cval = folded;
+          e->type = ni->tout;
+          t->last_dst = -1;
+          return 0;
+        }
       }
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
@@ -676,6 +750,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
       TRY(push_temp(t, ni->tout));
+      t->st[t->nst - 1].zx = ni->tout == WH_I32; /* handlers zero-extend i32 */
       mark_dst(t, at, dst);
       return 0;
     }
@@ -694,6 +769,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       C(t, at, 2)->s.a = (uint32_t)off;
       C(t, at, 2)->s.b = k;
       TRY(push_temp(t, ni->tout));
+      t->st[t->nst - 1].zx = ni->tout == WH_I32; /* handlers zero-extend i32 */
       mark_dst(t, at, dst);
       return 0;
     }
@@ -738,6 +814,7 @@ static int op_local_set(tr *t, uint32_t x, bool tee) {
     t->last_dst = -1;
     if (tee) {
       t->st[i].kind = E_LOCAL;
+      t->st[i].zx = false;
       t->st[i].local = x;
     } else {
       popn(t, 1);
@@ -988,7 +1065,7 @@ static int step(tr *t, uint8_t op) {
       } else {
         TRY(cond_jump(t, false, false, &j));
         TRY(emit_branch(t, c));
-        set_jump(t, j, t->ncode);
+        set_jump(t, j, label_here(t));
       }
       t->last_dst = -1;
       return 0;
@@ -1100,6 +1177,8 @@ static int step(tr *t, uint8_t op) {
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = x;
       TRY(push_temp(t, t->m->globals[x].type.type));
+      /* i32 globals are stored zero-extended (GLOBAL_SET32) */
+      t->st[t->nst - 1].zx = t->m->globals[x].type.type == WH_I32;
       mark_dst(t, at, dst);
       return 0;
     }
@@ -1110,7 +1189,7 @@ static int step(tr *t, uint8_t op) {
       TRY(need1(t, t->m->globals[x].type.type));
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
-      at = emit(t, IR_GLOBAL_SET, 2);
+      at = emit(t, t->m->globals[x].type.type == WH_I32 ? IR_GLOBAL_SET32 : IR_GLOBAL_SET, 2);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = x;
       C(t, at, 1)->s.b = a;

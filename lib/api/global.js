@@ -1,0 +1,44 @@
+'use strict';
+// WebAssembly.Global (JS API 2.0 §"Globals").
+const native = require('./binding');
+const { isObject, defaultValue } = require('./convert');
+
+const TYPES = new Set(['i32', 'i64', 'f32', 'f64', 'externref', 'anyfunc', 'funcref']);
+
+class Global {
+  constructor(descriptor, v) {
+    if (!isObject(descriptor)) {
+      throw new TypeError('WebAssembly.Global(): Argument 0 must be a global descriptor');
+    }
+    const mutable = Boolean(descriptor.mutable);
+    const type = String(descriptor.value);
+    if (!TYPES.has(type)) {
+      throw new TypeError("WebAssembly.Global(): Descriptor property 'value' must be a WebAssembly type");
+    }
+    // An explicit undefined counts as missing (as V8 does), so i64 gets 0n.
+    native.globalNew(this, type, mutable, v === undefined ? defaultValue(type) : v);
+  }
+
+  get value() {
+    return native.globalGet(this);
+  }
+
+  set value(v) {
+    native.globalSet(this, v);
+  }
+
+  valueOf() {
+    return native.globalGet(this);
+  }
+
+  // Type reflection (JS API proposal): {value, mutable}.
+  type() {
+    return native.globalType(this);
+  }
+}
+
+Object.defineProperty(Global.prototype, Symbol.toStringTag, {
+  value: 'WebAssembly.Global', configurable: true,
+});
+
+module.exports = { Global };

@@ -1,0 +1,40 @@
+'use strict';
+// WebAssembly.Module (JS API 2.0 §"Modules").  Compilation is synchronous
+// and copies the bytes.
+const native = require('./binding');
+
+class Module {
+  constructor(bytes) {
+    if (arguments.length < 1) {
+      throw new TypeError('WebAssembly.Module(): Argument 0 must be a buffer source');
+    }
+    native.moduleNew(this, bytes);
+  }
+
+  // [{module, name, kind}], kind: 'function' | 'table' | 'memory' | 'global'
+  static imports(module) {
+    return native.moduleImports(module);
+  }
+
+  // [{name, kind}]
+  static exports(module) {
+    return native.moduleExports(module);
+  }
+
+  // Copies of the payloads of the custom sections called `sectionName`.
+  static customSections(module, sectionName) {
+    if (native.kindOf(module) !== 'module') {
+      throw new TypeError('WebAssembly.Module.customSections(): Argument 0 must be a WebAssembly.Module');
+    }
+    if (arguments.length < 2) {
+      throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
+    }
+    return native.moduleCustomSections(module, String(sectionName));
+  }
+}
+
+Object.defineProperty(Module.prototype, Symbol.toStringTag, {
+  value: 'WebAssembly.Module', configurable: true,
+});
+
+module.exports = { Module };

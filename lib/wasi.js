@@ -1,0 +1,212 @@
+'use strict';
+// WASI preview 1 with node:wasi's shape, on wasihost's C implementation
+// (src/wasi): the import functions are native host functions, so the
+// engine calls them directly with the calling instance's memory 0 (no
+// `memory` binding step; `start()` does not need the instance to export
+// memory for us).
+//
+//   const { WASI } = require('wasihost');
+//   const wasi = new WASI({
+//     version: 'preview1',
+//     args: ['prog', 'x'], env: { K: 'v' },
+//     preopens: { '/guest': './host' },                  // like node:wasi
+//     mounts: [{ host: './data', guest: '/data', readonly: true }],
+//     stdin: 'inherit' | 'ignore' | fd | Buffer | string,
+//     stdout: 'inherit' | 'pipe' | 'ignore' | fd,        // same for stderr
+//     returnOnExit: true,                                // default true
+//     sockets: [fd],                                     // listening/connected sockets
+//   });
+//   const instance = new Instance(module, wasi.getImportObject());
+//   const code = wasi.start(instance);
+//   wasi.stdout, wasi.stderr  // Buffers of what was captured with 'pipe'
+//
+// Differences from node:wasi, on purpose: a real sandbox (paths cannot
+// leave their preopen, symlinks included); read-only mounts (every write
+// fails with EROFS); guest stdio descriptors are our own, so closing fd 1
+// never closes the host's stdout; proc_raise never signals the process
+// (ENOSYS).  Captured output is exposed as wasi.stdout / wasi.stderr
+// (Buffers), and start() keeps node's return value: the exit code.
+const path = require('path');
+const native = require('./api/binding');
+const { WASIExit } = require('./errors');
+
+// wh_stdio_kind in include/wasihost.h
+const STDIO = { inherit: 0, null: 1, fd: 2, bytes: 3, capture: 4 };
+
+// Every wasi_snapshot_preview1 function, in witx order.
+const NAMES = [
+  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get',
+  'clock_res_get', 'clock_time_get', 'fd_advise', 'fd_allocate', 'fd_close',
+  'fd_datasync', 'fd_fdstat_get', 'fd_fdstat_set_flags', 'fd_fdstat_set_rights',
+  'fd_filestat_get', 'fd_filestat_set_size', 'fd_filestat_set_times', 'fd_pread',
+  'fd_prestat_get', 'fd_prestat_dir_name', 'fd_pwrite', 'fd_read', 'fd_readdir',
+  'fd_renumber', 'fd_seek', 'fd_sync', 'fd_tell', 'fd_write',
+  'path_create_directory', 'path_filestat_get', 'path_filestat_set_times',
+  'path_link', 'path_open', 'path_readlink', 'path_remove_directory',
+  'path_rename', 'path_symlink', 'path_unlink_file', 'poll_oneoff', 'proc_exit',
+  'proc_raise', 'sched_yield', 'random_get', 'sock_accept', 'sock_recv',
+  'sock_send', 'sock_shutdown',
+];
+
+function typeError(msg) {
+  const e = new TypeError(msg);
+  e.code = 'ERR_INVALID_ARG_TYPE';
+  return e;
+}
+
+function stringArray(v, what) {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw typeError(`options.${what} must be an array`);
+  return v.map((s) => {
+    const str = String(s);
+    if (str.includes('\0')) throw typeError(`options.${what} entries cannot contain NUL`);
+    return str;
+  });
+}
+
+function fdNumber(v, name) {
+  if (!Number.isInteger(v) || v < 0) throw typeError(`options.${name} must be a non-negative integer fd`);
+  return v;
+}
+
+function stdinSpec(v) {
+  if (v === undefined || v === 'inherit') return { kind: STDIO.inherit };
+  if (v === 'ignore' || v === null) return { kind: STDIO.null };
+  if (typeof v === 'number') return { kind: STDIO.fd, fd: fdNumber(v, 'stdin') };
+  if (typeof v === 'string') return { kind: STDIO.bytes, data: Buffer.from(v) };
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return { kind: STDIO.bytes, data: v };
+  throw typeError("options.stdin must be 'inherit', 'ignore', an fd, a string or a Buffer");
+}
+
+function outSpec(v, name) {
+  if (v === undefined || v === 'inherit') return { kind: STDIO.inherit };
+  if (v === 'ignore' || v === null) return { kind: STDIO.null };
+  if (v === 'pipe') return { kind: STDIO.capture };
+  if (typeof v === 'number') return { kind: STDIO.fd, fd: fdNumber(v, name) };
+  throw typeError(`options.${name} must be 'inherit', 'pipe', 'ignore' or an fd`);
+}
+
+class WASI {
+  #handle;
+  #imports;
+  #started = false;
+  #returnOnExit;
+  #capture;
+
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') throw typeError('options must be an object');
+    const { version = 'preview1' } = options;
+    if (version !== 'preview1') {
+      throw typeError(`options.version must be 'preview1' (wasihost implements wasi_snapshot_preview1 only), got ${version}`);
+    }
+    const args = stringArray(options.args, 'args');
+    const env = [];
+    if (options.env !== undefined) {
+      if (options.env === null || typeof options.env !== 'object') throw typeError('options.env must be an object');
+      for (const [k, v] of Object.entries(options.env)) {
+        if (v === undefined) continue;
+        const kv = `${k}=${v}`;
+        if (kv.includes('\0')) throw typeError('options.env entries cannot contain NUL');
+        env.push(kv);
+      }
+    }
+    const mounts = [];
+    if (options.preopens !== undefined) {
+      if (options.preopens === null || typeof options.preopens !== 'object') throw typeError('options.preopens must be an object');
+      for (const [guest, host] of Object.entries(options.preopens)) {
+        mounts.push({ guest: String(guest), host: path.resolve(String(host)), readonly: false });
+      }
+    }
+    if (options.mounts !== undefined) {
+      if (!Array.isArray(options.mounts)) throw typeError('options.mounts must be an array');
+      for (const m of options.mounts) {
+        if (!m || typeof m.host !== 'string' || typeof m.guest !== 'string') {
+          throw typeError('each of options.mounts needs string host and guest');
+        }
+        mounts.push({ guest: m.guest, host: path.resolve(m.host), readonly: !!m.readonly });
+      }
+    }
+    const { returnOnExit = true } = options;
+    if (typeof returnOnExit !== 'boolean') throw typeError('options.returnOnExit must be a boolean');
+    this.#returnOnExit = returnOnExit;
+    const stdio = [stdinSpec(options.stdin), outSpec(options.stdout, 'stdout'), outSpec(options.stderr, 'stderr')];
+    this.#capture = [false, stdio[1].kind === STDIO.capture, stdio[2].kind === STDIO.capture];
+    let sockets = [];
+    if (options.sockets !== undefined) {
+      if (!Array.isArray(options.sockets)) throw typeError('options.sockets must be an array of fds');
+      sockets = options.sockets.map((s) => fdNumber(s, 'sockets[]'));
+    }
+    this.#handle = native.wasiCreate({ args, env, mounts, stdio, sockets });
+  }
+
+  // The 46 functions, as native function objects (created once).
+  get wasiImport() {
+    if (!this.#imports) {
+      const imports = {};
+      for (const name of NAMES) imports[name] = native.wasiImport(this.#handle, name);
+      this.#imports = imports;
+    }
+    return this.#imports;
+  }
+
+  getImportObject() {
+    return { wasi_snapshot_preview1: this.wasiImport };
+  }
+
+  // Captured bytes (stdout/stderr: 'pipe'), or undefined when not captured.
+  get stdout() {
+    return this.#capture[1] ? native.wasiCaptured(this.#handle, 1) : undefined;
+  }
+
+  get stderr() {
+    return this.#capture[2] ? native.wasiCaptured(this.#handle, 2) : undefined;
+  }
+
+  #begin(instance, method) {
+    if (this.#started) throw new Error(`WASI.${method}(): this WASI object has already been started`);
+    if (instance === null || typeof instance !== 'object' || typeof instance.exports !== 'object') {
+      throw typeError('instance must be a WebAssembly instance');
+    }
+    this.#started = true;
+    return instance.exports;
+  }
+
+  #exit(code) {
+    if (!this.#returnOnExit) process.exit(code);
+    return code;
+  }
+
+  // Runs a command: calls _start and returns the exit code (0 when _start
+  // returns).  With returnOnExit: false, proc_exit ends the Node process.
+  start(instance) {
+    const exports = this.#begin(instance, 'start');
+    if (typeof exports._start !== 'function') throw typeError('instance.exports._start must be a function');
+    if (typeof exports._initialize === 'function') {
+      throw typeError('instance.exports._initialize must not be a function for start()');
+    }
+    try {
+      exports._start();
+    } catch (e) {
+      if (e instanceof WASIExit) return this.#exit(e.code);
+      throw e;
+    }
+    return this.#returnOnExit ? 0 : undefined;
+  }
+
+  // Initialises a reactor: calls _initialize when present.
+  initialize(instance) {
+    const exports = this.#begin(instance, 'initialize');
+    if (typeof exports._start === 'function') throw typeError('instance.exports._start must not be a function for initialize()');
+    if (exports._initialize === undefined) return undefined;
+    if (typeof exports._initialize !== 'function') throw typeError('instance.exports._initialize must be a function');
+    try {
+      exports._initialize();
+    } catch (e) {
+      if (e instanceof WASIExit) return this.#exit(e.code);
+      throw e;
+    }
+    return undefined;
+  }
+}
+
+module.exports = { WASI, WASIExit };

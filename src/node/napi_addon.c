@@ -1,0 +1,155 @@
+/* Addon entry: per-env state and the table of binding functions.
+ * lib/index.js calls init() once with the JS classes the binding needs to
+ * create (errors) or to give prototypes to (Memory, Table, Global). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "node/napi_binding.h"
+
+/* napi_wasi.c (owned by the WASI helper) may not exist yet; a weak
+ * reference lets the addon load either way. */
+#pragma weak wh_napi_wasi_init
+
+static void env_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  wh_napi_env *E = data;
+  E->alive = 0;
+  wh_napi_env_release(E);
+}
+
+void wh_napi_env_release(wh_napi_env *E) {
+  if (--E->refs > 0) return;
+  free(E->buckets);
+  free(E);
+}
+
+wh_napi_env *wh_napi_env_get(napi_env env) {
+  void *data = NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
+  return data;
+}
+
+wh_napi_env *wh_napi_env_ready(napi_env env) {
+  wh_napi_env *E = wh_napi_env_get(env);
+  if (!E || !E->initialized) {
+    napi_throw_error(env, NULL,
+                     "wasihost: the binding is not initialised; load it "
+                     "through require('wasihost')");
+    return NULL;
+  }
+  return E;
+}
+
+static int keep(napi_env env, napi_value obj, const char *key, int want_fn,
+                napi_ref *out) {
+  napi_value v;
+  napi_valuetype t;
+  WH_TRY(napi_get_named_property(env, obj, key, &v), -1);
+  WH_TRY(napi_typeof(env, v, &t), -1);
+  if ((want_fn && t != napi_function) || (!want_fn && t != napi_object)) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "wasihost init: %s has the wrong type", key);
+    napi_throw_type_error(env, NULL, msg);
+    return -1;
+  }
+  WH_TRY(napi_create_reference(env, v, 1, out), -1);
+  return 0;
+}
+
+/* init({CompileError, LinkError, RuntimeError, WASIExit, MemoryProto,
+ *       TableProto, GlobalProto, toList, externIntern, externValues,
+ *       groupJoin, groupKeep}) */
+static napi_value init(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value cfg, global, object, bigint;
+  wh_napi_env *E = wh_napi_env_get(env);
+  WH_TRY(napi_get_cb_info(env, info, &argc, &cfg, NULL, NULL), NULL);
+  if (!E) {
+    napi_throw_error(env, NULL, "wasihost: no env state");
+    return NULL;
+  }
+  if (E->initialized) return wh_napi_undefined(env);
+  if (argc < 1 || !wh_napi_is_object(env, cfg)) {
+    napi_throw_type_error(env, NULL, "wasihost init: expected an object");
+    return NULL;
+  }
+  if (keep(env, cfg, "CompileError", 1, &E->err_compile) ||
+      keep(env, cfg, "LinkError", 1, &E->err_link) ||
+      keep(env, cfg, "RuntimeError", 1, &E->err_runtime) ||
+      keep(env, cfg, "WASIExit", 1, &E->err_exit) ||
+      keep(env, cfg, "MemoryProto", 0, &E->proto[WH_NK_MEMORY]) ||
+      keep(env, cfg, "TableProto", 0, &E->proto[WH_NK_TABLE]) ||
+      keep(env, cfg, "GlobalProto", 0, &E->proto[WH_NK_GLOBAL]) ||
+      keep(env, cfg, "toList", 1, &E->to_list) ||
+      keep(env, cfg, "externIntern", 1, &E->extern_intern) ||
+      keep(env, cfg, "externValues", 0, &E->extern_values) ||
+      keep(env, cfg, "groupJoin", 1, &E->group_join) ||
+      keep(env, cfg, "groupKeep", 1, &E->group_keep))
+    return NULL;
+  WH_TRY(napi_get_global(env, &global), NULL);
+  WH_TRY(napi_get_named_property(env, global, "Object", &object), NULL);
+  WH_TRY(napi_get_named_property(env, global, "BigInt", &bigint), NULL);
+  if (keep(env, object, "create", 1, &E->object_create) ||
+      keep(env, bigint, "asIntN", 1, &E->bigint_asintn))
+    return NULL;
+  E->initialized = 1;
+  return wh_napi_undefined(env);
+}
+
+NAPI_MODULE_INIT() {
+  static const struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {
+      {"init", init},
+      {"moduleNew", wh_napi_module_new},
+      {"moduleValidate", wh_napi_module_validate},
+      {"moduleImports", wh_napi_module_imports},
+      {"moduleExports", wh_napi_module_exports},
+      {"moduleCustomSections", wh_napi_module_custom_sections},
+      {"instanceNew", wh_napi_instance_new},
+      {"instanceFuel", wh_napi_instance_fuel},
+      {"instanceSetFuel", wh_napi_instance_set_fuel},
+      {"memoryNew", wh_napi_memory_new},
+      {"memoryBuffer", wh_napi_memory_buffer},
+      {"memoryGrow", wh_napi_memory_grow},
+      {"memoryType", wh_napi_memory_type},
+      {"tableNew", wh_napi_table_new},
+      {"tableGet", wh_napi_table_get},
+      {"tableSet", wh_napi_table_set},
+      {"tableGrow", wh_napi_table_grow},
+      {"tableLength", wh_napi_table_length},
+      {"tableType", wh_napi_table_type},
+      {"globalNew", wh_napi_global_new},
+      {"globalGet", wh_napi_global_get},
+      {"globalSet", wh_napi_global_set},
+      {"globalType", wh_napi_global_type},
+      {"callRaw", wh_napi_call_raw},
+      {"globalRaw", wh_napi_global_raw},
+      {"funcType", wh_napi_func_type},
+      {"kindOf", wh_napi_kind_of},
+  };
+  wh_napi_env *E = calloc(1, sizeof *E);
+  if (!E) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  E->env = env;
+  E->alive = 1;
+  E->refs = 1;
+  if (napi_set_instance_data(env, E, env_finalize, NULL) != napi_ok) {
+    free(E);
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value fn;
+    WH_TRY(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb,
+                                NULL, &fn),
+           NULL);
+    WH_TRY(napi_set_named_property(env, exports, fns[i].name, fn), NULL);
+  }
+  if (wh_napi_wasi_init) return wh_napi_wasi_init(env, exports);
+  return exports;
+}

@@ -1,0 +1,161 @@
+/* Exported functions (JS API 2.0 §"Exported Function"): one JS function per
+ * wh_func per env, with .length = param count and .name = the function
+ * index; plus the internals that look through them (callRaw, funcType). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "node/napi_binding.h"
+
+/* An engine without wh_func_index still links; names fall back to "". */
+#pragma weak wh_func_index
+
+static napi_value func_cb(napi_env env, napi_callback_info info) {
+  napi_value small[8], *argv = small, ret;
+  size_t argc = 8;
+  void *data = NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, &data), NULL);
+  wh_napi_func *w = data;
+  size_t np = w->type->nparams;
+  if (argc > 8 && np > 8) {
+    size_t want = argc < np ? argc : np;
+    argv = malloc(want * sizeof *argv);
+    if (!argv) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+    argc = want;
+    if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+      free(argv);
+      wh_napi_ensure_exception(env);
+      return NULL;
+    }
+    if (argc > want) argc = want;
+  } else if (argc > 8) {
+    argc = 8;
+  }
+  napi_value self = NULL;
+  if (w->has_funcref && napi_get_reference_value(env, w->h.self, &self) != napi_ok)
+    self = NULL;
+  ret = wh_napi_call(w->h.E, w->h.ptr, self, argc, argv, 0);
+  if (argv != small) free(argv);
+  return ret;
+}
+
+int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
+                       napi_value owner, napi_value *out) {
+  napi_env env = E->env;
+  char buf[16];
+  napi_value fn, len;
+  if (wh_napi_lookup(E, f, out)) return 0;
+  if (!name) {
+    uint32_t idx = wh_func_index ? wh_func_index(f) : UINT32_MAX;
+    buf[0] = 0;
+    if (idx != UINT32_MAX) snprintf(buf, sizeof buf, "%u", (unsigned)idx);
+    name = buf;
+  }
+  wh_napi_func *w = calloc(1, sizeof *w);
+  if (!w) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  w->h.kind = WH_NK_FUNC;
+  w->h.ptr = wh_func_ref(f);
+  w->h.E = E;
+  w->type = wh_func_type(f);
+  for (uint32_t i = 0; i < w->type->nparams; i++)
+    if (w->type->params[i] == WH_FUNCREF) w->has_funcref = 1;
+  for (uint32_t i = 0; i < w->type->nresults; i++)
+    if (w->type->results[i] == WH_FUNCREF) w->has_funcref = 1;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok ||
+      napi_create_uint32(env, w->type->nparams, &len) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    wh_func_unref(f);
+    free(w);
+    return -1;
+  }
+  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, len,
+                                napi_configurable, NULL};
+  if (napi_define_properties(env, fn, 1, &d) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    wh_func_unref(f);
+    free(w);
+    return -1;
+  }
+  if (wh_napi_attach(E, fn, &w->h) || wh_napi_group_join(E, owner, fn)) return -1;
+  *out = fn;
+  return 0;
+}
+
+/* callRaw(fn, argsArray) -> Array of raw results */
+napi_value wh_napi_call_raw(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], small[16], *args = small, ret;
+  uint32_t n = 0;
+  bool is_array = false;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap(env, argv[0], WH_NK_FUNC) : NULL;
+  if (!w) {
+    napi_throw_type_error(env, NULL, "callRaw: not an exported WebAssembly function");
+    return NULL;
+  }
+  if (argc > 1) {
+    WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
+    if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
+  }
+  if (argc > 1 && !is_array) {
+    napi_valuetype t;
+    WH_TRY(napi_typeof(env, argv[1], &t), NULL);
+    if (t != napi_undefined) {
+      napi_throw_type_error(env, NULL, "callRaw: args must be an Array");
+      return NULL;
+    }
+  }
+  if (n > 16 && !(args = malloc(n * sizeof *args))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (napi_get_element(env, argv[1], i, &args[i]) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      if (args != small) free(args);
+      return NULL;
+    }
+  }
+  ret = wh_napi_call(E, w->ptr, argv[0], n, args, 1);
+  if (args != small) free(args);
+  return ret;
+}
+
+static int type_list(napi_env env, const uint8_t *types, uint32_t n,
+                     napi_value *out) {
+  napi_value s;
+  WH_TRY(napi_create_array_with_length(env, n, out), -1);
+  for (uint32_t i = 0; i < n; i++) {
+    WH_TRY(napi_create_string_utf8(env, wh_napi_valtype_name(types[i]),
+                                   NAPI_AUTO_LENGTH, &s), -1);
+    WH_TRY(napi_set_element(env, *out, i, s), -1);
+  }
+  return 0;
+}
+
+/* funcType(fn) -> {params: [...], results: [...]} */
+napi_value wh_napi_func_type(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value fn, out, params, results;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &fn, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap(env, fn, WH_NK_FUNC) : NULL;
+  if (!w) {
+    napi_throw_type_error(env, NULL, "funcType: not an exported WebAssembly function");
+    return NULL;
+  }
+  const wh_functype *ft = wh_func_type(w->ptr);
+  if (type_list(env, ft->params, ft->nparams, &params) ||
+      type_list(env, ft->results, ft->nresults, &results))
+    return NULL;
+  WH_TRY(napi_create_object(env, &out), NULL);
+  WH_TRY(napi_set_named_property(env, out, "params", params), NULL);
+  WH_TRY(napi_set_named_property(env, out, "results", results), NULL);
+  return out;
+}

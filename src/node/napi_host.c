@@ -1,0 +1,139 @@
+/* Host functions made from JS callables (JS API 2.0 §"create a host
+ * function").  The guest calls them synchronously on the JS thread; a JS
+ * exception is left pending and reported as WH_ERR_HOST, so it reaches the
+ * JS caller of the wasm export as the very same object. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/napi_binding.h"
+
+typedef struct host_fn {
+  wh_napi_env *E;
+  napi_ref fn;    /* weak: the owner's keep-alive group holds it */
+  napi_ref owner; /* weak: the Instance, to group funcrefs it receives */
+  uint32_t nparams, nresults;
+  uint8_t types[]; /* params, then results */
+} host_fn;
+
+static void host_finalize(void *data) {
+  host_fn *h = data;
+  if (h->E->alive && h->fn) napi_delete_reference(h->E->env, h->fn);
+  if (h->E->alive && h->owner) napi_delete_reference(h->E->env, h->owner);
+  wh_napi_env_release(h->E);
+  free(h);
+}
+
+static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value owner,
+                        wh_val *results) {
+  napi_env env = E->env;
+  const uint8_t *rt = h->types + h->nparams;
+  if (h->nresults == 0) return 0;
+  if (h->nresults == 1) {
+    if (wh_napi_to_wasm(E, ret, rt[0], &results[0])) return -1;
+    return rt[0] == WH_FUNCREF && results[0].func ? wh_napi_group_join(E, owner, ret) : 0;
+  }
+  /* Multi-value: the result must be an iterable of exactly nresults. */
+  napi_value to_list, list, v;
+  uint32_t n;
+  if (!wh_napi_is_object(env, ret)) {
+    napi_throw_type_error(env, NULL,
+                          "a host function with several results must return an iterable");
+    return -1;
+  }
+  WH_TRY(napi_get_reference_value(env, E->to_list, &to_list), -1);
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), to_list, 1, &ret, &list), -1);
+  WH_TRY(napi_get_array_length(env, list, &n), -1);
+  if (n != h->nresults) {
+    napi_throw_type_error(env, NULL,
+                          "a host function returned the wrong number of results");
+    return -1;
+  }
+  /* Convert all before writing any: results may alias args, and a failed
+   * conversion must not leave half-written results (they are unused then
+   * anyway, but keep it simple and ordered as the spec's loop). */
+  for (uint32_t i = 0; i < n; i++) {
+    WH_TRY(napi_get_element(env, list, i, &v), -1);
+    if (wh_napi_to_wasm(E, v, rt[i], &results[i])) return -1;
+    if (rt[i] == WH_FUNCREF && results[i].func && wh_napi_group_join(E, owner, v)) return -1;
+  }
+  return 0;
+}
+
+static int host_call(wh_call *call, void *data, const wh_val *args,
+                     wh_val *results) {
+  host_fn *h = data;
+  wh_napi_env *E = h->E;
+  napi_env env = E->env;
+  napi_handle_scope scope;
+  napi_value small[8], *argv = small, fn = NULL, ret, owner = NULL;
+  int rc = WH_ERR_HOST;
+  if (!E->alive) {
+    wh_call_trap(call, "host function called after its JS environment ended");
+    return WH_ERR_TRAP;
+  }
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    wh_call_trap(call, "host function: cannot open a handle scope");
+    return WH_ERR_TRAP;
+  }
+  wh_napi_sweep_memories(E);
+  if (h->nparams > 8 && !(argv = malloc(h->nparams * sizeof *argv))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    goto out;
+  }
+  if (h->owner && napi_get_reference_value(env, h->owner, &owner) != napi_ok) owner = NULL;
+  for (uint32_t i = 0; i < h->nparams; i++)
+    if (wh_napi_to_js(E, args[i], h->types[i], owner, &argv[i])) goto out;
+  if (napi_get_reference_value(env, h->fn, &fn) != napi_ok || !fn) {
+    /* Only reachable if a keep-alive group missed a store join. */
+    napi_throw_error(env, NULL,
+                     "wasihost: an imported JS function was garbage collected while "
+                     "wasm could still call it");
+    goto out;
+  }
+  if (napi_call_function(env, wh_napi_undefined(env), fn, h->nparams, argv, &ret) !=
+      napi_ok) {
+    wh_napi_ensure_exception(env);
+    goto out;
+  }
+  if (host_results(E, h, ret, owner, results) == 0) rc = WH_OK;
+out:
+  if (argv != small) free(argv);
+  napi_close_handle_scope(env, scope);
+  return rc;
+}
+
+wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *type,
+                           napi_value owner) {
+  napi_env env = E->env;
+  size_t n = (size_t)type->nparams + type->nresults;
+  host_fn *h = calloc(1, sizeof *h + n);
+  if (!h) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  h->E = E;
+  h->nparams = type->nparams;
+  h->nresults = type->nresults;
+  if (type->nparams) memcpy(h->types, type->params, type->nparams);
+  if (type->nresults) memcpy(h->types + type->nparams, type->results, type->nresults);
+  /* Without an owner nothing else keeps fn: hold it strongly (a root). */
+  if (owner && wh_napi_group_keep(E, owner, fn)) {
+    free(h);
+    return NULL;
+  }
+  if (napi_create_reference(env, fn, owner ? 0 : 1, &h->fn) != napi_ok ||
+      (owner && napi_create_reference(env, owner, 0, &h->owner) != napi_ok)) {
+    wh_napi_ensure_exception(env);
+    if (h->fn) napi_delete_reference(env, h->fn);
+    free(h);
+    return NULL;
+  }
+  E->refs++;
+  wh_func *f = wh_func_new_host(type, host_call, h, host_finalize);
+  if (!f) {
+    host_finalize(h);
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  return f;
+}

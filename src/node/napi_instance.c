@@ -1,0 +1,198 @@
+/* WebAssembly.Instance: link, instantiate (data/elem init and start run
+ * inside wh_instance_new), and the frozen null-prototype exports object
+ * (JS API 2.0 §"Instances"), plus the fuel limit extension. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/napi_binding.h"
+
+#pragma weak wh_func_index
+
+static int read_limit(napi_env env, napi_value obj, const char *key, uint64_t *out) {
+  napi_value v;
+  napi_valuetype t;
+  *out = 0;
+  WH_TRY(napi_get_named_property(env, obj, key, &v), -1);
+  WH_TRY(napi_typeof(env, v, &t), -1);
+  if (t == napi_undefined) return 0;
+  return wh_napi_get_u64(env, v, out);
+}
+
+static int read_limits(napi_env env, napi_value obj, wh_limits_config *cfg) {
+  uint64_t depth, slots;
+  memset(cfg, 0, sizeof *cfg);
+  if (read_limit(env, obj, "fuel", &cfg->fuel) ||
+      read_limit(env, obj, "maxMemory", &cfg->max_memory_bytes) ||
+      read_limit(env, obj, "maxCallDepth", &depth) ||
+      read_limit(env, obj, "maxStackSlots", &slots))
+    return -1;
+  if (depth > UINT32_MAX || slots > UINT32_MAX) {
+    napi_throw_range_error(env, NULL, "maxCallDepth and maxStackSlots must fit in 32 bits");
+    return -1;
+  }
+  cfg->max_call_depth = (uint32_t)depth;
+  cfg->max_stack_slots = (uint32_t)slots;
+  return 0;
+}
+
+/* The name of an exported function: its function index.  An imported host
+ * function has no wasm index of its own; like V8, name it by its position
+ * among this module's function imports. */
+static const char *export_func_name(wh_func *f, const wh_extern *imports, uint32_t n,
+                                    char *buf, size_t cap) {
+  uint32_t idx = wh_func_index ? wh_func_index(f) : UINT32_MAX, k = 0;
+  if (idx != UINT32_MAX) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    if (imports[i].kind != WH_EXTERN_FUNC) continue;
+    if (imports[i].u.func == f) {
+      snprintf(buf, cap, "%u", (unsigned)k);
+      return buf;
+    }
+    k++;
+  }
+  return NULL;
+}
+
+static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *inst,
+                                const wh_extern *imports, uint32_t nimports) {
+  napi_env env = E->env;
+  napi_value create, null, obj, v, key;
+  wh_module *m = wh_instance_module(inst);
+  WH_TRY(napi_get_reference_value(env, E->object_create, &create), NULL);
+  WH_TRY(napi_get_null(env, &null), NULL);
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &null, &obj), NULL);
+  uint32_t n = wh_module_export_count(m);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *name;
+    uint32_t name_len;
+    wh_externtype t;
+    wh_extern ext;
+    char buf[16];
+    if (wh_module_export(m, i, &name, &name_len, &t) ||
+        wh_instance_export_at(inst, i, &ext)) {
+      napi_throw_error(env, NULL, "wasihost: cannot read an export of the instance");
+      return NULL;
+    }
+    int rc = ext.kind == WH_EXTERN_FUNC
+                 ? wh_napi_func_value(E, ext.u.func,
+                                      export_func_name(ext.u.func, imports, nimports,
+                                                       buf, sizeof buf),
+                                      owner, &v)
+                 : wh_napi_extern_value(E, &ext, owner, &v);
+    if (rc) return NULL;
+    if (!(key = wh_napi_string_n(env, name, name_len))) return NULL;
+    WH_TRY(napi_set_property(env, obj, key, v), NULL);
+  }
+  WH_TRY(napi_object_freeze(env, obj), NULL);
+  return obj;
+}
+
+/* instanceNew(target, module, importObject, limits | undefined) -> exports */
+napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], exports = NULL;
+  wh_limits_config cfg;
+  int has_limits = 0;
+  wh_extern *exts = NULL, *owned = NULL;
+  uint32_t nowned = 0;
+  wh_error err;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 4 || !wh_napi_is_object(env, argv[0])) {
+    napi_throw_type_error(env, NULL, "instanceNew(target, module, imports, limits)");
+    return NULL;
+  }
+  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
+  if (!mw) {
+    napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
+    return NULL;
+  }
+  wh_module *m = mw->ptr;
+  if (wh_napi_is_object(env, argv[3])) {
+    if (read_limits(env, argv[3], &cfg)) return NULL;
+    has_limits = 1;
+  }
+  uint32_t n = wh_module_import_count(m);
+  if (n) {
+    exts = calloc(n, sizeof *exts);
+    owned = calloc(n, sizeof *owned);
+    if (!exts || !owned) {
+      free(exts);
+      free(owned);
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+  }
+  wh_instance *inst = NULL;
+  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned) == 0) {
+    memset(&err, 0, sizeof err);
+    inst = wh_instance_new(m, exts, n, has_limits ? &cfg : NULL, &err);
+    wh_napi_sweep_memories(E);
+    if (!inst) wh_napi_throw_status(E, err.status ? err.status : WH_ERR_LINK, &err);
+  }
+  if (inst) {
+    wh_napi_instance *w = calloc(1, sizeof *w);
+    if (!w) {
+      wh_instance_unref(inst);
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+    } else {
+      w->h.kind = WH_NK_INSTANCE;
+      w->h.ptr = inst;
+      w->has_fuel = has_limits && cfg.fuel != 0;
+      if (wh_napi_attach(E, argv[0], &w->h) == 0)
+        exports = build_exports(E, argv[0], inst, exts, n);
+    }
+  }
+  /* The instance holds its own references to what it imported. */
+  for (uint32_t i = 0; i < nowned; i++) wh_napi_extern_unref(&owned[i]);
+  free(exts);
+  free(owned);
+  return exports;
+}
+
+static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,
+                                      napi_value *argv) {
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  if (*argc < 1) {
+    napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Instance");
+    return NULL;
+  }
+  return (wh_napi_instance *)wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE,
+                                                     "WebAssembly.Instance");
+}
+
+/* instanceFuel(instance) -> Number, or undefined without a fuel limit */
+napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  if (!w) return NULL;
+  if (!w->has_fuel) return wh_napi_undefined(env);
+  WH_TRY(napi_create_double(env, (double)wh_instance_fuel(w->h.ptr), &out), NULL);
+  return out;
+}
+
+/* instanceSetFuel(instance, fuel) */
+napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint64_t fuel;
+  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  if (!w) return NULL;
+  if (!w->has_fuel) {
+    napi_throw_type_error(env, NULL,
+                          "this instance was created without a fuel limit");
+    return NULL;
+  }
+  if (argc < 2 || wh_napi_get_u64(env, argv[1], &fuel)) {
+    if (argc < 2) napi_throw_type_error(env, NULL, "fuel must be a Number or BigInt");
+    return NULL;
+  }
+  wh_instance_set_fuel(w->h.ptr, fuel);
+  return wh_napi_undefined(env);
+}

@@ -1,0 +1,190 @@
+/* WebAssembly.Memory: an external ArrayBuffer over the engine's memory.
+ * The base never moves (the engine reserves the maximum), so the buffer's
+ * pointer stays valid; only its length goes stale when the memory grows.
+ * JS API 2.0 §"Memory objects": a grow (from JS or wasm) detaches the old
+ * buffer and `.buffer` then returns a new one of the new size. */
+#include <stdlib.h>
+
+#include "node/napi_binding.h"
+
+static void live_link(wh_napi_env *E, wh_napi_memory *m) {
+  m->live_prev = NULL;
+  m->live_next = E->live_memories;
+  if (m->live_next) m->live_next->live_prev = m;
+  E->live_memories = m;
+}
+
+static void live_unlink(wh_napi_env *E, wh_napi_memory *m) {
+  if (m->live_prev) m->live_prev->live_next = m->live_next;
+  else if (E->live_memories == m) E->live_memories = m->live_next;
+  if (m->live_next) m->live_next->live_prev = m->live_prev;
+  m->live_prev = m->live_next = NULL;
+}
+
+static void drop_buffer(wh_napi_env *E, wh_napi_memory *m, int detach) {
+  if (!m->buffer) return;
+  if (E->alive) {
+    napi_value ab = NULL;
+    if (detach && napi_get_reference_value(E->env, m->buffer, &ab) == napi_ok && ab)
+      napi_detach_arraybuffer(E->env, ab);
+    napi_delete_reference(E->env, m->buffer);
+  }
+  m->buffer = NULL;
+  live_unlink(E, m);
+}
+
+void wh_napi_memory_release(wh_napi_env *E, wh_napi_memory *m) {
+  drop_buffer(E, m, 0);
+}
+
+void wh_napi_sweep_memories(wh_napi_env *E) {
+  wh_napi_memory *m = E->live_memories;
+  while (m) {
+    wh_napi_memory *next = m->live_next;
+    if (wh_memory_size(m->h.ptr) != m->buffer_size) drop_buffer(E, m, 1);
+    m = next;
+  }
+}
+
+static void buffer_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  wh_memory_unref(hint);
+}
+
+static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
+  napi_env env = E->env;
+  napi_value ab = NULL;
+  wh_memory *mem = m->h.ptr;
+  uint64_t size = wh_memory_size(mem);
+  if (m->buffer && m->buffer_size == size) {
+    WH_TRY(napi_get_reference_value(env, m->buffer, &ab), NULL);
+    if (ab) return ab;
+  }
+  drop_buffer(E, m, 1);
+  uint8_t *data = wh_memory_data(mem);
+  if (size == 0 || !data) {
+    void *unused;
+    WH_TRY(napi_create_arraybuffer(env, 0, &unused, &ab), NULL);
+  } else {
+    wh_memory_ref(mem); /* dropped by buffer_finalize */
+    if (napi_create_external_arraybuffer(env, data, (size_t)size, buffer_finalize,
+                                         mem, &ab) != napi_ok) {
+      wh_memory_unref(mem);
+      wh_napi_ensure_exception(env);
+      return NULL;
+    }
+  }
+  WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
+  m->buffer_size = size;
+  live_link(E, m);
+  return ab;
+}
+
+/* Fetches up to *argc arguments; argv[0] must be a Memory wrapper. */
+static wh_napi_memory *this_memory(napi_env env, napi_callback_info info,
+                                   size_t *argc, napi_value *argv) {
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  if (*argc < 1) {
+    napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Memory");
+    return NULL;
+  }
+  return (wh_napi_memory *)wh_napi_unwrap_or_throw(env, argv[0], WH_NK_MEMORY,
+                                                   "WebAssembly.Memory");
+}
+
+/* memoryNew(target, initial, maximum | undefined) */
+napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  uint64_t initial, maximum = 0;
+  napi_valuetype t;
+  wh_error err;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 3 || !wh_napi_is_object(env, argv[0])) {
+    napi_throw_type_error(env, NULL, "memoryNew(target, initial, maximum)");
+    return NULL;
+  }
+  if (wh_napi_get_u64(env, argv[1], &initial)) return NULL;
+  WH_TRY(napi_typeof(env, argv[2], &t), NULL);
+  int has_max = t != napi_undefined;
+  if (has_max && wh_napi_get_u64(env, argv[2], &maximum)) return NULL;
+  wh_memory *mem = wh_memory_new(initial, maximum, has_max, &err);
+  if (!mem) {
+    wh_napi_throw_status(E, err.status ? err.status : WH_ERR_NOMEM, &err);
+    return NULL;
+  }
+  wh_napi_memory *m = calloc(1, sizeof *m);
+  if (!m) {
+    wh_memory_unref(mem);
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  m->h.kind = WH_NK_MEMORY;
+  m->h.ptr = mem;
+  if (wh_napi_attach(E, argv[0], &m->h)) return NULL;
+  return wh_napi_undefined(env);
+}
+
+/* memoryBuffer(memory) */
+napi_value wh_napi_memory_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  wh_napi_memory *m = this_memory(env, info, &argc, argv);
+  if (!m) return NULL;
+  return current_buffer(E, m);
+}
+
+/* memoryGrow(memory, deltaPages) -> old size in pages */
+napi_value wh_napi_memory_grow(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  uint64_t delta;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  wh_napi_memory *m = this_memory(env, info, &argc, argv);
+  if (!m) return NULL;
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "memoryGrow(memory, delta)");
+    return NULL;
+  }
+  if (wh_napi_get_u64(env, argv[1], &delta)) return NULL;
+  int64_t old = wh_memory_grow(m->h.ptr, delta);
+  if (old < 0) {
+    napi_throw_range_error(env, NULL,
+                           "WebAssembly.Memory.grow(): Maximum memory size exceeded");
+    return NULL;
+  }
+  /* Even a grow by 0 refreshes the buffer (JS API: "refresh the memory
+   * buffer"), and wasm code sharing this memory sees the same. */
+  drop_buffer(E, m, 1);
+  wh_napi_sweep_memories(E);
+  WH_TRY(napi_create_double(env, (double)old, &out), NULL);
+  return out;
+}
+
+/* memoryType(memory) -> {minimum, maximum?} (minimum = current size) */
+napi_value wh_napi_memory_type(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out, v;
+  wh_limits lim;
+  if (!wh_napi_env_ready(env)) return NULL;
+  wh_napi_memory *m = this_memory(env, info, &argc, argv);
+  if (!m) return NULL;
+  wh_memory_type(m->h.ptr, &lim);
+  WH_TRY(napi_create_object(env, &out), NULL);
+  WH_TRY(napi_create_double(env, (double)(wh_memory_size(m->h.ptr) / 65536), &v), NULL);
+  WH_TRY(napi_set_named_property(env, out, "minimum", v), NULL);
+  if (lim.has_max) {
+    WH_TRY(napi_create_double(env, (double)lim.max, &v), NULL);
+    WH_TRY(napi_set_named_property(env, out, "maximum", v), NULL);
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/* WebAssembly.Module: compile, validate and the static reflection functions
+ * (JS API 2.0 §"Modules"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/napi_binding.h"
+
+static const char *kind_name(int kind) {
+  switch (kind) {
+  case WH_EXTERN_FUNC: return "function";
+  case WH_EXTERN_TABLE: return "table";
+  case WH_EXTERN_MEMORY: return "memory";
+  case WH_EXTERN_GLOBAL: return "global";
+  default: return "unknown";
+  }
+}
+
+static wh_module *arg_module(napi_env env, napi_callback_info info, size_t *argc,
+                             napi_value *argv) {
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  wh_napi_obj *w = *argc ? wh_napi_unwrap(env, argv[0], WH_NK_MODULE) : NULL;
+  if (!w) {
+    napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
+    return NULL;
+  }
+  return w->ptr;
+}
+
+/* moduleNew(target, bytes): compiles and wraps target. */
+napi_value wh_napi_module_new(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  wh_error err;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 2 || !wh_napi_is_object(env, argv[0])) {
+    napi_throw_type_error(env, NULL, "moduleNew(target, bytes)");
+    return NULL;
+  }
+  if (wh_napi_buffer_source(env, argv[1], &data, &len)) return NULL;
+  memset(&err, 0, sizeof err);
+  wh_module *m = wh_module_new(data ? data : (const uint8_t *)"", len, &err);
+  if (!m) {
+    wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
+    return NULL;
+  }
+  wh_napi_obj *w = calloc(1, sizeof *w);
+  if (!w) {
+    wh_module_unref(m);
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  w->kind = WH_NK_MODULE;
+  w->ptr = m;
+  if (wh_napi_attach(E, argv[0], w)) return NULL;
+  return wh_napi_undefined(env);
+}
+
+/* moduleValidate(bytes) -> boolean */
+napi_value wh_napi_module_validate(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value bytes;
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  wh_error err;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &bytes, NULL, NULL), NULL);
+  if (argc < 1) {
+    napi_throw_type_error(env, NULL,
+                          "first argument must be an ArrayBuffer or typed array object");
+    return NULL;
+  }
+  if (wh_napi_buffer_source(env, bytes, &data, &len)) return NULL;
+  memset(&err, 0, sizeof err);
+  return wh_napi_bool(env, wh_module_validate(data ? data : (const uint8_t *)"", len,
+                                              &err) == WH_OK);
+}
+
+static int set_str(napi_env env, napi_value obj, const char *key, const char *s,
+                   size_t len) {
+  napi_value v = wh_napi_string_n(env, s, len);
+  if (!v) return -1;
+  WH_TRY(napi_set_named_property(env, obj, key, v), -1);
+  return 0;
+}
+
+/* moduleImports(module) -> [{module, name, kind}] */
+napi_value wh_napi_module_imports(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], arr, o;
+  wh_module *m = arg_module(env, info, &argc, argv);
+  if (!m) return NULL;
+  uint32_t n = wh_module_import_count(m);
+  WH_TRY(napi_create_array_with_length(env, n, &arr), NULL);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *mod, *name;
+    uint32_t mod_len, name_len;
+    wh_externtype t;
+    if (wh_module_import(m, i, &mod, &mod_len, &name, &name_len, &t)) {
+      napi_throw_error(env, NULL, "wasihost: cannot read an import");
+      return NULL;
+    }
+    WH_TRY(napi_create_object(env, &o), NULL);
+    if (set_str(env, o, "module", mod, mod_len) || set_str(env, o, "name", name, name_len) ||
+        set_str(env, o, "kind", kind_name(t.kind), strlen(kind_name(t.kind))))
+      return NULL;
+    WH_TRY(napi_set_element(env, arr, i, o), NULL);
+  }
+  return arr;
+}
+
+/* moduleExports(module) -> [{name, kind}] */
+napi_value wh_napi_module_exports(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], arr, o;
+  wh_module *m = arg_module(env, info, &argc, argv);
+  if (!m) return NULL;
+  uint32_t n = wh_module_export_count(m);
+  WH_TRY(napi_create_array_with_length(env, n, &arr), NULL);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *name;
+    uint32_t name_len;
+    wh_externtype t;
+    if (wh_module_export(m, i, &name, &name_len, &t)) {
+      napi_throw_error(env, NULL, "wasihost: cannot read an export");
+      return NULL;
+    }
+    WH_TRY(napi_create_object(env, &o), NULL);
+    if (set_str(env, o, "name", name, name_len) ||
+        set_str(env, o, "kind", kind_name(t.kind), strlen(kind_name(t.kind))))
+      return NULL;
+    WH_TRY(napi_set_element(env, arr, i, o), NULL);
+  }
+  return arr;
+}
+
+/* moduleCustomSections(module, name) -> [ArrayBuffer] (copies) */
+napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info) {
+  size_t argc = 2, want_len = 0;
+  napi_value argv[2], arr, ab;
+  char *want = NULL;
+  uint32_t count = 0;
+  wh_module *m = arg_module(env, info, &argc, argv);
+  if (!m) return NULL;
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "Argument 1 is required");
+    return NULL;
+  }
+  WH_TRY(napi_get_value_string_utf8(env, argv[1], NULL, 0, &want_len), NULL);
+  if (!(want = malloc(want_len + 1))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, argv[1], want, want_len + 1, &want_len) != napi_ok ||
+      napi_create_array(env, &arr) != napi_ok) {
+    free(want);
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  uint32_t n = wh_module_custom_count(m);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *name;
+    uint32_t name_len;
+    const uint8_t *data;
+    size_t len;
+    void *copy;
+    if (wh_module_custom(m, i, &name, &name_len, &data, &len)) continue;
+    if (name_len != want_len || (want_len && memcmp(name, want, want_len))) continue;
+    if (napi_create_arraybuffer(env, len, &copy, &ab) != napi_ok ||
+        napi_set_element(env, arr, count++, ab) != napi_ok) {
+      free(want);
+      wh_napi_ensure_exception(env);
+      return NULL;
+    }
+    if (len) memcpy(copy, data, len);
+  }
+  free(want);
+  return arr;
+}

@@ -1,0 +1,272 @@
+/* Value conversion between JS and wh_val (JS API 2.0 §"ToWebAssemblyValue"
+ * and §"ToJSValue"), the raw-bits convention of `internals`, and the one
+ * JS -> wasm call path shared by exported functions and internals.callRaw.
+ *
+ * externref: a JS value is interned in lib/api/externref.js (value -> small
+ * integer id, identity preserved, -0 kept apart from +0); the engine only
+ * ever sees the id.  0 is ref.null.  Interned values stay alive for the
+ * env's lifetime, since the engine cannot tell us when a reference dies. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/napi_binding.h"
+
+static int to_i32(napi_env env, napi_value v, int32_t *out) {
+  if (napi_get_value_int32(env, v, out) == napi_ok) return 0;
+  /* ToInt32: ToNumber first (may throw: Symbol, BigInt, valueOf). */
+  WH_TRY(napi_coerce_to_number(env, v, &v), -1);
+  WH_TRY(napi_get_value_int32(env, v, out), -1);
+  return 0;
+}
+
+static int to_f64(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) == napi_ok) return 0;
+  WH_TRY(napi_coerce_to_number(env, v, &v), -1);
+  WH_TRY(napi_get_value_double(env, v, out), -1);
+  return 0;
+}
+
+/* ToBigInt64: BigInt.asIntN(64, v) runs the spec's ToBigInt, which throws
+ * a TypeError for Numbers, undefined and Symbols. */
+static int to_i64(wh_napi_env *E, napi_value v, int64_t *out) {
+  napi_env env = E->env;
+  bool lossless;
+  if (napi_get_value_bigint_int64(env, v, out, &lossless) == napi_ok) return 0;
+  napi_value fn, argv[2], big;
+  WH_TRY(napi_get_reference_value(env, E->bigint_asintn, &fn), -1);
+  WH_TRY(napi_create_int32(env, 64, &argv[0]), -1);
+  argv[1] = v;
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 2, argv, &big), -1);
+  WH_TRY(napi_get_value_bigint_int64(env, big, out, &lossless), -1);
+  return 0;
+}
+
+static int is_null(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && t == napi_null;
+}
+
+static int to_ref(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+  napi_env env = E->env;
+  if (is_null(env, v)) {
+    out->raw = 0;
+    return 0;
+  }
+  if (type == WH_FUNCREF) {
+    wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_FUNC);
+    if (!w) {
+      napi_throw_type_error(env, NULL,
+                            "type incompatibility when transforming from/to JS: "
+                            "a funcref must be null or an exported WebAssembly function");
+      return -1;
+    }
+    out->raw = 0;
+    out->func = w->ptr;
+    return 0;
+  }
+  napi_value fn, id;
+  double d;
+  WH_TRY(napi_get_reference_value(env, E->extern_intern, &fn), -1);
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 1, &v, &id), -1);
+  WH_TRY(napi_get_value_double(env, id, &d), -1);
+  out->raw = 0;
+  out->ext = (uintptr_t)d;
+  return 0;
+}
+
+static int from_ref(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+                    napi_value *out) {
+  napi_env env = E->env;
+  if (type == WH_FUNCREF) {
+    if (!v.func) {
+      WH_TRY(napi_get_null(env, out), -1);
+      return 0;
+    }
+    return wh_napi_func_value(E, v.func, NULL, owner, out);
+  }
+  if (!v.ext) {
+    WH_TRY(napi_get_null(env, out), -1);
+    return 0;
+  }
+  napi_value values;
+  WH_TRY(napi_get_reference_value(env, E->extern_values, &values), -1);
+  WH_TRY(napi_get_element(env, values, (uint32_t)v.ext, out), -1);
+  return 0;
+}
+
+static int no_v128(napi_env env) {
+  napi_throw_type_error(env, NULL, "type incompatibility when transforming from/to JS: v128");
+  return -1;
+}
+
+int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+  napi_env env = E->env;
+  double d;
+  float f;
+  out->raw = 0;
+  switch (type) {
+  case WH_I32:
+    return to_i32(env, v, &out->i32);
+  case WH_I64:
+    return to_i64(E, v, &out->i64);
+  case WH_F32:
+    if (to_f64(env, v, &d)) return -1;
+    f = (float)d;
+    memcpy(&out->f32_bits, &f, 4);
+    return 0;
+  case WH_F64:
+    if (to_f64(env, v, &d)) return -1;
+    memcpy(&out->f64_bits, &d, 8);
+    return 0;
+  case WH_FUNCREF:
+  case WH_EXTERNREF:
+    return to_ref(E, v, type, out);
+  default:
+    return no_v128(env);
+  }
+}
+
+int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+                  napi_value *out) {
+  napi_env env = E->env;
+  double d;
+  float f;
+  switch (type) {
+  case WH_I32:
+    WH_TRY(napi_create_int32(env, v.i32, out), -1);
+    return 0;
+  case WH_I64:
+    WH_TRY(napi_create_bigint_int64(env, v.i64, out), -1);
+    return 0;
+  case WH_F32:
+    memcpy(&f, &v.f32_bits, 4);
+    WH_TRY(napi_create_double(env, (double)f, out), -1);
+    return 0;
+  case WH_F64:
+    memcpy(&d, &v.f64_bits, 8);
+    WH_TRY(napi_create_double(env, d, out), -1);
+    return 0;
+  case WH_FUNCREF:
+  case WH_EXTERNREF:
+    return from_ref(E, v, type, owner, out);
+  default:
+    return no_v128(env);
+  }
+}
+
+/* internals: numbers are bit patterns (BigInt, or a Number holding the
+ * pattern); see lib/index.js for the full convention. */
+static int raw_bits(napi_env env, napi_value v, uint64_t *out) {
+  bool lossless;
+  double d;
+  if (napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok) return 0;
+  if (napi_get_value_double(env, v, &d) == napi_ok) {
+    if (!isfinite(d)) {
+      napi_throw_type_error(env, NULL, "raw value must be a finite Number or a BigInt");
+      return -1;
+    }
+    d = trunc(d);
+    if (d >= 0 && d < 18446744073709551616.0) *out = (uint64_t)d;
+    else if (d < 0 && d >= -9223372036854775808.0) *out = (uint64_t)(int64_t)d;
+    else *out = 0;
+    return 0;
+  }
+  napi_throw_type_error(env, NULL, "raw value must be a Number or a BigInt");
+  return -1;
+}
+
+int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+  uint64_t bits;
+  out->raw = 0;
+  switch (type) {
+  case WH_I32:
+  case WH_F32:
+    if (raw_bits(E->env, v, &bits)) return -1;
+    out->f32_bits = (uint32_t)bits;
+    return 0;
+  case WH_I64:
+  case WH_F64:
+    if (raw_bits(E->env, v, &bits)) return -1;
+    out->f64_bits = bits;
+    return 0;
+  default:
+    return wh_napi_to_wasm(E, v, type, out);
+  }
+}
+
+int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+                      napi_value *out) {
+  napi_env env = E->env;
+  switch (type) {
+  case WH_I32:
+  case WH_F32:
+    WH_TRY(napi_create_bigint_uint64(env, (uint64_t)v.f32_bits, out), -1);
+    return 0;
+  case WH_I64:
+  case WH_F64:
+    WH_TRY(napi_create_bigint_uint64(env, v.f64_bits, out), -1);
+    return 0;
+  default:
+    return wh_napi_to_js(E, v, type, owner, out);
+  }
+}
+
+napi_value wh_napi_call(wh_napi_env *E, wh_func *f, napi_value fn, size_t argc,
+                        napi_value *argv, int raw) {
+  napi_env env = E->env;
+  const wh_functype *ft = wh_func_type(f);
+  wh_val small[16], *args = small, *results;
+  napi_value ret = NULL, undef = wh_napi_undefined(env);
+  size_t np = ft->nparams, nr = ft->nresults, need = np + nr;
+  wh_error err;
+  if (need > 16) {
+    args = calloc(need, sizeof *args);
+    if (!args) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+  }
+  results = args + np;
+  for (size_t i = 0; i < np; i++) {
+    napi_value v = i < argc ? argv[i] : undef;
+    int rc = raw ? wh_napi_raw_to_wasm(E, v, ft->params[i], &args[i])
+                 : wh_napi_to_wasm(E, v, ft->params[i], &args[i]);
+    if (rc) goto out;
+    /* A funcref handed to f may be stored in f's tables: same store. */
+    if (ft->params[i] == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
+      goto out;
+  }
+  err.status = 0;
+  err.message[0] = 0;
+  int rc = wh_func_call(f, args, (uint32_t)np, results, (uint32_t)nr, &err);
+  wh_napi_sweep_memories(E);
+  if (rc != WH_OK) {
+    wh_napi_throw_status(E, rc, &err);
+    goto out;
+  }
+  if (nr == 0 && !raw) {
+    ret = undef;
+  } else if (nr == 1 && !raw) {
+    if (wh_napi_to_js(E, results[0], ft->results[0], fn, &ret)) ret = NULL;
+  } else {
+    napi_value arr, v;
+    if (napi_create_array_with_length(env, nr, &arr) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      goto out;
+    }
+    for (size_t i = 0; i < nr; i++) {
+      int c = raw ? wh_napi_raw_to_js(E, results[i], ft->results[i], fn, &v)
+                  : wh_napi_to_js(E, results[i], ft->results[i], fn, &v);
+      if (c) goto out;
+      if (napi_set_element(env, arr, (uint32_t)i, v) != napi_ok) {
+        wh_napi_ensure_exception(env);
+        goto out;
+      }
+    }
+    ret = arr;
+  }
+out:
+  if (args != small) free(args);
+  return ret;
+}

@@ -1,0 +1,259 @@
+/* JS wrappers of wh_* objects: type tags, napi_wrap finalizers, and the
+ * identity map (wh_* pointer -> the one live JS wrapper in this env). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "node/napi_binding.h"
+
+/* One tag per kind, so a Memory can never be unwrapped as a Table. */
+static const napi_type_tag tags[WH_NK_COUNT] = {
+    {0, 0},
+    {0x7768617369686f73ULL, 0x74000000000001ULL},
+    {0x7768617369686f73ULL, 0x74000000000002ULL},
+    {0x7768617369686f73ULL, 0x74000000000003ULL},
+    {0x7768617369686f73ULL, 0x74000000000004ULL},
+    {0x7768617369686f73ULL, 0x74000000000005ULL},
+    {0x7768617369686f73ULL, 0x74000000000006ULL},
+};
+
+static size_t hash_ptr(const void *p, size_t nbuckets) {
+  uint64_t x = (uint64_t)(uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (size_t)x & (nbuckets - 1);
+}
+
+static int map_grow(wh_napi_env *E) {
+  size_t n = E->nbuckets ? E->nbuckets * 2 : 64;
+  wh_napi_obj **b = calloc(n, sizeof *b);
+  if (!b) return -1;
+  for (size_t i = 0; i < E->nbuckets; i++) {
+    wh_napi_obj *o = E->buckets[i];
+    while (o) {
+      wh_napi_obj *next = o->map_next;
+      size_t h = hash_ptr(o->ptr, n);
+      o->map_next = b[h];
+      b[h] = o;
+      o = next;
+    }
+  }
+  free(E->buckets);
+  E->buckets = b;
+  E->nbuckets = n;
+  return 0;
+}
+
+static void map_remove(wh_napi_env *E, wh_napi_obj *w) {
+  if (!w->in_map) return;
+  wh_napi_obj **pp = &E->buckets[hash_ptr(w->ptr, E->nbuckets)];
+  while (*pp && *pp != w) pp = &(*pp)->map_next;
+  if (*pp) {
+    *pp = w->map_next;
+    E->count--;
+  }
+  w->in_map = 0;
+  w->map_next = NULL;
+}
+
+static wh_napi_obj *map_find(wh_napi_env *E, const void *ptr) {
+  if (!E->nbuckets) return NULL;
+  for (wh_napi_obj *o = E->buckets[hash_ptr(ptr, E->nbuckets)]; o; o = o->map_next)
+    if (o->ptr == ptr) return o;
+  return NULL;
+}
+
+/* Replaces any older entry: that one's JS object has been collected and only
+ * waits for its finalizer. */
+static int map_put(wh_napi_env *E, wh_napi_obj *w) {
+  wh_napi_obj *old = map_find(E, w->ptr);
+  if (old) map_remove(E, old);
+  if (E->count + 1 > E->nbuckets && map_grow(E)) return -1;
+  size_t h = hash_ptr(w->ptr, E->nbuckets);
+  w->map_next = E->buckets[h];
+  E->buckets[h] = w;
+  w->in_map = 1;
+  E->count++;
+  return 0;
+}
+
+static void unref_ptr(int kind, void *p) {
+  switch (kind) {
+  case WH_NK_MODULE: wh_module_unref(p); break;
+  case WH_NK_INSTANCE: wh_instance_unref(p); break;
+  case WH_NK_FUNC: wh_func_unref(p); break;
+  case WH_NK_MEMORY: wh_memory_unref(p); break;
+  case WH_NK_TABLE: wh_table_unref(p); break;
+  case WH_NK_GLOBAL: wh_global_unref(p); break;
+  default: break;
+  }
+}
+
+static void obj_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  wh_napi_obj *w = data;
+  wh_napi_env *E = w->E;
+  map_remove(E, w);
+  if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
+  if (w->self && E->alive) napi_delete_reference(env, w->self);
+  unref_ptr(w->kind, w->ptr);
+  free(w);
+  wh_napi_env_release(E);
+}
+
+int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
+  napi_env env = E->env;
+  w->E = E;
+  if (napi_type_tag_object(env, obj, &tags[w->kind]) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    goto fail;
+  }
+  E->refs++;
+  if (napi_wrap(env, obj, w, obj_finalize, NULL, NULL) != napi_ok) {
+    E->refs--;
+    wh_napi_ensure_exception(env);
+    goto fail;
+  }
+  /* From here on the finalizer owns w. */
+  if (w->kind == WH_NK_FUNC || w->kind == WH_NK_MEMORY ||
+      w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL) {
+    if (napi_create_reference(env, obj, 0, &w->self) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      return -1;
+    }
+    if (map_put(E, w)) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return -1;
+    }
+  }
+  return 0;
+fail:
+  unref_ptr(w->kind, w->ptr);
+  free(w);
+  return -1;
+}
+
+int wh_napi_lookup(wh_napi_env *E, void *ptr, napi_value *out) {
+  wh_napi_obj *w = map_find(E, ptr);
+  *out = NULL;
+  if (!w || !w->self) return 0;
+  if (napi_get_reference_value(E->env, w->self, out) != napi_ok) *out = NULL;
+  return *out != NULL;
+}
+
+wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
+  napi_valuetype t;
+  bool ok = false;
+  void *data = NULL;
+  if (kind <= 0 || kind >= WH_NK_COUNT) return NULL;
+  if (napi_typeof(env, v, &t) != napi_ok) return NULL;
+  if (t != napi_object && t != napi_function) return NULL;
+  if (napi_check_object_type_tag(env, v, &tags[kind], &ok) != napi_ok || !ok)
+    return NULL;
+  if (napi_unwrap(env, v, &data) != napi_ok) return NULL;
+  return data;
+}
+
+wh_napi_obj *wh_napi_unwrap_or_throw(napi_env env, napi_value v, int kind,
+                                     const char *what) {
+  wh_napi_obj *w = wh_napi_unwrap(env, v, kind);
+  if (!w) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "Receiver is not a %s", what);
+    napi_throw_type_error(env, NULL, msg);
+  }
+  return w;
+}
+
+static int call2(wh_napi_env *E, napi_ref fn_ref, napi_value a, napi_value b) {
+  napi_env env = E->env;
+  napi_value fn, argv[2] = {a, b}, ignored;
+  WH_TRY(napi_get_reference_value(env, fn_ref, &fn), -1);
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 2, argv, &ignored), -1);
+  return 0;
+}
+
+int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b) {
+  if (!a || !b) return 0;
+  return call2(E, E->group_join, a, b);
+}
+
+int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value) {
+  return call2(E, E->group_keep, owner, value);
+}
+
+int wh_napi_extern_value(wh_napi_env *E, const wh_extern *ext, napi_value owner,
+                         napi_value *out) {
+  napi_env env = E->env;
+  void *ptr;
+  int kind;
+  size_t size;
+  switch (ext->kind) {
+  case WH_EXTERN_FUNC:
+    return wh_napi_func_value(E, ext->u.func, NULL, owner, out);
+  case WH_EXTERN_MEMORY:
+    ptr = ext->u.memory, kind = WH_NK_MEMORY, size = sizeof(wh_napi_memory);
+    break;
+  case WH_EXTERN_TABLE:
+    ptr = ext->u.table, kind = WH_NK_TABLE, size = sizeof(wh_napi_obj);
+    break;
+  case WH_EXTERN_GLOBAL:
+    ptr = ext->u.global, kind = WH_NK_GLOBAL, size = sizeof(wh_napi_obj);
+    break;
+  default:
+    napi_throw_error(env, NULL, "wasihost: unknown extern kind");
+    return -1;
+  }
+  if (wh_napi_lookup(E, ptr, out)) return 0;
+  napi_value create, proto, obj;
+  WH_TRY(napi_get_reference_value(env, E->object_create, &create), -1);
+  WH_TRY(napi_get_reference_value(env, E->proto[kind], &proto), -1);
+  WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &proto, &obj), -1);
+  wh_napi_obj *w = calloc(1, size);
+  if (!w) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  w->kind = kind;
+  switch (kind) {
+  case WH_NK_MEMORY: w->ptr = wh_memory_ref(ptr); break;
+  case WH_NK_TABLE: w->ptr = wh_table_ref(ptr); break;
+  default: w->ptr = wh_global_ref(ptr); break;
+  }
+  if (wh_napi_attach(E, obj, w) || wh_napi_group_join(E, owner, obj)) return -1;
+  *out = obj;
+  return 0;
+}
+
+wh_instance *wh_napi_get_instance(napi_env env, napi_value v) {
+  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_INSTANCE);
+  return w ? w->ptr : NULL;
+}
+
+wh_memory *wh_napi_get_memory(napi_env env, napi_value v) {
+  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_MEMORY);
+  return w ? w->ptr : NULL;
+}
+
+wh_func *wh_napi_get_func(napi_env env, napi_value v) {
+  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_FUNC);
+  return w ? w->ptr : NULL;
+}
+
+/* kindOf(v): "module" | "instance" | "function" | "memory" | "table" |
+ * "global" for a wasihost wrapper, else undefined. */
+napi_value wh_napi_kind_of(napi_env env, napi_callback_info info) {
+  static const char *names[WH_NK_COUNT] = {NULL,     "module", "instance", "function",
+                                           "memory", "table",  "global"};
+  size_t argc = 1;
+  napi_value v, s;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  if (argc < 1) return wh_napi_undefined(env);
+  for (int k = 1; k < WH_NK_COUNT; k++) {
+    if (wh_napi_unwrap(env, v, k)) {
+      WH_TRY(napi_create_string_utf8(env, names[k], NAPI_AUTO_LENGTH, &s), NULL);
+      return s;
+    }
+  }
+  return wh_napi_undefined(env);
+}

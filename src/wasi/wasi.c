@@ -1,0 +1,284 @@
+/* wh_wasi: configuration, lifetime, and the import table.  One table of
+ * name + signature + handler (WASI_FUNCTIONS in wasi_internal.h) drives
+ * registration: wh_wasi_import() looks a name up in it and wraps the
+ * handler as an ordinary host function. */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct wasi_entry {
+  const char *name;
+  const char *params, *results; /* 'i' = i32, 'I' = i64 */
+  wasi_handler fn;
+} wasi_entry;
+
+#define WASI_ENTRY(name, params, results) {#name, params, results, wasi_##name},
+static const wasi_entry wasi_table[] = {WASI_FUNCTIONS(WASI_ENTRY)};
+#undef WASI_ENTRY
+#define WASI_NFUNCS (sizeof wasi_table / sizeof wasi_table[0])
+
+/* A host function's data: which handler, on which context. */
+typedef struct wasi_binding {
+  wh_wasi *w;
+  const wasi_entry *entry;
+} wasi_binding;
+
+static void set_err(wh_error *err, int status, const char *fmt, const char *a,
+                    const char *b) {
+  if (err == NULL) return;
+  memset(err, 0, sizeof *err);
+  err->status = status;
+  snprintf(err->message, sizeof err->message, fmt, a ? a : "", b ? b : "");
+}
+
+static void build_sigs(void);
+
+static void wasi_unref(wh_wasi *w) {
+  if (w == NULL || __atomic_sub_fetch(&w->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
+  for (uint32_t i = 0; i < w->nfds; i++) wasi_fd_destroy(w->fds[i]);
+  free(w->fds);
+  for (uint32_t i = 0; i < w->argc; i++) free(w->argv[i]);
+  for (uint32_t i = 0; i < w->envc; i++) free(w->env[i]);
+  free(w->argv);
+  free(w->env);
+  free(w->stdin_bytes);
+  for (int i = 0; i < 3; i++) free(w->captured[i].data);
+  free(w);
+}
+
+void wh_wasi_free(wh_wasi *w) { wasi_unref(w); }
+
+static int copy_strings(uint32_t n, const char *const *src, char ***out,
+                        uint64_t *bytes) {
+  *out = calloc(n ? n : 1, sizeof(char *));
+  *bytes = 0;
+  if (*out == NULL) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    (*out)[i] = strdup(src[i] ? src[i] : "");
+    if ((*out)[i] == NULL) return -1;
+    *bytes += strlen((*out)[i]) + 1;
+  }
+  return 0;
+}
+
+/* Adds a guest fd for a host descriptor we now own. */
+static int add_host_fd(wh_wasi *w, int host, wasi_fd **out) {
+  wasi_fd *e = wasi_fd_alloc();
+  uint32_t num;
+  if (e == NULL) {
+    close(host);
+    return -1;
+  }
+  e->kind = WASI_FD_HOST;
+  e->host = host;
+  wasi_fd_classify(e);
+  if (wasi_fd_insert(w, e, &num) != 0) {
+    wasi_fd_destroy(e);
+    return -1;
+  }
+  if (out) *out = e;
+  return 0;
+}
+
+static int add_virtual_fd(wh_wasi *w, int kind, int capture) {
+  wasi_fd *e = wasi_fd_alloc();
+  uint32_t num;
+  if (e == NULL) return -1;
+  e->kind = kind;
+  e->capture = capture;
+  wasi_fd_classify(e);
+  if (wasi_fd_insert(w, e, &num) != 0) {
+    wasi_fd_destroy(e);
+    return -1;
+  }
+  return 0;
+}
+
+static int setup_stdio(wh_wasi *w, int i, const wh_wasi_stdio *s,
+                       wh_error *err) {
+  static const char *names[3] = {"stdin", "stdout", "stderr"};
+  int host;
+  switch (s->kind) {
+  case WH_STDIO_INHERIT:
+  case WH_STDIO_FD:
+    /* Our own descriptor: the guest closing or renumbering it never
+     * closes the host's.  A closed host stdio becomes a null device. */
+    host = fcntl(s->kind == WH_STDIO_INHERIT ? i : s->fd, F_DUPFD_CLOEXEC, 3);
+    if (host < 0) {
+      if (s->kind == WH_STDIO_FD) {
+        set_err(err, WH_ERR_ARG, "wasi: %s: bad host fd (%s)", names[i],
+                strerror(errno));
+        return -1;
+      }
+      return add_virtual_fd(w, WASI_FD_NULL, 0);
+    }
+    {
+      wasi_fd *e;
+      if (add_host_fd(w, host, &e) != 0) return -1;
+      e->shared = 1;
+      return 0;
+    }
+  case WH_STDIO_NULL:
+    return add_virtual_fd(w, WASI_FD_NULL, 0);
+  case WH_STDIO_BYTES:
+    if (i != 0) break;
+    w->stdin_bytes = malloc(s->len ? s->len : 1);
+    if (w->stdin_bytes == NULL) return -1;
+    if (s->len) memcpy(w->stdin_bytes, s->data, s->len);
+    w->stdin_len = s->len;
+    return add_virtual_fd(w, WASI_FD_BYTES, 0);
+  case WH_STDIO_CAPTURE:
+    if (i == 0) break;
+    return add_virtual_fd(w, WASI_FD_CAPTURE, i);
+  default:
+    break;
+  }
+  set_err(err, WH_ERR_ARG, "wasi: %s: unsupported stdio kind%s", names[i], "");
+  return -1;
+}
+
+wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
+  wh_wasi_config empty;
+  if (config == NULL) {
+    memset(&empty, 0, sizeof empty);
+    config = &empty;
+  }
+  wh_wasi *w = calloc(1, sizeof *w);
+  if (w == NULL) goto nomem;
+  w->refs = 1;
+  build_sigs();
+  const char *no2 = getenv("WASIHOST_NO_OPENAT2");
+  w->use_openat2 = !(no2 && *no2 && strcmp(no2, "0") != 0);
+  w->argc = config->argc;
+  w->envc = config->envc;
+  if (copy_strings(config->argc, config->argv, &w->argv, &w->argv_bytes) ||
+      copy_strings(config->envc, config->env, &w->env, &w->env_bytes))
+    goto nomem;
+  if (w->argv_bytes > UINT32_MAX || w->env_bytes > UINT32_MAX) {
+    set_err(err, WH_ERR_ARG, "wasi: args or env too large%s%s", NULL, NULL);
+    goto fail;
+  }
+  for (int i = 0; i < 3; i++) {
+    if (setup_stdio(w, i, &config->stdio[i], err) != 0) {
+      if (err && err->status) goto fail;
+      goto nomem;
+    }
+  }
+  for (uint32_t i = 0; i < config->nmounts; i++) {
+    const wh_wasi_mount *m = &config->mounts[i];
+    if (m->host == NULL || m->guest == NULL) {
+      set_err(err, WH_ERR_ARG, "wasi: mount %s needs host and guest paths%s",
+              m->guest, NULL);
+      goto fail;
+    }
+    int fd = open(m->host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      set_err(err, WH_ERR_ARG, "wasi: cannot open mount '%s': %s", m->host,
+              strerror(errno));
+      goto fail;
+    }
+    wasi_fd *e;
+    if (add_host_fd(w, fd, &e) != 0) goto nomem;
+    e->preopen = strdup(m->guest);
+    if (e->preopen == NULL) goto nomem;
+    e->readonly = m->readonly != 0;
+  }
+  for (uint32_t i = 0; i < config->nsockets; i++) {
+    int fd = fcntl(config->sockets[i], F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+      set_err(err, WH_ERR_ARG, "wasi: bad socket fd (%s)%s", strerror(errno),
+              NULL);
+      goto fail;
+    }
+    wasi_fd *e;
+    if (add_host_fd(w, fd, &e) != 0) goto nomem;
+    e->shared = 1;
+    if (!e->is_socket) {
+      set_err(err, WH_ERR_ARG, "wasi: sockets[] entry is not a socket%s%s",
+              NULL, NULL);
+      goto fail;
+    }
+  }
+  return w;
+nomem:
+  set_err(err, WH_ERR_NOMEM, "wasi: out of memory%s%s", NULL, NULL);
+fail:
+  wasi_unref(w);
+  return NULL;
+}
+
+const uint8_t *wh_wasi_captured(const wh_wasi *w, int fd, size_t *len) {
+  if (w == NULL || fd < 1 || fd > 2) {
+    if (len) *len = 0;
+    return NULL;
+  }
+  if (len) *len = w->captured[fd].len;
+  return w->captured[fd].data;
+}
+
+/* ------------------------------------------------------------------ */
+/* Host function glue                                                   */
+
+static int wasi_dispatch(wh_call *call, void *data, const wh_val *args,
+                         wh_val *results) {
+  wasi_binding *b = data;
+  wasi_call c = {b->w, call, NULL, 0, 0};
+  wh_memory *m = call ? wh_call_memory(call) : NULL;
+  if (m) {
+    c.mem = wh_memory_data(m);
+    c.mem_size = wh_memory_size(m);
+  }
+  int r = b->entry->fn(&c, args);
+  if (b->entry->results[0]) results[0].i32 = r;
+  return c.status;
+}
+
+static void wasi_binding_free(void *data) {
+  wasi_binding *b = data;
+  wasi_unref(b->w);
+  free(b);
+}
+
+/* Signatures as wh_valtype arrays, built once from the table's strings. */
+static uint8_t sig_params[WASI_NFUNCS][10];
+static uint8_t sig_results[WASI_NFUNCS][1] = {{WH_I32}};
+static int sig_ready;
+
+static void build_sigs(void) {
+  if (sig_ready) return;
+  for (size_t i = 0; i < WASI_NFUNCS; i++) {
+    const char *p = wasi_table[i].params;
+    for (size_t j = 0; p[j]; j++) sig_params[i][j] = p[j] == 'I' ? WH_I64 : WH_I32;
+    sig_results[i][0] = WH_I32;
+  }
+  sig_ready = 1;
+}
+
+wh_func *wh_wasi_import(wh_wasi *w, const char *name, uint32_t name_len) {
+  if (w == NULL || name == NULL) return NULL;
+  build_sigs();
+  for (size_t i = 0; i < WASI_NFUNCS; i++) {
+    const wasi_entry *e = &wasi_table[i];
+    if (strlen(e->name) != name_len || memcmp(e->name, name, name_len) != 0)
+      continue;
+    wh_functype type;
+    type.nparams = (uint32_t)strlen(e->params);
+    type.nresults = (uint32_t)strlen(e->results);
+    type.params = sig_params[i];
+    type.results = sig_results[i];
+    wasi_binding *b = malloc(sizeof *b);
+    if (b == NULL) return NULL;
+    b->w = w;
+    b->entry = e;
+    __atomic_add_fetch(&w->refs, 1, __ATOMIC_RELAXED);
+    wh_func *f = wh_func_new_host(&type, wasi_dispatch, b, wasi_binding_free);
+    if (f == NULL) wasi_binding_free(b);
+    return f;
+  }
+  return NULL;
+}

@@ -1,0 +1,48 @@
+'use strict';
+// The path resolver (src/wasi/wasi_path.c) compiled alone with gcc and run
+// natively: no engine, no Node addon.  Both modes: openat2 and the walk.
+const t = require('tap');
+const fs = require('fs');
+const path = require('path');
+const { execFileSync, spawnSync } = require('child_process');
+const h = require('./fixtures/harness');
+
+let gcc = true;
+try { execFileSync('gcc', ['--version'], { stdio: 'ignore' }); } catch (_) { gcc = false; }
+
+if (!gcc) {
+  t.skip('gcc not installed');
+} else {
+  t.test('resolver unit test', async (t) => {
+    const base = h.tmpTree('wasi-resolver-');
+    t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
+    const sb = path.join(base, 'sandbox');
+    fs.mkdirSync(path.join(sb, 'sub'), { recursive: true });
+    fs.mkdirSync(path.join(base, 'outside'));
+    fs.writeFileSync(path.join(base, 'secret.txt'), 'TOP-SECRET\n');
+    fs.writeFileSync(path.join(base, 'outside', 'secret.txt'), 'TOP-SECRET\n');
+    fs.writeFileSync(path.join(sb, 'file.txt'), 'inside\n');
+    fs.writeFileSync(path.join(sb, 'sub', 'inner.txt'), 'inner\n');
+    fs.symlinkSync(path.join(base, 'secret.txt'), path.join(sb, 'abs'));
+    fs.symlinkSync(path.join(base, 'outside'), path.join(sb, 'absdir'));
+    fs.symlinkSync('../secret.txt', path.join(sb, 'rel'));
+    fs.symlinkSync('sub/inner.txt', path.join(sb, 'inlink'));
+    fs.symlinkSync('../created_outside', path.join(sb, 'dangle'));
+    const exe = path.join(base, 'resolver');
+    execFileSync('gcc', ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-g',
+      '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
+      '-I', path.join(h.root, 'include'), '-I', path.join(h.root, 'src'),
+      path.join(h.root, 'test', 'c', 'wasi_resolver.c'),
+      path.join(h.root, 'src', 'wasi', 'wasi_path.c'), path.join(h.root, 'src', 'wasi', 'wasi_errno.c'),
+      '-o', exe], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(exe, [base], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: '' } });
+    t.equal(r.status, 0, 'exit code 0');
+    t.equal(r.stderr, '', 'no sanitizer report');
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('CHECK '));
+    t.ok(lines.length >= 27, 'checks ran');
+    for (const l of lines) {
+      const [, name, got, want] = l.split(' ');
+      t.equal(got, want, name);
+    }
+  });
+}
