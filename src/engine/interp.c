@@ -27,10 +27,14 @@ void wh_profile_count(const void *h);
     mem = memobj ? memobj->data : NULL;                                       \
     mem_size = memobj ? memobj->size : 0;                                     \
   } while (0)
-/* Back-edges and calls are where a runaway guest is stopped. */
-#define CHECK_STOP()                                                          \
+/* Back-edges and calls are where a runaway guest is stopped.  Fuel
+ * approximates executed instructions: a back-edge is charged the loop's
+ * length (its backward distance in cells, about two cells per
+ * instruction), a call one. */
+#define CHECK_STOP() CHECK_STOP_COST(1)
+#define CHECK_STOP_COST(cost)                                                 \
   do {                                                                        \
-    if (WH_UNLIKELY(--ex->fuel < 0 ||                                         \
+    if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 ||                               \
                     atomic_load_explicit(stop, memory_order_relaxed))) {      \
       if (atomic_load_explicit(stop, memory_order_relaxed))                   \
         TRAP(WH_TRAP_INTERRUPTED);                                            \
@@ -85,10 +89,11 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     NEXT();                                                                   \
   }
 /* Fused compare-and-branch: [x, y][offset] or [x, offset][imm]. */
+#define BACK_COST(o) ((int64_t)1 + ((-(int64_t)(o)) >> 1))
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
-    if (o_ < 0) CHECK_STOP();                                                 \
+    if (o_ < 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     ip += o_;                                                                 \
     NEXT();                                                                   \
   } while (0)
@@ -184,7 +189,7 @@ L_BR:
   ip += (int32_t)A1;
   NEXT();
 L_BR_BACK:
-  CHECK_STOP();
+  CHECK_STOP_COST(BACK_COST((int32_t)A1));
   ip += (int32_t)A1;
   NEXT();
 L_BR_IF:
@@ -193,7 +198,7 @@ L_BR_IF:
   NEXT();
 L_BR_IF_BACK:
   if ((uint32_t)R(A1)) {
-    CHECK_STOP();
+    CHECK_STOP_COST(BACK_COST((int32_t)B1));
     ip += (int32_t)B1;
   } else {
     ip += 2;
@@ -205,7 +210,7 @@ L_BR_IFZ:
   NEXT();
 L_BR_IFZ_BACK:
   if (!(uint32_t)R(A1)) {
-    CHECK_STOP();
+    CHECK_STOP_COST(BACK_COST((int32_t)B1));
     ip += (int32_t)B1;
   } else {
     ip += 2;
@@ -215,7 +220,7 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(A1), n = B1;
   if (i > n) i = n;
   int32_t off = (int32_t)ip[2 + i].s.a;
-  if (off < 0) CHECK_STOP();
+  if (off < 0) CHECK_STOP_COST(BACK_COST(off));
   ip += off;
   NEXT();
 }
