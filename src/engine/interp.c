@@ -192,6 +192,13 @@ L_BR_BACK:
   CHECK_STOP_COST(BACK_COST((int32_t)A1));
   ip += (int32_t)A1;
   NEXT();
+L_CONST_BR_BACK:
+  /* threaded to a later case it jumps forward: every cycle still passes
+   * a checked backward jump */
+  R(A1) = ip[2].u64;
+  if ((int32_t)B1 < 0) CHECK_STOP_COST(BACK_COST((int32_t)B1));
+  ip += (int32_t)B1;
+  NEXT();
 L_BR_IF:
   if ((uint32_t)R(A1)) ip += (int32_t)B1;
   else ip += 2;

@@ -96,6 +96,8 @@ typedef struct {
   uint32_t npatch, cappatch;
   int64_t last_dst;       /* cell index*2 of the retargetable dst, -1 none */
   uint32_t last_dst_slot;
+  struct { uint32_t at, table; } *threads; /* CONST_BR_BACKs to thread at the end */
+  uint32_t nthreads, capthreads;
   int last_op;            /* the last instruction emitted, and where */
   int64_t last_at;
   wh_cell dead[8];        /* emission target while unreachable */
@@ -406,6 +408,35 @@ static int emit_branch(tr *t, ctl *c) {
     return emit(t, IR_RETURN, 1) == -2 ? -1 : 0;
   }
   TRY(move_to(t, slot_at(t, c->height), label_arity(c)));
+  if (c->op == 0x03 && !is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
+      (uint32_t)t->last_at + 3 == t->ncode) {
+    /* `local.set $pc (const N); br $loop` where the loop opens with
+     * `br_table $pc` (Go's resumable functions): one instruction sets the
+     * local and jumps straight to case N, skipping the table. */
+    wh_cell *k = &t->code[t->last_at];
+    uint32_t target = c->loop_pc;
+    const wh_cell *bt = &t->code[c->loop_pc];
+    if (c->loop_pc < (uint32_t)t->last_at && bt->h == t->h[IR_BR_TABLE] && bt[1].s.a == k[1].s.a) {
+      uint32_t n = bt[1].s.b;
+      uint32_t v = (uint32_t)k[2].u64;
+      int32_t off = (int32_t)bt[2 + (v > n ? n : v)].s.a;
+      if (off != 0) {
+        target = (uint32_t)((int64_t)c->loop_pc + off);
+      } else {
+        /* a case further down: its block is not closed yet, so thread
+         * the jump when the function is complete */
+        if (grow(t, (void **)&t->threads, &t->capthreads, t->nthreads + 1, sizeof *t->threads)) return -1;
+        t->threads[t->nthreads].at = (uint32_t)t->last_at;
+        t->threads[t->nthreads].table = c->loop_pc;
+        t->nthreads++;
+      }
+    }
+    k[0].h = t->h[IR_CONST_BR_BACK];
+    k[1].s.b = (uint32_t)((int64_t)target - t->last_at);
+    t->last_at = -1;
+    t->last_dst = -1;
+    return 0;
+  }
   if (c->op == 0x03) {
     int64_t at = emit(t, IR_BR_BACK, 2);
     if (at == -2) return -1;
@@ -1340,6 +1371,14 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
     rc = wh_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   }
   if (rc == 0 && emit_code) {
+    for (uint32_t k = 0; k < t.nthreads; k++) {
+      wh_cell *kc = &t.code[t.threads[k].at];
+      const wh_cell *bt = &t.code[t.threads[k].table];
+      uint32_t n = bt[1].s.b, v = (uint32_t)kc[2].u64;
+      int32_t off = (int32_t)bt[2 + (v > n ? n : v)].s.a;
+      if (off != 0)
+        kc[1].s.b = (uint32_t)((int64_t)t.threads[k].table + off - t.threads[k].at);
+    }
     uint32_t base = nloc(&t) + t.maxh;
     f->ncode = t.ncode;
     f->frame_slots = base + 1;
@@ -1353,6 +1392,7 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   }
   if (rc != 0 && err && err->status == 0) wh_err_set(err, WH_ERR_INVALID, "invalid function");
   free(t.code);
+  free(t.threads);
   /* keep the scratch arrays unless they grew unusually large */
   if (t.capst > 65536 || t.capctl > 65536 || t.cappatch > 65536) {
     free(t.st);
