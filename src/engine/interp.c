@@ -223,6 +223,30 @@ L_BR_IFZ_BACK:
     ip += 2;
   }
   NEXT();
+L_BR_IF64:
+  if (R(A1)) ip += (int32_t)B1;
+  else ip += 2;
+  NEXT();
+L_BR_IF64_BACK:
+  if (R(A1)) {
+    CHECK_STOP_COST(BACK_COST((int32_t)B1));
+    ip += (int32_t)B1;
+  } else {
+    ip += 2;
+  }
+  NEXT();
+L_BR_IFZ64:
+  if (!R(A1)) ip += (int32_t)B1;
+  else ip += 2;
+  NEXT();
+L_BR_IFZ64_BACK:
+  if (!R(A1)) {
+    CHECK_STOP_COST(BACK_COST((int32_t)B1));
+    ip += (int32_t)B1;
+  } else {
+    ip += 2;
+  }
+  NEXT();
 L_BR_TABLE: {
   uint32_t i = (uint32_t)R(A1), n = B1;
   if (i > n) i = n;

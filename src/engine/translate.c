@@ -100,6 +100,8 @@ typedef struct {
   uint32_t nthreads, capthreads;
   int last_op;            /* the last instruction emitted, and where */
   int64_t last_at;
+  int prev_op;            /* the one before it */
+  int64_t prev_at;
   wh_cell dead[8];        /* emission target while unreachable */
 } tr;
 
@@ -152,6 +154,8 @@ static int64_t emit(tr *t, int op, uint32_t cells) {
   memset(&t->code[at], 0, cells * sizeof(wh_cell));
   t->code[at].h = t->h[op];
   t->ncode += cells;
+  t->prev_op = t->last_op;
+  t->prev_at = t->last_at;
   t->last_op = op;
   t->last_at = at;
   return at;
@@ -161,6 +165,7 @@ static int64_t emit(tr *t, int op, uint32_t cells) {
  * be rewritten or merged with what follows (that would move the target). */
 static uint32_t label_here(tr *t) {
   t->last_at = -1;
+  t->prev_at = -1;
   t->last_dst = -1;
   return t->ncode;
 }
@@ -543,9 +548,11 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
       c[1].s.a = x;
       c[1].s.b = 0;
       *j = (jumpref){ t->last_at, 1, 1 };
-    } else if (op == IR_I32_EQZ) {
+    } else if (op == IR_I32_EQZ || op == IR_I64_EQZ) {
       uint32_t x = c[1].s.b;
-      c[0].h = t->h[(when_true ? IR_BR_IFZ : IR_BR_IF) + (back ? 1 : 0)];
+      int base = op == IR_I32_EQZ ? (when_true ? IR_BR_IFZ : IR_BR_IF)
+                                  : (when_true ? IR_BR_IFZ64 : IR_BR_IF64);
+      c[0].h = t->h[base + (back ? 1 : 0)];
       c[1].s.a = x;
       c[1].s.b = 0;
       *j = (jumpref){ t->last_at, 1, 1 };
@@ -676,18 +683,37 @@ static int check_memarg(tr *t, uint32_t width, uint64_t *offset) {
  * the memory access (which adds K with the same wraparound), removing
  * the add.  Returns 0 with the slot and constant when it applies. */
 static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
-  /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
-   * low 32 bits of the sum are the sum of the low 32 bits */
   if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_dst < 0 || t->last_at < 0 ||
-      (t->last_op != IR_I32_ADD_I && t->last_op != IR_I64_ADD_I) ||
-      t->last_dst_slot != slot_at(t, i) ||
-      (uint32_t)t->last_at + 3 != t->ncode)
+      t->last_dst_slot != slot_at(t, i))
     return 1;
   wh_cell *c = &t->code[t->last_at];
-  *slot = c[1].s.b;
-  *k = (uint32_t)c[2].u64;
-  t->ncode = (uint32_t)t->last_at;
-  t->last_at = -1;
+  uint32_t end = t->ncode;
+  if (t->last_op == IR_I64_EXTEND_I32_U && (uint32_t)t->last_at + 2 == end) {
+    /* Go widens an i32 address to i64 and wraps it back: the access only
+     * reads the low half, so it reads the i32 directly */
+    *slot = c[1].s.b;
+    *k = 0;
+    end = (uint32_t)t->last_at;
+  } else if ((t->last_op == IR_I32_ADD_I || t->last_op == IR_I64_ADD_I) &&
+             (uint32_t)t->last_at + 3 == end) {
+    /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
+     * low 32 bits of the sum are the sum of the low 32 bits */
+    *slot = c[1].s.b;
+    *k = (uint32_t)c[2].u64;
+    end = (uint32_t)t->last_at;
+    if (t->prev_op == IR_I64_EXTEND_I32_U && t->prev_at >= 0 &&
+        (uint32_t)t->prev_at + 2 == (uint32_t)t->last_at) {
+      const wh_cell *e = &t->code[t->prev_at];
+      if (e[1].s.a == *slot && *slot >= nloc(t)) { /* widened into a temp only the add read */
+        *slot = e[1].s.b;
+        end = (uint32_t)t->prev_at;
+      }
+    }
+  } else {
+    return 1;
+  }
+  t->ncode = end;
+  t->last_at = t->prev_at = -1;
   t->last_dst = -1;
   return 0;
 }
@@ -1355,6 +1381,7 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.r.err = err;
   t.last_dst = -1;
   t.last_at = -1;
+  t.prev_at = -1;
   ctl fc;
   memset(&fc, 0, sizeof fc);
   fc.op = 0x00;
