@@ -55,7 +55,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define WH_UN(n, ...) [IR_##n] = &&L_##n,
 #define WH_UNT(n, ...) [IR_##n] = &&L_##n,
 #define WH_LOAD(n, ...) [IR_##n] = &&L_##n,
-#define WH_STORE(n, ...) [IR_##n] = &&L_##n,
+#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = &&L_##n,
 #include "irops.def"
@@ -172,6 +172,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     memcpy(mem + ea, &v, sizeof v);                                           \
     ip += 3;                                                                  \
     NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_I: {                                                                \
+    uint64_t ea = EA(A1);                                                     \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v = (mt)ip[3].u64;                                                     \
+    memcpy(mem + ea, &v, sizeof v);                                           \
+    ip += 4;                                                                  \
+    NEXT();                                                                   \
   }
 #include "opcodes.def"
 
@@ -222,6 +230,14 @@ L_BR_IFZ_BACK:
   } else {
     ip += 2;
   }
+  NEXT();
+L_I32_NEZ:
+  R(A1) = (uint32_t)R(B1) != 0;
+  ip += 2;
+  NEXT();
+L_I64_NEZ:
+  R(A1) = R(B1) != 0;
+  ip += 2;
   NEXT();
 L_BR_IF64:
   if (R(A1)) ip += (int32_t)B1;

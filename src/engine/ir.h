@@ -12,7 +12,7 @@ enum wh_irop {
 #define WH_UN(n, ...) IR_##n,
 #define WH_UNT(n, ...) IR_##n,
 #define WH_LOAD(n, ...) IR_##n,
-#define WH_STORE(n, ...) IR_##n,
+#define WH_STORE(n, ...) IR_##n, IR_##n##_I, /* value from a slot / immediate */
 #include "opcodes.def"
 #define IR(n, c) IR_##n,
 #include "irops.def"

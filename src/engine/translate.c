@@ -548,10 +548,11 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
       c[1].s.a = x;
       c[1].s.b = 0;
       *j = (jumpref){ t->last_at, 1, 1 };
-    } else if (op == IR_I32_EQZ || op == IR_I64_EQZ) {
+    } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
       uint32_t x = c[1].s.b;
-      int base = op == IR_I32_EQZ ? (when_true ? IR_BR_IFZ : IR_BR_IF)
-                                  : (when_true ? IR_BR_IFZ64 : IR_BR_IF64);
+      bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;
+      bool wide = op == IR_I64_EQZ || op == IR_I64_NEZ;
+      int base = wide ? (on_zero ? IR_BR_IFZ64 : IR_BR_IF64) : (on_zero ? IR_BR_IFZ : IR_BR_IF);
       c[0].h = t->h[base + (back ? 1 : 0)];
       c[1].s.a = x;
       c[1].s.b = 0;
@@ -738,6 +739,37 @@ static bool fold_binary(int ir, uint64_t x, uint64_t y, uint64_t *out) {
   }
 }
 
+/* eqz of a 0/1 value just computed (Go compares, widens the result and
+ * tests it again): negate the producer in place instead.  Integer
+ * comparisons have exact inverses; floats do not (NaN), so they stay. */
+static int inverse_cmp(int op) {
+  static const struct { int a, b; } pairs[] = {
+    { IR_I32_EQ, IR_I32_NE }, { IR_I32_LT_S, IR_I32_GE_S }, { IR_I32_LT_U, IR_I32_GE_U },
+    { IR_I32_GT_S, IR_I32_LE_S }, { IR_I32_GT_U, IR_I32_LE_U },
+    { IR_I64_EQ, IR_I64_NE }, { IR_I64_LT_S, IR_I64_GE_S }, { IR_I64_LT_U, IR_I64_GE_U },
+    { IR_I64_GT_S, IR_I64_LE_S }, { IR_I64_GT_U, IR_I64_LE_U },
+    { IR_I32_EQZ, IR_I32_NEZ }, { IR_I64_EQZ, IR_I64_NEZ },
+  };
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+    int imm = cmp_form[op] == 2 ? 1 : 0; /* the _I form follows the slot form */
+    if (pairs[k].a + imm == op) return pairs[k].b + imm;
+    if (pairs[k].b + imm == op) return pairs[k].a + imm;
+  }
+  return -1;
+}
+
+static bool negate_last(tr *t, uint32_t i) {
+  vent *e = &t->st[i];
+  if (is_dead(t) || e->kind != E_TEMP || !e->zx || t->last_dst < 0 || t->last_at < 0 ||
+      t->last_dst_slot != slot_at(t, i))
+    return false;
+  int inv = inverse_cmp(t->last_op);
+  if (inv < 0) return false;
+  t->code[t->last_at].h = t->h[inv];
+  t->last_op = inv;
+  return true;
+}
+
 static int op_numeric(tr *t, const numinfo *ni) {
   uint32_t a = 0, b = 0, dst;
   int64_t at;
@@ -783,6 +815,11 @@ static int op_numeric(tr *t, const numinfo *ni) {
         vent *e = &t->st[t->nst - 1];
         e->type = ni->tout;
         if (ni->ir == IR_I32_WRAP_I64 && e->kind == E_CONST) e->cval = (uint32_t)e->cval;
+        return 0;
+      }
+      if ((ni->ir == IR_I32_EQZ || ni->ir == IR_I64_EQZ) && negate_last(t, t->nst - 1)) {
+        t->st[t->nst - 1].type = WH_I32;
+        t->st[t->nst - 1].zx = true;
         return 0;
       }
       {
@@ -838,12 +875,15 @@ static int op_numeric(tr *t, const numinfo *ni) {
       TRY(need(t, ty, 2));
       if (t->st[t->nst - 1].kind == E_TEMP || fold_address(t, t->nst - 2, &a, &k) != 0)
         TRY(operand(t, t->nst - 2, &a));
-      TRY(operand(t, t->nst - 1, &b));
+      bool imm = t->st[t->nst - 1].kind == E_CONST;
+      uint64_t v = t->st[t->nst - 1].cval;
+      if (!imm) TRY(operand(t, t->nst - 1, &b));
       popn(t, 2);
-      at = emit(t, ni->ir, 3);
+      at = emit(t, ni->ir + (imm ? 1 : 0), imm ? 4 : 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = a;
-      C(t, at, 1)->s.b = b;
+      if (imm) C(t, at, 3)->u64 = v;
+      else C(t, at, 1)->s.b = b;
       C(t, at, 2)->s.a = (uint32_t)off;
       C(t, at, 2)->s.b = k;
       return 0;
