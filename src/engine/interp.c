@@ -231,6 +231,20 @@ L_BR_IFZ_BACK:
     ip += 2;
   }
   NEXT();
+L_RETURN_CONST:
+  R(A1) = ip[2].u64;
+  goto L_RETURN;
+L_ADD_GLOBAL_SET32: {
+  uint32_t v = (uint32_t)R(B1) + A2;
+  R(A1) = v;
+  inst->globals[B2]->val.raw = v;
+  ip += 3;
+  NEXT();
+}
+L_I64_ADD_ZX_I:
+  R(A1) = (uint64_t)(uint32_t)R(B1) + ip[2].u64;
+  ip += 3;
+  NEXT();
 L_I32_NEZ:
   R(A1) = (uint32_t)R(B1) != 0;
   ip += 2;

@@ -406,11 +406,24 @@ static bool needs_moves(tr *t, ctl *c) {
 }
 
 /* Emits a jump to label l (after moves); `op` is BR. */
+/* RETURN, fused with a constant result written just before it (Go's
+ * functions return 0 or 1 to say whether the goroutine unwinds). */
+static int emit_return(tr *t) {
+  if (!is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
+      (uint32_t)t->last_at + 3 == t->ncode && t->code[t->last_at + 1].s.a == 0) {
+    t->code[t->last_at].h = t->h[IR_RETURN_CONST];
+    t->last_at = -1;
+    t->last_dst = -1;
+    return 0;
+  }
+  return emit(t, IR_RETURN, 1) == -2 ? -1 : 0;
+}
+
 static int emit_branch(tr *t, ctl *c) {
   if (c->op == 0x00) {
     /* the function's own label: a return */
     TRY(move_to(t, 0, c->nr));
-    return emit(t, IR_RETURN, 1) == -2 ? -1 : 0;
+    return emit_return(t);
   }
   TRY(move_to(t, slot_at(t, c->height), label_arity(c)));
   if (c->op == 0x03 && !is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
@@ -584,7 +597,7 @@ static int op_end(tr *t) {
   if (c->op == 0x00) {
     /* function end: results go to slots 0..nr-1 */
     TRY(close_arm(t, c, 0));
-    if (emit(t, IR_RETURN, 1) == -2) return -1;
+    TRY(emit_return(t));
     t->nctl--;
     return 0;
   }
@@ -788,6 +801,24 @@ static int op_numeric(tr *t, const numinfo *ni) {
         return push(t, ni->tout, E_CONST, 0, folded);
       }
       bool imm = ni->kind != K_BINT && y->kind == E_CONST;
+      if (imm && ni->ir == IR_I64_ADD && !is_dead(t) && t->st[t->nst - 2].kind == E_TEMP &&
+          t->last_op == IR_I64_EXTEND_I32_U && t->last_dst >= 0 && t->last_at >= 0 &&
+          t->last_dst_slot == slot_at(t, t->nst - 2) && (uint32_t)t->last_at + 2 == t->ncode) {
+        /* zero-extend and add a constant in one (Go's address arithmetic) */
+        uint32_t src = t->code[t->last_at + 1].s.b;
+        uint64_t yv = y->cval;
+        t->ncode = (uint32_t)t->last_at;
+        popn(t, 2);
+        dst = slot_at(t, t->nst);
+        at = emit(t, IR_I64_ADD_ZX_I, 3);
+        if (at == -2) return -1;
+        C(t, at, 1)->s.a = dst;
+        C(t, at, 1)->s.b = src;
+        C(t, at, 2)->u64 = yv;
+        TRY(push_temp(t, WH_I64));
+        mark_dst(t, at, dst);
+        return 0;
+      }
       TRY(operand(t, t->nst - 2, &a));
       if (!imm) TRY(operand(t, t->nst - 1, &b));
       uint64_t yv = y->cval;
@@ -1172,7 +1203,7 @@ static int step(tr *t, uint8_t op) {
       ctl *f = &t->ctls[0];
       TRY(need(t, res(f), f->nr));
       TRY(move_to(t, 0, f->nr));
-      if (emit(t, IR_RETURN, 1) == -2) return -1;
+      TRY(emit_return(t));
       set_unreachable(t);
       return 0;
     }
@@ -1284,6 +1315,29 @@ static int step(tr *t, uint8_t op) {
       if (x >= t->m->nglobals) FAILV("unknown global %u", x);
       if (!t->m->globals[x].type.mutable_) FAILV("global is immutable");
       TRY(need1(t, t->m->globals[x].type.type));
+      {
+        /* Go moves its stack pointer with global.get; i32.add/sub K;
+         * local.tee; global.set: the add (retargeted to the local by the
+         * tee) and the set become one instruction */
+        vent *e = &t->st[t->nst - 1];
+        if (!is_dead(t) && t->m->globals[x].type.type == WH_I32 && e->kind == E_LOCAL &&
+            (t->last_op == IR_I32_ADD_I || t->last_op == IR_I32_SUB_I) && t->last_at >= 0 &&
+            (uint32_t)t->last_at + 3 == t->ncode && t->code[t->last_at + 1].s.a == e->local) {
+          wh_cell *c = &t->code[t->last_at];
+          uint32_t dst = c[1].s.a, src = c[1].s.b;
+          uint32_t k = (uint32_t)c[2].u64;
+          if (t->last_op == IR_I32_SUB_I) k = 0u - k;
+          t->ncode = (uint32_t)t->last_at;
+          popn(t, 1);
+          at = emit(t, IR_ADD_GLOBAL_SET32, 3);
+          if (at == -2) return -1;
+          C(t, at, 1)->s.a = dst;
+          C(t, at, 1)->s.b = src;
+          C(t, at, 2)->s.a = k;
+          C(t, at, 2)->s.b = x;
+          return 0;
+        }
+      }
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       at = emit(t, t->m->globals[x].type.type == WH_I32 ? IR_GLOBAL_SET32 : IR_GLOBAL_SET, 2);
