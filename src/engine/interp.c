@@ -21,12 +21,17 @@ void wh_profile_count(const void *h);
 #define NEXT() goto *ip->h
 #endif
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
+/* An instance without memory gets an empty stand-in, so the cached
+ * memory is never NULL and a size refresh is one load. */
+static wh_memory no_memory;
 #define RELOAD_MEM()                                                          \
   do {                                                                        \
-    memobj = inst->mems ? inst->mems[0] : NULL;                               \
-    mem = memobj ? memobj->data : NULL;                                       \
-    mem_size = memobj ? memobj->size : 0;                                     \
+    memobj = inst->mems ? inst->mems[0] : &no_memory;                         \
+    mem = memobj->data;                                                       \
+    mem_size = memobj->size;                                                  \
   } while (0)
+/* After a call returns to the same instance only the size can differ. */
+#define RELOAD_SIZE() (mem_size = memobj->size)
 /* Back-edges and calls are where a runaway guest is stopped.  Fuel
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
@@ -292,10 +297,12 @@ L_RETURN:
     ip = f->ip;
     fp = f->fp;
     def = f->def;
-    if (f->inst != inst) {
+    if (WH_UNLIKELY(f->inst != inst)) {
       inst = f->inst;
+      RELOAD_MEM();
+    } else {
+      RELOAD_SIZE();
     }
-    RELOAD_MEM();
   }
   NEXT();
 
@@ -322,7 +329,7 @@ L_CALL_IMPORT: {
 call_host_f:
     rc = wh_call_host(ex, inst, f, nfp);
     if (rc) goto failed;
-    RELOAD_MEM();
+    RELOAD_SIZE();
     ip = ret;
     NEXT();
   }
@@ -338,7 +345,7 @@ L_CALL_INDIRECT: {
     if (f->host) {
       rc = wh_call_host(ex, inst, f, nfp);
       if (rc) goto failed;
-      RELOAD_MEM();
+      RELOAD_SIZE();
       ip = ret;
       NEXT();
     }
@@ -366,10 +373,8 @@ call_wasm:
       fr->inst = inst;
       fr->def = def;
     }
-    {
-      uint32_t np = callee->type->ft.nparams;
-      if (callee->nlocals > np) memset(nfp + np, 0, (callee->nlocals - np) * sizeof(wh_val));
-    }
+    for (uint32_t i = callee->type->ft.nparams, n = callee->nlocals; i < n; i++)
+      nfp[i].raw = 0;
     fp = nfp;
     def = callee;
     ip = ret_code_;
@@ -408,7 +413,7 @@ L_MEMORY_SIZE:
 L_MEMORY_GROW: {
   int64_t old = wh_memory_grow(memobj, (uint32_t)R(A1));
   R(A1) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
-  RELOAD_MEM();
+  RELOAD_SIZE();
   ip += 2;
   NEXT();
 }
