@@ -992,12 +992,26 @@ static int check_table(tr *t, uint32_t ti) {
   return 0;
 }
 
+/* An instruction whose operands are plain numbers: [1] = {a1, b1},
+ * [2] = {a2, b2} when it has a third cell. */
+static int emit_with(tr *t, int op, uint32_t cells, uint32_t a1, uint32_t b1,
+                     uint32_t a2, uint32_t b2) {
+  int64_t at = emit(t, op, cells);
+  if (at == -2) return -1;
+  C(t, at, 1)->s.a = a1;
+  C(t, at, 1)->s.b = b1;
+  if (cells > 2) {
+    C(t, at, 2)->s.a = a2;
+    C(t, at, 2)->s.b = b2;
+  }
+  return 0;
+}
+
 static int op_fc(tr *t) {
   uint32_t sub;
   TRY(wh_rd_u32(&t->r, &sub));
   if (sub <= 7) return op_numeric(t, &num_ops[256 + sub]);
   uint32_t x, y, base;
-  int64_t at;
   switch (sub) {
     case 8: { /* memory.init */
       TRY(wh_rd_u32(&t->r, &x));
@@ -1009,19 +1023,14 @@ static int op_fc(tr *t) {
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      at = emit(t, IR_MEMORY_INIT, 3);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = x;
-      C(t, at, 1)->s.b = base;
+      TRY(emit_with(t, IR_MEMORY_INIT, 3, x, base, 0, 0));
       break;
     }
     case 9: /* data.drop */
       TRY(wh_rd_u32(&t->r, &x));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
-      at = emit(t, IR_DATA_DROP, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = x;
+      TRY(emit_with(t, IR_DATA_DROP, 2, x, 0, 0, 0));
       break;
     case 10: case 11: { /* memory.copy, memory.fill */
       uint8_t z1, z2 = 0;
@@ -1031,9 +1040,7 @@ static int op_fc(tr *t) {
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      at = emit(t, sub == 10 ? IR_MEMORY_COPY : IR_MEMORY_FILL, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = base;
+      TRY(emit_with(t, sub == 10 ? IR_MEMORY_COPY : IR_MEMORY_FILL, 2, base, 0, 0, 0));
       break;
     }
     case 12: { /* table.init elem table */
@@ -1044,19 +1051,13 @@ static int op_fc(tr *t) {
       if (t->m->elems[x].type != t->m->tables[y].elem) FAILV("type mismatch: table.init element type");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      at = emit(t, IR_TABLE_INIT, 3);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = x;
-      C(t, at, 1)->s.b = y;
-      C(t, at, 2)->s.a = base;
+      TRY(emit_with(t, IR_TABLE_INIT, 3, x, y, base, 0));
       break;
     }
     case 13: /* elem.drop */
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
-      at = emit(t, IR_ELEM_DROP, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = x;
+      TRY(emit_with(t, IR_ELEM_DROP, 2, x, 0, 0, 0));
       break;
     case 14: { /* table.copy dst src */
       TRY(wh_rd_u32(&t->r, &x));
@@ -1066,11 +1067,7 @@ static int op_fc(tr *t) {
       if (t->m->tables[x].elem != t->m->tables[y].elem) FAILV("type mismatch: table.copy element types");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      at = emit(t, IR_TABLE_COPY, 3);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = x;
-      C(t, at, 1)->s.b = y;
-      C(t, at, 2)->s.a = base;
+      TRY(emit_with(t, IR_TABLE_COPY, 3, x, y, base, 0));
       break;
     }
     case 15: { /* table.grow */
@@ -1082,20 +1079,14 @@ static int op_fc(tr *t) {
         if (t->st[k].kind != E_TEMP) TRY(materialize(t, k));
       base = slot_at(t, t->nst - 2);
       popn(t, 2);
-      at = emit(t, IR_TABLE_GROW, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = base;
-      C(t, at, 1)->s.b = x;
+      TRY(emit_with(t, IR_TABLE_GROW, 2, base, x, 0, 0));
       TRY(push_temp(t, WH_I32));
       break;
     }
     case 16: /* table.size */
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
-      at = emit(t, IR_TABLE_SIZE, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = slot_at(t, t->nst);
-      C(t, at, 1)->s.b = x;
+      TRY(emit_with(t, IR_TABLE_SIZE, 2, slot_at(t, t->nst), x, 0, 0));
       TRY(push_temp(t, WH_I32));
       break;
     case 17: { /* table.fill */
@@ -1103,10 +1094,7 @@ static int op_fc(tr *t) {
       TRY(check_table(t, x));
       uint8_t ty[3] = { WH_I32, t->m->tables[x].elem, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      at = emit(t, IR_TABLE_FILL, 2);
-      if (at == -2) return -1;
-      C(t, at, 1)->s.a = base;
-      C(t, at, 1)->s.b = x;
+      TRY(emit_with(t, IR_TABLE_FILL, 2, base, x, 0, 0));
       break;
     }
     default:
