@@ -289,6 +289,7 @@ static int peek_expect(tr *t, uint32_t depth, uint8_t want, int64_t *idx) {
 static int need_slow(tr *t, const uint8_t *types, uint32_t n);
 
 static inline int need(tr *t, const uint8_t *types, uint32_t n) {
+  if (n == 0) return 0; /* and t->st may still be NULL */
   ctl *c = top_ctl(t);
   if (WH_LIKELY(t->nst - c->height >= n)) {
     const vent *e = &t->st[t->nst - n];
