@@ -32,7 +32,9 @@ static wh_memory no_memory;
   } while (0)
 /* After a call returns to the same instance only the size can differ. */
 #define RELOAD_SIZE() (mem_size = memobj->size)
-/* Back-edges and calls are where a runaway guest is stopped.  Fuel
+/* Back-edges and calls are where a runaway guest is stopped.  A jump
+ * with offset 0 is a back-edge too: an instruction that opens its loop
+ * and branches to it (a self-loop).   Fuel
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
@@ -98,7 +100,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
-    if (o_ < 0) CHECK_STOP_COST(BACK_COST(o_));                               \
+    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     ip += o_;                                                                 \
     NEXT();                                                                   \
   } while (0)
@@ -209,7 +211,7 @@ L_CONST_BR_BACK:
   /* threaded to a later case it jumps forward: every cycle still passes
    * a checked backward jump */
   R(A1) = ip[2].u64;
-  if ((int32_t)B1 < 0) CHECK_STOP_COST(BACK_COST((int32_t)B1));
+  if ((int32_t)B1 <= 0) CHECK_STOP_COST(BACK_COST((int32_t)B1));
   ip += (int32_t)B1;
   NEXT();
 L_BR_IF:
@@ -286,7 +288,7 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(A1), n = B1;
   if (i > n) i = n;
   int32_t off = (int32_t)ip[2 + i].s.a;
-  if (off < 0) CHECK_STOP_COST(BACK_COST(off));
+  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   ip += off;
   NEXT();
 }
