@@ -90,3 +90,9 @@ if (fs.existsSync(path.join(__dirname, 'wasi.js'))) {
     },
   });
 }
+
+// Guest-memory helpers for host functions (readString, bytes, getUint32,
+// setUint64, ...) on every Memory, and wasihost.view(instance).
+const memoryView = require('./memory-view');
+memoryView.install(module.exports.Memory);
+module.exports.view = memoryView.view;

@@ -68,7 +68,11 @@ static int is_seekable_type(const wasi_fd *e) {
 static int host_rw(wasi_fd *e, int write, const struct iovec *iov,
                    unsigned n, int64_t offset, uint64_t *done) {
   uv_buf_t bufs[WASI_IOV_MAX];
-  int nonblock = (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
+  /* Only reads honour the guest's NONBLOCK: Go sets it on stdio, and its
+   * runtime's own printing (println, panics, tracebacks) treats EAGAIN
+   * from fd_write as fatal, so a slow reader of stderr would kill it.
+   * A write that must wait simply waits. */
+  int nonblock = !write && (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
   to_uv(iov, n, bufs);
   *done = 0;
   if (n == 0) return 0;

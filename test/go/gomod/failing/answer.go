@@ -1,0 +1,5 @@
+//go:build !failing
+
+package failing
+
+const answer = 42

@@ -1,0 +1,3 @@
+module wasihost.test/gomod
+
+go 1.24

@@ -1,0 +1,5 @@
+//go:build !wasip1
+
+package main
+
+func platform() string { return "other build" }

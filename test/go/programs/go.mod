@@ -1,0 +1,3 @@
+module wasihost.test/programs
+
+go 1.24
