@@ -51,12 +51,23 @@ typedef enum wh_trap {
 /* The spec's wording for each trap, e.g. "integer divide by zero". */
 const char *wh_trap_message(wh_trap trap);
 
+#define WH_BACKTRACE_MAX 32
+
+/* One wasm frame of a trap's backtrace. */
+typedef struct wh_frame_info {
+  uint32_t func_index; /* in its module's function index space */
+  const char *name;    /* from the name section, or NULL; lives as long as
+                          the module */
+} wh_frame_info;
+
 typedef struct wh_error {
   int status;         /* wh_status */
   int trap;           /* wh_trap when status == WH_ERR_TRAP */
   int exit_code;      /* when status == WH_ERR_EXIT */
   uint32_t offset;    /* byte offset in the module for compile errors */
   char message[256];  /* human text, always NUL-terminated */
+  uint32_t nframes;   /* WH_ERR_TRAP: the wasm frames, innermost first */
+  wh_frame_info frames[WH_BACKTRACE_MAX];
 } wh_error;
 
 /* ------------------------------------------------------------------ */

@@ -118,6 +118,7 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   err->status = 0;
   err->trap = 0;
   err->message[0] = 0;
+  err->nframes = 0;
   const wh_functype *ft = &f->type->ft;
   if (nargs != ft->nparams || nresults != ft->nresults)
     return wh_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",

@@ -520,6 +520,24 @@ L_REF_FUNC:
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:
+  if (rc == WH_ERR_TRAP && ex->err && ex->err->nframes == 0) {
+    /* the backtrace: this frame, then the callers down to our entry */
+    wh_error *e = ex->err;
+    wh_funcdef *d = def;
+    wh_instance *in = inst;
+    uint32_t k = ex->nframes;
+    while (e->nframes < WH_BACKTRACE_MAX) {
+      const wh_module *m = in->mod;
+      uint32_t idx = (uint32_t)(d - m->funcs) + m->nfunc_imports;
+      e->frames[e->nframes].func_index = idx;
+      e->frames[e->nframes].name = wh_module_func_name(m, idx);
+      e->nframes++;
+      if (k == base_frames) break;
+      k--;
+      d = ex->frames[k].def;
+      in = ex->frames[k].inst;
+    }
+  }
   ex->nframes = base_frames;
   return rc;
 done:
