@@ -1,2 +1,11 @@
 // Recursive calls: call/return cost dominates.
-__attribute__((export_name("fib"))) int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+#include <stdio.h>
+#include <stdlib.h>
+
+__attribute__((noinline)) static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 32;
+  printf("fib(%d) = %d\n", n, fib(n));
+  return 0;
+}

@@ -1,7 +1,12 @@
 // Dense loops over linear memory: loads, stores, f64 arithmetic.
+#include <stdio.h>
+#include <stdlib.h>
+
 #define N 200
 static double a[N][N], b[N][N], c[N][N];
-__attribute__((export_name("run"))) double run(int reps) {
+
+int main(int argc, char **argv) {
+  int reps = argc > 1 ? atoi(argv[1]) : 10;
   for (int i = 0; i < N; i++)
     for (int j = 0; j < N; j++) { a[i][j] = i + j; b[i][j] = i - j; }
   double s = 0;
@@ -10,9 +15,10 @@ __attribute__((export_name("run"))) double run(int reps) {
       for (int j = 0; j < N; j++) {
         double t = 0;
         for (int k = 0; k < N; k++) t += a[i][k] * b[k][j];
-        c[i][j] = t;
+        c[i][j] = t + r;
       }
     s += c[r % N][(r * 7) % N];
   }
-  return s;
+  printf("matmul %dx%d reps=%d sum=%.1f\n", N, N, reps, s);
+  return 0;
 }

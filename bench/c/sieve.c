@@ -1,12 +1,19 @@
 // Branchy integer loops over a byte array.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 static unsigned char flags[1 << 20];
-__attribute__((export_name("run"))) int run(int reps) {
+
+int main(int argc, char **argv) {
+  int reps = argc > 1 ? atoi(argv[1]) : 10;
   int count = 0;
   for (int r = 0; r < reps; r++) {
     count = 0;
-    for (int i = 0; i < (1 << 20); i++) flags[i] = 1;
+    memset(flags, 1, sizeof flags);
     for (int i = 2; i < (1 << 20); i++)
       if (flags[i]) { count++; for (int k = i + i; k < (1 << 20); k += i) flags[k] = 0; }
   }
-  return count;
+  printf("sieve reps=%d primes<2^20=%d\n", reps, count);
+  return 0;
 }

@@ -1,0 +1,400 @@
+#!/usr/bin/env node
+'use strict';
+// wasihost benchmark harness: real Go and C programs, startup, instantiate
+// and host-call costs, side by side with node:wasi (V8), peer interpreters
+// (wazero -interpreter, wasmi) and native code.  Every measurement runs in a
+// child process of its own, one at a time.
+//
+//   node bench/bench.js [options]          (npm run bench -- [options])
+//     --runs N         runs per throughput workload (median; default 3)
+//     --quick          one run each, small inputs (sanity check only)
+//     --json           also write build/bench/results.json
+//     --only a,b       workloads/sections whose id contains one of these
+//                      (e.g. go-json, c-, startup, instantiate, hostcall)
+//     --runtimes a,b   only these runtimes (wasihost,nodewasi,wazero,wasmi,native)
+//     --size ID=ARGS   override a workload's guest args (ARGS comma-separated)
+//     --timeout S      per-child timeout in seconds (default 300)
+//     --install-peers  install wazero and wasmi_cli, then exit
+//     --list           list the workloads and exit
+//     --from FILE      print the tables of a results.json again and exit
+//                      (with --json: rewrite FILE with the summaries recomputed)
+// Environment: WASIHOST_BENCH_DIR (cache dir, default build/bench),
+// WASIHOST_BENCH_TOOLS (extra peer dir), WASIHOST_BINDING (addon to test).
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const { Builder, toolVersion } = require('./lib/build');
+const { discover, installPeers, toolDirs } = require('./lib/runtimes');
+const { runChild, median, geomean } = require('./lib/measure');
+const report = require('./lib/report');
+const { WORKLOADS } = require('./workloads');
+
+const REPO = path.join(__dirname, '..');
+const LIB = path.join(__dirname, 'lib');
+
+function parseArgs(argv) {
+  const o = { runs: null, quick: false, json: false, only: null, runtimes: null, sizes: {}, timeout: 300, install: false, list: false, from: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--runs') o.runs = Math.max(1, parseInt(next(), 10));
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--json') o.json = true;
+    else if (a === '--only') o.only = next().split(',').filter(Boolean);
+    else if (a === '--runtimes') o.runtimes = next().split(',').filter(Boolean);
+    else if (a === '--size') {
+      const [id, args] = next().split('=');
+      o.sizes[id] = args.split(',');
+    } else if (a === '--timeout') o.timeout = Number(next());
+    else if (a === '--install-peers') o.install = true;
+    else if (a === '--list') o.list = true;
+    else if (a === '--from') o.from = next();
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 22).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (o.runs === null) o.runs = o.quick ? 1 : 3;
+  return o;
+}
+
+function selected(opts, id) {
+  return !opts.only || opts.only.some((s) => id.includes(s));
+}
+
+function loadavg() {
+  return os.loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+function gitHead() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+// A private copy of the addon for this run: `npm run build` elsewhere
+// (node-gyp rebuild) deletes build/ while we measure.
+function snapshotBinding(runDir) {
+  const src = process.env.WASIHOST_BINDING
+    ? path.resolve(process.env.WASIHOST_BINDING)
+    : path.join(REPO, 'build', 'Release', 'wasihost.node');
+  if (!fs.existsSync(src)) throw new Error(`no wasihost addon at ${src}: run npm run build first`);
+  const dst = path.join(runDir, 'wasihost.node');
+  fs.copyFileSync(src, dst);
+  return { src, dst, mtime: fs.statSync(src).mtime.toISOString() };
+}
+
+// Copies a built file into the run dir (the cache may be wiped mid-run too).
+function stage(runDir, file) {
+  const dst = path.join(runDir, path.basename(file));
+  if (!fs.existsSync(dst)) fs.copyFileSync(file, dst);
+  fs.chmodSync(dst, 0o755);
+  return dst;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const cacheDir = process.env.WASIHOST_BENCH_DIR || path.join(REPO, 'build', 'bench');
+  const log = (s) => process.stderr.write(`${s}\n`);
+  if (opts.list) {
+    for (const w of WORKLOADS) process.stdout.write(`${w.id.padEnd(16)} ${w.desc}  args: ${w.full.join(' ')}  (quick: ${w.quick.join(' ')})\n`);
+    process.stdout.write('startup          Go hello world and the large Go binary: spawn to first stdout byte\ninstantiate      large Go binary: new Module / new Instance\nhostcall         fd_write and JS import call cost\n');
+    return;
+  }
+  if (opts.from) {
+    const saved = JSON.parse(fs.readFileSync(opts.from, 'utf8'));
+    printSaved(saved);
+    if (opts.json) fs.writeFileSync(opts.from, JSON.stringify(saved, null, 2) + '\n');
+    return;
+  }
+  if (opts.install) {
+    const dir = process.env.WASIHOST_BENCH_TOOLS || toolDirs(cacheDir)[0];
+    const r = installPeers(dir, log);
+    log(JSON.stringify(r));
+    return;
+  }
+
+  const { runtimes: allRuntimes, missing } = discover(cacheDir);
+  const runtimes = allRuntimes.filter((r) => !opts.runtimes || opts.runtimes.includes(r.name));
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasihost-bench-'));
+  const binding = snapshotBinding(runDir);
+  const childEnv = { ...process.env, WASIHOST_BINDING: binding.dst };
+  const results = {
+    meta: {
+      date: new Date().toISOString(),
+      quick: opts.quick,
+      runs: opts.runs,
+      git: gitHead(),
+      binding: { file: binding.src, mtime: binding.mtime },
+      node: process.version,
+      go: toolVersion('go', ['version']),
+      clang: toolVersion('clang', ['--version']),
+      gcc: toolVersion('gcc', ['--version']),
+      cpu: (os.cpus()[0] || {}).model,
+      cores: os.cpus().length,
+      loadavgStart: os.loadavg(),
+      runtimes: runtimes.map((r) => ({ name: r.name, label: r.label, version: r.version })),
+      missing,
+    },
+    workloads: [],
+  };
+
+  const out = (s = '') => process.stdout.write(`${s}\n`);
+  out(`wasihost benchmark  ${results.meta.date}  git ${results.meta.git}  ${opts.quick ? 'QUICK (small inputs, not for publication)' : `median of ${opts.runs}`}`);
+  out(`machine: ${results.meta.cpu}, ${results.meta.cores} cores; load average at start: ${loadavg()}`);
+  out(`addon: ${binding.src} (${binding.mtime})`);
+  for (const r of runtimes) out(`  ${r.label.padEnd(20)} ${r.version || ''}`);
+  for (const m of missing) out(`  ${m.name.padEnd(20)} MISSING: ${m.why}`);
+  out();
+
+  // Build everything first, so no build runs while we measure.
+  log('building benchmark programs (cached under ' + cacheDir + ')');
+  const builder = new Builder(cacheDir, log);
+  const work = WORKLOADS.filter((w) => selected(opts, w.id));
+  for (const w of work) {
+    try {
+      if (w.lang === 'go') w.files = { wasm: stage(runDir, builder.go(w.src)) };
+      else {
+        const f = builder.c(w.src);
+        w.files = { wasm: stage(runDir, f.wasm), native: f.native && stage(runDir, f.native) };
+      }
+    } catch (e) {
+      w.buildError = e.message;
+    }
+  }
+  const wantStartup = selected(opts, 'startup');
+  const wantInst = selected(opts, 'instantiate');
+  const wantHost = selected(opts, 'hostcall');
+  let hello = null;
+  let big = null;
+  let hostcall = null;
+  let hostcallCmd = null;
+  try {
+    if (wantStartup) hello = stage(runDir, builder.go('hello'));
+    if (wantStartup || wantInst) big = stage(runDir, builder.go('big'));
+    if (wantHost) {
+      const calls = opts.quick ? 100000 : 1000000;
+      // Whole-process timing for CLI peers: enough calls to drown the
+      // noise of process start-up.
+      const cliCalls = calls * 3;
+      hostcall = stage(runDir, await builder.wat('hostcall'));
+      hostcallCmd = {
+        calls,
+        cliCalls,
+        write: stage(runDir, await builder.wat('hostcall-cmd', {
+          N: String(cliCalls), CALL: '(local.set $err (i32.or (local.get $err) (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))',
+        }, `hostcall-cmd-write-${cliCalls}`)),
+        empty: stage(runDir, await builder.wat('hostcall-cmd', {
+          N: String(cliCalls), CALL: '(local.set $err (i32.or (local.get $err) (i32.const 0)))',
+        }, `hostcall-cmd-empty-${cliCalls}`)),
+      };
+    }
+  } catch (e) {
+    log(`build failed: ${e.message}`);
+    throw e;
+  }
+
+  const childOpts = { timeoutMs: opts.timeout * 1000, env: childEnv, workDir: runDir };
+
+  // Throughput workloads: runs interleaved across runtimes so that a change
+  // in machine load hits every runtime alike.
+  for (const w of work) {
+    const args = opts.sizes[w.id] || (opts.quick ? w.quick : w.full);
+    const entry = { id: w.id, lang: w.lang, desc: w.desc, args, loadavg: os.loadavg(), runtimes: {} };
+    results.workloads.push(entry);
+    if (w.buildError) {
+      entry.error = `build failed: ${w.buildError}`;
+      out(report.workloadHeader(entry));
+      out(`  ${entry.error}\n`);
+      continue;
+    }
+    const rts = runtimes.filter((r) => r.kind === 'wasm' || (r.kind === 'native' && w.files.native));
+    for (const r of rts) entry.runtimes[r.name] = { label: r.label, runs: [] };
+    log(`${w.id} ${args.join(' ')}`);
+    for (let i = 0; i < opts.runs; i++) {
+      for (const r of rts) {
+        const e = entry.runtimes[r.name];
+        if (e.failed) continue;
+        const file = r.kind === 'native' ? w.files.native : w.files.wasm;
+        const res = await runChild(r.argv(file, args), childOpts);
+        e.runs.push({ wallMs: res.wallMs, cpuMs: res.cpuMs, rssKB: res.rssKB, report: res.report });
+        if (!res.ok) {
+          e.failed = res.error;
+          continue;
+        }
+        const line = res.stdout.trim().split('\n').pop();
+        if (e.output === undefined) e.output = line;
+        else if (e.output !== line) e.unstable = true;
+        log(`  ${r.name.padEnd(9)} ${(res.wallMs / 1000).toFixed(3)} s  ${res.rssKB ? `${(res.rssKB / 1024).toFixed(0)} MB` : ''}`);
+      }
+    }
+    report.summarizeWorkload(entry);
+    out(report.workloadTable(entry));
+  }
+
+  if (results.workloads.length) {
+    results.geomean = report.geomeans(results.workloads);
+    out(report.summaryTable(results.workloads, results.geomean, runtimes));
+  }
+
+  if (wantStartup && hello) {
+    results.startup = await startup(hello, 'hello, world', runtimes, opts, childOpts, log);
+    out(report.startupTable(results.startup, 'Go hello world'));
+    results.startupBig = await startup(big, 'big ok', runtimes, opts, childOpts, log);
+    out(report.startupTable(results.startupBig, 'large Go binary (bench/go/big)'));
+  }
+  if (wantInst && big) {
+    results.instantiate = await instantiate(big, runtimes, opts, childOpts, log);
+    out(report.instantiateTable(results.instantiate));
+  }
+  if (wantHost && hostcall) {
+    results.hostcall = await hostCalls(hostcall, hostcallCmd, runtimes, opts, childOpts, log);
+    out(report.hostcallTable(results.hostcall));
+  }
+
+  results.meta.loadavgEnd = os.loadavg();
+  out(`load average at end: ${loadavg()}`);
+  if (opts.json) {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const file = path.join(cacheDir, 'results.json');
+    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    out(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+  fs.rmSync(runDir, { recursive: true, force: true });
+}
+
+// Prints the tables of a saved results.json (summaries recomputed, so
+// an older file gets the current columns).
+function printSaved(results) {
+  const out = (s = '') => process.stdout.write(`${s}\n`);
+  const m = results.meta;
+  out(`wasihost benchmark  ${m.date}  git ${m.git}  ${m.quick ? 'QUICK' : `median of ${m.runs}`}`);
+  out(`machine: ${m.cpu}, ${m.cores} cores; load average at start: ${m.loadavgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  for (const r of m.runtimes) out(`  ${r.label.padEnd(20)} ${r.version || ''}`);
+  for (const x of m.missing || []) out(`  ${x.name.padEnd(20)} MISSING: ${x.why}`);
+  out();
+  for (const w of results.workloads) {
+    if (w.error) continue;
+    report.summarizeWorkload(w);
+    out(report.workloadTable(w));
+  }
+  if (results.workloads.length) {
+    const runtimes = m.runtimes.filter((r) => results.workloads.some((w) => w.runtimes[r.name]));
+    results.geomean = report.geomeans(results.workloads);
+    out(report.summaryTable(results.workloads, results.geomean, runtimes));
+  }
+  if (results.startup) out(report.startupTable(results.startup, 'Go hello world'));
+  if (results.startupBig) out(report.startupTable(results.startupBig, 'large Go binary (bench/go/big)'));
+  if (results.instantiate) out(report.instantiateTable(results.instantiate));
+  if (results.hostcall) out(report.hostcallTable(results.hostcall));
+  if (m.loadavgEnd) out(`load average at end: ${m.loadavgEnd.map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+// Time to first output of a Go program: a fresh process per run, from
+// spawn to the first stdout byte (node's own startup included for the
+// in-node runtimes; the baseline row is node printing one byte).
+async function startup(prog, expect, runtimes, opts, childOpts, log) {
+  const n = opts.quick ? 2 : Math.max(5, opts.runs);
+  const rows = [];
+  const cases = [{ name: 'node-baseline', label: 'node (prints 1 byte)', argv: [process.execPath, '-e', "process.stdout.write('x')"] }];
+  for (const r of runtimes) if (r.kind === 'wasm') cases.push({ name: r.name, label: r.label, argv: r.argv(prog, []) });
+  log(`startup ${path.basename(prog)} x${n}`);
+  for (const c of cases) c.runs = [];
+  for (let i = 0; i < n; i++) {
+    for (const c of cases) {
+      if (c.error) continue;
+      const res = await runChild(c.argv, childOpts);
+      if (!res.ok) {
+        c.error = res.error;
+        continue;
+      }
+      if (c.name !== 'node-baseline' && !res.stdout.startsWith(expect)) c.error = `unexpected output ${JSON.stringify(res.stdout.slice(0, 40))}`;
+      c.runs.push({ firstByteMs: res.firstByteMs, wallMs: res.wallMs, rssKB: res.rssKB, report: res.report });
+    }
+  }
+  for (const c of cases) {
+    rows.push({
+      name: c.name,
+      label: c.label,
+      error: c.error,
+      firstByteMs: median(c.runs.map((x) => x.firstByteMs)),
+      wallMs: median(c.runs.map((x) => x.wallMs)),
+      rssKB: median(c.runs.map((x) => x.rssKB)),
+      compileMs: median(c.runs.map((x) => x.report && x.report.compile)),
+      instantiateMs: median(c.runs.map((x) => x.report && x.report.instantiate)),
+      runMs: median(c.runs.map((x) => x.report && x.report.run)),
+      runs: c.runs,
+    });
+  }
+  return { program: path.basename(prog), runs: n, bytes: fs.statSync(prog).size, rows };
+}
+
+// new Module / new Instance of a large Go binary, in process (one child
+// per runtime doing REPS rounds).  V8 caches compiled modules by their
+// bytes, so its first round is reported apart from the median of the rest.
+async function instantiate(big, runtimes, opts, childOpts, log) {
+  const reps = opts.quick ? 2 : Math.max(5, opts.runs);
+  const rows = [];
+  for (const r of runtimes.filter((x) => x.inNode)) {
+    log(`instantiate ${r.name} x${reps}`);
+    const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'instantiate.js'), r.name, big, String(reps)], childOpts);
+    if (!res.ok) {
+      rows.push({ name: r.name, label: r.label, error: res.error });
+      continue;
+    }
+    const d = JSON.parse(res.stdout.trim().split('\n').pop());
+    rows.push({
+      name: r.name,
+      label: r.label,
+      compileFirstMs: d.compile[0],
+      compileMs: median(d.compile.length > 1 ? d.compile.slice(1) : d.compile),
+      instantiateFirstMs: d.instantiate[0],
+      instantiateMs: median(d.instantiate.length > 1 ? d.instantiate.slice(1) : d.instantiate),
+      rssKB: res.rssKB,
+      raw: d,
+    });
+  }
+  return { reps, bytes: fs.statSync(big).size, rows };
+}
+
+// Host-call cost.  In process for wasihost and node:wasi (loop with the
+// call minus the same loop without it).  For every runtime, also as whole
+// processes: a command doing N fd_write calls minus one doing none, over N,
+// stdout on /dev/null (the only way to time the CLI peers).
+async function hostCalls(hostcall, cmd, runtimes, opts, childOpts, log) {
+  const reps = opts.quick ? 2 : Math.max(5, opts.runs);
+  const rows = [];
+  for (const r of runtimes.filter((x) => x.kind === 'wasm')) {
+    log(`hostcall ${r.name}`);
+    const row = { name: r.name, label: r.label };
+    rows.push(row);
+    if (r.inNode) {
+      const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'hostcall.js'), r.name, hostcall, String(cmd.calls), String(reps)], childOpts);
+      if (!res.ok) row.error = res.error;
+      else Object.assign(row, JSON.parse(res.stdout.trim().split('\n').pop()));
+    }
+    const w = [];
+    const e = [];
+    for (let i = 0; i < reps && !row.cliError; i++) {
+      const a = await runChild(r.argv(cmd.write, []), { ...childOpts, stdout: 'devnull' });
+      const b = await runChild(r.argv(cmd.empty, []), { ...childOpts, stdout: 'devnull' });
+      if (!a.ok || !b.ok) row.cliError = a.error || b.error;
+      w.push(a.wallMs);
+      e.push(b.wallMs);
+    }
+    if (!row.cliError) row.fdWriteCli = (median(w) - median(e)) * 1e6 / cmd.cliCalls;
+  }
+  return { calls: cmd.calls, cliCalls: cmd.cliCalls, reps, rows };
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+module wasihost.bench
+
+go 1.26

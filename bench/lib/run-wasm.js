@@ -1,0 +1,44 @@
+'use strict';
+// Child process: runs one WASI command module on wasihost or node:wasi and
+// exits with the guest's exit code.
+//   node run-wasm.js wasihost|nodewasi FILE.wasm [guest args...]
+// Guest stdio is inherited (the harness pipes stdout to check the output).
+// When BENCH_REPORT names a file, writes there a JSON line with the phase
+// times (ms) and the guest's final memory size (bytes).
+const fs = require('fs');
+const path = require('path');
+const { performance } = require('perf_hooks');
+
+const [runtime, file, ...guestArgs] = process.argv.slice(2);
+const t0 = performance.now();
+const bytes = fs.readFileSync(file);
+const args = [file.replace(/.*\//, ''), ...guestArgs];
+let Module, Instance, wasi;
+if (runtime === 'wasihost') {
+  const w = require(path.join(__dirname, '..', '..'));
+  const { WASI } = w;
+  ({ Module, Instance } = w);
+  wasi = new WASI({ version: 'preview1', args, env: {}, preopens: {} });
+} else if (runtime === 'nodewasi') {
+  const { WASI } = require('wasi');
+  ({ Module, Instance } = WebAssembly);
+  wasi = new WASI({ version: 'preview1', args, env: {}, preopens: {}, returnOnExit: true });
+} else {
+  throw new Error(`unknown runtime ${runtime}`);
+}
+const t1 = performance.now();
+const mod = new Module(bytes);
+const t2 = performance.now();
+const inst = new Instance(mod, wasi.getImportObject());
+const t3 = performance.now();
+const code = wasi.start(inst);
+const t4 = performance.now();
+if (process.env.BENCH_REPORT) {
+  const mem = inst.exports.memory;
+  fs.writeFileSync(process.env.BENCH_REPORT, JSON.stringify({
+    load: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, run: t4 - t3,
+    memoryBytes: mem && mem.buffer ? mem.buffer.byteLength : null,
+    exitCode: code,
+  }) + '\n');
+}
+process.exitCode = code;
