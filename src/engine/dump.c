@@ -13,8 +13,8 @@ static const char *const ir_names[IR_COUNT] = {
 #define WH_BINT(n, code, text, ...) [IR_##n] = text,
 #define WH_UN(n, code, text, ...) [IR_##n] = text,
 #define WH_UNT(n, code, text, ...) [IR_##n] = text,
-#define WH_LOAD(n, code, text, ...) [IR_##n] = text,
-#define WH_STORE(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",
+#define WH_LOAD(n, code, text, ...) [IR_##n] = text, [IR_##n##_X] = text "/idx",
+#define WH_STORE(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm", [IR_##n##_X] = text "/idx",
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = #n,
 #include "irops.def"
@@ -28,8 +28,8 @@ static const uint8_t ir_cells[IR_COUNT] = {
 #define WH_BINT(n, ...) [IR_##n] = 3,
 #define WH_UN(n, ...) [IR_##n] = 2,
 #define WH_UNT(n, ...) [IR_##n] = 2,
-#define WH_LOAD(n, ...) [IR_##n] = 3,
-#define WH_STORE(n, ...) [IR_##n] = 3, [IR_##n##_I] = 4,
+#define WH_LOAD(n, ...) [IR_##n] = 3, [IR_##n##_X] = 3,
+#define WH_STORE(n, ...) [IR_##n] = 3, [IR_##n##_I] = 4, [IR_##n##_X] = 3,
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = c,
 #include "irops.def"

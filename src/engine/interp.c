@@ -61,8 +61,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define WH_BINT(n, ...) [IR_##n] = &&L_##n,
 #define WH_UN(n, ...) [IR_##n] = &&L_##n,
 #define WH_UNT(n, ...) [IR_##n] = &&L_##n,
-#define WH_LOAD(n, ...) [IR_##n] = &&L_##n,
-#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
+#define WH_LOAD(n, ...) [IR_##n] = &&L_##n, [IR_##n##_X] = &&L_##n##_X,
+#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I, [IR_##n##_X] = &&L_##n##_X,
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = &&L_##n,
 #include "irops.def"
@@ -161,9 +161,21 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
  * from an `i32.add` that computed the address (added with wraparound, as
  * the add did). */
 #define EA(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + B2) + A2)
+/* _X forms: the address was slot + slot (an i32.add folded in); B2 names
+ * the second slot instead of holding a constant. */
+#define EAX(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + (uint32_t)R(B2)) + A2)
 #define WH_LOAD(n, code, text, to, mt)                                        \
   L_##n: {                                                                    \
     uint64_t ea = EA(B1);                                                     \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v;                                                                     \
+    memcpy(&v, mem + ea, sizeof v);                                           \
+    R(A1) = LD_##to(v);                                                       \
+    ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_X: {                                                                \
+    uint64_t ea = EAX(B1);                                                    \
     if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
@@ -186,6 +198,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     mt v = (mt)ip[3].u64;                                                     \
     memcpy(mem + ea, &v, sizeof v);                                           \
     ip += 4;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_X: {                                                                \
+    uint64_t ea = EAX(A1);                                                    \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v = (mt)R(B1);                                                         \
+    memcpy(mem + ea, &v, sizeof v);                                           \
+    ip += 3;                                                                  \
     NEXT();                                                                   \
   }
 #include "opcodes.def"

@@ -11,8 +11,8 @@ enum wh_irop {
 #define WH_BINT(n, ...) IR_##n,
 #define WH_UN(n, ...) IR_##n,
 #define WH_UNT(n, ...) IR_##n,
-#define WH_LOAD(n, ...) IR_##n,
-#define WH_STORE(n, ...) IR_##n, IR_##n##_I, /* value from a slot / immediate */
+#define WH_LOAD(n, ...) IR_##n, IR_##n##_X, /* address slot+const / slot+slot */
+#define WH_STORE(n, ...) IR_##n, IR_##n##_I, IR_##n##_X, /* value slot / immediate / indexed address */
 #include "opcodes.def"
 #define IR(n, c) IR_##n,
 #include "irops.def"

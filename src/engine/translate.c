@@ -696,8 +696,9 @@ static int check_memarg(tr *t, uint32_t width, uint64_t *offset) {
 
 /* An address computed by the `i32.add x, K` just emitted is folded into
  * the memory access (which adds K with the same wraparound), removing
- * the add.  Returns 0 with the slot and constant when it applies. */
-static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+ * the add.  Returns 0 with the slot and constant when it applies, 2 with
+ * two slots when the add was slot + slot (the _X forms), 1 otherwise. */
+static int fold_address(tr *t, uint32_t i, bool allow_x, uint32_t *slot, uint32_t *k) {
   if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_dst < 0 || t->last_at < 0 ||
       t->last_dst_slot != slot_at(t, i))
     return 1;
@@ -709,6 +710,15 @@ static int fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
     *slot = c[1].s.b;
     *k = 0;
     end = (uint32_t)t->last_at;
+  } else if (allow_x && (t->last_op == IR_I32_ADD || t->last_op == IR_I64_ADD) &&
+             (uint32_t)t->last_at + 3 == end) {
+    /* slot + slot: the indexed (_X) form of the access, *k = the slot */
+    *slot = c[1].s.b;
+    *k = c[2].s.a;
+    t->ncode = (uint32_t)t->last_at;
+    t->last_at = t->prev_at = -1;
+    t->last_dst = -1;
+    return 2;
   } else if ((t->last_op == IR_I32_ADD_I || t->last_op == IR_I64_ADD_I) &&
              (uint32_t)t->last_at + 3 == end) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
@@ -885,10 +895,11 @@ static int op_numeric(tr *t, const numinfo *ni) {
       uint32_t k = 0;
       TRY(check_memarg(t, ni->width, &off));
       TRY(need1(t, WH_I32));
-      if (fold_address(t, t->nst - 1, &a, &k) != 0) TRY(operand(t, t->nst - 1, &a));
+      int fa = fold_address(t, t->nst - 1, true, &a, &k);
+      if (fa == 1) TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       dst = slot_at(t, t->nst);
-      at = emit(t, ni->ir, 3);
+      at = emit(t, ni->ir + (fa == 2 ? 1 : 0), 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
@@ -905,13 +916,17 @@ static int op_numeric(tr *t, const numinfo *ni) {
       uint8_t ty[2] = { WH_I32, ni->tin };
       uint32_t k = 0;
       TRY(need(t, ty, 2));
-      if (t->st[t->nst - 1].kind == E_TEMP || fold_address(t, t->nst - 2, &a, &k) != 0)
-        TRY(operand(t, t->nst - 2, &a));
-      bool imm = t->st[t->nst - 1].kind == E_CONST;
+      /* the folded add must be the last instruction, so only a value that
+       * needs no code (a local or a constant) allows folding; the indexed
+       * form takes no immediate value, so only with a local */
+      uint8_t vk = t->st[t->nst - 1].kind;
+      int fa = vk == E_TEMP ? 1 : fold_address(t, t->nst - 2, vk == E_LOCAL, &a, &k);
+      if (fa == 1) TRY(operand(t, t->nst - 2, &a));
+      bool imm = vk == E_CONST;
       uint64_t v = t->st[t->nst - 1].cval;
       if (!imm) TRY(operand(t, t->nst - 1, &b));
       popn(t, 2);
-      at = emit(t, ni->ir + (imm ? 1 : 0), imm ? 4 : 3);
+      at = emit(t, ni->ir + (fa == 2 ? 2 : imm ? 1 : 0), imm ? 4 : 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = a;
       if (imm) C(t, at, 3)->u64 = v;

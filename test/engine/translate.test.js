@@ -1,0 +1,98 @@
+'use strict';
+// The translator's rewrites (address folding, fused compare-branches,
+// negated comparisons, constant folding, move merging, threaded resume
+// jumps) checked against V8 on the same module: every export must return
+// the same values and leave memory in the same state.
+const t = require('tap');
+const wabt = require('wabt');
+const wasihost = require('../..');
+
+const wat = `(module
+  (memory (export "mem") 1)
+  (global $sp (mut i32) (i32.const 1024))
+  (func (export "add_load") (param $p i32) (param $i i32) (result i32)
+    (i32.load (i32.add (local.get $p) (local.get $i))))
+  (func (export "addimm_load") (param $p i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $p) (i32.const -4))))
+  (func (export "wrap_load") (param $p i64) (result i64)
+    (i64.load32_u (i32.wrap_i64 (i64.add (i64.extend_i32_u (i32.wrap_i64 (local.get $p))) (i64.const 8)))))
+  (func (export "ext_load") (param $p i32) (result i64)
+    (i64.load (i32.wrap_i64 (i64.extend_i32_u (local.get $p)))))
+  (func (export "store_const_idx") (param $p i32) (param $i i32)
+    (i32.store (i32.add (local.get $p) (local.get $i)) (i32.const 0x5a5a)))
+  (func (export "store_clobber") (param $p i32)
+    (i32.store (i32.add (local.get $p) (i32.load (i32.const 0))) (i32.const 77)))
+  (func (export "store_local_idx") (param $p i32) (param $i i32) (param $v i32)
+    (i32.store8 (i32.add (local.get $p) (local.get $i)) (local.get $v)))
+  (func (export "wrap_garbage") (param $x i64) (result i64)
+    (local $y i32)
+    (local.set $y (i32.wrap_i64 (local.get $x)))
+    (i64.extend_i32_u (local.get $y)))
+  (func (export "double_eqz") (param $x i64) (result i32)
+    (i64.eqz (i64.extend_i32_u (i64.eqz (local.get $x)))))
+  (func (export "neg_cmp") (param $a i32) (param $b i32) (result i32)
+    (i32.eqz (i32.lt_s (local.get $a) (local.get $b))))
+  (func (export "neg_cmp_br") (param $a i64) (result i32)
+    (block (br_if 0 (i64.eqz (i64.extend_i32_u (i64.gt_u (local.get $a) (i64.const 10)))))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "fold") (result i64)
+    (i64.add (i64.extend_i32_s (i32.wrap_i64 (i64.const 0x1_ffff_fffe))) (i64.mul (i64.const 3) (i64.const 5))))
+  (func (export "swap") (param $a i32) (param $b i32) (result i32)
+    (local $t i32)
+    (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
+    (i32.sub (local.get $a) (local.get $b)))
+  (func (export "sp") (param $n i32) (result i32)
+    (global.set $sp (local.tee $n (i32.sub (global.get $sp) (i32.const 8))))
+    (i32.add (local.get $n) (global.get $sp)))
+  (func (export "resume") (param $pc i32) (result i32)
+    (local $acc i32)
+    (loop $top
+      (block $c3 (block $c2 (block $c1 (block $c0
+        (br_table $c0 $c1 $c2 $c3 (local.get $pc)))
+        ;; case 0
+        (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+        (local.set $pc (i32.const 2)) (br $top))
+        ;; case 1
+        (local.set $acc (i32.add (local.get $acc) (i32.const 10)))
+        (local.set $pc (i32.const 3)) (br $top))
+        ;; case 2
+        (local.set $acc (i32.add (local.get $acc) (i32.const 100)))
+        (local.set $pc (i32.const 1)) (br $top))
+      ;; case 3
+      (return (i32.add (local.get $acc) (i32.const 1000))))
+    (unreachable)))`;
+
+const calls = [
+  ['add_load', [8, 4]], ['add_load', [65530, 4]], ['addimm_load', [12]], ['addimm_load', [0]],
+  ['wrap_load', [0x1_0000_0010n]], ['ext_load', [16]], ['store_const_idx', [40, 4]],
+  ['store_clobber', [100]], ['store_local_idx', [200, 3, 0x1ff]], ['wrap_garbage', [0x7fff_ffff_ffff_ffffn]],
+  ['double_eqz', [0n]], ['double_eqz', [5n]], ['neg_cmp', [1, 2]], ['neg_cmp', [2, 1]], ['neg_cmp', [-5, 3]],
+  ['neg_cmp_br', [11n]], ['neg_cmp_br', [10n]], ['fold', []], ['swap', [7, 3]], ['sp', [0]], ['sp', [0]],
+  ['resume', [0]], ['resume', [1]], ['resume', [2]], ['resume', [3]], ['resume', [9]],
+];
+
+function run(ns, bytes) {
+  const inst = new ns.Instance(new ns.Module(bytes), {});
+  const mem = new Uint8Array(inst.exports.mem.buffer);
+  for (let i = 0; i < 256; i++) mem[i] = (i * 37) & 0xff;
+  new DataView(inst.exports.mem.buffer).setUint32(0, 60, true);
+  const out = calls.map(([f, args]) => {
+    try { return inst.exports[f](...args); } catch (e) { return `${e.constructor.name}`; }
+  });
+  return { out, mem: Buffer.from(new Uint8Array(inst.exports.mem.buffer).slice(0, 512)).toString('hex') };
+}
+
+t.test('translated code agrees with V8', async (t) => {
+  const w = await wabt();
+  const bytes = Buffer.from(w.parseWat('tr.wat', wat).toBinary({}).buffer);
+  const v8 = run(WebAssembly, bytes);
+  const wh = run(wasihost, bytes);
+  calls.forEach(([f, args], i) => {
+    const norm = (x) => (x === 'RuntimeError' || x === 'RangeError' ? 'trap' : x);
+    t.equal(norm(wh.out[i]), norm(v8.out[i]), `${f}(${args.join(', ')})`);
+  });
+  t.equal(wh.mem, v8.mem, 'memory contents');
+  t.equal(wh.out[1], 'RuntimeError', 'an out-of-bounds folded address still traps');
+  t.same(wh.out.slice(-5), [1111, 1010, 1110, 1000, 1000], 'resume jumps: each case, default = last case');
+});
