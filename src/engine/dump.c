@@ -14,7 +14,7 @@ static const char *const ir_names[IR_COUNT] = {
 #define WH_UN(n, code, text, ...) [IR_##n] = text,
 #define WH_UNT(n, code, text, ...) [IR_##n] = text,
 #define WH_LOAD(n, code, text, ...) [IR_##n] = text, [IR_##n##_X] = text "/idx",
-#define WH_STORE(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm", [IR_##n##_X] = text "/idx",
+#define WH_STORE(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm", [IR_##n##_X] = text "/idx", [IR_##n##_XI] = text "/idx/imm",
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = #n,
 #include "irops.def"
@@ -29,7 +29,7 @@ static const uint8_t ir_cells[IR_COUNT] = {
 #define WH_UN(n, ...) [IR_##n] = 2,
 #define WH_UNT(n, ...) [IR_##n] = 2,
 #define WH_LOAD(n, ...) [IR_##n] = 3, [IR_##n##_X] = 3,
-#define WH_STORE(n, ...) [IR_##n] = 3, [IR_##n##_I] = 4, [IR_##n##_X] = 3,
+#define WH_STORE(n, ...) [IR_##n] = 3, [IR_##n##_I] = 4, [IR_##n##_X] = 3, [IR_##n##_XI] = 4,
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = c,
 #include "irops.def"

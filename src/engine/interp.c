@@ -62,7 +62,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define WH_UN(n, ...) [IR_##n] = &&L_##n,
 #define WH_UNT(n, ...) [IR_##n] = &&L_##n,
 #define WH_LOAD(n, ...) [IR_##n] = &&L_##n, [IR_##n##_X] = &&L_##n##_X,
-#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I, [IR_##n##_X] = &&L_##n##_X,
+#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I, [IR_##n##_X] = &&L_##n##_X, [IR_##n##_XI] = &&L_##n##_XI,
 #include "opcodes.def"
 #define IR(n, c) [IR_##n] = &&L_##n,
 #include "irops.def"
@@ -206,6 +206,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     mt v = (mt)R(B1);                                                         \
     memcpy(mem + ea, &v, sizeof v);                                           \
     ip += 3;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XI: { /* [1] a=base b=index  [2] a=offset  [3] value */             \
+    uint64_t ea = (uint64_t)(uint32_t)((uint32_t)R(A1) + (uint32_t)R(B1)) + A2; \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v = (mt)ip[3].u64;                                                     \
+    memcpy(mem + ea, &v, sizeof v);                                           \
+    ip += 4;                                                                  \
     NEXT();                                                                   \
   }
 #include "opcodes.def"

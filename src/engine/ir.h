@@ -12,7 +12,7 @@ enum wh_irop {
 #define WH_UN(n, ...) IR_##n,
 #define WH_UNT(n, ...) IR_##n,
 #define WH_LOAD(n, ...) IR_##n, IR_##n##_X, /* address slot+const / slot+slot */
-#define WH_STORE(n, ...) IR_##n, IR_##n##_I, IR_##n##_X, /* value slot / immediate / indexed address */
+#define WH_STORE(n, ...) IR_##n, IR_##n##_I, IR_##n##_X, IR_##n##_XI, /* value slot / immediate, address slot+k / slot+slot */
 #include "opcodes.def"
 #define IR(n, c) IR_##n,
 #include "irops.def"

@@ -917,15 +917,24 @@ static int op_numeric(tr *t, const numinfo *ni) {
       uint32_t k = 0;
       TRY(need(t, ty, 2));
       /* the folded add must be the last instruction, so only a value that
-       * needs no code (a local or a constant) allows folding; the indexed
-       * form takes no immediate value, so only with a local */
+       * needs no code (a local or a constant) allows folding */
       uint8_t vk = t->st[t->nst - 1].kind;
-      int fa = vk == E_TEMP ? 1 : fold_address(t, t->nst - 2, vk == E_LOCAL, &a, &k);
+      int fa = vk == E_TEMP ? 1 : fold_address(t, t->nst - 2, true, &a, &k);
       if (fa == 1) TRY(operand(t, t->nst - 2, &a));
       bool imm = vk == E_CONST;
       uint64_t v = t->st[t->nst - 1].cval;
       if (!imm) TRY(operand(t, t->nst - 1, &b));
       popn(t, 2);
+      if (fa == 2 && imm) {
+        /* slot+slot address and an immediate value: [a, index][off][value] */
+        at = emit(t, ni->ir + 3, 4);
+        if (at == -2) return -1;
+        C(t, at, 1)->s.a = a;
+        C(t, at, 1)->s.b = k;
+        C(t, at, 2)->s.a = (uint32_t)off;
+        C(t, at, 3)->u64 = v;
+        return 0;
+      }
       at = emit(t, ni->ir + (fa == 2 ? 2 : imm ? 1 : 0), imm ? 4 : 3);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = a;
