@@ -16,8 +16,10 @@ static void *alloc_n(wh_reader *r, size_t n, size_t size) {
 /* A count that must fit in what remains: every element needs >= 1 byte, so
  * a larger count is malformed and never becomes a huge allocation. */
 static int rd_count(wh_reader *r, uint32_t *n) {
-  TRY(wh_rd_u32(r, n));
-  if (*n > (size_t)(r->end - r->p)) FAIL("length out of bounds");
+  uint32_t v;
+  TRY(wh_rd_u32(r, &v));
+  if (v > (size_t)(r->end - r->p)) FAIL("length out of bounds");
+  *n = v; /* only a count that can be allocated reaches the module */
   return 0;
 }
 

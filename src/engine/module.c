@@ -20,7 +20,7 @@ void wh_module_free(wh_module *m) {
     free(atomic_load(&m->funcs[i].code));
   }
   pthread_mutex_destroy(&m->translate_lock);
-  for (uint32_t i = 0; i < m->nelems; i++) free(m->elems[i].items);
+  for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
   if (m->func_names)
     for (uint32_t i = 0; i < m->nfuncs; i++) free(m->func_names[i]);
   free(m->func_names);
