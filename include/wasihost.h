@@ -243,6 +243,10 @@ void *wh_func_host_data(const wh_func *f);
  * (imports first), or UINT32_MAX for a host function.  The JS API names an
  * exported function by it (`f.name === "3"`). */
 uint32_t wh_func_index(const wh_func *f);
+/* The instance that defines wasm function f (not a new reference), or NULL
+ * for a host function.  A call of f is a run of that instance: the binding
+ * needs it to interrupt the run and to keep one thread per instance. */
+wh_instance *wh_func_instance(const wh_func *f);
 
 /* Calls f.  Runs on the calling thread; re-entrant (a host function may
  * call back into wasm). */

@@ -77,6 +77,12 @@ module.exports = {
   compileStreaming: ns.compileStreaming,
   instantiateStreaming: ns.instantiateStreaming,
   internals,
+  // Embedding extensions (lib/api/run.js): interrupt(instanceOrExport)
+  // stops the run in progress ("interrupted"), true when there was one;
+  // guestThreads(max?) reads (and sets) the cap on async guest threads:
+  // {max, threads, idle, queued, running}.
+  interrupt: (target) => native.interrupt(target),
+  guestThreads: (max) => native.poolInfo(max),
 };
 
 // WASI lives in lib/wasi.js (its own owner); loaded on first use.

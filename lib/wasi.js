@@ -20,6 +20,17 @@
 //   const code = wasi.start(instance);
 //   wasi.stdout, wasi.stderr  // Buffers of what was captured with 'pipe'
 //
+//   // or off the JS thread, the event loop staying free:
+//   const code = await wasi.startAsync(instance, { timeout: 5000, signal });
+//
+// start(instance, { timeout, signal }) and startAsync(instance, { timeout,
+// signal }): timeout in ms and an AbortSignal stop the guest with
+// RuntimeError "interrupted" (at its next loop back-edge or call, or within
+// about a millisecond of a blocking WASI read or sleep); both add to the
+// instance's own limits.  startAsync runs the guest on a thread of its own
+// (lib/api/run.js): WASI calls run there, JS imports on the JS thread.
+// While it runs, wasi.stdout/stderr throw (the guest is still writing).
+//
 // Differences from node:wasi, on purpose: a real sandbox (paths cannot
 // leave their preopen, symlinks included); read-only mounts (every write
 // fails with EROFS); guest stdio descriptors are our own, so closing fd 1
@@ -29,6 +40,7 @@
 const path = require('path');
 const native = require('./api/binding');
 const { WASIExit } = require('./errors');
+const { runSync, runAsync } = require('./api/run');
 
 // wh_stdio_kind in include/wasihost.h
 const STDIO = { inherit: 0, null: 1, fd: 2, bytes: 3, capture: 4 };
@@ -92,6 +104,7 @@ class WASI {
   #started = false;
   #returnOnExit;
   #capture;
+  #running = false;
 
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw typeError('options must be an object');
@@ -155,11 +168,18 @@ class WASI {
 
   // Captured bytes (stdout/stderr: 'pipe'), or undefined when not captured.
   get stdout() {
-    return this.#capture[1] ? native.wasiCaptured(this.#handle, 1) : undefined;
+    return this.#captured(1, 'stdout');
   }
 
   get stderr() {
-    return this.#capture[2] ? native.wasiCaptured(this.#handle, 2) : undefined;
+    return this.#captured(2, 'stderr');
+  }
+
+  #captured(fd, name) {
+    if (!this.#capture[fd]) return undefined;
+    // The guest thread appends to the buffer while it runs.
+    if (this.#running) throw new Error(`wasi.${name} is not available while startAsync() runs; await it first`);
+    return native.wasiCaptured(this.#handle, fd);
   }
 
   #begin(instance, method) {
@@ -176,21 +196,43 @@ class WASI {
     return code;
   }
 
-  // Runs a command: calls _start and returns the exit code (0 when _start
-  // returns).  With returnOnExit: false, proc_exit ends the Node process.
-  start(instance) {
-    const exports = this.#begin(instance, 'start');
+  #command(instance, method) {
+    const exports = this.#begin(instance, method);
     if (typeof exports._start !== 'function') throw typeError('instance.exports._start must be a function');
     if (typeof exports._initialize === 'function') {
-      throw typeError('instance.exports._initialize must not be a function for start()');
+      throw typeError(`instance.exports._initialize must not be a function for ${method}()`);
     }
+    return exports._start;
+  }
+
+  // Runs a command: calls _start and returns the exit code (0 when _start
+  // returns).  With returnOnExit: false, proc_exit ends the Node process.
+  start(instance, options) {
+    const start = this.#command(instance, 'start');
     try {
-      exports._start();
+      if (options === undefined) start();
+      else runSync(start, [], options, 'WASI.start()');
     } catch (e) {
       if (e instanceof WASIExit) return this.#exit(e.code);
       throw e;
     }
     return this.#returnOnExit ? 0 : undefined;
+  }
+
+  // start() on a guest thread: a Promise of the exit code.  Argument errors
+  // throw; a trap, an interrupt or a JS import's exception rejects.
+  startAsync(instance, options = {}) {
+    if (options === null || typeof options !== 'object') throw typeError('options must be an object');
+    const start = this.#command(instance, 'startAsync');
+    this.#running = true;
+    return runAsync(start, [], options, 'WASI.startAsync()').then(() => {
+      this.#running = false;
+      return this.#returnOnExit ? 0 : undefined;
+    }, (e) => {
+      this.#running = false;
+      if (e instanceof WASIExit) return this.#exit(e.code);
+      throw e;
+    });
   }
 
   // Initialises a reactor: calls _initialize when present.

@@ -4,6 +4,10 @@
 //   node scripts/build.js --sanitize  -> build/asan/wasihost.node (ASan+UBSan),
 //     load it with WASIHOST_BINDING=build/asan/wasihost.node and
 //     LD_PRELOAD=$(gcc -print-file-name=libasan.so)
+//   node scripts/build.js --tsan      -> build/tsan/wasihost.node (ThreadSanitizer,
+//     -O1 -g); load it with WASIHOST_BINDING=build/tsan/wasihost.node and
+//     LD_PRELOAD=$(gcc -print-file-name=libtsan.so); `npm run test:tsan`
+//     (scripts/tsan.js) does all of that for the concurrency tests
 //   node scripts/build.js --debug     -> build/debug/wasihost.node (-O0 -g)
 //   node scripts/build.js --profile   -> build/profile/wasihost.node, counts
 //     executed instructions and pairs into $WASIHOST_PROFILE at exit
@@ -50,6 +54,8 @@ const argv = process.argv.slice(2);
 if (argv.includes('--sanitize')) {
   direct('asan', ['-O1', '-g', '-fsanitize=address,undefined', '-fno-omit-frame-pointer',
     '-fno-sanitize-recover=undefined']);
+} else if (argv.includes('--tsan')) {
+  direct('tsan', ['-O1', '-g', '-fsanitize=thread', '-fno-omit-frame-pointer']);
 } else if (argv.includes('--profile')) {
   // instruction/pair counts written to $WASIHOST_PROFILE at exit
   direct('profile', ['-O2', '-DWH_PROFILE']);

@@ -1,6 +1,7 @@
 'use strict';
 // WebAssembly.Global (JS API 2.0 §"Globals").
 const native = require('./binding');
+const { addDispose } = require('./dispose');
 const { isObject, defaultValue } = require('./convert');
 
 const TYPES = new Set(['i32', 'i64', 'f32', 'f64', 'externref', 'anyfunc', 'funcref']);
@@ -36,6 +37,9 @@ class Global {
     return native.globalType(this);
   }
 }
+
+// dispose(): see lib/api/dispose.js.
+addDispose(Global);
 
 Object.defineProperty(Global.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Global', configurable: true,

@@ -1,14 +1,29 @@
 'use strict';
 // WebAssembly.Instance (JS API 2.0 §"Instances"), with one extension: a
 // third argument of execution limits,
-//   new Instance(module, imports, { fuel, maxMemory, maxCallDepth, maxStackSlots })
+//   new Instance(module, imports, {
+//     fuel, maxMemory, maxCallDepth, maxStackSlots, timeout, signal })
 // fuel: instruction budget (Number or BigInt; then `instance.fuel` reads and
-// refills it); maxMemory: cap in bytes on each memory the instance defines;
-// maxCallDepth: guest frames; maxStackSlots: value stack in 8-byte slots.
+//   refills it); a run that spends it traps RuntimeError "fuel exhausted".
+// maxMemory: cap in bytes on each memory the instance defines (a larger
+//   initial size fails instantiation with a RangeError; memory.grow beyond
+//   it returns -1).  maxCallDepth: guest frames; maxStackSlots: value stack
+//   in 8-byte slots (both trap "call stack exhausted").
+// timeout: milliseconds per run (each outermost call of an export, sync or
+//   async); signal: an AbortSignal.  Both stop the guest with RuntimeError
+//   "interrupted" at its next loop back-edge or call, or within about a
+//   millisecond of a blocking WASI call.  After the signal aborted, every
+//   run fails at once.  Neither covers the start function (fuel does).
+//
+// instance.callAsync(name, ...args) runs an export on a guest thread of its
+// own and returns a Promise (lib/api/run.js); instance.dispose() releases
+// the instance and everything it defines now (lib/api/dispose.js).
 const native = require('./binding');
 const { isObject } = require('./convert');
+const { withAbortCause, checkRunSignal } = require('./run');
+const { checkLive } = require('./dispose');
 
-const LIMIT_KEYS = ['fuel', 'maxMemory', 'maxCallDepth', 'maxStackSlots'];
+const LIMIT_KEYS = ['fuel', 'maxMemory', 'maxCallDepth', 'maxStackSlots', 'timeout'];
 
 function checkLimits(limits) {
   if (limits === undefined) return undefined;
@@ -17,6 +32,13 @@ function checkLimits(limits) {
   for (const key of LIMIT_KEYS) {
     const v = limits[key];
     if (v === undefined) continue;
+    if (key === 'timeout') {
+      if (typeof v !== 'number' || !(v >= 0)) {
+        throw new TypeError('WebAssembly.Instance(): limits.timeout must be a non-negative number of milliseconds');
+      }
+      out.timeout = v;
+      continue;
+    }
     if (typeof v === 'bigint' ? v < 0n : !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
       throw new TypeError(`WebAssembly.Instance(): limits.${key} must be a non-negative number`);
     }
@@ -25,8 +47,16 @@ function checkLimits(limits) {
   return out;
 }
 
+// An instance's abort listener must not keep it alive: it holds a WeakRef,
+// and is removed when the instance is disposed or collected.
+const listeners = new FinalizationRegistry(({ signal, listener }) => {
+  signal.removeEventListener('abort', listener);
+});
+
 class Instance {
   #exports;
+  #signal;
+  #listener;
 
   constructor(module, importObject, limits) {
     if (native.kindOf(module) !== 'module') {
@@ -35,11 +65,28 @@ class Instance {
     if (importObject !== undefined && !isObject(importObject)) {
       throw new TypeError('WebAssembly.Instance(): Argument 1 must be an object');
     }
-    this.#exports = native.instanceNew(this, module, importObject, checkLimits(limits));
+    const checked = checkLimits(limits);
+    const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
+    this.#exports = native.instanceNew(this, module, importObject, checked);
+    if (signal) {
+      this.#signal = signal;
+      if (signal.aborted) {
+        native.instanceAbort(this);
+      } else {
+        const ref = new WeakRef(this);
+        this.#listener = () => {
+          const inst = ref.deref();
+          if (inst) native.instanceAbort(inst);
+        };
+        signal.addEventListener('abort', this.#listener, { once: true });
+        listeners.register(this, { signal, listener: this.#listener }, this);
+      }
+    }
   }
 
   // A frozen object with a null prototype, one property per export.
   get exports() {
+    checkLive(this, 'WebAssembly.Instance');
     return this.#exports;
   }
 
@@ -51,6 +98,38 @@ class Instance {
   set fuel(v) {
     native.instanceSetFuel(this, v);
   }
+
+  // Runs exports[name](...args) on a guest thread; resolves with its result.
+  // JS imports are still called on this thread while the guest waits.
+  callAsync(name, ...args) {
+    checkLive(this, 'WebAssembly.Instance');
+    const fn = this.#exports[name];
+    if (typeof fn !== 'function') {
+      return Promise.reject(new TypeError(`WebAssembly.Instance.callAsync(): no exported function '${String(name)}'`));
+    }
+    const signal = this.#signal;
+    return native.callAsync(fn, args).catch((e) => {
+      throw signal ? withAbortCause(e, signal) : e;
+    });
+  }
+
+  // Releases the instance now, with the functions, memories, tables and
+  // globals it defines; any later use of them throws.  Idempotent.  Throws
+  // "instance is busy" during a run.
+  dispose() {
+    native.dispose(this);
+    if (this.#listener) {
+      this.#signal.removeEventListener('abort', this.#listener);
+      listeners.unregister(this);
+      this.#listener = undefined;
+    }
+  }
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(Instance.prototype, Symbol.dispose, {
+    value() { this.dispose(); }, writable: true, configurable: true,
+  });
 }
 
 Object.defineProperty(Instance.prototype, Symbol.toStringTag, {

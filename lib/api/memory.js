@@ -3,6 +3,7 @@
 // over the engine's own memory; a grow from JS or wasm detaches it and the
 // next `buffer` read returns a new one of the new size.
 const native = require('./binding');
+const { addDispose } = require('./dispose');
 const { toU32, isObject } = require('./convert');
 
 const MAX_PAGES = 65536;
@@ -50,6 +51,9 @@ class Memory {
     return native.memoryType(this);
   }
 }
+
+// dispose(): see lib/api/dispose.js.
+addDispose(Memory);
 
 Object.defineProperty(Memory.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Memory', configurable: true,

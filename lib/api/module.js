@@ -2,6 +2,7 @@
 // WebAssembly.Module (JS API 2.0 §"Modules").  Compilation is synchronous
 // and copies the bytes.
 const native = require('./binding');
+const { addDispose } = require('./dispose');
 
 class Module {
   constructor(bytes) {
@@ -32,6 +33,9 @@ class Module {
     return native.moduleCustomSections(module, String(sectionName));
   }
 }
+
+// dispose(): see lib/api/dispose.js.
+addDispose(Module);
 
 Object.defineProperty(Module.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Module', configurable: true,

@@ -1,6 +1,7 @@
 'use strict';
 // WebAssembly.Table (JS API 2.0 §"Tables").
 const native = require('./binding');
+const { addDispose } = require('./dispose');
 const { toU32, isObject, defaultValue } = require('./convert');
 
 const MAX_TABLE = 10000000;
@@ -62,6 +63,9 @@ class Table {
     return native.tableType(this);
   }
 }
+
+// dispose(): see lib/api/dispose.js.
+addDispose(Table);
 
 Object.defineProperty(Table.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Table', configurable: true,

@@ -31,3 +31,4 @@ const wh_functype *wh_func_type(const wh_func *f) { return &f->type->ft; }
 void *wh_func_host_data(const wh_func *f) { return f->host ? f->data : NULL; }
 
 uint32_t wh_func_index(const wh_func *f) { return f->host ? UINT32_MAX : f->index; }
+wh_instance *wh_func_instance(const wh_func *f) { return f->host ? NULL : f->inst; }

@@ -1520,9 +1520,14 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
     wh_cell *old = atomic_exchange_explicit(&f->code, t.code, memory_order_acq_rel);
     free(old);
     t.code = NULL;
-    static int dump = -1;
-    if (dump < 0) dump = getenv("WASIHOST_DUMP_IR") != NULL;
-    if (dump) wh_dump_code(m, f, stderr);
+    /* guest threads translate concurrently: the flag is read atomically */
+    static atomic_int dump = -1;
+    int d = atomic_load_explicit(&dump, memory_order_relaxed);
+    if (d < 0) {
+      d = getenv("WASIHOST_DUMP_IR") != NULL;
+      atomic_store_explicit(&dump, d, memory_order_relaxed);
+    }
+    if (d) wh_dump_code(m, f, stderr);
   }
   if (rc != 0 && err && err->status == 0) wh_err_set(err, WH_ERR_INVALID, "invalid function");
   free(t.code);

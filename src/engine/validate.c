@@ -93,8 +93,12 @@ int wh_validate_module(wh_module *m, wh_error *err) {
    * whole); translation waits for a function's first call, since large
    * Go binaries run a small part of their thousands of functions.
    * WASIHOST_EAGER=1 translates everything up front. */
-  static int eager = -1;
-  if (eager < 0) eager = getenv("WASIHOST_EAGER") != NULL;
+  static atomic_int eager_flag = -1; /* modules may compile on several threads */
+  int eager = atomic_load_explicit(&eager_flag, memory_order_relaxed);
+  if (eager < 0) {
+    eager = getenv("WASIHOST_EAGER") != NULL;
+    atomic_store_explicit(&eager_flag, eager, memory_order_relaxed);
+  }
   for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
     int rc = wh_translate(m, i, eager, err);
     if (rc) return rc;

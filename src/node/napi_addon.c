@@ -21,6 +21,7 @@ static void env_finalize(napi_env env, void *data, void *hint) {
 void wh_napi_env_release(wh_napi_env *E) {
   if (--E->refs > 0) return;
   free(E->buckets);
+  free(E->rs_buckets);
   free(E);
 }
 
@@ -129,6 +130,13 @@ NAPI_MODULE_INIT() {
       {"globalRaw", wh_napi_global_raw},
       {"funcType", wh_napi_func_type},
       {"kindOf", wh_napi_kind_of},
+      {"callSync", wh_napi_call_sync},
+      {"callAsync", wh_napi_call_async},
+      {"interrupt", wh_napi_interrupt},
+      {"instanceAbort", wh_napi_instance_abort},
+      {"dispose", wh_napi_dispose},
+      {"isDisposed", wh_napi_is_disposed},
+      {"poolInfo", wh_napi_pool_info},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {
@@ -149,6 +157,13 @@ NAPI_MODULE_INIT() {
                                 NULL, &fn),
            NULL);
     WH_TRY(napi_set_named_property(env, exports, fns[i].name, fn), NULL);
+  }
+  {
+    napi_value features, b;
+    WH_TRY(napi_create_object(env, &features), NULL);
+    WH_TRY(napi_get_boolean(env, wh_napi_has_func_instance(), &b), NULL);
+    WH_TRY(napi_set_named_property(env, features, "funcInstance", b), NULL);
+    WH_TRY(napi_set_named_property(env, exports, "features", features), NULL);
   }
   if (wh_napi_wasi_init) return wh_napi_wasi_init(env, exports);
   return exports;

@@ -27,15 +27,26 @@ typedef enum wh_napi_kind {
 } wh_napi_kind;
 
 typedef struct wh_napi_env wh_napi_env;
+typedef struct wh_napi_rs wh_napi_rs;
+typedef struct wh_napi_job wh_napi_job;
 
 /* The common head of every wrapper struct. */
 typedef struct wh_napi_obj {
   int kind;         /* wh_napi_kind */
-  void *ptr;        /* the wh_* object; this wrapper owns one reference */
+  void *ptr;        /* the wh_* object; this wrapper owns one reference.
+                       NULL once dispose()d: every entry point refuses it */
   wh_napi_env *E;
   napi_ref self;    /* weak reference to the JS object (identity map) */
   int in_map;
   struct wh_napi_obj *map_next;
+  /* The run state of the instance that defines this object (one
+   * reference), or NULL when unknown (imported from JS, made from JS).
+   * Objects on rs's list are disposed with the instance. */
+  wh_napi_rs *rs;
+  struct wh_napi_obj *rs_prev, *rs_next;
+  /* Async runs of instances that imported this object (napi_async.c pins
+   * it for the run), and how many of them lend it to the JS thread now. */
+  int jobs, jobs_lent;
 } wh_napi_obj;
 
 typedef struct wh_napi_func {
@@ -53,9 +64,64 @@ typedef struct wh_napi_memory {
 } wh_napi_memory;
 
 typedef struct wh_napi_instance {
-  wh_napi_obj h;
+  wh_napi_obj h;    /* h.rs is the instance's own run state */
   int has_fuel;
 } wh_napi_instance;
+
+/* Run state of one instance, shared by its Instance wrapper and the
+ * wrappers of what it defines; JS thread only.  It decides whether a new
+ * run may start ("instance is busy": one wh_instance is never run by two
+ * threads at once), clears the interrupt flag before each outermost run,
+ * arms the timeout, and remembers an aborted AbortSignal. */
+struct wh_napi_rs {
+  wh_napi_env *E;
+  wh_instance *inst;   /* not a reference (holders keep the store alive);
+                          NULL once the instance is disposed */
+  wh_instance *key;    /* the registry key: inst, kept after dispose so
+                          that a function of a disposed instance reached
+                          again (through a shared table) still refuses */
+  int refs;
+  int aborted;         /* the Instance's signal fired: every run fails */
+  uint64_t timeout_ns; /* per outermost run; 0 = none */
+  int sync_depth;      /* runs on the JS thread in progress (nested) */
+  wh_napi_job *job;    /* the async run in progress, or NULL */
+  int lent;            /* job waits on a JS host call: the JS thread may
+                          use the instance (re-entrant calls, memory) */
+  wh_napi_obj *objs;   /* disposed together with the instance */
+  wh_napi_rs *map_next;
+  /* The wrappers it imported (weak refs): an async run of this instance
+   * pins them, a run on the JS thread refuses while one is pinned by a
+   * run elsewhere.  Functions of other instances count through their
+   * instance's pins. */
+  napi_ref *imports;
+  uint32_t nimports;
+  int pins, pins_lent;
+};
+
+/* A deadline for the watchdog thread (napi_watchdog.c). */
+typedef struct wh_napi_watch {
+  uint64_t deadline; /* uv_hrtime() nanoseconds */
+  wh_instance *inst;
+  int armed, fired;
+  struct wh_napi_watch *next;
+} wh_napi_watch;
+
+/* One run on the JS thread (wh_napi_run_begin/end), or an async run
+ * lending itself to the JS thread while its guest waits for a JS import
+ * (wh_napi_run_lend).  They form a stack per env: a JS import may call
+ * into other instances, whose runs are nested in the caller's.  The engine
+ * checks only the flag of the instance a run entered, so a nested run
+ * inherits the enclosing deadline (its own watch) and interrupt() of an
+ * enclosing instance reaches every run nested in it. */
+typedef struct wh_napi_run {
+  wh_napi_rs *rs;
+  int outer;           /* the outermost run of rs: owns the interrupt flag */
+  int watching;
+  int stopped;         /* interrupted: runs nested in it fail at once */
+  uint64_t deadline;   /* absolute (uv_hrtime), inherited inward; 0 = none */
+  wh_napi_watch watch;
+  struct wh_napi_run *prev;
+} wh_napi_run;
 
 /* Per-env state (napi_set_instance_data).  Reference counted so that host
  * function data outliving the env's teardown never touches freed memory. */
@@ -76,6 +142,10 @@ struct wh_napi_env {
   wh_napi_obj **buckets;
   size_t nbuckets, count;
   wh_napi_memory *live_memories;
+  wh_napi_rs **rs_buckets;     /* run states by wh_instance (napi_run.c) */
+  size_t rs_nbuckets, rs_count;
+  int active_jobs;             /* async runs in flight */
+  wh_napi_run *runs;           /* innermost run on the JS thread */
 };
 
 /* ---- env (napi_addon.c) ---- */
@@ -114,8 +184,12 @@ const char *wh_napi_valtype_name(uint8_t t);
 
 /* ---- wrappers and the identity map (napi_wrap.c) ---- */
 /* The wrapper of v when it is a JS wrapper of that kind, else NULL (no
- * exception). */
+ * exception) -- except that a wrapper that was dispose()d, or a Memory,
+ * Table or Global whose instance an async run owns right now, gives NULL
+ * WITH an exception ("... has been disposed", "instance is busy"). */
 wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind);
+/* The wrapper of v of any kind, disposed or not, without exceptions. */
+wh_napi_obj *wh_napi_unwrap_any(napi_env env, napi_value v);
 /* Same, but throws a TypeError naming `what` when it is not. */
 wh_napi_obj *wh_napi_unwrap_or_throw(napi_env env, napi_value v, int kind,
                                      const char *what);
@@ -138,12 +212,18 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b);
 /* owner's keep-alive group holds value strongly. */
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value);
+/* dispose(): drops w's reference now (detaching a Memory's buffer) and
+ * leaves the wrapper unusable; its finalizer later only frees it. */
+void wh_napi_obj_dispose(wh_napi_obj *w);
 /* Detaches ArrayBuffers of memories that grew since they were handed out.
  * Called after every call into wasm and on entry to every host call. */
 void wh_napi_sweep_memories(wh_napi_env *E);
 /* From a Memory wrapper's finalizer: forget its buffer without detaching it
  * (the ArrayBuffer keeps its own wh_memory reference and stays valid). */
 void wh_napi_memory_release(wh_napi_env *E, wh_napi_memory *m);
+/* From dispose(): forget the buffer and detach it (it must not outlive the
+ * Memory's usability). */
+void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m);
 
 /* ---- values (napi_value.c) ---- */
 /* ToWebAssemblyValue: 0, or -1 with a pending exception. */
@@ -157,11 +237,24 @@ int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type,
                         wh_val *out);
 int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type,
                       napi_value owner, napi_value *out);
-/* Calls f (whose JS wrapper is fn) with JS args (missing ones are
- * undefined) and returns the JS result (undefined, one value, or an Array).
- * raw selects the internals convention.  NULL with a pending exception. */
-napi_value wh_napi_call(wh_napi_env *E, wh_func *f, napi_value fn, size_t argc,
-                        napi_value *argv, int raw);
+/* Calls the function of wrapper w (whose JS object is fn, or NULL when
+ * not needed) with JS args (missing ones are undefined) and returns the JS
+ * result (undefined, one value, or an Array).  raw selects the internals
+ * convention; timeout_ns (0 = none) adds to the instance's own timeout.
+ * NULL with a pending exception. */
+napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
+                        napi_value *argv, int raw, uint64_t timeout_ns);
+/* Args from JS to wasm for f's type (funcref args join fn's group):
+ * 0, or -1 with a pending exception. */
+int wh_napi_args_to_wasm(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+                         size_t argc, napi_value *argv, int raw, wh_val *args);
+/* Results of a finished call as the JS return value. */
+napi_value wh_napi_results_to_js(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+                                 const wh_val *results, int raw);
+
+/* 1 when the engine has wh_func_instance (then every wrapper of a wasm
+ * function knows its instance's run state, not only exported ones). */
+int wh_napi_has_func_instance(void);
 
 /* ---- host functions (napi_host.c) ---- */
 /* A wh_func that calls the JS callable fn with the given type.  The
@@ -170,13 +263,90 @@ napi_value wh_napi_call(wh_napi_env *E, wh_func *f, napi_value fn, size_t argc,
 wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn,
                            const wh_functype *type, napi_value owner);
 
+/* The JS-thread body of a call to a JS host function (napi_host.c): runs
+ * the callable and converts its results.  Returns 0, WH_ERR_HOST with the
+ * JS exception pending, or WH_ERR_TRAP. */
+typedef int (*wh_napi_host_invoke)(wh_call *call, void *data, const wh_val *args,
+                                   wh_val *results);
+
+/* ---- run states, sync runs and limits (napi_run.c) ---- */
+wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst);
+void wh_napi_rs_ref(wh_napi_rs *rs);
+void wh_napi_rs_unref(wh_napi_rs *rs);
+/* The live run state of inst, or NULL. */
+wh_napi_rs *wh_napi_rs_find(wh_napi_env *E, wh_instance *inst);
+/* w (not an Instance wrapper) takes a reference on rs and joins its
+ * dispose list; no-op when w already has one. */
+void wh_napi_rs_attach(wh_napi_rs *rs, wh_napi_obj *w);
+/* From finalizers and dispose: leaves the list, drops the reference. */
+void wh_napi_rs_detach(wh_napi_obj *w);
+/* An async run owns rs's instance (or one that imported its functions)
+ * and is not lending it to the JS thread. */
+int wh_napi_rs_busy(const wh_napi_rs *rs);
+/* The same for any wrapper: its instance's state, or an async run that
+ * imported it. */
+int wh_napi_obj_busy(const wh_napi_obj *w);
+/* Is something rs imported busy?  (Cheap when no async run is active.) */
+int wh_napi_rs_imports_busy(const wh_napi_rs *rs);
+/* Records the JS values rs's instance imported (wrappers only). */
+int wh_napi_rs_set_imports(wh_napi_rs *rs, const napi_value *values, uint32_t n);
+/* Throws Error("instance is busy: ...") naming what was attempted. */
+void wh_napi_throw_busy(napi_env env, const char *what);
+/* Throws RuntimeError("interrupted") (an aborted signal). */
+void wh_napi_throw_interrupted(wh_napi_env *E);
+/* Brackets a run on the JS thread.  rs may be NULL (nothing to track).
+ * 0, or -1 with an exception (busy, disposed, aborted). */
+int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
+                      wh_napi_run *run);
+void wh_napi_run_end(wh_napi_run *run);
+/* The JS thread runs a JS import for rs's async run (deadline: the run's,
+ * absolute, 0 = none); ended with wh_napi_run_end. */
+void wh_napi_run_lend(wh_napi_env *E, wh_napi_rs *rs, uint64_t deadline, wh_napi_run *run);
+/* interrupt()/abort of rs: its run and every run nested in it. */
+int wh_napi_rs_interrupt(wh_napi_rs *rs);
+/* Longer of two timeouts (0 = none) made into the shorter real one. */
+uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b);
+
+/* ---- watchdog (napi_watchdog.c) ---- */
+/* Interrupts inst when timeout_ns passes before disarm.  -1 when the
+ * watchdog thread cannot be started. */
+int wh_napi_watch_arm(wh_napi_watch *w, wh_instance *inst, uint64_t timeout_ns);
+/* Same with an absolute deadline (uv_hrtime nanoseconds). */
+int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline);
+/* Returns 1 when the deadline had fired.  After it returns the watchdog no
+ * longer touches w or its instance. */
+int wh_napi_watch_disarm(wh_napi_watch *w);
+
+/* ---- async runs on guest threads (napi_async.c, napi_pool.c) ---- */
+/* The async run the calling thread executes, or NULL (the JS thread). */
+wh_napi_job *wh_napi_current_job(void);
+/* From a guest thread: has the JS thread run invoke(call, data, args,
+ * results) and waits for it.  Returns what invoke returned (a JS exception
+ * is kept by the job and rejects its promise) or WH_ERR_TRAP. */
+int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
+                          void *data, const wh_val *args, wh_val *results);
+/* The pool of guest threads (napi_pool.c): a task runs on a dedicated
+ * thread, never on libuv's threadpool. */
+typedef struct wh_napi_task {
+  struct wh_napi_task *next;
+  void (*run)(struct wh_napi_task *task);
+} wh_napi_task;
+/* Queues task; -1 when no thread exists and none can be started. */
+int wh_napi_pool_submit(wh_napi_task *task);
+/* Takes task out of the queue before a thread picked it: 1 if it was
+ * still queued. */
+int wh_napi_pool_cancel(wh_napi_task *task);
+/* {max, threads, idle, queued, running} */
+void wh_napi_pool_stats(uint32_t out[5]);
+void wh_napi_pool_set_max(uint32_t n);
+
 /* ---- import resolution (napi_link.c) ---- */
 /* Reads imports for module m from importObject (undefined allowed when m
  * has no imports).  Fills exts[0..n) and records in owned[] the objects this
  * call created (to be unreffed after instantiation).  -1 with an exception. */
 int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
-                         uint32_t *nowned);
+                         uint32_t *nowned, napi_value *values);
 void wh_napi_extern_unref(const wh_extern *e);
 /* "func [i32 i64] -> [f32]" etc.; buf must hold at least 128 bytes. */
 void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap);
@@ -208,6 +378,13 @@ napi_value wh_napi_call_raw(napi_env env, napi_callback_info info);
 napi_value wh_napi_global_raw(napi_env env, napi_callback_info info);
 napi_value wh_napi_func_type(napi_env env, napi_callback_info info);
 napi_value wh_napi_kind_of(napi_env env, napi_callback_info info);
+napi_value wh_napi_call_sync(napi_env env, napi_callback_info info);
+napi_value wh_napi_call_async(napi_env env, napi_callback_info info);
+napi_value wh_napi_interrupt(napi_env env, napi_callback_info info);
+napi_value wh_napi_instance_abort(napi_env env, napi_callback_info info);
+napi_value wh_napi_dispose(napi_env env, napi_callback_info info);
+napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info);
+napi_value wh_napi_pool_info(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked

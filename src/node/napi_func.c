@@ -6,8 +6,13 @@
 
 #include "node/napi_binding.h"
 
-/* An engine without wh_func_index still links; names fall back to "". */
+/* An engine without wh_func_index still links; names fall back to "".
+ * Without wh_func_instance a function is tied to its instance's run state
+ * only when that instance exports it (napi_instance.c). */
 #pragma weak wh_func_index
+#pragma weak wh_func_instance
+
+int wh_napi_has_func_instance(void) { return wh_func_instance != NULL; }
 
 static napi_value func_cb(napi_env env, napi_callback_info info) {
   napi_value small[8], *argv = small, ret;
@@ -36,7 +41,7 @@ static napi_value func_cb(napi_env env, napi_callback_info info) {
   napi_value self = NULL;
   if (w->has_funcref && napi_get_reference_value(env, w->h.self, &self) != napi_ok)
     self = NULL;
-  ret = wh_napi_call(w->h.E, w->h.ptr, self, argc, argv, 0);
+  ret = wh_napi_call(w->h.E, w, self, argc, argv, 0, 0);
   if (argv != small) free(argv);
   return ret;
 }
@@ -82,6 +87,17 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
     return -1;
   }
   if (wh_napi_attach(E, fn, &w->h) || wh_napi_group_join(E, owner, fn)) return -1;
+  /* Runs of it are runs of its instance: busy, timeout, dispose. */
+  wh_instance *inst = wh_func_instance ? wh_func_instance(f) : NULL;
+  if (inst) {
+    wh_napi_rs *rs = wh_napi_rs_find(E, inst);
+    if (rs) {
+      wh_napi_rs_attach(rs, &w->h);
+    } else if ((rs = wh_napi_rs_new(E, inst))) {
+      wh_napi_rs_attach(rs, &w->h);
+      wh_napi_rs_unref(rs);
+    }
+  }
   *out = fn;
   return 0;
 }
@@ -123,7 +139,50 @@ napi_value wh_napi_call_raw(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  ret = wh_napi_call(E, w->ptr, argv[0], n, args, 1);
+  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, 1, 0);
+  if (args != small) free(args);
+  return ret;
+}
+
+/* callSync(fn, argsArray, timeoutMs | undefined) -> the call's JS result,
+ * with a timeout for this run on top of the instance's own. */
+napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], small[16], *args = small, ret;
+  uint32_t n = 0;
+  bool is_array = false;
+  uint64_t timeout_ns = 0;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap(env, argv[0], WH_NK_FUNC) : NULL;
+  if (!w) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_type_error(env, NULL, "callSync: not an exported WebAssembly function");
+    return NULL;
+  }
+  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
+  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
+  if (argc > 2) {
+    napi_valuetype t;
+    double ms;
+    WH_TRY(napi_typeof(env, argv[2], &t), NULL);
+    if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
+      timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
+  }
+  if (n > 16 && !(args = malloc(n * sizeof *args))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (napi_get_element(env, argv[1], i, &args[i]) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      if (args != small) free(args);
+      return NULL;
+    }
+  }
+  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, 0, timeout_ns);
   if (args != small) free(args);
   return ret;
 }

@@ -1,7 +1,9 @@
 /* Host functions made from JS callables (JS API 2.0 §"create a host
- * function").  The guest calls them synchronously on the JS thread; a JS
+ * function").  A sync run calls them directly on the JS thread; a JS
  * exception is left pending and reported as WH_ERR_HOST, so it reaches the
- * JS caller of the wasm export as the very same object. */
+ * JS caller of the wasm export as the very same object.  An async run
+ * (napi_async.c) has the JS thread call them while its guest thread waits;
+ * the exception then rejects the run's promise. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +61,8 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
   return 0;
 }
 
-static int host_call(wh_call *call, void *data, const wh_val *args,
-                     wh_val *results) {
+static int host_invoke(wh_call *call, void *data, const wh_val *args,
+                       wh_val *results) {
   host_fn *h = data;
   wh_napi_env *E = h->E;
   napi_env env = E->env;
@@ -100,6 +102,13 @@ out:
   if (argv != small) free(argv);
   napi_close_handle_scope(env, scope);
   return rc;
+}
+
+static int host_call(wh_call *call, void *data, const wh_val *args,
+                     wh_val *results) {
+  wh_napi_job *job = wh_napi_current_job();
+  if (job) return wh_napi_job_host_call(job, host_invoke, call, data, args, results);
+  return host_invoke(call, data, args, results);
 }
 
 wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *type,

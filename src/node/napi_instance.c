@@ -1,6 +1,7 @@
 /* WebAssembly.Instance: link, instantiate (data/elem init and start run
  * inside wh_instance_new), and the frozen null-prototype exports object
- * (JS API 2.0 §"Instances"), plus the fuel limit extension. */
+ * (JS API 2.0 §"Instances"), plus the limits extension: fuel, memory cap,
+ * call depth, value stack and a timeout per run (napi_run.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,34 @@ static int read_limit(napi_env env, napi_value obj, const char *key, uint64_t *o
   return wh_napi_get_u64(env, v, out);
 }
 
-static int read_limits(napi_env env, napi_value obj, wh_limits_config *cfg) {
+/* timeout: milliseconds (fractions allowed) -> nanoseconds; 0 = none. */
+static int read_timeout(napi_env env, napi_value obj, uint64_t *out) {
+  napi_value v;
+  napi_valuetype t;
+  double ms;
+  *out = 0;
+  WH_TRY(napi_get_named_property(env, obj, "timeout", &v), -1);
+  WH_TRY(napi_typeof(env, v, &t), -1);
+  if (t == napi_undefined) return 0;
+  if (t != napi_number || napi_get_value_double(env, v, &ms) != napi_ok || !(ms >= 0)) {
+    napi_throw_type_error(env, NULL, "timeout must be a non-negative number of milliseconds");
+    return -1;
+  }
+  double ns = ms * 1e6;
+  *out = ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
+  if (ms > 0 && *out == 0) *out = 1;
+  return 0;
+}
+
+static int read_limits(napi_env env, napi_value obj, wh_limits_config *cfg,
+                       uint64_t *timeout_ns) {
   uint64_t depth, slots;
   memset(cfg, 0, sizeof *cfg);
   if (read_limit(env, obj, "fuel", &cfg->fuel) ||
       read_limit(env, obj, "maxMemory", &cfg->max_memory_bytes) ||
       read_limit(env, obj, "maxCallDepth", &depth) ||
-      read_limit(env, obj, "maxStackSlots", &slots))
+      read_limit(env, obj, "maxStackSlots", &slots) ||
+      read_timeout(env, obj, timeout_ns))
     return -1;
   if (depth > UINT32_MAX || slots > UINT32_MAX) {
     napi_throw_range_error(env, NULL, "maxCallDepth and maxStackSlots must fit in 32 bits");
@@ -54,8 +76,22 @@ static const char *export_func_name(wh_func *f, const wh_extern *imports, uint32
   return NULL;
 }
 
+/* Is ext one of the instance's imports (re-exported), not its own? */
+static int is_imported(const wh_extern *ext, const wh_extern *imports, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (imports[i].kind != ext->kind) continue;
+    if ((ext->kind == WH_EXTERN_FUNC && imports[i].u.func == ext->u.func) ||
+        (ext->kind == WH_EXTERN_MEMORY && imports[i].u.memory == ext->u.memory) ||
+        (ext->kind == WH_EXTERN_TABLE && imports[i].u.table == ext->u.table) ||
+        (ext->kind == WH_EXTERN_GLOBAL && imports[i].u.global == ext->u.global))
+      return 1;
+  }
+  return 0;
+}
+
 static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *inst,
-                                const wh_extern *imports, uint32_t nimports) {
+                                wh_napi_rs *rs, const wh_extern *imports,
+                                uint32_t nimports) {
   napi_env env = E->env;
   napi_value create, null, obj, v, key;
   wh_module *m = wh_instance_module(inst);
@@ -81,6 +117,11 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
                                       owner, &v)
                  : wh_napi_extern_value(E, &ext, owner, &v);
     if (rc) return NULL;
+    /* What the instance defines runs on (and is disposed with) it. */
+    if (!is_imported(&ext, imports, nimports)) {
+      wh_napi_obj *w = wh_napi_unwrap_any(env, v);
+      if (w) wh_napi_rs_attach(rs, w);
+    }
     if (!(key = wh_napi_string_n(env, name, name_len))) return NULL;
     WH_TRY(napi_set_property(env, obj, key, v), NULL);
   }
@@ -93,8 +134,10 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4], exports = NULL;
   wh_limits_config cfg;
+  uint64_t timeout_ns = 0;
   int has_limits = 0;
   wh_extern *exts = NULL, *owned = NULL;
+  napi_value *values = NULL;
   uint32_t nowned = 0;
   wh_error err;
   wh_napi_env *E = wh_napi_env_ready(env);
@@ -111,22 +154,24 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   }
   wh_module *m = mw->ptr;
   if (wh_napi_is_object(env, argv[3])) {
-    if (read_limits(env, argv[3], &cfg)) return NULL;
+    if (read_limits(env, argv[3], &cfg, &timeout_ns)) return NULL;
     has_limits = 1;
   }
   uint32_t n = wh_module_import_count(m);
   if (n) {
     exts = calloc(n, sizeof *exts);
     owned = calloc(n, sizeof *owned);
-    if (!exts || !owned) {
+    values = calloc(n, sizeof *values);
+    if (!exts || !owned || !values) {
       free(exts);
       free(owned);
+      free(values);
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return NULL;
     }
   }
   wh_instance *inst = NULL;
-  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned) == 0) {
+  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0) {
     memset(&err, 0, sizeof err);
     inst = wh_instance_new(m, exts, n, has_limits ? &cfg : NULL, &err);
     wh_napi_sweep_memories(E);
@@ -134,21 +179,26 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   }
   if (inst) {
     wh_napi_instance *w = calloc(1, sizeof *w);
-    if (!w) {
+    wh_napi_rs *rs = w ? wh_napi_rs_new(E, inst) : NULL;
+    if (!rs) {
+      free(w);
       wh_instance_unref(inst);
       napi_throw_error(env, NULL, "wasihost: out of memory");
     } else {
       w->h.kind = WH_NK_INSTANCE;
       w->h.ptr = inst;
+      w->h.rs = rs; /* the wrapper owns rs's first reference */
+      rs->timeout_ns = timeout_ns;
       w->has_fuel = has_limits && cfg.fuel != 0;
-      if (wh_napi_attach(E, argv[0], &w->h) == 0)
-        exports = build_exports(E, argv[0], inst, exts, n);
+      if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
+        exports = build_exports(E, argv[0], inst, rs, exts, n);
     }
   }
   /* The instance holds its own references to what it imported. */
   for (uint32_t i = 0; i < nowned; i++) wh_napi_extern_unref(&owned[i]);
   free(exts);
   free(owned);
+  free(values);
   return exports;
 }
 
@@ -173,6 +223,11 @@ napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info) {
   wh_napi_instance *w = arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   if (!w->has_fuel) return wh_napi_undefined(env);
+  /* The guest thread keeps the budget in its own registers while it runs. */
+  if (wh_napi_rs_busy(w->h.rs)) {
+    wh_napi_throw_busy(env, "read its fuel");
+    return NULL;
+  }
   WH_TRY(napi_create_double(env, (double)wh_instance_fuel(w->h.ptr), &out), NULL);
   return out;
 }
@@ -187,6 +242,12 @@ napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info) {
   if (!w->has_fuel) {
     napi_throw_type_error(env, NULL,
                           "this instance was created without a fuel limit");
+    return NULL;
+  }
+  /* A run in progress (even one lent to the JS thread) writes its budget
+   * back when it ends: a refill now would be lost. */
+  if (w->h.rs && (w->h.rs->job || w->h.rs->sync_depth)) {
+    wh_napi_throw_busy(env, "refill its fuel");
     return NULL;
   }
   if (argc < 2 || wh_napi_get_u64(env, argv[1], &fuel)) {

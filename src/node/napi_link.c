@@ -200,7 +200,7 @@ static int read_table(import_ctx *c, napi_value v, wh_extern *out) {
 
 int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
-                         uint32_t *nowned) {
+                         uint32_t *nowned, napi_value *values) {
   napi_env env = E->env;
   uint32_t n = wh_module_import_count(m);
   char msg[512];
@@ -243,6 +243,7 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
       return -1;
     }
     exts[i].kind = type.kind;
+    if (values) values[i] = v;
     switch (type.kind) {
     case WH_EXTERN_FUNC: rc = read_func(&c, v, t, &exts[i], &own); break;
     case WH_EXTERN_GLOBAL: rc = read_global(&c, v, t, &exts[i], &own); break;

@@ -37,11 +37,18 @@ void wh_napi_memory_release(wh_napi_env *E, wh_napi_memory *m) {
   drop_buffer(E, m, 0);
 }
 
+void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m) {
+  drop_buffer(E, m, 1);
+}
+
 void wh_napi_sweep_memories(wh_napi_env *E) {
   wh_napi_memory *m = E->live_memories;
   while (m) {
     wh_napi_memory *next = m->live_next;
-    if (wh_memory_size(m->h.ptr) != m->buffer_size) drop_buffer(E, m, 1);
+    /* A guest thread may be growing a busy memory: its buffer is checked
+     * when that run ends (and JS cannot reach it meanwhile). */
+    if (!wh_napi_obj_busy(&m->h) && wh_memory_size(m->h.ptr) != m->buffer_size)
+      drop_buffer(E, m, 1);
     m = next;
   }
 }

@@ -212,14 +212,56 @@ int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
   }
 }
 
-napi_value wh_napi_call(wh_napi_env *E, wh_func *f, napi_value fn, size_t argc,
-                        napi_value *argv, int raw) {
+int wh_napi_args_to_wasm(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+                         size_t argc, napi_value *argv, int raw, wh_val *args) {
+  napi_value undef = wh_napi_undefined(E->env);
+  for (size_t i = 0; i < ft->nparams; i++) {
+    napi_value v = i < argc ? argv[i] : undef;
+    int rc = raw ? wh_napi_raw_to_wasm(E, v, ft->params[i], &args[i])
+                 : wh_napi_to_wasm(E, v, ft->params[i], &args[i]);
+    if (rc) return -1;
+    /* A funcref handed to f may be stored in f's tables: same store. */
+    if (ft->params[i] == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
+      return -1;
+  }
+  return 0;
+}
+
+napi_value wh_napi_results_to_js(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+                                 const wh_val *results, int raw) {
   napi_env env = E->env;
-  const wh_functype *ft = wh_func_type(f);
+  size_t nr = ft->nresults;
+  napi_value ret = NULL, arr, v;
+  if (nr == 0 && !raw) return wh_napi_undefined(env);
+  if (nr == 1 && !raw) {
+    if (wh_napi_to_js(E, results[0], ft->results[0], fn, &ret)) return NULL;
+    return ret;
+  }
+  WH_TRY(napi_create_array_with_length(env, nr, &arr), NULL);
+  for (size_t i = 0; i < nr; i++) {
+    int c = raw ? wh_napi_raw_to_js(E, results[i], ft->results[i], fn, &v)
+                : wh_napi_to_js(E, results[i], ft->results[i], fn, &v);
+    if (c) return NULL;
+    WH_TRY(napi_set_element(env, arr, (uint32_t)i, v), NULL);
+  }
+  return arr;
+}
+
+napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
+                        napi_value *argv, int raw, uint64_t timeout_ns) {
+  napi_env env = E->env;
+  wh_func *f = w->h.ptr;
   wh_val small[16], *args = small, *results;
-  napi_value ret = NULL, undef = wh_napi_undefined(env);
-  size_t np = ft->nparams, nr = ft->nresults, need = np + nr;
+  napi_value ret = NULL;
+  wh_napi_run run;
   wh_error err;
+  if (!f) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    return NULL;
+  }
+  const wh_functype *ft = w->type;
+  size_t np = ft->nparams, nr = ft->nresults, need = np + nr;
   if (need > 16) {
     args = calloc(need, sizeof *args);
     if (!args) {
@@ -228,44 +270,25 @@ napi_value wh_napi_call(wh_napi_env *E, wh_func *f, napi_value fn, size_t argc,
     }
   }
   results = args + np;
-  for (size_t i = 0; i < np; i++) {
-    napi_value v = i < argc ? argv[i] : undef;
-    int rc = raw ? wh_napi_raw_to_wasm(E, v, ft->params[i], &args[i])
-                 : wh_napi_to_wasm(E, v, ft->params[i], &args[i]);
-    if (rc) goto out;
-    /* A funcref handed to f may be stored in f's tables: same store. */
-    if (ft->params[i] == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
-      goto out;
+  if (wh_napi_args_to_wasm(E, ft, fn, argc, argv, raw, args)) goto out;
+  /* Conversions ran JS (valueOf), which may have disposed the instance or
+   * started a run of it: look again. */
+  if (!(f = w->h.ptr)) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    goto out;
   }
+  if (wh_napi_run_begin(E, w->h.rs, timeout_ns, &run)) goto out;
   err.status = 0;
   err.message[0] = 0;
   int rc = wh_func_call(f, args, (uint32_t)np, results, (uint32_t)nr, &err);
+  wh_napi_run_end(&run);
   wh_napi_sweep_memories(E);
   if (rc != WH_OK) {
     wh_napi_throw_status(E, rc, &err);
     goto out;
   }
-  if (nr == 0 && !raw) {
-    ret = undef;
-  } else if (nr == 1 && !raw) {
-    if (wh_napi_to_js(E, results[0], ft->results[0], fn, &ret)) ret = NULL;
-  } else {
-    napi_value arr, v;
-    if (napi_create_array_with_length(env, nr, &arr) != napi_ok) {
-      wh_napi_ensure_exception(env);
-      goto out;
-    }
-    for (size_t i = 0; i < nr; i++) {
-      int c = raw ? wh_napi_raw_to_js(E, results[i], ft->results[i], fn, &v)
-                  : wh_napi_to_js(E, results[i], ft->results[i], fn, &v);
-      if (c) goto out;
-      if (napi_set_element(env, arr, (uint32_t)i, v) != napi_ok) {
-        wh_napi_ensure_exception(env);
-        goto out;
-      }
-    }
-    ret = arr;
-  }
+  ret = wh_napi_results_to_js(E, ft, fn, results, raw);
 out:
   if (args != small) free(args);
   return ret;

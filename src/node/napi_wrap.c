@@ -78,6 +78,7 @@ static int map_put(wh_napi_env *E, wh_napi_obj *w) {
 }
 
 static void unref_ptr(int kind, void *p) {
+  if (!p) return; /* disposed */
   switch (kind) {
   case WH_NK_MODULE: wh_module_unref(p); break;
   case WH_NK_INSTANCE: wh_instance_unref(p); break;
@@ -97,8 +98,21 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
   if (w->self && E->alive) napi_delete_reference(env, w->self);
   unref_ptr(w->kind, w->ptr);
+  wh_napi_rs_detach(w);
   free(w);
   wh_napi_env_release(E);
+}
+
+void wh_napi_obj_dispose(wh_napi_obj *w) {
+  wh_napi_env *E = w->E;
+  if (!w->ptr) return;
+  map_remove(E, w);
+  /* A Memory's ArrayBuffer is detached: it holds its own reference to the
+   * memory, dropped when V8 frees the detached backing store. */
+  if (w->kind == WH_NK_MEMORY) wh_napi_memory_release_detach(E, (wh_napi_memory *)w);
+  unref_ptr(w->kind, w->ptr);
+  w->ptr = NULL;
+  if (w->kind != WH_NK_INSTANCE) wh_napi_rs_detach(w);
 }
 
 int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
@@ -129,6 +143,7 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
   return 0;
 fail:
   unref_ptr(w->kind, w->ptr);
+  wh_napi_rs_detach(w);
   free(w);
   return -1;
 }
@@ -141,7 +156,7 @@ int wh_napi_lookup(wh_napi_env *E, void *ptr, napi_value *out) {
   return *out != NULL;
 }
 
-wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
+static wh_napi_obj *unwrap_raw(napi_env env, napi_value v, int kind) {
   napi_valuetype t;
   bool ok = false;
   void *data = NULL;
@@ -154,10 +169,50 @@ wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
   return data;
 }
 
+static const char *class_name(int kind) {
+  switch (kind) {
+  case WH_NK_MODULE: return "WebAssembly.Module";
+  case WH_NK_INSTANCE: return "WebAssembly.Instance";
+  case WH_NK_FUNC: return "an exported function (its WebAssembly.Instance)";
+  case WH_NK_MEMORY: return "WebAssembly.Memory";
+  case WH_NK_TABLE: return "WebAssembly.Table";
+  default: return "WebAssembly.Global";
+  }
+}
+
+wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
+  wh_napi_obj *w = unwrap_raw(env, v, kind);
+  if (!w) return NULL;
+  if (!w->ptr) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s has been disposed", class_name(kind));
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED", msg);
+    return NULL;
+  }
+  /* Instances and functions decide for themselves (interrupt() must work
+   * on a busy instance). */
+  if (kind != WH_NK_INSTANCE && kind != WH_NK_FUNC && wh_napi_obj_busy(w)) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "use this %s", class_name(kind));
+    wh_napi_throw_busy(env, msg);
+    return NULL;
+  }
+  return w;
+}
+
+wh_napi_obj *wh_napi_unwrap_any(napi_env env, napi_value v) {
+  for (int k = 1; k < WH_NK_COUNT; k++) {
+    wh_napi_obj *w = unwrap_raw(env, v, k);
+    if (w) return w;
+  }
+  return NULL;
+}
+
 wh_napi_obj *wh_napi_unwrap_or_throw(napi_env env, napi_value v, int kind,
                                      const char *what) {
+  bool pending = false;
   wh_napi_obj *w = wh_napi_unwrap(env, v, kind);
-  if (!w) {
+  if (!w && napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
     char msg[128];
     snprintf(msg, sizeof msg, "Receiver is not a %s", what);
     napi_throw_type_error(env, NULL, msg);
@@ -250,7 +305,7 @@ napi_value wh_napi_kind_of(napi_env env, napi_callback_info info) {
   WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
   if (argc < 1) return wh_napi_undefined(env);
   for (int k = 1; k < WH_NK_COUNT; k++) {
-    if (wh_napi_unwrap(env, v, k)) {
+    if (unwrap_raw(env, v, k)) {
       WH_TRY(napi_create_string_utf8(env, names[k], NAPI_AUTO_LENGTH, &s), NULL);
       return s;
     }

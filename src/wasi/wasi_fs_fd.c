@@ -64,20 +64,24 @@ static int is_seekable_type(const wasi_fd *e) {
          e->filetype == WASI_FILETYPE_BLOCK_DEVICE;
 }
 
-/* One read or write on a host fd.  offset < 0: at the current position. */
-static int host_rw(wasi_fd *e, int write, const struct iovec *iov,
+/* One read or write on a host fd.  offset < 0: at the current position.
+ * A stream (pipe, tty, socket, device) is waited for first, in slices
+ * that notice an interrupt, so a blocking read of a pipe nobody writes
+ * does not pin the guest thread forever; only then does the call block,
+ * briefly (another reader of a shared stdin may still win the race). */
+static int host_rw(wasi_call *c, wasi_fd *e, int write, const struct iovec *iov,
                    unsigned n, int64_t offset, uint64_t *done) {
   uv_buf_t bufs[WASI_IOV_MAX];
   /* Only reads honour the guest's NONBLOCK: Go sets it on stdio, and its
    * runtime's own printing (println, panics, tracebacks) treats EAGAIN
    * from fd_write as fatal, so a slow reader of stderr would kill it.
-   * A write that must wait simply waits. */
+   * A write that must wait simply waits (in slices: see wasi_host_wait). */
   int nonblock = !write && (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
   to_uv(iov, n, bufs);
   *done = 0;
   if (n == 0) return 0;
-  if (nonblock && !is_seekable_type(e)) {
-    int r = wasi_host_wait(e->host, write, 1);
+  if (!is_seekable_type(e)) {
+    int r = wasi_host_wait(c, e->host, write, nonblock);
     if (r) return r;
   }
   for (;;) {
@@ -86,7 +90,7 @@ static int host_rw(wasi_fd *e, int write, const struct iovec *iov,
                   : uv_fs_read(NULL, &req, e->host, bufs, n, offset, NULL);
     uv_fs_req_cleanup(&req);
     if (r == UV_EAGAIN && !nonblock) {
-      int w = wasi_host_wait(e->host, write, 0);
+      int w = wasi_host_wait(c, e->host, write, 0);
       if (w) return w;
       continue;
     }
@@ -156,7 +160,7 @@ static int do_rw(wasi_call *c, const wh_val *a, int write, int positional) {
     done = total;
     break;
   default:
-    if ((r = host_rw(e, write, iov, n, positional ? (int64_t)offset : -1,
+    if ((r = host_rw(c, e, write, iov, n, positional ? (int64_t)offset : -1,
                      &done)) != 0)
       return r;
     break;

@@ -359,9 +359,18 @@ struct stat;
  * clamped so a result always fits the u32 the guest gets back. */
 int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
                     struct iovec *out, unsigned *count, uint64_t *total);
+/* Blocking waits sleep at most this long at a time, then look whether the
+ * embedder interrupted the guest (timeout, AbortSignal): an interrupt
+ * ends a blocked read or sleep within about a millisecond. */
+#define WASI_WAIT_SLICE_NS 1000000u
+/* When the run was interrupted: sets c->status to the "interrupted" trap
+ * and returns 1 (the handler then returns any errno; the guest never sees
+ * it). */
+int wasi_interrupted(wasi_call *c);
 /* Waits for host fd to be readable (write=0) or writable.  With nonblock
- * it only looks: EAGAIN when not ready.  Returns 0 or a wasi errno. */
-int wasi_host_wait(int fd, int write, int nonblock);
+ * it only looks: EAGAIN when not ready.  Returns 0 or a wasi errno
+ * (WASI_EINTR after wasi_interrupted). */
+int wasi_host_wait(wasi_call *c, int fd, int write, int nonblock);
 /* Fills a wasi filestat (64 bytes) from a host stat. */
 void wasi_filestat_from_stat(uint8_t *out, const struct stat *st);
 uint8_t wasi_filetype_from_mode(unsigned mode);

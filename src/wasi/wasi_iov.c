@@ -1,5 +1,7 @@
 /* Guest iovec arrays and blocking/non-blocking waits on host fds, shared
- * by fd_read/fd_write/fd_pread/fd_pwrite and sock_recv/sock_send. */
+ * by fd_read/fd_write/fd_pread/fd_pwrite and sock_recv/sock_send.  Waits
+ * are sliced so that an interrupted guest stops waiting (DESIGN: a
+ * runaway guest always stops, a blocked one too). */
 #include "wasi_internal.h"
 
 #include <errno.h>
@@ -32,16 +34,26 @@ int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
   return 0;
 }
 
-int wasi_host_wait(int fd, int write, int nonblock) {
+int wasi_interrupted(wasi_call *c) {
+  if (c == NULL || c->call == NULL || !wh_call_interrupted(c->call)) return 0;
+  c->status = wh_call_interrupt_trap(c->call);
+  return 1;
+}
+
+int wasi_host_wait(wasi_call *c, int fd, int write, int nonblock) {
   struct pollfd p;
   p.fd = fd;
   p.events = write ? POLLOUT : POLLIN;
   p.revents = 0;
   for (;;) {
-    int r = poll(&p, 1, nonblock ? 0 : -1);
+    if (!nonblock && wasi_interrupted(c)) return WASI_EINTR;
+    int r = poll(&p, 1, nonblock ? 0 : (int)(WASI_WAIT_SLICE_NS / 1000000u));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return wasi_errno_from_host(errno);
-    if (r == 0) return WASI_EAGAIN;
+    if (r == 0) {
+      if (nonblock) return WASI_EAGAIN;
+      continue; /* a slice passed: look for an interrupt again */
+    }
     return 0; /* ready, hung up or in error: the I/O call reports which */
   }
 }

@@ -7,7 +7,11 @@
  * measured afterwards against the monotonic clock, so a realtime jump does
  * not stretch a sleep.  The CPU-time clocks do not advance while we sleep;
  * their deadlines are waited for in real time, which is the earliest they
- * could be reached (a single-threaded guest never burns CPU faster). */
+ * could be reached (a single-threaded guest never burns CPU faster).
+ *
+ * No wait is longer than WASI_WAIT_SLICE_NS: between slices the call looks
+ * whether the embedder interrupted the guest (timeout, AbortSignal) and
+ * then traps "interrupted" instead of sleeping on. */
 #include "wasi_internal.h"
 #include "wasi_clock.h"
 
@@ -103,9 +107,12 @@ static void classify_fd(wasi_call *c, sub *s, uint32_t fd, struct pollfd *pfds,
   (*npfd)++;
 }
 
-/* Waits up to wait_ns (UINT64_MAX: no limit) for pfds; returns an errno. */
-static int wait_for(struct pollfd *pfds, unsigned n, uint64_t wait_ns) {
+/* Waits up to wait_ns (UINT64_MAX: no limit) for pfds; returns an errno.
+ * Interruptible waits are cut to one slice: the caller loops. */
+static int wait_for(wasi_call *c, struct pollfd *pfds, unsigned n, uint64_t wait_ns) {
   struct timespec ts, *tp = NULL;
+  if (n == 0 && wait_ns == UINT64_MAX) return WASI_EINVAL; /* nothing could wake us */
+  if (c->call != NULL && wait_ns > WASI_WAIT_SLICE_NS) wait_ns = WASI_WAIT_SLICE_NS;
   if (wait_ns != UINT64_MAX) {
     uint64_t sec = wait_ns / 1000000000u;
     if (sec > (uint64_t)INT32_MAX * 100) sec = (uint64_t)INT32_MAX * 100;
@@ -203,7 +210,11 @@ int wasi_poll_oneoff(wasi_call *c, const wh_val *a) {
     uint64_t wait = immediate ? 0
                   : min_wait == UINT64_MAX ? UINT64_MAX
                   : min_wait > elapsed ? min_wait - elapsed : 0;
-    if ((err = wait_for(pfds, npfd, wait)) != 0) break;
+    if (wait > 0 && wasi_interrupted(c)) {
+      err = WASI_EINTR;
+      break;
+    }
+    if ((err = wait_for(c, pfds, npfd, wait)) != 0) break;
     wasi_clock_now(WASI_CLOCK_MONOTONIC, &now);
     elapsed = now - start;
     for (uint32_t i = 0; i < nsubs; i++) {

@@ -30,7 +30,7 @@ int wasi_sock_accept(wasi_call *c, const wh_val *a) {
   int nonblock = (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
   int host;
   for (;;) {
-    if ((r = wasi_host_wait(e->host, 0, nonblock)) != 0) return r;
+    if ((r = wasi_host_wait(c, e->host, 0, nonblock)) != 0) return r;
 #ifdef __linux__
     host = accept4(e->host, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 #else
@@ -90,7 +90,7 @@ int wasi_sock_recv(wasi_call *c, const wh_val *a) {
     if (got >= 0) break;
     if (errno == EINTR) continue;
     if ((errno == EAGAIN || errno == EWOULDBLOCK) && !nonblock) {
-      if ((r = wasi_host_wait(e->host, 0, 0)) != 0) return r;
+      if ((r = wasi_host_wait(c, e->host, 0, 0)) != 0) return r;
       continue;
     }
     return wasi_errno_from_host(errno);
@@ -126,7 +126,7 @@ int wasi_sock_send(wasi_call *c, const wh_val *a) {
     if (sent >= 0) break;
     if (errno == EINTR) continue;
     if ((errno == EAGAIN || errno == EWOULDBLOCK) && !nonblock) {
-      if ((r = wasi_host_wait(e->host, 1, 0)) != 0) return r;
+      if ((r = wasi_host_wait(c, e->host, 1, 0)) != 0) return r;
       continue;
     }
     return wasi_errno_from_host(errno);

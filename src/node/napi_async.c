@@ -1,0 +1,438 @@
+/* Async runs: callAsync(fn, args, timeoutMs) -> Promise.  The guest runs
+ * on a thread of the pool (napi_pool.c) with its own engine execution
+ * stack, so the event loop stays free.  WASI host functions (C) run right
+ * there on the guest thread.  A JS host function cannot: the guest thread
+ * posts the call to the JS thread through the run's threadsafe function
+ * and sleeps on a condition variable until the JS function returned; an
+ * exception it throws is kept and rejects the promise, the very object.
+ *
+ * Lifetime of a job: created on the JS thread with two shares, one for
+ * the guest thread and one for the threadsafe function's finalizer (the
+ * JS thread's last word on it); whoever lets go last frees it.  Anything
+ * that may run JS finalizers (dropping engine references, napi refs) is
+ * done by the finalizer, on the JS thread.
+ *
+ * Environment teardown (a worker thread ending) while a guest runs: a
+ * cleanup hook per job interrupts the guest, fails a host call it waits
+ * for, and waits until the guest thread is done with the threadsafe
+ * function -- Node deletes that object right after the cleanup hooks. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "node/napi_binding.h"
+
+enum { REQ_HOST = 1, REQ_DONE };
+
+typedef struct host_req {
+  int kind;
+  wh_napi_host_invoke invoke;
+  wh_call *call;
+  void *data;
+  const wh_val *args;
+  wh_val *results;
+  int rc;
+  int done;
+} host_req;
+
+struct wh_napi_job {
+  wh_napi_task task; /* the pool's link */
+  atomic_int refs;
+  wh_napi_env *E;
+  wh_napi_rs *rs;           /* a reference */
+  wh_instance *inst;        /* rs->inst, for the guest thread */
+  wh_func *f;               /* a reference, dropped on the JS thread */
+  const wh_functype *ft;
+  napi_ref fn;              /* the exported function (strong) */
+  napi_deferred deferred;
+  napi_threadsafe_function tsfn;
+  uint64_t timeout_ns;
+  uint64_t deadline;        /* absolute, set by the guest thread; 0 = none */
+  wh_napi_watch watch;
+  wh_val *vals;             /* args, then results */
+  int rc;
+  wh_error err;
+  napi_ref exception;       /* a host function's JS exception */
+  host_req done_req;
+  uv_mutex_t mu;
+  uv_cond_t cv;
+  int closing;              /* env teardown: fail host calls at once */
+  int finished;             /* the guest thread is done with the tsfn */
+  int tsfn_dropped;         /* a push saw napi_closing (it released us) */
+  int hook;                 /* the cleanup hook is registered */
+  /* What the instance imported, pinned for the run (JS thread only). */
+  wh_napi_obj **pins;
+  napi_ref *pin_refs;       /* strong: the wrappers outlive the run */
+  uint32_t npins;
+};
+
+static _Thread_local wh_napi_job *current;
+
+wh_napi_job *wh_napi_current_job(void) { return current; }
+
+static void job_unref(wh_napi_job *job) {
+  if (atomic_fetch_sub_explicit(&job->refs, 1, memory_order_acq_rel) != 1) return;
+  uv_cond_destroy(&job->cv);
+  uv_mutex_destroy(&job->mu);
+  free(job->vals);
+  free(job);
+}
+
+static int trap_closing(wh_call *call) {
+  return wh_call_trap(call, "the JS environment of this run is shutting down");
+}
+
+/* ---- guest thread ---- */
+
+int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
+                          void *data, const wh_val *args, wh_val *results) {
+  host_req req = {REQ_HOST, invoke, call, data, args, results, WH_ERR_TRAP, 0};
+  uv_mutex_lock(&job->mu);
+  if (job->closing || job->tsfn_dropped) {
+    uv_mutex_unlock(&job->mu);
+    return trap_closing(call);
+  }
+  napi_status st = napi_call_threadsafe_function(job->tsfn, &req, napi_tsfn_blocking);
+  if (st != napi_ok) {
+    if (st == napi_closing) job->tsfn_dropped = 1;
+    uv_mutex_unlock(&job->mu);
+    return trap_closing(call);
+  }
+  /* The JS thread may take its time (the event loop runs other callbacks
+   * first): the guest is idle here, no need to poll for interrupts. */
+  while (!req.done && !job->closing) uv_cond_wait(&job->cv, &job->mu);
+  int rc = req.done ? req.rc : trap_closing(call);
+  uv_mutex_unlock(&job->mu);
+  return rc;
+}
+
+static void job_main(wh_napi_task *task) {
+  wh_napi_job *job = (wh_napi_job *)task;
+  uint32_t np = job->ft->nparams, nr = job->ft->nresults;
+  int watching = 0;
+  current = job;
+  if (job->timeout_ns) {
+    uint64_t now = uv_hrtime();
+    job->deadline = job->timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + job->timeout_ns;
+    watching = wh_napi_watch_arm_at(&job->watch, job->inst, job->deadline) == 0;
+  }
+  job->err.status = 0;
+  job->err.message[0] = 0;
+  job->rc = wh_func_call(job->f, job->vals, np, job->vals + np, nr, &job->err);
+  if (watching) wh_napi_watch_disarm(&job->watch);
+  current = NULL;
+  uv_mutex_lock(&job->mu);
+  if (!job->tsfn_dropped) {
+    napi_status st = napi_call_threadsafe_function(job->tsfn, &job->done_req,
+                                                   napi_tsfn_blocking);
+    if (st != napi_closing) napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
+  }
+  job->finished = 1;
+  uv_cond_broadcast(&job->cv);
+  uv_mutex_unlock(&job->mu);
+  job_unref(job);
+}
+
+/* ---- JS thread ---- */
+
+static void job_cleanup(void *arg) {
+  wh_napi_job *job = arg;
+  job->hook = 0;
+  if (wh_napi_pool_cancel(&job->task)) {
+    /* Never started: no thread will touch it; give back its share. */
+    napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
+    job_unref(job);
+    return;
+  }
+  wh_instance_interrupt(job->inst);
+  uv_mutex_lock(&job->mu);
+  job->closing = 1;
+  uv_cond_broadcast(&job->cv);
+  while (!job->finished) uv_cond_wait(&job->cv, &job->mu);
+  uv_mutex_unlock(&job->mu);
+}
+
+/* Pins what the instance imported: while the guest runs, the JS thread
+ * may not touch those memories, tables and globals, nor run the instances
+ * whose functions it imported. */
+static int pin_imports(napi_env env, wh_napi_job *job) {
+  wh_napi_rs *rs = job->rs;
+  if (!rs->nimports) return 0;
+  job->pins = calloc(rs->nimports, sizeof *job->pins);
+  job->pin_refs = calloc(rs->nimports, sizeof *job->pin_refs);
+  if (!job->pins || !job->pin_refs) return -1;
+  for (uint32_t i = 0; i < rs->nimports; i++) {
+    napi_value v;
+    wh_napi_obj *w;
+    if (napi_get_reference_value(env, rs->imports[i], &v) != napi_ok || !v) continue;
+    if (!(w = wh_napi_unwrap_any(env, v)) || !w->ptr) continue;
+    if (w->kind == WH_NK_FUNC && !w->rs) continue; /* a host function */
+    if (napi_create_reference(env, v, 1, &job->pin_refs[job->npins]) != napi_ok) return -1;
+    job->pins[job->npins++] = w;
+    if (w->kind == WH_NK_FUNC) w->rs->pins++;
+    else w->jobs++;
+  }
+  return 0;
+}
+
+static void unpin_imports(napi_env env, wh_napi_job *job, int alive) {
+  for (uint32_t i = 0; i < job->npins; i++) {
+    wh_napi_obj *w = job->pins[i];
+    /* Pinned objects cannot be disposed, so w->rs is still the one pinned. */
+    if (w->kind == WH_NK_FUNC) w->rs->pins--;
+    else w->jobs--;
+    if (alive) napi_delete_reference(env, job->pin_refs[i]);
+  }
+  job->npins = 0;
+  free(job->pins);
+  free(job->pin_refs);
+  job->pins = NULL;
+  job->pin_refs = NULL;
+}
+
+static void lend(wh_napi_job *job, int d) {
+  job->rs->lent += d;
+  for (uint32_t i = 0; i < job->npins; i++) {
+    wh_napi_obj *w = job->pins[i];
+    if (w->kind == WH_NK_FUNC) w->rs->pins_lent += d;
+    else w->jobs_lent += d;
+  }
+}
+
+static void job_done(napi_env env, wh_napi_job *job, int alive) {
+  if (job->rs->job != job) return;
+  job->rs->job = NULL;
+  job->E->active_jobs--;
+  unpin_imports(env, job, alive);
+}
+
+static void settle(napi_env env, wh_napi_job *job, int ok, napi_value v) {
+  if (ok) napi_resolve_deferred(env, job->deferred, v);
+  else napi_reject_deferred(env, job->deferred, v);
+  job->deferred = NULL;
+}
+
+/* Rejects with whatever exception is pending (there must be one). */
+static void reject_pending(napi_env env, wh_napi_job *job) {
+  napi_value exc;
+  wh_napi_ensure_exception(env);
+  if (napi_get_and_clear_last_exception(env, &exc) != napi_ok) return;
+  settle(env, job, 0, exc);
+}
+
+static void complete(napi_env env, wh_napi_job *job) {
+  wh_napi_env *E = job->E;
+  napi_value fn = NULL, ret;
+  if (job->hook) {
+    napi_remove_env_cleanup_hook(env, job_cleanup, job);
+    job->hook = 0;
+  }
+  job_done(env, job, 1);
+  wh_napi_sweep_memories(E);
+  if (napi_get_reference_value(env, job->fn, &fn) != napi_ok) fn = NULL;
+  if (job->rc == WH_OK) {
+    ret = wh_napi_results_to_js(E, job->ft, fn, job->vals + job->ft->nparams, 0);
+    if (ret) settle(env, job, 1, ret);
+    else reject_pending(env, job);
+    return;
+  }
+  if (job->rc == WH_ERR_HOST && job->exception &&
+      napi_get_reference_value(env, job->exception, &ret) == napi_ok && ret) {
+    settle(env, job, 0, ret);
+    return;
+  }
+  wh_napi_throw_status(E, job->rc, &job->err);
+  reject_pending(env, job);
+}
+
+static void run_host(napi_env env, wh_napi_job *job, host_req *req) {
+  napi_value exc;
+  bool pending = false;
+  wh_napi_run frame;
+  lend(job, 1);
+  wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
+  int rc = req->invoke(req->call, req->data, req->args, req->results);
+  wh_napi_run_end(&frame);
+  lend(job, -1);
+  /* Keep a JS exception for the promise; never leave it pending here, it
+   * would be reported as uncaught. */
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+      napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
+    if (!job->exception && napi_create_reference(env, exc, 1, &job->exception) != napi_ok)
+      job->exception = NULL;
+    if (rc == WH_OK) rc = WH_ERR_HOST;
+  }
+  uv_mutex_lock(&job->mu);
+  req->rc = rc;
+  req->done = 1;
+  uv_cond_broadcast(&job->cv);
+  uv_mutex_unlock(&job->mu);
+}
+
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  /* env is NULL while the function is torn down: context may be gone and
+   * the waiting guest (if any) was released by job_cleanup. */
+  if (!env) return;
+  wh_napi_job *job = context;
+  host_req *req = data;
+  if (req->kind == REQ_HOST) run_host(env, job, req);
+  else complete(env, job);
+}
+
+static void tsfn_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  wh_napi_job *job = data;
+  wh_napi_env *E = job->E;
+  if (job->hook) {
+    napi_remove_env_cleanup_hook(env, job_cleanup, job);
+    job->hook = 0;
+  }
+  job_done(env, job, E->alive);
+  if (E->alive) {
+    if (job->fn) napi_delete_reference(env, job->fn);
+    if (job->exception) napi_delete_reference(env, job->exception);
+  }
+  wh_napi_rs_unref(job->rs);
+  wh_func_unref(job->f); /* may free the store: JS thread only */
+  wh_napi_env_release(E);
+  job_unref(job);
+}
+
+/* callAsync(fn, argsArray, timeoutMs | undefined) -> Promise.  Argument
+ * errors throw; a busy, disposed or aborted instance rejects. */
+napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], promise, name, elem;
+  uint32_t n = 0;
+  bool is_array = false;
+  uint64_t timeout_ns = 0;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, argv[0]) : NULL;
+  if (!w || w->kind != WH_NK_FUNC) {
+    napi_throw_type_error(env, NULL, "callAsync: not an exported WebAssembly function");
+    return NULL;
+  }
+  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
+  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
+  if (argc > 2) {
+    napi_valuetype t;
+    double ms;
+    WH_TRY(napi_typeof(env, argv[2], &t), NULL);
+    if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
+      timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
+  }
+  wh_napi_job *job = calloc(1, sizeof *job);
+  if (!job) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  if (uv_mutex_init(&job->mu)) {
+    free(job);
+    napi_throw_error(env, NULL, "wasihost: cannot create a mutex");
+    return NULL;
+  }
+  if (uv_cond_init(&job->cv)) {
+    uv_mutex_destroy(&job->mu);
+    free(job);
+    napi_throw_error(env, NULL, "wasihost: cannot create a condition variable");
+    return NULL;
+  }
+  atomic_init(&job->refs, 1); /* the caller's, until the pool has it */
+  job->E = E;
+  job->done_req.kind = REQ_DONE;
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    job_unref(job);
+    return NULL;
+  }
+  /* From here on every failure rejects the promise. */
+  wh_napi_func *fw = (wh_napi_func *)w;
+  wh_napi_rs *rs;
+  napi_value *args = NULL;
+  job->ft = fw->type;
+  size_t nv = (size_t)job->ft->nparams + job->ft->nresults;
+  job->vals = calloc(nv ? nv : 1, sizeof *job->vals);
+  args = calloc(n ? n : 1, sizeof *args);
+  if (!job->vals || !args) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    goto fail;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (napi_get_element(env, argv[1], i, &elem) != napi_ok) goto fail;
+    args[i] = elem;
+  }
+  if (wh_napi_args_to_wasm(E, job->ft, argv[0], n, args, 0, job->vals)) goto fail;
+  /* Conversions may have run JS (valueOf, even dispose()): decide about
+   * the function and its instance only now. */
+  rs = w->rs;
+  if (!w->ptr || (rs && !rs->inst)) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    goto fail;
+  }
+  if (!rs) {
+    napi_throw_type_error(env, NULL,
+                          "callAsync: the function must be defined by a wasihost "
+                          "Instance (host functions run on the JS thread)");
+    goto fail;
+  }
+  if (!rs->inst) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Instance has been disposed");
+    goto fail;
+  }
+  if (rs->job || rs->sync_depth || wh_napi_rs_busy(rs) || wh_napi_rs_imports_busy(rs)) {
+    wh_napi_throw_busy(env, "start an async run");
+    goto fail;
+  }
+  if (rs->aborted) {
+    wh_napi_throw_interrupted(E);
+    goto fail;
+  }
+  if (napi_create_string_utf8(env, "wasihost.callAsync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_reference(env, argv[0], 1, &job->fn) != napi_ok)
+    goto fail;
+  if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, job, tsfn_finalize, job,
+                                      call_js, &job->tsfn) != napi_ok) {
+    napi_delete_reference(env, job->fn);
+    job->fn = NULL;
+    goto fail;
+  }
+  /* The finalizer owns the rest: rs, f, fn, the env reference. */
+  job->rs = rs;
+  wh_napi_rs_ref(rs);
+  job->inst = rs->inst;
+  job->f = wh_func_ref(w->ptr);
+  E->refs++;
+  atomic_store(&job->refs, 2); /* the guest thread's share and the finalizer's */
+  job->timeout_ns = wh_napi_timeout_min(rs->timeout_ns, timeout_ns);
+  if (napi_add_env_cleanup_hook(env, job_cleanup, job) == napi_ok) job->hook = 1;
+  rs->job = job;
+  E->active_jobs++;
+  if (pin_imports(env, job)) {
+    /* Out of memory: run anyway with what got pinned; the rest is unguarded. */
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
+  wh_instance_clear_interrupt(rs->inst);
+  job->task.run = job_main;
+  if (wh_napi_pool_submit(&job->task)) {
+    job_done(env, job, 1);
+    napi_throw_error(env, NULL, "wasihost: cannot start a guest thread");
+    reject_pending(env, job);
+    napi_release_threadsafe_function(job->tsfn, napi_tsfn_release); /* -> finalizer */
+    job_unref(job); /* the guest's share */
+    free(args);
+    return promise;
+  }
+  free(args);
+  return promise;
+fail:
+  free(args);
+  reject_pending(env, job);
+  job_unref(job);
+  return promise;
+}

@@ -1,0 +1,426 @@
+/* Run states: who may run an instance now, its timeout and abort state,
+ * the bracket around every run on the JS thread, and the entry points
+ * that act on runs (interrupt, abort, dispose, pool info).
+ *
+ * The engine allows one thread per wh_instance at a time and each thread
+ * has its own execution stack.  The binding enforces it: while an async
+ * run owns an instance, the JS thread may not call into it, start another
+ * run, touch the memories, tables and globals it defines or imported, nor
+ * run the instances whose functions it imported ("instance is busy") --
+ * except while the guest waits for a JS host function, when the JS thread
+ * runs on the guest's behalf (rs->lent) and re-entrant calls and memory
+ * access are as safe as in a sync run.  Only one level of imported
+ * functions is tracked: a store shared more deeply is the embedder's to
+ * keep to one thread (the engine has no store-level owner yet). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "node/napi_binding.h"
+
+/* ---- the registry: run states by wh_instance, per env ---- */
+
+static size_t hash_ptr(const void *p, size_t nbuckets) {
+  uint64_t x = (uint64_t)(uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (size_t)x & (nbuckets - 1);
+}
+
+static int reg_grow(wh_napi_env *E) {
+  size_t n = E->rs_nbuckets ? E->rs_nbuckets * 2 : 64;
+  wh_napi_rs **b = calloc(n, sizeof *b);
+  if (!b) return -1;
+  for (size_t i = 0; i < E->rs_nbuckets; i++) {
+    wh_napi_rs *r = E->rs_buckets[i];
+    while (r) {
+      wh_napi_rs *next = r->map_next;
+      size_t h = hash_ptr(r->key, n);
+      r->map_next = b[h];
+      b[h] = r;
+      r = next;
+    }
+  }
+  free(E->rs_buckets);
+  E->rs_buckets = b;
+  E->rs_nbuckets = n;
+  return 0;
+}
+
+static void reg_remove(wh_napi_rs *rs) {
+  wh_napi_env *E = rs->E;
+  if (!rs->key || !E->rs_nbuckets) return;
+  wh_napi_rs **pp = &E->rs_buckets[hash_ptr(rs->key, E->rs_nbuckets)];
+  while (*pp && *pp != rs) pp = &(*pp)->map_next;
+  if (*pp) {
+    *pp = rs->map_next;
+    E->rs_count--;
+  }
+  rs->map_next = NULL;
+  rs->key = NULL;
+}
+
+/* A disposed instance's state stays findable (and refusing) as long as
+ * anything holds it: its wh_instance may live on in a store shared with
+ * live objects.  Its address cannot be reused meanwhile without a new
+ * instance, whose wh_napi_rs_new replaces the entry. */
+wh_napi_rs *wh_napi_rs_find(wh_napi_env *E, wh_instance *inst) {
+  if (!inst || !E->rs_nbuckets) return NULL;
+  for (wh_napi_rs *r = E->rs_buckets[hash_ptr(inst, E->rs_nbuckets)]; r; r = r->map_next)
+    if (r->key == inst) return r;
+  return NULL;
+}
+
+wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst) {
+  wh_napi_rs *rs = calloc(1, sizeof *rs);
+  if (!rs) return NULL;
+  if (E->rs_count + 1 > E->rs_nbuckets && reg_grow(E)) {
+    free(rs);
+    return NULL;
+  }
+  rs->E = E;
+  rs->inst = rs->key = inst;
+  rs->refs = 1;
+  /* An older state of the same address belongs to a freed instance that
+   * only waits for its holders' finalizers: it no longer matches. */
+  wh_napi_rs *old = wh_napi_rs_find(E, inst);
+  if (old) {
+    reg_remove(old);
+    old->inst = NULL;
+  }
+  size_t h = hash_ptr(inst, E->rs_nbuckets);
+  rs->map_next = E->rs_buckets[h];
+  E->rs_buckets[h] = rs;
+  E->rs_count++;
+  E->refs++;
+  return rs;
+}
+
+void wh_napi_rs_ref(wh_napi_rs *rs) { rs->refs++; }
+
+void wh_napi_rs_unref(wh_napi_rs *rs) {
+  if (!rs || --rs->refs > 0) return;
+  reg_remove(rs);
+  if (rs->E->alive)
+    for (uint32_t i = 0; i < rs->nimports; i++) napi_delete_reference(rs->E->env, rs->imports[i]);
+  free(rs->imports);
+  wh_napi_env_release(rs->E);
+  free(rs);
+}
+
+void wh_napi_rs_attach(wh_napi_rs *rs, wh_napi_obj *w) {
+  if (!rs || w->rs || w->kind == WH_NK_INSTANCE) return;
+  wh_napi_rs_ref(rs);
+  w->rs = rs;
+  w->rs_prev = NULL;
+  w->rs_next = rs->objs;
+  if (rs->objs) rs->objs->rs_prev = w;
+  rs->objs = w;
+}
+
+void wh_napi_rs_detach(wh_napi_obj *w) {
+  wh_napi_rs *rs = w->rs;
+  if (!rs) return;
+  if (w->kind != WH_NK_INSTANCE) {
+    if (w->rs_prev) w->rs_prev->rs_next = w->rs_next;
+    else if (rs->objs == w) rs->objs = w->rs_next;
+    if (w->rs_next) w->rs_next->rs_prev = w->rs_prev;
+    w->rs_prev = w->rs_next = NULL;
+  }
+  w->rs = NULL;
+  wh_napi_rs_unref(rs);
+}
+
+int wh_napi_rs_busy(const wh_napi_rs *rs) {
+  return rs && ((rs->job && !rs->lent) || rs->pins > rs->pins_lent);
+}
+
+int wh_napi_obj_busy(const wh_napi_obj *w) {
+  return w->jobs > w->jobs_lent || wh_napi_rs_busy(w->rs);
+}
+
+int wh_napi_rs_set_imports(wh_napi_rs *rs, const napi_value *values, uint32_t n) {
+  napi_env env = rs->E->env;
+  if (!n) return 0;
+  rs->imports = calloc(n, sizeof *rs->imports);
+  if (!rs->imports) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (!values[i] || !wh_napi_unwrap_any(env, values[i])) continue; /* a JS callable */
+    WH_TRY(napi_create_reference(env, values[i], 0, &rs->imports[rs->nimports]), -1);
+    rs->nimports++;
+  }
+  return 0;
+}
+
+int wh_napi_rs_imports_busy(const wh_napi_rs *rs) {
+  napi_env env = rs->E->env;
+  if (!rs->E->active_jobs) return 0;
+  for (uint32_t i = 0; i < rs->nimports; i++) {
+    napi_value v;
+    wh_napi_obj *w;
+    if (napi_get_reference_value(env, rs->imports[i], &v) != napi_ok || !v) continue;
+    if ((w = wh_napi_unwrap_any(env, v)) && w->ptr && wh_napi_obj_busy(w)) return 1;
+  }
+  return 0;
+}
+
+/* A run of rs's own instance is in progress (what interrupt() stops). */
+static int rs_running(const wh_napi_rs *rs) {
+  return rs && (rs->job || rs->sync_depth > 0);
+}
+
+void wh_napi_throw_busy(napi_env env, const char *what) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "instance is busy: cannot %s during a run in progress", what);
+  napi_throw_error(env, "ERR_WASIHOST_BUSY", msg);
+}
+
+void wh_napi_throw_interrupted(wh_napi_env *E) {
+  wh_napi_throw_class(E, E->err_runtime, wh_trap_message(WH_TRAP_INTERRUPTED));
+}
+
+uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
+  if (!a) return b;
+  if (!b) return a;
+  return a < b ? a : b;
+}
+
+/* ---- runs on the JS thread ---- */
+
+static uint64_t deadline_min(uint64_t a, uint64_t b) { return wh_napi_timeout_min(a, b); }
+
+static uint64_t deadline_in(uint64_t timeout_ns) {
+  uint64_t now = uv_hrtime();
+  return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+}
+
+int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
+                      wh_napi_run *run) {
+  napi_env env = E->env;
+  wh_napi_run *parent = E->runs;
+  memset(run, 0, sizeof *run);
+  if (parent && parent->stopped) {
+    /* The run this one would nest in was interrupted: so is this. */
+    wh_napi_throw_interrupted(E);
+    return -1;
+  }
+  if (!rs) return 0; /* a host function, or an instance we cannot name */
+  if (!rs->inst) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Instance has been disposed");
+    return -1;
+  }
+  if (wh_napi_rs_busy(rs) || wh_napi_rs_imports_busy(rs)) {
+    wh_napi_throw_busy(env, "call it");
+    return -1;
+  }
+  if (rs->aborted) {
+    wh_napi_throw_interrupted(E);
+    return -1;
+  }
+  run->rs = rs;
+  /* The first run of rs owns its flag and its own timeout; a run of an
+   * instance already running here (re-entry, or the JS thread running for
+   * its waiting async guest) shares both. */
+  run->outer = rs->sync_depth == 0 && rs->job == NULL;
+  uint64_t deadline = parent ? parent->deadline : 0;
+  if (run->outer) {
+    wh_instance_clear_interrupt(rs->inst);
+    if (rs->timeout_ns) deadline = deadline_min(deadline, deadline_in(rs->timeout_ns));
+  }
+  if (timeout_ns) deadline = deadline_min(deadline, deadline_in(timeout_ns));
+  run->deadline = deadline;
+  /* A watch of its own unless the enclosing one already covers this
+   * instance with the same deadline. */
+  if (deadline && (!parent || parent->rs != rs || parent->deadline != deadline)) {
+    if (wh_napi_watch_arm_at(&run->watch, rs->inst, deadline)) {
+      napi_throw_error(env, NULL, "wasihost: cannot start the watchdog thread");
+      return -1;
+    }
+    run->watching = 1;
+  }
+  rs->sync_depth++;
+  wh_napi_rs_ref(rs);
+  run->prev = parent;
+  E->runs = run;
+  return 0;
+}
+
+void wh_napi_run_lend(wh_napi_env *E, wh_napi_rs *rs, uint64_t deadline, wh_napi_run *run) {
+  memset(run, 0, sizeof *run);
+  run->rs = rs;
+  run->deadline = deadline;
+  run->outer = -1; /* marks a lend frame: nothing to count */
+  wh_napi_rs_ref(rs);
+  run->prev = E->runs;
+  E->runs = run;
+}
+
+void wh_napi_run_end(wh_napi_run *run) {
+  wh_napi_rs *rs = run->rs;
+  if (!rs) return;
+  if (run->watching) wh_napi_watch_disarm(&run->watch);
+  if (run->outer >= 0) rs->sync_depth--;
+  rs->E->runs = run->prev;
+  wh_napi_rs_unref(rs);
+  run->rs = NULL;
+}
+
+int wh_napi_rs_interrupt(wh_napi_rs *rs) {
+  int hit = rs->inst && rs_running(rs);
+  if (hit) wh_instance_interrupt(rs->inst);
+  /* The outermost frame of rs on the JS thread, then everything above. */
+  wh_napi_run *bottom = NULL;
+  for (wh_napi_run *r = rs->E->runs; r; r = r->prev)
+    if (r->rs == rs) bottom = r;
+  if (!bottom) return hit;
+  for (wh_napi_run *r = rs->E->runs;; r = r->prev) {
+    r->stopped = 1;
+    if (r->rs && r->rs->inst) wh_instance_interrupt(r->rs->inst);
+    if (r == bottom) break;
+  }
+  return 1;
+}
+
+/* ---- entry points ---- */
+
+static wh_napi_rs *target_rs(napi_env env, napi_value v) {
+  wh_napi_obj *w = wh_napi_unwrap_any(env, v);
+  if (!w || (w->kind != WH_NK_INSTANCE && w->kind != WH_NK_FUNC)) {
+    napi_throw_type_error(env, NULL, "expected a WebAssembly.Instance or an exported function");
+    return NULL;
+  }
+  return w->rs;
+}
+
+/* interrupt(instanceOrFunction) -> true when a run was in progress.  The
+ * run traps "interrupted" at its next loop back-edge or call (or within a
+ * millisecond of a blocking WASI call). */
+napi_value wh_napi_interrupt(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  if (argc < 1) {
+    napi_throw_type_error(env, NULL, "interrupt(target)");
+    return NULL;
+  }
+  wh_napi_rs *rs = target_rs(env, v);
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return NULL;
+  return wh_napi_bool(env, rs && wh_napi_rs_interrupt(rs));
+}
+
+/* instanceAbort(instance): its AbortSignal fired.  The run in progress is
+ * interrupted and every later run fails at once. */
+napi_value wh_napi_instance_abort(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
+  if (!w || w->kind != WH_NK_INSTANCE) {
+    napi_throw_type_error(env, NULL, "instanceAbort(instance)");
+    return NULL;
+  }
+  wh_napi_rs *rs = w->rs;
+  if (rs) {
+    rs->aborted = 1;
+    wh_napi_rs_interrupt(rs);
+  }
+  return wh_napi_undefined(env);
+}
+
+static const char *kind_class(int kind) {
+  switch (kind) {
+  case WH_NK_MODULE: return "WebAssembly.Module";
+  case WH_NK_INSTANCE: return "WebAssembly.Instance";
+  case WH_NK_MEMORY: return "WebAssembly.Memory";
+  case WH_NK_TABLE: return "WebAssembly.Table";
+  case WH_NK_GLOBAL: return "WebAssembly.Global";
+  default: return "function";
+  }
+}
+
+static void dispose_instance(wh_napi_obj *w) {
+  wh_napi_rs *rs = w->rs;
+  if (rs) {
+    while (rs->objs) {
+      wh_napi_obj *o = rs->objs;
+      wh_napi_obj_dispose(o); /* leaves the list */
+      if (rs->objs == o) wh_napi_rs_detach(o);
+    }
+    rs->inst = NULL; /* stays registered under rs->key: see wh_napi_rs_find */
+  }
+  wh_napi_obj_dispose(w);
+}
+
+/* dispose(obj): releases an Instance (with the functions, memories, tables
+ * and globals it defines and exported), Module, Memory, Table or Global
+ * now instead of at garbage collection.  Idempotent. */
+napi_value wh_napi_dispose(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v;
+  char msg[128];
+  if (!wh_napi_env_ready(env)) return NULL;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
+  if (!w || w->kind == WH_NK_FUNC) {
+    napi_throw_type_error(env, NULL,
+                          "dispose(): expected a WebAssembly.Instance, Module, Memory, "
+                          "Table or Global (functions go with their Instance)");
+    return NULL;
+  }
+  if (!w->ptr) return wh_napi_undefined(env);
+  if (w->kind != WH_NK_MODULE &&
+      (rs_running(w->rs) || (w->rs && w->rs->pins) || w->jobs)) {
+    snprintf(msg, sizeof msg, "dispose a %s", kind_class(w->kind));
+    wh_napi_throw_busy(env, msg);
+    return NULL;
+  }
+  if (w->kind == WH_NK_INSTANCE) dispose_instance(w);
+  else wh_napi_obj_dispose(w);
+  return wh_napi_undefined(env);
+}
+
+/* isDisposed(obj) -> boolean */
+napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
+  return wh_napi_bool(env, w && !w->ptr);
+}
+
+/* poolInfo([max]) -> {max, threads, idle, queued, running}; a Number
+ * argument sets the cap on guest threads first. */
+napi_value wh_napi_pool_info(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v, out, n;
+  uint32_t st[5];
+  static const char *keys[5] = {"max", "threads", "idle", "queued", "running"};
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  if (argc >= 1) {
+    napi_valuetype t;
+    WH_TRY(napi_typeof(env, v, &t), NULL);
+    if (t != napi_undefined) {
+      uint32_t max;
+      if (napi_get_value_uint32(env, v, &max) != napi_ok || max == 0) {
+        napi_throw_range_error(env, NULL, "the maximum number of guest threads must be a positive integer");
+        return NULL;
+      }
+      wh_napi_pool_set_max(max);
+    }
+  }
+  wh_napi_pool_stats(st);
+  WH_TRY(napi_create_object(env, &out), NULL);
+  for (int i = 0; i < 5; i++) {
+    WH_TRY(napi_create_uint32(env, st[i], &n), NULL);
+    WH_TRY(napi_set_named_property(env, out, keys[i], n), NULL);
+  }
+  return out;
+}
