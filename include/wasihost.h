@@ -202,6 +202,18 @@ typedef struct wh_limits_config {
 wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports,
                              uint32_t nimports, const wh_limits_config *limits,
                              wh_error *err);
+/* wh_instance_new in two steps, so that a timeout or an interrupt can be
+ * armed on the instance before its start function runs: the instance is
+ * linked and initialised (data, elements) but its start function waits for
+ * wh_instance_start, which runs it once (later calls return 0).  On a trap
+ * the instance stays allocated (the caller unrefs it); what the start
+ * function wrote to shared memories and tables stays, as the spec says. */
+wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
+                                       uint32_t nimports, const wh_limits_config *limits,
+                                       wh_error *err);
+int wh_instance_start(wh_instance *inst, wh_error *err);
+/* Nonzero while the module's start function has yet to run. */
+int wh_instance_start_pending(const wh_instance *inst);
 wh_instance *wh_instance_ref(wh_instance *inst);
 void wh_instance_unref(wh_instance *inst);
 wh_module *wh_instance_module(const wh_instance *inst);
@@ -248,6 +260,12 @@ uint32_t wh_func_index(const wh_func *f);
  * needs it to interrupt the run and to keep one thread per instance. */
 wh_instance *wh_func_instance(const wh_func *f);
 
+/* Each thread that calls wasm gets its own execution stacks, reserved as
+ * address space and touched as deep as its guests go; they are freed when
+ * the thread exits.  A long-lived thread can give the touched memory back
+ * between runs (outside any call) with wh_thread_trim. */
+void wh_thread_trim(void);
+
 /* Calls f.  Runs on the calling thread; re-entrant (a host function may
  * call back into wasm). */
 int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs,
@@ -259,8 +277,9 @@ wh_instance *wh_call_instance(wh_call *call);
 wh_memory *wh_call_memory(wh_call *call);
 int wh_call_trap(wh_call *call, const char *message);
 int wh_call_exit(wh_call *call, int code);
-/* Nonzero once wh_instance_interrupt() was called on the instance that
- * entered the running guest: a host function that blocks (a sleep, a read)
+/* Nonzero once wh_instance_interrupt() was called on the calling instance
+ * or on the instance whose call started this thread's outermost run (the
+ * interpreter stops on either): a host function that blocks (a sleep, a read)
  * should wait in slices, poll this, and return WH_ERR_TRAP via
  * wh_call_interrupt_trap() when it is set. */
 int wh_call_interrupted(wh_call *call);

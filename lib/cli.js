@@ -44,8 +44,9 @@ Options:
   --fuel N                 trap with "fuel exhausted" after about N
                            instructions
   --max-memory BYTES       cap each linear memory (suffix K, M or G allowed)
-  --timeout MS             not supported yet: refused rather than ignored
-                           (the engine has no way to interrupt a run from JS)
+  --timeout MS             trap with "interrupted" when the run (start
+                           function, _start or the invoked export) takes
+                           longer than MS milliseconds
   -h, --help               this text
   --version                the wasihost version
 
@@ -235,7 +236,7 @@ function nodeEngine() {
     compile: (bytes) => new WebAssembly.Module(bytes),
     exportNames: (mod) => WebAssembly.Module.exports(mod).map((e) => e.name),
     instantiate: (mod, imports, limits) => {
-      if (limits) throw new UsageError('node:wasi has no --fuel / --max-memory');
+      if (limits) throw new UsageError('node:wasi has no --fuel / --max-memory / --timeout');
       return new WebAssembly.Instance(mod, imports);
     },
     wasi: (o) => {
@@ -301,10 +302,6 @@ function isExit(err, engine) {
 // Runs a parsed command line.  io: { stdout, stderr } writers (for the
 // CLI's own output; the guest writes to fd 1 and 2 directly).
 function run(opts, engine, io) {
-  if (opts.timeout !== undefined) {
-    throw new UsageError('--timeout is not supported yet: a guest runs synchronously on the JS ' +
-      'thread and the binding does not expose the engine\'s interrupt flag');
-  }
   let bytes;
   try {
     bytes = fs.readFileSync(opts.wasm);
@@ -328,6 +325,7 @@ function run(opts, engine, io) {
     const limits = {};
     if (opts.fuel !== undefined) limits.fuel = opts.fuel;
     if (opts.maxMemory !== undefined) limits.maxMemory = opts.maxMemory;
+    if (opts.timeout !== undefined) limits.timeout = Number(opts.timeout);
     inst = engine.instantiate(mod, wasi.getImportObject(), Object.keys(limits).length ? limits : undefined);
   } catch (e) {
     if (e instanceof UsageError) throw e;

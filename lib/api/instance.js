@@ -13,7 +13,8 @@
 //   async); signal: an AbortSignal.  Both stop the guest with RuntimeError
 //   "interrupted" at its next loop back-edge or call, or within about a
 //   millisecond of a blocking WASI call.  After the signal aborted, every
-//   run fails at once.  Neither covers the start function (fuel does).
+//   run fails at once.  The start function is a run too: a timeout or a
+//   signal that stops it makes the constructor throw.
 //
 // instance.callAsync(name, ...args) runs an export on a guest thread of its
 // own and returns a Promise (lib/api/run.js); instance.dispose() releases
@@ -68,6 +69,8 @@ class Instance {
     const checked = checkLimits(limits);
     const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
     this.#exports = native.instanceNew(this, module, importObject, checked);
+    // The listener goes on before the start function runs, so that a
+    // signal fired from a JS import during start stops it.
     if (signal) {
       this.#signal = signal;
       if (signal.aborted) {
@@ -81,6 +84,12 @@ class Instance {
         signal.addEventListener('abort', this.#listener, { once: true });
         listeners.register(this, { signal, listener: this.#listener }, this);
       }
+    }
+    try {
+      native.instanceStart(this);
+    } catch (e) {
+      this.dispose();
+      throw signal ? withAbortCause(e, signal) : e;
     }
   }
 

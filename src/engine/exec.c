@@ -5,6 +5,7 @@
  * whole chain. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
 
 #define STACK_SLOTS_CAP (16u << 20)   /* 128 MiB of address space */
@@ -12,7 +13,18 @@
 #define DEFAULT_STACK_SLOTS (4u << 20)
 #define DEFAULT_FRAMES 100000u
 
+/* The fast path reads the thread-local pointer; the pthread key exists
+ * only for its destructor, so that a thread that ends (a Node worker, an
+ * embedder's thread) gives its stacks back instead of leaking 136 MiB of
+ * address space and whatever its deepest guest touched. */
 static _Thread_local wh_exec *tls_exec;
+static pthread_key_t exec_key;
+static pthread_once_t exec_key_once = PTHREAD_ONCE_INIT;
+static int exec_key_ok;
+
+#define FRAMES_BYTES ((size_t)FRAMES_CAP * sizeof(wh_frame))
+/* What stays touched after a trim: enough for typical shallow runs. */
+#define KEEP_BYTES ((size_t)256 << 10)
 
 static void *reserve(size_t bytes) {
   void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -20,17 +32,26 @@ static void *reserve(size_t bytes) {
   return p == MAP_FAILED ? NULL : p;
 }
 
+static void exec_free(void *p) {
+  wh_exec *ex = p;
+  if (!ex) return;
+  if (ex->stack) munmap(ex->stack, ex->stack_bytes);
+  if (ex->frames) munmap(ex->frames, FRAMES_BYTES);
+  free(ex);
+}
+
+static void exec_key_init(void) { exec_key_ok = pthread_key_create(&exec_key, exec_free) == 0; }
+
 wh_exec *wh_exec_get(void) {
   if (tls_exec) return tls_exec;
+  pthread_once(&exec_key_once, exec_key_init);
   wh_exec *ex = calloc(1, sizeof *ex);
   if (!ex) return NULL;
   ex->stack_bytes = (size_t)STACK_SLOTS_CAP * sizeof(wh_val);
   ex->stack = reserve(ex->stack_bytes);
-  ex->frames = reserve((size_t)FRAMES_CAP * sizeof(wh_frame));
-  if (!ex->stack || !ex->frames) {
-    if (ex->stack) munmap(ex->stack, ex->stack_bytes);
-    if (ex->frames) munmap(ex->frames, (size_t)FRAMES_CAP * sizeof(wh_frame));
-    free(ex);
+  ex->frames = reserve(FRAMES_BYTES);
+  if (!ex->stack || !ex->frames || (exec_key_ok && pthread_setspecific(exec_key, ex) != 0)) {
+    exec_free(ex);
     return NULL;
   }
   ex->stack_end = ex->stack + DEFAULT_STACK_SLOTS;
@@ -39,6 +60,15 @@ wh_exec *wh_exec_get(void) {
   ex->fuel = INT64_MAX;
   tls_exec = ex;
   return ex;
+}
+
+/* Touched stack pages stay with the thread; a thread that served a deep
+ * run (a pool thread kept for the next job) returns them here. */
+void wh_thread_trim(void) {
+  wh_exec *ex = tls_exec;
+  if (!ex || ex->depth) return;
+  madvise((char *)ex->stack + KEEP_BYTES, ex->stack_bytes - KEEP_BYTES, MADV_DONTNEED);
+  madvise((char *)ex->frames + KEEP_BYTES, FRAMES_BYTES - KEEP_BYTES, MADV_DONTNEED);
 }
 
 /* The outermost call takes its limits from the instance it enters. */
@@ -170,9 +200,12 @@ int wh_call_trap(wh_call *call, const char *message) {
   return WH_ERR_TRAP;
 }
 
+/* As the interpreter's check: the caller's flag or the outermost run's. */
 int wh_call_interrupted(wh_call *call) {
-  if (!call || !call->ex || !call->ex->entry_inst) return 0;
-  return atomic_load_explicit(&call->ex->entry_inst->interrupt, memory_order_relaxed);
+  if (!call || !call->ex) return 0;
+  const wh_instance *outer = call->ex->entry_inst;
+  return (outer && atomic_load_explicit(&outer->interrupt, memory_order_relaxed)) ||
+         (call->inst && atomic_load_explicit(&call->inst->interrupt, memory_order_relaxed));
 }
 
 int wh_call_interrupt_trap(wh_call *call) {

@@ -120,8 +120,9 @@ void wh_instance_destroy(wh_instance *inst) {
 
 #define ALLOC(p, n) do { if (!((p) = calloc((n) + 1, sizeof *(p)))) goto oom; } while (0)
 
-wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports, uint32_t nimports,
-                             const wh_limits_config *limits, wh_error *err) {
+wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
+                                       uint32_t nimports, const wh_limits_config *limits,
+                                       wh_error *err) {
   wh_error local;
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
@@ -223,9 +224,6 @@ wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports, uint32_t ni
     }
     if (s->len) memcpy(mem->data + d, s->bytes, s->len);
   }
-  if (m->start >= 0) {
-    if (wh_func_call(inst->funcs[m->start], NULL, 0, NULL, 0, err) != 0) goto fail;
-  }
   return inst;
 
 oom:
@@ -236,6 +234,30 @@ fail:
 oom0:
   wh_err_set(err, WH_ERR_NOMEM, "out of memory");
   return NULL;
+}
+
+int wh_instance_start(wh_instance *inst, wh_error *err) {
+  wh_error local;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
+  if (inst->started) return 0;
+  inst->started = 1;
+  if (inst->mod->start < 0) return 0;
+  return wh_func_call(inst->funcs[inst->mod->start], NULL, 0, NULL, 0, err);
+}
+
+int wh_instance_start_pending(const wh_instance *inst) {
+  return !inst->started && inst->mod->start >= 0;
+}
+
+wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports, uint32_t nimports,
+                             const wh_limits_config *limits, wh_error *err) {
+  wh_instance *inst = wh_instance_new_unstarted(m, imports, nimports, limits, err);
+  if (inst && wh_instance_start(inst, err) != 0) {
+    wh_instance_unref(inst);
+    return NULL;
+  }
+  return inst;
 }
 
 wh_instance *wh_instance_ref(wh_instance *inst) { wh_object_ref(&inst->obj); return inst; }

@@ -263,6 +263,7 @@ struct wh_instance {
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
   atomic_int interrupt;
+  bool started;          /* wh_instance_start ran (or is running) */
 };
 
 /* memory.c / table.c: used by instantiation and the interpreter */

@@ -39,12 +39,18 @@ static wh_memory no_memory;
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
 #define CHECK_STOP() CHECK_STOP_COST(1)
+/* Either flag stops the run: the one of the instance this entry runs (a
+ * host that interrupts what it called) and the one of the outermost call
+ * on this thread (a host that interrupts the run it started, which may
+ * have re-entered wasm through a host function into another instance).
+ * Both are one load from cache lines nobody else writes. */
+#define STOPPED()                                                             \
+  (atomic_load_explicit(stop, memory_order_relaxed) |                         \
+   atomic_load_explicit(stop_outer, memory_order_relaxed))
 #define CHECK_STOP_COST(cost)                                                 \
   do {                                                                        \
-    if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 ||                               \
-                    atomic_load_explicit(stop, memory_order_relaxed))) {      \
-      if (atomic_load_explicit(stop, memory_order_relaxed))                   \
-        TRAP(WH_TRAP_INTERRUPTED);                                            \
+    if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
+      if (STOPPED()) TRAP(WH_TRAP_INTERRUPTED);                               \
       if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                  \
       ex->fuel = INT64_MAX;                                                   \
     }                                                                         \
@@ -79,6 +85,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   uint64_t mem_size;
   int trap = 0, rc = 0;
   const atomic_int *stop = &inst->interrupt;
+  const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
   RELOAD_MEM();
   NEXT();
 

@@ -14,6 +14,7 @@
 #include "ir.h"
 #include "reader.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
@@ -1457,15 +1458,53 @@ static int step(tr *t, uint8_t op) {
 }
 
 /* Scratch arrays survive from one function to the next on a thread, so
- * validating thousands of functions does not allocate per function. */
-static _Thread_local struct {
+ * validating thousands of functions does not allocate per function.  A
+ * pthread key frees them when the thread exits (a Node worker that
+ * compiled a module, a guest thread). */
+typedef struct scratch_arrays {
   vent *st;
   uint32_t capst;
   ctl *ctls;
   uint32_t capctl;
   patch *patches;
   uint32_t cappatch;
-} scratch;
+} scratch_arrays;
+static _Thread_local scratch_arrays scratch;
+static _Thread_local bool scratch_keyed;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static bool scratch_key_ok;
+
+static void scratch_free(void *p) {
+  scratch_arrays *s = p;
+  free(s->st);
+  free(s->ctls);
+  free(s->patches);
+  memset(s, 0, sizeof *s);
+}
+
+static void scratch_key_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
+
+/* Keeps t's arrays for the next function, unless they grew unusually large. */
+static void scratch_keep(tr *t) {
+  if (t->capst > 65536 || t->capctl > 65536 || t->cappatch > 65536) {
+    free(t->st);
+    free(t->ctls);
+    free(t->patches);
+    memset(&scratch, 0, sizeof scratch);
+    return;
+  }
+  scratch.st = t->st;
+  scratch.capst = t->capst;
+  scratch.ctls = t->ctls;
+  scratch.capctl = t->capctl;
+  scratch.patches = t->patches;
+  scratch.cappatch = t->cappatch;
+  if (!scratch_keyed) {
+    pthread_once(&scratch_once, scratch_key_init);
+    scratch_keyed = scratch_key_ok && pthread_setspecific(scratch_key, &scratch) == 0;
+  }
+}
 
 int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   wh_funcdef *f = &m->funcs[defidx];
@@ -1532,19 +1571,6 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   if (rc != 0 && err && err->status == 0) wh_err_set(err, WH_ERR_INVALID, "invalid function");
   free(t.code);
   free(t.threads);
-  /* keep the scratch arrays unless they grew unusually large */
-  if (t.capst > 65536 || t.capctl > 65536 || t.cappatch > 65536) {
-    free(t.st);
-    free(t.ctls);
-    free(t.patches);
-    memset(&scratch, 0, sizeof scratch);
-  } else {
-    scratch.st = t.st;
-    scratch.capst = t.capst;
-    scratch.ctls = t.ctls;
-    scratch.capctl = t.capctl;
-    scratch.patches = t.patches;
-    scratch.cappatch = t.cappatch;
-  }
+  scratch_keep(&t);
   return rc == 0 ? 0 : (err ? err->status : WH_ERR_INVALID);
 }

@@ -110,6 +110,7 @@ NAPI_MODULE_INIT() {
       {"moduleExports", wh_napi_module_exports},
       {"moduleCustomSections", wh_napi_module_custom_sections},
       {"instanceNew", wh_napi_instance_new},
+      {"instanceStart", wh_napi_instance_start},
       {"instanceFuel", wh_napi_instance_fuel},
       {"instanceSetFuel", wh_napi_instance_set_fuel},
       {"memoryNew", wh_napi_memory_new},

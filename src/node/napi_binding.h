@@ -358,6 +358,7 @@ napi_value wh_napi_module_imports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_new(napi_env env, napi_callback_info info);
+napi_value wh_napi_instance_start(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info);
 napi_value wh_napi_memory_new(napi_env env, napi_callback_info info);

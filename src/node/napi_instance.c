@@ -1,5 +1,6 @@
-/* WebAssembly.Instance: link, instantiate (data/elem init and start run
- * inside wh_instance_new), and the frozen null-prototype exports object
+/* WebAssembly.Instance: link, instantiate (data/elem init in instanceNew,
+ * the start function in instanceStart, so that it runs under the instance's
+ * timeout and AbortSignal like any other run), and the frozen null-prototype exports object
  * (JS API 2.0 §"Instances"), plus the limits extension: fuel, memory cap,
  * call depth, value stack and a timeout per run (napi_run.c). */
 #include <stdio.h>
@@ -173,7 +174,7 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   wh_instance *inst = NULL;
   if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0) {
     memset(&err, 0, sizeof err);
-    inst = wh_instance_new(m, exts, n, has_limits ? &cfg : NULL, &err);
+    inst = wh_instance_new_unstarted(m, exts, n, has_limits ? &cfg : NULL, &err);
     wh_napi_sweep_memories(E);
     if (!inst) wh_napi_throw_status(E, err.status ? err.status : WH_ERR_LINK, &err);
   }
@@ -200,6 +201,34 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   free(owned);
   free(values);
   return exports;
+}
+
+static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,
+                                      napi_value *argv);
+
+/* instanceStart(instance): runs the start function, if the module has one
+ * and it has not run, as a run of the instance: its timeout, AbortSignal,
+ * fuel and "instance is busy" rules hold.  Throws what it trapped with. */
+napi_value wh_napi_instance_start(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  wh_napi_run run;
+  wh_error err;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  if (!w) return NULL;
+  wh_instance *inst = w->h.ptr;
+  if (!inst || !wh_instance_start_pending(inst)) return wh_napi_undefined(env);
+  if (wh_napi_run_begin(E, w->h.rs, 0, &run)) return NULL;
+  int rc = wh_instance_start(inst, &err);
+  wh_napi_run_end(&run);
+  wh_napi_sweep_memories(E);
+  if (rc != WH_OK) {
+    wh_napi_throw_status(E, rc, &err);
+    return NULL;
+  }
+  return wh_napi_undefined(env);
 }
 
 static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,

@@ -49,6 +49,13 @@ static void worker_main(void *arg) {
     t->run(t); /* t may be freed by now */
     uv_mutex_lock(&lock);
     nrunning--;
+    /* Going idle: give back the stack a deep guest touched (a syscall
+     * that a busy queue should not pay per job). */
+    if (!queue_head) {
+      uv_mutex_unlock(&lock);
+      wh_thread_trim();
+      uv_mutex_lock(&lock);
+    }
   }
 }
 

@@ -138,6 +138,37 @@ t.test('AbortSignal interrupts a sync run (fired from a JS import)', async (t) =
   t.throws(() => new W.Instance(mod, noop, { timeout: -1 }), TypeError);
 });
 
+t.test('the start function is a run: timeout, AbortSignal and fuel stop it', async (t) => {
+  const starter = new W.Module(await wat(`(module
+    (import "e" "cb" (func $cb))
+    (global $g (mut i32) (i32.const 0))
+    (func $start (call $cb) (loop br 0))
+    (func (export "nop"))
+    (start $start))`));
+  const t0 = now();
+  throwsWith(t, () => new W.Instance(starter, noop, { timeout: 30 }), isTrap('interrupted'),
+    'a start function that never ends: the constructor throws "interrupted"');
+  t.ok(now() - t0 < 30 + 1000, `within the timeout (${(now() - t0).toFixed(1)} ms)`);
+  const ac = new AbortController();
+  throwsWith(t, () => new W.Instance(starter, { e: { cb() { ac.abort('enough'); } } }, { signal: ac.signal }),
+    (e) => e instanceof W.RuntimeError && e.message === 'interrupted' && e.cause === 'enough',
+    'a signal fired from a JS import during start stops it; the cause is the reason');
+  let called = false;
+  throwsWith(t, () => new W.Instance(starter, { e: { cb() { called = true; } } }, { signal: AbortSignal.abort() }),
+    isTrap('interrupted'), 'an already aborted signal: start does not run');
+  t.notOk(called, 'the start function never ran');
+  throwsWith(t, () => new W.Instance(starter, noop, { fuel: 10000 }), isTrap('fuel exhausted'), 'fuel');
+  // A start function that returns, under a timeout: the instance works.
+  const quick = new W.Module(await wat(`(module
+    (global $g (export "g") (mut i32) (i32.const 0))
+    (func $start (global.set $g (i32.const 7)))
+    (func (export "spin") (loop br 0))
+    (start $start))`));
+  const q = new W.Instance(quick, {}, { timeout: 30 });
+  t.equal(q.exports.g.value, 7, 'the start function ran');
+  throwsWith(t, () => q.exports.spin(), isTrap('interrupted'), 'later runs keep the timeout');
+});
+
 t.test('interrupt() stops the current run only', async (t) => {
   let inst;
   inst = new W.Instance(mod, { e: { cb() { t.equal(W.interrupt(inst), true, 'a run was in progress'); } } });
