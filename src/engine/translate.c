@@ -700,8 +700,12 @@ static int check_memarg(tr *t, uint32_t width, uint64_t *offset) {
  * the add.  Returns 0 with the slot and constant when it applies, 2 with
  * two slots when the add was slot + slot (the _X forms), 1 otherwise. */
 static int fold_address(tr *t, uint32_t i, bool allow_x, uint32_t *slot, uint32_t *k) {
-  if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_dst < 0 || t->last_at < 0 ||
-      t->last_dst_slot != slot_at(t, i))
+  /* The address temp must be what the last instruction wrote (each form
+   * below has its destination in cell 1, half a).  A constant or a local
+   * pushed since (a store's value) emitted nothing, so the temp is still
+   * that result and nothing else reads it. */
+  if (is_dead(t) || t->st[i].kind != E_TEMP || t->last_at < 0 ||
+      (uint32_t)t->last_at + 2 > t->ncode || t->code[t->last_at + 1].s.a != slot_at(t, i))
     return 1;
   wh_cell *c = &t->code[t->last_at];
   uint32_t end = t->ncode;
