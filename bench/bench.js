@@ -391,6 +391,16 @@ async function hostCalls(hostcall, cmd, runtimes, opts, childOpts, log) {
     }
     if (!row.cliError) row.fdWriteCli = (median(w) - median(e)) * 1e6 / cmd.cliCalls;
   }
+  // The floor: write(2) itself, from C, in the same run.
+  try {
+    const exe = path.join(opts.cacheDir || os.tmpdir(), `write_devnull-${process.pid}`);
+    execFileSync('gcc', ['-O2', path.join(__dirname, 'native', 'write_devnull.c'), '-o', exe], { stdio: 'ignore' });
+    const res = await runChild([exe, String(cmd.calls), String(reps)], childOpts);
+    fs.rmSync(exe, { force: true });
+    rows.push({ name: 'native', label: 'native write(2) (C)', ...(res.ok ? JSON.parse(res.stdout.trim()) : { error: res.error }) });
+  } catch (e) {
+    rows.push({ name: 'native', label: 'native write(2) (C)', error: `gcc: ${e.message}` });
+  }
   return { calls: cmd.calls, cliCalls: cmd.cliCalls, reps, rows };
 }
 

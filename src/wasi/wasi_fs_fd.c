@@ -59,11 +59,6 @@ static void to_uv(const struct iovec *iov, unsigned n, uv_buf_t *bufs) {
     bufs[i] = uv_buf_init(iov[i].iov_base, (unsigned)iov[i].iov_len);
 }
 
-static int is_seekable_type(const wasi_fd *e) {
-  return e->filetype == WASI_FILETYPE_REGULAR_FILE ||
-         e->filetype == WASI_FILETYPE_BLOCK_DEVICE;
-}
-
 /* One read or write on a host fd.  offset < 0: at the current position.
  * A stream (pipe, tty, socket, device) is waited for first, in slices
  * that notice an interrupt, so a blocking read of a pipe nobody writes
@@ -80,7 +75,7 @@ static int host_rw(wasi_call *c, wasi_fd *e, int write, const struct iovec *iov,
   to_uv(iov, n, bufs);
   *done = 0;
   if (n == 0) return 0;
-  if (!is_seekable_type(e)) {
+  if (!e->never_waits) {
     int r = wasi_host_wait(c, e->host, write, nonblock);
     if (r) return r;
   }

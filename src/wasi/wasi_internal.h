@@ -170,6 +170,7 @@ typedef struct wasi_fd {
   uint64_t rights_base, rights_inheriting;
   int readonly;       /* opened beneath a read-only mount */
   int is_socket;
+  int never_waits;    /* I/O cannot block: no poll() before each read/write */
   int shared;         /* host description shared with the embedder (stdio, sockets) */
   char *preopen;      /* guest name for fd_prestat_*, or NULL */
   void *dir;          /* DIR* for fd_readdir, opened on first use */
