@@ -83,6 +83,10 @@ typedef enum wh_valtype {
   WH_EXTERNREF = 0x6F
 } wh_valtype;
 
+/* The text format's name of a value type ("i32", "funcref", ...), or
+ * "unknown" for a byte that names none. */
+const char *wh_valtype_name(uint8_t t);
+
 typedef enum wh_externkind {
   WH_EXTERN_FUNC = 0,
   WH_EXTERN_TABLE = 1,

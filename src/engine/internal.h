@@ -77,7 +77,6 @@ const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr);
 bool wh_is_reftype(uint8_t t);
 bool wh_is_valtype(uint8_t t);
-const char *wh_valtype_name(uint8_t t);
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (WebAssembly 2.0: one instruction then end) */

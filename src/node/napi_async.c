@@ -305,9 +305,8 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
 napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], promise, name, elem;
-  uint32_t n = 0;
-  bool is_array = false;
-  uint64_t timeout_ns = 0;
+  uint32_t n;
+  uint64_t timeout_ns;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
   WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
@@ -316,15 +315,7 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "callAsync: not an exported WebAssembly function");
     return NULL;
   }
-  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
-  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
-  if (argc > 2) {
-    napi_valuetype t;
-    double ms;
-    WH_TRY(napi_typeof(env, argv[2], &t), NULL);
-    if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
-      timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
-  }
+  if (wh_napi_call_args(env, argc, argv, NULL, &n, &timeout_ns)) return NULL;
   wh_napi_job *job = calloc(1, sizeof *job);
   if (!job) {
     napi_throw_error(env, NULL, "wasihost: out of memory");

@@ -30,6 +30,24 @@ typedef struct wh_napi_env wh_napi_env;
 typedef struct wh_napi_rs wh_napi_rs;
 typedef struct wh_napi_job wh_napi_job;
 
+/* A pointer-keyed hash map (napi_ptrmap.c), intrusive: the entry lives in
+ * the struct it maps (WH_NAPI_CONTAINER gets back to it), so adding
+ * allocates at most a bigger bucket array and removing never fails.  JS
+ * thread only, like everything that uses it. */
+typedef struct wh_napi_ptrmap_entry {
+  const void *key;                    /* NULL while in no map */
+  struct wh_napi_ptrmap_entry *next;
+} wh_napi_ptrmap_entry;
+
+typedef struct wh_napi_ptrmap {
+  wh_napi_ptrmap_entry **buckets;     /* a power of two of them; the owner
+                                         frees the array */
+  size_t nbuckets, count;
+} wh_napi_ptrmap;
+
+#define WH_NAPI_CONTAINER(entry, type, member)                               \
+  ((type *)(void *)((char *)(entry) - offsetof(type, member)))
+
 /* The common head of every wrapper struct. */
 typedef struct wh_napi_obj {
   int kind;         /* wh_napi_kind */
@@ -37,8 +55,8 @@ typedef struct wh_napi_obj {
                        NULL once dispose()d: every entry point refuses it */
   wh_napi_env *E;
   napi_ref self;    /* weak reference to the JS object (identity map) */
-  int in_map;
-  struct wh_napi_obj *map_next;
+  wh_napi_ptrmap_entry map; /* in E->objs under ptr while it is the live
+                               wrapper of ptr */
   /* The run state of the instance that defines this object (one
    * reference), or NULL when unknown (imported from JS, made from JS).
    * Objects on rs's list are disposed with the instance. */
@@ -77,9 +95,10 @@ struct wh_napi_rs {
   wh_napi_env *E;
   wh_instance *inst;   /* not a reference (holders keep the store alive);
                           NULL once the instance is disposed */
-  wh_instance *key;    /* the registry key: inst, kept after dispose so
-                          that a function of a disposed instance reached
-                          again (through a shared table) still refuses */
+  /* In E->rs_map under inst, kept after dispose so that a function of a
+   * disposed instance reached again (through a shared table) still
+   * refuses. */
+  wh_napi_ptrmap_entry reg;
   int refs;
   int aborted;         /* the Instance's signal fired: every run fails */
   uint64_t timeout_ns; /* per outermost run; 0 = none */
@@ -88,7 +107,6 @@ struct wh_napi_rs {
   int lent;            /* job waits on a JS host call: the JS thread may
                           use the instance (re-entrant calls, memory) */
   wh_napi_obj *objs;   /* disposed together with the instance */
-  wh_napi_rs *map_next;
   /* The wrappers it imported (weak refs): an async run of this instance
    * pins them, a run on the JS thread refuses while one is pinned by a
    * run elsewhere.  Functions of other instances count through their
@@ -139,14 +157,26 @@ struct wh_napi_env {
   napi_ref extern_values;      /* Array: id -> value */
   napi_ref group_join;         /* (a, b): join the keep-alive groups */
   napi_ref group_keep;         /* (obj, value): obj's group keeps value */
-  wh_napi_obj **buckets;
-  size_t nbuckets, count;
+  /* Wrappers by wh_* object (napi_wrap.c) and run states by wh_instance
+   * (napi_run.c).  The second name of each union is its bucket array,
+   * which the env's teardown in napi_addon.c frees under that name. */
+  union { wh_napi_ptrmap objs; wh_napi_ptrmap_entry **buckets; };
+  union { wh_napi_ptrmap rs_map; wh_napi_ptrmap_entry **rs_buckets; };
   wh_napi_memory *live_memories;
-  wh_napi_rs **rs_buckets;     /* run states by wh_instance (napi_run.c) */
-  size_t rs_nbuckets, rs_count;
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
 };
+
+/* ---- the pointer map (napi_ptrmap.c) ---- */
+/* The entry under key, or NULL. */
+wh_napi_ptrmap_entry *wh_napi_ptrmap_find(const wh_napi_ptrmap *m, const void *key);
+/* Adds e under key (not NULL), taking out the entry already there, if
+ * any: returned in *old (old may be NULL).  -1 when the bucket array
+ * cannot grow; the map is unchanged then. */
+int wh_napi_ptrmap_put(wh_napi_ptrmap *m, wh_napi_ptrmap_entry *e, const void *key,
+                       wh_napi_ptrmap_entry **old);
+/* Takes e out; no-op when it is in no map. */
+void wh_napi_ptrmap_remove(wh_napi_ptrmap *m, wh_napi_ptrmap_entry *e);
 
 /* ---- env (napi_addon.c) ---- */
 wh_napi_env *wh_napi_env_get(napi_env env);
@@ -172,7 +202,6 @@ napi_value wh_napi_bool(napi_env env, int b);
 napi_value wh_napi_string_n(napi_env env, const char *s, size_t len);
 /* A uint64 from a non-negative Number or BigInt. */
 int wh_napi_get_u64(napi_env env, napi_value v, uint64_t *out);
-const char *wh_napi_valtype_name(uint8_t t);
 
 #define WH_TRY(call, ret)                                                    \
   do {                                                                       \
@@ -228,6 +257,11 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m);
 /* ---- values (napi_value.c) ---- */
 /* ToWebAssemblyValue: 0, or -1 with a pending exception. */
 int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out);
+/* Same for a value that holder (a JS object, or NULL) keeps from now on: a
+ * function reference joins holder's keep-alive group, or the function
+ * could be collected while the wasm side still refers to it. */
+int wh_napi_to_wasm_held(wh_napi_env *E, napi_value v, uint8_t type, napi_value holder,
+                         wh_val *out);
 /* ToJSValue: 0, or -1 with a pending exception.  owner: see
  * wh_napi_extern_value (matters for funcref only). */
 int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
@@ -244,6 +278,13 @@ int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type,
  * NULL with a pending exception. */
 napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
                         napi_value *argv, int raw, uint64_t timeout_ns);
+/* The arguments after fn of callSync, callAsync and callRaw: the number of
+ * wasm arguments in argv[1] (its length when an Array, else none) and a
+ * timeout from argv[2] (a positive Number of ms, else none: 0).  With
+ * not_array set, argv[1] must be an Array or undefined, else that
+ * TypeError.  0, or -1 with a pending exception. */
+int wh_napi_call_args(napi_env env, size_t argc, napi_value *argv, const char *not_array,
+                      uint32_t *n, uint64_t *timeout_ns);
 /* Args from JS to wasm for f's type (funcref args join fn's group):
  * 0, or -1 with a pending exception. */
 int wh_napi_args_to_wasm(wh_napi_env *E, const wh_functype *ft, napi_value fn,

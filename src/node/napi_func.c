@@ -102,56 +102,40 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
   return 0;
 }
 
-/* callRaw(fn, argsArray) -> Array of raw results */
-napi_value wh_napi_call_raw(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], small[16], *args = small, ret;
-  uint32_t n = 0;
+int wh_napi_call_args(napi_env env, size_t argc, napi_value *argv, const char *not_array,
+                      uint32_t *n, uint64_t *timeout_ns) {
   bool is_array = false;
-  wh_napi_env *E = wh_napi_env_ready(env);
-  if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap(env, argv[0], WH_NK_FUNC) : NULL;
-  if (!w) {
-    napi_throw_type_error(env, NULL, "callRaw: not an exported WebAssembly function");
-    return NULL;
-  }
-  if (argc > 1) {
-    WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
-    if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
-  }
-  if (argc > 1 && !is_array) {
+  *n = 0;
+  *timeout_ns = 0;
+  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), -1);
+  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], n), -1);
+  if (argc > 1 && !is_array && not_array) {
     napi_valuetype t;
-    WH_TRY(napi_typeof(env, argv[1], &t), NULL);
+    WH_TRY(napi_typeof(env, argv[1], &t), -1);
     if (t != napi_undefined) {
-      napi_throw_type_error(env, NULL, "callRaw: args must be an Array");
-      return NULL;
+      napi_throw_type_error(env, NULL, not_array);
+      return -1;
     }
   }
-  if (n > 16 && !(args = malloc(n * sizeof *args))) {
-    napi_throw_error(env, NULL, "wasihost: out of memory");
-    return NULL;
+  if (argc > 2) {
+    napi_valuetype t;
+    double ms;
+    WH_TRY(napi_typeof(env, argv[2], &t), -1);
+    /* +1: a positive timeout never truncates to 0, which means none. */
+    if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
+      *timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
   }
-  for (uint32_t i = 0; i < n; i++) {
-    if (napi_get_element(env, argv[1], i, &args[i]) != napi_ok) {
-      wh_napi_ensure_exception(env);
-      if (args != small) free(args);
-      return NULL;
-    }
-  }
-  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, 1, 0);
-  if (args != small) free(args);
-  return ret;
+  return 0;
 }
 
-/* callSync(fn, argsArray, timeoutMs | undefined) -> the call's JS result,
+/* callRaw(fn, argsArray) -> Array of raw results, and
+ * callSync(fn, argsArray, timeoutMs | undefined) -> the call's JS result,
  * with a timeout for this run on top of the instance's own. */
-napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
+static napi_value call_on_js_thread(napi_env env, napi_callback_info info, int raw) {
   size_t argc = 3;
   napi_value argv[3], small[16], *args = small, ret;
-  uint32_t n = 0;
-  bool is_array = false;
-  uint64_t timeout_ns = 0;
+  uint32_t n;
+  uint64_t timeout_ns;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
   WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
@@ -159,18 +143,16 @@ napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
   if (!w) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
-    if (!pending) napi_throw_type_error(env, NULL, "callSync: not an exported WebAssembly function");
+    if (!pending)
+      napi_throw_type_error(env, NULL, raw ? "callRaw: not an exported WebAssembly function"
+                                           : "callSync: not an exported WebAssembly function");
     return NULL;
   }
-  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), NULL);
-  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
-  if (argc > 2) {
-    napi_valuetype t;
-    double ms;
-    WH_TRY(napi_typeof(env, argv[2], &t), NULL);
-    if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
-      timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
-  }
+  /* callRaw has no timeout argument: a third one is ignored. */
+  if (raw && argc > 2) argc = 2;
+  if (wh_napi_call_args(env, argc, argv, raw ? "callRaw: args must be an Array" : NULL, &n,
+                        &timeout_ns))
+    return NULL;
   if (n > 16 && !(args = malloc(n * sizeof *args))) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
@@ -182,9 +164,17 @@ napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, 0, timeout_ns);
+  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, raw, timeout_ns);
   if (args != small) free(args);
   return ret;
+}
+
+napi_value wh_napi_call_raw(napi_env env, napi_callback_info info) {
+  return call_on_js_thread(env, info, 1);
+}
+
+napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
+  return call_on_js_thread(env, info, 0);
 }
 
 static int type_list(napi_env env, const uint8_t *types, uint32_t n,
@@ -192,7 +182,7 @@ static int type_list(napi_env env, const uint8_t *types, uint32_t n,
   napi_value s;
   WH_TRY(napi_create_array_with_length(env, n, out), -1);
   for (uint32_t i = 0; i < n; i++) {
-    WH_TRY(napi_create_string_utf8(env, wh_napi_valtype_name(types[i]),
+    WH_TRY(napi_create_string_utf8(env, wh_valtype_name(types[i]),
                                    NAPI_AUTO_LENGTH, &s), -1);
     WH_TRY(napi_set_element(env, *out, i, s), -1);
   }

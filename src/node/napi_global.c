@@ -57,8 +57,7 @@ napi_value wh_napi_global_new(napi_env env, napi_callback_info info) {
   }
   if (valtype_from_name(env, argv[1], &type)) return NULL;
   WH_TRY(napi_get_value_bool(env, argv[2], &mut), NULL);
-  if (wh_napi_to_wasm(E, argv[3], type, &v)) return NULL;
-  if (type == WH_FUNCREF && v.func && wh_napi_group_join(E, argv[0], argv[3])) return NULL;
+  if (wh_napi_to_wasm_held(E, argv[3], type, argv[0], &v)) return NULL;
   wh_global *g = wh_global_new(type, mut, v);
   wh_napi_obj *w = g ? calloc(1, sizeof *w) : NULL;
   if (!w) {
@@ -72,8 +71,9 @@ napi_value wh_napi_global_new(napi_env env, napi_callback_info info) {
   return wh_napi_undefined(env);
 }
 
-/* globalGet(global) */
-napi_value wh_napi_global_get(napi_env env, napi_callback_info info) {
+/* The value of a global as JS sees it (get) or in the internals raw
+ * convention (raw). */
+static napi_value global_value(napi_env env, napi_callback_info info, int raw) {
   size_t argc = 1;
   napi_value argv[1], out;
   wh_globaltype gt;
@@ -82,8 +82,14 @@ napi_value wh_napi_global_get(napi_env env, napi_callback_info info) {
   wh_global *g = arg_global(env, info, &argc, argv, 1);
   if (!g) return NULL;
   wh_global_type(g, &gt);
-  if (wh_napi_to_js(E, wh_global_get(g), gt.type, argv[0], &out)) return NULL;
+  if ((raw ? wh_napi_raw_to_js : wh_napi_to_js)(E, wh_global_get(g), gt.type, argv[0], &out))
+    return NULL;
   return out;
+}
+
+/* globalGet(global) */
+napi_value wh_napi_global_get(napi_env env, napi_callback_info info) {
+  return global_value(env, info, 0);
 }
 
 /* globalSet(global, value) */
@@ -101,8 +107,7 @@ napi_value wh_napi_global_set(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "Can't set the value of an immutable global.");
     return NULL;
   }
-  if (wh_napi_to_wasm(E, argv[1], gt.type, &v)) return NULL;
-  if (gt.type == WH_FUNCREF && v.func && wh_napi_group_join(E, argv[0], argv[1])) return NULL;
+  if (wh_napi_to_wasm_held(E, argv[1], gt.type, argv[0], &v)) return NULL;
   wh_global_set(g, v);
   return wh_napi_undefined(env);
 }
@@ -117,7 +122,7 @@ napi_value wh_napi_global_type(napi_env env, napi_callback_info info) {
   wh_global_type(g, &gt);
   WH_TRY(napi_create_object(env, &out), NULL);
   WH_TRY(napi_create_string_utf8(env, gt.type == WH_FUNCREF ? "anyfunc"
-                                      : wh_napi_valtype_name(gt.type),
+                                      : wh_valtype_name(gt.type),
                                  NAPI_AUTO_LENGTH, &v), NULL);
   WH_TRY(napi_set_named_property(env, out, "value", v), NULL);
   WH_TRY(napi_get_boolean(env, gt.mutable_ != 0, &v), NULL);
@@ -127,14 +132,5 @@ napi_value wh_napi_global_type(napi_env env, napi_callback_info info) {
 
 /* globalRaw(global): the value in the internals raw convention. */
 napi_value wh_napi_global_raw(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  wh_globaltype gt;
-  wh_napi_env *E = wh_napi_env_ready(env);
-  if (!E) return NULL;
-  wh_global *g = arg_global(env, info, &argc, argv, 1);
-  if (!g) return NULL;
-  wh_global_type(g, &gt);
-  if (wh_napi_raw_to_js(E, wh_global_get(g), gt.type, argv[0], &out)) return NULL;
-  return out;
+  return global_value(env, info, 1);
 }

@@ -31,8 +31,7 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
   const uint8_t *rt = h->types + h->nparams;
   if (h->nresults == 0) return 0;
   if (h->nresults == 1) {
-    if (wh_napi_to_wasm(E, ret, rt[0], &results[0])) return -1;
-    return rt[0] == WH_FUNCREF && results[0].func ? wh_napi_group_join(E, owner, ret) : 0;
+    return wh_napi_to_wasm_held(E, ret, rt[0], owner, &results[0]);
   }
   /* Multi-value: the result must be an iterable of exactly nresults. */
   napi_value to_list, list, v;
@@ -55,8 +54,7 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
    * anyway, but keep it simple and ordered as the spec's loop). */
   for (uint32_t i = 0; i < n; i++) {
     WH_TRY(napi_get_element(env, list, i, &v), -1);
-    if (wh_napi_to_wasm(E, v, rt[i], &results[i])) return -1;
-    if (rt[i] == WH_FUNCREF && results[i].func && wh_napi_group_join(E, owner, v)) return -1;
+    if (wh_napi_to_wasm_held(E, v, rt[i], owner, &results[i])) return -1;
   }
   return 0;
 }

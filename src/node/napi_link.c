@@ -11,7 +11,7 @@ static size_t fmt_types(char *buf, size_t cap, const uint8_t *t, uint32_t n) {
   k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "[");
   for (uint32_t i = 0; i < n && k < cap; i++)
     k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "%s%s", i ? " " : "",
-                          wh_napi_valtype_name(t[i]));
+                          wh_valtype_name(t[i]));
   k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "]");
   return k;
 }
@@ -37,7 +37,7 @@ void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap) {
   case WH_EXTERN_TABLE:
     fmt_limits(lim, sizeof lim, t->u.table.limits.min, t->u.table.limits.has_max,
                t->u.table.limits.max);
-    snprintf(buf, cap, "table %s %s", lim, wh_napi_valtype_name(t->u.table.elem));
+    snprintf(buf, cap, "table %s %s", lim, wh_valtype_name(t->u.table.elem));
     return;
   case WH_EXTERN_MEMORY:
     fmt_limits(lim, sizeof lim, t->u.memory.min, t->u.memory.has_max, t->u.memory.max);
@@ -45,7 +45,7 @@ void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap) {
     return;
   case WH_EXTERN_GLOBAL:
     snprintf(buf, cap, "global %s %s", t->u.global.mutable_ ? "mut" : "const",
-             wh_napi_valtype_name(t->u.global.type));
+             wh_valtype_name(t->u.global.type));
     return;
   default:
     snprintf(buf, cap, "?");

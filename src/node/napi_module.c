@@ -89,24 +89,28 @@ static int set_str(napi_env env, napi_value obj, const char *key, const char *s,
   return 0;
 }
 
-/* moduleImports(module) -> [{module, name, kind}] */
-napi_value wh_napi_module_imports(napi_env env, napi_callback_info info) {
+/* moduleImports(module) -> [{module, name, kind}] and
+ * moduleExports(module) -> [{name, kind}], in the module's order. */
+static napi_value extern_list(napi_env env, napi_callback_info info, int imports) {
   size_t argc = 1;
   napi_value argv[1], arr, o;
   wh_module *m = arg_module(env, info, &argc, argv);
   if (!m) return NULL;
-  uint32_t n = wh_module_import_count(m);
+  uint32_t n = imports ? wh_module_import_count(m) : wh_module_export_count(m);
   WH_TRY(napi_create_array_with_length(env, n, &arr), NULL);
   for (uint32_t i = 0; i < n; i++) {
-    const char *mod, *name;
-    uint32_t mod_len, name_len;
+    const char *mod = NULL, *name;
+    uint32_t mod_len = 0, name_len;
     wh_externtype t;
-    if (wh_module_import(m, i, &mod, &mod_len, &name, &name_len, &t)) {
-      napi_throw_error(env, NULL, "wasihost: cannot read an import");
+    if (imports ? wh_module_import(m, i, &mod, &mod_len, &name, &name_len, &t)
+                : wh_module_export(m, i, &name, &name_len, &t)) {
+      napi_throw_error(env, NULL, imports ? "wasihost: cannot read an import"
+                                          : "wasihost: cannot read an export");
       return NULL;
     }
     WH_TRY(napi_create_object(env, &o), NULL);
-    if (set_str(env, o, "module", mod, mod_len) || set_str(env, o, "name", name, name_len) ||
+    if ((imports && set_str(env, o, "module", mod, mod_len)) ||
+        set_str(env, o, "name", name, name_len) ||
         set_str(env, o, "kind", kind_name(t.kind), strlen(kind_name(t.kind))))
       return NULL;
     WH_TRY(napi_set_element(env, arr, i, o), NULL);
@@ -114,29 +118,12 @@ napi_value wh_napi_module_imports(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* moduleExports(module) -> [{name, kind}] */
+napi_value wh_napi_module_imports(napi_env env, napi_callback_info info) {
+  return extern_list(env, info, 1);
+}
+
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], arr, o;
-  wh_module *m = arg_module(env, info, &argc, argv);
-  if (!m) return NULL;
-  uint32_t n = wh_module_export_count(m);
-  WH_TRY(napi_create_array_with_length(env, n, &arr), NULL);
-  for (uint32_t i = 0; i < n; i++) {
-    const char *name;
-    uint32_t name_len;
-    wh_externtype t;
-    if (wh_module_export(m, i, &name, &name_len, &t)) {
-      napi_throw_error(env, NULL, "wasihost: cannot read an export");
-      return NULL;
-    }
-    WH_TRY(napi_create_object(env, &o), NULL);
-    if (set_str(env, o, "name", name, name_len) ||
-        set_str(env, o, "kind", kind_name(t.kind), strlen(kind_name(t.kind))))
-      return NULL;
-    WH_TRY(napi_set_element(env, arr, i, o), NULL);
-  }
-  return arr;
+  return extern_list(env, info, 0);
 }
 
 /* moduleCustomSections(module, name) -> [ArrayBuffer] (copies) */

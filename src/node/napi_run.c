@@ -22,79 +22,29 @@
 
 /* ---- the registry: run states by wh_instance, per env ---- */
 
-static size_t hash_ptr(const void *p, size_t nbuckets) {
-  uint64_t x = (uint64_t)(uintptr_t)p;
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return (size_t)x & (nbuckets - 1);
-}
-
-static int reg_grow(wh_napi_env *E) {
-  size_t n = E->rs_nbuckets ? E->rs_nbuckets * 2 : 64;
-  wh_napi_rs **b = calloc(n, sizeof *b);
-  if (!b) return -1;
-  for (size_t i = 0; i < E->rs_nbuckets; i++) {
-    wh_napi_rs *r = E->rs_buckets[i];
-    while (r) {
-      wh_napi_rs *next = r->map_next;
-      size_t h = hash_ptr(r->key, n);
-      r->map_next = b[h];
-      b[h] = r;
-      r = next;
-    }
-  }
-  free(E->rs_buckets);
-  E->rs_buckets = b;
-  E->rs_nbuckets = n;
-  return 0;
-}
-
-static void reg_remove(wh_napi_rs *rs) {
-  wh_napi_env *E = rs->E;
-  if (!rs->key || !E->rs_nbuckets) return;
-  wh_napi_rs **pp = &E->rs_buckets[hash_ptr(rs->key, E->rs_nbuckets)];
-  while (*pp && *pp != rs) pp = &(*pp)->map_next;
-  if (*pp) {
-    *pp = rs->map_next;
-    E->rs_count--;
-  }
-  rs->map_next = NULL;
-  rs->key = NULL;
-}
-
 /* A disposed instance's state stays findable (and refusing) as long as
  * anything holds it: its wh_instance may live on in a store shared with
  * live objects.  Its address cannot be reused meanwhile without a new
  * instance, whose wh_napi_rs_new replaces the entry. */
 wh_napi_rs *wh_napi_rs_find(wh_napi_env *E, wh_instance *inst) {
-  if (!inst || !E->rs_nbuckets) return NULL;
-  for (wh_napi_rs *r = E->rs_buckets[hash_ptr(inst, E->rs_nbuckets)]; r; r = r->map_next)
-    if (r->key == inst) return r;
-  return NULL;
+  wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->rs_map, inst);
+  return e ? WH_NAPI_CONTAINER(e, wh_napi_rs, reg) : NULL;
 }
 
 wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst) {
+  wh_napi_ptrmap_entry *old;
   wh_napi_rs *rs = calloc(1, sizeof *rs);
   if (!rs) return NULL;
-  if (E->rs_count + 1 > E->rs_nbuckets && reg_grow(E)) {
+  if (wh_napi_ptrmap_put(&E->rs_map, &rs->reg, inst, &old)) {
     free(rs);
     return NULL;
   }
   rs->E = E;
-  rs->inst = rs->key = inst;
+  rs->inst = inst;
   rs->refs = 1;
   /* An older state of the same address belongs to a freed instance that
    * only waits for its holders' finalizers: it no longer matches. */
-  wh_napi_rs *old = wh_napi_rs_find(E, inst);
-  if (old) {
-    reg_remove(old);
-    old->inst = NULL;
-  }
-  size_t h = hash_ptr(inst, E->rs_nbuckets);
-  rs->map_next = E->rs_buckets[h];
-  E->rs_buckets[h] = rs;
-  E->rs_count++;
+  if (old) WH_NAPI_CONTAINER(old, wh_napi_rs, reg)->inst = NULL;
   E->refs++;
   return rs;
 }
@@ -103,7 +53,7 @@ void wh_napi_rs_ref(wh_napi_rs *rs) { rs->refs++; }
 
 void wh_napi_rs_unref(wh_napi_rs *rs) {
   if (!rs || --rs->refs > 0) return;
-  reg_remove(rs);
+  wh_napi_ptrmap_remove(&rs->E->rs_map, &rs->reg);
   if (rs->E->alive)
     for (uint32_t i = 0; i < rs->nimports; i++) napi_delete_reference(rs->E->env, rs->imports[i]);
   free(rs->imports);
@@ -354,7 +304,7 @@ static void dispose_instance(wh_napi_obj *w) {
       wh_napi_obj_dispose(o); /* leaves the list */
       if (rs->objs == o) wh_napi_rs_detach(o);
     }
-    rs->inst = NULL; /* stays registered under rs->key: see wh_napi_rs_find */
+    rs->inst = NULL; /* stays registered (rs->reg): see wh_napi_rs_find */
   }
   wh_napi_obj_dispose(w);
 }

@@ -77,9 +77,7 @@ napi_value wh_napi_table_new(napi_env env, napi_callback_info info) {
   WH_TRY(napi_typeof(env, argv[3], &t), NULL);
   int has_max = t != napi_undefined;
   if (has_max && get_u32(env, argv[3], &maximum)) return NULL;
-  if (wh_napi_to_wasm(E, argv[4], elem, &init)) return NULL;
-  if (elem == WH_FUNCREF && init.func && wh_napi_group_join(E, argv[0], argv[4]))
-    return NULL;
+  if (wh_napi_to_wasm_held(E, argv[4], elem, argv[0], &init)) return NULL;
   memset(&err, 0, sizeof err);
   wh_table *tab = wh_table_new(elem, initial, maximum, has_max, init, &err);
   if (!tab) {
@@ -101,25 +99,30 @@ napi_value wh_napi_table_new(napi_env env, napi_callback_info info) {
   return wh_napi_undefined(env);
 }
 
-static int check_index(napi_env env, wh_table *t, napi_value v, uint32_t *i) {
-  if (get_u32(env, v, i)) return -1;
-  if (*i >= wh_table_size(t)) {
+/* The head of tableGet, tableSet and tableGrow(table, u32, ...): the env,
+ * the table and argv[1] as a u32, which unless grow is an index, checked
+ * against the length.  argv holds n, all required. */
+static wh_table *table_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv,
+                            int grow, wh_napi_env **E, uint32_t *u) {
+  size_t argc = n;
+  if (!(*E = wh_napi_env_ready(env))) return NULL;
+  wh_table *t = arg_table(env, info, &argc, argv, n);
+  if (!t || get_u32(env, argv[1], u)) return NULL;
+  if (!grow && *u >= wh_table_size(t)) {
     napi_throw_range_error(env, NULL, "table index out of bounds");
-    return -1;
+    return NULL;
   }
-  return 0;
+  return t;
 }
 
 /* tableGet(table, index) */
 napi_value wh_napi_table_get(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2], out;
   uint32_t i;
   wh_val v;
-  wh_napi_env *E = wh_napi_env_ready(env);
-  if (!E) return NULL;
-  wh_table *t = arg_table(env, info, &argc, argv, 2);
-  if (!t || check_index(env, t, argv[1], &i)) return NULL;
+  wh_napi_env *E;
+  wh_table *t = table_args(env, info, 2, argv, 0, &E, &i);
+  if (!t) return NULL;
   if (wh_table_get(t, i, &v)) {
     napi_throw_range_error(env, NULL, "table index out of bounds");
     return NULL;
@@ -130,17 +133,12 @@ napi_value wh_napi_table_get(napi_env env, napi_callback_info info) {
 
 /* tableSet(table, index, value) */
 napi_value wh_napi_table_set(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   uint32_t i;
   wh_val v;
-  wh_napi_env *E = wh_napi_env_ready(env);
-  if (!E) return NULL;
-  wh_table *t = arg_table(env, info, &argc, argv, 3);
-  if (!t || check_index(env, t, argv[1], &i)) return NULL;
-  if (wh_napi_to_wasm(E, argv[2], elem_of(t), &v)) return NULL;
-  if (elem_of(t) == WH_FUNCREF && v.func && wh_napi_group_join(E, argv[0], argv[2]))
-    return NULL;
+  wh_napi_env *E;
+  wh_table *t = table_args(env, info, 3, argv, 0, &E, &i);
+  if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &v)) return NULL;
   if (wh_table_set(t, i, v)) {
     napi_throw_range_error(env, NULL, "table index out of bounds");
     return NULL;
@@ -150,17 +148,12 @@ napi_value wh_napi_table_set(napi_env env, napi_callback_info info) {
 
 /* tableGrow(table, delta, init) -> old length */
 napi_value wh_napi_table_grow(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3], out;
   uint32_t delta;
   wh_val init;
-  wh_napi_env *E = wh_napi_env_ready(env);
-  if (!E) return NULL;
-  wh_table *t = arg_table(env, info, &argc, argv, 3);
-  if (!t || get_u32(env, argv[1], &delta)) return NULL;
-  if (wh_napi_to_wasm(E, argv[2], elem_of(t), &init)) return NULL;
-  if (elem_of(t) == WH_FUNCREF && init.func && wh_napi_group_join(E, argv[0], argv[2]))
-    return NULL;
+  wh_napi_env *E;
+  wh_table *t = table_args(env, info, 3, argv, 1, &E, &delta);
+  if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &init)) return NULL;
   int64_t old = wh_table_grow(t, delta, init);
   if (old < 0) {
     napi_throw_range_error(env, NULL, "WebAssembly.Table.grow(): failed to grow table");

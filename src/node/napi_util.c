@@ -220,16 +220,3 @@ int wh_napi_get_u64(napi_env env, napi_value v, uint64_t *out) {
   napi_throw_type_error(env, NULL, "expected a Number or BigInt");
   return -1;
 }
-
-const char *wh_napi_valtype_name(uint8_t t) {
-  switch (t) {
-  case WH_I32: return "i32";
-  case WH_I64: return "i64";
-  case WH_F32: return "f32";
-  case WH_F64: return "f64";
-  case WH_V128: return "v128";
-  case WH_FUNCREF: return "funcref";
-  case WH_EXTERNREF: return "externref";
-  default: return "?";
-  }
-}

@@ -127,6 +127,12 @@ int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
   }
 }
 
+int wh_napi_to_wasm_held(wh_napi_env *E, napi_value v, uint8_t type, napi_value holder,
+                         wh_val *out) {
+  if (wh_napi_to_wasm(E, v, type, out)) return -1;
+  return type == WH_FUNCREF && out->func ? wh_napi_group_join(E, holder, v) : 0;
+}
+
 int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
                   napi_value *out) {
   napi_env env = E->env;

@@ -16,67 +16,6 @@ static const napi_type_tag tags[WH_NK_COUNT] = {
     {0x7768617369686f73ULL, 0x74000000000006ULL},
 };
 
-static size_t hash_ptr(const void *p, size_t nbuckets) {
-  uint64_t x = (uint64_t)(uintptr_t)p;
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return (size_t)x & (nbuckets - 1);
-}
-
-static int map_grow(wh_napi_env *E) {
-  size_t n = E->nbuckets ? E->nbuckets * 2 : 64;
-  wh_napi_obj **b = calloc(n, sizeof *b);
-  if (!b) return -1;
-  for (size_t i = 0; i < E->nbuckets; i++) {
-    wh_napi_obj *o = E->buckets[i];
-    while (o) {
-      wh_napi_obj *next = o->map_next;
-      size_t h = hash_ptr(o->ptr, n);
-      o->map_next = b[h];
-      b[h] = o;
-      o = next;
-    }
-  }
-  free(E->buckets);
-  E->buckets = b;
-  E->nbuckets = n;
-  return 0;
-}
-
-static void map_remove(wh_napi_env *E, wh_napi_obj *w) {
-  if (!w->in_map) return;
-  wh_napi_obj **pp = &E->buckets[hash_ptr(w->ptr, E->nbuckets)];
-  while (*pp && *pp != w) pp = &(*pp)->map_next;
-  if (*pp) {
-    *pp = w->map_next;
-    E->count--;
-  }
-  w->in_map = 0;
-  w->map_next = NULL;
-}
-
-static wh_napi_obj *map_find(wh_napi_env *E, const void *ptr) {
-  if (!E->nbuckets) return NULL;
-  for (wh_napi_obj *o = E->buckets[hash_ptr(ptr, E->nbuckets)]; o; o = o->map_next)
-    if (o->ptr == ptr) return o;
-  return NULL;
-}
-
-/* Replaces any older entry: that one's JS object has been collected and only
- * waits for its finalizer. */
-static int map_put(wh_napi_env *E, wh_napi_obj *w) {
-  wh_napi_obj *old = map_find(E, w->ptr);
-  if (old) map_remove(E, old);
-  if (E->count + 1 > E->nbuckets && map_grow(E)) return -1;
-  size_t h = hash_ptr(w->ptr, E->nbuckets);
-  w->map_next = E->buckets[h];
-  E->buckets[h] = w;
-  w->in_map = 1;
-  E->count++;
-  return 0;
-}
-
 static void unref_ptr(int kind, void *p) {
   if (!p) return; /* disposed */
   switch (kind) {
@@ -94,7 +33,7 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   wh_napi_obj *w = data;
   wh_napi_env *E = w->E;
-  map_remove(E, w);
+  wh_napi_ptrmap_remove(&E->objs, &w->map);
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
   if (w->self && E->alive) napi_delete_reference(env, w->self);
   unref_ptr(w->kind, w->ptr);
@@ -106,7 +45,7 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
 void wh_napi_obj_dispose(wh_napi_obj *w) {
   wh_napi_env *E = w->E;
   if (!w->ptr) return;
-  map_remove(E, w);
+  wh_napi_ptrmap_remove(&E->objs, &w->map);
   /* A Memory's ArrayBuffer is detached: it holds its own reference to the
    * memory, dropped when V8 frees the detached backing store. */
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release_detach(E, (wh_napi_memory *)w);
@@ -135,7 +74,9 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
       wh_napi_ensure_exception(env);
       return -1;
     }
-    if (map_put(E, w)) {
+    /* An older entry of the same pointer is a wrapper whose JS object has
+     * been collected and that only waits for its finalizer: w replaces it. */
+    if (wh_napi_ptrmap_put(&E->objs, &w->map, w->ptr, NULL)) {
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return -1;
     }
@@ -149,7 +90,8 @@ fail:
 }
 
 int wh_napi_lookup(wh_napi_env *E, void *ptr, napi_value *out) {
-  wh_napi_obj *w = map_find(E, ptr);
+  wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->objs, ptr);
+  wh_napi_obj *w = e ? WH_NAPI_CONTAINER(e, wh_napi_obj, map) : NULL;
   *out = NULL;
   if (!w || !w->self) return 0;
   if (napi_get_reference_value(E->env, w->self, out) != napi_ok) *out = NULL;

@@ -41,9 +41,29 @@ static int prepare(wasi_call *c, uint32_t fd, uint64_t rights, int writes,
   return wasi_path_copy(c->mem, c->mem_size, ptr, len, path);
 }
 
-static int resolve(wasi_call *c, wasi_fd *dir, const char *path, int follow,
+/* Frees path: no caller needs the guest's text once it is resolved. */
+static int resolve(wasi_call *c, wasi_fd *dir, char *path, int follow,
                    wasi_resolved *r) {
-  return wasi_path_resolve(dir->host, path, follow, c->w->use_openat2, r);
+  int rc = wasi_path_resolve(dir->host, path, follow, c->w->use_openat2, r);
+  free(path);
+  return rc;
+}
+
+/* prepare() and resolve() for a call on one path, with the guest's output
+ * area (out_ok, checked by the caller) refused in between, so that every
+ * call reports the same error first: fd, rights, read-only mount, path,
+ * EFAULT, then what resolution finds. */
+static int lookup(wasi_call *c, uint32_t fd, uint64_t rights, int writes, uint32_t ptr,
+                  uint32_t len, int out_ok, int follow, wasi_resolved *res) {
+  wasi_fd *dir;
+  char *path;
+  int r = prepare(c, fd, rights, writes, ptr, len, &dir, &path);
+  if (r) return r;
+  if (!out_ok) {
+    free(path);
+    return WASI_EFAULT;
+  }
+  return resolve(c, dir, path, follow, res);
 }
 
 /* With a trailing slash the final component must be a directory. */
@@ -126,36 +146,29 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_path_create_directory(wasi_call *c, const wh_val *a) {
-  wasi_fd *dir;
-  char *path;
+/* path_create_directory and path_remove_directory (fd, path, path_len). */
+static int dir_op(wasi_call *c, const wh_val *a, int remove) {
   wasi_resolved res;
-  int r = prepare(c, (uint32_t)a[0].i32, WASI_R_PATH_CREATE_DIRECTORY, 1,
-                  (uint32_t)a[1].i32, (uint32_t)a[2].i32, &dir, &path);
+  int r = lookup(c, (uint32_t)a[0].i32,
+                 remove ? WASI_R_PATH_REMOVE_DIRECTORY : WASI_R_PATH_CREATE_DIRECTORY, 1,
+                 (uint32_t)a[1].i32, (uint32_t)a[2].i32, 1, 0, &res);
   if (r) return r;
-  r = resolve(c, dir, path, 0, &res);
-  free(path);
-  if (r) return r;
-  if (mkdirat(res.dirfd, res.name, 0777) != 0) r = wasi_errno_from_host(errno);
+  if ((remove ? unlinkat(res.dirfd, res.name, AT_REMOVEDIR)
+              : mkdirat(res.dirfd, res.name, 0777)) != 0)
+    r = wasi_errno_from_host(errno);
   wasi_path_release(&res);
   return r;
 }
 
+int wasi_path_create_directory(wasi_call *c, const wh_val *a) { return dir_op(c, a, 0); }
+
 int wasi_path_filestat_get(wasi_call *c, const wh_val *a) {
   uint32_t flags = (uint32_t)a[1].i32, outp = (uint32_t)a[4].i32;
-  wasi_fd *dir;
-  char *path;
   wasi_resolved res;
   struct stat st;
-  int r = prepare(c, (uint32_t)a[0].i32, WASI_R_PATH_FILESTAT_GET, 0,
-                  (uint32_t)a[2].i32, (uint32_t)a[3].i32, &dir, &path);
-  if (r) return r;
-  if (!wasi_mem_ok(c, outp, WASI_FILESTAT_SIZE)) {
-    free(path);
-    return WASI_EFAULT;
-  }
-  r = resolve(c, dir, path, flags & WASI_LOOKUP_SYMLINK_FOLLOW, &res);
-  free(path);
+  int r = lookup(c, (uint32_t)a[0].i32, WASI_R_PATH_FILESTAT_GET, 0, (uint32_t)a[2].i32,
+                 (uint32_t)a[3].i32, wasi_mem_ok(c, outp, WASI_FILESTAT_SIZE),
+                 flags & WASI_LOOKUP_SYMLINK_FOLLOW, &res);
   if (r) return r;
   if (fstatat(res.dirfd, res.name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     r = wasi_errno_from_host(errno);
@@ -183,9 +196,7 @@ int wasi_path_filestat_set_times(wasi_call *c, const wh_val *a) {
   if ((r = wasi_path_copy(c->mem, c->mem_size, (uint32_t)a[2].i32,
                           (uint32_t)a[3].i32, &path)) != 0)
     return r;
-  r = resolve(c, dir, path, flags & WASI_LOOKUP_SYMLINK_FOLLOW, &res);
-  free(path);
-  if (r) return r;
+  if ((r = resolve(c, dir, path, flags & WASI_LOOKUP_SYMLINK_FOLLOW, &res)) != 0) return r;
   if ((r = need_dir_if_slash(&res)) == 0 &&
       utimensat(res.dirfd, res.name, ts, AT_SYMLINK_NOFOLLOW) != 0)
     r = wasi_errno_from_host(errno);
@@ -218,15 +229,11 @@ int wasi_path_link(wasi_call *c, const wh_val *a) {
     free(npath);
     return r;
   }
-  r = resolve(c, odir, opath, old_flags & WASI_LOOKUP_SYMLINK_FOLLOW, &ores);
-  free(opath);
-  if (r) {
+  if ((r = resolve(c, odir, opath, old_flags & WASI_LOOKUP_SYMLINK_FOLLOW, &ores)) != 0) {
     free(npath);
     return r;
   }
-  r = resolve(c, ndir, npath, 0, &nres);
-  free(npath);
-  if (r) {
+  if ((r = resolve(c, ndir, npath, 0, &nres)) != 0) {
     wasi_path_release(&ores);
     return r;
   }
@@ -241,19 +248,11 @@ int wasi_path_link(wasi_call *c, const wh_val *a) {
 int wasi_path_readlink(wasi_call *c, const wh_val *a) {
   uint32_t buf = (uint32_t)a[3].i32, buf_len = (uint32_t)a[4].i32,
            outp = (uint32_t)a[5].i32;
-  wasi_fd *dir;
-  char *path;
   wasi_resolved res;
   char tmp[PATH_MAX];
-  int r = prepare(c, (uint32_t)a[0].i32, WASI_R_PATH_READLINK, 0,
-                  (uint32_t)a[1].i32, (uint32_t)a[2].i32, &dir, &path);
-  if (r) return r;
-  if (!wasi_mem_ok(c, buf, buf_len) || !wasi_mem_ok(c, outp, 4)) {
-    free(path);
-    return WASI_EFAULT;
-  }
-  r = resolve(c, dir, path, 0, &res);
-  free(path);
+  int r = lookup(c, (uint32_t)a[0].i32, WASI_R_PATH_READLINK, 0, (uint32_t)a[1].i32,
+                 (uint32_t)a[2].i32, wasi_mem_ok(c, buf, buf_len) && wasi_mem_ok(c, outp, 4),
+                 0, &res);
   if (r) return r;
   ssize_t n = readlinkat(res.dirfd, res.name, tmp, sizeof tmp);
   wasi_path_release(&res);
@@ -265,20 +264,7 @@ int wasi_path_readlink(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_path_remove_directory(wasi_call *c, const wh_val *a) {
-  wasi_fd *dir;
-  char *path;
-  wasi_resolved res;
-  int r = prepare(c, (uint32_t)a[0].i32, WASI_R_PATH_REMOVE_DIRECTORY, 1,
-                  (uint32_t)a[1].i32, (uint32_t)a[2].i32, &dir, &path);
-  if (r) return r;
-  r = resolve(c, dir, path, 0, &res);
-  free(path);
-  if (r) return r;
-  if (unlinkat(res.dirfd, res.name, AT_REMOVEDIR) != 0) r = wasi_errno_from_host(errno);
-  wasi_path_release(&res);
-  return r;
-}
+int wasi_path_remove_directory(wasi_call *c, const wh_val *a) { return dir_op(c, a, 1); }
 
 int wasi_path_rename(wasi_call *c, const wh_val *a) {
   wasi_fd *odir, *ndir;
@@ -293,15 +279,11 @@ int wasi_path_rename(wasi_call *c, const wh_val *a) {
     free(opath);
     return r;
   }
-  r = resolve(c, odir, opath, 0, &ores);
-  free(opath);
-  if (r) {
+  if ((r = resolve(c, odir, opath, 0, &ores)) != 0) {
     free(npath);
     return r;
   }
-  r = resolve(c, ndir, npath, 0, &nres);
-  free(npath);
-  if (r) {
+  if ((r = resolve(c, ndir, npath, 0, &nres)) != 0) {
     wasi_path_release(&ores);
     return r;
   }
@@ -331,9 +313,7 @@ int wasi_path_symlink(wasi_call *c, const wh_val *a) {
     free(path);
     return r;
   }
-  r = resolve(c, dir, path, 0, &res);
-  free(path);
-  if (r) {
+  if ((r = resolve(c, dir, path, 0, &res)) != 0) {
     free(target);
     return r;
   }
@@ -345,15 +325,10 @@ int wasi_path_symlink(wasi_call *c, const wh_val *a) {
 }
 
 int wasi_path_unlink_file(wasi_call *c, const wh_val *a) {
-  wasi_fd *dir;
-  char *path;
   wasi_resolved res;
   struct stat st;
-  int r = prepare(c, (uint32_t)a[0].i32, WASI_R_PATH_UNLINK_FILE, 1,
-                  (uint32_t)a[1].i32, (uint32_t)a[2].i32, &dir, &path);
-  if (r) return r;
-  r = resolve(c, dir, path, 0, &res);
-  free(path);
+  int r = lookup(c, (uint32_t)a[0].i32, WASI_R_PATH_UNLINK_FILE, 1, (uint32_t)a[1].i32,
+                 (uint32_t)a[2].i32, 1, 0, &res);
   if (r) return r;
   if (res.trailing_slash) {
     /* "f/" never names a file. */
