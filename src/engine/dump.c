@@ -7,9 +7,13 @@
 
 static const char *const ir_names[IR_COUNT] = {
 #define WH_BIN(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",
-#define WH_CMP(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",                  \
+#define WH_CMP(n, code, text, ti, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",              \
     [IR_BRT_##n] = "br_if " text, [IR_BRT_##n##_I] = "br_if " text "/imm",                    \
-    [IR_BRF_##n] = "br_unless " text, [IR_BRF_##n##_I] = "br_unless " text "/imm",
+    [IR_BRF_##n] = "br_unless " text, [IR_BRF_##n##_I] = "br_unless " text "/imm",  \
+    WH_IF_INT_##ti([IR_ABT_##n] = "add;br_if " text "/imm",                             \
+                   [IR_ABT_##n##_I] = "add/imm;br_if " text "/imm",                     \
+                   [IR_ABF_##n] = "add;br_unless " text "/imm",                         \
+                   [IR_ABF_##n##_I] = "add/imm;br_unless " text "/imm",)
 #define WH_BINT(n, code, text, ...) [IR_##n] = text,
 #define WH_UN(n, code, text, ...) [IR_##n] = text,
 #define WH_UNT(n, code, text, ...) [IR_##n] = text,
@@ -23,8 +27,9 @@ static const char *const ir_names[IR_COUNT] = {
 
 static const uint8_t ir_cells[IR_COUNT] = {
 #define WH_BIN(n, ...) [IR_##n] = 3, [IR_##n##_I] = 3,
-#define WH_CMP(n, ...) [IR_##n] = 3, [IR_##n##_I] = 3, [IR_BRT_##n] = 3, [IR_BRT_##n##_I] = 3, \
-    [IR_BRF_##n] = 3, [IR_BRF_##n##_I] = 3,
+#define WH_CMP(n, code, text, ti, ...) [IR_##n] = 3, [IR_##n##_I] = 3, [IR_BRT_##n] = 3,      \
+    [IR_BRT_##n##_I] = 3, [IR_BRF_##n] = 3, [IR_BRF_##n##_I] = 3,                       \
+    WH_IF_INT_##ti([IR_ABT_##n] = 5, [IR_ABT_##n##_I] = 5, [IR_ABF_##n] = 5, [IR_ABF_##n##_I] = 5,)
 #define WH_BINT(n, ...) [IR_##n] = 3,
 #define WH_UN(n, ...) [IR_##n] = 2,
 #define WH_UNT(n, ...) [IR_##n] = 2,

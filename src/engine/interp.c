@@ -61,9 +61,11 @@ static const void *const *handlers;
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define WH_BIN(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
-#define WH_CMP(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,                          \
+#define WH_CMP(n, code, text, ti, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,          \
     [IR_BRT_##n] = &&L_BRT_##n, [IR_BRT_##n##_I] = &&L_BRT_##n##_I,                              \
-    [IR_BRF_##n] = &&L_BRF_##n, [IR_BRF_##n##_I] = &&L_BRF_##n##_I,
+    [IR_BRF_##n] = &&L_BRF_##n, [IR_BRF_##n##_I] = &&L_BRF_##n##_I,                              \
+    WH_IF_INT_##ti([IR_ABT_##n] = &&L_ABT_##n, [IR_ABT_##n##_I] = &&L_ABT_##n##_I,              \
+                   [IR_ABF_##n] = &&L_ABF_##n, [IR_ABF_##n##_I] = &&L_ABF_##n##_I,)
 #define WH_BINT(n, ...) [IR_##n] = &&L_##n,
 #define WH_UN(n, ...) [IR_##n] = &&L_##n,
 #define WH_UNT(n, ...) [IR_##n] = &&L_##n,
@@ -136,7 +138,30 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     if (!(expr)) BRANCH_TO(B1);                                               \
     ip += 3;                                                                  \
     NEXT();                                                                   \
+  }                                                                           \
+  WH_IF_INT_##ti(ADD_BRANCH(n, ti, R(A2), , expr)                             \
+                 ADD_BRANCH(n, ti, ip[2].u64, _I, expr))
+/* An add and a compare-with-immediate branch on its result:
+ * [dst, x][y | imm][offset][compare imm]. */
+#define ADD_BRANCH(n, ti, y, sfx, expr)                                       \
+  L_ABT_##n##sfx: {                                                           \
+    uint64_t s_ = ADDW_##ti(R(B1), (y));                                      \
+    R(A1) = s_;                                                               \
+    ct_##ti a = CV_##ti(s_), b = CV_##ti(ip[4].u64);                          \
+    if (expr) BRANCH_TO(ip[3].s.a);                                           \
+    ip += 5;                                                                  \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_ABF_##n##sfx: {                                                           \
+    uint64_t s_ = ADDW_##ti(R(B1), (y));                                      \
+    R(A1) = s_;                                                               \
+    ct_##ti a = CV_##ti(s_), b = CV_##ti(ip[4].u64);                          \
+    if (!(expr)) BRANCH_TO(ip[3].s.a);                                        \
+    ip += 5;                                                                  \
+    NEXT();                                                                   \
   }
+#define ADDW_I32(x, y) ((uint64_t)(uint32_t)((x) + (y)))
+#define ADDW_I64(x, y) ((uint64_t)(x) + (uint64_t)(y))
 #define WH_BINT(n, code, text, ti, to, fn)                                    \
   L_##n: {                                                                    \
     ct_##to r;                                                                \

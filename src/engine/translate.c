@@ -44,6 +44,17 @@ static const uint8_t cmp_form[IR_COUNT] = {
 #include "opcodes.def"
 };
 
+/* An integer compare-with-immediate and the add of its type that may feed
+ * it: the fused add+compare+branch (IR_ABT_n) and the add (slot form). */
+static const uint16_t add_branch[IR_COUNT] = {
+#define WH_CMP(n, code, text, ti, ...) WH_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
+#include "opcodes.def"
+};
+static const uint16_t add_feeding[IR_COUNT] = {
+#define WH_CMP(n, code, text, ti, ...) WH_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
+#include "opcodes.def"
+};
+
 #define T_UNKNOWN 0 /* the bottom type of unreachable code */
 
 /* Where a conditional jump keeps its offset. */
@@ -557,6 +568,24 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
       c[1].s.b = y;
       c[2].u64 = 0;
       *j = (jumpref){ t->last_at, 2, 0 };
+    } else if (cmp_form[op] == 2 && add_branch[op] && t->prev_at >= 0 &&
+               (uint32_t)t->prev_at + 3 == (uint32_t)t->last_at &&
+               (t->prev_op == add_feeding[op] || t->prev_op == add_feeding[op] + 1) &&
+               t->code[t->prev_at + 1].s.a == c[1].s.b) {
+      /* the add just before wrote what is compared: one instruction,
+       * [dst, x][y | imm][offset][compare imm] */
+      wh_cell *p = &t->code[t->prev_at];
+      uint64_t k = c[2].u64;
+      int fused = add_branch[op] + (t->prev_op == add_feeding[op] ? 0 : WH_IR_AB_IMM) +
+                  (when_true ? 0 : WH_IR_AB_FALSE);
+      p[0].h = t->h[fused];
+      p[3].u64 = 0;
+      p[4].u64 = k;
+      t->ncode = (uint32_t)t->prev_at + 5;
+      t->last_at = t->prev_at;
+      t->last_op = fused;
+      t->prev_at = -1;
+      *j = (jumpref){ t->last_at, 3, 0 };
     } else if (cmp_form[op] == 2) {
       uint32_t x = c[1].s.b;
       c[0].h = t->h[op + (when_true ? WH_IR_BRT_DELTA : WH_IR_BRF_DELTA)];
