@@ -160,6 +160,26 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     ip += 5;                                                                  \
     NEXT();                                                                   \
   }
+/* A branch on a slot's value, [cond, offset]; the _BACK form is a
+ * loop's back-edge and passes the stop check. */
+#define COND_BRANCH(name, test)                                               \
+  L_##name:                                                                   \
+    if (test) ip += (int32_t)B1;                                              \
+    else ip += 2;                                                             \
+    NEXT();                                                                   \
+  L_##name##_BACK:                                                            \
+    if (test) {                                                               \
+      CHECK_STOP_COST(BACK_COST((int32_t)B1));                                \
+      ip += (int32_t)B1;                                                      \
+    } else {                                                                  \
+      ip += 2;                                                                \
+    }                                                                         \
+    NEXT();
+/* Bulk memory and table operations take (dest, src-or-value, count) in
+ * three consecutive slots from b. */
+#define BULK_ARGS(b)                                                          \
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)R((b) + 1), n = (uint32_t)R((b) + 2); \
+  (void)s
 #define ADDW_I32(x, y) ((uint64_t)(uint32_t)((x) + (y)))
 #define ADDW_I64(x, y) ((uint64_t)(x) + (uint64_t)(y))
 #define WH_BINT(n, code, text, ti, to, fn)                                    \
@@ -274,30 +294,8 @@ L_CONST_BR_BACK:
   if ((int32_t)B1 <= 0) CHECK_STOP_COST(BACK_COST((int32_t)B1));
   ip += (int32_t)B1;
   NEXT();
-L_BR_IF:
-  if ((uint32_t)R(A1)) ip += (int32_t)B1;
-  else ip += 2;
-  NEXT();
-L_BR_IF_BACK:
-  if ((uint32_t)R(A1)) {
-    CHECK_STOP_COST(BACK_COST((int32_t)B1));
-    ip += (int32_t)B1;
-  } else {
-    ip += 2;
-  }
-  NEXT();
-L_BR_IFZ:
-  if (!(uint32_t)R(A1)) ip += (int32_t)B1;
-  else ip += 2;
-  NEXT();
-L_BR_IFZ_BACK:
-  if (!(uint32_t)R(A1)) {
-    CHECK_STOP_COST(BACK_COST((int32_t)B1));
-    ip += (int32_t)B1;
-  } else {
-    ip += 2;
-  }
-  NEXT();
+COND_BRANCH(BR_IF, (uint32_t)R(A1))
+COND_BRANCH(BR_IFZ, !(uint32_t)R(A1))
 L_RETURN_CONST:
   R(A1) = ip[2].u64;
   goto L_RETURN;
@@ -320,30 +318,8 @@ L_I64_NEZ:
   R(A1) = R(B1) != 0;
   ip += 2;
   NEXT();
-L_BR_IF64:
-  if (R(A1)) ip += (int32_t)B1;
-  else ip += 2;
-  NEXT();
-L_BR_IF64_BACK:
-  if (R(A1)) {
-    CHECK_STOP_COST(BACK_COST((int32_t)B1));
-    ip += (int32_t)B1;
-  } else {
-    ip += 2;
-  }
-  NEXT();
-L_BR_IFZ64:
-  if (!R(A1)) ip += (int32_t)B1;
-  else ip += 2;
-  NEXT();
-L_BR_IFZ64_BACK:
-  if (!R(A1)) {
-    CHECK_STOP_COST(BACK_COST((int32_t)B1));
-    ip += (int32_t)B1;
-  } else {
-    ip += 2;
-  }
-  NEXT();
+COND_BRANCH(BR_IF64, R(A1))
+COND_BRANCH(BR_IFZ64, !R(A1))
 L_BR_TABLE: {
   uint32_t i = (uint32_t)R(A1), n = B1;
   if (i > n) i = n;
@@ -480,8 +456,7 @@ L_MEMORY_GROW: {
   NEXT();
 }
 L_MEMORY_INIT: {
-  uint32_t b = B1;
-  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  BULK_ARGS(B1);
   uint32_t len = inst->data_len[A1];
   if (s + n > len || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
   if (n) memcpy(mem + d, inst->mod->datas[A1].bytes + s, n);
@@ -493,18 +468,16 @@ L_DATA_DROP:
   ip += 2;
   NEXT();
 L_MEMORY_COPY: {
-  uint32_t b = A1;
-  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  BULK_ARGS(A1);
   if (s + n > mem_size || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
   if (n) memmove(mem + d, mem + s, n);
   ip += 2;
   NEXT();
 }
 L_MEMORY_FILL: {
-  uint32_t b = A1;
-  uint64_t d = (uint32_t)R(b), n = (uint32_t)R(b + 2);
+  BULK_ARGS(A1);
   if (d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
-  if (n) memset(mem + d, (uint8_t)R(b + 1), n);
+  if (n) memset(mem + d, (uint8_t)s, n);
   ip += 2;
   NEXT();
 }
@@ -526,8 +499,7 @@ L_TABLE_SET: {
 }
 L_TABLE_INIT: {
   wh_table *t = inst->tables[B1];
-  uint32_t b = A2;
-  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  BULK_ARGS(A2);
   uint32_t len = inst->elem_len[A1];
   if (s + n > len || d + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
   if (n) memcpy(t->elems + d, inst->elem_items[A1] + s, n * sizeof(wh_val));
@@ -540,8 +512,7 @@ L_ELEM_DROP:
   NEXT();
 L_TABLE_COPY: {
   wh_table *td = inst->tables[A1], *ts = inst->tables[B1];
-  uint32_t b = A2;
-  uint64_t d = (uint32_t)R(b), s = (uint32_t)R(b + 1), n = (uint32_t)R(b + 2);
+  BULK_ARGS(A2);
   if (s + n > ts->size || d + n > td->size) TRAP(WH_TRAP_TABLE_OOB);
   if (n) memmove(td->elems + d, ts->elems + s, n * sizeof(wh_val));
   ip += 3;

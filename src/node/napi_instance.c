@@ -204,7 +204,18 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
 }
 
 static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,
-                                      napi_value *argv);
+                                      napi_value *argv) {
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  if (*argc < 1) {
+    napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Instance");
+    return NULL;
+  }
+  return (wh_napi_instance *)wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE,
+                                                     "WebAssembly.Instance");
+}
 
 /* instanceStart(instance): runs the start function, if the module has one
  * and it has not run, as a run of the instance: its timeout, AbortSignal,
@@ -229,20 +240,6 @@ napi_value wh_napi_instance_start(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return wh_napi_undefined(env);
-}
-
-static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,
-                                      napi_value *argv) {
-  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
-    return NULL;
-  }
-  if (*argc < 1) {
-    napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Instance");
-    return NULL;
-  }
-  return (wh_napi_instance *)wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE,
-                                                     "WebAssembly.Instance");
 }
 
 /* instanceFuel(instance) -> Number, or undefined without a fuel limit */
