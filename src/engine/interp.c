@@ -270,6 +270,33 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   }
 #include "opcodes.def"
 
+/* The second access's operands follow the first's: step over the first
+ * two cells and reuse the one-access addressing. */
+L_I64_LOAD2: {
+  uint64_t ea = EA(B1), v;
+  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
+  memcpy(&v, mem + ea, 8);
+  R(A1) = v;
+  ip += 2;
+  ea = EA(B1);
+  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
+  memcpy(&v, mem + ea, 8);
+  R(A1) = v;
+  ip += 3;
+  NEXT();
+}
+L_I64_STORE2: {
+  uint64_t ea = EA(A1), v = R(B1);
+  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
+  memcpy(mem + ea, &v, 8);
+  ip += 2;
+  ea = EA(A1);
+  v = R(B1);
+  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
+  memcpy(mem + ea, &v, 8);
+  ip += 3;
+  NEXT();
+}
 L_UNREACHABLE:
   TRAP(WH_TRAP_UNREACHABLE);
 L_COPY:

@@ -777,6 +777,22 @@ static int fold_address(tr *t, uint32_t i, bool allow_x, uint32_t *slot, uint32_
   return 0;
 }
 
+/* An i64.load (i64.store) just emitted at `at` right after another one:
+ * the pair becomes one I64_LOAD2 (I64_STORE2) whose second half is the
+ * second access's operand cells.  Returns true when it fused. */
+static bool pair_access(tr *t, int64_t at, int single, int pair) {
+  if (at < 0 || t->prev_op != single || t->prev_at < 0 || (uint32_t)t->prev_at + 3 != (uint32_t)at)
+    return false;
+  t->code[t->prev_at].h = t->h[pair];
+  t->code[at] = t->code[at + 1];
+  t->code[at + 1] = t->code[at + 2];
+  t->ncode = (uint32_t)at + 2;
+  t->last_at = t->prev_at;
+  t->last_op = pair;
+  t->prev_at = -1;
+  return true;
+}
+
 /* Constant folding: the interpreter's own expressions, evaluated at
  * translation time on constant operands (same code, same results). */
 static bool fold_unary(int ir, uint64_t x, uint64_t *out) {
@@ -941,6 +957,8 @@ static int op_numeric(tr *t, const numinfo *ni) {
       C(t, at, 2)->s.b = k;
       TRY(push_temp(t, ni->tout));
       t->st[t->nst - 1].zx = ni->tout == WH_I32; /* handlers zero-extend i32 */
+      /* its destination cell moved back one: a local.set may retarget it */
+      if (fa == 1 && ni->ir == IR_I64_LOAD && pair_access(t, at, IR_I64_LOAD, IR_I64_LOAD2)) at--;
       mark_dst(t, at, dst);
       return 0;
     }
@@ -976,6 +994,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       else C(t, at, 1)->s.b = b;
       C(t, at, 2)->s.a = (uint32_t)off;
       C(t, at, 2)->s.b = k;
+      if (fa == 1 && !imm && ni->ir == IR_I64_STORE) pair_access(t, at, IR_I64_STORE, IR_I64_STORE2);
       return 0;
     }
   }

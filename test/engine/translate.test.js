@@ -45,6 +45,15 @@ const wat = `(module
   (func (export "sp") (param $n i32) (result i32)
     (global.set $sp (local.tee $n (i32.sub (global.get $sp) (i32.const 8))))
     (i32.add (local.get $n) (global.get $sp)))
+  (func (export "load2_chain") (param $p i32) (result i64) (local $q i64)
+    (local.set $q (i64.load (local.get $p)))
+    (i64.load offset=2 (i32.wrap_i64 (local.get $q))))
+  (func (export "load2") (param $p i32) (result i64) (local $a i64)
+    (local.set $a (i64.load offset=8 (local.get $p)))
+    (i64.sub (local.get $a) (i64.load offset=16 (local.get $p))))
+  (func (export "store2") (param $p i32) (param $v i64)
+    (i64.store offset=3 (local.get $p) (local.get $v))
+    (i64.store offset=65500 (local.get $p) (i64.const 0x1122334455667788)))
   (func (export "resume") (param $pc i32) (result i32)
     (local $acc i32)
     (loop $top
@@ -69,6 +78,8 @@ const calls = [
   ['store_clobber', [100]], ['store_local_idx', [200, 3, 0x1ff]], ['wrap_garbage', [0x7fff_ffff_ffff_ffffn]],
   ['double_eqz', [0n]], ['double_eqz', [5n]], ['neg_cmp', [1, 2]], ['neg_cmp', [2, 1]], ['neg_cmp', [-5, 3]],
   ['neg_cmp_br', [11n]], ['neg_cmp_br', [10n]], ['fold', []], ['swap', [7, 3]], ['sp', [0]], ['sp', [0]],
+  ['load2_chain', [0]], ['load2_chain', [16]], ['load2', [24]], ['load2', [65520]], ['store2', [32, 0x0102030405060708n]],
+  ['store2', [300, -1n]], ['store2', [100, 5n]],
   ['resume', [0]], ['resume', [1]], ['resume', [2]], ['resume', [3]], ['resume', [9]],
 ];
 
