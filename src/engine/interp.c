@@ -383,6 +383,13 @@ L_CALL:
     ret = ip + 2;
     cinst = inst;
     goto call_wasm;
+L_CALL_K:
+    callee = &inst->mod->funcs[A1];
+    nfp = fp + B1;
+    nfp[0].raw = ip[2].u64;
+    ret = ip + 3;
+    cinst = inst;
+    goto call_wasm;
 L_CALL_IMPORT: {
     wh_func *f = inst->funcs[A1];
     nfp = fp + B1;

@@ -1280,6 +1280,18 @@ static int step(tr *t, uint8_t op) {
       uint32_t base;
       TRY(op_call_common(t, ft, 0, &base));
       bool imported = x < t->m->nfunc_imports;
+      if (!imported && !is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
+          (uint32_t)t->last_at + 3 == t->ncode && t->code[t->last_at + 1].s.a == base &&
+          ft->ft.nparams > 0) {
+        /* the constant just written is the first argument: one dispatch */
+        wh_cell *c = &t->code[t->last_at];
+        c[0].h = t->h[IR_CALL_K];
+        c[1].s.a = x - t->m->nfunc_imports;
+        c[1].s.b = base;
+        t->last_op = IR_CALL_K;
+        t->prev_at = -1;
+        return finish_call(t, ft);
+      }
       at = emit(t, imported ? IR_CALL_IMPORT : IR_CALL, 2);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = imported ? x : x - t->m->nfunc_imports;
