@@ -345,6 +345,20 @@ L_I64_NEZ:
   R(A1) = R(B1) != 0;
   ip += 2;
   NEXT();
+L_BR_AND_I: {
+  uint32_t v = (uint32_t)R(B1) & (uint32_t)ip[2].u64;
+  R(A1) = v;
+  if (v) BRANCH_TO(ip[3].s.a);
+  ip += 4;
+  NEXT();
+}
+L_BR_ANDZ_I: {
+  uint32_t v = (uint32_t)R(B1) & (uint32_t)ip[2].u64;
+  R(A1) = v;
+  if (!v) BRANCH_TO(ip[3].s.a);
+  ip += 4;
+  NEXT();
+}
 COND_BRANCH(BR_IF64, R(A1))
 COND_BRANCH(BR_IFZ64, !R(A1))
 L_BR_TABLE: {

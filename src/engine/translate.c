@@ -553,6 +553,20 @@ static void set_unreachable(tr *t) {
  * instruction just emitted, that instruction becomes the jump: a
  * comparison turns into its fused compare-and-branch, i32.eqz into a
  * branch on its operand with the sense flipped. */
+/* The i32.and/imm at `at` (the last instruction) computed the condition:
+ * it becomes a test-under-mask branch, [dst, x][mask][offset]. */
+static bool and_branch(tr *t, int64_t at, bool on_zero, jumpref *j) {
+  if (grow(t, (void **)&t->code, &t->capcode, (uint32_t)at + 4, sizeof(wh_cell))) return false;
+  t->code[at].h = t->h[on_zero ? IR_BR_ANDZ_I : IR_BR_AND_I];
+  t->code[at + 3].u64 = 0;
+  t->ncode = (uint32_t)at + 4;
+  t->last_at = at;
+  t->last_op = on_zero ? IR_BR_ANDZ_I : IR_BR_AND_I;
+  t->prev_at = -1;
+  *j = (jumpref){ at, 3, 0 };
+  return true;
+}
+
 static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
   uint32_t i = t->nst - 1;
   vent *e = &t->st[i];
@@ -592,6 +606,13 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
       c[1].s.a = x;
       c[1].s.b = 0;
       *j = (jumpref){ t->last_at, 1, 1 };
+    } else if (op == IR_I32_AND_I) {
+      and_branch(t, t->last_at, !when_true, j);
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && t->prev_op == IR_I32_AND_I &&
+               t->prev_at >= 0 && (uint32_t)t->prev_at + 3 == (uint32_t)t->last_at &&
+               t->code[t->prev_at + 1].s.a == c[1].s.b) {
+      /* eqz (or its negation) of a mask just computed */
+      and_branch(t, t->prev_at, (op == IR_I32_EQZ) == when_true, j);
     } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
       uint32_t x = c[1].s.b;
       bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;

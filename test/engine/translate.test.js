@@ -54,6 +54,20 @@ const wat = `(module
   (func (export "store2") (param $p i32) (param $v i64)
     (i64.store offset=3 (local.get $p) (local.get $v))
     (i64.store offset=65500 (local.get $p) (i64.const 0x1122334455667788)))
+  (func (export "and_br") (param $x i32) (result i32)
+    (block (br_if 0 (i32.and (local.get $x) (i32.const 0x30))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_eqz_br") (param $x i32) (result i32)
+    (block (br_if 0 (i32.eqz (i32.and (local.get $x) (i32.const 0x30)))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_if") (param $x i32) (result i32)
+    (if (result i32) (i32.and (local.get $x) (i32.const 0x101)) (then (i32.const 3)) (else (i32.const 4))))
+  (func (export "and_loop") (param $x i32) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (i32.shr_u (local.get $x) (i32.const 1)))
+      (br_if $l (i32.and (local.get $x) (i32.const 1))))
+    (local.get $n))
   (func (export "resume") (param $pc i32) (result i32)
     (local $acc i32)
     (loop $top
@@ -80,6 +94,8 @@ const calls = [
   ['neg_cmp_br', [11n]], ['neg_cmp_br', [10n]], ['fold', []], ['swap', [7, 3]], ['sp', [0]], ['sp', [0]],
   ['load2_chain', [0]], ['load2_chain', [16]], ['load2', [24]], ['load2', [65520]], ['store2', [32, 0x0102030405060708n]],
   ['store2', [300, -1n]], ['store2', [100, 5n]],
+  ['and_br', [0x10]], ['and_br', [0x4f]], ['and_eqz_br', [0x20]], ['and_eqz_br', [0x0f]],
+  ['and_if', [0x100]], ['and_if', [0x10]], ['and_loop', [0xff]], ['and_loop', [0x16]],
   ['resume', [0]], ['resume', [1]], ['resume', [2]], ['resume', [3]], ['resume', [9]],
 ];
 
