@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,11 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
     e->preopen = strdup(m->guest);
     if (e->preopen == NULL) goto nomem;
     e->readonly = m->readonly != 0;
+    /* The host's own root granted (Go's exec wrapper does): absolute
+     * symlinks beneath it name what they name on the host. */
+    struct stat st, rootst;
+    e->host_root = fstat(fd, &st) == 0 && stat("/", &rootst) == 0 &&
+                   st.st_dev == rootst.st_dev && st.st_ino == rootst.st_ino;
   }
   for (uint32_t i = 0; i < config->nsockets; i++) {
     int fd = fcntl(config->sockets[i], F_DUPFD_CLOEXEC, 3);

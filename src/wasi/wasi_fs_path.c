@@ -44,7 +44,7 @@ static int prepare(wasi_call *c, uint32_t fd, uint64_t rights, int writes,
 /* Frees path: no caller needs the guest's text once it is resolved. */
 static int resolve(wasi_call *c, wasi_fd *dir, char *path, int follow,
                    wasi_resolved *r) {
-  int rc = wasi_path_resolve(dir->host, path, follow, c->w->use_openat2, r);
+  int rc = wasi_path_resolve(dir->host, path, follow, wasi_path_how(c->w, dir), r);
   free(path);
   return rc;
 }
@@ -92,7 +92,11 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
     return WASI_EINVAL;
   uint64_t need = 0;
   if (oflags & WASI_OFLAG_CREAT) need |= WASI_R_PATH_CREATE_FILE;
-  if (oflags & WASI_OFLAG_TRUNC) need |= WASI_R_PATH_FILESTAT_SET_SIZE;
+  /* witx asks path_filestat_set_size of the directory for O_TRUNC; a
+   * descriptor opened for writing may truncate what it opens (POSIX asks
+   * only write access), and Go's os.Root relies on it: its directory fd
+   * never holds the write rights it passes down. */
+  if ((oflags & WASI_OFLAG_TRUNC) && !(base & WASI_R_FD_WRITE)) need |= WASI_R_PATH_FILESTAT_SET_SIZE;
   if ((dir->rights_base & need) != need) return WASI_ENOTCAPABLE;
   /* A new descriptor's rights come out of the directory's inheriting
    * rights: never more. */
@@ -122,7 +126,7 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
   if (!(dirflags & WASI_LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
 
   int host = wasi_path_open_beneath(dir->host, path, flags, 0666,
-                                    c->w->use_openat2);
+                                    wasi_path_how(c->w, dir));
   free(path);
   if (host < 0) return -host;
   wasi_fd *e = wasi_fd_alloc();

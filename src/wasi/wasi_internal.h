@@ -171,6 +171,7 @@ typedef struct wasi_fd {
   int readonly;       /* opened beneath a read-only mount */
   int is_socket;
   int never_waits;    /* I/O cannot block: no poll() before each read/write */
+  int host_root;      /* a preopen of the host's "/" (see WASI_PATH_HOST_ROOT) */
   int shared;         /* host description shared with the embedder (stdio, sockets) */
   char *preopen;      /* guest name for fd_prestat_*, or NULL */
   void *dir;          /* DIR* for fd_readdir, opened on first use */
@@ -239,13 +240,19 @@ int wasi_path_copy(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
 /* Resolves every component but the last (following symlinks, refusing
  * anything that leaves root: ENOTCAPABLE), then, with follow_final, keeps
  * following a final symlink the same way.  Returns 0 or a wasi errno. */
+/* how: WASI_PATH_OPENAT2 to use openat2 when the kernel has it (else the
+ * portable walk), WASI_PATH_HOST_ROOT when root is the host's "/" (absolute
+ * symlink targets then resolve from root instead of being refused). */
+#define WASI_PATH_OPENAT2 1
+#define WASI_PATH_HOST_ROOT 2
+#define wasi_path_how(w, dir) \
+  (((w)->use_openat2 ? WASI_PATH_OPENAT2 : 0) | ((dir)->host_root ? WASI_PATH_HOST_ROOT : 0))
 int wasi_path_resolve(int root, const char *path, int follow_final,
-                      int use_openat2, wasi_resolved *out);
+                      int how, wasi_resolved *out);
 void wasi_path_release(wasi_resolved *r);
 /* Opens path beneath root with open(2) flags (O_NOFOLLOW honoured for the
  * final component).  Returns a host fd, or -(wasi errno). */
-int wasi_path_open_beneath(int root, const char *path, int oflags, int mode,
-                           int use_openat2);
+int wasi_path_open_beneath(int root, const char *path, int oflags, int mode, int how);
 /* 1 when openat2(RESOLVE_BENEATH) works on this host. */
 int wasi_path_have_openat2(void);
 

@@ -13,7 +13,11 @@
  *    pops the stack of held descriptors, so it is physical (POSIX) and
  *    cannot climb past the root, whatever is renamed meanwhile.
  * Absolute symlink targets and absolute guest paths are refused with
- * ENOTCAPABLE, as wasmtime (cap-std) does, instead of being re-rooted.
+ * ENOTCAPABLE, as wasmtime (cap-std) does, instead of being re-rooted --
+ * except beneath a preopen of the host's own root (WASI_PATH_HOST_ROOT,
+ * what Go's exec wrapper grants): there an absolute target names the
+ * same file it names on the host, and `..` stops at the root as the
+ * kernel's does (openat2's RESOLVE_IN_ROOT; the walk restarts at the root).
  *
  * libuv has no descriptor-relative file system calls (its uv_fs_* take
  * whole paths), so this file uses the POSIX *at() family directly: sandbox
@@ -69,12 +73,12 @@ int wasi_path_copy(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
 /* openat2                                                              */
 
 #ifdef WASI_HAVE_OPENAT2
-static int openat2_beneath(int root, const char *path, int flags, int mode) {
+static int openat2_beneath(int root, const char *path, int flags, int mode, int host_root) {
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = (uint64_t)(flags | O_CLOEXEC);
   how.mode = (flags & O_CREAT) ? (uint64_t)mode : 0;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  how.resolve = (host_root ? RESOLVE_IN_ROOT : RESOLVE_BENEATH) | RESOLVE_NO_MAGICLINKS;
   for (int tries = 0;; tries++) {
     long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
     if (fd >= 0) return (int)fd;
@@ -136,14 +140,15 @@ static int stack_push(dir_stack *s, int fd) {
 
 /* Reads a symlink beneath dir into a malloc'd string, or returns an errno
  * (EINVAL when name is not a symlink). */
-static int read_link(int dir, const char *name, char **out) {
+static int read_link(int dir, const char *name, int host_root, char **out) {
   char buf[PATH_MAX];
   ssize_t n = readlinkat(dir, name, buf, sizeof buf);
   if (n < 0) return wasi_errno_from_host(errno);
   if ((size_t)n >= sizeof buf) return WASI_ENAMETOOLONG;
   if (n == 0) return WASI_ENOENT;
-  /* Absolute targets would name the host's root: refuse, like cap-std. */
-  if (buf[0] == '/') return WASI_ENOTCAPABLE;
+  /* Absolute targets would name the host's root: refuse, like cap-std,
+   * unless the root is what was granted. */
+  if (buf[0] == '/' && !host_root) return WASI_ENOTCAPABLE;
   char *s = malloc((size_t)n + 1);
   if (s == NULL) return WASI_ENOMEM;
   memcpy(s, buf, (size_t)n);
@@ -169,7 +174,7 @@ static char *join(const char *a, size_t alen, const char *b) {
 
 /* Opens the directory `path` names beneath root, following every symlink
  * on the way.  Returns a descriptor or -(wasi errno). */
-static int walk_dir(int root, const char *path) {
+static int walk_dir(int root, const char *path, int host_root) {
   dir_stack s = {malloc(16 * sizeof(int)), 0, 16};
   if (s.fds == NULL) return -WASI_ENOMEM;
   s.fds[0] = root;
@@ -197,6 +202,10 @@ static int walk_dir(int root, const char *path) {
     if (strcmp(comp, "..") == 0) {
       rem[end] = saved;
       if (s.depth == 0) {
+        if (host_root) { /* "/.." is "/" */
+          pos = next;
+          continue;
+        }
         err = WASI_ENOTCAPABLE;
         break;
       }
@@ -219,7 +228,7 @@ static int walk_dir(int root, const char *path) {
     }
     /* Not a directory: a symlink to expand, or a plain file. */
     char *target = NULL;
-    int rl = read_link(top, comp, &target);
+    int rl = read_link(top, comp, host_root, &target);
     if (rl == WASI_EINVAL) {
       err = WASI_ENOTDIR;
       break;
@@ -234,7 +243,13 @@ static int walk_dir(int root, const char *path) {
       break;
     }
     /* The rest of the path now continues after the link's target, which
-     * is relative to the directory holding the link (the stack top). */
+     * is relative to the directory holding the link (the stack top), or to
+     * the root when it is absolute (host root only: read_link refused it
+     * otherwise). */
+    if (target[0] == '/') {
+      while (s.depth > 0) close(s.fds[s.depth--]);
+      memmove(target, target + strspn(target, "/"), strlen(target + strspn(target, "/")) + 1);
+    }
     const char *rest = saved ? rem + end + 1 : "";
     char *nrem = join(target, strlen(target), rest);
     free(target);
@@ -267,15 +282,14 @@ static int walk_dir(int root, const char *path) {
   return out;
 }
 
-static int open_dir_beneath(int root, const char *path, int use_openat2) {
+static int open_dir_beneath(int root, const char *path, int how) {
+  int host_root = (how & WASI_PATH_HOST_ROOT) != 0;
   if (path[0] == '\0') path = ".";
 #ifdef WASI_HAVE_OPENAT2
-  if (use_openat2 && wasi_path_have_openat2())
-    return openat2_beneath(root, path, DIR_OPEN_FLAGS, 0);
-#else
-  (void)use_openat2;
+  if ((how & WASI_PATH_OPENAT2) && wasi_path_have_openat2())
+    return openat2_beneath(root, path, DIR_OPEN_FLAGS, 0, host_root);
 #endif
-  return walk_dir(root, path);
+  return walk_dir(root, path, host_root);
 }
 
 /* ------------------------------------------------------------------ */
@@ -290,7 +304,7 @@ void wasi_path_release(wasi_resolved *r) {
 }
 
 int wasi_path_resolve(int root, const char *path, int follow_final,
-                      int use_openat2, wasi_resolved *out) {
+                      int how, wasi_resolved *out) {
   out->dirfd = -1;
   out->name = NULL;
   out->storage = NULL;
@@ -321,11 +335,11 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
     if (dot) {
       /* "x/.." and "." name a directory: resolve all of it and hand back
        * "." so no caller ever passes ".." to a host *at() call. */
-      dirfd = open_dir_beneath(root, work, use_openat2);
+      dirfd = open_dir_beneath(root, work, how);
     } else {
       char saved = slash ? *slash : 0;
       if (slash) *slash = '\0';
-      dirfd = open_dir_beneath(root, slash ? work : "", use_openat2);
+      dirfd = open_dir_beneath(root, slash ? work : "", how);
       if (slash) *slash = saved;
     }
     if (dirfd < 0) {
@@ -350,7 +364,7 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
       return 0;
     }
     char *target = NULL;
-    int rl = read_link(dirfd, name, &target);
+    int rl = read_link(dirfd, name, (how & WASI_PATH_HOST_ROOT) != 0, &target);
     if (rl == WASI_EINVAL || rl == WASI_ENOENT) {
       /* Not a symlink (or nothing there yet): this is the final name. */
       memmove(work, name, strlen(name) + 1);
@@ -370,8 +384,15 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
       return WASI_ELOOP;
     }
     /* Re-resolve the target from the link's directory, textually: `..`
-     * in it is resolved physically again by open_dir_beneath. */
-    char *next = join(work, parent_len, target);
+     * in it is resolved physically again by open_dir_beneath.  An
+     * absolute target (host root only) starts again at the root. */
+    char *next;
+    if (target[0] == '/') {
+      const char *t = target + strspn(target, "/");
+      next = strdup(*t ? t : ".");
+    } else {
+      next = join(work, parent_len, target);
+    }
     free(target);
     free(work);
     if (next == NULL) return WASI_ENOMEM;
@@ -383,19 +404,18 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
   }
 }
 
-int wasi_path_open_beneath(int root, const char *path, int oflags, int mode,
-                           int use_openat2) {
+int wasi_path_open_beneath(int root, const char *path, int oflags, int mode, int how) {
   if (path[0] == '\0') return -WASI_ENOENT;
   if (path[0] == '/') return -WASI_ENOTCAPABLE;
 #ifdef WASI_HAVE_OPENAT2
-  if (use_openat2 && wasi_path_have_openat2())
-    return openat2_beneath(root, path, oflags, mode);
+  if ((how & WASI_PATH_OPENAT2) && wasi_path_have_openat2())
+    return openat2_beneath(root, path, oflags, mode, (how & WASI_PATH_HOST_ROOT) != 0);
 #endif
   /* O_CREAT|O_EXCL never follows a final symlink (POSIX). */
   int follow = !(oflags & O_NOFOLLOW) &&
                !((oflags & O_CREAT) && (oflags & O_EXCL));
   wasi_resolved r;
-  int err = wasi_path_resolve(root, path, follow, 0, &r);
+  int err = wasi_path_resolve(root, path, follow, how & WASI_PATH_HOST_ROOT, &r);
   if (err) return -err;
   int flags = oflags | O_NOFOLLOW | O_CLOEXEC;
   if (r.trailing_slash) flags |= O_DIRECTORY;

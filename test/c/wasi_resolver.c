@@ -37,6 +37,17 @@ static int resolve_err(const char *p, int follow, int mode2, char *name_out) {
   return e;
 }
 
+/* Opens p beneath dirfd and reads its first line into buf: 0 or an errno. */
+static int read_at(int dirfd, const char *p, int how, char *buf, size_t n) {
+  buf[0] = '\0';
+  int fd = wasi_path_open_beneath(dirfd, p, O_RDONLY, 0, how);
+  if (fd < 0) return -fd;
+  ssize_t k = read(fd, buf, n - 1);
+  buf[k > 0 ? k : 0] = '\0';
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   const char *base = argv[1]; /* contains sandbox/ prepared by the JS side */
@@ -86,6 +97,26 @@ int main(int argc, char **argv) {
     C("resolve_through_file", resolve_err("file.txt/x", 0, m, NULL), WASI_ENOTDIR);
     C("resolve_missing_parent", resolve_err("nope/x", 0, m, NULL), WASI_ENOENT);
     C("creat_dangling_out", open_err("dangle", O_RDWR | O_CREAT, m), WASI_ENOTCAPABLE);
+
+    /* Beneath a preopen of the host's "/" an absolute symlink names what
+     * it names on the host, and ".." stops at the root. */
+    int hroot = open("/", O_RDONLY | O_DIRECTORY);
+    int how = (m ? WASI_PATH_OPENAT2 : 0) | WASI_PATH_HOST_ROOT;
+    char p[4200], got[64];
+    const char *rel = base + strspn(base, "/");
+    snprintf(p, sizeof p, "%s/sandbox/abs", rel);
+    C("hostroot_abs_link", read_at(hroot, p, how, got, sizeof got) == 0 && strcmp(got, "TOP-SECRET\n") == 0, 1);
+    snprintf(p, sizeof p, "%s/sandbox/absdir/secret.txt", rel);
+    C("hostroot_absdir_middle", read_at(hroot, p, how, got, sizeof got) == 0 && strcmp(got, "TOP-SECRET\n") == 0, 1);
+    snprintf(p, sizeof p, "../../%s/sandbox/file.txt", rel);
+    C("hostroot_dotdot_clamps", read_at(hroot, p, how, got, sizeof got) == 0 && strcmp(got, "inside\n") == 0, 1);
+    snprintf(p, sizeof p, "%s/sandbox/abs", rel);
+    wasi_resolved r;
+    int e = wasi_path_resolve(hroot, p, 1, how, &r);
+    C("hostroot_resolve_abs", e == 0 && strcmp(r.name, "secret.txt") == 0, 1);
+    if (e == 0) wasi_path_release(&r);
+    C("hostroot_flag_only_there", read_at(root, "abs", m ? WASI_PATH_OPENAT2 : 0, got, sizeof got), WASI_ENOTCAPABLE);
+    close(hroot);
   }
   /* wasi_path_copy bounds */
   uint8_t mem[16] = "abc\0def";

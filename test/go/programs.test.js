@@ -119,6 +119,21 @@ t.test('a symlink cannot lead out of a mount', async (t) => {
   t.notMatch(r.stdout, /^secret$/m, 'nothing leaks', opt);
 });
 
+t.test('an absolute symlink under a grant of the host root names the host file', async (t) => {
+  const dir = h.tmpTree();
+  fs.writeFileSync(path.join(dir, 'target.txt'), 'through an absolute link\n');
+  fs.symlinkSync(path.join(dir, 'target.txt'), path.join(dir, 'abslink'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Go's exec wrapper grants "/" as "/": go test's t.TempDir() symlinks
+  // are absolute, and must work as on the host.
+  const r = run(['--dir', '/::/', W.files, 'cat', path.join(dir, 'abslink')]);
+  t.equal(r.stdout, 'through an absolute link\n');
+  t.equal(r.code, 0);
+  // Under any other grant the same link stays refused.
+  const inner = run(['--dir', `${dir}::/data`, W.files, 'cat', '/data/abslink']);
+  t.equal(inner.code, 1, 'refused beneath a directory grant', node ? { todo: 'node:wasi' } : {});
+});
+
 t.test('directory listing', async (t) => {
   const dir = h.tmpTree();
   fs.writeFileSync(path.join(dir, 'b.txt'), '12345');
