@@ -9,6 +9,7 @@ const os = require('os');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 const wabt = require('wabt');
+const { assertChecks } = require('../c/checks');
 
 const root = path.join(__dirname, '..', '..');
 let gcc = true;
@@ -50,14 +51,6 @@ if (!gcc) {
       encoding: 'utf8', timeout: 120000,
       env: { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: 'detect_leaks=1' },
     });
-    t.comment(r.stdout.split('\n').filter((l) => l.startsWith('#')).join('\n'));
-    t.equal(r.status, 0, 'exit code 0');
-    t.equal(r.stderr, '', 'no sanitizer report');
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('CHECK '));
-    t.ok(lines.length >= 17, `checks ran (${lines.length})`);
-    for (const l of lines) {
-      const [, name, got, want] = l.split(' ');
-      t.equal(got, want, name);
-    }
+    assertChecks(t, r, 17);
   });
 }
