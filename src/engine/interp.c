@@ -216,55 +216,52 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 /* _X forms: the address was slot + slot (an i32.add folded in); B2 names
  * the second slot instead of holding a constant. */
 #define EAX(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + (uint32_t)R(B2)) + A2)
-#define WH_LOAD(n, code, text, to, mt)                                        \
-  L_##n: {                                                                    \
-    uint64_t ea = EA(B1);                                                     \
+/* One bounds-checked access, whatever the address form: every load and
+ * store handler (and the fused pairs) is one of these plus its ip step. */
+#define LOAD_AT(mt, to, dst, ea_)                                             \
+  do {                                                                        \
+    uint64_t ea = (ea_);                                                      \
     if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
-    R(A1) = LD_##to(v);                                                       \
+    R(dst) = LD_##to(v);                                                      \
+  } while (0)
+#define STORE_AT(mt, ea_, val)                                                \
+  do {                                                                        \
+    uint64_t ea = (ea_);                                                      \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    mt v = (mt)(val);                                                         \
+    memcpy(mem + ea, &v, sizeof v);                                           \
+  } while (0)
+#define WH_LOAD(n, code, text, to, mt)                                        \
+  L_##n: {                                                                    \
+    LOAD_AT(mt, to, A1, EA(B1));                                              \
     ip += 3;                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_X: {                                                                \
-    uint64_t ea = EAX(B1);                                                    \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
-    mt v;                                                                     \
-    memcpy(&v, mem + ea, sizeof v);                                           \
-    R(A1) = LD_##to(v);                                                       \
+    LOAD_AT(mt, to, A1, EAX(B1));                                             \
     ip += 3;                                                                  \
     NEXT();                                                                   \
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
   L_##n: {                                                                    \
-    uint64_t ea = EA(A1);                                                     \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
-    mt v = (mt)R(B1);                                                         \
-    memcpy(mem + ea, &v, sizeof v);                                           \
+    STORE_AT(mt, EA(A1), R(B1));                                              \
     ip += 3;                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_I: {                                                                \
-    uint64_t ea = EA(A1);                                                     \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
-    mt v = (mt)ip[3].u64;                                                     \
-    memcpy(mem + ea, &v, sizeof v);                                           \
+    STORE_AT(mt, EA(A1), ip[3].u64);                                          \
     ip += 4;                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_X: {                                                                \
-    uint64_t ea = EAX(A1);                                                    \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
-    mt v = (mt)R(B1);                                                         \
-    memcpy(mem + ea, &v, sizeof v);                                           \
+    STORE_AT(mt, EAX(A1), R(B1));                                             \
     ip += 3;                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_XI: { /* [1] a=base b=index  [2] a=offset  [3] value */             \
-    uint64_t ea = (uint64_t)(uint32_t)((uint32_t)R(A1) + (uint32_t)R(B1)) + A2; \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
-    mt v = (mt)ip[3].u64;                                                     \
-    memcpy(mem + ea, &v, sizeof v);                                           \
+    STORE_AT(mt, (uint64_t)(uint32_t)((uint32_t)R(A1) + (uint32_t)R(B1)) + A2, ip[3].u64); \
     ip += 4;                                                                  \
     NEXT();                                                                   \
   }
@@ -272,31 +269,18 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 
 /* The second access's operands follow the first's: step over the first
  * two cells and reuse the one-access addressing. */
-L_I64_LOAD2: {
-  uint64_t ea = EA(B1), v;
-  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
-  memcpy(&v, mem + ea, 8);
-  R(A1) = v;
+L_I64_LOAD2:
+  LOAD_AT(uint64_t, I64, A1, EA(B1));
   ip += 2;
-  ea = EA(B1);
-  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
-  memcpy(&v, mem + ea, 8);
-  R(A1) = v;
+  LOAD_AT(uint64_t, I64, A1, EA(B1));
   ip += 3;
   NEXT();
-}
-L_I64_STORE2: {
-  uint64_t ea = EA(A1), v = R(B1);
-  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
-  memcpy(mem + ea, &v, 8);
+L_I64_STORE2:
+  STORE_AT(uint64_t, EA(A1), R(B1));
   ip += 2;
-  ea = EA(A1);
-  v = R(B1);
-  if (WH_UNLIKELY(ea + 8 > mem_size)) TRAP(WH_TRAP_MEM_OOB);
-  memcpy(mem + ea, &v, 8);
+  STORE_AT(uint64_t, EA(A1), R(B1));
   ip += 3;
   NEXT();
-}
 L_UNREACHABLE:
   TRAP(WH_TRAP_UNREACHABLE);
 L_COPY:

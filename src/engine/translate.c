@@ -1428,13 +1428,7 @@ static int step(tr *t, uint8_t op) {
           if (t->last_op == IR_I32_SUB_I) k = 0u - k;
           t->ncode = (uint32_t)t->last_at;
           popn(t, 1);
-          at = emit(t, IR_ADD_GLOBAL_SET32, 3);
-          if (at == -2) return -1;
-          C(t, at, 1)->s.a = dst;
-          C(t, at, 1)->s.b = src;
-          C(t, at, 2)->s.a = k;
-          C(t, at, 2)->s.b = x;
-          return 0;
+          return emit_with(t, IR_ADD_GLOBAL_SET32, 3, dst, src, k, x);
         }
       }
       TRY(operand(t, t->nst - 1, &a));
