@@ -3,7 +3,7 @@
 // the JS thread while the guest waits, the event loop staying free,
 // interrupts (timeout, AbortSignal, interrupt()), and one run per instance.
 const t = require('tap');
-const { W, native, wat, now, sleep } = require('./fixtures/util');
+const { W, native, wat, now, sleep, rejectsWith, isTrap } = require('./fixtures/util');
 
 const SRC = `(module
   (import "e" "f" (func $f (param i32) (result i32)))
@@ -39,18 +39,6 @@ const SRC = `(module
 let mod;
 t.before(async () => { mod = new W.Module(await wat(SRC)); });
 const imports = (extra = {}) => ({ e: { f: (x) => x * 10, tick() {}, ...extra } });
-
-async function rejectsWith(t, p, check, msg) {
-  let err;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  t.ok(err !== undefined && check(err), `${msg} (got ${err && err.stack ? err.stack.split('\n')[0] : err})`);
-  return err;
-}
-const isTrap = (text) => (e) => e instanceof W.RuntimeError && e.message === text;
 
 t.test('callAsync returns results like a sync call', async (t) => {
   const inst = new W.Instance(mod, imports());

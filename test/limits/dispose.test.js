@@ -3,7 +3,7 @@
 // what it takes with it, what it leaves alone, and that the engine's
 // memory (an address-space reservation per linear memory) comes back.
 const t = require('tap');
-const { W, native, wat, collect, vmSizeGiB } = require('./fixtures/util');
+const { W, native, wat, collect, vmSizeGiB, throwsWith } = require('./fixtures/util');
 
 const SRC = `(module
   (import "e" "f" (func $f (result i32)))
@@ -20,15 +20,6 @@ const SRC = `(module
 const OWN = `(module (memory (export "mem") 1) (func (export "one") (result i32) (i32.const 1)))`;
 
 const disposed = (what) => (e) => e && e.code === 'ERR_WASIHOST_DISPOSED' && e.message === `${what} has been disposed`;
-function throwsWith(t, fn, check, msg) {
-  let err;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  t.ok(err !== undefined && check(err), `${msg} (got ${err && err.message})`);
-}
 
 t.test('Instance.dispose() takes what the instance defines, not its imports', async (t) => {
   const mod = new W.Module(await wat(SRC));

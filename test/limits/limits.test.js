@@ -2,7 +2,7 @@
 // Execution limits on the JS thread: fuel, memory cap, call depth, value
 // stack, timeout and AbortSignal, and their trap texts.
 const t = require('tap');
-const { W, wat, now } = require('./fixtures/util');
+const { W, wat, now, throwsWith, isTrap } = require('./fixtures/util');
 
 const LOOPS = `(module
   (import "e" "cb" (func $cb))
@@ -23,18 +23,6 @@ const LOOPS = `(module
 let mod;
 t.before(async () => { mod = new W.Module(await wat(LOOPS)); });
 const noop = { e: { cb() {} } };
-// t.throws takes a class, not a predicate: check errors by hand.
-function throwsWith(t, fn, check, msg) {
-  let err;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  t.ok(err !== undefined && check(err), `${msg} (got ${err && err.stack ? err.stack.split('\n')[0] : err})`);
-  return err;
-}
-const isTrap = (text) => (e) => e instanceof W.RuntimeError && e.message === text;
 
 t.test('fuel: exhaustion traps, the getter reads it, the setter refills it', async (t) => {
   const inst = new W.Instance(mod, noop, { fuel: 100000 });

@@ -3,29 +3,9 @@
 // guest blocked inside a WASI call (a poll_oneoff sleep, a read of a pipe
 // nobody writes), sync and async.
 const t = require('tap');
-const { W, wat, wasiWat, cFixture, silentFifo, now, sleep } = require('./fixtures/util');
-
-const isTrap = (text) => (e) => e instanceof W.RuntimeError && e.message === text;
-async function rejectsWith(t, p, check, msg) {
-  let err;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  t.ok(err !== undefined && check(err), `${msg} (got ${err && err.stack ? err.stack.split('\n')[0] : err})`);
-  return err;
-}
-function throwsWith(t, fn, check, msg) {
-  let err;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  t.ok(err !== undefined && check(err), `${msg} (got ${err && err.stack ? err.stack.split('\n')[0] : err})`);
-  return err;
-}
+const {
+  W, wat, wasiWat, cFixture, silentFifo, now, sleep, throwsWith, rejectsWith, isTrap,
+} = require('./fixtures/util');
 
 async function command(body, data) {
   return new W.Module(await wat(wasiWat(body, data)));
