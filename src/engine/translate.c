@@ -12,31 +12,13 @@
  * value rewrites that instruction's destination instead of copying. */
 #include "internal.h"
 #include "ir.h"
+#include "opcodes.h"
 #include "reader.h"
 
 #include <pthread.h>
 #include <stdio.h>
 
 void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
-
-enum { K_NONE, K_BIN, K_CMP, K_BINT, K_UN, K_UNT, K_LOAD, K_STORE };
-
-typedef struct {
-  uint8_t kind, tin, tout, width;
-  uint16_t ir;
-} numinfo;
-
-#define NUMIDX(code) ((code) >= 0xFC00 ? 256 + ((code) & 0xFF) : (code))
-static const numinfo num_ops[256 + 8] = {
-#define WH_BIN(n, code, text, ti, to, e) [NUMIDX(code)] = { K_BIN, WH_##ti, WH_##to, 0, IR_##n },
-#define WH_CMP(n, code, text, ti, e) [NUMIDX(code)] = { K_CMP, WH_##ti, WH_I32, 0, IR_##n },
-#define WH_BINT(n, code, text, ti, to, f) [NUMIDX(code)] = { K_BINT, WH_##ti, WH_##to, 0, IR_##n },
-#define WH_UN(n, code, text, ti, to, e) [NUMIDX(code)] = { K_UN, WH_##ti, WH_##to, 0, IR_##n },
-#define WH_UNT(n, code, text, ti, to, f) [NUMIDX(code)] = { K_UNT, WH_##ti, WH_##to, 0, IR_##n },
-#define WH_LOAD(n, code, text, to, mt) [NUMIDX(code)] = { K_LOAD, WH_I32, WH_##to, sizeof(mt), IR_##n },
-#define WH_STORE(n, code, text, ti, mt) [NUMIDX(code)] = { K_STORE, WH_##ti, 0, sizeof(mt), IR_##n },
-#include "opcodes.def"
-};
 
 /* 1: a comparison in slot form, 2: in immediate form (fusable) */
 static const uint8_t cmp_form[IR_COUNT] = {
@@ -72,8 +54,11 @@ typedef struct {
   uint64_t cval;
 } vent;
 
+/* the function body's own control frame (no opcode opens it) */
+#define CTL_FUNC OP_UNREACHABLE
+
 typedef struct {
-  uint8_t op; /* 0x00 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+  uint8_t op; /* OP_BLOCK, OP_LOOP, OP_IF, OP_ELSE; OP_UNREACHABLE (0) for the function */
   bool unreachable;
   uint32_t height; /* stack height below the params */
   uint32_t np, nr;
@@ -298,7 +283,7 @@ static int peek_expect(tr *t, uint32_t depth, uint8_t want, int64_t *idx) {
 
 /* Ensures `n` operands of the given types are on the stack, filling
  * missing ones with unknowns in unreachable code so that indices work. */
-static int need_slow(tr *t, const uint8_t *types, uint32_t n);
+static int need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype);
 
 static inline int need(tr *t, const uint8_t *types, uint32_t n) {
   if (n == 0) return 0; /* and t->st may still be NULL */
@@ -309,10 +294,10 @@ static inline int need(tr *t, const uint8_t *types, uint32_t n) {
     while (k < n && (e[k].type == types[k] || types[k] == T_UNKNOWN)) k++;
     if (k == n) return 0;
   }
-  return need_slow(t, types, n);
+  return need_slow(t, types, n, true);
 }
 
-static int need_slow(tr *t, const uint8_t *types, uint32_t n) {
+static int need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype) {
   ctl *c = top_ctl(t);
   uint32_t avail = t->nst - c->height;
   if (avail < n) {
@@ -333,6 +318,12 @@ static int need_slow(tr *t, const uint8_t *types, uint32_t n) {
     vent *e = &t->st[t->nst - n + k];
     if (!types_match(e->type, types[k]))
       FAILV("type mismatch: expected %s, got %s", wh_valtype_name(types[k]), wh_valtype_name(e->type));
+    /* an operand from the polymorphic stack takes the type it was
+     * checked against: what stays on the stack (local.tee's value,
+     * br_if's and a block's operands) has that type, as in the spec's
+     * algorithm where push_vals(types) follows pop_vals(types).
+     * br_table is the exception: it pushes back what it popped. */
+    if (retype && e->type == T_UNKNOWN) e->type = types[k];
   }
   return 0;
 }
@@ -376,8 +367,8 @@ static void resolve_patches(tr *t, ctl *c, uint32_t target) {
  * the ctl stack grows: never keep a pointer to it. */
 static const uint8_t *res(const ctl *c) { return c->is_single ? &c->single : c->results_; }
 
-static uint32_t label_arity(ctl *c) { return c->op == 0x03 ? c->np : c->nr; }
-static const uint8_t *label_types(ctl *c) { return c->op == 0x03 ? c->params : res(c); }
+static uint32_t label_arity(ctl *c) { return c->op == OP_LOOP ? c->np : c->nr; }
+static const uint8_t *label_types(ctl *c) { return c->op == OP_LOOP ? c->params : res(c); }
 
 /* Moves the top n values into the label's slots; LOCAL sources that the
  * moves would overwrite before reading are first saved in their own
@@ -408,7 +399,7 @@ static int move_to(tr *t, uint32_t dst_base, uint32_t n) {
 }
 
 static bool needs_moves(tr *t, ctl *c) {
-  if (c->op == 0x00) return true; /* branches to the function return */
+  if (c->op == CTL_FUNC) return true; /* branches to the function return */
   uint32_t n = label_arity(c);
   uint32_t first = t->nst - n;
   for (uint32_t k = 0; k < n; k++) {
@@ -433,13 +424,13 @@ static int emit_return(tr *t) {
 }
 
 static int emit_branch(tr *t, ctl *c) {
-  if (c->op == 0x00) {
+  if (c->op == CTL_FUNC) {
     /* the function's own label: a return */
     TRY(move_to(t, 0, c->nr));
     return emit_return(t);
   }
   TRY(move_to(t, slot_at(t, c->height), label_arity(c)));
-  if (c->op == 0x03 && !is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
+  if (c->op == OP_LOOP && !is_dead(t) && t->last_op == IR_CONST && t->last_at >= 0 &&
       (uint32_t)t->last_at + 3 == t->ncode) {
     /* `local.set $pc (const N); br $loop` where the loop opens with
      * `br_table $pc` (Go's resumable functions): one instruction sets the
@@ -468,7 +459,7 @@ static int emit_branch(tr *t, ctl *c) {
     t->last_dst = -1;
     return 0;
   }
-  if (c->op == 0x03) {
+  if (c->op == OP_LOOP) {
     int64_t at = emit(t, IR_BR_BACK, 2);
     if (at == -2) return -1;
     if (at >= 0) C(t, at, 1)->s.a = (uint32_t)((int64_t)c->loop_pc - at);
@@ -641,12 +632,12 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
 
 static int op_end(tr *t) {
   ctl *c = top_ctl(t);
-  if (c->op == 0x04 && c->np != c->nr) FAILV("type mismatch: if without else must have matching param and result types");
-  if (c->op == 0x04) {
+  if (c->op == OP_IF && c->np != c->nr) FAILV("type mismatch: if without else must have matching param and result types");
+  if (c->op == OP_IF) {
     for (uint32_t k = 0; k < c->np; k++)
       if (c->params[k] != res(c)[k]) FAILV("type mismatch: if without else");
   }
-  if (c->op == 0x00) {
+  if (c->op == CTL_FUNC) {
     /* function end: results go to slots 0..nr-1 */
     TRY(close_arm(t, c, 0));
     TRY(emit_return(t));
@@ -673,14 +664,14 @@ static int op_end(tr *t) {
 
 static int op_else(tr *t) {
   ctl *c = top_ctl(t);
-  if (c->op != 0x04) FAILV("else without if");
+  if (c->op != OP_IF) FAILV("else without if");
   TRY(close_arm(t, c, slot_at(t, c->height)));
   int64_t at = emit(t, IR_BR, 2);
   if (at == -2) return -1;
   TRY(add_patch(t, c, at, 1));
   if (t->emit) set_jump(t, c->else_j, label_here(t));
   c->else_j.at = -1;
-  c->op = 0x05;
+  c->op = OP_ELSE;
   c->unreachable = false;
   t->nst = c->height;
   for (uint32_t k = 0; k < c->np; k++) TRY(push_temp(t, c->params[k]));
@@ -708,7 +699,7 @@ static int op_br_table(tr *t) {
   for (uint32_t k = 0; k <= n; k++) {
     ctl *c = &t->ctls[t->nctl - 1 - labels[k]];
     if (label_arity(c) != arity) { fail_invalid(t, "type mismatch: br_table labels have different arity"); goto out; }
-    if (need(t, label_types(c), arity)) goto out;
+    if (arity && need_slow(t, label_types(c), arity, false)) goto out;
   }
   if (materialize_all(t)) goto out;
   int64_t at = emit(t, IR_BR_TABLE, 2 + n + 1);
@@ -722,7 +713,7 @@ static int op_br_table(tr *t) {
       /* a stub after the table: moves, then the branch */
       t->code[at + 2 + k].s.a = label_here(t) - (uint32_t)at;
       if (emit_branch(t, c)) goto out;
-    } else if (c->op == 0x03) {
+    } else if (c->op == OP_LOOP) {
       t->code[at + 2 + k].s.a = (uint32_t)((int64_t)c->loop_pc - at);
     } else {
       if (add_patch(t, c, at, 2 + k)) goto out;
@@ -865,24 +856,24 @@ static bool negate_last(tr *t, uint32_t i) {
   return true;
 }
 
-static int op_numeric(tr *t, const numinfo *ni) {
+static int op_numeric(tr *t, const wi_opinfo *ni) {
   uint32_t a = 0, b = 0, dst;
   int64_t at;
-  switch (ni->kind) {
-    case K_BIN:
-    case K_CMP:
-    case K_BINT: {
+  switch (ni->cls) {
+    case WI_K_BIN:
+    case WI_K_CMP:
+    case WI_K_BINT: {
       uint8_t ty[2] = { ni->tin, ni->tin };
       TRY(need(t, ty, 2));
       vent *y = &t->st[t->nst - 1];
       uint64_t folded;
-      if (ni->kind != K_BINT && y->kind == E_CONST && t->st[t->nst - 2].kind == E_CONST &&
+      if (ni->cls != WI_K_BINT && y->kind == E_CONST && t->st[t->nst - 2].kind == E_CONST &&
           fold_binary(ni->ir, t->st[t->nst - 2].cval, y->cval, &folded)) {
         popn(t, 2);
         t->last_dst = -1;
         return push(t, ni->tout, E_CONST, 0, folded);
       }
-      bool imm = ni->kind != K_BINT && y->kind == E_CONST;
+      bool imm = ni->cls != WI_K_BINT && y->kind == E_CONST;
       if (imm && ni->ir == IR_I64_ADD && !is_dead(t) && t->st[t->nst - 2].kind == E_TEMP &&
           t->last_op == IR_I64_EXTEND_I32_U && t->last_dst >= 0 && t->last_at >= 0 &&
           t->last_dst_slot == slot_at(t, t->nst - 2) && (uint32_t)t->last_at + 2 == t->ncode) {
@@ -917,8 +908,8 @@ static int op_numeric(tr *t, const numinfo *ni) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case K_UN:
-    case K_UNT: {
+    case WI_K_UN:
+    case WI_K_UNT: {
       TRY(need1(t, ni->tin));
       if (ni->ir == IR_I32_REINTERPRET_F32 || ni->ir == IR_I64_REINTERPRET_F64 ||
           ni->ir == IR_F32_REINTERPRET_I32 || ni->ir == IR_F64_REINTERPRET_I64 ||
@@ -942,7 +933,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
           e->type = WH_I64; /* already zero-extended in its slot */
           return 0;
         }
-        if (ni->kind == K_UN && e->kind == E_CONST && fold_unary(ni->ir, e->cval, &folded)) {
+        if (ni->cls == WI_K_UN && e->kind == E_CONST && fold_unary(ni->ir, e->cval, &folded)) {
           e->cval = folded;
           e->type = ni->tout;
           t->last_dst = -1;
@@ -961,7 +952,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case K_LOAD: {
+    case WI_K_LOAD: {
       uint64_t off;
       uint32_t k = 0;
       TRY(check_memarg(t, ni->width, &off));
@@ -983,7 +974,7 @@ static int op_numeric(tr *t, const numinfo *ni) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case K_STORE: {
+    case WI_K_STORE: {
       uint64_t off;
       TRY(check_memarg(t, ni->width, &off));
       uint8_t ty[2] = { WH_I32, ni->tin };
@@ -1106,13 +1097,12 @@ static int emit_with(tr *t, int op, uint32_t cells, uint32_t a1, uint32_t b1,
   return 0;
 }
 
-static int op_fc(tr *t) {
-  uint32_t sub;
-  TRY(wh_rd_u32(&t->r, &sub));
-  if (sub <= 7) return op_numeric(t, &num_ops[256 + sub]);
+/* Bulk memory and table instructions (the 0xFC rows without a numeric
+ * class). */
+static int op_bulk(tr *t, uint32_t op) {
   uint32_t x, y, base;
-  switch (sub) {
-    case 8: { /* memory.init */
+  switch (op) {
+    case OP_MEMORY_INIT: {
       TRY(wh_rd_u32(&t->r, &x));
       uint8_t zero;
       TRY(wh_rd_u8(&t->r, &zero));
@@ -1125,24 +1115,24 @@ static int op_fc(tr *t) {
       TRY(emit_with(t, IR_MEMORY_INIT, 3, x, base, 0, 0));
       break;
     }
-    case 9: /* data.drop */
+    case OP_DATA_DROP:
       TRY(wh_rd_u32(&t->r, &x));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
       TRY(emit_with(t, IR_DATA_DROP, 2, x, 0, 0, 0));
       break;
-    case 10: case 11: { /* memory.copy, memory.fill */
+    case OP_MEMORY_COPY: case OP_MEMORY_FILL: {
       uint8_t z1, z2 = 0;
       TRY(wh_rd_u8(&t->r, &z1));
-      if (sub == 10) TRY(wh_rd_u8(&t->r, &z2));
+      if (op == OP_MEMORY_COPY) TRY(wh_rd_u8(&t->r, &z2));
       if (z1 != 0 || z2 != 0) return wh_rd_fail(&t->r, "zero byte expected");
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, sub == 10 ? IR_MEMORY_COPY : IR_MEMORY_FILL, 2, base, 0, 0, 0));
+      TRY(emit_with(t, op == OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL, 2, base, 0, 0, 0));
       break;
     }
-    case 12: { /* table.init elem table */
+    case OP_TABLE_INIT: {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(wh_rd_u32(&t->r, &y));
       TRY(check_table(t, y));
@@ -1153,12 +1143,12 @@ static int op_fc(tr *t) {
       TRY(emit_with(t, IR_TABLE_INIT, 3, x, y, base, 0));
       break;
     }
-    case 13: /* elem.drop */
+    case OP_ELEM_DROP:
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
       TRY(emit_with(t, IR_ELEM_DROP, 2, x, 0, 0, 0));
       break;
-    case 14: { /* table.copy dst src */
+    case OP_TABLE_COPY: {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(wh_rd_u32(&t->r, &y));
       TRY(check_table(t, x));
@@ -1169,7 +1159,7 @@ static int op_fc(tr *t) {
       TRY(emit_with(t, IR_TABLE_COPY, 3, x, y, base, 0));
       break;
     }
-    case 15: { /* table.grow */
+    case OP_TABLE_GROW: {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
       uint8_t ty[2] = { t->m->tables[x].elem, WH_I32 };
@@ -1182,13 +1172,13 @@ static int op_fc(tr *t) {
       TRY(push_temp(t, WH_I32));
       break;
     }
-    case 16: /* table.size */
+    case OP_TABLE_SIZE:
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
       TRY(emit_with(t, IR_TABLE_SIZE, 2, slot_at(t, t->nst), x, 0, 0));
       TRY(push_temp(t, WH_I32));
       break;
-    case 17: { /* table.fill */
+    case OP_TABLE_FILL: {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
       uint8_t ty[3] = { WH_I32, t->m->tables[x].elem, WH_I32 };
@@ -1197,28 +1187,29 @@ static int op_fc(tr *t) {
       break;
     }
     default:
-      return wh_rd_fail(&t->r, "illegal opcode 0xfc %u", sub);
+      return wh_rd_fail(&t->r, "illegal opcode");
   }
   t->last_dst = -1;
   return 0;
 }
 
-static int step(tr *t, uint8_t op) {
+/* The visitor: one case per opcode name. */
+static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   uint32_t x, a, b;
   int64_t at, idx;
   ctl nc;
   memset(&nc, 0, sizeof nc);
   switch (op) {
-    case 0x00: /* unreachable */
+    case OP_UNREACHABLE:
       if (emit(t, IR_UNREACHABLE, 1) == -2) return -1;
       set_unreachable(t);
       return 0;
-    case 0x01: return 0; /* nop */
-    case 0x02: case 0x03:
+    case OP_NOP: return 0;
+    case OP_BLOCK: case OP_LOOP:
       nc.op = op;
       TRY(read_blocktype(t, &nc));
       return enter_block(t, &nc);
-    case 0x04: {
+    case OP_IF: {
       nc.op = op;
       TRY(read_blocktype(t, &nc));
       TRY(need1(t, WH_I32));
@@ -1237,9 +1228,9 @@ static int step(tr *t, uint8_t op) {
       c->else_j = j;
       return 0;
     }
-    case 0x05: return op_else(t);
-    case 0x0B: return op_end(t);
-    case 0x0C: { /* br */
+    case OP_ELSE: return op_else(t);
+    case OP_END: return op_end(t);
+    case OP_BR: {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       ctl *c = &t->ctls[t->nctl - 1 - x];
@@ -1248,7 +1239,7 @@ static int step(tr *t, uint8_t op) {
       set_unreachable(t);
       return 0;
     }
-    case 0x0D: { /* br_if */
+    case OP_BR_IF: {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       TRY(need1(t, WH_I32));
@@ -1274,8 +1265,8 @@ static int step(tr *t, uint8_t op) {
       bool moves = needs_moves(t, c);
       t->nst++;
       if (!moves) {
-        TRY(cond_jump(t, true, c->op == 0x03, &j));
-        if (c->op == 0x03) set_jump(t, j, c->loop_pc);
+        TRY(cond_jump(t, true, c->op == OP_LOOP, &j));
+        if (c->op == OP_LOOP) set_jump(t, j, c->loop_pc);
         else TRY(add_patch_jump(t, c, j));
       } else {
         TRY(cond_jump(t, false, false, &j));
@@ -1285,8 +1276,8 @@ static int step(tr *t, uint8_t op) {
       t->last_dst = -1;
       return 0;
     }
-    case 0x0E: return op_br_table(t);
-    case 0x0F: { /* return */
+    case OP_BR_TABLE: return op_br_table(t);
+    case OP_RETURN: {
       ctl *f = &t->ctls[0];
       TRY(need(t, res(f), f->nr));
       TRY(move_to(t, 0, f->nr));
@@ -1294,7 +1285,7 @@ static int step(tr *t, uint8_t op) {
       set_unreachable(t);
       return 0;
     }
-    case 0x10: { /* call */
+    case OP_CALL: {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nfuncs) FAILV("unknown function %u", x);
       const wh_ftype *ft = t->m->func_types[x];
@@ -1319,7 +1310,7 @@ static int step(tr *t, uint8_t op) {
       C(t, at, 1)->s.b = base;
       return finish_call(t, ft);
     }
-    case 0x11: { /* call_indirect */
+    case OP_CALL_INDIRECT: {
       uint32_t ti;
       TRY(wh_rd_u32(&t->r, &x));
       TRY(wh_rd_u32(&t->r, &ti));
@@ -1345,14 +1336,14 @@ static int step(tr *t, uint8_t op) {
       C(t, at, 2)->s.b = islot;
       return finish_call(t, ft);
     }
-    case 0x1A: /* drop */
+    case OP_DROP:
       TRY(need1(t, T_UNKNOWN));
       popn(t, 1);
       t->last_dst = -1;
       return 0;
-    case 0x1B: case 0x1C: { /* select, select t* */
+    case OP_SELECT: case OP_SELECT_T: {
       uint8_t ty = T_UNKNOWN;
-      if (op == 0x1C) {
+      if (op == OP_SELECT_T) {
         uint32_t n;
         TRY(wh_rd_u32(&t->r, &n));
         if (n != 1) FAILV("invalid result arity");
@@ -1365,9 +1356,9 @@ static int step(tr *t, uint8_t op) {
       TRY(peek_expect(t, 2, ty == T_UNKNOWN ? t1 : ty, &idx));
       uint8_t t2 = idx >= 0 ? t->st[idx].type : T_UNKNOWN;
       uint8_t rt = ty != T_UNKNOWN ? ty : (t1 != T_UNKNOWN ? t1 : t2);
-      if (op == 0x1B && (wh_is_reftype(t1) || wh_is_reftype(t2)))
+      if (op == OP_SELECT && (wh_is_reftype(t1) || wh_is_reftype(t2)))
         FAILV("type mismatch: select without type needs numeric operands");
-      if (op == 0x1B && t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2) FAILV("type mismatch in select");
+      if (op == OP_SELECT && t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2) FAILV("type mismatch in select");
       uint8_t ty3[3] = { rt, rt, WH_I32 };
       TRY(need(t, ty3, 3));
       uint32_t c, v1, v2;
@@ -1386,16 +1377,16 @@ static int step(tr *t, uint8_t op) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case 0x20: /* local.get */
+    case OP_LOCAL_GET:
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= nloc(t)) FAILV("unknown local %u", x);
       TRY(push(t, t->f->local_types[x], E_LOCAL, x, 0));
       t->last_dst = -1;
       return 0;
-    case 0x21: case 0x22:
+    case OP_LOCAL_SET: case OP_LOCAL_TEE:
       TRY(wh_rd_u32(&t->r, &x));
-      return op_local_set(t, x, op == 0x22);
-    case 0x23: { /* global.get */
+      return op_local_set(t, x, op == OP_LOCAL_TEE);
+    case OP_GLOBAL_GET: {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nglobals) FAILV("unknown global %u", x);
       uint32_t dst = slot_at(t, t->nst);
@@ -1409,7 +1400,7 @@ static int step(tr *t, uint8_t op) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case 0x24: /* global.set */
+    case OP_GLOBAL_SET:
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nglobals) FAILV("unknown global %u", x);
       if (!t->m->globals[x].type.mutable_) FAILV("global is immutable");
@@ -1438,11 +1429,11 @@ static int step(tr *t, uint8_t op) {
       C(t, at, 1)->s.a = x;
       C(t, at, 1)->s.b = a;
       return 0;
-    case 0x25: case 0x26: { /* table.get, table.set */
+    case OP_TABLE_GET: case OP_TABLE_SET: {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
       uint8_t et = t->m->tables[x].elem;
-      if (op == 0x25) {
+      if (op == OP_TABLE_GET) {
         TRY(need1(t, WH_I32));
         TRY(materialize(t, t->nst - 1));
         uint32_t s = slot_at(t, t->nst - 1);
@@ -1467,12 +1458,12 @@ static int step(tr *t, uint8_t op) {
       t->last_dst = -1;
       return 0;
     }
-    case 0x3F: case 0x40: { /* memory.size, memory.grow */
+    case OP_MEMORY_SIZE: case OP_MEMORY_GROW: {
       uint8_t zero;
       TRY(wh_rd_u8(&t->r, &zero));
       if (zero != 0) return wh_rd_fail(&t->r, "zero byte expected");
       if (t->m->nmems == 0) FAILV("unknown memory 0");
-      if (op == 0x3F) {
+      if (op == OP_MEMORY_SIZE) {
         at = emit(t, IR_MEMORY_SIZE, 2);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = slot_at(t, t->nst);
@@ -1487,18 +1478,18 @@ static int step(tr *t, uint8_t op) {
       t->last_dst = -1;
       return 0;
     }
-    case 0x41: { int32_t v; TRY(wh_rd_s32(&t->r, &v)); t->last_dst = -1; return push(t, WH_I32, E_CONST, 0, (uint32_t)v); }
-    case 0x42: { int64_t v; TRY(wh_rd_s64(&t->r, &v)); t->last_dst = -1; return push(t, WH_I64, E_CONST, 0, (uint64_t)v); }
-    case 0x43: { uint32_t v; TRY(wh_rd_f32(&t->r, &v)); t->last_dst = -1; return push(t, WH_F32, E_CONST, 0, v); }
-    case 0x44: { uint64_t v; TRY(wh_rd_f64(&t->r, &v)); t->last_dst = -1; return push(t, WH_F64, E_CONST, 0, v); }
-    case 0xD0: { /* ref.null */
+    case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(&t->r, &v)); t->last_dst = -1; return push(t, WH_I32, E_CONST, 0, (uint32_t)v); }
+    case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(&t->r, &v)); t->last_dst = -1; return push(t, WH_I64, E_CONST, 0, (uint64_t)v); }
+    case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(&t->r, &v)); t->last_dst = -1; return push(t, WH_F32, E_CONST, 0, v); }
+    case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(&t->r, &v)); t->last_dst = -1; return push(t, WH_F64, E_CONST, 0, v); }
+    case OP_REF_NULL: {
       uint8_t rt;
       TRY(wh_rd_u8(&t->r, &rt));
       if (!wh_is_reftype(rt)) return wh_rd_fail(&t->r, "malformed reference type");
       t->last_dst = -1;
       return push(t, rt, E_CONST, 0, 0);
     }
-    case 0xD1: { /* ref.is_null */
+    case OP_REF_IS_NULL: {
       TRY(peek_expect(t, 0, T_UNKNOWN, &idx));
       if (idx >= 0 && t->st[idx].type != T_UNKNOWN && !wh_is_reftype(t->st[idx].type)) FAILV("type mismatch: ref.is_null needs a reference");
       TRY(need1(t, T_UNKNOWN));
@@ -1513,7 +1504,7 @@ static int step(tr *t, uint8_t op) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case 0xD2: { /* ref.func */
+    case OP_REF_FUNC: {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nfuncs) FAILV("unknown function %u", x);
       if (!t->m->declared_funcs[x]) FAILV("undeclared function reference %u", x);
@@ -1526,14 +1517,44 @@ static int step(tr *t, uint8_t op) {
       mark_dst(t, at, dst);
       return 0;
     }
-    case 0xFC: return op_fc(t);
-    case 0xFD: return wh_rd_fail(&t->r, "SIMD instructions are not supported yet");
+    case OP_MEMORY_INIT: case OP_DATA_DROP: case OP_MEMORY_COPY: case OP_MEMORY_FILL:
+    case OP_TABLE_INIT: case OP_ELEM_DROP: case OP_TABLE_COPY: case OP_TABLE_GROW:
+    case OP_TABLE_SIZE: case OP_TABLE_FILL:
+      return op_bulk(t, op);
     default:
-      if (num_ops[op].kind != K_NONE) return op_numeric(t, &num_ops[op]);
-      t->r.p--;
-      return wh_rd_fail(&t->r, "illegal opcode 0x%02x", op);
+      return op_numeric(t, oi);
   }
   (void)a; (void)b;
+}
+
+/* Reads one instruction's opcode and translates it.  Where the table
+ * fixes the result types, unreachable code gets them from the table
+ * whatever the operands were: the validator's exactness does not depend
+ * on each case remembering it (spec appendix, validation algorithm). */
+static int step(tr *t) {
+  uint8_t byte;
+  uint32_t code;
+  const uint8_t *start = t->r.p;
+  TRY(wh_rd_u8(&t->r, &byte));
+  code = byte;
+  if (byte >= 0xFC) {
+    uint32_t sub;
+    TRY(wh_rd_u32(&t->r, &sub));
+    if (byte == 0xFD) return wh_rd_fail(&t->r, "SIMD instructions are not supported yet");
+    code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
+  }
+  const wi_opinfo *oi = wi_op(code);
+  if (!oi) {
+    t->r.p = start;
+    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u", byte, code & 0xFFFF);
+    return wh_rd_fail(&t->r, "illegal opcode 0x%02x", byte);
+  }
+  TRY(visit(t, code, oi));
+  if (oi->nout && t->nctl > 0 && WH_UNLIKELY(top_ctl(t)->unreachable)) {
+    const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
+    for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
+  }
+  return 0;
 }
 
 /* Scratch arrays survive from one function to the next on a thread, so
@@ -1609,16 +1630,12 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.prev_at = -1;
   ctl fc;
   memset(&fc, 0, sizeof fc);
-  fc.op = 0x00;
+  fc.op = CTL_FUNC;
   fc.nr = f->type->ft.nresults;
   fc.results_ = f->type->ft.results;
   int rc = push_ctl(&t, &fc);
   t.ctls[0].else_j.at = -1;
-  while (rc == 0 && t.nctl > 0) {
-    uint8_t op;
-    if (wh_rd_u8(&t.r, &op)) { rc = -1; break; }
-    rc = step(&t, op);
-  }
+  while (rc == 0 && t.nctl > 0) rc = step(&t);
   if (rc == 0 && t.r.p != t.r.end) {
     rc = wh_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   }
