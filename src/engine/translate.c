@@ -29,11 +29,11 @@ static const uint8_t cmp_form[IR_COUNT] = {
 /* An integer compare-with-immediate and the add of its type that may feed
  * it: the fused add+compare+branch (IR_ABT_n) and the add (slot form). */
 static const uint16_t add_branch[IR_COUNT] = {
-#define WH_CMP(n, code, text, ti, ...) WH_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
+#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
 #include "opcodes.def"
 };
 static const uint16_t add_feeding[IR_COUNT] = {
-#define WH_CMP(n, code, text, ti, ...) WH_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
+#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
 #include "opcodes.def"
 };
 
@@ -143,7 +143,7 @@ static inline bool is_dead(tr *t) { return !t->emit || top_ctl(t)->unreachable; 
 
 /* Appends an instruction of `cells` cells; returns its index (or an index
  * into the scratch area when nothing is emitted). */
-static int64_t emit(tr *t, int op, uint32_t cells) {
+static int64_t emit_cells(tr *t, int op, uint32_t cells) {
   t->last_dst = -1;
   if (is_dead(t)) return -1; /* writes go to t->dead, never read */
   if (grow(t, (void **)&t->code, &t->capcode, t->ncode + cells, sizeof(wh_cell))) return -2;
@@ -166,6 +166,9 @@ static uint32_t label_here(tr *t) {
   t->last_dst = -1;
   return t->ncode;
 }
+
+/* An instruction of its form's length (irops.def). */
+static int64_t emit(tr *t, int op) { return emit_cells(t, op, wi_ir_len[op]); }
 
 static inline wh_cell *C(tr *t, int64_t at, uint32_t k) {
   return at < 0 ? &t->dead[k] : &t->code[at + k];
@@ -193,7 +196,7 @@ static int emit_copy(tr *t, uint32_t dst, uint32_t src) {
     t->last_dst = -1;
     return 0;
   }
-  int64_t at = emit(t, IR_COPY, 2);
+  int64_t at = emit(t, IR_COPY);
   if (at == -2) return -1;
   C(t, at, 1)->s.a = dst;
   C(t, at, 1)->s.b = src;
@@ -201,7 +204,7 @@ static int emit_copy(tr *t, uint32_t dst, uint32_t src) {
 }
 
 static int emit_const(tr *t, uint32_t dst, uint64_t v) {
-  int64_t at = emit(t, IR_CONST, 3);
+  int64_t at = emit(t, IR_CONST);
   if (at == -2) return -1;
   C(t, at, 1)->s.a = dst;
   C(t, at, 2)->u64 = v;
@@ -420,7 +423,7 @@ static int emit_return(tr *t) {
     t->last_dst = -1;
     return 0;
   }
-  return emit(t, IR_RETURN, 1) == -2 ? -1 : 0;
+  return emit(t, IR_RETURN) == -2 ? -1 : 0;
 }
 
 static int emit_branch(tr *t, ctl *c) {
@@ -460,11 +463,11 @@ static int emit_branch(tr *t, ctl *c) {
     return 0;
   }
   if (c->op == OP_LOOP) {
-    int64_t at = emit(t, IR_BR_BACK, 2);
+    int64_t at = emit(t, IR_BR_BACK);
     if (at == -2) return -1;
     if (at >= 0) C(t, at, 1)->s.a = (uint32_t)((int64_t)c->loop_pc - at);
   } else {
-    int64_t at = emit(t, IR_BR, 2);
+    int64_t at = emit(t, IR_BR);
     if (at == -2) return -1;
     TRY(add_patch(t, c, at, 1));
   }
@@ -568,7 +571,7 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
     int op = t->last_op;
     if (cmp_form[op] == 1) {
       uint32_t x = c[1].s.b, y = c[2].s.a;
-      c[0].h = t->h[op + (when_true ? WH_IR_BRT_DELTA : WH_IR_BRF_DELTA)];
+      c[0].h = t->h[op + (when_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA)];
       c[1].s.a = x;
       c[1].s.b = y;
       c[2].u64 = 0;
@@ -581,8 +584,8 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
        * [dst, x][y | imm][offset][compare imm] */
       wh_cell *p = &t->code[t->prev_at];
       uint64_t k = c[2].u64;
-      int fused = add_branch[op] + (t->prev_op == add_feeding[op] ? 0 : WH_IR_AB_IMM) +
-                  (when_true ? 0 : WH_IR_AB_FALSE);
+      int fused = add_branch[op] + (t->prev_op == add_feeding[op] ? 0 : WI_IR_AB_IMM) +
+                  (when_true ? 0 : WI_IR_AB_FALSE);
       p[0].h = t->h[fused];
       p[3].u64 = 0;
       p[4].u64 = k;
@@ -593,7 +596,7 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
       *j = (jumpref){ t->last_at, 3, 0 };
     } else if (cmp_form[op] == 2) {
       uint32_t x = c[1].s.b;
-      c[0].h = t->h[op + (when_true ? WH_IR_BRT_DELTA : WH_IR_BRF_DELTA)];
+      c[0].h = t->h[op + (when_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA)];
       c[1].s.a = x;
       c[1].s.b = 0;
       *j = (jumpref){ t->last_at, 1, 1 };
@@ -623,7 +626,7 @@ static int cond_jump(tr *t, bool when_true, bool back, jumpref *j) {
   uint32_t cond;
   TRY(operand(t, i, &cond));
   popn(t, 1);
-  int64_t at = emit(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0), 2);
+  int64_t at = emit(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0));
   if (at == -2) return -1;
   C(t, at, 1)->s.a = cond;
   *j = (jumpref){ at, 1, 1 };
@@ -666,7 +669,7 @@ static int op_else(tr *t) {
   ctl *c = top_ctl(t);
   if (c->op != OP_IF) FAILV("else without if");
   TRY(close_arm(t, c, slot_at(t, c->height)));
-  int64_t at = emit(t, IR_BR, 2);
+  int64_t at = emit(t, IR_BR);
   if (at == -2) return -1;
   TRY(add_patch(t, c, at, 1));
   if (t->emit) set_jump(t, c->else_j, label_here(t));
@@ -702,7 +705,7 @@ static int op_br_table(tr *t) {
     if (arity && need_slow(t, label_types(c), arity, false)) goto out;
   }
   if (materialize_all(t)) goto out;
-  int64_t at = emit(t, IR_BR_TABLE, 2 + n + 1);
+  int64_t at = emit_cells(t, IR_BR_TABLE, WI_CELLS_TBL + n + 1);
   if (at == -2) goto out;
   C(t, at, 1)->s.a = idx;
   C(t, at, 1)->s.b = n;
@@ -883,7 +886,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
         t->ncode = (uint32_t)t->last_at;
         popn(t, 2);
         dst = slot_at(t, t->nst);
-        at = emit(t, IR_I64_ADD_ZX_I, 3);
+        at = emit(t, IR_I64_ADD_ZX_I);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = dst;
         C(t, at, 1)->s.b = src;
@@ -897,7 +900,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
       uint64_t yv = y->cval;
       popn(t, 2);
       dst = slot_at(t, t->nst);
-      at = emit(t, ni->ir + (imm ? 1 : 0), 3);
+      at = emit(t, ni->ir + (imm ? 1 : 0));
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
@@ -943,7 +946,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       dst = slot_at(t, t->nst);
-      at = emit(t, ni->ir, 2);
+      at = emit(t, ni->ir);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
@@ -961,7 +964,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
       if (fa == 1) TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       dst = slot_at(t, t->nst);
-      at = emit(t, ni->ir + (fa == 2 ? 1 : 0), 3);
+      at = emit(t, ni->ir + (fa == 2 ? 1 : 0));
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
@@ -991,7 +994,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
       popn(t, 2);
       if (fa == 2 && imm) {
         /* slot+slot address and an immediate value: [a, index][off][value] */
-        at = emit(t, ni->ir + 3, 4);
+        at = emit(t, ni->ir + 3);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = a;
         C(t, at, 1)->s.b = k;
@@ -999,7 +1002,7 @@ static int op_numeric(tr *t, const wi_opinfo *ni) {
         C(t, at, 3)->u64 = v;
         return 0;
       }
-      at = emit(t, ni->ir + (fa == 2 ? 2 : imm ? 1 : 0), imm ? 4 : 3);
+      at = emit(t, ni->ir + (fa == 2 ? 2 : imm ? 1 : 0));
       if (at == -2) return -1;
       C(t, at, 1)->s.a = a;
       if (imm) C(t, at, 3)->u64 = v;
@@ -1084,9 +1087,9 @@ static int check_table(tr *t, uint32_t ti) {
 
 /* An instruction whose operands are plain numbers: [1] = {a1, b1},
  * [2] = {a2, b2} when it has a third cell. */
-static int emit_with(tr *t, int op, uint32_t cells, uint32_t a1, uint32_t b1,
-                     uint32_t a2, uint32_t b2) {
-  int64_t at = emit(t, op, cells);
+static int emit_with(tr *t, int op, uint32_t a1, uint32_t b1, uint32_t a2, uint32_t b2) {
+  uint32_t cells = wi_ir_len[op];
+  int64_t at = emit(t, op);
   if (at == -2) return -1;
   C(t, at, 1)->s.a = a1;
   C(t, at, 1)->s.b = b1;
@@ -1112,14 +1115,14 @@ static int op_bulk(tr *t, uint32_t op) {
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, IR_MEMORY_INIT, 3, x, base, 0, 0));
+      TRY(emit_with(t, IR_MEMORY_INIT, x, base, 0, 0));
       break;
     }
     case OP_DATA_DROP:
       TRY(wh_rd_u32(&t->r, &x));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
-      TRY(emit_with(t, IR_DATA_DROP, 2, x, 0, 0, 0));
+      TRY(emit_with(t, IR_DATA_DROP, x, 0, 0, 0));
       break;
     case OP_MEMORY_COPY: case OP_MEMORY_FILL: {
       uint8_t z1, z2 = 0;
@@ -1129,7 +1132,7 @@ static int op_bulk(tr *t, uint32_t op) {
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, op == OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL, 2, base, 0, 0, 0));
+      TRY(emit_with(t, op == OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL, base, 0, 0, 0));
       break;
     }
     case OP_TABLE_INIT: {
@@ -1140,13 +1143,13 @@ static int op_bulk(tr *t, uint32_t op) {
       if (t->m->elems[x].type != t->m->tables[y].elem) FAILV("type mismatch: table.init element type");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, IR_TABLE_INIT, 3, x, y, base, 0));
+      TRY(emit_with(t, IR_TABLE_INIT, x, y, base, 0));
       break;
     }
     case OP_ELEM_DROP:
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
-      TRY(emit_with(t, IR_ELEM_DROP, 2, x, 0, 0, 0));
+      TRY(emit_with(t, IR_ELEM_DROP, x, 0, 0, 0));
       break;
     case OP_TABLE_COPY: {
       TRY(wh_rd_u32(&t->r, &x));
@@ -1156,7 +1159,7 @@ static int op_bulk(tr *t, uint32_t op) {
       if (t->m->tables[x].elem != t->m->tables[y].elem) FAILV("type mismatch: table.copy element types");
       static const uint8_t ty[3] = { WH_I32, WH_I32, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, IR_TABLE_COPY, 3, x, y, base, 0));
+      TRY(emit_with(t, IR_TABLE_COPY, x, y, base, 0));
       break;
     }
     case OP_TABLE_GROW: {
@@ -1168,14 +1171,14 @@ static int op_bulk(tr *t, uint32_t op) {
         if (t->st[k].kind != E_TEMP) TRY(materialize(t, k));
       base = slot_at(t, t->nst - 2);
       popn(t, 2);
-      TRY(emit_with(t, IR_TABLE_GROW, 2, base, x, 0, 0));
+      TRY(emit_with(t, IR_TABLE_GROW, base, x, 0, 0));
       TRY(push_temp(t, WH_I32));
       break;
     }
     case OP_TABLE_SIZE:
       TRY(wh_rd_u32(&t->r, &x));
       TRY(check_table(t, x));
-      TRY(emit_with(t, IR_TABLE_SIZE, 2, slot_at(t, t->nst), x, 0, 0));
+      TRY(emit_with(t, IR_TABLE_SIZE, slot_at(t, t->nst), x, 0, 0));
       TRY(push_temp(t, WH_I32));
       break;
     case OP_TABLE_FILL: {
@@ -1183,7 +1186,7 @@ static int op_bulk(tr *t, uint32_t op) {
       TRY(check_table(t, x));
       uint8_t ty[3] = { WH_I32, t->m->tables[x].elem, WH_I32 };
       TRY(three_operands(t, ty, &base));
-      TRY(emit_with(t, IR_TABLE_FILL, 2, base, x, 0, 0));
+      TRY(emit_with(t, IR_TABLE_FILL, base, x, 0, 0));
       break;
     }
     default:
@@ -1201,7 +1204,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   memset(&nc, 0, sizeof nc);
   switch (op) {
     case OP_UNREACHABLE:
-      if (emit(t, IR_UNREACHABLE, 1) == -2) return -1;
+      if (emit(t, IR_UNREACHABLE) == -2) return -1;
       set_unreachable(t);
       return 0;
     case OP_NOP: return 0;
@@ -1304,7 +1307,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
         t->prev_at = -1;
         return finish_call(t, ft);
       }
-      at = emit(t, imported ? IR_CALL_IMPORT : IR_CALL, 2);
+      at = emit(t, imported ? IR_CALL_IMPORT : IR_CALL);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = imported ? x : x - t->m->nfunc_imports;
       C(t, at, 1)->s.b = base;
@@ -1328,7 +1331,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       /* the index may have been a TEMP in the slot just above the args:
        * it is read before the call writes anything, so that is fine */
       (void)iv;
-      at = emit(t, IR_CALL_INDIRECT, 3);
+      at = emit(t, IR_CALL_INDIRECT);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = ft->id;
       C(t, at, 1)->s.b = base;
@@ -1367,7 +1370,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(operand(t, t->nst - 3, &v1));
       popn(t, 3);
       uint32_t dst = slot_at(t, t->nst);
-      at = emit(t, IR_SELECT, 3);
+      at = emit(t, IR_SELECT);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = c;
@@ -1390,7 +1393,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(wh_rd_u32(&t->r, &x));
       if (x >= t->m->nglobals) FAILV("unknown global %u", x);
       uint32_t dst = slot_at(t, t->nst);
-      at = emit(t, IR_GLOBAL_GET, 2);
+      at = emit(t, IR_GLOBAL_GET);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = x;
@@ -1419,12 +1422,12 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
           if (t->last_op == IR_I32_SUB_I) k = 0u - k;
           t->ncode = (uint32_t)t->last_at;
           popn(t, 1);
-          return emit_with(t, IR_ADD_GLOBAL_SET32, 3, dst, src, k, x);
+          return emit_with(t, IR_ADD_GLOBAL_SET32, dst, src, k, x);
         }
       }
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
-      at = emit(t, t->m->globals[x].type.type == WH_I32 ? IR_GLOBAL_SET32 : IR_GLOBAL_SET, 2);
+      at = emit(t, t->m->globals[x].type.type == WH_I32 ? IR_GLOBAL_SET32 : IR_GLOBAL_SET);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = x;
       C(t, at, 1)->s.b = a;
@@ -1438,7 +1441,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
         TRY(materialize(t, t->nst - 1));
         uint32_t s = slot_at(t, t->nst - 1);
         popn(t, 1);
-        at = emit(t, IR_TABLE_GET, 2);
+        at = emit(t, IR_TABLE_GET);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = s;
         C(t, at, 1)->s.b = x;
@@ -1450,7 +1453,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
         TRY(materialize(t, t->nst - 1));
         uint32_t s = slot_at(t, t->nst - 2);
         popn(t, 2);
-        at = emit(t, IR_TABLE_SET, 2);
+        at = emit(t, IR_TABLE_SET);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = s;
         C(t, at, 1)->s.b = x;
@@ -1464,14 +1467,14 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       if (zero != 0) return wh_rd_fail(&t->r, "zero byte expected");
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       if (op == OP_MEMORY_SIZE) {
-        at = emit(t, IR_MEMORY_SIZE, 2);
+        at = emit(t, IR_MEMORY_SIZE);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = slot_at(t, t->nst);
         TRY(push_temp(t, WH_I32));
       } else {
         TRY(need1(t, WH_I32));
         TRY(materialize(t, t->nst - 1));
-        at = emit(t, IR_MEMORY_GROW, 2);
+        at = emit(t, IR_MEMORY_GROW);
         if (at == -2) return -1;
         C(t, at, 1)->s.a = slot_at(t, t->nst - 1);
       }
@@ -1496,7 +1499,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(operand(t, t->nst - 1, &a));
       popn(t, 1);
       uint32_t dst = slot_at(t, t->nst);
-      at = emit(t, IR_REF_IS_NULL, 2);
+      at = emit(t, IR_REF_IS_NULL);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = a;
@@ -1509,7 +1512,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       if (x >= t->m->nfuncs) FAILV("unknown function %u", x);
       if (!t->m->declared_funcs[x]) FAILV("undeclared function reference %u", x);
       uint32_t dst = slot_at(t, t->nst);
-      at = emit(t, IR_REF_FUNC, 2);
+      at = emit(t, IR_REF_FUNC);
       if (at == -2) return -1;
       C(t, at, 1)->s.a = dst;
       C(t, at, 1)->s.b = x;
