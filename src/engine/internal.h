@@ -199,8 +199,11 @@ struct wh_module {
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
 int wh_decode(wh_module *m, wh_error *err);
 int wh_validate_module(wh_module *m, wh_error *err);
-/* translate.c: validates one body and (when emit) produces its code. */
-int wh_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+/* translate.c: validates one body and (when emit) produces its code;
+ * validates every body of a module (translating them when
+ * WASIHOST_EAGER is set). */
+int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
 wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
