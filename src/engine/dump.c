@@ -30,9 +30,43 @@ int wh_ir_op_of(const void *h) {
 
 const char *wh_ir_name(int op) { return op >= 0 && op < IR_COUNT ? wi_ir_text[op] : "?"; }
 
+/* Each form's operands by name, for the dump. */
+enum { K_SLOT, K_U32, K_OFF, K_I64 };
+enum { P_A, P_B, P_W };
+typedef struct { const char *name; uint8_t cell, part, kind; } field;
+#define MAX_FIELDS 8
+static const field form_fields[WI_FORM_COUNT][MAX_FIELDS] = {
+#define F(n, kind, cell, part) { #n, cell, P_##part, K_##kind },
+#define WI_FORM0(f, cells) [WI_FORM_##f] = { { NULL, 0, 0, 0 } },
+#define WI_FORM(f, cells, fields) [WI_FORM_##f] = { fields },
+#include "irforms.def"
+#undef F
+};
+
+static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
+  for (const field *fl = form_fields[wi_ir_form[op]]; fl < form_fields[wi_ir_form[op]] + MAX_FIELDS && fl->name; fl++) {
+    const wh_cell *x = &c[fl->cell];
+    uint64_t v = fl->part == P_A ? x->s.a : fl->part == P_B ? x->s.b : x->u64;
+    switch (fl->kind) {
+      case K_SLOT: fprintf(out, " %s=s%u", fl->name, (uint32_t)v); break;
+      case K_U32: fprintf(out, " %s=%u", fl->name, (uint32_t)v); break;
+      case K_OFF: fprintf(out, " ->%lld", (long long)pc + (int32_t)(uint32_t)v); break;
+      default: fprintf(out, " %s=%lld", fl->name, (long long)v); break;
+    }
+  }
+  if (op == IR_BR_TABLE)
+    for (uint32_t k = 0; k <= c[1].s.b; k++)
+      fprintf(out, " ->%lld", (long long)pc + (int32_t)c[WI_CELLS_TBL + k].s.a);
+}
+
+/* One line per instruction: position, name, operands by name (slots as
+ * sN, branch targets as ->position).  WASIHOST_DUMP_IR=raw prints the
+ * cells instead. */
 void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out) {
   uint32_t idx = (uint32_t)(f - m->funcs) + m->nfunc_imports;
   const char *name = wh_module_func_name(m, idx);
+  const char *mode = getenv("WASIHOST_DUMP_IR");
+  bool raw = mode && strcmp(mode, "raw") == 0;
   fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells\n", idx, name ? name : "",
           f->nlocals, f->frame_slots, f->ncode);
   for (uint32_t pc = 0; pc < f->ncode;) {
@@ -40,8 +74,12 @@ void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out) {
     int op = wh_ir_op_of(c->h);
     uint32_t n = op < 0 ? 1 : wi_ir_cells(op, c);
     fprintf(out, "  %5u  %-22s", pc, wh_ir_name(op));
-    for (uint32_t k = 1; k < n && pc + k < f->ncode; k++)
-      fprintf(out, " [%d,%d]", (int32_t)c[k].s.a, (int32_t)c[k].s.b);
+    if (raw || op < 0 || pc + n > f->ncode) {
+      for (uint32_t k = 1; k < n && pc + k < f->ncode; k++)
+        fprintf(out, " [%d,%d]", (int32_t)c[k].s.a, (int32_t)c[k].s.b);
+    } else {
+      dump_operands(c, op, pc, out);
+    }
     fputc('\n', out);
     pc += n;
   }

@@ -274,6 +274,9 @@ wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
 wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
                           bool has_max, wh_val init, wh_error *err);
 wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
+/* table.c: grows without the public API's checks (table.grow); the old
+ * size, or -1 when it cannot grow */
+int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
 void wh_func_free_host(wh_func *f);
 
 /* ------------------------------------------------------------------ */

@@ -15,7 +15,6 @@
 /* Counting build (scripts/build.js --profile): instruction and pair
  * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
  * superinstructions from measurements. */
-void wh_profile_count(const void *h);
 #define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
 #else
 #define NEXT() goto *ip->h
@@ -593,7 +592,6 @@ L_TABLE_COPY: {
   NEXT();
 }
 L_TABLE_GROW: {
-  extern int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
   OPS(TABLE_GROW);
   int64_t old = wh_table_grow_raw(inst->tables[o.table], (uint32_t)R(o.base + 1), fp[o.base]);
   R(o.base) = (uint32_t)(old < 0 ? -1 : (int32_t)old);

@@ -7,6 +7,8 @@
 
 #include "internal.h"
 
+#include <stdio.h>
+
 /* WI_IF_INT_<type>(x): x for the integer value types, nothing for the
  * float ones (the add+compare+branch fusions exist for integers only). */
 #define WI_IF_INT_I32(...) __VA_ARGS__
@@ -87,6 +89,14 @@ enum {
 #define IR(n, form, text) WI_LEN_##n = WI_CELLS_##form,
 #include "irops.def"
 };
+
+/* dump.c: what a handler address is, an instruction's dump name, and
+ * a function's code as text (WASIHOST_DUMP_IR=1). */
+int wh_ir_op_of(const void *h);
+const char *wh_ir_name(int op);
+void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
+/* profile.c (the counting build): one executed instruction. */
+void wh_profile_count(const void *h);
 
 /* Per instruction, from the tables (dump.c). */
 extern const uint8_t wi_ir_form[IR_COUNT];

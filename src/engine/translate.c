@@ -7,8 +7,6 @@
 #include <pthread.h>
 #include <stdio.h>
 
-void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
-
 int tr_fail(tr *t, const char *fmt, ...) {
   char msg[200];
   va_list ap;
