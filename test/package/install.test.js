@@ -25,7 +25,7 @@ function npm(args, opts = {}) {
     encoding: 'utf8', timeout: 300000, ...opts,
     env: { ...process.env, ...opts.env, npm_config_loglevel: 'warn' },
   });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 function node(args, cwd) {
@@ -37,17 +37,17 @@ function node(args, cwd) {
 const packed = npm(['pack', '--pack-destination', tmp, '--json'], {
   cwd: root, env: { WASIHOST_PREBUILD_TARGETS: prebuiltHere ? host : '' },
 });
-let tarball;
+// npm pack --json prints its JSON after whatever prepack printed.
+let packJson = null;
 try {
-  tarball = path.join(tmp, JSON.parse(packed.out.slice(packed.out.indexOf('\n[') + 1))[0].filename);
-} catch (_) {
-  tarball = null;
-}
+  packJson = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[\s*\{/m)))[0];
+} catch (_) { /* reported below */ }
+const tarball = packJson && path.join(tmp, packJson.filename);
 
 t.test('npm pack: what the tarball holds', async (t) => {
   t.equal(packed.status, 0, 'npm pack succeeds', { output: packed.out.slice(-2000) });
   t.ok(tarball && fs.existsSync(tarball), 'tarball written');
-  const files = JSON.parse(packed.out.slice(packed.out.indexOf('\n[') + 1))[0].files.map((f) => f.path);
+  const files = packJson ? packJson.files.map((f) => f.path) : [];
   for (const f of ['LICENSE', 'README.md', 'binding.gyp', 'scripts/sources.js', 'scripts/cflags.js',
     'scripts/install.js', 'lib/index.mjs', 'index.d.ts', 'examples/hello.wasm', 'include/wasihost.h']) {
     t.ok(files.includes(f), `ships ${f}`);
@@ -124,7 +124,7 @@ t.test('tsc --strict type-checks a typed example against the installed types', {
   fs.writeFileSync(path.join(p.dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022',
-      types: [], typeRoots: [path.join(root, 'node_modules', '@types')], skipLibCheck: false,
+      types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
     },
     files: ['example.ts'],
   }));
