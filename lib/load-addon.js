@@ -48,7 +48,8 @@ function* candidates() {
   yield prebuiltPath();
 }
 
-function howToInstall() {
+// prebuiltFailed: the prebuilt binary exists but did not load here.
+function howToInstall(prebuiltFailed = false) {
   const target = `${process.platform}-${process.arch}${process.platform === 'linux' ? ` (${libc()})` : ''}`;
   const tools = {
     linux: 'python3, make and a C compiler (Debian/Ubuntu: `apt-get install python3 make gcc`; ' +
@@ -56,18 +57,23 @@ function howToInstall() {
     darwin: 'the Xcode command line tools (`xcode-select --install`) and python3',
     win32: 'Visual Studio Build Tools with the "Desktop development with C++" workload and python3',
   }[process.platform] || 'python3, make and a C11 compiler';
-  const prebuilt = fs.existsSync(prebuiltPath())
-    ? `the prebuilt binary for ${target} did not load, so wasihost must be built from source here`
-    : `wasihost ships prebuilt binaries for linux-x64 and linux-arm64 (glibc), none for ${target}`;
+  const shipped = ['linux-x64 (glibc)', 'linux-arm64 (glibc)'].includes(target);
+  const prebuilt = prebuiltFailed
+    ? `the prebuilt binary for ${target} does not load here, so wasihost must be built from source`
+    : shipped ? `this copy of wasihost has no prebuilt binary for ${target} (a git checkout, or installed without prebuilds/) and no build from source`
+      : `wasihost ships prebuilt binaries for linux-x64 and linux-arm64 (glibc), none for ${target}`;
+  // An installed copy sits in node_modules; a checkout builds in place.
+  const build = root.split(path.sep).includes('node_modules')
+    ? 'then build it: `npm --prefix node_modules/wasihost run build` (or `npm rebuild wasihost` where ' +
+      'npm runs its install script: npm 11 runs it only once approved with `npm install-scripts approve wasihost`).'
+    : `then run \`npm run build\` in ${root}.`;
   return `${prebuilt}. Install ${tools} and the Node headers of this node binary (nvm and the ` +
-    'official tarballs include them; distribution packages call them nodejs-dev or libnode-dev), ' +
-    'then build it: `npm --prefix node_modules/wasihost run build` (or `npm rebuild wasihost` where ' +
-    'npm runs its install script: npm 11 runs it only once approved with ' +
-    '`npm install-scripts approve wasihost`).';
+    'official tarballs include them; distribution packages call them nodejs-dev or libnode-dev), ' + build;
 }
 
 function load() {
   const tried = [];
+  let prebuiltFailed = false;
   for (const file of candidates()) {
     if (!fs.existsSync(file)) {
       tried.push(`${file}: not found`);
@@ -79,9 +85,13 @@ function load() {
       // A prebuilt binary that exists but does not load (an older glibc, a
       // corrupted download) must not hide behind "not found".
       tried.push(`${file}: ${String(e && e.message).split('\n')[0]}`);
+      if (file === prebuiltPath()) prebuiltFailed = true;
     }
   }
-  const err = new Error(`wasihost: cannot load the native addon.\n  ${tried.join('\n  ')}\n${howToInstall()}`);
+  const advice = process.env.WASIHOST_BINDING
+    ? 'WASIHOST_BINDING names the addon to load: point it at a build (e.g. build/Release/wasihost.node) or unset it.'
+    : howToInstall(prebuiltFailed);
+  const err = new Error(`wasihost: cannot load the native addon.\n  ${tried.join('\n  ')}\n${advice}`);
   err.code = 'ERR_WASIHOST_NO_ADDON';
   throw err;
 }

@@ -35,6 +35,6 @@ if (!fromSource) {
 
 const r = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
-  console.error(`\nwasihost: building the native addon from source failed.\n${addon.howToInstall()}`);
+  console.error(`\nwasihost: building the native addon from source failed.\n${addon.howToInstall(fs.existsSync(addon.prebuiltPath()))}`);
   process.exit(1);
 }
