@@ -23,6 +23,9 @@ const native = require('./binding');
 const { isObject } = require('./convert');
 const { withAbortCause, checkRunSignal } = require('./run');
 const { checkLive } = require('./dispose');
+const { guard, guardExports } = require('../uncloneable');
+
+const CLONE_KINDS = { memory: 'Memory', table: 'Table', global: 'Global' };
 
 const LIMIT_KEYS = ['fuel', 'maxMemory', 'maxCallDepth', 'maxStackSlots', 'timeout'];
 
@@ -69,6 +72,8 @@ class Instance {
     const checked = checkLimits(limits);
     const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
     this.#exports = native.instanceNew(this, module, importObject, checked);
+    guard(this, 'Instance');
+    guardExports(this.#exports, (v) => CLONE_KINDS[native.kindOf(v)]);
     // The listener goes on before the start function runs, so that a
     // signal fired from a JS import during start stops it.
     if (signal) {

@@ -398,6 +398,10 @@ napi_value wh_napi_module_validate(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_imports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info);
+/* napi_share.c: module.share() / Module.fromShared() across Workers. */
+napi_value wh_napi_module_share(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_unshare(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_from_shared(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_new(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_start(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info);
