@@ -187,6 +187,12 @@ async function main() {
   };
 
   const out = (s = '') => process.stdout.write(`${s}\n`);
+  const writeJson = (r) => {
+    const file = opts.out ? path.resolve(opts.out) : path.join(cacheDir, 'results.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+    return file;
+  };
   out(`wasihost benchmark  ${results.meta.date}  git ${results.meta.git}  ${opts.quick ? 'QUICK (small inputs, not for publication)' : `median of ${opts.runs}`}`);
   out(`machine: ${results.meta.cpu}, ${results.meta.cores} cores; load average at start: ${loadavg()}`);
   out(`addon: ${binding.src} (${binding.mtime})`);
@@ -294,7 +300,13 @@ async function main() {
     // unless named.
     const pubRuntimes = runtimes.filter((r) => r.kind === 'wasm' && !(opts.quick && r.slow && !(opts.runtimes || []).includes(r.name)));
     results.meta.publicRuntimes = pubRuntimes.map((r) => r.name);
-    results.public = await pub.runPrograms(staged.ready, pubRuntimes, opts, childEnv, runDir, log);
+    results.public = await pub.runPrograms(staged.ready, pubRuntimes, opts, childEnv, runDir, log, (entries) => {
+      if (!opts.json) return;
+      results.public = entries;
+      results.partial = true;
+      writeJson(results);
+    });
+    delete results.partial;
     for (const e of results.public) if (Object.keys(e.runtimes).length) out(pubReport.programDetail(e));
     printPublic(results, pubRuntimes, baseline, opts.tolerance / 100, out);
   }
@@ -317,12 +329,7 @@ async function main() {
   if (!results.public && baseline && results.workloads.length) out(pubReport.baselineTable([], results.workloads, baseline));
   results.meta.loadavgEnd = os.loadavg();
   out(`load average at end: ${loadavg()}`);
-  if (opts.json) {
-    const file = opts.out ? path.resolve(opts.out) : path.join(cacheDir, 'results.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-    out(`wrote ${path.relative(process.cwd(), file)}`);
-  }
+  if (opts.json) out(`wrote ${path.relative(process.cwd(), writeJson(results))}`);
   fs.rmSync(runDir, { recursive: true, force: true });
 }
 

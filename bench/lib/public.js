@@ -66,7 +66,9 @@ function checkOutput(p, res) {
 }
 
 // Runs the staged programs.  Returns the per-program entries.
-async function runPrograms(ready, runtimes, opts, env, workDir, log) {
+// onProgram(entries) is called after each program (the harness saves its
+// JSON then, so a run cut short keeps what it measured).
+async function runPrograms(ready, runtimes, opts, env, workDir, log, onProgram = () => {}) {
   const entries = [];
   for (const p of ready) {
     const entry = { id: p.id, suite: p.suite, simd: p.simd, runtimes: {} };
@@ -106,6 +108,7 @@ async function runPrograms(ready, runtimes, opts, env, workDir, log) {
       }
     }
     summarize(entry);
+    onProgram(entries);
   }
   return entries;
 }
