@@ -319,6 +319,8 @@ function rewrite(bytes, { markEntry = {} } = {}) {
   const simd = codeSec ? hasSimd(buf, codeSec) : false;
   if (oldStart < 0 && oldEnd < 0 && !Object.keys(entries).length) return { wasm: buf, markers: false, simd };
 
+  if (!find(5) && !imports.some((i) => i.kind === 2)) throw new Error('module has no memory for the markers to borrow');
+
   // The new import list: bench.* removed, the WASI calls we need added when absent.
   const kept = imports.filter((i) => !(i.kind === 0 && i.mod === 'bench' && (i.field === 'start' || i.field === 'end')));
   const keptFuncs = kept.filter((i) => i.kind === 0);

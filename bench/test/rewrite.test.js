@@ -166,3 +166,8 @@ t.test('the region CPU time is read from /proc while the guest waits (node:wasi)
   // node:wasi has CLOCK_PROCESS_CPUTIME_ID: its own reading and ours agree.
   t.ok(Math.abs(res.guestClockMs - res.regionCpuMs) < 5, `guest clock ${res.guestClockMs} ms vs /proc ${res.regionCpuMs} ms`);
 });
+
+t.test('a module without memory cannot be marked', async (t) => {
+  const noMem = await wat('(module (import "bench" "start" (func $s)) (func (export "_start") (call $s)))');
+  t.throws(() => rewrite(noMem), /no memory for the markers/);
+});
