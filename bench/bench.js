@@ -8,7 +8,10 @@
 //
 //   node bench/bench.js [options]          (npm run bench -- [options])
 //     --runs N         runs per program (median; default 5)
+//     --budget S       CPU seconds per program and runtime: a first run over S/N
+//                      gets fewer runs, floor(S / its time), at least 1 (default 30)
 //     --slow-runs N    runs on wazero's interpreter, ~10x slower (default 1)
+//     --slow-max S     wazero skips programs taking wasihost over S s (default 10)
 //     --quick          one run each, small inputs, no wazero (sanity check only)
 //     --json           also write build/bench/results.json (or --out FILE)
 //     --out FILE       where --json writes
@@ -49,7 +52,7 @@ const LIB = path.join(__dirname, 'lib');
 
 function parseArgs(argv) {
   const o = {
-    runs: null, slowRuns: null, quick: false, json: false, out: null, only: null, runtimes: null, sizes: {}, timeout: 600, install: false, list: false, from: null,
+    runs: null, slowRuns: null, budget: 30, slowMax: 10, quick: false, json: false, out: null, only: null, runtimes: null, sizes: {}, timeout: 600, install: false, list: false, from: null,
     peerSrc: null, addons: [], baseline: null, tolerance: 5, suites: null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -59,6 +62,8 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--runs') o.runs = Math.max(1, parseInt(next(), 10));
+    else if (a === '--budget') o.budget = Number(next());
+    else if (a === '--slow-max') o.slowMax = Number(next());
     else if (a === '--slow-runs') o.slowRuns = Math.max(1, parseInt(next(), 10));
     else if (a === '--quick') o.quick = true;
     else if (a === '--out') o.out = next();
@@ -173,6 +178,8 @@ async function main() {
       addons: addons.map((a) => ({ name: a.name, file: a.src })),
       baseline: opts.baseline,
       slowRuns: opts.slowRuns,
+      budget: opts.budget,
+      slowMax: opts.slowMax,
       node: process.version,
       go: toolVersion('go', ['version']),
       clang: toolVersion('clang', ['--version']),

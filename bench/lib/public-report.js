@@ -47,6 +47,7 @@ function matrix(entries, runtimes) {
     ...ns.map((n) => {
       const r = e.runtimes[n];
       if (!r) return '';
+      if (r.skipped) return 'skipped';
       if (r.failed) return 'failed';
       const t = n === 'wasihost' ? fmtS(r.regionCpuMs) : `${fmtS(r.regionCpuMs)} (${fmtX(r.ratio)})`;
       return r.check === 'ok' ? t : `${t} ${r.check}`;

@@ -2,8 +2,11 @@
 // Runs the public suites (bench/suites.js) on every runtime: each program is
 // rewritten once (wasm-rewrite.js) so its measured region is marked, then
 // run `runs` times per runtime, runs interleaved across runtimes so a change
-// of machine load hits them alike.  Slow runtimes (wazero's interpreter is
-// about 10x the others) get `slowRuns` runs.
+// of machine load hits them alike.  Long runs are steady and dear: a runtime
+// whose first run of a program took T seconds of CPU gets
+// min(runs, floor(budget / T)) runs, at least one.  Slow runtimes (wazero's
+// interpreter is about 10x the others) get `slowRuns` runs, and skip a
+// program when wasihost's first run of it took over `slowMax` seconds.
 const fs = require('fs');
 const path = require('path');
 const { rewrite } = require('./wasm-rewrite');
@@ -91,6 +94,17 @@ async function runPrograms(ready, runtimes, opts, env, workDir, log, onProgram =
         const e = entry.runtimes[r.name];
         if (e.failed) continue;
         if (r.slow && i >= opts.slowRuns) continue;
+        if (i > 0 && i >= Math.max(1, Math.floor((opts.budget * 1000) / e.runs[0].regionCpuMs))) continue;
+        if (r.slow && !e.runs.length) {
+          const w = entry.runtimes.wasihost;
+          const first = w && w.runs[0] && w.runs[0].regionCpuMs;
+          if (first > opts.slowMax * 1000) {
+            e.failed = `skipped: wasihost took ${(first / 1000).toFixed(1)} s, this runtime ~10x that (--slow-max ${opts.slowMax})`;
+            e.skipped = true;
+            log(`  ${r.name.padEnd(16)} ${e.failed}`);
+            continue;
+          }
+        }
         const res = await runMarked(r.dirArgv(p.staged), {
           cwd: p.dir, env: { ...env, ...(r.env || {}), ...(r.dirEnv || {}) }, timeoutMs: opts.timeout * 1000, workDir,
         });
@@ -128,7 +142,7 @@ function summarize(entry) {
       r.iterations = ok.length ? ok[0].iterations : NaN;
       r.cpuScore = r.iterations / (r.regionCpuMs / 1000);
     }
-    r.check = r.failed ? 'FAILED' : r.mismatch ? 'MISMATCH' : 'ok';
+    r.check = r.skipped ? 'skipped' : r.failed ? 'FAILED' : r.mismatch ? 'MISMATCH' : 'ok';
   }
   const base = entry.runtimes.wasihost;
   for (const r of Object.values(entry.runtimes)) {
