@@ -236,6 +236,15 @@ uint64_t wh_instance_fuel(const wh_instance *inst);
 void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel);
 void wh_instance_interrupt(wh_instance *inst);
 void wh_instance_clear_interrupt(wh_instance *inst);
+/* A softer interrupt, safe from any thread: the guest running inst calls
+ * its thread's probe (wh_thread_set_probe) at the next loop back-edge or
+ * call and stops with WH_TRAP_INTERRUPTED only if the probe returns
+ * nonzero.  Without a probe the poke is ignored.  For embedders that can
+ * learn only on the guest's own thread whether to stop (a Node worker
+ * being terminated). */
+typedef int (*wh_probe_fn)(void *data);
+void wh_instance_poke(wh_instance *inst);
+void wh_thread_set_probe(wh_probe_fn fn, void *data);
 
 /* ------------------------------------------------------------------ */
 /* Functions                                                           */

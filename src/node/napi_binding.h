@@ -119,6 +119,7 @@ struct wh_napi_rs {
 /* A deadline for the watchdog thread (napi_watchdog.c). */
 typedef struct wh_napi_watch {
   uint64_t deadline; /* uv_hrtime() nanoseconds */
+  uint64_t period;   /* nonzero: poke inst every period ns instead */
   wh_instance *inst;
   int armed, fired;
   struct wh_napi_watch *next;
@@ -138,6 +139,10 @@ typedef struct wh_napi_run {
   int stopped;         /* interrupted: runs nested in it fail at once */
   uint64_t deadline;   /* absolute (uv_hrtime), inherited inward; 0 = none */
   wh_napi_watch watch;
+  /* In a Worker's env, the outermost run is poked now and then so that its
+   * guest asks the env's probe whether the Worker is being terminated. */
+  wh_napi_watch poke;
+  int poking;
   struct wh_napi_run *prev;
 } wh_napi_run;
 
@@ -165,6 +170,8 @@ struct wh_napi_env {
   wh_napi_memory *live_memories;
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
+  int is_worker;               /* a worker_threads env (not the main loop) */
+  napi_ref noop;               /* () => {}: the probe's way to meet V8 */
 };
 
 /* ---- the pointer map (napi_ptrmap.c) ---- */
@@ -354,6 +361,8 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b);
 int wh_napi_watch_arm(wh_napi_watch *w, wh_instance *inst, uint64_t timeout_ns);
 /* Same with an absolute deadline (uv_hrtime nanoseconds). */
 int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline);
+/* Pokes inst (wh_instance_poke) every period_ns until disarmed. */
+int wh_napi_watch_poke_every(wh_napi_watch *w, wh_instance *inst, uint64_t period_ns);
 /* Returns 1 when the deadline had fired.  After it returns the watchdog no
  * longer touches w or its instance. */
 int wh_napi_watch_disarm(wh_napi_watch *w);
@@ -383,8 +392,11 @@ void wh_napi_pool_set_max(uint32_t n);
 
 /* ---- import resolution (napi_link.c) ---- */
 /* Reads imports for module m from importObject (undefined allowed when m
- * has no imports).  Fills exts[0..n) and records in owned[] the objects this
- * call created (to be unreffed after instantiation).  -1 with an exception. */
+ * has no imports).  Fills exts[0..n) and records in owned[] one reference
+ * to each object read so far, made or taken from a wrapper (to be unreffed
+ * after instantiation, also on failure): the getters of later imports may
+ * dispose() earlier ones.  values[i] is the JS value of import i.  -1 with
+ * an exception. */
 int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
                          uint32_t *nowned, napi_value *values);

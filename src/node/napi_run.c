@@ -143,6 +143,10 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
 
 /* ---- runs on the JS thread ---- */
 
+/* How often a Worker's sync run asks whether the Worker is ending: a JS
+ * call of a no-op per poke, about 1 us in 20 ms. */
+#define POKE_NS 20000000u
+
 static uint64_t deadline_min(uint64_t a, uint64_t b) { return wh_napi_timeout_min(a, b); }
 
 static uint64_t deadline_in(uint64_t timeout_ns) {
@@ -194,6 +198,11 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
     }
     run->watching = 1;
   }
+  /* worker.terminate() and process.exit() only mark the Worker's isolate;
+   * nothing else on its thread runs while the guest spins.  The guest's
+   * back-edges consult the env's probe (napi_addon.c) every POKE_NS. */
+  if (E->is_worker && !parent && wh_napi_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
+    run->poking = 1;
   rs->sync_depth++;
   wh_napi_rs_ref(rs);
   run->prev = parent;
@@ -215,6 +224,7 @@ void wh_napi_run_end(wh_napi_run *run) {
   wh_napi_rs *rs = run->rs;
   if (!rs) return;
   if (run->watching) wh_napi_watch_disarm(&run->watch);
+  if (run->poking) wh_napi_watch_disarm(&run->poke);
   if (run->outer >= 0) rs->sync_depth--;
   rs->E->runs = run->prev;
   wh_napi_rs_unref(rs);

@@ -139,6 +139,9 @@ napi_value wh_napi_table_set(napi_env env, napi_callback_info info) {
   wh_napi_env *E;
   wh_table *t = table_args(env, info, 3, argv, 0, &E, &i);
   if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &v)) return NULL;
+  /* Reference conversions run no user JS today; look again anyway so that
+   * a future coercion cannot leave t dangling. */
+  if (!(t = table_args(env, info, 3, argv, 0, &E, &i))) return NULL;
   if (wh_table_set(t, i, v)) {
     napi_throw_range_error(env, NULL, "table index out of bounds");
     return NULL;
@@ -154,6 +157,7 @@ napi_value wh_napi_table_grow(napi_env env, napi_callback_info info) {
   wh_napi_env *E;
   wh_table *t = table_args(env, info, 3, argv, 1, &E, &delta);
   if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &init)) return NULL;
+  if (!(t = table_args(env, info, 3, argv, 1, &E, &delta))) return NULL;
   int64_t old = wh_table_grow(t, delta, init);
   if (old < 0) {
     napi_throw_range_error(env, NULL, "WebAssembly.Table.grow(): failed to grow table");
