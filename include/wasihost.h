@@ -243,6 +243,13 @@ void wh_instance_clear_interrupt(wh_instance *inst);
  * learn only on the guest's own thread whether to stop (a Node worker
  * being terminated). */
 typedef int (*wh_probe_fn)(void *data);
+/* Native bytes an object holds (estimates, for reporting to a garbage
+ * collector): a module's bytes, metadata and the code translated so far;
+ * an instance's own memories (accessible size), tables and functions, not
+ * what it imported; a table's element storage. */
+uint64_t wh_module_footprint(const wh_module *m);
+uint64_t wh_instance_footprint(const wh_instance *inst);
+uint64_t wh_table_footprint(const wh_table *t);
 void wh_instance_poke(wh_instance *inst);
 void wh_thread_set_probe(wh_probe_fn fn, void *data);
 

@@ -51,6 +51,7 @@ static void env_finalize(napi_env env, void *data, void *hint) {
 
 void wh_napi_env_release(wh_napi_env *E) {
   if (--E->refs > 0) return;
+  free(E->dead);
   free(E->buckets);
   free(E->rs_buckets);
   free(E);
@@ -188,6 +189,7 @@ NAPI_MODULE_INIT() {
       {"dispose", wh_napi_dispose},
       {"isDisposed", wh_napi_is_disposed},
       {"poolInfo", wh_napi_pool_info},
+      {"externalBytes", wh_napi_external_bytes},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {

@@ -230,6 +230,7 @@ static void complete(napi_env env, wh_napi_job *job) {
   }
   job_done(env, job, 1);
   wh_napi_sweep_memories(E);
+  wh_napi_rs_account(job->rs);
   if (napi_get_reference_value(env, job->fn, &fn) != napi_ok) fn = NULL;
   if (job->rc == WH_OK) {
     ret = wh_napi_results_to_js(E, job->ft, fn, job->vals + job->ft->nparams, 0);

@@ -225,6 +225,7 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       w->has_fuel = has_limits && cfg.fuel != 0;
       if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
         exports = build_exports(E, argv[0], inst, rs, exts, n);
+      wh_napi_rs_account(rs);
     }
   }
   /* The instance holds its own references to what it imported. */

@@ -53,9 +53,11 @@ void wh_napi_rs_ref(wh_napi_rs *rs) { rs->refs++; }
 
 void wh_napi_rs_unref(wh_napi_rs *rs) {
   if (!rs || --rs->refs > 0) return;
+  rs->inst = NULL;
+  wh_napi_rs_account(rs);
   wh_napi_ptrmap_remove(&rs->E->rs_map, &rs->reg);
   if (rs->E->alive)
-    for (uint32_t i = 0; i < rs->nimports; i++) napi_delete_reference(rs->E->env, rs->imports[i]);
+    for (uint32_t i = 0; i < rs->nimports; i++) wh_napi_ref_drop(rs->E, rs->imports[i]);
   free(rs->imports);
   wh_napi_env_release(rs->E);
   free(rs);
@@ -226,6 +228,8 @@ void wh_napi_run_end(wh_napi_run *run) {
   if (run->watching) wh_napi_watch_disarm(&run->watch);
   if (run->poking) wh_napi_watch_disarm(&run->poke);
   if (run->outer >= 0) rs->sync_depth--;
+  /* The instance's last run here may have grown its memory. */
+  if (run->outer == 1) wh_napi_rs_account(rs);
   rs->E->runs = run->prev;
   wh_napi_rs_unref(rs);
   run->rs = NULL;
@@ -315,6 +319,7 @@ static void dispose_instance(wh_napi_obj *w) {
       if (rs->objs == o) wh_napi_rs_detach(o);
     }
     rs->inst = NULL; /* stays registered (rs->reg): see wh_napi_rs_find */
+    wh_napi_rs_account(rs);
   }
   wh_napi_obj_dispose(w);
 }
