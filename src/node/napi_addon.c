@@ -13,29 +13,25 @@
 #pragma weak wh_napi_wasi_init
 
 /* The probe of a Worker's JS thread (wh_thread_set_probe): a guest poked
- * during a sync run asks whether V8 is terminating this isolate
+ * during a sync run asks whether the Worker is being stopped
  * (worker.terminate(), process.exit()).  Calling a JS no-op is the one
- * N-API way to see it: V8 handles the termination request at the call's
- * stack check and the call fails with no exception object.  Any other
- * failure (a RangeError near the stack limit) lets the guest go on. */
+ * N-API way to see it: once Node marks the env as stopping, every call into
+ * JS fails.  The stopped run then cannot throw either (N-API refuses), so
+ * the call returns undefined and V8's pending termination ends the
+ * Worker's JS at its next interrupt check (a JS call or loop back-edge).
+ * A RangeError near the stack limit also fails the call: the run then
+ * stops with that RangeError. */
 static int probe(void *data) {
   wh_napi_env *E = data;
   napi_env env = E->env;
   napi_handle_scope scope;
-  napi_value fn, ignored, exc = NULL;
+  napi_value fn, ignored;
   int stop = 0;
   if (!E->alive || !E->noop) return 0;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return 1;
   if (napi_get_reference_value(env, E->noop, &fn) == napi_ok && fn &&
-      napi_call_function(env, wh_napi_undefined(env), fn, 0, NULL, &ignored) != napi_ok) {
-    bool pending = false;
-    napi_valuetype t = napi_undefined;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
-        napi_get_and_clear_last_exception(env, &exc) == napi_ok && exc)
-      napi_typeof(env, exc, &t);
-    stop = t != napi_object;
-    if (!stop) napi_throw(env, exc); /* not ours to swallow */
-  }
+      napi_call_function(env, wh_napi_undefined(env), fn, 0, NULL, &ignored) != napi_ok)
+    stop = 1;
   napi_close_handle_scope(env, scope);
   return stop;
 }
