@@ -236,6 +236,22 @@ uint64_t wh_instance_fuel(const wh_instance *inst);
 void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel);
 void wh_instance_interrupt(wh_instance *inst);
 void wh_instance_clear_interrupt(wh_instance *inst);
+/* A softer interrupt, safe from any thread: the guest running inst calls
+ * its thread's probe (wh_thread_set_probe) at the next loop back-edge or
+ * call and stops with WH_TRAP_INTERRUPTED only if the probe returns
+ * nonzero.  Without a probe the poke is ignored.  For embedders that can
+ * learn only on the guest's own thread whether to stop (a Node worker
+ * being terminated). */
+typedef int (*wh_probe_fn)(void *data);
+/* Native bytes an object holds (estimates, for reporting to a garbage
+ * collector): a module's bytes, metadata and the code translated so far;
+ * an instance's own memories (accessible size), tables and functions, not
+ * what it imported; a table's element storage. */
+uint64_t wh_module_footprint(const wh_module *m);
+uint64_t wh_instance_footprint(const wh_instance *inst);
+uint64_t wh_table_footprint(const wh_table *t);
+void wh_instance_poke(wh_instance *inst);
+void wh_thread_set_probe(wh_probe_fn fn, void *data);
 
 /* ------------------------------------------------------------------ */
 /* Functions                                                           */

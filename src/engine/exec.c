@@ -203,9 +203,12 @@ int wh_call_trap(wh_call *call, const char *message) {
 /* As the interpreter's check: the caller's flag or the outermost run's. */
 int wh_call_interrupted(wh_call *call) {
   if (!call || !call->ex) return 0;
-  const wh_instance *outer = call->ex->entry_inst;
-  return (outer && atomic_load_explicit(&outer->interrupt, memory_order_relaxed)) ||
-         (call->inst && atomic_load_explicit(&call->inst->interrupt, memory_order_relaxed));
+  const wh_instance *outer = call->ex->entry_inst, *inst = call->inst ? call->inst : outer;
+  if (!inst) return 0;
+  /* A poke (probe.c) asks the thread's probe; only a stop counts. */
+  return (atomic_load_explicit(&inst->interrupt, memory_order_relaxed) ||
+          (outer && atomic_load_explicit(&outer->interrupt, memory_order_relaxed))) &&
+         wh_stop_check(&inst->interrupt, outer ? &outer->interrupt : NULL);
 }
 
 int wh_call_interrupt_trap(wh_call *call) {

@@ -299,5 +299,7 @@ void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
   inst->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
   if (!inst->limits.fuel) inst->limits.fuel = fuel ? fuel : 1;
 }
-void wh_instance_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 1); }
+void wh_instance_interrupt(wh_instance *inst) {
+  atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT);
+}
 void wh_instance_clear_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 0); }

@@ -315,6 +315,12 @@ struct wh_call {
 };
 
 wh_exec *wh_exec_get(void);
+/* The bits of wh_instance.interrupt (probe.c). */
+#define WH_STOP_INTERRUPT 1
+#define WH_STOP_POKE 2
+/* Called when one of two interrupt words (b may be NULL) is set: 1 when
+ * the run must stop, 0 after a poke whose probe let it go on. */
+int wh_stop_check(const atomic_int *a, const atomic_int *b);
 /* Runs def of inst with arguments already at fp[0..]; results land at
  * fp[0..]. */
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,

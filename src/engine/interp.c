@@ -49,9 +49,12 @@ static wh_memory no_memory;
 #define CHECK_STOP_COST(cost)                                                 \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      if (STOPPED()) TRAP(WH_TRAP_INTERRUPTED);                               \
-      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                  \
-      ex->fuel = INT64_MAX;                                                   \
+      if (STOPPED() && wh_stop_check(stop, stop_outer))                        \
+        TRAP(WH_TRAP_INTERRUPTED);                                            \
+      if (ex->fuel < 0) {                                                     \
+        if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
+        ex->fuel = INT64_MAX;                                                 \
+      }                                                                       \
     }                                                                         \
   } while (0)
 

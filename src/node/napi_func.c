@@ -20,6 +20,19 @@ static napi_value func_cb(napi_env env, napi_callback_info info) {
   void *data = NULL;
   WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, &data), NULL);
   wh_napi_func *w = data;
+  napi_value new_target = NULL;
+  /* JS API §"Exported Function": [[Construct]] is absent. */
+  WH_TRY(napi_get_new_target(env, info, &new_target), NULL);
+  if (new_target) {
+    napi_throw_type_error(env, NULL, "an exported WebAssembly function is not a constructor");
+    return NULL;
+  }
+  /* A disposed function's type went with its wh_func. */
+  if (!w->h.ptr) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    return NULL;
+  }
   size_t np = w->type->nparams;
   if (argc > 8 && np > 8) {
     size_t want = argc < np ? argc : np;

@@ -130,7 +130,35 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
   return obj;
 }
 
-/* instanceNew(target, module, importObject, limits | undefined) -> exports */
+/* After reading the imports (getters, Proxy traps: user JS that may have
+ * disposed or lent out anything looked at earlier) the module and every
+ * wrapper taken as an import must still be usable.  The references held
+ * meanwhile only keep the memory valid; this decides whether to go on. */
+static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
+                        const wh_extern *exts, uint32_t n) {
+  static const int kinds[] = {[WH_EXTERN_FUNC] = WH_NK_FUNC, [WH_EXTERN_TABLE] = WH_NK_TABLE,
+                              [WH_EXTERN_MEMORY] = WH_NK_MEMORY,
+                              [WH_EXTERN_GLOBAL] = WH_NK_GLOBAL};
+  if (!mw->ptr) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Module has been disposed");
+    return -1;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    wh_napi_obj *w = values[i] ? wh_napi_unwrap_any(env, values[i]) : NULL;
+    if (!w) continue; /* a JS callable or a plain value: a new object */
+    if (!wh_napi_unwrap(env, values[i], kinds[exts[i].kind])) return -1;
+    if (w->kind == WH_NK_FUNC && wh_napi_rs_busy(w->rs)) {
+      wh_napi_throw_busy(env, "link its function");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* instanceNew(target, module, importObject, limits | undefined) -> exports.
+ * Order (issue 13): convert the limits, then look up the module and hold a
+ * reference on it and on each import as it is read, since reading the
+ * import object runs user JS that may dispose() any of them. */
 napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4], exports = NULL;
@@ -148,16 +176,18 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "instanceNew(target, module, imports, limits)");
     return NULL;
   }
-  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
-  if (!mw) {
-    napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
-    return NULL;
-  }
-  wh_module *m = mw->ptr;
   if (wh_napi_is_object(env, argv[3])) {
     if (read_limits(env, argv[3], &cfg, &timeout_ns)) return NULL;
     has_limits = 1;
   }
+  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
+  if (!mw) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
+    return NULL;
+  }
+  wh_module *m = wh_module_ref(mw->ptr);
   uint32_t n = wh_module_import_count(m);
   if (n) {
     exts = calloc(n, sizeof *exts);
@@ -167,12 +197,14 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       free(exts);
       free(owned);
       free(values);
+      wh_module_unref(m);
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return NULL;
     }
   }
   wh_instance *inst = NULL;
-  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0) {
+  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0 &&
+      still_usable(env, mw, values, exts, n) == 0) {
     memset(&err, 0, sizeof err);
     inst = wh_instance_new_unstarted(m, exts, n, has_limits ? &cfg : NULL, &err);
     wh_napi_sweep_memories(E);
@@ -193,10 +225,12 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       w->has_fuel = has_limits && cfg.fuel != 0;
       if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
         exports = build_exports(E, argv[0], inst, rs, exts, n);
+      wh_napi_rs_account(rs);
     }
   }
   /* The instance holds its own references to what it imported. */
   for (uint32_t i = 0; i < nowned; i++) wh_napi_extern_unref(&owned[i]);
+  wh_module_unref(m);
   free(exts);
   free(owned);
   free(values);

@@ -27,7 +27,7 @@ static void drop_buffer(wh_napi_env *E, wh_napi_memory *m, int detach) {
     napi_value ab = NULL;
     if (detach && napi_get_reference_value(E->env, m->buffer, &ab) == napi_ok && ab)
       napi_detach_arraybuffer(E->env, ab);
-    napi_delete_reference(E->env, m->buffer);
+    wh_napi_ref_drop(E, m->buffer);
   }
   m->buffer = NULL;
   live_unlink(E, m);
@@ -44,12 +44,17 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m) {
 void wh_napi_sweep_memories(wh_napi_env *E) {
   wh_napi_memory *m = E->live_memories;
   while (m) {
-    wh_napi_memory *next = m->live_next;
     /* A guest thread may be growing a busy memory: its buffer is checked
      * when that run ends (and JS cannot reach it meanwhile). */
-    if (!wh_napi_obj_busy(&m->h) && wh_memory_size(m->h.ptr) != m->buffer_size)
-      drop_buffer(E, m, 1);
-    m = next;
+    if (wh_napi_obj_busy(&m->h) || wh_memory_size(m->h.ptr) == m->buffer_size) {
+      m = m->live_next;
+      continue;
+    }
+    drop_buffer(E, m, 1);
+    if (!m->h.rs) wh_napi_obj_account(&m->h); /* grown by wasm that imported it */
+    /* From the start again: finalizers run during garbage collection
+     * (napi_binding.h) and may have unlinked any other entry meanwhile. */
+    m = E->live_memories;
   }
 }
 
@@ -135,6 +140,7 @@ napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
   m->h.kind = WH_NK_MEMORY;
   m->h.ptr = mem;
   if (wh_napi_attach(E, argv[0], &m->h)) return NULL;
+  wh_napi_obj_account(&m->h);
   return wh_napi_undefined(env);
 }
 
@@ -173,6 +179,8 @@ napi_value wh_napi_memory_grow(napi_env env, napi_callback_info info) {
    * buffer"), and wasm code sharing this memory sees the same. */
   drop_buffer(E, m, 1);
   wh_napi_sweep_memories(E);
+  if (m->h.rs) wh_napi_rs_account(m->h.rs);
+  else wh_napi_obj_account(&m->h);
   WH_TRY(napi_create_double(env, (double)old, &out), NULL);
   return out;
 }

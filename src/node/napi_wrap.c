@@ -33,12 +33,18 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   wh_napi_obj *w = data;
   wh_napi_env *E = w->E;
+  (void)env;
+  /* Called during garbage collection (napi_binding.h): references are
+   * let go of through wh_napi_ref_drop, engine objects freed now. */
+  E->in_gc++;
   wh_napi_ptrmap_remove(&E->objs, &w->map);
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
-  if (w->self && E->alive) napi_delete_reference(env, w->self);
+  wh_napi_ref_drop(E, w->self);
+  wh_napi_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   wh_napi_rs_detach(w);
   free(w);
+  E->in_gc--;
   wh_napi_env_release(E);
 }
 
@@ -49,6 +55,7 @@ void wh_napi_obj_dispose(wh_napi_obj *w) {
   /* A Memory's ArrayBuffer is detached: it holds its own reference to the
    * memory, dropped when V8 frees the detached backing store. */
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release_detach(E, (wh_napi_memory *)w);
+  wh_napi_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   w->ptr = NULL;
   if (w->kind != WH_NK_INSTANCE) wh_napi_rs_detach(w);
