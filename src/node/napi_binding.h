@@ -163,6 +163,7 @@ struct wh_napi_env {
   union { wh_napi_ptrmap objs; wh_napi_ptrmap_entry **buckets; };
   union { wh_napi_ptrmap rs_map; wh_napi_ptrmap_entry **rs_buckets; };
   wh_napi_memory *live_memories;
+  uint64_t memories_swept_at; /* wh_memory_grow_count() of the last full sweep */
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
 };

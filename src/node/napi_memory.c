@@ -1,6 +1,7 @@
 /* WebAssembly.Memory: an external ArrayBuffer over the engine's memory.
- * The base never moves (the engine reserves the maximum), so the buffer's
- * pointer stays valid; only its length goes stale when the memory grows.
+ * A grow may move the memory (src/engine/memory.c); the old range stays
+ * mapped, emptied, until the memory is freed, which the buffer's reference
+ * on the memory outlasts, so a stale buffer never faults.
  * JS API 2.0 §"Memory objects": a grow (from JS or wasm) detaches the old
  * buffer and `.buffer` then returns a new one of the new size. */
 #include <stdlib.h>
@@ -41,16 +42,22 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m) {
   drop_buffer(E, m, 1);
 }
 
+/* Runs before and after every call into wasm: with thousands of live
+ * buffers it walks them only when some memory grew since the last walk. */
 void wh_napi_sweep_memories(wh_napi_env *E) {
+  uint64_t grows = wh_memory_grow_count();
+  if (grows == E->memories_swept_at) return;
+  int skipped = 0;
   wh_napi_memory *m = E->live_memories;
   while (m) {
     wh_napi_memory *next = m->live_next;
     /* A guest thread may be growing a busy memory: its buffer is checked
      * when that run ends (and JS cannot reach it meanwhile). */
-    if (!wh_napi_obj_busy(&m->h) && wh_memory_size(m->h.ptr) != m->buffer_size)
-      drop_buffer(E, m, 1);
+    if (wh_napi_obj_busy(&m->h)) skipped = 1;
+    else if (wh_memory_size(m->h.ptr) != m->buffer_size) drop_buffer(E, m, 1);
     m = next;
   }
+  if (!skipped) E->memories_swept_at = grows;
 }
 
 static void buffer_finalize(napi_env env, void *data, void *hint) {
