@@ -240,6 +240,8 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out);
 /* Joins the keep-alive groups of two JS objects (no-op if either is NULL). */
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b);
+/* Joins each of bs[0..n) with a, in one call into JS. */
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n);
 /* owner's keep-alive group holds value strongly. */
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value);
 /* dispose(): drops w's reference now (detaching a Memory's buffer) and
