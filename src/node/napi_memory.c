@@ -60,10 +60,23 @@ void wh_napi_sweep_memories(wh_napi_env *E) {
   if (!skipped) E->memories_swept_at = grows;
 }
 
+/* V8 counts every ArrayBuffer's length as external memory, and collects
+ * garbage when that count grows: with thousands of live instances the
+ * buffers over their memories (mostly untouched reservations) made every
+ * call into wasm run a full GC.  V8 does not count its own wasm memories;
+ * neither do we: the count is taken back while the buffer lives. */
+typedef struct {
+  wh_memory *mem;
+  int64_t counted;
+} buffer_hold;
+
 static void buffer_finalize(napi_env env, void *data, void *hint) {
-  (void)env;
+  buffer_hold *h = hint;
+  int64_t ignored;
   (void)data;
-  wh_memory_unref(hint);
+  napi_adjust_external_memory(env, h->counted, &ignored);
+  wh_memory_unref(h->mem);
+  free(h);
 }
 
 static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
@@ -81,13 +94,22 @@ static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
     void *unused;
     WH_TRY(napi_create_arraybuffer(env, 0, &unused, &ab), NULL);
   } else {
-    wh_memory_ref(mem); /* dropped by buffer_finalize */
+    buffer_hold *h = malloc(sizeof *h);
+    if (!h) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+    h->mem = wh_memory_ref(mem); /* dropped by buffer_finalize */
+    h->counted = (int64_t)size;
     if (napi_create_external_arraybuffer(env, data, (size_t)size, buffer_finalize,
-                                         mem, &ab) != napi_ok) {
+                                         h, &ab) != napi_ok) {
       wh_memory_unref(mem);
+      free(h);
       wh_napi_ensure_exception(env);
       return NULL;
     }
+    int64_t ignored;
+    napi_adjust_external_memory(env, -h->counted, &ignored);
   }
   WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
   m->buffer_size = size;
