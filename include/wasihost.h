@@ -306,9 +306,12 @@ int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
 
 /* ------------------------------------------------------------------ */
-/* Memories (64 KiB pages).  The base address never moves: the maximum
- * is reserved up front, so a pointer from wh_memory_data stays valid for
- * the memory's lifetime; only the size grows. */
+/* Memories (64 KiB pages).  The base address may move when the memory
+ * grows (a memory reserves address space in proportion to its size, not
+ * its 4 GiB maximum): call wh_memory_data again after anything that may
+ * grow it (memory.grow, a call into wasm).  A pointer from before a move
+ * stays mapped until the memory is freed, so a stale one never faults,
+ * but it no longer sees the memory (it reads zeros). */
 
 wh_memory *wh_memory_new(uint64_t min_pages, uint64_t max_pages, int has_max,
                          wh_error *err);
@@ -321,6 +324,10 @@ void wh_memory_type(const wh_memory *m, wh_limits *out);
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
 /* Lower the cap on growth (bytes); never raises it. */
 void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes);
+/* Counts successful size changes of every memory in the process (any
+ * thread): a host keeping views of memories refreshes them only when this
+ * moved. */
+uint64_t wh_memory_grow_count(void);
 
 /* ------------------------------------------------------------------ */
 /* Tables                                                              */

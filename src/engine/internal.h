@@ -237,12 +237,15 @@ struct wh_table {
 
 struct wh_memory {
   wh_object obj;
-  uint8_t *data;        /* reserved up front; never moves */
+  uint8_t *data;        /* moves when a grow outgrows the reservation */
   uint64_t size;        /* bytes accessible */
-  uint64_t reserved;    /* bytes of address space held */
+  uint64_t reserved;    /* bytes of address space mapped at data */
   uint64_t max_pages;   /* declared maximum (or 65536) */
   uint64_t cap_bytes;   /* host-imposed cap */
+  struct wh_memory_old *old; /* earlier ranges, kept for stale pointers */
+  uint32_t nold;
   bool has_max;
+  bool exposed;         /* data was handed to the host since the last move */
 };
 
 struct wh_global {

@@ -29,8 +29,10 @@ static wh_memory no_memory;
     mem = memobj->data;                                                       \
     mem_size = memobj->size;                                                  \
   } while (0)
-/* After a call returns to the same instance only the size can differ. */
-#define RELOAD_SIZE() (mem_size = memobj->size)
+/* After memory.grow or a call that returns to the same instance the size
+ * can differ, and the base too: a grow past the reservation moves the
+ * memory (memory.c). */
+#define RELOAD_SIZE() (mem = memobj->data, mem_size = memobj->size)
 /* Back-edges and calls are where a runaway guest is stopped.  A jump
  * with offset 0 is a back-edge too: an instruction that opens its loop
  * and branches to it (a self-loop).   Fuel

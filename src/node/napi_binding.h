@@ -183,6 +183,7 @@ struct wh_napi_env {
   union { wh_napi_ptrmap objs; wh_napi_ptrmap_entry **buckets; };
   union { wh_napi_ptrmap rs_map; wh_napi_ptrmap_entry **rs_buckets; };
   wh_napi_memory *live_memories;
+  uint64_t memories_swept_at; /* wh_memory_grow_count() of the last full sweep */
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
   int is_worker;               /* a worker_threads env (not the main loop) */
@@ -265,6 +266,8 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out);
 /* Joins the keep-alive groups of two JS objects (no-op if either is NULL). */
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b);
+/* Joins each of bs[0..n) with a, in one call into JS. */
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n);
 /* owner's keep-alive group holds value strongly. */
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value);
 /* dispose(): drops w's reference now (detaching a Memory's buffer) and
