@@ -58,6 +58,11 @@ typedef struct wh_frame_info {
   uint32_t func_index; /* in its module's function index space */
   const char *name;    /* from the name section, or NULL; lives as long as
                           the module */
+  uint32_t code_offset; /* of the trapping instruction (the call, in callers),
+                           from the start of the code section's contents as
+                           DWARF counts; UINT32_MAX when unknown */
+  struct wh_module *module; /* the function's module (wh_module_source_lines);
+                           valid as long as `name` */
 } wh_frame_info;
 
 typedef struct wh_error {
@@ -186,6 +191,22 @@ int wh_module_custom(const wh_module *m, uint32_t i, const char **name,
                      size_t *data_len);
 /* Name of function `index` (imports first) from the name section, or NULL. */
 const char *wh_module_func_name(const wh_module *m, uint32_t index);
+
+/* Source locations from the module's DWARF (.debug_line / .debug_info
+ * custom sections, versions 2-5), read on first use. */
+typedef struct wh_source_loc {
+  const char *function; /* DWARF name (linkage name when it has one), or NULL */
+  const char *file;     /* NULL when no line row covers the offset */
+  uint32_t line, column;
+} wh_source_loc;
+/* The frames at code_offset (as in wh_frame_info), innermost inlined
+ * function first, the enclosing real function last; returns how many were
+ * written (0: no DWARF, or none covers the offset).  Strings live as long
+ * as the module. */
+int wh_module_source_lines(wh_module *m, uint32_t code_offset, wh_source_loc *out, int max);
+/* 1 when the module has DWARF line or function data that could be read,
+ * else 0.  *problem (may be NULL) gets what could not be read, or NULL. */
+int wh_module_debug_info(wh_module *m, const char **problem);
 
 /* ------------------------------------------------------------------ */
 /* Execution limits                                                    */

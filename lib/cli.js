@@ -273,7 +273,9 @@ function trapText(err, engine) {
     lines.push('wasm backtrace:');
     frames.forEach((f, i) => {
       const at = f.offset !== undefined ? ` @ 0x${Number(f.offset).toString(16)}` : '';
-      lines.push(`  ${String(i).padStart(2)}: ${f.name || `<wasm function ${f.index}>`}${at}`);
+      const inl = f.inlined ? ' (inlined)' : '';
+      lines.push(`  ${String(i).padStart(2)}: ${f.name || `<wasm function ${f.index}>`}${at}${inl}`);
+      if (f.file) lines.push(`        at ${f.file}:${f.line}${f.column ? `:${f.column}` : ''}`);
     });
   } else if (engine.name === 'node:wasi' && typeof err.stack === 'string') {
     const wasm = err.stack.split('\n').filter((l) => l.includes('wasm://'));

@@ -194,6 +194,7 @@ struct wh_module {
   uint32_t ncustoms;
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
   char **func_names;                  /* from the name section, may be NULL */
+  _Atomic(struct wh_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
@@ -209,6 +210,7 @@ static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
   return WH_LIKELY(c != NULL) ? c : wh_funcdef_code_slow(m, f);
 }
 void wh_module_free(wh_module *m);
+void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 
 /* ------------------------------------------------------------------ */
 /* Runtime objects */

@@ -3,6 +3,7 @@
  * wasm calls push a wh_frame and stay in this C frame, so guest recursion
  * never grows the native stack; only host calls (which may re-enter) do.
  * Traps are return codes: the loop unwinds its own frames and returns. */
+#include "codemap.h"
 #include "internal.h"
 #include "ir.h"
 
@@ -589,17 +590,25 @@ failed:
     wh_funcdef *d = def;
     wh_instance *in = inst;
     uint32_t k = ex->nframes;
+    const wh_cell *at = ip; /* callers: their return address, inside the call */
+    wh_codemap_cache cc;
+    memset(&cc, 0, sizeof cc);
     while (e->nframes < WH_BACKTRACE_MAX) {
-      const wh_module *m = in->mod;
+      wh_module *m = in->mod;
       uint32_t idx = (uint32_t)(d - m->funcs) + m->nfunc_imports;
       e->frames[e->nframes].func_index = idx;
       e->frames[e->nframes].name = wh_module_func_name(m, idx);
+      e->frames[e->nframes].module = m;
+      e->frames[e->nframes].code_offset = wh_codemap_offset(
+          &cc, m, d, (uint32_t)(at - atomic_load_explicit(&d->code, memory_order_relaxed)));
       e->nframes++;
       if (k == base_frames) break;
       k--;
       d = ex->frames[k].def;
       in = ex->frames[k].inst;
+      at = ex->frames[k].ip - 1;
     }
+    wh_codemap_cache_free(&cc);
   }
   ex->nframes = base_frames;
   return rc;

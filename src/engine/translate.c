@@ -10,6 +10,7 @@
  * local, a block boundary, a branch) the entry is materialized into its
  * own slot.  A `local.set` right after the instruction that produced its
  * value rewrites that instruction's destination instead of copying. */
+#include "codemap.h"
 #include "internal.h"
 #include "ir.h"
 #include "reader.h"
@@ -115,6 +116,7 @@ typedef struct {
   int prev_op;            /* the one before it */
   int64_t prev_at;
   wh_cell dead[8];        /* emission target while unreachable */
+  const uint8_t *op_at;   /* the wasm opcode being translated (codemap.h) */
 } tr;
 
 #define FAILV(...) do { return fail_invalid(t, __VA_ARGS__); } while (0)
@@ -166,6 +168,7 @@ static int64_t emit(tr *t, int op, uint32_t cells) {
   memset(&t->code[at], 0, cells * sizeof(wh_cell));
   t->code[at].h = t->h[op];
   t->ncode += cells;
+  if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
   t->prev_op = t->last_op;
   t->prev_at = t->last_at;
   t->last_op = op;
@@ -1616,13 +1619,16 @@ int wh_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.ctls[0].else_j.at = -1;
   while (rc == 0 && t.nctl > 0) {
     uint8_t op;
+    t.op_at = t.r.p;
     if (wh_rd_u8(&t.r, &op)) { rc = -1; break; }
     rc = step(&t, op);
   }
   if (rc == 0 && t.r.p != t.r.end) {
     rc = wh_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   }
-  if (rc == 0 && emit_code) {
+  if (rc == 0 && emit_code && wh_codemap_sink) {
+    /* a mapping translation (codemap.c): the code is never run */
+  } else if (rc == 0 && emit_code) {
     for (uint32_t k = 0; k < t.nthreads; k++) {
       wh_cell *kc = &t.code[t.threads[k].at];
       const wh_cell *bt = &t.code[t.threads[k].table];
