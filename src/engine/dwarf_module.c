@@ -44,3 +44,8 @@ int wh_module_debug_info(wh_module *m, const char **problem) {
 }
 
 void wh_module_free_dwarf(wh_module *m) { wh_dwarf_free(atomic_load(&m->dwarf)); }
+
+const uint8_t *wh_module_bytes(const wh_module *m, size_t *len) {
+  if (len) *len = m ? m->len : 0;
+  return m ? m->bytes : NULL;
+}

@@ -1,6 +1,7 @@
 /* Instantiation (spec 4.5.4): import matching, allocation, segment
  * initialisation, start function. */
 #include "internal.h"
+#include "prof.h"
 
 #include <stdio.h>
 
@@ -104,6 +105,7 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
 
 void wh_instance_destroy(wh_instance *inst) {
   wh_module *m = inst->mod;
+  wh_prof_destroy(inst);
   if (inst->elem_items)
     for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
   free(inst->elem_items);
@@ -299,5 +301,6 @@ void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
   inst->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
   if (!inst->limits.fuel) inst->limits.fuel = fuel ? fuel : 1;
 }
-void wh_instance_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 1); }
-void wh_instance_clear_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 0); }
+/* bit operations: the profiler's sample flag shares the word (prof.h) */
+void wh_instance_interrupt(wh_instance *inst) { atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT); }
+void wh_instance_clear_interrupt(wh_instance *inst) { atomic_fetch_and(&inst->interrupt, ~WH_STOP_INTERRUPT); }

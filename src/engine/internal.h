@@ -263,7 +263,8 @@ struct wh_instance {
   uint32_t *data_len;    /* per data segment; 0 when dropped */
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
-  atomic_int interrupt;
+  atomic_int interrupt;  /* WH_STOP_INTERRUPT | WH_STOP_SAMPLE (prof.h) */
+  struct wh_prof *prof;  /* prof.c, NULL unless profiled */
   bool started;          /* wh_instance_start ran (or is running) */
 };
 
@@ -303,6 +304,8 @@ typedef struct wh_exec {
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
+  const wh_funcdef *host_def; /* the caller of the host function being called */
+  const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
 } wh_exec;
 
 struct wh_call {

@@ -6,6 +6,7 @@
 #include "codemap.h"
 #include "internal.h"
 #include "ir.h"
+#include "prof.h"
 
 #define R(i) (fp[(i)].raw)
 #define A1 (ip[1].s.a)
@@ -39,7 +40,7 @@ static wh_memory no_memory;
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
-#define CHECK_STOP() CHECK_STOP_COST(1)
+#define CHECK_STOP() CHECK_STOP_AT(1, callee)
 /* Either flag stops the run: the one of the instance this entry runs (a
  * host that interrupts what it called) and the one of the outermost call
  * on this thread (a host that interrupts the run it started, which may
@@ -48,12 +49,19 @@ static wh_memory no_memory;
 #define STOPPED()                                                             \
   (atomic_load_explicit(stop, memory_order_relaxed) |                         \
    atomic_load_explicit(stop_outer, memory_order_relaxed))
-#define CHECK_STOP_COST(cost)                                                 \
+/* A profiler's sample request (prof.h) shares the flag word: the same one
+ * test covers both, and the slow path tells them apart. */
+#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, NULL)
+#define CHECK_STOP_AT(cost, callee_)                                          \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      if (STOPPED()) TRAP(WH_TRAP_INTERRUPTED);                               \
-      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                  \
-      ex->fuel = INT64_MAX;                                                   \
+      int s_ = STOPPED();                                                     \
+      if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);                  \
+      if (s_) wh_prof_tick(ex, inst, def, ip, (cost), (callee_));             \
+      if (ex->fuel < 0) {                                                     \
+        if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
+        ex->fuel = INT64_MAX;                                                 \
+      }                                                                       \
     }                                                                         \
   } while (0)
 
@@ -398,6 +406,8 @@ L_CALL_IMPORT: {
     cinst = f->inst;
     goto call_wasm;
 call_host_f:
+    ex->host_def = def;
+    ex->host_ip = ip;
     rc = wh_call_host(ex, inst, f, nfp);
     if (rc) goto failed;
     RELOAD_SIZE();
@@ -414,6 +424,8 @@ L_CALL_INDIRECT: {
     nfp = fp + B1;
     ret = ip + 3;
     if (f->host) {
+      ex->host_def = def;
+      ex->host_ip = ip;
       rc = wh_call_host(ex, inst, f, nfp);
       if (rc) goto failed;
       RELOAD_SIZE();

@@ -138,6 +138,10 @@ NAPI_MODULE_INIT() {
       {"dispose", wh_napi_dispose},
       {"isDisposed", wh_napi_is_disposed},
       {"poolInfo", wh_napi_pool_info},
+      {"profileStart", wh_napi_profile_start},
+      {"profileRead", wh_napi_profile_read},
+      {"profileStop", wh_napi_profile_stop},
+      {"moduleBytes", wh_napi_module_bytes},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {

@@ -430,6 +430,10 @@ napi_value wh_napi_instance_abort(napi_env env, napi_callback_info info);
 napi_value wh_napi_dispose(napi_env env, napi_callback_info info);
 napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info);
 napi_value wh_napi_pool_info(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_start(napi_env env, napi_callback_info info); /* napi_profile.c */
+napi_value wh_napi_profile_read(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked
