@@ -219,7 +219,7 @@ int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us,
 void wh_instance_profile_stop(wh_instance *inst);
 
 /* A copy of what was recorded.  words holds nsamples samples, each
- *   nframes, weight (timer ticks), time_us low, time_us high (since start),
+ *   nframes, weight (intervals since the last sample), time_us low, time_us high (since start),
  * then nframes pairs (kind << 30 | index, code offset), outermost first.
  * kind 0: a function of the instance's module (index: function index,
  * offset: as wh_frame_info.code_offset); 1: a host function it imports

@@ -81,9 +81,20 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
   pthread_mutex_unlock(&p->lock);
 }
 
+/* A sample's weight: the intervals since the last one.  The timer only
+ * asks for a sample; on a loaded machine its thread may run late or skip
+ * ticks, so the guest thread measures the time the sample stands for. */
+static uint32_t weight(wh_prof *p) {
+  if (!atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed)) return 0;
+  uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
+  uint64_t w = (now - p->last_ns + step / 2) / step;
+  p->last_ns = now;
+  return w ? (w > UINT32_MAX ? UINT32_MAX : (uint32_t)w) : 1;
+}
+
 static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
   atomic_fetch_and_explicit(&p->inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
-  uint32_t w = atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed);
+  uint32_t w = weight(p);
   if (w) record(p, ex, def, ip, host, w);
 }
 
@@ -113,7 +124,7 @@ void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
     if (h != UINT32_MAX) p->calls[h]++;
     return;
   }
-  uint32_t w = atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed);
+  uint32_t w = weight(p);
   if (w) record(p, ex, ex->host_def, ex->host_ip, h, w);
 }
 
@@ -124,6 +135,7 @@ void wh_prof_enter(wh_prof *p, const wh_func *f) {
     uint32_t i = f ? func_index(p, f->def) : UINT32_MAX;
     if (i != UINT32_MAX) p->calls[i]++;
   } else {
+    p->last_ns = wh_prof_now_ns();
     atomic_store(&p->ticks, 0);
     atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
   }

@@ -22,6 +22,7 @@ typedef struct wh_prof {
   atomic_uint ticks;          /* timer ticks not yet recorded */
   atomic_int running;         /* runs of inst in progress */
   uint64_t next_ns;           /* the timer's next tick (sampler.c) */
+  uint64_t last_ns;           /* the last sample (or the run's start) */
   struct wh_prof *next;       /* the timer's list */
   bool listed;
   pthread_mutex_t lock;       /* words: the guest thread writes, the host reads */

@@ -1,7 +1,9 @@
 'use strict';
 // A structural check of a .cpuprofile against the DevTools protocol's
-// Profiler.Profile type: what Chrome DevTools, VS Code and speedscope need
-// to load it.  Returns a list of problems (empty: valid).
+// Profiler.Profile type (Profile, ProfileNode, PositionTickInfo and
+// Runtime.CallFrame in the protocol's js_protocol.json: field names,
+// integer types, the root first, children and samples naming existing
+// nodes): what Chrome DevTools, VS Code and speedscope need to load it.  Returns a list of problems (empty: valid).
 function checkCpuProfile(p) {
   const errs = [];
   const isInt = (x) => Number.isInteger(x);
@@ -32,6 +34,7 @@ function checkCpuProfile(p) {
   }
   const roots = (p.nodes || []).filter((n) => !parents.has(n.id));
   if (roots.length !== 1) errs.push(`one root, found ${roots.length}`);
+  else if (roots[0] !== p.nodes[0]) errs.push('the first node is the root');
   for (const s of p.samples || []) if (!ids.has(s)) { errs.push(`sample of unknown node ${s}`); break; }
   let t = p.startTime;
   for (const d of p.timeDeltas || []) {
