@@ -215,7 +215,8 @@ typedef enum wh_profile_mode {
 
 /* Starts profiling runs of inst (one profile per instance). */
 int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err);
-/* Stops and discards the profile. */
+/* Stops and discards the profile; not while a run of inst is in progress
+ * (nor read with reset then). */
 void wh_instance_profile_stop(wh_instance *inst);
 
 /* A copy of what was recorded.  words holds nsamples samples, each

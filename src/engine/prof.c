@@ -27,8 +27,13 @@ static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh
   return UINT32_MAX;
 }
 
+/* A cap on what one profile holds (128 MiB): a long run at a short
+ * interval keeps its first samples and says it was truncated. */
+#define MAX_WORDS ((size_t)32 << 20)
+
 static bool put(wh_prof *p, uint32_t w) {
   if (p->nwords == p->cap) {
+    if (p->cap >= MAX_WORDS) { p->nomem = true; return false; }
     size_t nc = p->cap ? p->cap * 2 : 4096;
     uint32_t *q = realloc(p->words, nc * sizeof *q);
     if (!q) { p->nomem = true; return false; }
@@ -85,7 +90,10 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
  * asks for a sample; on a loaded machine its thread may run late or skip
  * ticks, so the guest thread measures the time the sample stands for. */
 static uint32_t weight(wh_prof *p) {
-  if (!atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed)) return 0;
+  /* a plain load first: host calls pass here every time */
+  if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
+      !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
+    return 0;
   uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
   uint64_t w = (now - p->last_ns + step / 2) / step;
   p->last_ns = now;

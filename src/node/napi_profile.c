@@ -27,6 +27,11 @@ static wh_instance *arg_inst(napi_env env, napi_callback_info info, size_t *argc
     return NULL;
   }
   wh_napi_obj *w = wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE, "WebAssembly.Instance");
+  /* the guest thread of an async run writes the profile's counters */
+  if (w && wh_napi_rs_busy(w->rs)) {
+    wh_napi_throw_busy(env, "read or change its profile");
+    return NULL;
+  }
   return w ? w->ptr : NULL;
 }
 

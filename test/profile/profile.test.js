@@ -228,3 +228,13 @@ t.test('Go: names, files and lines from runtime.pclntab', (t) => {
   t.equal(sumCalls, 20, 'sha256.Sum256 called 20 times');
   t.end();
 });
+
+t.test('async runs are profiled; the profile is busy while they run', async (t) => {
+  const inst = new wasihost.Instance(new wasihost.Module(bytes), { env: { busy() {} } }, { profile: { interval: 200 } });
+  const run = inst.callAsync('run', 20000, 3000);
+  t.throws(() => inst.profile(), /busy/);
+  await run;
+  const p = inst.profile();
+  t.ok(p.samples.length > 0, `${p.samples.length} samples from the guest thread`);
+  t.equal(p.top(1)[0].name, 'leaf');
+});
