@@ -1,6 +1,7 @@
 /* Instantiation (spec 4.5.4): import matching, allocation, segment
  * initialisation, start function. */
 #include "internal.h"
+#include "prof.h"
 
 #include <stdio.h>
 
@@ -104,6 +105,7 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
 
 void wh_instance_destroy(wh_instance *inst) {
   wh_module *m = inst->mod;
+  wh_prof_destroy(inst);
   for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
   wh_module_unref(m);
   free(inst);
@@ -324,7 +326,9 @@ void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
   inst->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
   if (!inst->limits.fuel) inst->limits.fuel = fuel ? fuel : 1;
 }
-void wh_instance_interrupt(wh_instance *inst) {
-  atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT);
+/* Bit operations: pokes (probe.c) and the profiler's sample requests
+ * (prof.h) share the word. */
+void wh_instance_interrupt(wh_instance *inst) { atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT); }
+void wh_instance_clear_interrupt(wh_instance *inst) {
+  atomic_fetch_and(&inst->interrupt, ~(WH_STOP_INTERRUPT | WH_STOP_POKE));
 }
-void wh_instance_clear_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 0); }

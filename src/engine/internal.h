@@ -194,6 +194,7 @@ struct wh_module {
   uint32_t ncustoms;
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
   char **func_names;                  /* from the name section, may be NULL */
+  _Atomic(struct wh_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
@@ -212,6 +213,7 @@ static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
   return WH_LIKELY(c != NULL) ? c : wh_funcdef_code_slow(m, f);
 }
 void wh_module_free(wh_module *m);
+void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 
 /* ------------------------------------------------------------------ */
 /* Runtime objects */
@@ -267,7 +269,8 @@ struct wh_instance {
   uint32_t *data_len;    /* per data segment; 0 when dropped */
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
-  atomic_int interrupt;
+  atomic_int interrupt;  /* WH_STOP_* bits, below */
+  struct wh_prof *prof;  /* prof.c, NULL unless profiled */
   bool started;          /* wh_instance_start ran (or is running) */
 };
 
@@ -310,6 +313,8 @@ typedef struct wh_exec {
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
+  const wh_funcdef *host_def; /* the caller of the host function being called */
+  const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
 } wh_exec;
 
 struct wh_call {
@@ -321,6 +326,7 @@ wh_exec *wh_exec_get(void);
 /* The bits of wh_instance.interrupt (probe.c). */
 #define WH_STOP_INTERRUPT 1
 #define WH_STOP_POKE 2
+#define WH_STOP_SAMPLE 4 /* prof.h */
 /* Called when one of two interrupt words (b may be NULL) is set: 1 when
  * the run must stop, 0 after a poke whose probe let it go on. */
 int wh_stop_check(const atomic_int *a, const atomic_int *b);

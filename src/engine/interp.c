@@ -3,8 +3,10 @@
  * wasm calls push a wh_frame and stay in this C frame, so guest recursion
  * never grows the native stack; only host calls (which may re-enter) do.
  * Traps are return codes: the loop unwinds its own frames and returns. */
+#include "codemap.h"
 #include "internal.h"
 #include "ir.h"
+#include "prof.h"
 
 #define R(i) (fp[(i)].raw)
 /* A handler's operands, named by its form (irforms.def), and its step
@@ -39,7 +41,7 @@ static wh_memory no_memory;
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
-#define CHECK_STOP() CHECK_STOP_COST(1)
+#define CHECK_STOP() CHECK_STOP_AT(1, callee)
 /* Either flag stops the run: the one of the instance this entry runs (a
  * host that interrupts what it called) and the one of the outermost call
  * on this thread (a host that interrupts the run it started, which may
@@ -48,11 +50,18 @@ static wh_memory no_memory;
 #define STOPPED()                                                             \
   (atomic_load_explicit(stop, memory_order_relaxed) |                         \
    atomic_load_explicit(stop_outer, memory_order_relaxed))
-#define CHECK_STOP_COST(cost)                                                 \
+/* A profiler's sample request (prof.h) shares the flag word: the same one
+ * test covers both, and the slow path tells them apart. */
+#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, NULL)
+#define CHECK_STOP_AT(cost, callee_)                                          \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      if (STOPPED() && wh_stop_check(stop, stop_outer))                        \
+      int s_ = STOPPED();                                                     \
+      if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);                  \
+      if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer))             \
         TRAP(WH_TRAP_INTERRUPTED);                                            \
+      if (s_ & WH_STOP_SAMPLE)                                                \
+        wh_prof_tick(ex, inst, def, ip, (cost), (callee_));                   \
       if (ex->fuel < 0) {                                                     \
         if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
         ex->fuel = INT64_MAX;                                                 \
@@ -418,6 +427,8 @@ L_CALL_IMPORT: {
     cinst = f->inst;
     goto call_wasm;
 call_host_f:
+    ex->host_def = def;
+    ex->host_ip = ip;
     rc = wh_call_host(ex, inst, f, nfp);
     if (rc) goto failed;
     RELOAD_SIZE();
@@ -435,6 +446,8 @@ L_CALL_INDIRECT: {
     nfp = fp + o.base;
     ret = ip + WI_LEN_CALL_INDIRECT;
     if (f->host) {
+      ex->host_def = def;
+      ex->host_ip = ip;
       rc = wh_call_host(ex, inst, f, nfp);
       if (rc) goto failed;
       RELOAD_SIZE();
@@ -640,17 +653,25 @@ failed:
     wh_funcdef *d = def;
     wh_instance *in = inst;
     uint32_t k = ex->nframes;
+    const wh_cell *at = ip; /* callers: their return address, inside the call */
+    wh_codemap_cache cc;
+    memset(&cc, 0, sizeof cc);
     while (e->nframes < WH_BACKTRACE_MAX) {
-      const wh_module *m = in->mod;
+      wh_module *m = in->mod;
       uint32_t idx = (uint32_t)(d - m->funcs) + m->nfunc_imports;
       e->frames[e->nframes].func_index = idx;
       e->frames[e->nframes].name = wh_module_func_name(m, idx);
+      e->frames[e->nframes].module = m;
+      e->frames[e->nframes].code_offset = wh_codemap_offset(
+          &cc, m, d, (uint32_t)(at - atomic_load_explicit(&d->code, memory_order_relaxed)));
       e->nframes++;
       if (k == base_frames) break;
       k--;
       d = ex->frames[k].def;
       in = ex->frames[k].inst;
+      at = ex->frames[k].ip - 1;
     }
+    wh_codemap_cache_free(&cc);
   }
   ex->nframes = base_frames;
   return rc;

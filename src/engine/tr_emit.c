@@ -7,6 +7,7 @@
  * jump offsets.  A staged instruction's position is known (the code's
  * length plus what is staged before it), so jumps and patches may name
  * it before it is flushed. */
+#include "codemap.h"
 #include "translate.h"
 
 static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
@@ -19,6 +20,7 @@ static void flush_one(tr *t) {
   tr_insn *i = &t->stage[0];
   uint32_t n = len_of(i);
   if (tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) {
+    if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(t->ncode, i->wasm_at);
     memcpy(&t->code[t->ncode], i->c, n * sizeof(wh_cell));
     t->code[t->ncode].h = t->h[i->op];
     t->ncode += n;
@@ -74,6 +76,7 @@ wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
   i->op = op;
+  i->wasm_at = (uint32_t)(t->op_at - t->m->bytes);
   if (at) *at = tr_last_pos(t);
   return i->c;
 }
@@ -89,6 +92,7 @@ int64_t tr_emit_table(tr *t, uint32_t ntargets) {
   uint32_t n = WI_CELLS_TBL + ntargets;
   if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) return -1;
   uint32_t at = t->ncode;
+  if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
   memset(&t->code[at], 0, n * sizeof(wh_cell));
   t->code[at].h = t->h[IR_BR_TABLE];
   t->ncode += n;

@@ -538,6 +538,7 @@ int tr_step(tr *t) {
   uint8_t byte;
   uint32_t code;
   const uint8_t *start = t->r.p;
+  t->op_at = start;
   TRY(wh_rd_u8(&t->r, &byte));
   code = byte;
   if (byte >= 0xFC) {

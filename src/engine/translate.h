@@ -77,6 +77,7 @@ typedef struct tr_insn {
   int op;
   uint8_t dst_cell; /* cell whose half a is a retargetable destination, 0 none */
   uint32_t dst_slot;
+  uint32_t wasm_at; /* module offset of the wasm opcode that emitted it (codemap.h) */
   wh_cell c[TR_MAX_CELLS];
 } tr_insn;
 
@@ -101,6 +102,7 @@ typedef struct tr {
   uint32_t npatch, cappatch;
   struct { uint32_t at, table; } *threads; /* CONST_BR_BACKs to thread at the end */
   uint32_t nthreads, capthreads;
+  const uint8_t *op_at;  /* the wasm opcode being translated */
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)

@@ -189,6 +189,10 @@ NAPI_MODULE_INIT() {
       {"isDisposed", wh_napi_is_disposed},
       {"poolInfo", wh_napi_pool_info},
       {"externalBytes", wh_napi_external_bytes},
+      {"profileStart", wh_napi_profile_start},
+      {"profileRead", wh_napi_profile_read},
+      {"profileStop", wh_napi_profile_stop},
+      {"moduleBytes", wh_napi_module_bytes},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {

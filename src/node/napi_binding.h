@@ -220,6 +220,9 @@ void wh_napi_ensure_exception(napi_env env);
 void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err);
 /* Throws `new Ctor(message)` for one of the env's error classes. */
 void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor, const char *message);
+/* Sets exc.wasmBacktrace and adds the wasm frames to exc.stack
+ * (napi_backtrace.c). */
+void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err);
 /* Bytes of an ArrayBuffer, TypedArray or DataView; TypeError otherwise. */
 int wh_napi_buffer_source(napi_env env, napi_value v, const uint8_t **data,
                           size_t *len);
@@ -478,6 +481,10 @@ napi_value wh_napi_dispose(napi_env env, napi_callback_info info);
 napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info);
 napi_value wh_napi_pool_info(napi_env env, napi_callback_info info);
 napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_start(napi_env env, napi_callback_info info); /* napi_profile.c */
+napi_value wh_napi_profile_read(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked
