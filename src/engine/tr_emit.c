@@ -12,7 +12,7 @@
 static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
 static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1] : NULL; }
 static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
-static inline bool live(tr *t) { return !tr_dead(t) && !t->oom; }
+static inline bool live(tr *t) { return tr_live(t); }
 
 /* Moves the oldest staged instruction into the code buffer. */
 static void flush_one(tr *t) {
@@ -60,16 +60,7 @@ wh_cell *tr_cell(tr *t, int64_t pos) {
   return &t->dead.c[0];
 }
 
-/* Stages an instruction of op's form; returns its cells for the form's
- * write function, and its position in *at (-1 while nothing is emitted). */
-wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
-  if (!live(t)) {
-    memset(&t->dead, 0, sizeof t->dead);
-    t->dead.op = op;
-    if (at) *at = -1;
-    tr_no_dst(t);
-    return t->dead.c;
-  }
+wh_cell *tr_emit_live(tr *t, int op, int64_t *at) {
   if (t->nstage == 2) flush_one(t);
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
@@ -77,8 +68,6 @@ wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
   if (at) *at = tr_last_pos(t);
   return i->c;
 }
-
-wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
 
 /* br_table's length varies with its targets: it goes straight into the
  * code (nothing fuses with it).  Returns its position, -1 when nothing is
@@ -93,21 +82,6 @@ int64_t tr_emit_table(tr *t, uint32_t ntargets) {
   t->code[at].h = t->h[IR_BR_TABLE];
   t->ncode += n;
   return at;
-}
-
-/* The last instruction's destination (half a of `cell`) is the fresh
- * temp `slot`, which a following local.set or branch may retarget. */
-void tr_mark_dst(tr *t, uint8_t cell, uint32_t slot) {
-  tr_insn *l = last(t);
-  if (l && live(t)) {
-    l->dst_cell = cell;
-    l->dst_slot = slot;
-  }
-}
-
-void tr_no_dst(tr *t) {
-  tr_insn *l = last(t);
-  if (l) l->dst_cell = 0;
 }
 
 static bool produced(tr *t, uint32_t slot) {
