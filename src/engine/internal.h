@@ -337,7 +337,7 @@ int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,
 const void *const *wh_interp_handlers(void);
 int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
 
-/* Helper ops (ops.c), named by opcodes.def */
+/* Helper ops (ops.h), named by opcodes.def */
 #include "ops.h"
 
 #endif

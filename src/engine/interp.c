@@ -521,6 +521,27 @@ L_COPY2: {
   STEP(COPY2);
   NEXT();
 }
+L_CONST_COPY: {
+  OPS(CONST_COPY);
+  R(o.dst) = o.k;
+  fp[o.dst2] = fp[o.x2];
+  STEP(CONST_COPY);
+  NEXT();
+}
+L_COPY_CONST: {
+  OPS(COPY_CONST);
+  fp[o.dst] = fp[o.x];
+  R(o.dst2) = o.k2;
+  STEP(COPY_CONST);
+  NEXT();
+}
+L_CONST2: {
+  OPS(CONST2);
+  R(o.dst) = o.k;
+  R(o.dst2) = o.k2;
+  STEP(CONST2);
+  NEXT();
+}
 L_MEMORY_SIZE: {
   OPS(MEMORY_SIZE);
   R(o.dst) = (uint32_t)(mem_size / WH_PAGE_SIZE);
