@@ -13,6 +13,9 @@
 
 #include "node/napi_binding.h"
 
+/* Node 20.10+; weak so that the addon still loads on older 20.x. */
+#pragma weak node_api_post_finalizer
+
 static void report(wh_napi_env *E, int64_t *held, int64_t now) {
   int64_t delta = now - *held, ignored;
   if (!delta) return;
@@ -59,7 +62,9 @@ static void drain(napi_env env, void *data, void *hint) {
 
 void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref) {
   if (!ref || !E->alive) return;
-  if (!E->in_gc) {
+  /* A Node without node_api_post_finalizer (before 20.10) also runs
+   * finalizers after the collection, where deleting is safe. */
+  if (!E->in_gc || !node_api_post_finalizer) {
     napi_delete_reference(E->env, ref);
     return;
   }
