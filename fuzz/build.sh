@@ -42,6 +42,11 @@ done
 
 echo "link $OUT/fuzz_engine"
 "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_engine" fuzz/fuzz_engine.c "${engine_objs[@]}" -lm -lpthread
+# Random function bodies in a fixed module; random imports offered to a module.
+for t in fuzz_body fuzz_imports; do
+  echo "link $OUT/$t"
+  "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/$t" "fuzz/$t.c" "${engine_objs[@]}" -lm -lpthread
+done
 
 echo "link $OUT/fuzz_dwarf"
 "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_dwarf" fuzz/fuzz_dwarf.c "${engine_objs[@]}" -lm -lpthread

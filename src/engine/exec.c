@@ -143,10 +143,19 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
   }
 }
 
+/* A caller that passes no error block gets one here, in a frame of its
+ * own: wh_func_call's frame stays small for the host calls that nest it
+ * (JS->wasm->JS recursion is bounded by the JS engine's stack limit). */
+static __attribute__((noinline)) int call_local_err(wh_func *f, const wh_val *args,
+                                                    uint32_t nargs, wh_val *results,
+                                                    uint32_t nresults) {
+  wh_error local;
+  return wh_func_call(f, args, nargs, results, nresults, &local);
+}
+
 int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results,
                  uint32_t nresults, wh_error *err) {
-  wh_error local;
-  if (!err) err = &local;
+  if (!err) return call_local_err(f, args, nargs, results, nresults);
   /* not a memset: this is on every call from the host */
   err->status = 0;
   err->trap = 0;

@@ -48,6 +48,8 @@ static void env_finalize(napi_env env, void *data, void *hint) {
 void wh_napi_env_release(wh_napi_env *E) {
   if (--E->refs > 0) return;
   free(E->dead);
+  for (size_t i = 0; i < E->caperrs; i++) free(E->errs[i]);
+  free(E->errs);
   free(E->buckets);
   free(E->rs_buckets);
   free(E);

@@ -191,6 +191,8 @@ struct wh_napi_env {
   napi_ref *dead;              /* references to delete after the collection */
   size_t ndead, capdead;
   int drain_posted;
+  wh_error **errs;             /* error blocks of the calls in progress */
+  size_t nerrs, caperrs;
   napi_ref noop;               /* () => {}: the probe's way to meet V8 */
 };
 
@@ -287,6 +289,10 @@ void wh_napi_memory_release(wh_napi_env *E, wh_napi_memory *m);
 void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m);
 
 /* ---- external memory reported to V8 (napi_gc.c) ---- */
+/* An error block for a call on the JS thread, freed by the matching pop
+ * (calls nest, so blocks are a stack).  NULL when memory runs out. */
+wh_error *wh_napi_err_push(wh_napi_env *E);
+void wh_napi_err_pop(wh_napi_env *E);
 /* napi_delete_reference, or later when called from a finalizer during
  * garbage collection (E->in_gc). */
 void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref);

@@ -13,6 +13,9 @@
 
 #include "node/napi_binding.h"
 
+/* Node 20.10+; weak so that the addon still loads on older 20.x. */
+#pragma weak node_api_post_finalizer
+
 static void report(wh_napi_env *E, int64_t *held, int64_t now) {
   int64_t delta = now - *held, ignored;
   if (!delta) return;
@@ -59,7 +62,9 @@ static void drain(napi_env env, void *data, void *hint) {
 
 void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref) {
   if (!ref || !E->alive) return;
-  if (!E->in_gc) {
+  /* A Node without node_api_post_finalizer (before 20.10) also runs
+   * finalizers after the collection, where deleting is safe. */
+  if (!E->in_gc || !node_api_post_finalizer) {
     napi_delete_reference(E->env, ref);
     return;
   }
@@ -92,3 +97,21 @@ napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info) {
   WH_TRY(napi_create_double(env, (double)n, &out), NULL);
   return out;
 }
+
+/* ---- error blocks of nested calls ----
+ * One wh_error per JS->wasm call in progress on the JS thread, kept on the
+ * heap and reused: the blocks of finished calls stay for the next ones. */
+wh_error *wh_napi_err_push(wh_napi_env *E) {
+  if (E->nerrs == E->caperrs) {
+    size_t cap = E->caperrs ? E->caperrs * 2 : 8;
+    wh_error **a = realloc(E->errs, cap * sizeof *a);
+    if (!a) return NULL;
+    for (size_t i = E->caperrs; i < cap; i++) a[i] = NULL;
+    E->errs = a;
+    E->caperrs = cap;
+  }
+  if (!E->errs[E->nerrs] && !(E->errs[E->nerrs] = malloc(sizeof(wh_error)))) return NULL;
+  return E->errs[E->nerrs++];
+}
+
+void wh_napi_err_pop(wh_napi_env *E) { E->nerrs--; }

@@ -156,6 +156,14 @@ static uint64_t deadline_in(uint64_t timeout_ns) {
   return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
 }
 
+/* Is a run on this thread already poked (an enclosing sync run; a lend
+ * frame's guest runs on its own thread and is not)? */
+static int poked(const wh_napi_run *r) {
+  for (; r; r = r->prev)
+    if (r->poking) return 1;
+  return 0;
+}
+
 int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
                       wh_napi_run *run) {
   napi_env env = E->env;
@@ -203,7 +211,8 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
   /* worker.terminate() and process.exit() only mark the Worker's isolate;
    * nothing else on its thread runs while the guest spins.  The guest's
    * back-edges consult the env's probe (napi_addon.c) every POKE_NS. */
-  if (E->is_worker && !parent && wh_napi_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
+  if (E->is_worker && !poked(parent) &&
+      wh_napi_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
     run->poking = 1;
   rs->sync_depth++;
   wh_napi_rs_ref(rs);

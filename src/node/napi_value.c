@@ -261,10 +261,9 @@ static void throw_func_disposed(napi_env env) {
 napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
                         napi_value *argv, int raw, uint64_t timeout_ns) {
   napi_env env = E->env;
-  wh_val small[16], *args = small, *results;
+  wh_val small[8], *args = small, *results;
   napi_value ret = NULL;
   wh_napi_run run;
-  wh_error err;
   if (!w->h.ptr) {
     throw_func_disposed(env);
     return NULL;
@@ -274,7 +273,7 @@ napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t a
   wh_func *f = wh_func_ref(w->h.ptr);
   const wh_functype *ft = w->type;
   size_t np = ft->nparams, nr = ft->nresults, need = np + nr;
-  if (need > 16) {
+  if (need > 8) {
     args = calloc(need, sizeof *args);
     if (!args) {
       napi_throw_error(env, NULL, "wasihost: out of memory");
@@ -289,16 +288,25 @@ napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t a
     throw_func_disposed(env);
     goto out;
   }
-  if (wh_napi_run_begin(E, w->h.rs, timeout_ns, &run)) goto out;
-  err.status = 0;
-  err.message[0] = 0;
-  int rc = wh_func_call(f, args, (uint32_t)np, results, (uint32_t)nr, &err);
-  wh_napi_run_end(&run);
-  wh_napi_sweep_memories(E);
-  if (rc != WH_OK) {
-    wh_napi_throw_status(E, rc, &err);
+  /* The error block (800 bytes) lives off the C stack: JS->wasm->JS
+   * nesting is bounded by V8's stack limit, which our frames share. */
+  wh_error *err = wh_napi_err_push(E);
+  if (!err) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
     goto out;
   }
+  if (wh_napi_run_begin(E, w->h.rs, timeout_ns, &run)) {
+    wh_napi_err_pop(E);
+    goto out;
+  }
+  err->status = 0;
+  err->message[0] = 0;
+  int rc = wh_func_call(f, args, (uint32_t)np, results, (uint32_t)nr, err);
+  wh_napi_run_end(&run);
+  wh_napi_sweep_memories(E);
+  if (rc != WH_OK) wh_napi_throw_status(E, rc, err);
+  wh_napi_err_pop(E);
+  if (rc != WH_OK) goto out;
   ret = wh_napi_results_to_js(E, ft, fn, results, raw);
 out:
   if (args != small && args) free(args);
