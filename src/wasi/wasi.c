@@ -253,10 +253,12 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
     if (add_host_fd(w, fd, &e, &w->listeners[i].guest_fd) != 0) goto nomem;
     /* A handed-in socket's description is the embedder's too. */
     e->shared = l->listen == NULL;
-    /* Listeners start non-blocking, as wazero's and wasmtime's do: Go's
-     * os.NewFile only uses its poller on an fd that says NONBLOCK, and a
-     * blocking sock_accept would stall every goroutine.  A connected
-     * socket handed in keeps blocking reads, as a C guest expects. */
+    /* Listeners start non-blocking: Go's os.NewFile only uses its poller
+     * on an fd whose fdstat says NONBLOCK, and a blocking sock_accept
+     * stalls every goroutine (wazero hands them over blocking: there a
+     * net/http server answers its first connection only, unless it calls
+     * syscall.SetNonblock(3, true) first).  A connected socket handed in
+     * keeps blocking reads, as a C guest expects. */
     int listening = 0;
     socklen_t optlen = sizeof listening;
     if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) == 0 && listening)

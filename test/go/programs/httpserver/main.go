@@ -13,9 +13,17 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 )
 
 func main() {
+	// wasihost hands listeners over non-blocking already; wazero does not,
+	// and Go only polls an fd that says so (a blocking accept would stall
+	// every goroutine), so say it for the comparison runs.
+	if err := syscall.SetNonblock(3, true); err != nil {
+		fmt.Fprintln(os.Stderr, "SetNonblock:", err)
+		os.Exit(1)
+	}
 	l, err := net.FileListener(os.NewFile(3, "listener"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FileListener:", err)
