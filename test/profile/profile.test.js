@@ -79,8 +79,18 @@ t.test('exact: call counts are exact, work grows with the loops', (t) => {
   t.equal(by.get('leaf')[0], 37, 'leaf called 37 times');
   t.equal(by.get('run')[0], 1, 'the export entered once');
   t.equal(by.get('env.busy')[0], 11, 'the import called 11 times');
-  t.ok(by.get('leaf')[1] >= 37 * 1000, `leaf's loop work counts every iteration (${by.get('leaf')[1]})`);
-  t.ok(by.get('leaf')[1] > 100 * by.get('middle')[1], 'more work where the loop is');
+  // leaf's loop body is the same few internal instructions every
+  // iteration: its count grows by exactly that much per iteration
+  const leaf1 = by.get('leaf')[1];
+  t.ok(leaf1 >= 37 * 1000 * 2, `leaf's instructions count every iteration (${leaf1})`);
+  const mid = by.get('middle')[1];
+  t.ok(mid > 0 && mid % 37 === 0 && mid / 37 <= 4, `middle: the same few instructions (${mid / 37}) per call`);
+  const again = new wasihost.Instance(new wasihost.Module(bytes), { env: { busy() {} } }, { profile: 'exact' });
+  again.exports.run(2000, 37);
+  const p2 = again.profile();
+  const leaf2 = p2.samples.find((s) => p2.functions[p2.locations[s.locationIds[0] - 1].lines[0].functionId - 1].name === 'leaf').values[1];
+  t.equal((leaf2 - leaf1) % (37 * 1000), 0, 'twice the iterations: a whole number of loop bodies more');
+  t.ok(leaf2 - leaf1 > 0);
   inst.exports.run(1000, 37);
   t.equal(inst.profile().samples.find((s) => p.functions[p.locations[s.locationIds[0] - 1].lines[0].functionId - 1].name === 'middle').values[0], 74, 'counts accumulate');
   t.end();
