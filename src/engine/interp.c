@@ -397,6 +397,7 @@ L_RETURN:
     const wh_cell *ret;
     wh_instance *cinst;
     const wh_cell *ret_code_;
+    wh_func *nested_f;
 L_CALL:
     callee = &inst->mod->funcs[A1];
     nfp = fp + B1;
@@ -417,7 +418,10 @@ L_CALL_IMPORT: {
     if (f->host) goto call_host_f;
     callee = f->def;
     cinst = f->inst;
-    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) goto call_nested;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
 call_host_f:
     ex->host_def = def;
@@ -448,13 +452,22 @@ L_CALL_INDIRECT: {
     }
     callee = f->def;
     cinst = f->inst;
-    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) goto call_nested;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
   }
 call_nested:
     /* into code translated for the other copy of this loop (an exact
-     * profile's module, interp_exact.c): a nested entry, as a host call */
+     * profile's module, interp_exact.c): a nested entry, and to a profile
+     * a call of an import like a host function's */
     rc = wh_interp_call(ex, cinst, callee, nfp);
+    if (inst->prof || (ex->entry_inst && ex->entry_inst->prof)) {
+      ex->host_def = def;
+      ex->host_ip = ip;
+      wh_prof_host_return(ex, inst, nested_f);
+    }
     if (rc) goto failed;
     RELOAD_SIZE();
     ip = ret;
@@ -664,6 +677,8 @@ const void *const *wh_interp_handlers(void) {
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #ifndef WH_EXACT_RUN
   if (WH_UNLIKELY(inst->mod->exact)) return wh_interp_exact_call(ex, inst, def, fp);
+#else
+  wh_prof_count_entry(inst, def); /* calls from the host or ordinary code */
 #endif
   uint32_t np = def->type->ft.nparams;
   if (!wh_funcdef_code(inst->mod, def))

@@ -138,10 +138,9 @@ void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
 
 void wh_prof_enter(wh_prof *p, const wh_func *f) {
   atomic_fetch_add(&p->running, 1);
+  (void)f;
   if (p->mode == WH_PROFILE_EXACT) {
     atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
-    uint32_t i = f ? func_index(p, f->def) : UINT32_MAX;
-    if (i != UINT32_MAX) p->calls[i]++;
   } else {
     p->last_ns = wh_prof_now_ns();
     atomic_store(&p->ticks, 0);
@@ -150,6 +149,12 @@ void wh_prof_enter(wh_prof *p, const wh_func *f) {
 }
 
 static _Thread_local uint64_t counter_sink;
+
+void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def) {
+  wh_prof *p = inst->prof;
+  uint32_t i = p && p->calls ? func_index(p, def) : UINT32_MAX;
+  if (i != UINT32_MAX) p->calls[i]++;
+}
 
 uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def) {
   wh_prof *p = inst->prof;

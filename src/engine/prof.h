@@ -48,6 +48,8 @@ void wh_prof_enter(wh_prof *p, const wh_func *f);
 void wh_prof_leave(wh_prof *p);
 /* Where the counting loop (interp_exact.c) adds def's dispatches. */
 uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def);
+/* An entry into the counting loop: a call of def. */
+void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def);
 /* The instance goes away. */
 void wh_prof_destroy(wh_instance *inst);
 

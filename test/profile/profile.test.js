@@ -248,3 +248,45 @@ t.test('async runs are profiled; the profile is busy while they run', async (t) 
   t.ok(p.samples.length > 0, `${p.samples.length} samples from the guest thread`);
   t.equal(p.top(1)[0].name, 'leaf');
 });
+
+t.test('exact: calls between an exact-profiled instance and ordinary ones', async (t) => {
+  const w = await wabt();
+  const lib = w.parseWat('lib.wat', `(module
+    (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+    (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0))))`);
+  const libInst = new wasihost.Instance(new wasihost.Module(Buffer.from(lib.toBinary({}).buffer)), {});
+  const app = w.parseWat('app.wat', `(module
+    (import "lib" "sq" (func $sq (param i32) (result i32)))
+    (import "lib" "div" (func $div (param i32) (result i32)))
+    (table 1 funcref) (elem (i32.const 0) $sq)
+    (type $t (func (param i32) (result i32)))
+    (func (export "sum") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (call $sq (local.get 0))))
+        (local.set 1 (i32.add (local.get 1) (call_indirect (type $t) (local.get 0) (i32.const 0))))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if $l (local.get 0)))
+      (local.get 1))
+    (func (export "div") (param i32) (result i32) (call $div (local.get 0)))
+    (func (export "twice") (param i32) (result i32) (i32.add (local.get 0) (local.get 0))))`);
+  app.generateNames();
+  const appBytes = Buffer.from(app.toBinary({ write_debug_names: true }).buffer);
+  const exact = new wasihost.Instance(new wasihost.Module(appBytes), { lib: libInst.exports }, { profile: 'exact' });
+  // 2 * sum of squares 1..10
+  t.equal(exact.exports.sum(10), 770, 'exact code calls ordinary code (direct and indirect)');
+  t.throws(() => exact.exports.div(0), /integer divide by zero/, 'a trap in the nested call comes through');
+  // and ordinary code calling into the exact instance's functions
+  const user = w.parseWat('user.wat', `(module (import "app" "twice" (func $tw (param i32) (result i32)))
+    (func (export "go") (param i32) (result i32) (call $tw (call $tw (local.get 0)))))`);
+  const userInst = new wasihost.Instance(new wasihost.Module(Buffer.from(user.toBinary({}).buffer)), { app: exact.exports });
+  t.equal(userInst.exports.go(5), 20);
+  const p = exact.profile();
+  const calls = (name) => {
+    const f = p.functions.find((x) => x.name === name);
+    const s = f && p.samples.find((x) => p.locations[x.locationIds[0] - 1].lines[0].functionId === f.id);
+    return s ? s.values[0] : 0;
+  };
+  t.equal(calls('lib.sq'), 20, 'calls of an imported wasm function (direct and through the table) count as calls of the import');
+  t.equal(calls('sum'), 1);
+  t.equal(calls('twice'), 2, 'calls from ordinary code into the exact instance');
+});
