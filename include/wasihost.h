@@ -215,6 +215,10 @@ typedef enum wh_profile_mode {
 
 /* Starts profiling runs of inst (one profile per instance). */
 int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err);
+/* Makes m run on the counting copy of the interpreter loop, for exact
+ * profiles' instruction counts: call it on a module of its own, before
+ * instantiating it (its code is translated again). */
+int wh_module_set_exact(wh_module *m);
 /* Stops and discards the profile; not while a run of inst is in progress
  * (nor read with reset then). */
 void wh_instance_profile_stop(wh_instance *inst);
@@ -227,9 +231,9 @@ void wh_instance_profile_stop(wh_instance *inst);
  * (index: function index of the import; 0x3fffffff when not one of its
  * imports); 2: a function of another module; 3: deeper frames left out.
  * Exact mode: calls[i] and units[i] per function index (nfuncs of them):
- * calls made to i (imports included), and its loop work (each loop
- * iteration adds the loop body's length in internal instructions, each
- * call one). */
+ * calls made to i (imports included), and the internal instructions it
+ * executed (a fused instruction counts once), counted only when the
+ * instance's module was made with wh_module_set_exact. */
 typedef struct wh_profile_data {
   int mode;
   uint32_t interval_us;

@@ -13,13 +13,21 @@
  * over its own length. */
 #define OPS(n) const wi_op_##n o = wi_read_##n(ip)
 #define STEP(n) ip += WI_LEN_##n
-#ifdef WH_PROFILE
+#if defined(WH_EXACT_RUN)
+/* The counting copy (interp_exact.c): every dispatch adds one to the
+ * running function's count; its code comes from modules translated for it. */
+#define NEXT() do { (*exact_cnt)++; goto *ip->h; } while (0)
+#define EXACT_SWITCH() (exact_cnt = wh_prof_counter(inst, def))
+#elif defined(WH_PROFILE)
 /* Counting build (scripts/build.js --profile): instruction and pair
  * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
  * superinstructions from measurements. */
 #define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
 #else
 #define NEXT() goto *ip->h
+#endif
+#ifndef EXACT_SWITCH
+#define EXACT_SWITCH() ((void)0)
 #endif
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 /* An instance without memory gets an empty stand-in, so the cached
@@ -89,6 +97,10 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   int trap = 0, rc = 0;
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
+#ifdef WH_EXACT_RUN
+  uint64_t *exact_cnt;
+#endif
+  EXACT_SWITCH();
   RELOAD_MEM();
   NEXT();
 
@@ -392,6 +404,7 @@ L_RETURN:
       RELOAD_SIZE();
     }
   }
+  EXACT_SWITCH();
   NEXT();
 
   {
@@ -400,6 +413,7 @@ L_RETURN:
     const wh_cell *ret;
     wh_instance *cinst;
     const wh_cell *ret_code_;
+    wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
     callee = &inst->mod->funcs[o.func];
@@ -425,6 +439,10 @@ L_CALL_IMPORT: {
     if (f->host) goto call_host_f;
     callee = f->def;
     cinst = f->inst;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
 call_host_f:
     ex->host_def = def;
@@ -456,8 +474,26 @@ L_CALL_INDIRECT: {
     }
     callee = f->def;
     cinst = f->inst;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
   }
+call_nested:
+    /* into code translated for the other copy of this loop (an exact
+     * profile's module, interp_exact.c): a nested entry, and to a profile
+     * a call of an import like a host function's */
+    rc = wh_interp_call(ex, cinst, callee, nfp);
+    if (inst->prof || (ex->entry_inst && ex->entry_inst->prof)) {
+      ex->host_def = def;
+      ex->host_ip = ip;
+      wh_prof_host_return(ex, inst, nested_f);
+    }
+    if (rc) goto failed;
+    RELOAD_SIZE();
+    ip = ret;
+    NEXT();
 call_wasm:
     CHECK_STOP();
     {
@@ -487,6 +523,7 @@ call_wasm:
       inst = cinst;
       RELOAD_MEM();
     }
+    EXACT_SWITCH();
     NEXT();
   }
 
@@ -700,12 +737,21 @@ done:
   return 0;
 }
 
+#ifdef WH_EXACT_RUN
+#define wh_interp_handlers wh_interp_exact_handlers
+#define wh_interp_call wh_interp_exact_call
+#endif
 const void *const *wh_interp_handlers(void) {
   if (!handlers) run(NULL, NULL, NULL, NULL);
   return handlers;
 }
 
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
+#ifndef WH_EXACT_RUN
+  if (WH_UNLIKELY(inst->mod->exact)) return wh_interp_exact_call(ex, inst, def, fp);
+#else
+  wh_prof_count_entry(inst, def); /* calls from the host or ordinary code */
+#endif
   uint32_t np = def->type->ft.nparams;
   if (!wh_funcdef_code(inst->mod, def))
     return wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");

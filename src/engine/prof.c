@@ -115,9 +115,9 @@ void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const w
     return;
   }
   wh_prof *exact = a && a->mode == WH_PROFILE_EXACT ? a : b && b->mode == WH_PROFILE_EXACT ? b : NULL;
+  (void)cost;
   if (exact) {
-    uint32_t i = func_index(exact, def);
-    if (i != UINT32_MAX) exact->units[i] += (uint64_t)cost;
+    uint32_t i;
     if (callee && (i = func_index(exact, callee)) != UINT32_MAX) exact->calls[i]++;
   }
   if (a && a->mode == WH_PROFILE_SAMPLE) take(a, ex, def, ip, UINT32_MAX - 1);
@@ -138,15 +138,42 @@ void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
 
 void wh_prof_enter(wh_prof *p, const wh_func *f) {
   atomic_fetch_add(&p->running, 1);
+  (void)f;
   if (p->mode == WH_PROFILE_EXACT) {
     atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
-    uint32_t i = f ? func_index(p, f->def) : UINT32_MAX;
-    if (i != UINT32_MAX) p->calls[i]++;
   } else {
     p->last_ns = wh_prof_now_ns();
     atomic_store(&p->ticks, 0);
     atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
   }
+}
+
+static _Thread_local uint64_t counter_sink;
+
+void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def) {
+  wh_prof *p = inst->prof;
+  uint32_t i = p && p->calls ? func_index(p, def) : UINT32_MAX;
+  if (i != UINT32_MAX) p->calls[i]++;
+}
+
+uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def) {
+  wh_prof *p = inst->prof;
+  uint32_t i = p && p->units ? func_index(p, def) : UINT32_MAX;
+  return i != UINT32_MAX ? &p->units[i] : &counter_sink;
+}
+
+/* Code translated so far was for the ordinary loop: dropped, so every
+ * function is translated again for the counting one.  Only before the
+ * module runs (its instances would be running the old code). */
+int wh_module_set_exact(wh_module *m) {
+  pthread_mutex_lock(&m->translate_lock);
+  if (!m->exact) {
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+      free(atomic_exchange(&m->funcs[i].code, NULL));
+    m->exact = true;
+  }
+  pthread_mutex_unlock(&m->translate_lock);
+  return 0;
 }
 
 void wh_prof_leave(wh_prof *p) { atomic_fetch_sub(&p->running, 1); }

@@ -195,6 +195,7 @@ NAPI_MODULE_INIT() {
       {"profileRead", wh_napi_profile_read},
       {"profileStop", wh_napi_profile_stop},
       {"moduleBytes", wh_napi_module_bytes},
+      {"moduleSetExact", wh_napi_module_set_exact},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {
