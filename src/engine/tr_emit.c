@@ -438,7 +438,7 @@ static int inverse_cmp(int op) {
 
 bool tr_negate_last(tr *t, uint32_t i) {
   const tr_vent *e = &t->st[i];
-  if (e->kind != E_TEMP || !e->zx || !produced(t, tr_slot(t, i))) return false;
+  if (!produced(t, tr_slot(t, i)) || e->kind != E_TEMP || !e->zx) return false;
   int inv = inverse_cmp(last(t)->op);
   if (inv < 0) return false;
   last(t)->op = inv;

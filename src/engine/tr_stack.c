@@ -57,10 +57,8 @@ int tr_need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype) {
     uint32_t missing = n - avail;
     if (!tr_grow(t, (void **)&t->st, &t->capst, t->nst + missing, sizeof(tr_vent))) return -1;
     memmove(&t->st[c->height + missing], &t->st[c->height], avail * sizeof(tr_vent));
-    for (uint32_t k = 0; k < missing; k++) {
-      t->st[c->height + k].type = T_UNKNOWN;
-      t->st[c->height + k].kind = E_TEMP;
-    }
+    for (uint32_t k = 0; k < missing; k++)
+      t->st[c->height + k] = (tr_vent){ .type = T_UNKNOWN, .kind = E_TEMP };
     t->nst += missing;
     if (t->nst > t->maxh) t->maxh = t->nst;
   }
