@@ -25,6 +25,8 @@
  * the memory is freed. */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
 #ifndef MAP_NORESERVE
@@ -49,10 +51,33 @@ struct wh_memory_old {
   uint64_t len;
 };
 
+#ifdef MADV_NOHUGEPAGE
+/* With transparent huge pages "always", neighbouring reservations merged
+ * into one mapping could take a 2 MiB page for one touched byte, shared
+ * by several memories: RSS in megabytes per small instance.  Opt out
+ * then (the flag moves with the memory); under "madvise" or "never" the
+ * kernel does this already, without a system call per memory. */
+static pthread_once_t thp_once = PTHREAD_ONCE_INIT;
+static bool thp_always;
+
+static void read_thp(void) {
+  char buf[64] = {0};
+  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+  if (!f) return;
+  if (fgets(buf, sizeof buf, f)) thp_always = strstr(buf, "[always]") != NULL;
+  fclose(f);
+}
+#endif
+
 static uint8_t *map_fresh(uint64_t len) {
   void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
+  if (p == MAP_FAILED) return NULL;
+#ifdef MADV_NOHUGEPAGE
+  pthread_once(&thp_once, read_thp);
+  if (thp_always) madvise(p, len, MADV_NOHUGEPAGE);
+#endif
+  return p;
 }
 
 /* The most bytes the memory may ever hold. */
