@@ -187,4 +187,4 @@ function skippedTable(skipped, entries) {
   return `not measured\n${table(['program', 'why'], rows, [1])}\n`;
 }
 
-module.exports = { programDetail, matrix, geomeans, targets, targetsTable, baselineTable, skippedTable, inGeomean, MIN_MS };
+module.exports = { programDetail, matrix, geomeans, targets, ownTarget, targetsTable, baselineTable, skippedTable, inGeomean, MIN_MS };
