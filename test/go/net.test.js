@@ -145,6 +145,25 @@ t.test('a guest that never accepts stops at --timeout', async (t) => {
   t.pass('the waiting client is disconnected when the guest ends');
 });
 
+t.test('an AbortSignal stops a guest waiting for connections', async (t) => {
+  const { WASI } = require(path.join(h.root, 'lib', 'wasi.js'));
+  const wh = require(path.join(h.root, 'lib', 'index.js'));
+  const wasi = new WASI({ version: 'preview1', args: ['noaccept'], stderr: 'pipe', sockets: [{ listen: '127.0.0.1:0' }] });
+  const inst = new wh.Instance(new wh.Module(fs.readFileSync(W.noaccept)), wasi.getImportObject());
+  const ac = new AbortController();
+  const run = wasi.startAsync(inst, { signal: ac.signal });
+  const sock = net.connect(wasi.sockets[0].port, '127.0.0.1');
+  sock.on('error', () => {});
+  await new Promise((resolve) => sock.on('connect', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const t0 = Date.now();
+  ac.abort();
+  await t.rejects(run, { name: 'RuntimeError', message: /interrupted/ });
+  t.ok(Date.now() - t0 < 5000, `stopped ${Date.now() - t0} ms after the abort`);
+  t.match(wasi.stderr.toString(), /^holding tcp\n/);
+  sock.destroy();
+});
+
 t.test('new WASI({ sockets }) in-process: { host, port } and a net.Server handed over', async (t) => {
   const { WASI } = require(path.join(h.root, 'lib', 'wasi.js'));
   const wh = require(path.join(h.root, 'lib', 'index.js'));
