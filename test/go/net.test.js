@@ -170,9 +170,11 @@ t.test('new WASI({ sockets }) in-process: { host, port } and a net.Server handed
   const server = net.createServer(() => t.fail('Node must not accept on a handed-over server'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const handed = server.address().port;
+  const trace = [];
   const wasi = new WASI({
     version: 'preview1', args: ['srv'], stdout: 'pipe', stderr: 'pipe',
     sockets: [server, { host: '127.0.0.1', port: 0 }],
+    trace: (l) => trace.push(l), traceCategories: ['sock'],
   });
   t.notOk(server.listening, 'the net.Server was closed in Node once its socket was duplicated');
   const socks = wasi.sockets;
@@ -191,6 +193,10 @@ t.test('new WASI({ sockets }) in-process: { host, port } and a net.Server handed
   t.equal((await get(handed, '/quit', false)).body, 'bye\n');
   t.equal(await run, 0);
   t.equal(wasi.stdout.toString(), 'served 1, aborted big responses 0\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const accepted = new RegExp(`^sock_accept\\(fd=3 "tcp 127\\.0\\.0\\.1:${handed}", 0\\) -> fd=\\d+ "peer 127\\.0\\.0\\.1:\\d+"$`);
+  t.ok(trace.some((l) => accepted.test(l)), 'the trace names the listener and the peer');
+  t.ok(trace.some((l) => l === `sock_accept(fd=3 "tcp 127.0.0.1:${handed}", 0) -> EAGAIN`), 'a non-blocking accept with nothing pending');
 });
 
 t.test('bad sockets options are clear errors', async (t) => {
