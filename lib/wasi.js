@@ -45,6 +45,7 @@ const path = require('path');
 const native = require('./api/binding');
 const { WASIExit } = require('./errors');
 const { runSync, runAsync } = require('./api/run');
+const { guard } = require('./uncloneable');
 
 // wh_stdio_kind in include/wasihost.h
 const STDIO = { inherit: 0, null: 1, fd: 2, bytes: 3, capture: 4 };
@@ -171,6 +172,15 @@ function outSpec(v, name) {
   throw typeError(`options.${name} must be 'inherit', 'pipe', 'ignore' or an fd`);
 }
 
+// WASI's functions are wasihost host functions: they run only in
+// wasihost's engine, with the calling instance's memory.
+function foreignInstance(instance, method) {
+  const v8 = instance instanceof WebAssembly.Instance;
+  return `WASI.${method}(): instance must be a wasihost Instance, got ${v8 ? "V8's WebAssembly.Instance" : 'an object that is not one'}; ` +
+    "create it with require('wasihost'): new Instance(new Module(bytes), wasi.getImportObject()) " +
+    '(or await instantiate(bytes, wasi.getImportObject())). For V8 instances use node:wasi.';
+}
+
 class WASI {
   #handle;
   #imports;
@@ -242,6 +252,7 @@ class WASI {
     });
     for (const l of listeners) if (l.server) l.server.close();
     this.#sockets = native.wasiListeners(this.#handle).map((l) => ({ fd: l.fd, ...parseAddress(l.address) }));
+    guard(this, 'WASI');
   }
 
   // The sockets granted with options.sockets, in order: the guest fd each
@@ -285,6 +296,7 @@ class WASI {
     if (instance === null || typeof instance !== 'object' || typeof instance.exports !== 'object') {
       throw typeError('instance must be a WebAssembly instance');
     }
+    if (native.kindOf(instance) !== 'instance') throw typeError(foreignInstance(instance, method));
     this.#started = true;
     return instance.exports;
   }
