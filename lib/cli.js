@@ -49,10 +49,6 @@ Options:
   --timeout MS             trap with "interrupted" when the run (start
                            function, _start or the invoked export) takes
                            longer than MS milliseconds
-  --profile FILE           profile the guest and write FILE: .cpuprofile
-                           (Chrome DevTools, VS Code) or .pb.gz (go tool pprof)
-  --profile-exact          count calls and loop work exactly instead of sampling
-  --profile-interval US    sampling interval in microseconds (default 1000)
   --listen ADDR            listen on ADDR (HOST:PORT, [V6]:PORT or :PORT;
                            port 0 picks one and prints it) and hand the
                            socket to the guest as the next fd after the
@@ -69,6 +65,10 @@ Options:
                              path_open(fd=3 "/data", "x.txt", O_RDONLY) -> ENOENT
                            CATS: comma-separated args, clock, fs, poll,
                            proc, random, sock (default: all)
+  --profile FILE           profile the guest and write FILE: .cpuprofile
+                           (Chrome DevTools, VS Code) or .pb.gz (go tool pprof)
+  --profile-exact          count calls and loop work exactly instead of sampling
+  --profile-interval US    sampling interval in microseconds (default 1000)
   -h, --help               this text
   --version                the wasihost version
 
@@ -125,8 +125,8 @@ function parseMount(spec) {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--dir-ro', '--mount', '--env', '--env-inherit',
-  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory', '--profile', '--profile-interval',
-  '--listen', '--seed']);
+  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory', '--listen', '--seed',
+  '--profile', '--profile-interval']);
 // Flags that take no value (--trace takes one only as --trace=CATS).
 const FLAG_OPTIONS = new Set(['--deterministic', '--trace']);
 // Single-dash spellings of wazero and Go's wrapper conventions, and
@@ -202,11 +202,6 @@ function parseArgs(argv, hostEnv = process.env) {
       case '--fuel': out.fuel = parseCount(value, word); break;
       case '--timeout': out.timeout = parseCount(value, word); break;
       case '--max-memory': out.maxMemory = parseSize(value, word); break;
-      case '--profile':
-        if (!/\.(cpuprofile|pb\.gz|pprof)$/i.test(value)) throw new UsageError(`--profile: the file must end in .cpuprofile or .pb.gz, got ${JSON.stringify(value)}`);
-        out.profile = value;
-        break;
-      case '--profile-interval': out.profileInterval = parseCount(value, word); break;
       case '--listen':
         if (!/^(\[[^\]]*\]|[^:\[\]]*):\d{1,5}$/.test(value) || Number(value.slice(value.lastIndexOf(':') + 1)) > 65535) {
           throw new UsageError(`--listen: expected HOST:PORT, [V6]:PORT or :PORT, got ${JSON.stringify(value)}`);
@@ -214,6 +209,11 @@ function parseArgs(argv, hostEnv = process.env) {
         out.listen.push(value);
         break;
       case '--seed': out.seed = parseCount(value, word); break;
+      case '--profile':
+        if (!/\.(cpuprofile|pb\.gz|pprof)$/i.test(value)) throw new UsageError(`--profile: the file must end in .cpuprofile or .pb.gz, got ${JSON.stringify(value)}`);
+        out.profile = value;
+        break;
+      case '--profile-interval': out.profileInterval = parseCount(value, word); break;
     }
   }
   if (out.seed !== undefined && !out.deterministic) throw new UsageError('--seed needs --deterministic');

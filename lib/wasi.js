@@ -253,6 +253,7 @@ class WASI {
     guard(this, 'WASI');
     for (const l of listeners) if (l.server) l.server.close();
     this.#sockets = native.wasiListeners(this.#handle).map((l) => ({ fd: l.fd, ...parseAddress(l.address) }));
+    guard(this, 'WASI');
   }
 
   // The sockets granted with options.sockets, in order: the guest fd each

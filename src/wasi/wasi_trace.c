@@ -373,7 +373,7 @@ static void put_outputs(tline *t, const wasi_call *c, const char *name, const wh
 }
 
 /* The name a new fd gets in later lines: its guest path (the directory's
- * name joined with the path it was opened by) or its peer's address. */
+ * name joined with the path it was opened by) or "peer ADDRESS". */
 static void name_new_fd(wasi_call *c, const char *name, const wh_val *a) {
   int open = IS("path_open");
   uint32_t fd = out32(c, U(open ? 8 : 2));
@@ -392,8 +392,10 @@ static void name_new_fd(wasi_call *c, const char *name, const wh_val *a) {
     else
       snprintf(buf, sizeof buf, "%s%s%.*s", base,
                base[0] && base[strlen(base) - 1] == '/' ? "" : "/", (int)len, p);
-  } else if (wasi_sock_name(e->host, 1, buf, sizeof buf) != 0) {
-    return;
+  } else {
+    char peer[80];
+    if (wasi_sock_name(e->host, 1, peer, sizeof peer) != 0) return;
+    snprintf(buf, sizeof buf, "peer %s", peer);
   }
   free(e->name);
   e->name = strdup(buf);

@@ -145,15 +145,36 @@ t.test('a guest that never accepts stops at --timeout', async (t) => {
   t.pass('the waiting client is disconnected when the guest ends');
 });
 
+t.test('an AbortSignal stops a guest waiting for connections', async (t) => {
+  const { WASI } = require(path.join(h.root, 'lib', 'wasi.js'));
+  const wh = require(path.join(h.root, 'lib', 'index.js'));
+  const wasi = new WASI({ version: 'preview1', args: ['noaccept'], stderr: 'pipe', sockets: [{ listen: '127.0.0.1:0' }] });
+  const inst = new wh.Instance(new wh.Module(fs.readFileSync(W.noaccept)), wasi.getImportObject());
+  const ac = new AbortController();
+  const run = wasi.startAsync(inst, { signal: ac.signal });
+  const sock = net.connect(wasi.sockets[0].port, '127.0.0.1');
+  sock.on('error', () => {});
+  await new Promise((resolve) => sock.on('connect', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const t0 = Date.now();
+  ac.abort();
+  await t.rejects(run, { name: 'RuntimeError', message: /interrupted/ });
+  t.ok(Date.now() - t0 < 5000, `stopped ${Date.now() - t0} ms after the abort`);
+  t.match(wasi.stderr.toString(), /^holding tcp\n/);
+  sock.destroy();
+});
+
 t.test('new WASI({ sockets }) in-process: { host, port } and a net.Server handed over', async (t) => {
   const { WASI } = require(path.join(h.root, 'lib', 'wasi.js'));
   const wh = require(path.join(h.root, 'lib', 'index.js'));
   const server = net.createServer(() => t.fail('Node must not accept on a handed-over server'));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const handed = server.address().port;
+  const trace = [];
   const wasi = new WASI({
     version: 'preview1', args: ['srv'], stdout: 'pipe', stderr: 'pipe',
     sockets: [server, { host: '127.0.0.1', port: 0 }],
+    trace: (l) => trace.push(l), traceCategories: ['sock'],
   });
   t.notOk(server.listening, 'the net.Server was closed in Node once its socket was duplicated');
   const socks = wasi.sockets;
@@ -172,6 +193,10 @@ t.test('new WASI({ sockets }) in-process: { host, port } and a net.Server handed
   t.equal((await get(handed, '/quit', false)).body, 'bye\n');
   t.equal(await run, 0);
   t.equal(wasi.stdout.toString(), 'served 1, aborted big responses 0\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const accepted = new RegExp(`^sock_accept\\(fd=3 "tcp 127\\.0\\.0\\.1:${handed}", 0\\) -> fd=\\d+ "peer 127\\.0\\.0\\.1:\\d+"$`);
+  t.ok(trace.some((l) => accepted.test(l)), 'the trace names the listener and the peer');
+  t.ok(trace.some((l) => l === `sock_accept(fd=3 "tcp 127.0.0.1:${handed}", 0) -> EAGAIN`), 'a non-blocking accept with nothing pending');
 });
 
 t.test('bad sockets options are clear errors', async (t) => {
