@@ -48,6 +48,9 @@ for t in fuzz_body fuzz_imports; do
   "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/$t" "fuzz/$t.c" "${engine_objs[@]}" -lm -lpthread
 done
 
+echo "link $OUT/fuzz_dwarf"
+"$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_dwarf" fuzz/fuzz_dwarf.c "${engine_objs[@]}" -lm -lpthread
+
 if [ -f fuzz/fuzz_wasi.c ]; then
   # src/wasi is written against Node's libuv; fuzz/uv_compat.h bridges an
   # older system libuv (Debian 12: 1.44, libuv1-dev).

@@ -158,6 +158,9 @@ NAPI_MODULE_INIT() {
       {"moduleImports", wh_napi_module_imports},
       {"moduleExports", wh_napi_module_exports},
       {"moduleCustomSections", wh_napi_module_custom_sections},
+      {"moduleShare", wh_napi_module_share},
+      {"moduleUnshare", wh_napi_module_unshare},
+      {"moduleFromShared", wh_napi_module_from_shared},
       {"instanceNew", wh_napi_instance_new},
       {"instanceStart", wh_napi_instance_start},
       {"instanceFuel", wh_napi_instance_fuel},
@@ -188,6 +191,10 @@ NAPI_MODULE_INIT() {
       {"isDisposed", wh_napi_is_disposed},
       {"poolInfo", wh_napi_pool_info},
       {"externalBytes", wh_napi_external_bytes},
+      {"profileStart", wh_napi_profile_start},
+      {"profileRead", wh_napi_profile_read},
+      {"profileStop", wh_napi_profile_stop},
+      {"moduleBytes", wh_napi_module_bytes},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {

@@ -183,6 +183,7 @@ struct wh_napi_env {
   union { wh_napi_ptrmap objs; wh_napi_ptrmap_entry **buckets; };
   union { wh_napi_ptrmap rs_map; wh_napi_ptrmap_entry **rs_buckets; };
   wh_napi_memory *live_memories;
+  uint64_t memories_swept_at; /* wh_memory_grow_count() of the last full sweep */
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
   int is_worker;               /* a worker_threads env (not the main loop) */
@@ -221,6 +222,9 @@ void wh_napi_ensure_exception(napi_env env);
 void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err);
 /* Throws `new Ctor(message)` for one of the env's error classes. */
 void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor, const char *message);
+/* Sets exc.wasmBacktrace and adds the wasm frames to exc.stack
+ * (napi_backtrace.c). */
+void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err);
 /* Bytes of an ArrayBuffer, TypedArray or DataView; TypeError otherwise. */
 int wh_napi_buffer_source(napi_env env, napi_value v, const uint8_t **data,
                           size_t *len);
@@ -267,6 +271,8 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out);
 /* Joins the keep-alive groups of two JS objects (no-op if either is NULL). */
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b);
+/* Joins each of bs[0..n) with a, in one call into JS. */
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n);
 /* owner's keep-alive group holds value strongly. */
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value);
 /* dispose(): drops w's reference now (detaching a Memory's buffer) and
@@ -447,6 +453,10 @@ napi_value wh_napi_module_validate(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_imports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info);
+/* napi_share.c: module.share() / Module.fromShared() across Workers. */
+napi_value wh_napi_module_share(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_unshare(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_from_shared(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_new(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_start(napi_env env, napi_callback_info info);
 napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info);
@@ -477,6 +487,10 @@ napi_value wh_napi_dispose(napi_env env, napi_callback_info info);
 napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info);
 napi_value wh_napi_pool_info(napi_env env, napi_callback_info info);
 napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_start(napi_env env, napi_callback_info info); /* napi_profile.c */
+napi_value wh_napi_profile_read(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked

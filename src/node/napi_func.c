@@ -84,16 +84,19 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
     if (w->type->params[i] == WH_FUNCREF) w->has_funcref = 1;
   for (uint32_t i = 0; i < w->type->nresults; i++)
     if (w->type->results[i] == WH_FUNCREF) w->has_funcref = 1;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok ||
-      napi_create_uint32(env, w->type->nparams, &len) != napi_ok) {
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);
     free(w);
     return -1;
   }
-  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, len,
+  /* A native function's length is already 0; redefining it costs a map
+   * transition per function, a sixth of instantiating a small module. */
+  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, NULL,
                                 napi_configurable, NULL};
-  if (napi_define_properties(env, fn, 1, &d) != napi_ok) {
+  if (w->type->nparams &&
+      (napi_create_uint32(env, w->type->nparams, &len) != napi_ok ||
+       (d.value = len, napi_define_properties(env, fn, 1, &d)) != napi_ok)) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);
     free(w);

@@ -100,6 +100,14 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
   WH_TRY(napi_get_null(env, &null), NULL);
   WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &null, &obj), NULL);
   uint32_t n = wh_module_export_count(m);
+  /* The exports join the instance's keep-alive group in one call at the
+   * end (one call into JS per instance, not per export). */
+  napi_value small[8], *values = small;
+  if (n > 8 && !(values = malloc(n * sizeof *values))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  napi_value result = NULL;
   for (uint32_t i = 0; i < n; i++) {
     const char *name;
     uint32_t name_len;
@@ -109,25 +117,32 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
     if (wh_module_export(m, i, &name, &name_len, &t) ||
         wh_instance_export_at(inst, i, &ext)) {
       napi_throw_error(env, NULL, "wasihost: cannot read an export of the instance");
-      return NULL;
+      goto out;
     }
     int rc = ext.kind == WH_EXTERN_FUNC
                  ? wh_napi_func_value(E, ext.u.func,
                                       export_func_name(ext.u.func, imports, nimports,
                                                        buf, sizeof buf),
-                                      owner, &v)
-                 : wh_napi_extern_value(E, &ext, owner, &v);
-    if (rc) return NULL;
+                                      NULL, &v)
+                 : wh_napi_extern_value(E, &ext, NULL, &v);
+    if (rc) goto out;
+    values[i] = v;
     /* What the instance defines runs on (and is disposed with) it. */
     if (!is_imported(&ext, imports, nimports)) {
       wh_napi_obj *w = wh_napi_unwrap_any(env, v);
       if (w) wh_napi_rs_attach(rs, w);
     }
-    if (!(key = wh_napi_string_n(env, name, name_len))) return NULL;
-    WH_TRY(napi_set_property(env, obj, key, v), NULL);
+    if (!(key = wh_napi_string_n(env, name, name_len)) ||
+        napi_set_property(env, obj, key, v) != napi_ok)
+      goto out;
   }
-  WH_TRY(napi_object_freeze(env, obj), NULL);
-  return obj;
+  if (wh_napi_group_join_all(E, owner, values, n) == 0 &&
+      napi_object_freeze(env, obj) == napi_ok)
+    result = obj;
+out:
+  if (values != small) free(values);
+  if (!result) wh_napi_ensure_exception(env);
+  return result;
 }
 
 /* After reading the imports (getters, Proxy traps: user JS that may have

@@ -1,6 +1,7 @@
 /* WebAssembly.Memory: an external ArrayBuffer over the engine's memory.
- * The base never moves (the engine reserves the maximum), so the buffer's
- * pointer stays valid; only its length goes stale when the memory grows.
+ * A grow may move the memory (src/engine/memory.c); the old range stays
+ * mapped, emptied, until the memory is freed, which the buffer's reference
+ * on the memory outlasts, so a stale buffer never faults.
  * JS API 2.0 §"Memory objects": a grow (from JS or wasm) detaches the old
  * buffer and `.buffer` then returns a new one of the new size. */
 #include <stdlib.h>
@@ -41,12 +42,22 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m) {
   drop_buffer(E, m, 1);
 }
 
+/* Runs before and after every call into wasm: with thousands of live
+ * buffers it walks them only when some memory grew since the last walk. */
 void wh_napi_sweep_memories(wh_napi_env *E) {
+  uint64_t grows = wh_memory_grow_count();
+  if (grows == E->memories_swept_at) return;
+  int skipped = 0;
   wh_napi_memory *m = E->live_memories;
   while (m) {
     /* A guest thread may be growing a busy memory: its buffer is checked
      * when that run ends (and JS cannot reach it meanwhile). */
-    if (wh_napi_obj_busy(&m->h) || wh_memory_size(m->h.ptr) == m->buffer_size) {
+    if (wh_napi_obj_busy(&m->h)) {
+      skipped = 1;
+      m = m->live_next;
+      continue;
+    }
+    if (wh_memory_size(m->h.ptr) == m->buffer_size) {
       m = m->live_next;
       continue;
     }
@@ -56,12 +67,26 @@ void wh_napi_sweep_memories(wh_napi_env *E) {
      * (napi_binding.h) and may have unlinked any other entry meanwhile. */
     m = E->live_memories;
   }
+  if (!skipped) E->memories_swept_at = grows;
 }
 
+/* V8 counts every ArrayBuffer's length as external memory, and collects
+ * garbage when that count grows: with thousands of live instances the
+ * buffers over their memories (mostly untouched reservations) made every
+ * call into wasm run a full GC.  V8 does not count its own wasm memories;
+ * neither do we: the count is taken back while the buffer lives. */
+typedef struct {
+  wh_memory *mem;
+  int64_t counted;
+} buffer_hold;
+
 static void buffer_finalize(napi_env env, void *data, void *hint) {
-  (void)env;
+  buffer_hold *h = hint;
+  int64_t ignored;
   (void)data;
-  wh_memory_unref(hint);
+  napi_adjust_external_memory(env, h->counted, &ignored);
+  wh_memory_unref(h->mem);
+  free(h);
 }
 
 static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
@@ -79,13 +104,22 @@ static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
     void *unused;
     WH_TRY(napi_create_arraybuffer(env, 0, &unused, &ab), NULL);
   } else {
-    wh_memory_ref(mem); /* dropped by buffer_finalize */
+    buffer_hold *h = malloc(sizeof *h);
+    if (!h) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+    h->mem = wh_memory_ref(mem); /* dropped by buffer_finalize */
+    h->counted = (int64_t)size;
     if (napi_create_external_arraybuffer(env, data, (size_t)size, buffer_finalize,
-                                         mem, &ab) != napi_ok) {
+                                         h, &ab) != napi_ok) {
       wh_memory_unref(mem);
+      free(h);
       wh_napi_ensure_exception(env);
       return NULL;
     }
+    int64_t ignored;
+    napi_adjust_external_memory(env, -h->counted, &ignored);
   }
   WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
   m->buffer_size = size;

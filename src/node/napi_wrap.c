@@ -2,6 +2,7 @@
  * identity map (wh_* pointer -> the one live JS wrapper in this env). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "node/napi_binding.h"
 
@@ -180,6 +181,26 @@ static int call2(wh_napi_env *E, napi_ref fn_ref, napi_value a, napi_value b) {
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b) {
   if (!a || !b) return 0;
   return call2(E, E->group_join, a, b);
+}
+
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n) {
+  napi_env env = E->env;
+  napi_value fn, small[9], *argv = small, ignored;
+  if (!n) return 0;
+  if (n + 1 > sizeof small / sizeof *small && !(argv = malloc((n + 1) * sizeof *argv))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  argv[0] = a;
+  memcpy(argv + 1, bs, n * sizeof *bs);
+  int rc = napi_get_reference_value(env, E->group_join, &fn) != napi_ok ||
+                   napi_call_function(env, wh_napi_undefined(env), fn, n + 1, argv,
+                                      &ignored) != napi_ok
+               ? -1
+               : 0;
+  if (argv != small) free(argv);
+  if (rc) wh_napi_ensure_exception(env);
+  return rc;
 }
 
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value) {
