@@ -43,6 +43,9 @@ const char *__ubsan_default_options(void) {
  * input so a run is reproducible. */
 static unsigned stub_calls;
 
+/* Not every target uses every helper. */
+#define FUZZ_HELPER __attribute__((unused)) static
+
 static int stub(wh_call *call, void *data, const wh_val *args, wh_val *results) {
   (void)args;
   const wh_functype *ft = data;
@@ -55,7 +58,7 @@ static int stub(wh_call *call, void *data, const wh_val *args, wh_val *results) 
  * engine and live for the process). */
 static void free_type(void *data) { free(data); }
 
-static int make_import(const wh_externtype *t, wh_extern *out) {
+FUZZ_HELPER int make_import(const wh_externtype *t, wh_extern *out) {
   wh_error err;
   wh_val zero;
   zero.raw = 0;
@@ -91,7 +94,7 @@ static int make_import(const wh_externtype *t, wh_extern *out) {
   return -1;
 }
 
-static void unref_extern(const wh_extern *e) {
+FUZZ_HELPER void unref_extern(const wh_extern *e) {
   switch (e->kind) {
     case WH_EXTERN_FUNC: wh_func_unref(e->u.func); break;
     case WH_EXTERN_TABLE: wh_table_unref(e->u.table); break;
@@ -108,7 +111,7 @@ static void unref_extern(const wh_extern *e) {
 static _Atomic(wh_instance *) running_inst;
 static _Atomic long long running_since_ms;
 
-static long long now_ms(void) {
+FUZZ_HELPER long long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -116,7 +119,7 @@ static long long now_ms(void) {
 
 /* Calls a function with zero arguments, or reads a table / memory /
  * global back through the public accessors. */
-static void touch_export(wh_instance *inst, const wh_extern *e) {
+FUZZ_HELPER void touch_export(wh_instance *inst, const wh_extern *e) {
   switch (e->kind) {
     case WH_EXTERN_FUNC: {
       const wh_functype *ft = wh_func_type(e->u.func);
@@ -184,7 +187,7 @@ typedef int (*resolve_fn)(void *ctx, const char *module, uint32_t module_len,
 
 /* Compile, instantiate, call every export ("_start" first, as a command
  * would run).  Returns -1 for inputs libFuzzer should not keep. */
-static int fuzz_one(const uint8_t *data, size_t size, resolve_fn resolve, void *ctx) {
+FUZZ_HELPER int fuzz_one(const uint8_t *data, size_t size, resolve_fn resolve, void *ctx) {
   wh_error err;
   stub_calls = 0;
 #ifndef FUZZ_NO_SKIP

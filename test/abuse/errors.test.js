@@ -36,17 +36,21 @@ t.test('JS -> wasm -> JS recursion ends in a catchable error', async (t) => {
   let depth = 0;
   let max = 0;
   let inst;
+  // The stack may run out at any call, Math.max included: count inside try.
   inst = new W.Instance(new W.Module(bytes), { h: { f() {
-    depth++;
-    // nothing that calls may stand between the increment and the try: the
-    // stack may run out in any call, Math.max's included
-    try { max = Math.max(max, depth); inst.exports.run(); } finally { depth--; }
+    try {
+      depth++;
+      max = Math.max(max, depth);
+      inst.exports.run();
+    } finally { depth--; }
   } } });
   let err;
   try { inst.exports.run(); } catch (e) { err = e; }
   t.ok(err instanceof RangeError || err instanceof W.RuntimeError,
     `ended in ${err && err.name}: ${err && err.message} at depth ${max}`);
-  t.ok(max >= 100, `reached depth ${max} (V8's own JS->wasm->JS reaches ~4,000; the limit is V8's stack, see README)`);
+  // Sanitizer builds ($WASIHOST_BINDING) have far larger frames.
+  const min = process.env.WASIHOST_BINDING ? 50 : 250;
+  t.ok(max >= min, `reached depth ${max} >= ${min} (V8's own JS->wasm->JS reaches ~4,000; the limit is V8's stack, see README)`);
   t.equal(depth, 0, 'every level unwound');
   // The same through callAsync: the first level runs on a guest thread.
   max = 0;
