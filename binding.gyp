@@ -6,9 +6,8 @@
         "<!@(node scripts/sources.js)"
       ],
       "include_dirs": [ "include", "src" ],
-      "cflags_c": [ "-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-strict-aliasing" ],
-      "cflags!": [ "-fno-exceptions" ],
-      "defines": [ "_GNU_SOURCE" ]
+      "cflags_c": [ "<!@(node scripts/cflags.js)" ],
+      "cflags!": [ "-fno-exceptions" ]
     }
   ]
 }

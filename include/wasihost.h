@@ -304,6 +304,22 @@ uint64_t wh_instance_fuel(const wh_instance *inst);
 void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel);
 void wh_instance_interrupt(wh_instance *inst);
 void wh_instance_clear_interrupt(wh_instance *inst);
+/* A softer interrupt, safe from any thread: the guest running inst calls
+ * its thread's probe (wh_thread_set_probe) at the next loop back-edge or
+ * call and stops with WH_TRAP_INTERRUPTED only if the probe returns
+ * nonzero.  Without a probe the poke is ignored.  For embedders that can
+ * learn only on the guest's own thread whether to stop (a Node worker
+ * being terminated). */
+typedef int (*wh_probe_fn)(void *data);
+/* Native bytes an object holds (estimates, for reporting to a garbage
+ * collector): a module's bytes, metadata and the code translated so far;
+ * an instance's own memories (accessible size), tables and functions, not
+ * what it imported; a table's element storage. */
+uint64_t wh_module_footprint(const wh_module *m);
+uint64_t wh_instance_footprint(const wh_instance *inst);
+uint64_t wh_table_footprint(const wh_table *t);
+void wh_instance_poke(wh_instance *inst);
+void wh_thread_set_probe(wh_probe_fn fn, void *data);
 
 /* ------------------------------------------------------------------ */
 /* Functions                                                           */
@@ -358,9 +374,12 @@ int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
 
 /* ------------------------------------------------------------------ */
-/* Memories (64 KiB pages).  The base address never moves: the maximum
- * is reserved up front, so a pointer from wh_memory_data stays valid for
- * the memory's lifetime; only the size grows. */
+/* Memories (64 KiB pages).  The base address may move when the memory
+ * grows (a memory reserves address space in proportion to its size, not
+ * its 4 GiB maximum): call wh_memory_data again after anything that may
+ * grow it (memory.grow, a call into wasm).  A pointer from before a move
+ * stays mapped until the memory is freed, so a stale one never faults,
+ * but it no longer sees the memory (it reads zeros). */
 
 wh_memory *wh_memory_new(uint64_t min_pages, uint64_t max_pages, int has_max,
                          wh_error *err);
@@ -373,6 +392,10 @@ void wh_memory_type(const wh_memory *m, wh_limits *out);
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
 /* Lower the cap on growth (bytes); never raises it. */
 void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes);
+/* Counts successful size changes of every memory in the process (any
+ * thread): a host keeping views of memories refreshes them only when this
+ * moved. */
+uint64_t wh_memory_grow_count(void);
 
 /* ------------------------------------------------------------------ */
 /* Tables                                                              */

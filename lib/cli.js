@@ -211,6 +211,7 @@ function wasihostEngine() {
     wh = require('./index.js');
     ({ WASI } = require('./wasi.js'));
   } catch (e) {
+    if (e && e.code === 'ERR_WASIHOST_NO_ADDON') throw new LoadError(e.message.replace(/^wasihost: /, '')); // says what to install
     if (e && e.code === 'MODULE_NOT_FOUND') {
       throw new LoadError(`cannot load the wasihost addon (${e.message.split('\n')[0]}); ` +
         'build it with `npm run build`, or point WASIHOST_BINDING at a build');

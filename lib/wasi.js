@@ -41,6 +41,7 @@ const path = require('path');
 const native = require('./api/binding');
 const { WASIExit } = require('./errors');
 const { runSync, runAsync } = require('./api/run');
+const { guard } = require('./uncloneable');
 
 // wh_stdio_kind in include/wasihost.h
 const STDIO = { inherit: 0, null: 1, fd: 2, bytes: 3, capture: 4 };
@@ -98,6 +99,15 @@ function outSpec(v, name) {
   throw typeError(`options.${name} must be 'inherit', 'pipe', 'ignore' or an fd`);
 }
 
+// WASI's functions are wasihost host functions: they run only in
+// wasihost's engine, with the calling instance's memory.
+function foreignInstance(instance, method) {
+  const v8 = instance instanceof WebAssembly.Instance;
+  return `WASI.${method}(): instance must be a wasihost Instance, got ${v8 ? "V8's WebAssembly.Instance" : 'an object that is not one'}; ` +
+    "create it with require('wasihost'): new Instance(new Module(bytes), wasi.getImportObject()) " +
+    '(or await instantiate(bytes, wasi.getImportObject())). For V8 instances use node:wasi.';
+}
+
 class WASI {
   #handle;
   #imports;
@@ -150,6 +160,7 @@ class WASI {
       sockets = options.sockets.map((s) => fdNumber(s, 'sockets[]'));
     }
     this.#handle = native.wasiCreate({ args, env, mounts, stdio, sockets });
+    guard(this, 'WASI');
   }
 
   // The 46 functions, as native function objects (created once).
@@ -187,6 +198,7 @@ class WASI {
     if (instance === null || typeof instance !== 'object' || typeof instance.exports !== 'object') {
       throw typeError('instance must be a WebAssembly instance');
     }
+    if (native.kindOf(instance) !== 'instance') throw typeError(foreignInstance(instance, method));
     this.#started = true;
     return instance.exports;
   }

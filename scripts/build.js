@@ -42,8 +42,7 @@ function direct(variant, flags) {
     .execFileSync(process.execPath, [path.join(__dirname, 'sources.js')], { cwd: root })
     .toString().split(' ').filter(Boolean);
   const cc = process.env.CC || 'gcc';
-  const args = ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Wno-unused-parameter',
-    '-fno-strict-aliasing', '-fPIC', '-shared', ...flags,
+  const args = [...require('./cflags').common, '-fPIC', '-shared', ...flags,
     '-I', path.join(root, 'include'), '-I', path.join(root, 'src'), '-I', nodeInclude,
     ...sources.map((s) => path.join(root, s)), '-o', path.join(out, 'wasihost.node'), '-lm'];
   execFileSync(cc, args, { stdio: 'inherit' });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// WebAssembly 2.0 spec suite (../shared/spec-2.0/json) on wasihost or V8.
+// WebAssembly 2.0 spec suite (../shared/spec-2.0/json, else the vendored copy:
+// scripts/spec-data.js) on wasihost or V8.
 //
 //   node scripts/spec.js [--engine v8|wasihost] [--json] [--failures N]
 //                        [--isolate|--no-isolate] [--timeout SEC] [--messages]
@@ -81,7 +82,7 @@ async function main() {
     process.stdout.write(`${src.slice(2, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
     return;
   }
-  const dir = runner.specDir(root);
+  const dir = require('./spec-data.js').specDir();
   if (!fs.existsSync(dir)) {
     process.stderr.write(`spec: no spec suite at ${dir}\n`);
     process.exit(2);

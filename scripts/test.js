@@ -12,6 +12,7 @@ const args = process.argv.slice(2);
 
 function countLeaves(text) {
   let passed = 0, failed = 0, skipped = 0;
+  const skips = [];
   let prevIndent = -1;
   let yamlIndent = -1;
   for (const line of text.split('\n')) {
@@ -27,7 +28,10 @@ function countLeaves(text) {
     if (m) {
       const isSummary = prevIndent > indent;
       if (!isSummary) {
-        if (/#\s*(SKIP|TODO)\b/i.test(body)) skipped++;
+        if (/#\s*(SKIP|TODO)\b/i.test(body)) {
+          skipped++;
+          skips.push(body.replace(/^ok \d+ - /, ''));
+        }
         else if (m[1]) failed++;
         else passed++;
       } else if (m[1] && /#\s*(time|SKIP|TODO)/i.test(body) === false) {
@@ -37,7 +41,7 @@ function countLeaves(text) {
     }
     prevIndent = indent;
   }
-  return { passed, failed, skipped };
+  return { passed, failed, skipped, skips };
 }
 
 // Only *.test.js files are tests; the rest of test/ is fixtures and helpers.
@@ -59,11 +63,13 @@ const child = spawn(process.execPath, [tapBin, '--reporter=tap', ...files], {
 let out = '';
 child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
 child.on('close', (code) => {
-  const { passed, failed, skipped } = countLeaves(out);
+  const { passed, failed, skipped, skips } = countLeaves(out);
   const bad = failed + (code !== 0 && failed === 0 ? 1 : 0);
   const line = `${passed} passed, ${bad} failed, ${skipped} skipped`;
   fs.mkdirSync(path.join(root, 'build'), { recursive: true });
   fs.writeFileSync(path.join(root, 'build', 'test-totals.txt'), line + '\n');
+  // Every skip with its reason, so the closing count is accounted for.
+  if (skips.length) process.stdout.write(`\nskipped:\n${skips.map((x) => `  ${x}`).join('\n')}\n`);
   process.stdout.write(`\n${line}\n`);
   process.exit(code === 0 ? 0 : 1);
 });

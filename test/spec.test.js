@@ -1,6 +1,7 @@
 'use strict';
-// WebAssembly 2.0 spec suite (../shared/spec-2.0/json, wast2json output) on
-// wasihost, or on V8 with WASIHOST_SPEC_ENGINE=v8 (a check of the runner).
+// WebAssembly 2.0 spec suite (wast2json output: ../shared/spec-2.0/json when
+// present, else the copy vendored in test/spec-data, see scripts/spec-data.js)
+// on wasihost, or on V8 with WASIHOST_SPEC_ENGINE=v8 (a check of the runner).
 // One subtest per json file; commands the runner cannot run (SIMD files,
 // text modules) are one skipped assertion per file carrying their count.
 // wasihost runs one child process per file so a crash or hang costs only that
@@ -14,7 +15,7 @@ const runner = require('./spec/runner.js');
 const { runSuite, totals } = require('./spec/suite.js');
 
 const root = path.join(__dirname, '..');
-const dir = runner.specDir(root);
+const dir = require('../scripts/spec-data.js').specDir();
 const engine = process.env.WASIHOST_SPEC_ENGINE || 'wasihost';
 const isolate = process.env.WASIHOST_SPEC_ISOLATE ? process.env.WASIHOST_SPEC_ISOLATE === '1' : engine !== 'v8';
 const timeoutMs = Number(process.env.WASIHOST_SPEC_TIMEOUT || 60) * 1000;

@@ -2,6 +2,7 @@
 // WebAssembly.Global (JS API 2.0 §"Globals").
 const native = require('./binding');
 const { addDispose } = require('./dispose');
+const { guard } = require('../uncloneable');
 const { isObject, defaultValue } = require('./convert');
 
 const TYPES = new Set(['i32', 'i64', 'f32', 'f64', 'externref', 'anyfunc', 'funcref']);
@@ -18,6 +19,7 @@ class Global {
     }
     // An explicit undefined counts as missing (as V8 does), so i64 gets 0n.
     native.globalNew(this, type, mutable, v === undefined ? defaultValue(type) : v);
+    guard(this, 'Global');
   }
 
   get value() {

@@ -27,6 +27,9 @@ const native = require('./binding');
 const { isObject } = require('./convert');
 const { withAbortCause, checkRunSignal } = require('./run');
 const { checkLive } = require('./dispose');
+const { guard, guardExports } = require('../uncloneable');
+
+const CLONE_KINDS = { memory: 'Memory', table: 'Table', global: 'Global' };
 
 // { mode: 1 sampling | 2 exact, interval µs } or null.
 function checkProfile(v) {
@@ -102,6 +105,8 @@ class Instance {
       this.#module = module;
       native.profileStart(this, profile.mode, profile.interval);
     }
+    guard(this, 'Instance');
+    guardExports(this.#exports, (v) => CLONE_KINDS[native.kindOf(v)]);
     // The listener goes on before the start function runs, so that a
     // signal fired from a JS import during start stops it.
     if (signal) {

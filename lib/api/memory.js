@@ -4,6 +4,7 @@
 // next `buffer` read returns a new one of the new size.
 const native = require('./binding');
 const { addDispose } = require('./dispose');
+const { guard } = require('../uncloneable');
 const { toU32, isObject } = require('./convert');
 
 const MAX_PAGES = 65536;
@@ -36,6 +37,7 @@ class Memory {
       }
     }
     native.memoryNew(this, initial, max);
+    guard(this, 'Memory');
   }
 
   get buffer() {

@@ -3,6 +3,7 @@
 // and copies the bytes.
 const native = require('./binding');
 const { addDispose } = require('./dispose');
+const { guard } = require('../uncloneable');
 
 class Module {
   constructor(bytes) {
@@ -10,6 +11,7 @@ class Module {
       throw new TypeError('WebAssembly.Module(): Argument 0 must be a buffer source');
     }
     native.moduleNew(this, bytes);
+    guard(this, 'Module');
   }
 
   // [{module, name, kind}], kind: 'function' | 'table' | 'memory' | 'global'
@@ -27,15 +29,72 @@ class Module {
     if (native.kindOf(module) !== 'module') {
       throw new TypeError('WebAssembly.Module.customSections(): Argument 0 must be a WebAssembly.Module');
     }
-    if (arguments.length < 2) {
+    // As V8: undefined counts as missing; WebIDL's ToString refuses a Symbol
+    // (String(symbol) would not).
+    if (sectionName === undefined) {
       throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
     }
-    return native.moduleCustomSections(module, String(sectionName));
+    return native.moduleCustomSections(module, `${sectionName}`);
   }
 }
 
+// Sharing with Workers (wasihost extension).  A Module cannot be posted to
+// a Worker (structured cloning throws a DataCloneError, lib/uncloneable.js);
+// share() gives a plain handle that can be, and Module.fromShared(handle)
+// in the Worker wraps the same compiled module: no bytes are copied and
+// nothing is compiled or validated again.
+//   worker.postMessage(module.share());            // main thread
+//   const module = Module.fromShared(handle);      // in the Worker
+// A handle stays valid while a Module that shared it is alive in some
+// thread (not collected and not disposed): keep the Module you share.
+const sharedIds = new WeakMap(); // Module -> id, once per Module object
+const unshare = new FinalizationRegistry((id) => native.moduleUnshare(id));
+const SHARED = 'wasihost.Module';
+
+Module.prototype.share = function share() {
+  if (native.kindOf(this) !== 'module') {
+    throw new TypeError('WebAssembly.Module.share(): the receiver must be a WebAssembly.Module');
+  }
+  let id = sharedIds.get(this);
+  if (id === undefined) {
+    id = native.moduleShare(this);
+    sharedIds.set(this, id);
+    unshare.register(this, id, this);
+  }
+  return Object.freeze({ type: SHARED, id });
+};
+
+Module.fromShared = function fromShared(handle) {
+  if (handle === null || typeof handle !== 'object' || handle.type !== SHARED || typeof handle.id !== 'string') {
+    throw new TypeError('WebAssembly.Module.fromShared(): the argument must be the result of module.share()');
+  }
+  const target = Object.create(Module.prototype);
+  const r = native.moduleFromShared(target, handle.id);
+  if (r === false) {
+    throw new TypeError('WebAssembly.Module.fromShared(): no Module shares this handle any more ' +
+      '(the Module that shared it was disposed or garbage-collected)');
+  }
+  return r === true ? guard(target, 'Module') : r;
+};
+
 // dispose(): see lib/api/dispose.js.
 addDispose(Module);
+{
+  // Disposing a Module that shared itself ends its share.
+  const dispose = Module.prototype.dispose;
+  Object.defineProperty(Module.prototype, 'dispose', {
+    value: function disposeModule() {
+      const id = sharedIds.get(this);
+      dispose.call(this);
+      if (id !== undefined && native.isDisposed(this)) {
+        sharedIds.delete(this);
+        unshare.unregister(this);
+        native.moduleUnshare(id);
+      }
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
+}
 
 Object.defineProperty(Module.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Module', configurable: true,

@@ -2,6 +2,7 @@
 // WebAssembly.Table (JS API 2.0 §"Tables").
 const native = require('./binding');
 const { addDispose } = require('./dispose');
+const { guard } = require('../uncloneable');
 const { toU32, isObject, defaultValue } = require('./convert');
 
 const MAX_TABLE = 10000000;
@@ -38,6 +39,7 @@ class Table {
     }
     const init = value === undefined ? defaultValue(elem) : value;
     native.tableNew(this, elem, initial, max, init);
+    guard(this, 'Table');
   }
 
   get length() {

@@ -54,7 +54,7 @@ static bool build(wh_codemap_cache *c, wh_module *m, wh_funcdef *def) {
   wh_error err;
   memset(&err, 0, sizeof err);
   wh_codemap_sink = &c->map;
-  int rc = wh_translate(m, (uint32_t)(def - m->funcs), true, &err);
+  int rc = wi_translate(m, (uint32_t)(def - m->funcs), true, &err);
   wh_codemap_sink = NULL;
   return rc == 0 && !c->map.failed;
 }

@@ -209,9 +209,14 @@ int wh_call_trap(wh_call *call, const char *message) {
 /* As the interpreter's check: the caller's flag or the outermost run's. */
 int wh_call_interrupted(wh_call *call) {
   if (!call || !call->ex) return 0;
-  const wh_instance *outer = call->ex->entry_inst;
-  return (outer && (atomic_load_explicit(&outer->interrupt, memory_order_relaxed) & WH_STOP_INTERRUPT)) ||
-         (call->inst && (atomic_load_explicit(&call->inst->interrupt, memory_order_relaxed) & WH_STOP_INTERRUPT));
+  const wh_instance *outer = call->ex->entry_inst, *inst = call->inst ? call->inst : outer;
+  if (!inst) return 0;
+  int v = atomic_load_explicit(&inst->interrupt, memory_order_relaxed);
+  if (outer) v |= atomic_load_explicit(&outer->interrupt, memory_order_relaxed);
+  /* A poke (probe.c) asks the thread's probe; a profiler's sample request
+   * (prof.h) is no stop at all. */
+  return (v & (WH_STOP_INTERRUPT | WH_STOP_POKE)) &&
+         wh_stop_check(&inst->interrupt, outer ? &outer->interrupt : NULL);
 }
 
 int wh_call_interrupt_trap(wh_call *call) {

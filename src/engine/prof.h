@@ -12,9 +12,6 @@
 
 #include "internal.h"
 
-#define WH_STOP_INTERRUPT 1
-#define WH_STOP_SAMPLE 2
-
 typedef struct wh_prof {
   wh_instance *inst;
   wh_module *mod;

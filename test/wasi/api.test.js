@@ -78,9 +78,7 @@ if (!wh) {
   });
 
   t.test('initialize() runs a reactor', async (t) => {
-    const reactorPath = path.join(path.dirname(h.compile('hello')), 'reactor.wasm');
-    execFileSync('clang', ['--target=wasm32-wasi', '--sysroot=/usr', '-O1', '-mexec-model=reactor',
-      '-o', reactorPath, path.join(__dirname, 'fixtures', 'c', 'reactor.c')]);
+    const reactorPath = h.compile('reactor');
     const w = new WASI({ version: 'preview1' });
     const inst = new wh.Instance(new wh.Module(fs.readFileSync(reactorPath)), w.getImportObject());
     t.equal(w.initialize(inst), undefined);

@@ -1,0 +1,289 @@
+// Types of wasihost (require('wasihost') and import ... from 'wasihost'):
+// the WebAssembly JS API on wasihost's engine, WASI preview 1, and the
+// extensions (limits, async runs, dispose, memory helpers, sharing).
+/// <reference types="node" />
+
+export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
+export type ExternKind = 'function' | 'table' | 'memory' | 'global';
+export type BufferSource = ArrayBuffer | ArrayBufferView;
+
+/** An exported wasm function (or a host function re-exported). */
+export interface ExportedFunction {
+  (...args: any[]): any;
+  readonly name: string;
+  readonly length: number;
+}
+
+export type ExportValue = ExportedFunction | Memory | Table | Global;
+export type Exports = { readonly [name: string]: ExportValue };
+export type ImportValue = ((...args: any[]) => any) | ExportedFunction | Memory | Table | Global | number | bigint;
+export type ModuleImports = { [name: string]: ImportValue };
+export type Imports = { [module: string]: ModuleImports };
+
+export interface ModuleImportDescriptor { module: string; name: string; kind: ExternKind }
+export interface ModuleExportDescriptor { name: string; kind: ExternKind }
+
+/** What module.share() returns: plain data a Worker receives through postMessage or workerData. */
+export interface SharedModuleHandle { readonly type: 'wasihost.Module'; readonly id: string }
+
+/** Release now instead of at garbage collection; later use throws ERR_WASIHOST_DISPOSED. */
+interface Disposable {
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export class Module implements Disposable {
+  /** Compiles synchronously; CompileError says why and at which offset. */
+  constructor(bytes: BufferSource);
+  static imports(module: Module): ModuleImportDescriptor[];
+  static exports(module: Module): ModuleExportDescriptor[];
+  static customSections(module: Module, sectionName: string): ArrayBuffer[];
+  /** A handle for a Worker: Module.fromShared(handle) there gives the same compiled module. Valid while this Module lives. */
+  share(): SharedModuleHandle;
+  static fromShared(handle: SharedModuleHandle): Module;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Execution limits of an Instance (wasihost extension). */
+export interface Limits {
+  /** Instruction budget: RuntimeError "fuel exhausted" when spent; instance.fuel reads and refills it. */
+  fuel?: number | bigint;
+  /** Bytes per memory the instance defines: a larger initial size is a RangeError, memory.grow beyond returns -1. */
+  maxMemory?: number | bigint;
+  /** Guest frames; traps "call stack exhausted" beyond. */
+  maxCallDepth?: number | bigint;
+  /** Value stack in 8-byte slots; traps "call stack exhausted" beyond. */
+  maxStackSlots?: number | bigint;
+  /** Milliseconds per run: RuntimeError "interrupted". */
+  timeout?: number;
+  /** Interrupts the run in progress; later runs fail at once. */
+  signal?: AbortSignal;
+}
+
+/** Limits of one run (WASI.start/startAsync): they add to the instance's own. */
+export interface RunOptions {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+export class Instance implements Disposable {
+  constructor(module: Module, importObject?: Imports, limits?: Limits);
+  readonly exports: Exports;
+  /** Fuel left; undefined unless created with limits.fuel. */
+  fuel: bigint | number | undefined;
+  /** Runs exports[name](...args) on a guest thread; JS imports still run on this thread. */
+  callAsync(name: string, ...args: unknown[]): Promise<any>;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface MemoryDescriptor { initial?: number; minimum?: number; maximum?: number; shared?: false }
+export interface MemoryType { minimum: number; maximum?: number }
+
+/** Guest-memory helpers: bounds-checked, little-endian, pointers as unsigned 32-bit; RangeError when out of bounds. */
+export interface MemoryHelpers {
+  readonly buffer: ArrayBuffer;
+  /** A live view of [ptr, ptr+len): valid until the guest runs again. */
+  bytes(ptr: number, len: number): Uint8Array;
+  /** A copy of [ptr, ptr+len). */
+  copy(ptr: number, len: number): Buffer;
+  readString(ptr: number, len: number): string;
+  readCString(ptr: number, max?: number): string;
+  /** Writes a string (UTF-8) or bytes at ptr; returns the bytes written. */
+  write(ptr: number, data: string | ArrayBuffer | ArrayBufferView, max?: number): number;
+  getUint8(ptr: number): number;
+  setUint8(ptr: number, v: number): void;
+  getUint16(ptr: number): number;
+  setUint16(ptr: number, v: number): void;
+  getInt32(ptr: number): number;
+  getUint32(ptr: number): number;
+  setInt32(ptr: number, v: number): void;
+  setUint32(ptr: number, v: number): void;
+  getBigInt64(ptr: number): bigint;
+  getUint64(ptr: number): bigint;
+  setUint64(ptr: number, v: bigint | number): void;
+  setInt64(ptr: number, v: bigint | number): void;
+  getFloat32(ptr: number): number;
+  setFloat32(ptr: number, v: number): void;
+  getFloat64(ptr: number): number;
+  setFloat64(ptr: number, v: number): void;
+}
+
+export class Memory implements Disposable, MemoryHelpers {
+  constructor(descriptor: MemoryDescriptor);
+  readonly buffer: ArrayBuffer;
+  /** Grows by delta pages (64 KiB); returns the old size in pages. */
+  grow(delta: number): number;
+  type(): MemoryType;
+  dispose(): void;
+  [Symbol.dispose](): void;
+  bytes(ptr: number, len: number): Uint8Array;
+  copy(ptr: number, len: number): Buffer;
+  readString(ptr: number, len: number): string;
+  readCString(ptr: number, max?: number): string;
+  write(ptr: number, data: string | ArrayBuffer | ArrayBufferView, max?: number): number;
+  getUint8(ptr: number): number;
+  setUint8(ptr: number, v: number): void;
+  getUint16(ptr: number): number;
+  setUint16(ptr: number, v: number): void;
+  getInt32(ptr: number): number;
+  getUint32(ptr: number): number;
+  setInt32(ptr: number, v: number): void;
+  setUint32(ptr: number, v: number): void;
+  getBigInt64(ptr: number): bigint;
+  getUint64(ptr: number): bigint;
+  setUint64(ptr: number, v: bigint | number): void;
+  setInt64(ptr: number, v: bigint | number): void;
+  getFloat32(ptr: number): number;
+  setFloat32(ptr: number, v: number): void;
+  getFloat64(ptr: number): number;
+  setFloat64(ptr: number, v: number): void;
+}
+
+/** view(instance): the helpers over the instance's exported "memory"; view(memory) over a Memory or V8 WebAssembly.Memory. */
+export interface MemoryView extends MemoryHelpers {
+  readonly byteLength: number;
+}
+export function view(target: Instance | Memory | WebAssembly.Memory): MemoryView;
+
+export type TableElement = 'anyfunc' | 'funcref' | 'externref';
+export interface TableDescriptor { element: TableElement; initial?: number; minimum?: number; maximum?: number }
+
+export class Table implements Disposable {
+  constructor(descriptor: TableDescriptor, value?: unknown);
+  readonly length: number;
+  get(index: number): any;
+  set(index: number, value?: unknown): void;
+  grow(delta: number, value?: unknown): number;
+  type(): { element: TableElement; minimum: number; maximum?: number };
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export type GlobalValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'externref' | 'anyfunc' | 'funcref';
+export interface GlobalDescriptor { value: GlobalValueType; mutable?: boolean }
+
+export class Global implements Disposable {
+  constructor(descriptor: GlobalDescriptor, value?: unknown);
+  value: any;
+  valueOf(): any;
+  type(): { value: GlobalValueType; mutable: boolean };
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** One wasm frame of a trap, innermost first. */
+export interface WasmFrame {
+  /** In the module's function index space. */
+  index: number;
+  /** From the name section (or DWARF), when there is one. */
+  name?: string;
+  /** Byte offset of the trapping instruction (the call, in callers), when known. */
+  offset?: number;
+  /** Source location from the module's DWARF, when it has one. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** A function inlined at this point (listed before the one it was inlined into). */
+  inlined?: boolean;
+}
+
+/** The module failed to decode or validate; the message says where. */
+export class CompileError extends Error {}
+/** An import is missing or has the wrong type. */
+export class LinkError extends Error {}
+/** The guest trapped (spec wording); wasmBacktrace lists the wasm frames. */
+export class RuntimeError extends Error {
+  wasmBacktrace?: WasmFrame[];
+}
+/** proc_exit(code), thrown out of wasm calls; WASI.start() turns it into a return value. */
+export class WASIExit extends Error {
+  constructor(code: number, options?: ErrorOptions);
+  code: number;
+}
+
+/** Errors with these codes come from wasihost's own checks. */
+export type ErrorCode = 'ERR_WASIHOST_BUSY' | 'ERR_WASIHOST_DISPOSED' | 'ERR_WASIHOST_NO_ADDON' | 'ERR_INVALID_ARG_TYPE';
+
+export function compile(bytes: BufferSource): Promise<Module>;
+export function instantiate(module: Module, importObject?: Imports, limits?: Limits): Promise<Instance>;
+export function instantiate(bytes: BufferSource, importObject?: Imports, limits?: Limits): Promise<{ module: Module; instance: Instance }>;
+export function validate(bytes: BufferSource): boolean;
+export function compileStreaming(source: Response | PromiseLike<Response>): Promise<Module>;
+export function instantiateStreaming(source: Response | PromiseLike<Response>, importObject?: Imports, limits?: Limits): Promise<{ module: Module; instance: Instance }>;
+
+/** Stops the run in progress of an instance (or of an exported function's instance); true when there was one. */
+export function interrupt(target: Instance | ExportedFunction): boolean;
+export interface GuestThreads { max: number; threads: number; idle: number; queued: number; running: number }
+/** Reads (and with max, sets) the cap on async guest threads. */
+export function guestThreads(max?: number): GuestThreads;
+
+/** For the spec-test runner: exact bit patterns (see lib/index.js). */
+export const internals: {
+  callRaw(fn: ExportedFunction, args: Array<number | bigint | null | unknown>): unknown[];
+  globalRaw(global: Global): unknown;
+  funcType(fn: ExportedFunction): { params: ValueType[]; results: ValueType[] };
+};
+
+export type StdinOption = 'inherit' | 'ignore' | number | string | Buffer | Uint8Array;
+export type StdoutOption = 'inherit' | 'pipe' | 'ignore' | number;
+
+export interface WASIOptions {
+  version: 'preview1';
+  args?: string[];
+  /** Exactly the environment the guest sees: nothing is inherited. */
+  env?: { [name: string]: string };
+  /** Guest path -> host path, as node:wasi. */
+  preopens?: { [guest: string]: string };
+  mounts?: Array<{ host: string; guest: string; readonly?: boolean }>;
+  stdin?: StdinOption;
+  stdout?: StdoutOption;
+  stderr?: StdoutOption;
+  /** Default true: start() returns the exit code; false ends the process on proc_exit. */
+  returnOnExit?: boolean;
+  /** Fds of listening or connected sockets the guest may accept on / use. */
+  sockets?: number[];
+}
+
+export type WASIImportObject = {
+  wasi_snapshot_preview1: { [name: string]: ExportedFunction };
+};
+
+export class WASI {
+  constructor(options: WASIOptions);
+  readonly wasiImport: { [name: string]: ExportedFunction };
+  getImportObject(): WASIImportObject;
+  /** Runs _start; the exit code. The instance must be a wasihost Instance (TypeError otherwise). */
+  start(instance: Instance, options?: RunOptions): number;
+  /** start() on a guest thread. */
+  startAsync(instance: Instance, options?: RunOptions): Promise<number>;
+  /** Runs _initialize of a reactor when present. */
+  initialize(instance: Instance): void;
+  /** What the guest wrote with stdout/stderr 'pipe'; undefined otherwise. */
+  readonly stdout: Buffer | undefined;
+  readonly stderr: Buffer | undefined;
+}
+
+declare const wasihost: {
+  Module: typeof Module;
+  Instance: typeof Instance;
+  Memory: typeof Memory;
+  Table: typeof Table;
+  Global: typeof Global;
+  CompileError: typeof CompileError;
+  LinkError: typeof LinkError;
+  RuntimeError: typeof RuntimeError;
+  WASIExit: typeof WASIExit;
+  WASI: typeof WASI;
+  compile: typeof compile;
+  instantiate: typeof instantiate;
+  validate: typeof validate;
+  compileStreaming: typeof compileStreaming;
+  instantiateStreaming: typeof instantiateStreaming;
+  interrupt: typeof interrupt;
+  guestThreads: typeof guestThreads;
+  internals: typeof internals;
+  view: typeof view;
+};
+export default wasihost;
