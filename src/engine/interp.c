@@ -49,7 +49,7 @@ static wh_memory no_memory;
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
-#define CHECK_STOP() CHECK_STOP_AT(1, callee)
+#define CHECK_STOP() CHECK_STOP_AT(1, 1)
 /* Either flag stops the run: the one of the instance this entry runs (a
  * host that interrupts what it called) and the one of the outermost call
  * on this thread (a host that interrupts the run it started, which may
@@ -59,21 +59,18 @@ static wh_memory no_memory;
   (atomic_load_explicit(stop, memory_order_relaxed) |                         \
    atomic_load_explicit(stop_outer, memory_order_relaxed))
 /* A profiler's sample request (prof.h) shares the flag word: the same one
- * test covers both, and the slow path tells them apart. */
-#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, NULL)
-#define CHECK_STOP_AT(cost, callee_)                                          \
+ * test covers both.  Every check sits where the next thing to do is to
+ * dispatch at ip (a back-edge has jumped, a call has entered its callee),
+ * so everything after a failed test is one shared block (stop_slow) that
+ * ends by dispatching: the handlers carry only the test and a jump (a
+ * call in each check cost c-matmul 13%). */
+#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
+#define CHECK_STOP_AT(cost, is_call)                                          \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      int s_ = STOPPED();                                                     \
-      if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);                  \
-      if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer))             \
-        TRAP(WH_TRAP_INTERRUPTED);                                            \
-      if (s_ & WH_STOP_SAMPLE)                                                \
-        wh_prof_tick(ex, inst, def, ip, (cost), (callee_));                   \
-      if (ex->fuel < 0) {                                                     \
-        if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
-        ex->fuel = INT64_MAX;                                                 \
-      }                                                                       \
+      slow_cost = (cost);                                                     \
+      slow_call = (is_call);                                                  \
+      goto stop_slow;                                                         \
     }                                                                         \
   } while (0)
 
@@ -95,6 +92,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   uint8_t *mem;
   uint64_t mem_size;
   int trap = 0, rc = 0;
+  int64_t slow_cost = 0; /* what a failed stop check hands to stop_slow */
+  int slow_call = 0;
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
 #ifdef WH_EXACT_RUN
@@ -124,8 +123,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
-    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     ip += o_;                                                                 \
+    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     NEXT();                                                                   \
   } while (0)
 /* Fused compare-and-branch: slots x, y or slot x and immediate k. */
@@ -177,8 +176,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   L_##name##_BACK: {                                                          \
     OPS(name##_BACK);                                                         \
     if (test) {                                                               \
-      CHECK_STOP_COST(BACK_COST(o.off));                                      \
       ip += o.off;                                                            \
+      CHECK_STOP_COST(BACK_COST(o.off));                                      \
     } else {                                                                  \
       STEP(name##_BACK);                                                      \
     }                                                                         \
@@ -317,8 +316,8 @@ L_BR: {
 }
 L_BR_BACK: {
   OPS(BR_BACK);
-  CHECK_STOP_COST(BACK_COST(o.off));
   ip += o.off;
+  CHECK_STOP_COST(BACK_COST(o.off));
   NEXT();
 }
 L_CONST_BR_BACK: {
@@ -326,8 +325,8 @@ L_CONST_BR_BACK: {
    * a checked backward jump */
   OPS(CONST_BR_BACK);
   R(o.dst) = o.k;
-  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
   ip += o.off;
+  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
   NEXT();
 }
 COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
@@ -386,8 +385,8 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(o.idx);
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   ip += off;
+  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   NEXT();
 }
 L_RETURN:
@@ -495,7 +494,6 @@ call_nested:
     ip = ret;
     NEXT();
 call_wasm:
-    CHECK_STOP();
     {
       const wh_cell *code = wh_funcdef_code(cinst->mod, callee);
       if (WH_UNLIKELY(!code)) {
@@ -524,6 +522,7 @@ call_wasm:
       RELOAD_MEM();
     }
     EXACT_SWITCH();
+    CHECK_STOP(); /* in the callee, as its first dispatch would be */
     NEXT();
   }
 
@@ -701,6 +700,18 @@ L_REF_FUNC: {
   STEP(REF_FUNC);
   NEXT();
 }
+
+stop_slow: {
+    int s_ = STOPPED();
+    if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
+    if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer)) TRAP(WH_TRAP_INTERRUPTED);
+    if (s_ & WH_STOP_SAMPLE) wh_prof_tick(ex, inst, def, ip, slow_cost, slow_call ? def : NULL);
+    if (ex->fuel < 0) {
+      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }
+      ex->fuel = INT64_MAX;
+    }
+    NEXT();
+  }
 
 trapped:
   rc = wh_err_trap(ex->err, trap);

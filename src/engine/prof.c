@@ -94,10 +94,14 @@ static uint32_t weight(wh_prof *p) {
   if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
       !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
     return 0;
+  /* whole intervals, the remainder carried to the next sample: the
+   * weights add up to the run time (a sample just after another, as when
+   * a host call returns, waits for the next tick instead) */
   uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
-  uint64_t w = (now - p->last_ns + step / 2) / step;
-  p->last_ns = now;
-  return w ? (w > UINT32_MAX ? UINT32_MAX : (uint32_t)w) : 1;
+  uint64_t w = (now - p->last_ns) / step;
+  if (w > UINT32_MAX) w = UINT32_MAX;
+  p->last_ns += w * step;
+  return (uint32_t)w;
 }
 
 static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
@@ -241,7 +245,7 @@ int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset)
   pthread_mutex_lock(&p->lock);
   out->words = malloc((p->nwords + 1) * sizeof *out->words);
   if (out->words) {
-    memcpy(out->words, p->words, p->nwords * sizeof *out->words);
+    if (p->nwords) memcpy(out->words, p->words, p->nwords * sizeof *out->words);
     out->nwords = p->nwords;
     out->nsamples = p->nsamples;
     out->truncated = p->nomem;
