@@ -1,25 +1,38 @@
 #!/usr/bin/env node
 'use strict';
-// wasihost benchmark harness: real Go and C programs, startup, instantiate
-// and host-call costs, side by side with node:wasi (V8), peer interpreters
-// (wazero -interpreter, wasmi) and native code.  Every measurement runs in a
+// wasihost benchmark harness: the public suites (CoreMark, Sightglass), our
+// own Go and C programs, startup, instantiate and host-call costs, side by
+// side with node:wasi (V8), peer interpreters (wasmi, wazero -interpreter,
+// wasm3, WAMR fast-interp) and native code.  Every measurement runs in a
 // child process of its own, one at a time.
 //
 //   node bench/bench.js [options]          (npm run bench -- [options])
-//     --runs N         runs per throughput workload (median; default 3)
-//     --quick          one run each, small inputs (sanity check only)
-//     --json           also write build/bench/results.json
-//     --only a,b       workloads/sections whose id contains one of these
-//                      (e.g. go-json, c-, startup, instantiate, hostcall)
-//     --runtimes a,b   only these runtimes (wasihost,nodewasi,wazero,wasmi,native)
+//     --runs N         runs per program (median; default 5)
+//     --budget S       CPU seconds per program and runtime: a first run over S/N
+//                      gets fewer runs, floor(S / its time), at least 1 (default 30)
+//     --slow-runs N    runs on wazero's interpreter, ~10x slower (default 1)
+//     --slow-max S     wazero skips programs taking wasihost over S s (default 10)
+//     --quick          one run each, small inputs, no wazero (sanity check only)
+//     --json           also write build/bench/results.json (or --out FILE)
+//     --out FILE       where --json writes
+//     --only a,b       programs/sections whose id contains one of these
+//                      (public, own, coremark, sightglass, shootout/, go-json,
+//                      c-, startup, instantiate, hostcall)
+//     --runtimes a,b   only these runtimes (wasihost,nodewasi,wasmi,wazero,wasm3,wamr,native)
+//     --peer-src DIR   where wasm3 and WAMR were built (bench/README.md)
+//     --addon NAME=PATH  also measure another build of the addon, as wasihost@NAME
+//     --baseline FILE  compare wasihost with a saved results.json (the own-set target)
+//     --tolerance P    percent slower than the baseline that still counts as met (default 5)
+//     --suites DIR     the public suites (default ../shared/bench-suites)
 //     --size ID=ARGS   override a workload's guest args (ARGS comma-separated)
-//     --timeout S      per-child timeout in seconds (default 300)
+//     --timeout S      per-child timeout in seconds (default 600)
 //     --install-peers  install wazero and wasmi_cli, then exit
 //     --list           list the workloads and exit
 //     --from FILE      print the tables of a results.json again and exit
 //                      (with --json: rewrite FILE with the summaries recomputed)
 // Environment: WASIHOST_BENCH_DIR (cache dir, default build/bench),
-// WASIHOST_BENCH_TOOLS (extra peer dir), WASIHOST_BINDING (addon to test).
+// WASIHOST_BENCH_TOOLS (extra peer dir), WASIHOST_BENCH_PEER_SRC (as
+// --peer-src), WASIHOST_BENCH_SUITES (as --suites), WASIHOST_BINDING (addon to test).
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -30,12 +43,18 @@ const { discover, installPeers, toolDirs } = require('./lib/runtimes');
 const { runChild, median, geomean } = require('./lib/measure');
 const report = require('./lib/report');
 const { WORKLOADS } = require('./workloads');
+const suites = require('./suites');
+const pub = require('./lib/public');
+const pubReport = require('./lib/public-report');
 
 const REPO = path.join(__dirname, '..');
 const LIB = path.join(__dirname, 'lib');
 
 function parseArgs(argv) {
-  const o = { runs: null, quick: false, json: false, only: null, runtimes: null, sizes: {}, timeout: 300, install: false, list: false, from: null };
+  const o = {
+    runs: null, slowRuns: null, budget: 30, slowMax: 10, quick: false, json: false, out: null, only: null, runtimes: null, sizes: {}, timeout: 600, install: false, list: false, from: null,
+    peerSrc: null, addons: [], baseline: null, tolerance: 5, suites: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -43,7 +62,20 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--runs') o.runs = Math.max(1, parseInt(next(), 10));
+    else if (a === '--budget') o.budget = Number(next());
+    else if (a === '--slow-max') o.slowMax = Number(next());
+    else if (a === '--slow-runs') o.slowRuns = Math.max(1, parseInt(next(), 10));
     else if (a === '--quick') o.quick = true;
+    else if (a === '--out') o.out = next();
+    else if (a === '--peer-src') o.peerSrc = next();
+    else if (a === '--addon') {
+      const v = next();
+      const at = v.indexOf('=');
+      if (at <= 0) throw new Error('--addon wants NAME=PATH');
+      o.addons.push({ name: v.slice(0, at), file: path.resolve(v.slice(at + 1)) });
+    } else if (a === '--baseline') o.baseline = next();
+    else if (a === '--tolerance') o.tolerance = Number(next());
+    else if (a === '--suites') o.suites = next();
     else if (a === '--json') o.json = true;
     else if (a === '--only') o.only = next().split(',').filter(Boolean);
     else if (a === '--runtimes') o.runtimes = next().split(',').filter(Boolean);
@@ -55,16 +87,18 @@ function parseArgs(argv) {
     else if (a === '--list') o.list = true;
     else if (a === '--from') o.from = next();
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 22).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2).filter((l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
-  if (o.runs === null) o.runs = o.quick ? 1 : 3;
+  if (o.runs === null) o.runs = o.quick ? 1 : 5;
+  if (o.slowRuns === null) o.slowRuns = 1;
   return o;
 }
 
-function selected(opts, id) {
-  return !opts.only || opts.only.some((s) => id.includes(s));
+// group: 'own' (bench/'s programs and sections) or 'public' (the suites).
+function selected(opts, id, group = 'own') {
+  return !opts.only || opts.only.some((s) => s === group || id.includes(s));
 }
 
 function loadavg() {
@@ -121,10 +155,18 @@ async function main() {
     return;
   }
 
-  const { runtimes: allRuntimes, missing } = discover(cacheDir);
-  const runtimes = allRuntimes.filter((r) => !opts.runtimes || opts.runtimes.includes(r.name));
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasihost-bench-'));
   const binding = snapshotBinding(runDir);
+  // Other builds of the addon, copied like the main one.
+  const addons = opts.addons.map((a) => {
+    if (!fs.existsSync(a.file)) throw new Error(`--addon ${a.name}: no file ${a.file}`);
+    const dst = path.join(runDir, `wasihost-${a.name.replace(/[^\w.-]/g, '_')}.node`);
+    fs.copyFileSync(a.file, dst);
+    return { name: a.name, file: dst, src: a.file };
+  });
+  const { runtimes: allRuntimes, missing } = discover(cacheDir, { peerSrc: opts.peerSrc, addons });
+  const runtimes = allRuntimes.filter((r) => !opts.runtimes || opts.runtimes.includes(r.name) || (r.addon && opts.runtimes.includes('wasihost')));
+  const baseline = opts.baseline ? JSON.parse(fs.readFileSync(opts.baseline, 'utf8')) : null;
   const childEnv = { ...process.env, WASIHOST_BINDING: binding.dst };
   const results = {
     meta: {
@@ -133,6 +175,11 @@ async function main() {
       runs: opts.runs,
       git: gitHead(),
       binding: { file: binding.src, mtime: binding.mtime },
+      addons: addons.map((a) => ({ name: a.name, file: a.src })),
+      baseline: opts.baseline,
+      slowRuns: opts.slowRuns,
+      budget: opts.budget,
+      slowMax: opts.slowMax,
       node: process.version,
       go: toolVersion('go', ['version']),
       clang: toolVersion('clang', ['--version']),
@@ -147,6 +194,12 @@ async function main() {
   };
 
   const out = (s = '') => process.stdout.write(`${s}\n`);
+  const writeJson = (r) => {
+    const file = opts.out ? path.resolve(opts.out) : path.join(cacheDir, 'results.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+    return file;
+  };
   out(`wasihost benchmark  ${results.meta.date}  git ${results.meta.git}  ${opts.quick ? 'QUICK (small inputs, not for publication)' : `median of ${opts.runs}`}`);
   out(`machine: ${results.meta.cpu}, ${results.meta.cores} cores; load average at start: ${loadavg()}`);
   out(`addon: ${binding.src} (${binding.mtime})`);
@@ -223,7 +276,7 @@ async function main() {
         const e = entry.runtimes[r.name];
         if (e.failed) continue;
         const file = r.kind === 'native' ? w.files.native : w.files.wasm;
-        const res = await runChild(r.argv(file, args), childOpts);
+        const res = await runChild(r.argv(file, args), { ...childOpts, env: { ...childEnv, ...(r.env || {}) } });
         e.runs.push({ wallMs: res.wallMs, cpuMs: res.cpuMs, rssKB: res.rssKB, report: res.report });
         if (!res.ok) {
           e.failed = res.error;
@@ -244,6 +297,27 @@ async function main() {
     out(report.summaryTable(results.workloads, results.geomean, runtimes));
   }
 
+  // The public suites.
+  const found = suites.findPrograms(suites.suitesDir(opts.suites));
+  const wanted = found.programs.filter((p) => selected(opts, p.id, 'public'));
+  if (wanted.length || (opts.only && opts.only.includes('public'))) {
+    const staged = pub.stagePrograms(wanted, runDir, binding.dst);
+    results.publicSkipped = [...found.skipped.filter((x) => selected(opts, x.id, 'public')), ...staged.skipped];
+    // wazero's interpreter takes ~10x the others' time: left out of --quick
+    // unless named.
+    const pubRuntimes = runtimes.filter((r) => r.kind === 'wasm' && !(opts.quick && r.slow && !(opts.runtimes || []).includes(r.name)));
+    results.meta.publicRuntimes = pubRuntimes.map((r) => r.name);
+    results.public = await pub.runPrograms(staged.ready, pubRuntimes, opts, childEnv, runDir, log, (entries) => {
+      if (!opts.json) return;
+      results.public = entries;
+      results.partial = true;
+      writeJson(results);
+    });
+    delete results.partial;
+    for (const e of results.public) if (Object.keys(e.runtimes).length) out(pubReport.programDetail(e));
+    printPublic(results, pubRuntimes, baseline, opts.tolerance / 100, out);
+  }
+
   if (wantStartup && hello) {
     results.startup = await startup(hello, 'hello, world', runtimes, opts, childOpts, log);
     out(report.startupTable(results.startup, 'Go hello world'));
@@ -259,15 +333,21 @@ async function main() {
     out(report.hostcallTable(results.hostcall));
   }
 
+  if (!results.public && baseline && results.workloads.length) out(pubReport.baselineTable([], results.workloads, baseline));
   results.meta.loadavgEnd = os.loadavg();
   out(`load average at end: ${loadavg()}`);
-  if (opts.json) {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const file = path.join(cacheDir, 'results.json');
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-    out(`wrote ${path.relative(process.cwd(), file)}`);
-  }
+  if (opts.json) out(`wrote ${path.relative(process.cwd(), writeJson(results))}`);
   fs.rmSync(runDir, { recursive: true, force: true });
+}
+
+// The public suites' matrix, targets, baseline comparison and skipped list.
+function printPublic(results, runtimes, baseline, tolerance, out) {
+  out(pubReport.matrix(results.public, runtimes));
+  results.targets = pubReport.targets(results.public, runtimes, results.workloads, baseline, tolerance);
+  out(pubReport.targetsTable(results.targets));
+  if (baseline) out(pubReport.baselineTable(results.public, results.workloads, baseline));
+  const sk = pubReport.skippedTable(results.publicSkipped || [], results.public);
+  if (sk) out(sk);
 }
 
 // Prints the tables of a saved results.json (summaries recomputed, so
@@ -289,6 +369,14 @@ function printSaved(results) {
     const runtimes = m.runtimes.filter((r) => results.workloads.some((w) => w.runtimes[r.name]));
     results.geomean = report.geomeans(results.workloads);
     out(report.summaryTable(results.workloads, results.geomean, runtimes));
+  }
+  if (results.public) {
+    for (const e of results.public) {
+      pub.summarize(e);
+      if (Object.keys(e.runtimes).length) out(pubReport.programDetail(e));
+    }
+    const names = m.publicRuntimes || m.runtimes.map((r) => r.name);
+    printPublic(results, m.runtimes.filter((r) => names.includes(r.name)), m.baseline && fs.existsSync(m.baseline) ? JSON.parse(fs.readFileSync(m.baseline, 'utf8')) : null, 0.05, out);
   }
   if (results.startup) out(report.startupTable(results.startup, 'Go hello world'));
   if (results.startupBig) out(report.startupTable(results.startupBig, 'large Go binary (bench/go/big)'));

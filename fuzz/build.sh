@@ -43,6 +43,9 @@ done
 echo "link $OUT/fuzz_engine"
 "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_engine" fuzz/fuzz_engine.c "${engine_objs[@]}" -lm -lpthread
 
+echo "link $OUT/fuzz_dwarf"
+"$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$OUT/fuzz_dwarf" fuzz/fuzz_dwarf.c "${engine_objs[@]}" -lm -lpthread
+
 if [ -f fuzz/fuzz_wasi.c ]; then
   # src/wasi is written against Node's libuv; fuzz/uv_compat.h bridges an
   # older system libuv (Debian 12: 1.44, libuv1-dev).

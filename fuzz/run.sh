@@ -8,7 +8,7 @@
 #     past crashes, timeouts and OOMs, so one known bug does not end the run;
 #   FUZZ_MODE=jobs: -jobs=1, stops at the first finding.
 # Extra arguments go to libFuzzer.  FUZZ_TARGET=fuzz_wasi picks the WASI
-# target.
+# target, FUZZ_TARGET=fuzz_dwarf the DWARF reader (seeds: fuzz/make-dwarf-corpus.js).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/fuzz
@@ -17,6 +17,7 @@ target=${FUZZ_TARGET:-fuzz_engine}
 case $target in
   fuzz_engine) corpus=$out/corpus seed_dir=$root/fuzz/corpus dict=$root/fuzz/wasm.dict ;;
   fuzz_wasi) corpus=$out/corpus-wasi seed_dir=$root/fuzz/corpus-wasi dict=$root/fuzz/wasi.dict ;;
+  fuzz_dwarf) corpus=$out/corpus-dwarf seed_dir=$root/fuzz/corpus-dwarf dict= ;;
   *) echo "run: unknown FUZZ_TARGET $target"; exit 1 ;;
 esac
 artifacts=$out/artifacts/$target
@@ -34,7 +35,7 @@ case ${FUZZ_MODE:-fork} in
   *) echo "run: FUZZ_MODE must be fork or jobs"; exit 1 ;;
 esac
 "$out/$target" -max_total_time="${FUZZ_TIME:-600}" -rss_limit_mb=4096 -timeout=10 \
-  "${mode[@]}" -dict="$dict" -artifact_prefix="$artifacts/" \
+  "${mode[@]}" ${dict:+-dict="$dict"} -artifact_prefix="$artifacts/" \
   -print_final_stats=1 "$@" "$corpus" "${seeds[@]}" 2>&1 | tee "$out/$target.log" | grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)'
 status=${PIPESTATUS[0]}
 [ "${FUZZ_MODE:-fork}" = jobs ] && [ -f fuzz-0.log ] && tail -40 fuzz-0.log

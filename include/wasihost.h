@@ -58,6 +58,11 @@ typedef struct wh_frame_info {
   uint32_t func_index; /* in its module's function index space */
   const char *name;    /* from the name section, or NULL; lives as long as
                           the module */
+  uint32_t code_offset; /* of the trapping instruction (the call, in callers),
+                           from the start of the code section's contents as
+                           DWARF counts; UINT32_MAX when unknown */
+  struct wh_module *module; /* the function's module (wh_module_source_lines);
+                           valid as long as `name` */
 } wh_frame_info;
 
 typedef struct wh_error {
@@ -187,6 +192,65 @@ int wh_module_custom(const wh_module *m, uint32_t i, const char **name,
 /* Name of function `index` (imports first) from the name section, or NULL. */
 const char *wh_module_func_name(const wh_module *m, uint32_t index);
 
+/* Source locations from the module's DWARF (.debug_line / .debug_info
+ * custom sections, versions 2-5), read on first use. */
+typedef struct wh_source_loc {
+  const char *function; /* DWARF name (linkage name when it has one), or NULL */
+  const char *file;     /* NULL when no line row covers the offset */
+  uint32_t line, column;
+} wh_source_loc;
+/* The frames at code_offset (as in wh_frame_info), innermost inlined
+ * function first, the enclosing real function last; returns how many were
+ * written (0: no DWARF, or none covers the offset).  Strings live as long
+ * as the module. */
+int wh_module_source_lines(wh_module *m, uint32_t code_offset, wh_source_loc *out, int max);
+/* ------------------------------------------------------------------ */
+/* Guest profiles (wasihost extension)                                 */
+
+typedef enum wh_profile_mode {
+  WH_PROFILE_OFF = 0,
+  WH_PROFILE_SAMPLE = 1, /* stacks sampled every interval_us of run time */
+  WH_PROFILE_EXACT = 2   /* per-function call counts and loop work, counted */
+} wh_profile_mode;
+
+/* Starts profiling runs of inst (one profile per instance). */
+int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err);
+/* Stops and discards the profile; not while a run of inst is in progress
+ * (nor read with reset then). */
+void wh_instance_profile_stop(wh_instance *inst);
+
+/* A copy of what was recorded.  words holds nsamples samples, each
+ *   nframes, weight (intervals since the last sample), time_us low, time_us high (since start),
+ * then nframes pairs (kind << 30 | index, code offset), outermost first.
+ * kind 0: a function of the instance's module (index: function index,
+ * offset: as wh_frame_info.code_offset); 1: a host function it imports
+ * (index: function index of the import; 0x3fffffff when not one of its
+ * imports); 2: a function of another module; 3: deeper frames left out.
+ * Exact mode: calls[i] and units[i] per function index (nfuncs of them):
+ * calls made to i (imports included), and its loop work (each loop
+ * iteration adds the loop body's length in internal instructions, each
+ * call one). */
+typedef struct wh_profile_data {
+  int mode;
+  uint32_t interval_us;
+  uint64_t duration_us;
+  uint32_t nsamples;
+  int truncated;            /* memory ran out: later samples were dropped */
+  uint32_t *words;
+  size_t nwords;
+  uint32_t nfuncs;
+  uint64_t *calls, *units;
+} wh_profile_data;
+/* reset: start a new profile after this read. */
+int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset);
+void wh_profile_data_free(wh_profile_data *d);
+
+/* The module's binary as it was compiled (lives as long as the module). */
+const uint8_t *wh_module_bytes(const wh_module *m, size_t *len);
+/* 1 when the module has DWARF line or function data that could be read,
+ * else 0.  *problem (may be NULL) gets what could not be read, or NULL. */
+int wh_module_debug_info(wh_module *m, const char **problem);
+
 /* ------------------------------------------------------------------ */
 /* Execution limits                                                    */
 
@@ -236,6 +300,22 @@ uint64_t wh_instance_fuel(const wh_instance *inst);
 void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel);
 void wh_instance_interrupt(wh_instance *inst);
 void wh_instance_clear_interrupt(wh_instance *inst);
+/* A softer interrupt, safe from any thread: the guest running inst calls
+ * its thread's probe (wh_thread_set_probe) at the next loop back-edge or
+ * call and stops with WH_TRAP_INTERRUPTED only if the probe returns
+ * nonzero.  Without a probe the poke is ignored.  For embedders that can
+ * learn only on the guest's own thread whether to stop (a Node worker
+ * being terminated). */
+typedef int (*wh_probe_fn)(void *data);
+/* Native bytes an object holds (estimates, for reporting to a garbage
+ * collector): a module's bytes, metadata and the code translated so far;
+ * an instance's own memories (accessible size), tables and functions, not
+ * what it imported; a table's element storage. */
+uint64_t wh_module_footprint(const wh_module *m);
+uint64_t wh_instance_footprint(const wh_instance *inst);
+uint64_t wh_table_footprint(const wh_table *t);
+void wh_instance_poke(wh_instance *inst);
+void wh_thread_set_probe(wh_probe_fn fn, void *data);
 
 /* ------------------------------------------------------------------ */
 /* Functions                                                           */
@@ -290,9 +370,12 @@ int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
 
 /* ------------------------------------------------------------------ */
-/* Memories (64 KiB pages).  The base address never moves: the maximum
- * is reserved up front, so a pointer from wh_memory_data stays valid for
- * the memory's lifetime; only the size grows. */
+/* Memories (64 KiB pages).  The base address may move when the memory
+ * grows (a memory reserves address space in proportion to its size, not
+ * its 4 GiB maximum): call wh_memory_data again after anything that may
+ * grow it (memory.grow, a call into wasm).  A pointer from before a move
+ * stays mapped until the memory is freed, so a stale one never faults,
+ * but it no longer sees the memory (it reads zeros). */
 
 wh_memory *wh_memory_new(uint64_t min_pages, uint64_t max_pages, int has_max,
                          wh_error *err);
@@ -305,6 +388,10 @@ void wh_memory_type(const wh_memory *m, wh_limits *out);
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
 /* Lower the cap on growth (bytes); never raises it. */
 void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes);
+/* Counts successful size changes of every memory in the process (any
+ * thread): a host keeping views of memories refreshes them only when this
+ * moved. */
+uint64_t wh_memory_grow_count(void);
 
 /* ------------------------------------------------------------------ */
 /* Tables                                                              */

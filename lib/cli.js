@@ -47,6 +47,10 @@ Options:
   --timeout MS             trap with "interrupted" when the run (start
                            function, _start or the invoked export) takes
                            longer than MS milliseconds
+  --profile FILE           profile the guest and write FILE: .cpuprofile
+                           (Chrome DevTools, VS Code) or .pb.gz (go tool pprof)
+  --profile-exact          count calls and loop work exactly instead of sampling
+  --profile-interval US    sampling interval in microseconds (default 1000)
   -h, --help               this text
   --version                the wasihost version
 
@@ -103,7 +107,7 @@ function parseMount(spec) {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--dir-ro', '--mount', '--env', '--env-inherit',
-  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory']);
+  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory', '--profile', '--profile-interval']);
 // Single-dash spellings of wazero and Go's wrapper conventions.
 const ALIASES = { '-mount': '--mount', '-env': '--env', '-dir': '--dir' };
 
@@ -126,6 +130,7 @@ function parseArgs(argv, hostEnv = process.env) {
     if (!word.startsWith('-') || word === '-') { words.unshift(word); break; }
     if (word === '-h' || word === '--help') return { command: 'help' };
     if (word === '--version' || word === '-V') return { command: 'version' };
+    if (word === '--profile-exact') { out.profileExact = true; continue; }
     let value;
     const eq = word.indexOf('=');
     if (eq > 0) { value = word.slice(eq + 1); word = word.slice(0, eq); }
@@ -155,12 +160,20 @@ function parseArgs(argv, hostEnv = process.env) {
       case '--fuel': out.fuel = parseCount(value, word); break;
       case '--timeout': out.timeout = parseCount(value, word); break;
       case '--max-memory': out.maxMemory = parseSize(value, word); break;
+      case '--profile':
+        if (!/\.(cpuprofile|pb\.gz|pprof)$/i.test(value)) throw new UsageError(`--profile: the file must end in .cpuprofile or .pb.gz, got ${JSON.stringify(value)}`);
+        out.profile = value;
+        break;
+      case '--profile-interval': out.profileInterval = parseCount(value, word); break;
     }
   }
   if (!words.length) throw new UsageError('missing module.wasm');
   out.wasm = words.shift();
   out.args = words;
   out.env = [...env];
+  if ((out.profileExact || out.profileInterval !== undefined) && !out.profile) {
+    throw new UsageError('--profile-exact and --profile-interval need --profile FILE');
+  }
   return out;
 }
 
@@ -274,7 +287,9 @@ function trapText(err, engine) {
     lines.push('wasm backtrace:');
     frames.forEach((f, i) => {
       const at = f.offset !== undefined ? ` @ 0x${Number(f.offset).toString(16)}` : '';
-      lines.push(`  ${String(i).padStart(2)}: ${f.name || `<wasm function ${f.index}>`}${at}`);
+      const inl = f.inlined ? ' (inlined)' : '';
+      lines.push(`  ${String(i).padStart(2)}: ${f.name || `<wasm function ${f.index}>`}${at}${inl}`);
+      if (f.file) lines.push(`        at ${f.file}:${f.line}${f.column ? `:${f.column}` : ''}`);
     });
   } else if (engine.name === 'node:wasi' && typeof err.stack === 'string') {
     const wasm = err.stack.split('\n').filter((l) => l.includes('wasm://'));
@@ -327,6 +342,10 @@ function run(opts, engine, io) {
     if (opts.fuel !== undefined) limits.fuel = opts.fuel;
     if (opts.maxMemory !== undefined) limits.maxMemory = opts.maxMemory;
     if (opts.timeout !== undefined) limits.timeout = Number(opts.timeout);
+    if (opts.profile) {
+      if (engine.name === 'node:wasi') throw new UsageError('--profile needs the wasihost engine');
+      limits.profile = { mode: opts.profileExact ? 'exact' : 'sample', interval: Number(opts.profileInterval || 1000) };
+    }
     inst = engine.instantiate(mod, wasi.getImportObject(), Object.keys(limits).length ? limits : undefined);
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -335,6 +354,24 @@ function run(opts, engine, io) {
     return LOAD_STATUS;
   }
   const exportsList = engine.exportNames(mod);
+  try {
+    return runLoaded(opts, engine, io, wasi, inst, exportsList);
+  } finally {
+    // whatever way the run ended (exit, trap), the profile is written
+    if (opts.profile) saveProfile(opts, inst, io);
+  }
+}
+
+function saveProfile(opts, inst, io) {
+  try {
+    const { writeProfile } = require('./profile/profile');
+    writeProfile(inst.profile(), opts.profile);
+  } catch (e) {
+    io.stderr(`wasihost: --profile ${opts.profile}: ${e && e.message || e}\n`);
+  }
+}
+
+function runLoaded(opts, engine, io, wasi, inst, exportsList) {
   try {
     if (!opts.invoke) {
       if (!exportsList.includes('_start')) {

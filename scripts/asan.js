@@ -1,9 +1,12 @@
 'use strict';
 // `npm run test:asan`: builds the addon with AddressSanitizer and
-// UndefinedBehaviorSanitizer (build/asan/wasihost.node) and runs the spec
-// suite on it, every function translated up front (WASIHOST_EAGER) so the
-// translator sees all of it.  Extra arguments go to scripts/spec.js
-// (e.g. file globs); `--tests` runs the whole tap suite instead.
+// UndefinedBehaviorSanitizer (build/asan/wasihost.node) and runs on it the
+// spec suite, every function translated up front (WASIHOST_EAGER) so the
+// translator sees all of it, then the abuse battery (test/abuse: user JS
+// that disposes, throws or re-enters inside every native operation).
+// Extra arguments go to scripts/spec.js (e.g. file globs; the battery is
+// skipped then); `--tests` runs the whole tap suite instead, `--abuse` only
+// the battery.
 const { execFileSync, spawnSync } = require('child_process');
 const path = require('path');
 
@@ -20,7 +23,13 @@ const env = {
   WASIHOST_EAGER: '1',
 };
 const args = process.argv.slice(2);
-const r = args[0] === '--tests'
-  ? spawnSync(process.execPath, [path.join(__dirname, 'test.js'), ...args.slice(1)], { stdio: 'inherit', env })
-  : spawnSync(process.execPath, [path.join(__dirname, 'spec.js'), '--failures', '5', ...args], { stdio: 'inherit', env });
-process.exit(r.status === null ? 1 : r.status);
+const run = (script, rest) => spawnSync(process.execPath, [path.join(__dirname, script), ...rest],
+  { stdio: 'inherit', env });
+const status = (r) => (r.status === null ? 1 : r.status);
+const fs = require('fs');
+const battery = () => run('test.js', fs.readdirSync(path.join(root, 'test', 'abuse'))
+  .filter((f) => f.endsWith('.test.js')).map((f) => path.join(root, 'test', 'abuse', f)));
+if (args[0] === '--tests') process.exit(status(run('test.js', args.slice(1))));
+if (args[0] === '--abuse') process.exit(status(battery()));
+const spec = status(run('spec.js', ['--failures', '5', ...args]));
+process.exit(args.length ? spec : spec || status(battery()));

@@ -4,7 +4,8 @@
 //   node run-wasm.js wasihost|nodewasi FILE.wasm [guest args...]
 // Guest stdio is inherited (the harness pipes stdout to check the output).
 // When BENCH_REPORT names a file, writes there a JSON line with the phase
-// times (ms) and the guest's final memory size (bytes).
+// times (ms) and the guest's final memory size (bytes).  BENCH_PREOPEN=DIR
+// preopens DIR at `.` (the Sightglass convention: the working directory).
 const fs = require('fs');
 const path = require('path');
 const { performance } = require('perf_hooks');
@@ -13,16 +14,17 @@ const [runtime, file, ...guestArgs] = process.argv.slice(2);
 const t0 = performance.now();
 const bytes = fs.readFileSync(file);
 const args = [file.replace(/.*\//, ''), ...guestArgs];
+const preopens = process.env.BENCH_PREOPEN ? { '.': process.env.BENCH_PREOPEN } : {};
 let Module, Instance, wasi;
 if (runtime === 'wasihost') {
   const w = require(path.join(__dirname, '..', '..'));
   const { WASI } = w;
   ({ Module, Instance } = w);
-  wasi = new WASI({ version: 'preview1', args, env: {}, preopens: {} });
+  wasi = new WASI({ version: 'preview1', args, env: {}, preopens });
 } else if (runtime === 'nodewasi') {
   const { WASI } = require('wasi');
   ({ Module, Instance } = WebAssembly);
-  wasi = new WASI({ version: 'preview1', args, env: {}, preopens: {}, returnOnExit: true });
+  wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true });
 } else {
   throw new Error(`unknown runtime ${runtime}`);
 }

@@ -46,19 +46,53 @@ function version(cmd, args) {
   }
 }
 
+// wasm3 and WAMR are built from their sources by whoever runs the bench
+// (bench/README.md has the flags); this finds the binaries under a
+// source dir given by --peer-src or $WASIHOST_BENCH_PEER_SRC.
+const PEER_SRC_BINS = {
+  wasm3: ['wasm3/build/wasm3', 'bin/wasm3'],
+  iwasm: ['wasm-micro-runtime/product-mini/platforms/linux/build/iwasm', 'bin/iwasm'],
+};
+
+function findPeerSrc(peerSrc, name) {
+  for (const dir of [peerSrc, process.env.WASIHOST_BENCH_PEER_SRC]) {
+    if (!dir) continue;
+    for (const rel of PEER_SRC_BINS[name]) {
+      const f = path.join(dir, rel);
+      if (fs.existsSync(f)) return f;
+    }
+  }
+  return null;
+}
+
 // Each runtime: name, label, kind ('wasm' runs .wasm, 'native' the gcc
-// build), argv(file, args) -> [cmd, ...argv], and version.
-function discover(cacheDir) {
+// build), argv(file, args) -> [cmd, ...argv], version, and dirArgv(file):
+// the command that runs FILE with the working directory (the child's cwd)
+// preopened at `.`, for the Sightglass programs.  `addons` adds one
+// wasihost runtime per { name, file } (another build of the addon).
+function discover(cacheDir, { peerSrc = null, addons = [] } = {}) {
   const node = process.execPath;
   const list = [
     {
       name: 'wasihost', label: 'wasihost', kind: 'wasm', inNode: true,
       argv: (file, args) => [node, RUN_WASM, 'wasihost', file, ...args],
+      dirArgv: (file) => [node, RUN_WASM, 'wasihost', file],
+      dirEnv: { BENCH_PREOPEN: '.' },
       version: `node ${process.version}`,
     },
+    ...addons.map((a) => ({
+      name: `wasihost@${a.name}`, label: `wasihost@${a.name}`, kind: 'wasm', inNode: true, addon: a.file,
+      env: { WASIHOST_BINDING: a.file },
+      argv: (file, args) => [node, RUN_WASM, 'wasihost', file, ...args],
+      dirArgv: (file) => [node, RUN_WASM, 'wasihost', file],
+      dirEnv: { BENCH_PREOPEN: '.' },
+      version: a.file,
+    })),
     {
       name: 'nodewasi', label: 'node:wasi (V8)', kind: 'wasm', inNode: true,
       argv: (file, args) => [node, '--no-warnings', RUN_WASM, 'nodewasi', file, ...args],
+      dirArgv: (file) => [node, '--no-warnings', RUN_WASM, 'nodewasi', file],
+      dirEnv: { BENCH_PREOPEN: '.' },
       version: `V8 ${process.versions.v8}`,
     },
   ];
@@ -66,8 +100,9 @@ function discover(cacheDir) {
   const wazero = findTool(cacheDir, ['wazero']);
   if (wazero) {
     list.push({
-      name: 'wazero', label: 'wazero -interpreter', kind: 'wasm',
+      name: 'wazero', label: 'wazero -interpreter', kind: 'wasm', slow: true,
       argv: (file, args) => [wazero, 'run', '-interpreter', file, ...args],
+      dirArgv: (file) => [wazero, 'run', '-interpreter', '-mount', '.:.', file],
       version: version(wazero, ['version']),
     });
   } else {
@@ -81,10 +116,34 @@ function discover(cacheDir) {
       // (no `--`: it would reach the guest as argv[1]); its default
       // compilation mode is lazy translation, like ours.
       argv: (file, args) => [wasmi, 'run', file, ...args],
+      dirArgv: (file) => [wasmi, 'run', '--dir', '.', file],
       version: version(wasmi, ['--version']),
     });
   } else {
     missing.push({ name: 'wasmi', why: 'not installed (node bench/bench.js --install-peers)' });
+  }
+  const wasm3 = findPeerSrc(peerSrc, 'wasm3') || findTool(cacheDir, ['wasm3']);
+  if (wasm3) {
+    list.push({
+      name: 'wasm3', label: 'wasm3', kind: 'wasm',
+      // Its uvwasi build preopens the working directory as `.` itself.
+      argv: (file, args) => [wasm3, file, ...args],
+      dirArgv: (file) => [wasm3, file],
+      version: version(wasm3, ['--version']),
+    });
+  } else {
+    missing.push({ name: 'wasm3', why: 'not built (--peer-src DIR, see bench/README.md)' });
+  }
+  const iwasm = findPeerSrc(peerSrc, 'iwasm') || findTool(cacheDir, ['iwasm']);
+  if (iwasm) {
+    list.push({
+      name: 'wamr', label: 'WAMR fast-interp', kind: 'wasm',
+      argv: (file, args) => [iwasm, file, ...args],
+      dirArgv: (file) => [iwasm, '--dir=.', file],
+      version: version(iwasm, ['--version']),
+    });
+  } else {
+    missing.push({ name: 'wamr', why: 'not built (--peer-src DIR, see bench/README.md)' });
   }
   list.push({
     name: 'native', label: 'native (gcc -O2)', kind: 'native',

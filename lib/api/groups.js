@@ -32,14 +32,24 @@ function rootOf(obj) {
   return find(g);
 }
 
-function groupJoin(a, b) {
-  let ga = rootOf(a);
-  let gb = rootOf(b);
-  if (ga === gb) return;
-  if (ga.keep.length < gb.keep.length) [ga, gb] = [gb, ga];
-  gb.parent = ga;
-  for (const v of gb.keep) ga.keep.push(v);
-  gb.keep = [];
+// groupJoin(a, b, ...): joins each of b, ... with a (instantiation passes
+// all of an instance's exports in one call).  A wrapper without a group yet
+// (a new one) just points at a's root: no group object of its own.
+function groupJoin(a, ...others) {
+  for (const b of others) {
+    let gb = groups.get(b);
+    if (gb === undefined) {
+      groups.set(b, rootOf(a));
+      continue;
+    }
+    let ga = rootOf(a);
+    gb = find(gb);
+    if (ga === gb) continue;
+    if (ga.keep.length < gb.keep.length) [ga, gb] = [gb, ga];
+    gb.parent = ga;
+    for (const v of gb.keep) ga.keep.push(v);
+    gb.keep = [];
+  }
 }
 
 function groupKeep(obj, value) {

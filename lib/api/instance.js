@@ -16,6 +16,10 @@
 //   run fails at once.  The start function is a run too: a timeout or a
 //   signal that stops it makes the constructor throw.
 //
+// profile: true (sampling every millisecond of run time), 'exact' (counts),
+//   or { mode: 'sample' | 'exact', interval: microseconds }: then
+//   instance.profile() returns what was recorded so far (lib/profile/).
+//
 // instance.callAsync(name, ...args) runs an export on a guest thread of its
 // own and returns a Promise (lib/api/run.js); instance.dispose() releases
 // the instance and everything it defines now (lib/api/dispose.js).
@@ -26,6 +30,21 @@ const { checkLive } = require('./dispose');
 const { guard, guardExports } = require('../uncloneable');
 
 const CLONE_KINDS = { memory: 'Memory', table: 'Table', global: 'Global' };
+
+// { mode: 1 sampling | 2 exact, interval µs } or null.
+function checkProfile(v) {
+  if (v === undefined || v === false) return null;
+  if (v === true || v === 'sample') return { mode: 1, interval: 1000 };
+  if (v === 'exact') return { mode: 2, interval: 1000 };
+  if (isObject(v)) {
+    const mode = v.mode === undefined || v.mode === 'sample' ? 1 : v.mode === 'exact' ? 2 : 0;
+    const interval = v.interval === undefined ? 1000 : v.interval;
+    if (mode && typeof interval === 'number' && interval >= 10 && interval <= 1e7) {
+      return { mode, interval: Math.trunc(interval) };
+    }
+  }
+  throw new TypeError("WebAssembly.Instance(): limits.profile must be true, 'exact' or { mode: 'sample' | 'exact', interval: 10..1e7 microseconds }");
+}
 
 const LIMIT_KEYS = ['fuel', 'maxMemory', 'maxCallDepth', 'maxStackSlots', 'timeout'];
 
@@ -61,6 +80,7 @@ class Instance {
   #exports;
   #signal;
   #listener;
+  #module;
 
   constructor(module, importObject, limits) {
     if (native.kindOf(module) !== 'module') {
@@ -70,8 +90,14 @@ class Instance {
       throw new TypeError('WebAssembly.Instance(): Argument 1 must be an object');
     }
     const checked = checkLimits(limits);
+    const profile = checkProfile(limits && limits.profile);
     const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
     this.#exports = native.instanceNew(this, module, importObject, checked);
+    // before the start function, which is a run like any other
+    if (profile) {
+      this.#module = module;
+      native.profileStart(this, profile.mode, profile.interval);
+    }
     guard(this, 'Instance');
     guardExports(this.#exports, (v) => CLONE_KINDS[native.kindOf(v)]);
     // The listener goes on before the start function runs, so that a
@@ -111,6 +137,16 @@ class Instance {
 
   set fuel(v) {
     native.instanceSetFuel(this, v);
+  }
+
+  // wasihost extension: what the profiler recorded since the instance was
+  // created (or the last profile({ reset: true })), as a Profile
+  // (lib/profile/profile.js: toCpuProfile(), toPprof(), top()).
+  profile(options) {
+    checkLive(this, 'WebAssembly.Instance');
+    const reset = !!(options && options.reset);
+    const { Profile } = require('../profile/profile');
+    return new Profile(native.profileRead(this, reset), this.#module);
   }
 
   // Runs exports[name](...args) on a guest thread; resolves with its result.

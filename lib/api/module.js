@@ -29,10 +29,12 @@ class Module {
     if (native.kindOf(module) !== 'module') {
       throw new TypeError('WebAssembly.Module.customSections(): Argument 0 must be a WebAssembly.Module');
     }
-    if (arguments.length < 2) {
+    // As V8: undefined counts as missing; WebIDL's ToString refuses a Symbol
+    // (String(symbol) would not).
+    if (sectionName === undefined) {
       throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
     }
-    return native.moduleCustomSections(module, String(sectionName));
+    return native.moduleCustomSections(module, `${sectionName}`);
   }
 }
 

@@ -1,5 +1,6 @@
 /* Module decoding (spec 5.5): sections into wh_module.  Only structure is
  * checked here; index and type rules are validate.c's and translate.c's. */
+#include "opcodes.h"
 #include "reader.h"
 
 #include <stdio.h>
@@ -79,14 +80,14 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
   memset(ce, 0, sizeof *ce);
   TRY(wh_rd_u8(r, &op));
   switch (op) {
-    case 0x41: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
-    case 0x42: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
-    case 0x43: { uint32_t v; TRY(wh_rd_f32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
-    case 0x44: { uint64_t v; TRY(wh_rd_f64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
-    case 0x23: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
-    case 0xD0: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
-    case 0xD2: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
-    case 0x0B:
+    case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
+    case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
+    case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
+    case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
+    case OP_GLOBAL_GET: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
+    case OP_REF_NULL: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
+    case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
+    case OP_END:
       r->p--;
       if (r->err) { r->err->offset = wh_rd_off(r); }
       return wh_err_set(r->err, WH_ERR_INVALID, "type mismatch: constant expression is empty at offset %u", wh_rd_off(r));
@@ -96,7 +97,7 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
       return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
   }
   TRY(wh_rd_u8(r, &op));
-  if (op != 0x0B) {
+  if (op != OP_END) {
     r->p--;
     if (r->err) r->err->offset = wh_rd_off(r);
     return wh_err_set(r->err, WH_ERR_INVALID,

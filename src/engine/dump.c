@@ -1,44 +1,24 @@
 /* A reader's view of translated code, for tuning the translator:
- * WASIHOST_DUMP_IR=1 prints every function as it is translated. */
+ * WASIHOST_DUMP_IR=1 prints every function as it is translated.  The
+ * per-instruction tables here are generated from irops.def. */
 #include "internal.h"
 #include "ir.h"
 
 #include <stdio.h>
 
-static const char *const ir_names[IR_COUNT] = {
-#define WH_BIN(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",
-#define WH_CMP(n, code, text, ti, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm",              \
-    [IR_BRT_##n] = "br_if " text, [IR_BRT_##n##_I] = "br_if " text "/imm",                    \
-    [IR_BRF_##n] = "br_unless " text, [IR_BRF_##n##_I] = "br_unless " text "/imm",  \
-    WH_IF_INT_##ti([IR_ABT_##n] = "add;br_if " text "/imm",                             \
-                   [IR_ABT_##n##_I] = "add/imm;br_if " text "/imm",                     \
-                   [IR_ABF_##n] = "add;br_unless " text "/imm",                         \
-                   [IR_ABF_##n##_I] = "add/imm;br_unless " text "/imm",)
-#define WH_BINT(n, code, text, ...) [IR_##n] = text,
-#define WH_UN(n, code, text, ...) [IR_##n] = text,
-#define WH_UNT(n, code, text, ...) [IR_##n] = text,
-#define WH_LOAD(n, code, text, ...) [IR_##n] = text, [IR_##n##_X] = text "/idx",
-#define WH_STORE(n, code, text, ...) [IR_##n] = text, [IR_##n##_I] = text "/imm", [IR_##n##_X] = text "/idx", [IR_##n##_XI] = text "/idx/imm",
-#include "opcodes.def"
-#define IR(n, c) [IR_##n] = #n,
+const uint8_t wi_ir_form[IR_COUNT] = {
+#define IR(n, form, text) [IR_##n] = WI_FORM_##form,
 #include "irops.def"
-#undef IR
 };
 
-static const uint8_t ir_cells[IR_COUNT] = {
-#define WH_BIN(n, ...) [IR_##n] = 3, [IR_##n##_I] = 3,
-#define WH_CMP(n, code, text, ti, ...) [IR_##n] = 3, [IR_##n##_I] = 3, [IR_BRT_##n] = 3,      \
-    [IR_BRT_##n##_I] = 3, [IR_BRF_##n] = 3, [IR_BRF_##n##_I] = 3,                       \
-    WH_IF_INT_##ti([IR_ABT_##n] = 5, [IR_ABT_##n##_I] = 5, [IR_ABF_##n] = 5, [IR_ABF_##n##_I] = 5,)
-#define WH_BINT(n, ...) [IR_##n] = 3,
-#define WH_UN(n, ...) [IR_##n] = 2,
-#define WH_UNT(n, ...) [IR_##n] = 2,
-#define WH_LOAD(n, ...) [IR_##n] = 3, [IR_##n##_X] = 3,
-#define WH_STORE(n, ...) [IR_##n] = 3, [IR_##n##_I] = 4, [IR_##n##_X] = 3, [IR_##n##_XI] = 4,
-#include "opcodes.def"
-#define IR(n, c) [IR_##n] = c,
+const uint8_t wi_ir_len[IR_COUNT] = {
+#define IR(n, form, text) [IR_##n] = WI_CELLS_##form,
 #include "irops.def"
-#undef IR
+};
+
+const char *const wi_ir_text[IR_COUNT] = {
+#define IR(n, form, text) [IR_##n] = text,
+#include "irops.def"
 };
 
 int wh_ir_op_of(const void *h) {
@@ -48,25 +28,58 @@ int wh_ir_op_of(const void *h) {
   return -1;
 }
 
-uint32_t wh_ir_cells(int op, const wh_cell *at) {
-  if (op == IR_BR_TABLE) return 2 + at[1].s.b + 1;
-  return ir_cells[op];
+const char *wh_ir_name(int op) { return op >= 0 && op < IR_COUNT ? wi_ir_text[op] : "?"; }
+
+/* Each form's operands by name, for the dump. */
+enum { K_SLOT, K_U32, K_OFF, K_I64 };
+enum { P_A, P_B, P_W };
+typedef struct { const char *name; uint8_t cell, part, kind; } field;
+#define MAX_FIELDS 8
+static const field form_fields[WI_FORM_COUNT][MAX_FIELDS] = {
+#define F(n, kind, cell, part) { #n, cell, P_##part, K_##kind },
+#define WI_FORM0(f, cells) [WI_FORM_##f] = { { NULL, 0, 0, 0 } },
+#define WI_FORM(f, cells, fields) [WI_FORM_##f] = { fields },
+#include "irforms.def"
+#undef F
+};
+
+static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
+  for (const field *fl = form_fields[wi_ir_form[op]]; fl < form_fields[wi_ir_form[op]] + MAX_FIELDS && fl->name; fl++) {
+    const wh_cell *x = &c[fl->cell];
+    uint64_t v = fl->part == P_A ? x->s.a : fl->part == P_B ? x->s.b : x->u64;
+    switch (fl->kind) {
+      case K_SLOT: fprintf(out, " %s=s%u", fl->name, (uint32_t)v); break;
+      case K_U32: fprintf(out, " %s=%u", fl->name, (uint32_t)v); break;
+      case K_OFF: fprintf(out, " ->%lld", (long long)pc + (int32_t)(uint32_t)v); break;
+      default: fprintf(out, " %s=%lld", fl->name, (long long)v); break;
+    }
+  }
+  if (op == IR_BR_TABLE)
+    for (uint32_t k = 0; k <= c[1].s.b; k++)
+      fprintf(out, " ->%lld", (long long)pc + (int32_t)c[WI_CELLS_TBL + k].s.a);
 }
 
-const char *wh_ir_name(int op) { return op >= 0 && op < IR_COUNT ? ir_names[op] : "?"; }
-
+/* One line per instruction: position, name, operands by name (slots as
+ * sN, branch targets as ->position).  WASIHOST_DUMP_IR=raw prints the
+ * cells instead. */
 void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out) {
   uint32_t idx = (uint32_t)(f - m->funcs) + m->nfunc_imports;
   const char *name = wh_module_func_name(m, idx);
+  const char *mode = getenv("WASIHOST_DUMP_IR");
+  bool raw = mode && strcmp(mode, "raw") == 0;
   fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells\n", idx, name ? name : "",
           f->nlocals, f->frame_slots, f->ncode);
   for (uint32_t pc = 0; pc < f->ncode;) {
     const wh_cell *c = &f->code[pc];
     int op = wh_ir_op_of(c->h);
-    uint32_t n = op < 0 ? 1 : wh_ir_cells(op, c);
+    uint32_t n = op < 0 ? 1 : wi_ir_cells(op, c);
     fprintf(out, "  %5u  %-22s", pc, wh_ir_name(op));
-    for (uint32_t k = 1; k < n && pc + k < f->ncode; k++)
-      fprintf(out, " [%d,%d]", (int32_t)c[k].s.a, (int32_t)c[k].s.b);
+    if (raw || op < 0 || pc + n > f->ncode) {
+      for (uint32_t k = 1; k < n && pc + k < f->ncode; k++)
+        fprintf(out, " [%d,%d]", (int32_t)c[k].s.a, (int32_t)c[k].s.b);
+    } else {
+      dump_operands(c, op, pc, out);
+    }
     fputc('\n', out);
     pc += n;
   }

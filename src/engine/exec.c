@@ -4,6 +4,7 @@
  * host functions continue on the same stacks, so the limits hold for the
  * whole chain. */
 #include "internal.h"
+#include "prof.h"
 
 #include <pthread.h>
 #include <sys/mman.h>
@@ -112,6 +113,8 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
   int rc = f->host(&call, f->data, args, args);
   ex->sp = saved_sp;
   ex->err = saved_err;
+  if (caller && WH_UNLIKELY(caller->prof || (ex->entry_inst && ex->entry_inst->prof)))
+    wh_prof_host_return(ex, caller, f);
   if (rc == 0) {
     for (uint32_t i = 0; i < ft->nresults; i++)
       if (ft->results[i] == WH_FUNCREF && args[i].func && caller)
@@ -156,10 +159,12 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   wh_exec *ex = wh_exec_get();
   if (!ex) return wh_err_set(err, WH_ERR_NOMEM, "cannot allocate an execution stack");
   bool outer = ex->depth == 0;
+  wh_prof *prof = NULL;
   if (outer) {
     enter_limits(ex, f->host ? NULL : f->inst);
     ex->sp = ex->stack;
     ex->nframes = 0;
+    if (!f->host && f->inst->prof) wh_prof_enter(prof = f->inst->prof, f);
   }
   wh_val *base = ex->sp;
   uint32_t n = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
@@ -183,6 +188,7 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   ex->err = saved_err;
   ex->sp = saved_sp;
   if (outer) leave_limits(ex);
+  if (prof) wh_prof_leave(prof);
   if (rc == 0)
     for (uint32_t i = 0; i < nresults; i++) results[i] = base[i];
   return rc;
@@ -203,9 +209,14 @@ int wh_call_trap(wh_call *call, const char *message) {
 /* As the interpreter's check: the caller's flag or the outermost run's. */
 int wh_call_interrupted(wh_call *call) {
   if (!call || !call->ex) return 0;
-  const wh_instance *outer = call->ex->entry_inst;
-  return (outer && atomic_load_explicit(&outer->interrupt, memory_order_relaxed)) ||
-         (call->inst && atomic_load_explicit(&call->inst->interrupt, memory_order_relaxed));
+  const wh_instance *outer = call->ex->entry_inst, *inst = call->inst ? call->inst : outer;
+  if (!inst) return 0;
+  int v = atomic_load_explicit(&inst->interrupt, memory_order_relaxed);
+  if (outer) v |= atomic_load_explicit(&outer->interrupt, memory_order_relaxed);
+  /* A poke (probe.c) asks the thread's probe; a profiler's sample request
+   * (prof.h) is no stop at all. */
+  return (v & (WH_STOP_INTERRUPT | WH_STOP_POKE)) &&
+         wh_stop_check(&inst->interrupt, outer ? &outer->interrupt : NULL);
 }
 
 int wh_call_interrupt_trap(wh_call *call) {

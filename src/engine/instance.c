@@ -1,6 +1,7 @@
 /* Instantiation (spec 4.5.4): import matching, allocation, segment
  * initialisation, start function. */
 #include "internal.h"
+#include "prof.h"
 
 #include <stdio.h>
 
@@ -104,21 +105,39 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
 
 void wh_instance_destroy(wh_instance *inst) {
   wh_module *m = inst->mod;
-  if (inst->elem_items)
-    for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
-  free(inst->elem_items);
-  free(inst->elem_len);
-  free(inst->data_len);
-  free(inst->funcs);
-  free(inst->own_funcs);
-  free(inst->tables);
-  free(inst->mems);
-  free(inst->globals);
+  wh_prof_destroy(inst);
+  for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
   wh_module_unref(m);
   free(inst);
 }
 
-#define ALLOC(p, n) do { if (!((p) = calloc((n) + 1, sizeof *(p)))) goto oom; } while (0)
+/* The instance and its per-index arrays (and its own functions and
+ * globals) are one allocation: a small plugin's instance is a few hundred
+ * bytes in one block, not a dozen mallocs. */
+typedef struct {
+  size_t funcs, own_funcs, tables, mems, globals, own_globals, elem_items, elem_len,
+      data_len, total;
+} inst_layout;
+
+static size_t place(size_t *at, size_t n, size_t size) {
+  size_t off = (*at + 15) & ~(size_t)15;
+  *at = off + n * size;
+  return off;
+}
+
+static void layout(const wh_module *m, inst_layout *l) {
+  size_t at = sizeof(wh_instance);
+  l->funcs = place(&at, m->nfuncs, sizeof(wh_func *));
+  l->own_funcs = place(&at, m->nfuncs - m->nfunc_imports, sizeof(wh_func));
+  l->tables = place(&at, m->ntables, sizeof(wh_table *));
+  l->mems = place(&at, m->nmems, sizeof(wh_memory *));
+  l->globals = place(&at, m->nglobals, sizeof(wh_global *));
+  l->own_globals = place(&at, m->nglobals - m->nglobal_imports, sizeof(wh_global));
+  l->elem_items = place(&at, m->nelems, sizeof(wh_val *));
+  l->elem_len = place(&at, m->nelems, sizeof(uint32_t));
+  l->data_len = place(&at, m->ndatas, sizeof(uint32_t));
+  l->total = at;
+}
 
 wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
                                        uint32_t nimports, const wh_limits_config *limits,
@@ -133,21 +152,24 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   for (uint32_t i = 0; i < nimports; i++)
     if (check_import(m, &m->imports[i], &imports[i], err)) return NULL;
 
-  wh_instance *inst = calloc(1, sizeof *inst);
-  if (!inst) goto oom0;
+  inst_layout l;
+  layout(m, &l);
+  char *block = calloc(1, l.total);
+  if (!block) goto oom0;
+  wh_instance *inst = (wh_instance *)block;
   if (wh_object_init(&inst->obj, WH_OBJ_INSTANCE) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
-  ALLOC(inst->funcs, m->nfuncs);
-  ALLOC(inst->own_funcs, m->nfuncs - m->nfunc_imports);
-  ALLOC(inst->tables, m->ntables);
-  ALLOC(inst->mems, m->nmems);
-  ALLOC(inst->globals, m->nglobals);
-  ALLOC(inst->elem_items, m->nelems);
-  ALLOC(inst->elem_len, m->nelems);
-  ALLOC(inst->data_len, m->ndatas);
-  if (!m->nmems) { free(inst->mems); inst->mems = NULL; }
+  inst->funcs = (wh_func **)(block + l.funcs);
+  inst->own_funcs = (wh_func *)(block + l.own_funcs);
+  inst->tables = (wh_table **)(block + l.tables);
+  inst->mems = m->nmems ? (wh_memory **)(block + l.mems) : NULL;
+  inst->globals = (wh_global **)(block + l.globals);
+  wh_global *own_globals = (wh_global *)(block + l.own_globals);
+  inst->elem_items = (wh_val **)(block + l.elem_items);
+  inst->elem_len = (uint32_t *)(block + l.elem_len);
+  inst->data_len = (uint32_t *)(block + l.data_len);
 
   for (uint32_t i = 0; i < nimports; i++) {
     const wh_import *im = &m->imports[i];
@@ -185,16 +207,21 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
     const wh_globaldef *gd = &m->globals[i];
-    wh_global *g = wh_global_create(gd->type.type, gd->type.mutable_, eval_const(inst, &gd->init));
-    if (!g) goto oom;
-    wh_store_adopt(&inst->obj, &g->obj, WH_OBJ_GLOBAL);
+    wh_global *g = &own_globals[i - m->nglobal_imports];
+    wh_object_init_owned(&g->obj, WH_OBJ_GLOBAL, &inst->obj);
+    g->type = gd->type;
+    g->val = eval_const(inst, &gd->init);
     inst->globals[i] = g;
   }
+  /* Only passive segments keep their items past instantiation (for
+   * table.init); active and declarative ones are dropped by it, so their
+   * items go straight into the table below and are never copied. */
   for (uint32_t i = 0; i < m->nelems; i++) {
     const wh_elemseg *s = &m->elems[i];
-    ALLOC(inst->elem_items[i], s->count);
+    if (s->mode != WH_SEG_PASSIVE || !s->count) continue;
+    if (!(inst->elem_items[i] = malloc(s->count * sizeof(wh_val)))) goto oom;
     for (uint32_t k = 0; k < s->count; k++) inst->elem_items[i][k] = eval_const(inst, &s->items[k]);
-    inst->elem_len[i] = s->mode == WH_SEG_PASSIVE ? s->count : 0;
+    inst->elem_len[i] = s->count;
   }
   for (uint32_t i = 0; i < m->ndatas; i++)
     inst->data_len[i] = m->datas[i].mode == WH_SEG_PASSIVE ? m->datas[i].len : 0;
@@ -211,7 +238,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
       wh_err_trap(err, WH_TRAP_TABLE_OOB);
       goto fail;
     }
-    if (s->count) memcpy(t->elems + d, inst->elem_items[i], s->count * sizeof(wh_val));
+    for (uint32_t k = 0; k < s->count; k++) t->elems[d + k] = eval_const(inst, &s->items[k]);
   }
   for (uint32_t i = 0; i < m->ndatas; i++) {
     const wh_dataseg *s = &m->datas[i];
@@ -299,5 +326,9 @@ void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
   inst->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
   if (!inst->limits.fuel) inst->limits.fuel = fuel ? fuel : 1;
 }
-void wh_instance_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 1); }
-void wh_instance_clear_interrupt(wh_instance *inst) { atomic_store(&inst->interrupt, 0); }
+/* Bit operations: pokes (probe.c) and the profiler's sample requests
+ * (prof.h) share the word. */
+void wh_instance_interrupt(wh_instance *inst) { atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT); }
+void wh_instance_clear_interrupt(wh_instance *inst) {
+  atomic_fetch_and(&inst->interrupt, ~(WH_STOP_INTERRUPT | WH_STOP_POKE));
+}

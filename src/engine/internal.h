@@ -194,13 +194,17 @@ struct wh_module {
   uint32_t ncustoms;
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
   char **func_names;                  /* from the name section, may be NULL */
+  _Atomic(struct wh_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
 int wh_decode(wh_module *m, wh_error *err);
 int wh_validate_module(wh_module *m, wh_error *err);
-/* translate.c: validates one body and (when emit) produces its code. */
-int wh_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+/* translate.c: validates one body and (when emit) produces its code;
+ * validates every body of a module (translating them when
+ * WASIHOST_EAGER is set). */
+int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
+int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
 wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
@@ -209,6 +213,7 @@ static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
   return WH_LIKELY(c != NULL) ? c : wh_funcdef_code_slow(m, f);
 }
 void wh_module_free(wh_module *m);
+void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 
 /* ------------------------------------------------------------------ */
 /* Runtime objects */
@@ -234,12 +239,15 @@ struct wh_table {
 
 struct wh_memory {
   wh_object obj;
-  uint8_t *data;        /* reserved up front; never moves */
+  uint8_t *data;        /* moves when a grow outgrows the reservation */
   uint64_t size;        /* bytes accessible */
-  uint64_t reserved;    /* bytes of address space held */
+  uint64_t reserved;    /* bytes of address space mapped at data */
   uint64_t max_pages;   /* declared maximum (or 65536) */
   uint64_t cap_bytes;   /* host-imposed cap */
+  struct wh_memory_old *old; /* earlier ranges, kept for stale pointers */
+  uint32_t nold;
   bool has_max;
+  bool exposed;         /* data was handed to the host since the last move */
 };
 
 struct wh_global {
@@ -261,7 +269,8 @@ struct wh_instance {
   uint32_t *data_len;    /* per data segment; 0 when dropped */
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
-  atomic_int interrupt;
+  atomic_int interrupt;  /* WH_STOP_* bits, below */
+  struct wh_prof *prof;  /* prof.c, NULL unless profiled */
   bool started;          /* wh_instance_start ran (or is running) */
 };
 
@@ -271,6 +280,9 @@ wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
 wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
                           bool has_max, wh_val init, wh_error *err);
 wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
+/* table.c: grows without the public API's checks (table.grow); the old
+ * size, or -1 when it cannot grow */
+int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
 void wh_func_free_host(wh_func *f);
 
 /* ------------------------------------------------------------------ */
@@ -301,6 +313,8 @@ typedef struct wh_exec {
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
+  const wh_funcdef *host_def; /* the caller of the host function being called */
+  const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
 } wh_exec;
 
 struct wh_call {
@@ -309,6 +323,13 @@ struct wh_call {
 };
 
 wh_exec *wh_exec_get(void);
+/* The bits of wh_instance.interrupt (probe.c). */
+#define WH_STOP_INTERRUPT 1
+#define WH_STOP_POKE 2
+#define WH_STOP_SAMPLE 4 /* prof.h */
+/* Called when one of two interrupt words (b may be NULL) is set: 1 when
+ * the run must stop, 0 after a poke whose probe let it go on. */
+int wh_stop_check(const atomic_int *a, const atomic_int *b);
 /* Runs def of inst with arguments already at fp[0..]; results land at
  * fp[0..]. */
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,

@@ -3,19 +3,20 @@
  * wasm calls push a wh_frame and stay in this C frame, so guest recursion
  * never grows the native stack; only host calls (which may re-enter) do.
  * Traps are return codes: the loop unwinds its own frames and returns. */
+#include "codemap.h"
 #include "internal.h"
 #include "ir.h"
+#include "prof.h"
 
 #define R(i) (fp[(i)].raw)
-#define A1 (ip[1].s.a)
-#define B1 (ip[1].s.b)
-#define A2 (ip[2].s.a)
-#define B2 (ip[2].s.b)
+/* A handler's operands, named by its form (irforms.def), and its step
+ * over its own length. */
+#define OPS(n) const wi_op_##n o = wi_read_##n(ip)
+#define STEP(n) ip += WI_LEN_##n
 #ifdef WH_PROFILE
 /* Counting build (scripts/build.js --profile): instruction and pair
  * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
  * superinstructions from measurements. */
-void wh_profile_count(const void *h);
 #define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
 #else
 #define NEXT() goto *ip->h
@@ -30,15 +31,17 @@ static wh_memory no_memory;
     mem = memobj->data;                                                       \
     mem_size = memobj->size;                                                  \
   } while (0)
-/* After a call returns to the same instance only the size can differ. */
-#define RELOAD_SIZE() (mem_size = memobj->size)
+/* After memory.grow or a call that returns to the same instance the size
+ * can differ, and the base too: a grow past the reservation moves the
+ * memory (memory.c). */
+#define RELOAD_SIZE() (mem = memobj->data, mem_size = memobj->size)
 /* Back-edges and calls are where a runaway guest is stopped.  A jump
  * with offset 0 is a back-edge too: an instruction that opens its loop
  * and branches to it (a self-loop).   Fuel
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
-#define CHECK_STOP() CHECK_STOP_COST(1)
+#define CHECK_STOP() CHECK_STOP_AT(1, callee)
 /* Either flag stops the run: the one of the instance this entry runs (a
  * host that interrupts what it called) and the one of the outermost call
  * on this thread (a host that interrupts the run it started, which may
@@ -47,12 +50,22 @@ static wh_memory no_memory;
 #define STOPPED()                                                             \
   (atomic_load_explicit(stop, memory_order_relaxed) |                         \
    atomic_load_explicit(stop_outer, memory_order_relaxed))
-#define CHECK_STOP_COST(cost)                                                 \
+/* A profiler's sample request (prof.h) shares the flag word: the same one
+ * test covers both, and the slow path tells them apart. */
+#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, NULL)
+#define CHECK_STOP_AT(cost, callee_)                                          \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      if (STOPPED()) TRAP(WH_TRAP_INTERRUPTED);                               \
-      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                  \
-      ex->fuel = INT64_MAX;                                                   \
+      int s_ = STOPPED();                                                     \
+      if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);                  \
+      if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer))             \
+        TRAP(WH_TRAP_INTERRUPTED);                                            \
+      if (s_ & WH_STOP_SAMPLE)                                                \
+        wh_prof_tick(ex, inst, def, ip, (cost), (callee_));                   \
+      if (ex->fuel < 0) {                                                     \
+        if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
+        ex->fuel = INT64_MAX;                                                 \
+      }                                                                       \
     }                                                                         \
   } while (0)
 
@@ -60,22 +73,10 @@ static const void *const *handlers;
 
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
-#define WH_BIN(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,
-#define WH_CMP(n, code, text, ti, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I,          \
-    [IR_BRT_##n] = &&L_BRT_##n, [IR_BRT_##n##_I] = &&L_BRT_##n##_I,                              \
-    [IR_BRF_##n] = &&L_BRF_##n, [IR_BRF_##n##_I] = &&L_BRF_##n##_I,                              \
-    WH_IF_INT_##ti([IR_ABT_##n] = &&L_ABT_##n, [IR_ABT_##n##_I] = &&L_ABT_##n##_I,              \
-                   [IR_ABF_##n] = &&L_ABF_##n, [IR_ABF_##n##_I] = &&L_ABF_##n##_I,)
-#define WH_BINT(n, ...) [IR_##n] = &&L_##n,
-#define WH_UN(n, ...) [IR_##n] = &&L_##n,
-#define WH_UNT(n, ...) [IR_##n] = &&L_##n,
-#define WH_LOAD(n, ...) [IR_##n] = &&L_##n, [IR_##n##_X] = &&L_##n##_X,
-#define WH_STORE(n, ...) [IR_##n] = &&L_##n, [IR_##n##_I] = &&L_##n##_I, [IR_##n##_X] = &&L_##n##_X, [IR_##n##_XI] = &&L_##n##_XI,
-#include "opcodes.def"
-#define IR(n, c) [IR_##n] = &&L_##n,
+#define IR(n, form, text) [IR_##n] = &&L_##n,
 #include "irops.def"
-#undef IR
   };
+
   if (!ex) {
     handlers = table;
     return 0;
@@ -93,18 +94,20 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 
 #define WH_BIN(n, code, text, ti, to, expr)                                   \
   L_##n: {                                                                    \
-    ct_##ti a = CV_##ti(R(B1)), b = CV_##ti(R(A2));                           \
-    R(A1) = TOR_##to(expr);                                                   \
-    ip += 3;                                                                  \
+    OPS(n);                                                                   \
+    ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(R(o.y));                         \
+    R(o.dst) = TOR_##to(expr);                                                \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_I: {                                                                \
-    ct_##ti a = CV_##ti(R(B1)), b = CV_##ti(ip[2].u64);                       \
-    R(A1) = TOR_##to(expr);                                                   \
-    ip += 3;                                                                  \
+    OPS(n##_I);                                                               \
+    ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(o.k);                            \
+    R(o.dst) = TOR_##to(expr);                                                \
+    STEP(n##_I);                                                              \
     NEXT();                                                                   \
   }
-/* Fused compare-and-branch: [x, y][offset] or [x, offset][imm]. */
+/* A taken branch; offsets <= 0 are back-edges and pass the stop check. */
 #define BACK_COST(o) ((int64_t)1 + ((-(int64_t)(o)) >> 1))
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
@@ -113,68 +116,62 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     ip += o_;                                                                 \
     NEXT();                                                                   \
   } while (0)
-#define WH_CMP(n, code, text, ti, expr)                                       \
-  WH_BIN(n, code, text, ti, I32, expr)                                        \
-  L_BRT_##n: {                                                                \
-    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(R(B1));                           \
-    if (expr) BRANCH_TO(A2);                                                  \
-    ip += 3;                                                                  \
+/* Fused compare-and-branch: slots x, y or slot x and immediate k. */
+#define CMP_BRANCH(lbl, n, ti, expr, sense)                                   \
+  L_##lbl##_##n: {                                                            \
+    OPS(lbl##_##n);                                                           \
+    ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(R(o.y));                         \
+    if (sense(expr)) BRANCH_TO(o.off);                                        \
+    STEP(lbl##_##n);                                                          \
     NEXT();                                                                   \
   }                                                                           \
-  L_BRT_##n##_I: {                                                            \
-    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(ip[2].u64);                       \
-    if (expr) BRANCH_TO(B1);                                                  \
-    ip += 3;                                                                  \
-    NEXT();                                                                   \
-  }                                                                           \
-  L_BRF_##n: {                                                                \
-    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(R(B1));                           \
-    if (!(expr)) BRANCH_TO(A2);                                               \
-    ip += 3;                                                                  \
-    NEXT();                                                                   \
-  }                                                                           \
-  L_BRF_##n##_I: {                                                            \
-    ct_##ti a = CV_##ti(R(A1)), b = CV_##ti(ip[2].u64);                       \
-    if (!(expr)) BRANCH_TO(B1);                                               \
-    ip += 3;                                                                  \
-    NEXT();                                                                   \
-  }                                                                           \
-  WH_IF_INT_##ti(ADD_BRANCH(n, ti, R(A2), , expr)                             \
-                 ADD_BRANCH(n, ti, ip[2].u64, _I, expr))
-/* An add and a compare-with-immediate branch on its result:
- * [dst, x][y | imm][offset][compare imm]. */
-#define ADD_BRANCH(n, ti, y, sfx, expr)                                       \
-  L_ABT_##n##sfx: {                                                           \
-    uint64_t s_ = ADDW_##ti(R(B1), (y));                                      \
-    R(A1) = s_;                                                               \
-    ct_##ti a = CV_##ti(s_), b = CV_##ti(ip[4].u64);                          \
-    if (expr) BRANCH_TO(ip[3].s.a);                                           \
-    ip += 5;                                                                  \
-    NEXT();                                                                   \
-  }                                                                           \
-  L_ABF_##n##sfx: {                                                           \
-    uint64_t s_ = ADDW_##ti(R(B1), (y));                                      \
-    R(A1) = s_;                                                               \
-    ct_##ti a = CV_##ti(s_), b = CV_##ti(ip[4].u64);                          \
-    if (!(expr)) BRANCH_TO(ip[3].s.a);                                        \
-    ip += 5;                                                                  \
+  L_##lbl##_##n##_I: {                                                        \
+    OPS(lbl##_##n##_I);                                                       \
+    ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(o.k);                            \
+    if (sense(expr)) BRANCH_TO(o.off);                                        \
+    STEP(lbl##_##n##_I);                                                      \
     NEXT();                                                                   \
   }
-/* A branch on a slot's value, [cond, offset]; the _BACK form is a
- * loop's back-edge and passes the stop check. */
-#define COND_BRANCH(name, test)                                               \
-  L_##name:                                                                   \
-    if (test) ip += (int32_t)B1;                                              \
-    else ip += 2;                                                             \
+#define IS_TRUE(x) (x)
+#define IS_FALSE(x) (!(x))
+#define WH_CMP(n, code, text, ti, expr)                                       \
+  WH_BIN(n, code, text, ti, I32, expr)                                        \
+  CMP_BRANCH(BRT, n, ti, expr, IS_TRUE)                                       \
+  CMP_BRANCH(BRF, n, ti, expr, IS_FALSE)                                      \
+  WI_IF_INT_##ti(ADD_BRANCH(ABT, n, ti, R(o.y), , expr, IS_TRUE)              \
+                 ADD_BRANCH(ABT, n, ti, o.j, _I, expr, IS_TRUE)               \
+                 ADD_BRANCH(ABF, n, ti, R(o.y), , expr, IS_FALSE)             \
+                 ADD_BRANCH(ABF, n, ti, o.j, _I, expr, IS_FALSE))
+/* An add and a compare-with-immediate branch on its result. */
+#define ADD_BRANCH(lbl, n, ti, y, sfx, expr, sense)                           \
+  L_##lbl##_##n##sfx: {                                                       \
+    OPS(lbl##_##n##sfx);                                                      \
+    uint64_t s_ = ADDW_##ti(R(o.x), (y));                                     \
+    R(o.dst) = s_;                                                            \
+    ct_##ti a = CV_##ti(s_), b = CV_##ti(o.k);                                \
+    if (sense(expr)) BRANCH_TO(o.off);                                        \
+    STEP(lbl##_##n##sfx);                                                     \
     NEXT();                                                                   \
-  L_##name##_BACK:                                                            \
+  }
+/* A branch on a slot's value; the _BACK form is a loop's back-edge and
+ * passes the stop check. */
+#define COND_BRANCH(name, test)                                               \
+  L_##name: {                                                                 \
+    OPS(name);                                                                \
+    if (test) ip += o.off;                                                    \
+    else STEP(name);                                                          \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##name##_BACK: {                                                          \
+    OPS(name##_BACK);                                                         \
     if (test) {                                                               \
-      CHECK_STOP_COST(BACK_COST((int32_t)B1));                                \
-      ip += (int32_t)B1;                                                      \
+      CHECK_STOP_COST(BACK_COST(o.off));                                      \
+      ip += o.off;                                                            \
     } else {                                                                  \
-      ip += 2;                                                                \
+      STEP(name##_BACK);                                                      \
     }                                                                         \
-    NEXT();
+    NEXT();                                                                   \
+  }
 /* Bulk memory and table operations take (dest, src-or-value, count) in
  * three consecutive slots from b. */
 #define BULK_ARGS(b)                                                          \
@@ -184,38 +181,38 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define ADDW_I64(x, y) ((uint64_t)(x) + (uint64_t)(y))
 #define WH_BINT(n, code, text, ti, to, fn)                                    \
   L_##n: {                                                                    \
+    OPS(n);                                                                   \
     ct_##to r;                                                                \
-    int t_ = fn(CV_##ti(R(B1)), CV_##ti(R(A2)), &r);                          \
+    int t_ = fn(CV_##ti(R(o.x)), CV_##ti(R(o.y)), &r);                        \
     if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
-    R(A1) = TOR_##to(r);                                                      \
-    ip += 3;                                                                  \
+    R(o.dst) = TOR_##to(r);                                                   \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }
 #define WH_UN(n, code, text, ti, to, expr)                                    \
   L_##n: {                                                                    \
-    ct_##ti a = CV_##ti(R(B1));                                               \
+    OPS(n);                                                                   \
+    ct_##ti a = CV_##ti(R(o.x));                                              \
     (void)a;                                                                  \
-    R(A1) = TOR_##to(expr);                                                   \
-    ip += 2;                                                                  \
+    R(o.dst) = TOR_##to(expr);                                                \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }
 #define WH_UNT(n, code, text, ti, to, fn)                                     \
   L_##n: {                                                                    \
+    OPS(n);                                                                   \
     ct_##to r;                                                                \
-    int t_ = fn(CV_##ti(R(B1)), &r);                                          \
+    int t_ = fn(CV_##ti(R(o.x)), &r);                                         \
     if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
-    R(A1) = TOR_##to(r);                                                      \
-    ip += 2;                                                                  \
+    R(o.dst) = TOR_##to(r);                                                   \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }
 /* Effective address: 33 bits at most, so the 64-bit compare is exact.
- * [2] holds the static offset and a constant the translator folded in
- * from an `i32.add` that computed the address (added with wraparound, as
- * the add did). */
-#define EA(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + B2) + A2)
-/* _X forms: the address was slot + slot (an i32.add folded in); B2 names
- * the second slot instead of holding a constant. */
-#define EAX(slot) ((uint64_t)(uint32_t)((uint32_t)R(slot) + (uint32_t)R(B2)) + A2)
+ * The static offset is added to the address plus a constant the
+ * translator folded in from an `i32.add` that computed it (added with
+ * wraparound, as the add did) or, in the _X forms, plus a second slot. */
+#define EA(base, k, off) ((uint64_t)(uint32_t)((uint32_t)R(base) + (uint32_t)(k)) + (off))
 /* One bounds-checked access, whatever the address form: every load and
  * store handler (and the fused pairs) is one of these plus its ip step. */
 #define LOAD_AT(mt, to, dst, ea_)                                             \
@@ -235,120 +232,148 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   } while (0)
 #define WH_LOAD(n, code, text, to, mt)                                        \
   L_##n: {                                                                    \
-    LOAD_AT(mt, to, A1, EA(B1));                                              \
-    ip += 3;                                                                  \
+    OPS(n);                                                                   \
+    LOAD_AT(mt, to, o.dst, EA(o.addr, o.k, o.off));                           \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_X: {                                                                \
-    LOAD_AT(mt, to, A1, EAX(B1));                                             \
-    ip += 3;                                                                  \
+    OPS(n##_X);                                                               \
+    LOAD_AT(mt, to, o.dst, EA(o.addr, R(o.idx), o.off));                      \
+    STEP(n##_X);                                                              \
     NEXT();                                                                   \
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
   L_##n: {                                                                    \
-    STORE_AT(mt, EA(A1), R(B1));                                              \
-    ip += 3;                                                                  \
+    OPS(n);                                                                   \
+    STORE_AT(mt, EA(o.addr, o.k, o.off), R(o.val));                           \
+    STEP(n);                                                                  \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_I: {                                                                \
-    STORE_AT(mt, EA(A1), ip[3].u64);                                          \
-    ip += 4;                                                                  \
+    OPS(n##_I);                                                               \
+    STORE_AT(mt, EA(o.addr, o.k, o.off), o.val);                              \
+    STEP(n##_I);                                                              \
     NEXT();                                                                   \
   }                                                                           \
   L_##n##_X: {                                                                \
-    STORE_AT(mt, EAX(A1), R(B1));                                             \
-    ip += 3;                                                                  \
+    OPS(n##_X);                                                               \
+    STORE_AT(mt, EA(o.addr, R(o.idx), o.off), R(o.val));                      \
+    STEP(n##_X);                                                              \
     NEXT();                                                                   \
   }                                                                           \
-  L_##n##_XI: { /* [1] a=base b=index  [2] a=offset  [3] value */             \
-    STORE_AT(mt, (uint64_t)(uint32_t)((uint32_t)R(A1) + (uint32_t)R(B1)) + A2, ip[3].u64); \
-    ip += 4;                                                                  \
+  L_##n##_XI: {                                                               \
+    OPS(n##_XI);                                                              \
+    STORE_AT(mt, EA(o.addr, R(o.idx), o.off), o.val);                         \
+    STEP(n##_XI);                                                             \
     NEXT();                                                                   \
   }
 #include "opcodes.def"
 
-/* The second access's operands follow the first's: step over the first
- * two cells and reuse the one-access addressing. */
-L_I64_LOAD2:
-  LOAD_AT(uint64_t, I64, A1, EA(B1));
-  ip += 2;
-  LOAD_AT(uint64_t, I64, A1, EA(B1));
-  ip += 3;
-  NEXT();
-L_I64_STORE2:
-  STORE_AT(uint64_t, EA(A1), R(B1));
-  ip += 2;
-  STORE_AT(uint64_t, EA(A1), R(B1));
-  ip += 3;
-  NEXT();
-L_UNREACHABLE:
-  TRAP(WH_TRAP_UNREACHABLE);
-L_COPY:
-  fp[A1] = fp[B1];
-  ip += 2;
-  NEXT();
-L_CONST:
-  R(A1) = ip[2].u64;
-  ip += 3;
-  NEXT();
-L_BR:
-  ip += (int32_t)A1;
-  NEXT();
-L_BR_BACK:
-  CHECK_STOP_COST(BACK_COST((int32_t)A1));
-  ip += (int32_t)A1;
-  NEXT();
-L_CONST_BR_BACK:
-  /* threaded to a later case it jumps forward: every cycle still passes
-   * a checked backward jump */
-  R(A1) = ip[2].u64;
-  if ((int32_t)B1 <= 0) CHECK_STOP_COST(BACK_COST((int32_t)B1));
-  ip += (int32_t)B1;
-  NEXT();
-COND_BRANCH(BR_IF, (uint32_t)R(A1))
-COND_BRANCH(BR_IFZ, !(uint32_t)R(A1))
-L_RETURN_CONST:
-  R(A1) = ip[2].u64;
-  goto L_RETURN;
-L_ADD_GLOBAL_SET32: {
-  uint32_t v = (uint32_t)R(B1) + A2;
-  R(A1) = v;
-  inst->globals[B2]->val.raw = v;
-  ip += 3;
+L_I64_LOAD2: {
+  OPS(I64_LOAD2);
+  LOAD_AT(uint64_t, I64, o.dst, EA(o.addr, o.k, o.off));
+  LOAD_AT(uint64_t, I64, o.dst2, EA(o.addr2, o.k2, o.off2));
+  STEP(I64_LOAD2);
   NEXT();
 }
-L_I64_ADD_ZX_I:
-  R(A1) = (uint64_t)(uint32_t)R(B1) + ip[2].u64;
-  ip += 3;
+L_I64_STORE2: {
+  OPS(I64_STORE2);
+  STORE_AT(uint64_t, EA(o.addr, o.k, o.off), R(o.val));
+  STORE_AT(uint64_t, EA(o.addr2, o.k2, o.off2), R(o.val2));
+  STEP(I64_STORE2);
   NEXT();
-L_I32_NEZ:
-  R(A1) = (uint32_t)R(B1) != 0;
-  ip += 2;
+}
+L_UNREACHABLE:
+  TRAP(WH_TRAP_UNREACHABLE);
+L_COPY: {
+  OPS(COPY);
+  fp[o.dst] = fp[o.x];
+  STEP(COPY);
   NEXT();
-L_I64_NEZ:
-  R(A1) = R(B1) != 0;
-  ip += 2;
+}
+L_CONST: {
+  OPS(CONST);
+  R(o.dst) = o.k;
+  STEP(CONST);
   NEXT();
+}
+L_BR: {
+  OPS(BR);
+  ip += o.off;
+  NEXT();
+}
+L_BR_BACK: {
+  OPS(BR_BACK);
+  CHECK_STOP_COST(BACK_COST(o.off));
+  ip += o.off;
+  NEXT();
+}
+L_CONST_BR_BACK: {
+  /* threaded to a later case it jumps forward: every cycle still passes
+   * a checked backward jump */
+  OPS(CONST_BR_BACK);
+  R(o.dst) = o.k;
+  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
+  ip += o.off;
+  NEXT();
+}
+COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
+COND_BRANCH(BR_IFZ, !(uint32_t)R(o.cond))
+L_RETURN_CONST: {
+  OPS(RETURN_CONST);
+  R(o.dst) = o.k;
+  goto L_RETURN;
+}
+L_ADD_GLOBAL_SET32: {
+  OPS(ADD_GLOBAL_SET32);
+  uint32_t v = (uint32_t)R(o.x) + o.k;
+  R(o.dst) = v;
+  inst->globals[o.global]->val.raw = v;
+  STEP(ADD_GLOBAL_SET32);
+  NEXT();
+}
+L_I64_ADD_ZX_I: {
+  OPS(I64_ADD_ZX_I);
+  R(o.dst) = (uint64_t)(uint32_t)R(o.x) + o.k;
+  STEP(I64_ADD_ZX_I);
+  NEXT();
+}
+L_I32_NEZ: {
+  OPS(I32_NEZ);
+  R(o.dst) = (uint32_t)R(o.x) != 0;
+  STEP(I32_NEZ);
+  NEXT();
+}
+L_I64_NEZ: {
+  OPS(I64_NEZ);
+  R(o.dst) = R(o.x) != 0;
+  STEP(I64_NEZ);
+  NEXT();
+}
 L_BR_AND_I: {
-  uint32_t v = (uint32_t)R(B1) & (uint32_t)ip[2].u64;
-  R(A1) = v;
-  if (v) BRANCH_TO(ip[3].s.a);
-  ip += 4;
+  OPS(BR_AND_I);
+  uint32_t v = (uint32_t)R(o.x) & (uint32_t)o.k;
+  R(o.dst) = v;
+  if (v) BRANCH_TO(o.off);
+  STEP(BR_AND_I);
   NEXT();
 }
 L_BR_ANDZ_I: {
-  uint32_t v = (uint32_t)R(B1) & (uint32_t)ip[2].u64;
-  R(A1) = v;
-  if (!v) BRANCH_TO(ip[3].s.a);
-  ip += 4;
+  OPS(BR_ANDZ_I);
+  uint32_t v = (uint32_t)R(o.x) & (uint32_t)o.k;
+  R(o.dst) = v;
+  if (!v) BRANCH_TO(o.off);
+  STEP(BR_ANDZ_I);
   NEXT();
 }
-COND_BRANCH(BR_IF64, R(A1))
-COND_BRANCH(BR_IFZ64, !R(A1))
+COND_BRANCH(BR_IF64, R(o.cond))
+COND_BRANCH(BR_IFZ64, !R(o.cond))
 L_BR_TABLE: {
-  uint32_t i = (uint32_t)R(A1), n = B1;
-  if (i > n) i = n;
-  int32_t off = (int32_t)ip[2 + i].s.a;
+  OPS(BR_TABLE);
+  uint32_t i = (uint32_t)R(o.idx);
+  if (i > o.n) i = o.n;
+  int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
   if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   ip += off;
   NEXT();
@@ -375,28 +400,35 @@ L_RETURN:
     const wh_cell *ret;
     wh_instance *cinst;
     const wh_cell *ret_code_;
-L_CALL:
-    callee = &inst->mod->funcs[A1];
-    nfp = fp + B1;
-    ret = ip + 2;
+L_CALL: {
+    OPS(CALL);
+    callee = &inst->mod->funcs[o.func];
+    nfp = fp + o.base;
+    ret = ip + WI_LEN_CALL;
     cinst = inst;
     goto call_wasm;
-L_CALL_K:
-    callee = &inst->mod->funcs[A1];
-    nfp = fp + B1;
-    nfp[0].raw = ip[2].u64;
-    ret = ip + 3;
+  }
+L_CALL_K: {
+    OPS(CALL_K);
+    callee = &inst->mod->funcs[o.func];
+    nfp = fp + o.base;
+    nfp[0].raw = o.k;
+    ret = ip + WI_LEN_CALL_K;
     cinst = inst;
     goto call_wasm;
+  }
 L_CALL_IMPORT: {
-    wh_func *f = inst->funcs[A1];
-    nfp = fp + B1;
-    ret = ip + 2;
+    OPS(CALL_IMPORT);
+    wh_func *f = inst->funcs[o.func];
+    nfp = fp + o.base;
+    ret = ip + WI_LEN_CALL_IMPORT;
     if (f->host) goto call_host_f;
     callee = f->def;
     cinst = f->inst;
     goto call_wasm;
 call_host_f:
+    ex->host_def = def;
+    ex->host_ip = ip;
     rc = wh_call_host(ex, inst, f, nfp);
     if (rc) goto failed;
     RELOAD_SIZE();
@@ -404,15 +436,18 @@ call_host_f:
     NEXT();
   }
 L_CALL_INDIRECT: {
-    wh_table *t = inst->tables[A2];
-    uint32_t i = (uint32_t)R(B2);
+    OPS(CALL_INDIRECT);
+    wh_table *t = inst->tables[o.table];
+    uint32_t i = (uint32_t)R(o.idx);
     if (WH_UNLIKELY(i >= t->size)) TRAP(WH_TRAP_UNDEFINED_ELEM);
     wh_func *f = t->elems[i].func;
     if (WH_UNLIKELY(!f)) TRAP(WH_TRAP_UNINIT_ELEM);
-    if (WH_UNLIKELY(f->type->id != A1)) TRAP(WH_TRAP_SIG_MISMATCH);
-    nfp = fp + B1;
-    ret = ip + 3;
+    if (WH_UNLIKELY(f->type->id != o.type)) TRAP(WH_TRAP_SIG_MISMATCH);
+    nfp = fp + o.base;
+    ret = ip + WI_LEN_CALL_INDIRECT;
     if (f->host) {
+      ex->host_def = def;
+      ex->host_ip = ip;
       rc = wh_call_host(ex, inst, f, nfp);
       if (rc) goto failed;
       RELOAD_SIZE();
@@ -455,130 +490,159 @@ call_wasm:
     NEXT();
   }
 
-L_SELECT:
-  fp[A1] = (uint32_t)R(B1) ? fp[A2] : fp[B2];
-  ip += 3;
+L_SELECT: {
+  OPS(SELECT);
+  fp[o.dst] = (uint32_t)R(o.cond) ? fp[o.x] : fp[o.y];
+  STEP(SELECT);
   NEXT();
-L_GLOBAL_GET:
-  fp[A1] = inst->globals[B1]->val;
-  ip += 2;
+}
+L_GLOBAL_GET: {
+  OPS(GLOBAL_GET);
+  fp[o.dst] = inst->globals[o.global]->val;
+  STEP(GLOBAL_GET);
   NEXT();
-L_GLOBAL_SET:
-  inst->globals[A1]->val = fp[B1];
-  ip += 2;
+}
+L_GLOBAL_SET: {
+  OPS(GLOBAL_SET);
+  inst->globals[o.global]->val = fp[o.x];
+  STEP(GLOBAL_SET);
   NEXT();
-L_GLOBAL_SET32:
-  inst->globals[A1]->val.raw = (uint32_t)R(B1);
-  ip += 2;
+}
+L_GLOBAL_SET32: {
+  OPS(GLOBAL_SET32);
+  inst->globals[o.global]->val.raw = (uint32_t)R(o.x);
+  STEP(GLOBAL_SET32);
   NEXT();
-L_COPY2:
-  fp[A1] = fp[B1];
-  fp[A2] = fp[B2];
-  ip += 3;
+}
+L_COPY2: {
+  OPS(COPY2);
+  fp[o.dst] = fp[o.x];
+  fp[o.dst2] = fp[o.x2];
+  STEP(COPY2);
   NEXT();
-L_MEMORY_SIZE:
-  R(A1) = (uint32_t)(mem_size / WH_PAGE_SIZE);
-  ip += 2;
+}
+L_MEMORY_SIZE: {
+  OPS(MEMORY_SIZE);
+  R(o.dst) = (uint32_t)(mem_size / WH_PAGE_SIZE);
+  STEP(MEMORY_SIZE);
   NEXT();
+}
 L_MEMORY_GROW: {
-  int64_t old = wh_memory_grow(memobj, (uint32_t)R(A1));
-  R(A1) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
+  OPS(MEMORY_GROW);
+  int64_t old = wh_memory_grow(memobj, (uint32_t)R(o.dst));
+  R(o.dst) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
   RELOAD_SIZE();
-  ip += 2;
+  STEP(MEMORY_GROW);
   NEXT();
 }
 L_MEMORY_INIT: {
-  BULK_ARGS(B1);
-  uint32_t len = inst->data_len[A1];
+  OPS(MEMORY_INIT);
+  BULK_ARGS(o.base);
+  uint32_t len = inst->data_len[o.seg];
   if (s + n > len || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
-  if (n) memcpy(mem + d, inst->mod->datas[A1].bytes + s, n);
-  ip += 3;
+  if (n) memcpy(mem + d, inst->mod->datas[o.seg].bytes + s, n);
+  STEP(MEMORY_INIT);
   NEXT();
 }
-L_DATA_DROP:
-  inst->data_len[A1] = 0;
-  ip += 2;
+L_DATA_DROP: {
+  OPS(DATA_DROP);
+  inst->data_len[o.seg] = 0;
+  STEP(DATA_DROP);
   NEXT();
+}
 L_MEMORY_COPY: {
-  BULK_ARGS(A1);
+  OPS(MEMORY_COPY);
+  BULK_ARGS(o.base);
   if (s + n > mem_size || d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
   if (n) memmove(mem + d, mem + s, n);
-  ip += 2;
+  STEP(MEMORY_COPY);
   NEXT();
 }
 L_MEMORY_FILL: {
-  BULK_ARGS(A1);
+  OPS(MEMORY_FILL);
+  BULK_ARGS(o.base);
   if (d + n > mem_size) TRAP(WH_TRAP_MEM_OOB);
   if (n) memset(mem + d, (uint8_t)s, n);
-  ip += 2;
+  STEP(MEMORY_FILL);
   NEXT();
 }
 L_TABLE_GET: {
-  wh_table *t = inst->tables[B1];
-  uint32_t i = (uint32_t)R(A1);
+  OPS(TABLE_GET);
+  wh_table *t = inst->tables[o.table];
+  uint32_t i = (uint32_t)R(o.base);
   if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
-  fp[A1] = t->elems[i];
-  ip += 2;
+  fp[o.base] = t->elems[i];
+  STEP(TABLE_GET);
   NEXT();
 }
 L_TABLE_SET: {
-  wh_table *t = inst->tables[B1];
-  uint32_t i = (uint32_t)R(A1);
+  OPS(TABLE_SET);
+  wh_table *t = inst->tables[o.table];
+  uint32_t i = (uint32_t)R(o.base);
   if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
-  t->elems[i] = fp[A1 + 1];
-  ip += 2;
+  t->elems[i] = fp[o.base + 1];
+  STEP(TABLE_SET);
   NEXT();
 }
 L_TABLE_INIT: {
-  wh_table *t = inst->tables[B1];
-  BULK_ARGS(A2);
-  uint32_t len = inst->elem_len[A1];
+  OPS(TABLE_INIT);
+  wh_table *t = inst->tables[o.table];
+  BULK_ARGS(o.base);
+  uint32_t len = inst->elem_len[o.seg];
   if (s + n > len || d + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
-  if (n) memcpy(t->elems + d, inst->elem_items[A1] + s, n * sizeof(wh_val));
-  ip += 3;
+  if (n) memcpy(t->elems + d, inst->elem_items[o.seg] + s, n * sizeof(wh_val));
+  STEP(TABLE_INIT);
   NEXT();
 }
-L_ELEM_DROP:
-  inst->elem_len[A1] = 0;
-  ip += 2;
+L_ELEM_DROP: {
+  OPS(ELEM_DROP);
+  inst->elem_len[o.seg] = 0;
+  STEP(ELEM_DROP);
   NEXT();
+}
 L_TABLE_COPY: {
-  wh_table *td = inst->tables[A1], *ts = inst->tables[B1];
-  BULK_ARGS(A2);
+  OPS(TABLE_COPY);
+  wh_table *td = inst->tables[o.dst_table], *ts = inst->tables[o.src_table];
+  BULK_ARGS(o.base);
   if (s + n > ts->size || d + n > td->size) TRAP(WH_TRAP_TABLE_OOB);
   if (n) memmove(td->elems + d, ts->elems + s, n * sizeof(wh_val));
-  ip += 3;
+  STEP(TABLE_COPY);
   NEXT();
 }
 L_TABLE_GROW: {
-  extern int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
-  uint32_t b = A1;
-  int64_t old = wh_table_grow_raw(inst->tables[B1], (uint32_t)R(b + 1), fp[b]);
-  R(b) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
-  ip += 2;
+  OPS(TABLE_GROW);
+  int64_t old = wh_table_grow_raw(inst->tables[o.table], (uint32_t)R(o.base + 1), fp[o.base]);
+  R(o.base) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
+  STEP(TABLE_GROW);
   NEXT();
 }
-L_TABLE_SIZE:
-  R(A1) = inst->tables[B1]->size;
-  ip += 2;
+L_TABLE_SIZE: {
+  OPS(TABLE_SIZE);
+  R(o.dst) = inst->tables[o.table]->size;
+  STEP(TABLE_SIZE);
   NEXT();
+}
 L_TABLE_FILL: {
-  wh_table *t = inst->tables[B1];
-  uint32_t b = A1;
-  uint64_t i = (uint32_t)R(b), n = (uint32_t)R(b + 2);
+  OPS(TABLE_FILL);
+  wh_table *t = inst->tables[o.table];
+  uint64_t i = (uint32_t)R(o.base), n = (uint32_t)R(o.base + 2);
   if (i + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
-  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = fp[b + 1];
-  ip += 2;
+  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = fp[o.base + 1];
+  STEP(TABLE_FILL);
   NEXT();
 }
-L_REF_IS_NULL:
-  R(A1) = R(B1) == 0;
-  ip += 2;
+L_REF_IS_NULL: {
+  OPS(REF_IS_NULL);
+  R(o.dst) = R(o.x) == 0;
+  STEP(REF_IS_NULL);
   NEXT();
-L_REF_FUNC:
-  fp[A1].func = inst->funcs[B1];
-  ip += 2;
+}
+L_REF_FUNC: {
+  OPS(REF_FUNC);
+  fp[o.dst].func = inst->funcs[o.func];
+  STEP(REF_FUNC);
   NEXT();
+}
 
 trapped:
   rc = wh_err_trap(ex->err, trap);
@@ -589,17 +653,25 @@ failed:
     wh_funcdef *d = def;
     wh_instance *in = inst;
     uint32_t k = ex->nframes;
+    const wh_cell *at = ip; /* callers: their return address, inside the call */
+    wh_codemap_cache cc;
+    memset(&cc, 0, sizeof cc);
     while (e->nframes < WH_BACKTRACE_MAX) {
-      const wh_module *m = in->mod;
+      wh_module *m = in->mod;
       uint32_t idx = (uint32_t)(d - m->funcs) + m->nfunc_imports;
       e->frames[e->nframes].func_index = idx;
       e->frames[e->nframes].name = wh_module_func_name(m, idx);
+      e->frames[e->nframes].module = m;
+      e->frames[e->nframes].code_offset = wh_codemap_offset(
+          &cc, m, d, (uint32_t)(at - atomic_load_explicit(&d->code, memory_order_relaxed)));
       e->nframes++;
       if (k == base_frames) break;
       k--;
       d = ex->frames[k].def;
       in = ex->frames[k].inst;
+      at = ex->frames[k].ip - 1;
     }
+    wh_codemap_cache_free(&cc);
   }
   ex->nframes = base_frames;
   return rc;

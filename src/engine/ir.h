@@ -1,40 +1,110 @@
-/* The interpreter's instruction set: the numeric rows of opcodes.def
- * (binary ones twice: slot,slot and slot,immediate forms) followed by the
- * rows of irops.def.  translate.c emits it, interp.c executes it. */
-#ifndef WH_IR_H
-#define WH_IR_H
+/* The internal code: its instruction enum and, for every instruction, its
+ * operand layout as a struct of named operands, its length and its dump
+ * name, all generated from irops.def and irforms.def.  The translator
+ * writes it, interp.c runs it, dump.c prints it. */
+#ifndef WI_IR_H
+#define WI_IR_H
 
-/* WH_IF_INT_<type>(x): x for the integer value types, nothing for the
+#include "internal.h"
+
+#include <stdio.h>
+
+/* WI_IF_INT_<type>(x): x for the integer value types, nothing for the
  * float ones (the add+compare+branch fusions exist for integers only). */
-#define WH_IF_INT_I32(...) __VA_ARGS__
-#define WH_IF_INT_I64(...) __VA_ARGS__
-#define WH_IF_INT_F32(...)
-#define WH_IF_INT_F64(...)
+#define WI_IF_INT_I32(...) __VA_ARGS__
+#define WI_IF_INT_I64(...) __VA_ARGS__
+#define WI_IF_INT_F32(...)
+#define WI_IF_INT_F64(...)
 
-enum wh_irop {
-#define WH_BIN(n, ...) IR_##n, IR_##n##_I,
-/* a comparison, then the fused branch-if-true and branch-if-false forms;
- * integer rows also fuse the add before a compare-with-immediate branch
- * (a loop counter stepped and tested: i += k; if (i < N) continue). */
-#define WH_CMP(n, code, text, ti, ...) IR_##n, IR_##n##_I, IR_BRT_##n, IR_BRT_##n##_I, IR_BRF_##n, IR_BRF_##n##_I, \
-    WH_IF_INT_##ti(IR_ABT_##n, IR_ABT_##n##_I, IR_ABF_##n, IR_ABF_##n##_I,)
-#define WH_BINT(n, ...) IR_##n,
-#define WH_UN(n, ...) IR_##n,
-#define WH_UNT(n, ...) IR_##n,
-#define WH_LOAD(n, ...) IR_##n, IR_##n##_X, /* address slot+const / slot+slot */
-#define WH_STORE(n, ...) IR_##n, IR_##n##_I, IR_##n##_X, IR_##n##_XI, /* value slot / immediate, address slot+k / slot+slot */
-#include "opcodes.def"
-#define IR(n, c) IR_##n,
+enum wi_irop {
+#define IR(n, form, text) IR_##n,
 #include "irops.def"
-#undef IR
   IR_COUNT
 };
 
 /* From a comparison (slot or immediate form) to its fused branches. */
-#define WH_IR_BRT_DELTA 2
-#define WH_IR_BRF_DELTA 4
+#define WI_IR_BRT_DELTA 2
+#define WI_IR_BRF_DELTA 4
 /* From IR_ABT_n: the add-immediate form, then the branch-if-false ones. */
-#define WH_IR_AB_IMM 1
-#define WH_IR_AB_FALSE 2
+#define WI_IR_AB_IMM 1
+#define WI_IR_AB_FALSE 2
+
+/* Operand kinds: their C types, and which part of a cell holds them. */
+typedef uint32_t wi_ct_SLOT;
+typedef uint32_t wi_ct_U32;
+typedef int32_t wi_ct_OFF;
+typedef uint64_t wi_ct_I64;
+#define WI_PART_A s.a
+#define WI_PART_B s.b
+#define WI_PART_W u64
+#define WI_PUT_A(v) ((uint32_t)(v))
+#define WI_PUT_B(v) ((uint32_t)(v))
+#define WI_PUT_W(v) ((uint64_t)(v))
+
+/* Per form: the length in cells (WI_CELLS_<form>), the operand struct
+ * (wi_<form>) and wi_<form>_read / wi_<form>_write over an instruction's
+ * cells (cell 0 is the handler). */
+enum wi_form {
+#define WI_FORM0(f, cells) WI_FORM_##f,
+#define WI_FORM(f, cells, fields) WI_FORM_##f,
+#include "irforms.def"
+  WI_FORM_COUNT
+};
+enum {
+#define WI_FORM0(f, cells) WI_CELLS_##f = cells,
+#define WI_FORM(f, cells, fields) WI_CELLS_##f = cells,
+#include "irforms.def"
+};
+#define F(name, kind, cell, part) wi_ct_##kind name;
+#define WI_FORM0(f, cells)
+#define WI_FORM(f, cells, fields) typedef struct wi_##f { fields } wi_##f;
+#include "irforms.def"
+#undef F
+#define F(name, kind, cell, part) o.name = (wi_ct_##kind)c[cell].WI_PART_##part;
+#define WI_FORM0(f, cells)
+#define WI_FORM(f, cells, fields)                                             \
+  static inline wi_##f wi_##f##_read(const wh_cell *c) {                      \
+    wi_##f o;                                                                 \
+    fields                                                                    \
+    return o;                                                                 \
+  }
+#include "irforms.def"
+#undef F
+#define F(name, kind, cell, part) c[cell].WI_PART_##part = WI_PUT_##part(o.name);
+#define WI_FORM0(f, cells)
+#define WI_FORM(f, cells, fields)                                             \
+  static inline void wi_##f##_write(wh_cell *c, wi_##f o) { fields }
+#include "irforms.def"
+#undef F
+
+/* Per instruction: its form's operand type (wi_op_<name>), reader and
+ * length (WI_LEN_<name>), so a handler names only its instruction. */
+typedef struct wi_NONE { int none_; } wi_NONE;
+static inline wi_NONE wi_NONE_read(const wh_cell *c) { (void)c; return (wi_NONE){ 0 }; }
+#define IR(n, form, text)                                                     \
+  typedef wi_##form wi_op_##n;                                                \
+  static inline wi_##form wi_read_##n(const wh_cell *c) { return wi_##form##_read(c); }
+#include "irops.def"
+enum {
+#define IR(n, form, text) WI_LEN_##n = WI_CELLS_##form,
+#include "irops.def"
+};
+
+/* dump.c: what a handler address is, an instruction's dump name, and
+ * a function's code as text (WASIHOST_DUMP_IR=1). */
+int wh_ir_op_of(const void *h);
+const char *wh_ir_name(int op);
+void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
+/* profile.c (the counting build): one executed instruction. */
+void wh_profile_count(const void *h);
+
+/* Per instruction, from the tables (dump.c). */
+extern const uint8_t wi_ir_form[IR_COUNT];
+extern const uint8_t wi_ir_len[IR_COUNT];
+extern const char *const wi_ir_text[IR_COUNT];
+/* The length of the instruction at c (br_table's varies). */
+static inline uint32_t wi_ir_cells(int op, const wh_cell *c) {
+  return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1 : wi_ir_len[op];
+}
 
 #endif

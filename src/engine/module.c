@@ -37,6 +37,7 @@ void wh_module_free(wh_module *m) {
   free(m->datas);
   free(m->declared_funcs);
   free(m->customs);
+  wh_module_free_dwarf(m);
   free(m->bytes);
   free(m);
 }

@@ -7,9 +7,6 @@
 
 #include <stdio.h>
 
-int wh_ir_op_of(const void *h);
-const char *wh_ir_name(int op);
-
 static uint64_t singles[IR_COUNT];
 static uint64_t pairs[IR_COUNT][IR_COUNT];
 static int prev = -1;

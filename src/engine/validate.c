@@ -1,5 +1,5 @@
 /* Module-level validation (spec 3.4): everything but function bodies,
- * which translate.c validates as it translates them. */
+ * which the translator validates as it translates them (translate.h). */
 #include "internal.h"
 
 #define INVALID(...) return wh_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
@@ -89,32 +89,5 @@ int wh_validate_module(wh_module *m, wh_error *err) {
       if (check_constexpr(m, &d->offset, WH_I32, err)) return err->status;
     }
   }
-  /* Every body is validated now (the spec rejects an invalid module
-   * whole); translation waits for a function's first call, since large
-   * Go binaries run a small part of their thousands of functions.
-   * WASIHOST_EAGER=1 translates everything up front. */
-  static atomic_int eager_flag = -1; /* modules may compile on several threads */
-  int eager = atomic_load_explicit(&eager_flag, memory_order_relaxed);
-  if (eager < 0) {
-    eager = getenv("WASIHOST_EAGER") != NULL;
-    atomic_store_explicit(&eager_flag, eager, memory_order_relaxed);
-  }
-  for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
-    int rc = wh_translate(m, i, eager, err);
-    if (rc) return rc;
-  }
-  return 0;
-}
-
-wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f) {
-  pthread_mutex_lock(&m->translate_lock);
-  wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
-  if (!c) {
-    wh_error err;
-    memset(&err, 0, sizeof err);
-    if (wh_translate(m, (uint32_t)(f - m->funcs), true, &err) == 0)
-      c = atomic_load_explicit(&f->code, memory_order_acquire);
-  }
-  pthread_mutex_unlock(&m->translate_lock);
-  return c;
+  return wi_translate_module(m, err);
 }

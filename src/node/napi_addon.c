@@ -1,8 +1,10 @@
 /* Addon entry: per-env state and the table of binding functions.
  * lib/index.js calls init() once with the JS classes the binding needs to
  * create (errors) or to give prototypes to (Memory, Table, Global). */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <uv.h>
 
 #include "node/napi_binding.h"
 
@@ -10,16 +12,42 @@
  * reference lets the addon load either way. */
 #pragma weak wh_napi_wasi_init
 
+/* The probe of a Worker's JS thread (wh_thread_set_probe): a guest poked
+ * during a sync run asks whether the Worker is being stopped
+ * (worker.terminate(), process.exit()).  Calling a JS no-op is the one
+ * N-API way to see it: once Node marks the env as stopping, every call into
+ * JS fails.  The stopped run then cannot throw either (N-API refuses), so
+ * the call returns undefined and V8's pending termination ends the
+ * Worker's JS at its next interrupt check (a JS call or loop back-edge).
+ * A RangeError near the stack limit also fails the call: the run then
+ * stops with that RangeError. */
+static int probe(void *data) {
+  wh_napi_env *E = data;
+  napi_env env = E->env;
+  napi_handle_scope scope;
+  napi_value fn, ignored;
+  int stop = 0;
+  if (!E->alive || !E->noop) return 0;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return 1;
+  if (napi_get_reference_value(env, E->noop, &fn) == napi_ok && fn &&
+      napi_call_function(env, wh_napi_undefined(env), fn, 0, NULL, &ignored) != napi_ok)
+    stop = 1;
+  napi_close_handle_scope(env, scope);
+  return stop;
+}
+
 static void env_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   wh_napi_env *E = data;
+  if (E->is_worker) wh_thread_set_probe(NULL, NULL);
   E->alive = 0;
   wh_napi_env_release(E);
 }
 
 void wh_napi_env_release(wh_napi_env *E) {
   if (--E->refs > 0) return;
+  free(E->dead);
   free(E->buckets);
   free(E->rs_buckets);
   free(E);
@@ -94,11 +122,30 @@ static napi_value init(napi_env env, napi_callback_info info) {
   if (keep(env, object, "create", 1, &E->object_create) ||
       keep(env, bigint, "asIntN", 1, &E->bigint_asintn))
     return NULL;
+  if (E->is_worker) {
+    napi_value src, fn;
+    WH_TRY(napi_create_string_utf8(env, "(function () {})", NAPI_AUTO_LENGTH, &src), NULL);
+    WH_TRY(napi_run_script(env, src, &fn), NULL);
+    WH_TRY(napi_create_reference(env, fn, 1, &E->noop), NULL);
+    wh_thread_set_probe(probe, E);
+  }
   E->initialized = 1;
   return wh_napi_undefined(env);
 }
 
+/* Node dlclose()s an addon when the last Worker env that loaded it ends.
+ * Our code must outlive that: guest-pool threads idle in it, and every
+ * thread that ran wasm has a thread-specific-data destructor in it that
+ * runs when the thread exits, after the env is gone.  Opening ourselves
+ * once more with RTLD_NODELETE keeps the image mapped for the process. */
+static void pin_image(void) {
+  Dl_info info;
+  if (dladdr((void *)pin_image, &info) && info.dli_fname)
+    (void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NODELETE | RTLD_NOLOAD);
+}
+
 NAPI_MODULE_INIT() {
+  pin_image();
   static const struct {
     const char *name;
     napi_callback cb;
@@ -141,6 +188,11 @@ NAPI_MODULE_INIT() {
       {"dispose", wh_napi_dispose},
       {"isDisposed", wh_napi_is_disposed},
       {"poolInfo", wh_napi_pool_info},
+      {"externalBytes", wh_napi_external_bytes},
+      {"profileStart", wh_napi_profile_start},
+      {"profileRead", wh_napi_profile_read},
+      {"profileStop", wh_napi_profile_stop},
+      {"moduleBytes", wh_napi_module_bytes},
   };
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {
@@ -150,6 +202,12 @@ NAPI_MODULE_INIT() {
   E->env = env;
   E->alive = 1;
   E->refs = 1;
+  {
+    /* The main thread runs libuv's default loop; a Worker its own. */
+    struct uv_loop_s *loop = NULL;
+    E->is_worker = napi_get_uv_event_loop(env, &loop) == napi_ok && loop &&
+                   loop != uv_default_loop();
+  }
   if (napi_set_instance_data(env, E, env_finalize, NULL) != napi_ok) {
     free(E);
     wh_napi_ensure_exception(env);

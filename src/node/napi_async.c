@@ -230,6 +230,7 @@ static void complete(napi_env env, wh_napi_job *job) {
   }
   job_done(env, job, 1);
   wh_napi_sweep_memories(E);
+  wh_napi_rs_account(job->rs);
   if (napi_get_reference_value(env, job->fn, &fn) != napi_ok) fn = NULL;
   if (job->rc == WH_OK) {
     ret = wh_napi_results_to_js(E, job->ft, fn, job->vals + job->ft->nparams, 0);
@@ -237,8 +238,10 @@ static void complete(napi_env env, wh_napi_job *job) {
     else reject_pending(env, job);
     return;
   }
+  napi_value box;
   if (job->rc == WH_ERR_HOST && job->exception &&
-      napi_get_reference_value(env, job->exception, &ret) == napi_ok && ret) {
+      napi_get_reference_value(env, job->exception, &box) == napi_ok && box &&
+      napi_get_element(env, box, 0, &ret) == napi_ok) {
     settle(env, job, 0, ret);
     return;
   }
@@ -259,7 +262,13 @@ static void run_host(napi_env env, wh_napi_job *job, host_req *req) {
    * would be reported as uncaught. */
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
       napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
-    if (!job->exception && napi_create_reference(env, exc, 1, &job->exception) != napi_ok)
+    /* Held through a one-element array: N-API references to primitives
+     * (throw 42, undefined, a string) are refused before Node 22. */
+    napi_value box;
+    if (!job->exception &&
+        (napi_create_array_with_length(env, 1, &box) != napi_ok ||
+         napi_set_element(env, box, 0, exc) != napi_ok ||
+         napi_create_reference(env, box, 1, &job->exception) != napi_ok))
       job->exception = NULL;
     if (rc == WH_OK) rc = WH_ERR_HOST;
   }
@@ -344,6 +353,14 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   wh_napi_func *fw = (wh_napi_func *)w;
   wh_napi_rs *rs;
   napi_value *args = NULL;
+  if (!w->ptr) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    goto fail;
+  }
+  /* Held from here: reading the arguments runs user JS (array getters,
+   * valueOf) that may dispose the instance, and ft lives in the wh_func. */
+  job->f = wh_func_ref(w->ptr);
   job->ft = fw->type;
   size_t nv = (size_t)job->ft->nparams + job->ft->nresults;
   job->vals = calloc(nv ? nv : 1, sizeof *job->vals);
@@ -396,7 +413,6 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   job->rs = rs;
   wh_napi_rs_ref(rs);
   job->inst = rs->inst;
-  job->f = wh_func_ref(w->ptr);
   E->refs++;
   atomic_store(&job->refs, 2); /* the guest thread's share and the finalizer's */
   job->timeout_ns = wh_napi_timeout_min(rs->timeout_ns, timeout_ns);
@@ -423,6 +439,7 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   return promise;
 fail:
   free(args);
+  if (job->f) wh_func_unref(job->f);
   reject_pending(env, job);
   job_unref(job);
   return promise;

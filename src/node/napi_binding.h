@@ -10,6 +10,19 @@
 #ifndef WH_NAPI_BINDING_H
 #define WH_NAPI_BINDING_H
 
+/* Experimental N-API for one reason: a module of that version has its
+ * napi_wrap finalizers called during garbage collection instead of in a
+ * later setImmediate, so an engine object dropped by a synchronous loop is
+ * freed by the collection its external-memory report triggered (issue 13:
+ * 4 GB of dropped instances, none freed until the loop yielded).  Our
+ * finalizers only use what Node allows there (napi_delete_reference,
+ * napi_adjust_external_memory, plain C).  The opt-out keeps the classic
+ * napi_env type for finalizers. */
+#ifndef NAPI_EXPERIMENTAL
+#define NAPI_EXPERIMENTAL
+#endif
+#define NODE_API_EXPERIMENTAL_NOGC_ENV_OPT_OUT
+#define NODE_API_EXPERIMENTAL_BASIC_ENV_OPT_OUT
 #include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +78,7 @@ typedef struct wh_napi_obj {
   /* Async runs of instances that imported this object (napi_async.c pins
    * it for the run), and how many of them lend it to the JS thread now. */
   int jobs, jobs_lent;
+  int64_t ext_bytes; /* reported to V8 as external memory (napi_gc.c) */
 } wh_napi_obj;
 
 typedef struct wh_napi_func {
@@ -114,11 +128,13 @@ struct wh_napi_rs {
   napi_ref *imports;
   uint32_t nimports;
   int pins, pins_lent;
+  int64_t ext_bytes;   /* the instance's footprint as reported to V8 */
 };
 
 /* A deadline for the watchdog thread (napi_watchdog.c). */
 typedef struct wh_napi_watch {
   uint64_t deadline; /* uv_hrtime() nanoseconds */
+  uint64_t period;   /* nonzero: poke inst every period ns instead */
   wh_instance *inst;
   int armed, fired;
   struct wh_napi_watch *next;
@@ -138,6 +154,10 @@ typedef struct wh_napi_run {
   int stopped;         /* interrupted: runs nested in it fail at once */
   uint64_t deadline;   /* absolute (uv_hrtime), inherited inward; 0 = none */
   wh_napi_watch watch;
+  /* In a Worker's env, the outermost run is poked now and then so that its
+   * guest asks the env's probe whether the Worker is being terminated. */
+  wh_napi_watch poke;
+  int poking;
   struct wh_napi_run *prev;
 } wh_napi_run;
 
@@ -163,8 +183,15 @@ struct wh_napi_env {
   union { wh_napi_ptrmap objs; wh_napi_ptrmap_entry **buckets; };
   union { wh_napi_ptrmap rs_map; wh_napi_ptrmap_entry **rs_buckets; };
   wh_napi_memory *live_memories;
+  uint64_t memories_swept_at; /* wh_memory_grow_count() of the last full sweep */
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
+  int is_worker;               /* a worker_threads env (not the main loop) */
+  int in_gc;                   /* a wrapper finalizer is running (napi_gc.c) */
+  napi_ref *dead;              /* references to delete after the collection */
+  size_t ndead, capdead;
+  int drain_posted;
+  napi_ref noop;               /* () => {}: the probe's way to meet V8 */
 };
 
 /* ---- the pointer map (napi_ptrmap.c) ---- */
@@ -193,6 +220,9 @@ void wh_napi_ensure_exception(napi_env env);
 void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err);
 /* Throws `new Ctor(message)` for one of the env's error classes. */
 void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor, const char *message);
+/* Sets exc.wasmBacktrace and adds the wasm frames to exc.stack
+ * (napi_backtrace.c). */
+void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err);
 /* Bytes of an ArrayBuffer, TypedArray or DataView; TypeError otherwise. */
 int wh_napi_buffer_source(napi_env env, napi_value v, const uint8_t **data,
                           size_t *len);
@@ -239,6 +269,8 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out);
 /* Joins the keep-alive groups of two JS objects (no-op if either is NULL). */
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b);
+/* Joins each of bs[0..n) with a, in one call into JS. */
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n);
 /* owner's keep-alive group holds value strongly. */
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value);
 /* dispose(): drops w's reference now (detaching a Memory's buffer) and
@@ -253,6 +285,18 @@ void wh_napi_memory_release(wh_napi_env *E, wh_napi_memory *m);
 /* From dispose(): forget the buffer and detach it (it must not outlive the
  * Memory's usability). */
 void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m);
+
+/* ---- external memory reported to V8 (napi_gc.c) ---- */
+/* napi_delete_reference, or later when called from a finalizer during
+ * garbage collection (E->in_gc). */
+void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref);
+/* A Module, or a Memory or Table made from JS: reports its footprint now
+ * (0 once disposed).  Others hold nothing of their own. */
+void wh_napi_obj_account(wh_napi_obj *w);
+/* Reports nothing more for w (its engine object is let go). */
+void wh_napi_obj_unaccount(wh_napi_obj *w);
+/* An instance's own footprint (0 once disposed). */
+void wh_napi_rs_account(wh_napi_rs *rs);
 
 /* ---- values (napi_value.c) ---- */
 /* ToWebAssemblyValue: 0, or -1 with a pending exception. */
@@ -354,6 +398,8 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b);
 int wh_napi_watch_arm(wh_napi_watch *w, wh_instance *inst, uint64_t timeout_ns);
 /* Same with an absolute deadline (uv_hrtime nanoseconds). */
 int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline);
+/* Pokes inst (wh_instance_poke) every period_ns until disarmed. */
+int wh_napi_watch_poke_every(wh_napi_watch *w, wh_instance *inst, uint64_t period_ns);
 /* Returns 1 when the deadline had fired.  After it returns the watchdog no
  * longer touches w or its instance. */
 int wh_napi_watch_disarm(wh_napi_watch *w);
@@ -383,8 +429,11 @@ void wh_napi_pool_set_max(uint32_t n);
 
 /* ---- import resolution (napi_link.c) ---- */
 /* Reads imports for module m from importObject (undefined allowed when m
- * has no imports).  Fills exts[0..n) and records in owned[] the objects this
- * call created (to be unreffed after instantiation).  -1 with an exception. */
+ * has no imports).  Fills exts[0..n) and records in owned[] one reference
+ * to each object read so far, made or taken from a wrapper (to be unreffed
+ * after instantiation, also on failure): the getters of later imports may
+ * dispose() earlier ones.  values[i] is the JS value of import i.  -1 with
+ * an exception. */
 int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
                          uint32_t *nowned, napi_value *values);
@@ -431,6 +480,11 @@ napi_value wh_napi_instance_abort(napi_env env, napi_callback_info info);
 napi_value wh_napi_dispose(napi_env env, napi_callback_info info);
 napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info);
 napi_value wh_napi_pool_info(napi_env env, napi_callback_info info);
+napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_start(napi_env env, napi_callback_info info); /* napi_profile.c */
+napi_value wh_napi_profile_read(napi_env env, napi_callback_info info);
+napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked

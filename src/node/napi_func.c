@@ -20,6 +20,19 @@ static napi_value func_cb(napi_env env, napi_callback_info info) {
   void *data = NULL;
   WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, &data), NULL);
   wh_napi_func *w = data;
+  napi_value new_target = NULL;
+  /* JS API §"Exported Function": [[Construct]] is absent. */
+  WH_TRY(napi_get_new_target(env, info, &new_target), NULL);
+  if (new_target) {
+    napi_throw_type_error(env, NULL, "an exported WebAssembly function is not a constructor");
+    return NULL;
+  }
+  /* A disposed function's type went with its wh_func. */
+  if (!w->h.ptr) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    return NULL;
+  }
   size_t np = w->type->nparams;
   if (argc > 8 && np > 8) {
     size_t want = argc < np ? argc : np;
@@ -71,16 +84,19 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
     if (w->type->params[i] == WH_FUNCREF) w->has_funcref = 1;
   for (uint32_t i = 0; i < w->type->nresults; i++)
     if (w->type->results[i] == WH_FUNCREF) w->has_funcref = 1;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok ||
-      napi_create_uint32(env, w->type->nparams, &len) != napi_ok) {
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);
     free(w);
     return -1;
   }
-  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, len,
+  /* A native function's length is already 0; redefining it costs a map
+   * transition per function, a sixth of instantiating a small module. */
+  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, NULL,
                                 napi_configurable, NULL};
-  if (napi_define_properties(env, fn, 1, &d) != napi_ok) {
+  if (w->type->nparams &&
+      (napi_create_uint32(env, w->type->nparams, &len) != napi_ok ||
+       (d.value = len, napi_define_properties(env, fn, 1, &d)) != napi_ok)) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);
     free(w);

@@ -108,6 +108,10 @@ napi_value wh_napi_global_set(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (wh_napi_to_wasm_held(E, argv[1], gt.type, argv[0], &v)) return NULL;
+  /* The conversion ran user JS (valueOf, toPrimitive, BigInt coercion):
+   * the global, or the instance that defines it, may be disposed or busy
+   * now.  Look it up again rather than trusting g. */
+  if (!(g = arg_global(env, info, &argc, argv, 2))) return NULL;
   wh_global_set(g, v);
   return wh_napi_undefined(env);
 }

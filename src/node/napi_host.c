@@ -19,8 +19,8 @@ typedef struct host_fn {
 
 static void host_finalize(void *data) {
   host_fn *h = data;
-  if (h->E->alive && h->fn) napi_delete_reference(h->E->env, h->fn);
-  if (h->E->alive && h->owner) napi_delete_reference(h->E->env, h->owner);
+  wh_napi_ref_drop(h->E, h->fn);
+  wh_napi_ref_drop(h->E, h->owner);
   wh_napi_env_release(h->E);
   free(h);
 }

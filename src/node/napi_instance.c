@@ -100,6 +100,14 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
   WH_TRY(napi_get_null(env, &null), NULL);
   WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &null, &obj), NULL);
   uint32_t n = wh_module_export_count(m);
+  /* The exports join the instance's keep-alive group in one call at the
+   * end (one call into JS per instance, not per export). */
+  napi_value small[8], *values = small;
+  if (n > 8 && !(values = malloc(n * sizeof *values))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  napi_value result = NULL;
   for (uint32_t i = 0; i < n; i++) {
     const char *name;
     uint32_t name_len;
@@ -109,28 +117,63 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
     if (wh_module_export(m, i, &name, &name_len, &t) ||
         wh_instance_export_at(inst, i, &ext)) {
       napi_throw_error(env, NULL, "wasihost: cannot read an export of the instance");
-      return NULL;
+      goto out;
     }
     int rc = ext.kind == WH_EXTERN_FUNC
                  ? wh_napi_func_value(E, ext.u.func,
                                       export_func_name(ext.u.func, imports, nimports,
                                                        buf, sizeof buf),
-                                      owner, &v)
-                 : wh_napi_extern_value(E, &ext, owner, &v);
-    if (rc) return NULL;
+                                      NULL, &v)
+                 : wh_napi_extern_value(E, &ext, NULL, &v);
+    if (rc) goto out;
+    values[i] = v;
     /* What the instance defines runs on (and is disposed with) it. */
     if (!is_imported(&ext, imports, nimports)) {
       wh_napi_obj *w = wh_napi_unwrap_any(env, v);
       if (w) wh_napi_rs_attach(rs, w);
     }
-    if (!(key = wh_napi_string_n(env, name, name_len))) return NULL;
-    WH_TRY(napi_set_property(env, obj, key, v), NULL);
+    if (!(key = wh_napi_string_n(env, name, name_len)) ||
+        napi_set_property(env, obj, key, v) != napi_ok)
+      goto out;
   }
-  WH_TRY(napi_object_freeze(env, obj), NULL);
-  return obj;
+  if (wh_napi_group_join_all(E, owner, values, n) == 0 &&
+      napi_object_freeze(env, obj) == napi_ok)
+    result = obj;
+out:
+  if (values != small) free(values);
+  if (!result) wh_napi_ensure_exception(env);
+  return result;
 }
 
-/* instanceNew(target, module, importObject, limits | undefined) -> exports */
+/* After reading the imports (getters, Proxy traps: user JS that may have
+ * disposed or lent out anything looked at earlier) the module and every
+ * wrapper taken as an import must still be usable.  The references held
+ * meanwhile only keep the memory valid; this decides whether to go on. */
+static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
+                        const wh_extern *exts, uint32_t n) {
+  static const int kinds[] = {[WH_EXTERN_FUNC] = WH_NK_FUNC, [WH_EXTERN_TABLE] = WH_NK_TABLE,
+                              [WH_EXTERN_MEMORY] = WH_NK_MEMORY,
+                              [WH_EXTERN_GLOBAL] = WH_NK_GLOBAL};
+  if (!mw->ptr) {
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Module has been disposed");
+    return -1;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    wh_napi_obj *w = values[i] ? wh_napi_unwrap_any(env, values[i]) : NULL;
+    if (!w) continue; /* a JS callable or a plain value: a new object */
+    if (!wh_napi_unwrap(env, values[i], kinds[exts[i].kind])) return -1;
+    if (w->kind == WH_NK_FUNC && wh_napi_rs_busy(w->rs)) {
+      wh_napi_throw_busy(env, "link its function");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* instanceNew(target, module, importObject, limits | undefined) -> exports.
+ * Order (issue 13): convert the limits, then look up the module and hold a
+ * reference on it and on each import as it is read, since reading the
+ * import object runs user JS that may dispose() any of them. */
 napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4], exports = NULL;
@@ -148,16 +191,18 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "instanceNew(target, module, imports, limits)");
     return NULL;
   }
-  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
-  if (!mw) {
-    napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
-    return NULL;
-  }
-  wh_module *m = mw->ptr;
   if (wh_napi_is_object(env, argv[3])) {
     if (read_limits(env, argv[3], &cfg, &timeout_ns)) return NULL;
     has_limits = 1;
   }
+  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
+  if (!mw) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
+    return NULL;
+  }
+  wh_module *m = wh_module_ref(mw->ptr);
   uint32_t n = wh_module_import_count(m);
   if (n) {
     exts = calloc(n, sizeof *exts);
@@ -167,12 +212,14 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       free(exts);
       free(owned);
       free(values);
+      wh_module_unref(m);
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return NULL;
     }
   }
   wh_instance *inst = NULL;
-  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0) {
+  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0 &&
+      still_usable(env, mw, values, exts, n) == 0) {
     memset(&err, 0, sizeof err);
     inst = wh_instance_new_unstarted(m, exts, n, has_limits ? &cfg : NULL, &err);
     wh_napi_sweep_memories(E);
@@ -193,10 +240,12 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       w->has_fuel = has_limits && cfg.fuel != 0;
       if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
         exports = build_exports(E, argv[0], inst, rs, exts, n);
+      wh_napi_rs_account(rs);
     }
   }
   /* The instance holds its own references to what it imported. */
   for (uint32_t i = 0; i < nowned; i++) wh_napi_extern_unref(&owned[i]);
+  wh_module_unref(m);
   free(exts);
   free(owned);
   free(values);

@@ -62,6 +62,16 @@ void wh_napi_extern_unref(const wh_extern *e) {
   }
 }
 
+static void extern_ref(const wh_extern *e) {
+  switch (e->kind) {
+  case WH_EXTERN_FUNC: wh_func_ref(e->u.func); break;
+  case WH_EXTERN_TABLE: wh_table_ref(e->u.table); break;
+  case WH_EXTERN_MEMORY: wh_memory_ref(e->u.memory); break;
+  case WH_EXTERN_GLOBAL: wh_global_ref(e->u.global); break;
+  default: break;
+  }
+}
+
 typedef struct import_ctx {
   wh_napi_env *E;
   napi_value owner;
@@ -254,9 +264,12 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
       rc = -1;
     }
     if (rc) return -1;
-    if (own) owned[(*nowned)++] = exts[i];
+    /* A wrapper's object is referenced too: the next import's getter may
+     * dispose() it before the instance takes its own reference. */
+    if (!own) extern_ref(&exts[i]);
+    owned[(*nowned)++] = exts[i];
     /* The instance will share the store of an imported wrapper. */
-    else if (wh_napi_group_join(E, owner, v)) return -1;
+    if (!own && wh_napi_group_join(E, owner, v)) return -1;
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 /* WebAssembly.Memory: an external ArrayBuffer over the engine's memory.
- * The base never moves (the engine reserves the maximum), so the buffer's
- * pointer stays valid; only its length goes stale when the memory grows.
+ * A grow may move the memory (src/engine/memory.c); the old range stays
+ * mapped, emptied, until the memory is freed, which the buffer's reference
+ * on the memory outlasts, so a stale buffer never faults.
  * JS API 2.0 §"Memory objects": a grow (from JS or wasm) detaches the old
  * buffer and `.buffer` then returns a new one of the new size. */
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static void drop_buffer(wh_napi_env *E, wh_napi_memory *m, int detach) {
     napi_value ab = NULL;
     if (detach && napi_get_reference_value(E->env, m->buffer, &ab) == napi_ok && ab)
       napi_detach_arraybuffer(E->env, ab);
-    napi_delete_reference(E->env, m->buffer);
+    wh_napi_ref_drop(E, m->buffer);
   }
   m->buffer = NULL;
   live_unlink(E, m);
@@ -41,22 +42,51 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m) {
   drop_buffer(E, m, 1);
 }
 
+/* Runs before and after every call into wasm: with thousands of live
+ * buffers it walks them only when some memory grew since the last walk. */
 void wh_napi_sweep_memories(wh_napi_env *E) {
+  uint64_t grows = wh_memory_grow_count();
+  if (grows == E->memories_swept_at) return;
+  int skipped = 0;
   wh_napi_memory *m = E->live_memories;
   while (m) {
-    wh_napi_memory *next = m->live_next;
     /* A guest thread may be growing a busy memory: its buffer is checked
      * when that run ends (and JS cannot reach it meanwhile). */
-    if (!wh_napi_obj_busy(&m->h) && wh_memory_size(m->h.ptr) != m->buffer_size)
-      drop_buffer(E, m, 1);
-    m = next;
+    if (wh_napi_obj_busy(&m->h)) {
+      skipped = 1;
+      m = m->live_next;
+      continue;
+    }
+    if (wh_memory_size(m->h.ptr) == m->buffer_size) {
+      m = m->live_next;
+      continue;
+    }
+    drop_buffer(E, m, 1);
+    if (!m->h.rs) wh_napi_obj_account(&m->h); /* grown by wasm that imported it */
+    /* From the start again: finalizers run during garbage collection
+     * (napi_binding.h) and may have unlinked any other entry meanwhile. */
+    m = E->live_memories;
   }
+  if (!skipped) E->memories_swept_at = grows;
 }
 
+/* V8 counts every ArrayBuffer's length as external memory, and collects
+ * garbage when that count grows: with thousands of live instances the
+ * buffers over their memories (mostly untouched reservations) made every
+ * call into wasm run a full GC.  V8 does not count its own wasm memories;
+ * neither do we: the count is taken back while the buffer lives. */
+typedef struct {
+  wh_memory *mem;
+  int64_t counted;
+} buffer_hold;
+
 static void buffer_finalize(napi_env env, void *data, void *hint) {
-  (void)env;
+  buffer_hold *h = hint;
+  int64_t ignored;
   (void)data;
-  wh_memory_unref(hint);
+  napi_adjust_external_memory(env, h->counted, &ignored);
+  wh_memory_unref(h->mem);
+  free(h);
 }
 
 static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
@@ -74,13 +104,22 @@ static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
     void *unused;
     WH_TRY(napi_create_arraybuffer(env, 0, &unused, &ab), NULL);
   } else {
-    wh_memory_ref(mem); /* dropped by buffer_finalize */
+    buffer_hold *h = malloc(sizeof *h);
+    if (!h) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+    h->mem = wh_memory_ref(mem); /* dropped by buffer_finalize */
+    h->counted = (int64_t)size;
     if (napi_create_external_arraybuffer(env, data, (size_t)size, buffer_finalize,
-                                         mem, &ab) != napi_ok) {
+                                         h, &ab) != napi_ok) {
       wh_memory_unref(mem);
+      free(h);
       wh_napi_ensure_exception(env);
       return NULL;
     }
+    int64_t ignored;
+    napi_adjust_external_memory(env, -h->counted, &ignored);
   }
   WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
   m->buffer_size = size;
@@ -135,6 +174,7 @@ napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
   m->h.kind = WH_NK_MEMORY;
   m->h.ptr = mem;
   if (wh_napi_attach(E, argv[0], &m->h)) return NULL;
+  wh_napi_obj_account(&m->h);
   return wh_napi_undefined(env);
 }
 
@@ -173,6 +213,8 @@ napi_value wh_napi_memory_grow(napi_env env, napi_callback_info info) {
    * buffer"), and wasm code sharing this memory sees the same. */
   drop_buffer(E, m, 1);
   wh_napi_sweep_memories(E);
+  if (m->h.rs) wh_napi_rs_account(m->h.rs);
+  else wh_napi_obj_account(&m->h);
   WH_TRY(napi_create_double(env, (double)old, &out), NULL);
   return out;
 }

@@ -59,6 +59,7 @@ napi_value wh_napi_module_new(napi_env env, napi_callback_info info) {
   w->kind = WH_NK_MODULE;
   w->ptr = m;
   if (wh_napi_attach(E, argv[0], w)) return NULL;
+  wh_napi_obj_account(w);
   return wh_napi_undefined(env);
 }
 

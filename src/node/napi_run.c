@@ -53,9 +53,11 @@ void wh_napi_rs_ref(wh_napi_rs *rs) { rs->refs++; }
 
 void wh_napi_rs_unref(wh_napi_rs *rs) {
   if (!rs || --rs->refs > 0) return;
+  rs->inst = NULL;
+  wh_napi_rs_account(rs);
   wh_napi_ptrmap_remove(&rs->E->rs_map, &rs->reg);
   if (rs->E->alive)
-    for (uint32_t i = 0; i < rs->nimports; i++) napi_delete_reference(rs->E->env, rs->imports[i]);
+    for (uint32_t i = 0; i < rs->nimports; i++) wh_napi_ref_drop(rs->E, rs->imports[i]);
   free(rs->imports);
   wh_napi_env_release(rs->E);
   free(rs);
@@ -143,6 +145,10 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
 
 /* ---- runs on the JS thread ---- */
 
+/* How often a Worker's sync run asks whether the Worker is ending: a JS
+ * call of a no-op per poke, about 1 us in 20 ms. */
+#define POKE_NS 20000000u
+
 static uint64_t deadline_min(uint64_t a, uint64_t b) { return wh_napi_timeout_min(a, b); }
 
 static uint64_t deadline_in(uint64_t timeout_ns) {
@@ -194,6 +200,11 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
     }
     run->watching = 1;
   }
+  /* worker.terminate() and process.exit() only mark the Worker's isolate;
+   * nothing else on its thread runs while the guest spins.  The guest's
+   * back-edges consult the env's probe (napi_addon.c) every POKE_NS. */
+  if (E->is_worker && !parent && wh_napi_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
+    run->poking = 1;
   rs->sync_depth++;
   wh_napi_rs_ref(rs);
   run->prev = parent;
@@ -215,7 +226,10 @@ void wh_napi_run_end(wh_napi_run *run) {
   wh_napi_rs *rs = run->rs;
   if (!rs) return;
   if (run->watching) wh_napi_watch_disarm(&run->watch);
+  if (run->poking) wh_napi_watch_disarm(&run->poke);
   if (run->outer >= 0) rs->sync_depth--;
+  /* The instance's last run here may have grown its memory. */
+  if (run->outer == 1) wh_napi_rs_account(rs);
   rs->E->runs = run->prev;
   wh_napi_rs_unref(rs);
   run->rs = NULL;
@@ -305,6 +319,7 @@ static void dispose_instance(wh_napi_obj *w) {
       if (rs->objs == o) wh_napi_rs_detach(o);
     }
     rs->inst = NULL; /* stays registered (rs->reg): see wh_napi_rs_find */
+    wh_napi_rs_account(rs);
   }
   wh_napi_obj_dispose(w);
 }

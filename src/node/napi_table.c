@@ -96,6 +96,7 @@ napi_value wh_napi_table_new(napi_env env, napi_callback_info info) {
   w->kind = WH_NK_TABLE;
   w->ptr = tab;
   if (wh_napi_attach(E, argv[0], w)) return NULL;
+  wh_napi_obj_account(w);
   return wh_napi_undefined(env);
 }
 
@@ -139,6 +140,9 @@ napi_value wh_napi_table_set(napi_env env, napi_callback_info info) {
   wh_napi_env *E;
   wh_table *t = table_args(env, info, 3, argv, 0, &E, &i);
   if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &v)) return NULL;
+  /* Reference conversions run no user JS today; look again anyway so that
+   * a future coercion cannot leave t dangling. */
+  if (!(t = table_args(env, info, 3, argv, 0, &E, &i))) return NULL;
   if (wh_table_set(t, i, v)) {
     napi_throw_range_error(env, NULL, "table index out of bounds");
     return NULL;
@@ -154,7 +158,13 @@ napi_value wh_napi_table_grow(napi_env env, napi_callback_info info) {
   wh_napi_env *E;
   wh_table *t = table_args(env, info, 3, argv, 1, &E, &delta);
   if (!t || wh_napi_to_wasm_held(E, argv[2], elem_of(t), argv[0], &init)) return NULL;
+  if (!(t = table_args(env, info, 3, argv, 1, &E, &delta))) return NULL;
   int64_t old = wh_table_grow(t, delta, init);
+  wh_napi_obj *tw = wh_napi_unwrap_any(env, argv[0]);
+  if (old >= 0 && tw) {
+    if (tw->rs) wh_napi_rs_account(tw->rs);
+    else wh_napi_obj_account(tw);
+  }
   if (old < 0) {
     napi_throw_range_error(env, NULL, "WebAssembly.Table.grow(): failed to grow table");
     return NULL;

@@ -41,26 +41,12 @@ void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor_ref, const char *message)
   throw_with(env, ctor, msg);
 }
 
-/* err.wasmBacktrace = [{ index, name }], innermost first, on the pending
- * RuntimeError (re-thrown with the property set). */
+/* err.wasmBacktrace (napi_backtrace.c) on the pending RuntimeError
+ * (re-thrown with the property set). */
 static void attach_backtrace(napi_env env, const wh_error *err) {
-  napi_value exc, arr;
+  napi_value exc;
   if (napi_get_and_clear_last_exception(env, &exc) != napi_ok) return;
-  if (napi_create_array_with_length(env, err->nframes, &arr) == napi_ok) {
-    for (uint32_t i = 0; i < err->nframes; i++) {
-      napi_value fr, idx, name;
-      if (napi_create_object(env, &fr) != napi_ok) break;
-      if (napi_create_uint32(env, err->frames[i].func_index, &idx) == napi_ok)
-        napi_set_named_property(env, fr, "index", idx);
-      if (err->frames[i].name &&
-          napi_create_string_utf8(env, err->frames[i].name, NAPI_AUTO_LENGTH, &name) == napi_ok)
-        napi_set_named_property(env, fr, "name", name);
-      napi_set_element(env, arr, i, fr);
-    }
-    napi_valuetype t;
-    if (napi_typeof(env, exc, &t) == napi_ok && t == napi_object)
-      napi_set_named_property(env, exc, "wasmBacktrace", arr);
-  }
+  wh_napi_attach_backtrace(env, exc, err);
   napi_throw(env, exc);
 }
 

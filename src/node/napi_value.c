@@ -253,35 +253,40 @@ napi_value wh_napi_results_to_js(wh_napi_env *E, const wh_functype *ft, napi_val
   return arr;
 }
 
+static void throw_func_disposed(napi_env env) {
+  napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                   "this function's WebAssembly.Instance has been disposed");
+}
+
 napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
                         napi_value *argv, int raw, uint64_t timeout_ns) {
   napi_env env = E->env;
-  wh_func *f = w->h.ptr;
   wh_val small[16], *args = small, *results;
   napi_value ret = NULL;
   wh_napi_run run;
   wh_error err;
-  if (!f) {
-    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
-                     "this function's WebAssembly.Instance has been disposed");
+  if (!w->h.ptr) {
+    throw_func_disposed(env);
     return NULL;
   }
+  /* Our own reference: the conversions below run user JS (valueOf, BigInt
+   * coercion) that may dispose the instance, and ft lives in the wh_func. */
+  wh_func *f = wh_func_ref(w->h.ptr);
   const wh_functype *ft = w->type;
   size_t np = ft->nparams, nr = ft->nresults, need = np + nr;
   if (need > 16) {
     args = calloc(need, sizeof *args);
     if (!args) {
       napi_throw_error(env, NULL, "wasihost: out of memory");
-      return NULL;
+      goto out;
     }
   }
   results = args + np;
   if (wh_napi_args_to_wasm(E, ft, fn, argc, argv, raw, args)) goto out;
-  /* Conversions ran JS (valueOf), which may have disposed the instance or
-   * started a run of it: look again. */
-  if (!(f = w->h.ptr)) {
-    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
-                     "this function's WebAssembly.Instance has been disposed");
+  /* Conversions ran JS, which may have disposed the instance or started a
+   * run of it: decide only now (run_begin checks busy and aborted). */
+  if (!w->h.ptr) {
+    throw_func_disposed(env);
     goto out;
   }
   if (wh_napi_run_begin(E, w->h.rs, timeout_ns, &run)) goto out;
@@ -296,6 +301,7 @@ napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t a
   }
   ret = wh_napi_results_to_js(E, ft, fn, results, raw);
 out:
-  if (args != small) free(args);
+  if (args != small && args) free(args);
+  wh_func_unref(f);
   return ret;
 }

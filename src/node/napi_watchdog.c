@@ -28,6 +28,14 @@ static void init(void) {
   if (uv_mutex_init(&lock) || uv_cond_init(&wake)) abort();
 }
 
+/* Under the lock. */
+static void insert(wh_napi_watch *w) {
+  wh_napi_watch **pp = &head;
+  while (*pp && (*pp)->deadline <= w->deadline) pp = &(*pp)->next;
+  w->next = *pp;
+  *pp = w;
+}
+
 static void watchdog_main(void *arg) {
   (void)arg;
   uv_mutex_lock(&lock);
@@ -37,10 +45,16 @@ static void watchdog_main(void *arg) {
       wh_napi_watch *w = head;
       head = w->next;
       w->next = NULL;
-      w->armed = 0;
-      w->fired = 1;
       /* Under the lock: disarm() cannot return (and its caller cannot let
        * the instance go) until this store is done. */
+      if (w->period) {
+        wh_instance_poke(w->inst);
+        w->deadline = now + w->period;
+        insert(w);
+        continue;
+      }
+      w->armed = 0;
+      w->fired = 1;
       wh_instance_interrupt(w->inst);
     }
     if (!head) {
@@ -60,8 +74,19 @@ int wh_napi_watch_arm(wh_napi_watch *w, wh_instance *inst, uint64_t timeout_ns) 
   return wh_napi_watch_arm_at(w, inst, deadline < timeout_ns ? UINT64_MAX : deadline);
 }
 
+static int arm(wh_napi_watch *w, wh_instance *inst, uint64_t deadline, uint64_t period);
+
+int wh_napi_watch_poke_every(wh_napi_watch *w, wh_instance *inst, uint64_t period_ns) {
+  return arm(w, inst, uv_hrtime() + period_ns, period_ns);
+}
+
 int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline) {
+  return arm(w, inst, deadline, 0);
+}
+
+static int arm(wh_napi_watch *w, wh_instance *inst, uint64_t deadline, uint64_t period) {
   uv_once(&once, init);
+  w->period = period;
   w->inst = inst;
   w->fired = 0;
   w->next = NULL;
@@ -75,10 +100,7 @@ int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline)
     }
     started = 1;
   }
-  wh_napi_watch **pp = &head;
-  while (*pp && (*pp)->deadline <= w->deadline) pp = &(*pp)->next;
-  w->next = *pp;
-  *pp = w;
+  insert(w);
   w->armed = 1;
   /* Only a deadline before the one the thread sleeps for needs it awake
    * (an awake thread looks at the list before it sleeps again). */

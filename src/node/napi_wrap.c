@@ -2,6 +2,7 @@
  * identity map (wh_* pointer -> the one live JS wrapper in this env). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "node/napi_binding.h"
 
@@ -33,12 +34,18 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   wh_napi_obj *w = data;
   wh_napi_env *E = w->E;
+  (void)env;
+  /* Called during garbage collection (napi_binding.h): references are
+   * let go of through wh_napi_ref_drop, engine objects freed now. */
+  E->in_gc++;
   wh_napi_ptrmap_remove(&E->objs, &w->map);
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
-  if (w->self && E->alive) napi_delete_reference(env, w->self);
+  wh_napi_ref_drop(E, w->self);
+  wh_napi_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   wh_napi_rs_detach(w);
   free(w);
+  E->in_gc--;
   wh_napi_env_release(E);
 }
 
@@ -49,6 +56,7 @@ void wh_napi_obj_dispose(wh_napi_obj *w) {
   /* A Memory's ArrayBuffer is detached: it holds its own reference to the
    * memory, dropped when V8 frees the detached backing store. */
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release_detach(E, (wh_napi_memory *)w);
+  wh_napi_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   w->ptr = NULL;
   if (w->kind != WH_NK_INSTANCE) wh_napi_rs_detach(w);
@@ -173,6 +181,26 @@ static int call2(wh_napi_env *E, napi_ref fn_ref, napi_value a, napi_value b) {
 int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b) {
   if (!a || !b) return 0;
   return call2(E, E->group_join, a, b);
+}
+
+int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n) {
+  napi_env env = E->env;
+  napi_value fn, small[9], *argv = small, ignored;
+  if (!n) return 0;
+  if (n + 1 > sizeof small / sizeof *small && !(argv = malloc((n + 1) * sizeof *argv))) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  argv[0] = a;
+  memcpy(argv + 1, bs, n * sizeof *bs);
+  int rc = napi_get_reference_value(env, E->group_join, &fn) != napi_ok ||
+                   napi_call_function(env, wh_napi_undefined(env), fn, n + 1, argv,
+                                      &ignored) != napi_ok
+               ? -1
+               : 0;
+  if (argv != small) free(argv);
+  if (rc) wh_napi_ensure_exception(env);
+  return rc;
 }
 
 int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value) {

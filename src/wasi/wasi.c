@@ -122,6 +122,15 @@ static int setup_stdio(wh_wasi *w, int i, const wh_wasi_stdio *s,
       wasi_fd *e;
       if (add_host_fd(w, host, &e) != 0) return -1;
       e->shared = 1;
+      /* Stdio is a stream, whatever carries it: Node hands a child its
+       * stdio as socketpairs, yet sock_shutdown(1) must answer ENOTSOCK
+       * as it does on a pipe or tty (wasmtime; wasi-testsuite's
+       * sock_shutdown-not_sock).  Only sockets[] grant socket calls. */
+      if (e->is_socket) {
+        e->is_socket = 0;
+        e->filetype = WASI_FILETYPE_UNKNOWN;
+        e->rights_base = WASI_RIGHTS_TTY;
+      }
       return 0;
     }
   case WH_STDIO_NULL:

@@ -33,6 +33,9 @@ t.test('trap backtrace', async (t) => {
     t.equal(e.message, 'integer divide by zero');
     t.same(e.wasmBacktrace.map((f) => f.name), ['inner', 'middle', 'outer']);
     t.same(e.wasmBacktrace.map((f) => f.index), [0, 1, 2]);
+    // code offsets of the div_s, then of each call (code section relative)
+    const offs = e.wasmBacktrace.map((f) => f.offset);
+    t.ok(offs.every((o) => Number.isInteger(o)) && offs[0] < offs[1] && offs[1] < offs[2], 'offsets in code order');
   }
   try {
     inst.exports.deep(100);
@@ -49,6 +52,6 @@ t.test('trap backtrace', async (t) => {
   fs.writeFileSync(file, Buffer.from(m2.toBinary({ write_debug_names: true }).buffer));
   const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'wasihost.js'), 'run', file], { encoding: 'utf8' });
   t.equal(r.status, 134, 'a trap exits 134');
-  t.match(r.stderr, /trap: integer divide by zero\nwasm backtrace:\n\s+0: inner\n\s+1: middle\n\s+2: outer/);
+  t.match(r.stderr, /trap: integer divide by zero\nwasm backtrace:\n\s+0: inner @ 0x[0-9a-f]+\n\s+1: middle @ 0x[0-9a-f]+\n\s+2: outer @ 0x[0-9a-f]+/);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,0 +1,265 @@
+/* Recording and reading guest profiles (see prof.h).  Samples are packed
+ * words, appended by the guest thread under the profile's lock; a frame is
+ * recorded as its internal-code position and turned into a wasm code
+ * offset only when the profile is read (codemap.c), so taking a sample
+ * costs a walk of the frame stack and nothing more. */
+#include "prof.h"
+
+#include "codemap.h"
+
+#define MAX_FRAMES 1024u
+#define KIND_WASM 0u
+#define KIND_HOST 1u
+#define KIND_OTHER 2u
+#define KIND_TRUNCATED 3u
+#define FRAME(kind, index) ((kind) << 30 | ((index) & 0x3fffffffu))
+
+static uint32_t func_index(const wh_prof *p, const wh_funcdef *def) {
+  const wh_module *m = p->mod;
+  if (!def || def < m->funcs || def >= m->funcs + (m->nfuncs - m->nfunc_imports)) return UINT32_MAX;
+  return (uint32_t)(def - m->funcs) + m->nfunc_imports;
+}
+
+static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh_func *f) {
+  if (caller->mod != p->mod) return UINT32_MAX;
+  for (uint32_t i = 0; i < p->mod->nfunc_imports; i++)
+    if (caller->funcs[i] == f) return i;
+  return UINT32_MAX;
+}
+
+/* A cap on what one profile holds (128 MiB): a long run at a short
+ * interval keeps its first samples and says it was truncated. */
+#define MAX_WORDS ((size_t)32 << 20)
+
+static bool put(wh_prof *p, uint32_t w) {
+  if (p->nwords == p->cap) {
+    if (p->cap >= MAX_WORDS) { p->nomem = true; return false; }
+    size_t nc = p->cap ? p->cap * 2 : 4096;
+    uint32_t *q = realloc(p->words, nc * sizeof *q);
+    if (!q) { p->nomem = true; return false; }
+    p->words = q;
+    p->cap = nc;
+  }
+  p->words[p->nwords++] = w;
+  return true;
+}
+
+static void put_frame(wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
+  uint32_t idx = func_index(p, def);
+  if (idx == UINT32_MAX) {
+    put(p, FRAME(KIND_OTHER, 0));
+    put(p, UINT32_MAX);
+    return;
+  }
+  const wh_cell *code = atomic_load_explicit(&((wh_funcdef *)def)->code, memory_order_relaxed);
+  put(p, FRAME(KIND_WASM, idx));
+  put(p, at && code ? (uint32_t)(at - code) : UINT32_MAX);
+}
+
+/* One sample: the frames of this thread's stack (outermost first), the
+ * running function at ip, then the host function if one just returned. */
+static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip,
+                   uint32_t host, uint32_t weight) {
+  uint32_t n = ex->nframes + 1 + (host != UINT32_MAX - 1);
+  uint32_t first = 0;
+  bool truncated = n > MAX_FRAMES;
+  if (truncated) {
+    first = n - (MAX_FRAMES - 1);
+    n = MAX_FRAMES;
+  }
+  uint64_t t = (wh_prof_now_ns() - p->start_ns) / 1000u;
+  pthread_mutex_lock(&p->lock);
+  if (!p->nomem) {
+    size_t mark = p->nwords;
+    put(p, n);
+    put(p, weight);
+    put(p, (uint32_t)t);
+    put(p, (uint32_t)(t >> 32));
+    if (truncated) { put(p, FRAME(KIND_TRUNCATED, 0)); put(p, UINT32_MAX); }
+    for (uint32_t k = first; k < ex->nframes; k++)
+      put_frame(p, ex->frames[k].def, ex->frames[k].ip - 1);
+    put_frame(p, def, ip);
+    if (host != UINT32_MAX - 1) { put(p, FRAME(KIND_HOST, host)); put(p, UINT32_MAX); }
+    if (p->nomem) p->nwords = mark;
+    else p->nsamples++;
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
+/* A sample's weight: the intervals since the last one.  The timer only
+ * asks for a sample; on a loaded machine its thread may run late or skip
+ * ticks, so the guest thread measures the time the sample stands for. */
+static uint32_t weight(wh_prof *p) {
+  /* a plain load first: host calls pass here every time */
+  if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
+      !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
+    return 0;
+  uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
+  uint64_t w = (now - p->last_ns + step / 2) / step;
+  p->last_ns = now;
+  return w ? (w > UINT32_MAX ? UINT32_MAX : (uint32_t)w) : 1;
+}
+
+static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
+  atomic_fetch_and_explicit(&p->inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
+  uint32_t w = weight(p);
+  if (w) record(p, ex, def, ip, host, w);
+}
+
+void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
+                  int64_t cost, const wh_funcdef *callee) {
+  wh_prof *a = inst->prof, *b = ex->entry_inst && ex->entry_inst != inst ? ex->entry_inst->prof : NULL;
+  if (!a && !b) {
+    /* a flag left from a profile that is gone */
+    atomic_fetch_and_explicit(&inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
+    return;
+  }
+  wh_prof *exact = a && a->mode == WH_PROFILE_EXACT ? a : b && b->mode == WH_PROFILE_EXACT ? b : NULL;
+  if (exact) {
+    uint32_t i = func_index(exact, def);
+    if (i != UINT32_MAX) exact->units[i] += (uint64_t)cost;
+    if (callee && (i = func_index(exact, callee)) != UINT32_MAX) exact->calls[i]++;
+  }
+  if (a && a->mode == WH_PROFILE_SAMPLE) take(a, ex, def, ip, UINT32_MAX - 1);
+  if (b && b->mode == WH_PROFILE_SAMPLE) take(b, ex, def, ip, UINT32_MAX - 1);
+}
+
+void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
+  wh_prof *p = caller->prof ? caller->prof : ex->entry_inst ? ex->entry_inst->prof : NULL;
+  if (!p) return;
+  uint32_t h = host_index(p, caller, f);
+  if (p->mode == WH_PROFILE_EXACT) {
+    if (h != UINT32_MAX) p->calls[h]++;
+    return;
+  }
+  uint32_t w = weight(p);
+  if (w) record(p, ex, ex->host_def, ex->host_ip, h, w);
+}
+
+void wh_prof_enter(wh_prof *p, const wh_func *f) {
+  atomic_fetch_add(&p->running, 1);
+  if (p->mode == WH_PROFILE_EXACT) {
+    atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
+    uint32_t i = f ? func_index(p, f->def) : UINT32_MAX;
+    if (i != UINT32_MAX) p->calls[i]++;
+  } else {
+    p->last_ns = wh_prof_now_ns();
+    atomic_store(&p->ticks, 0);
+    atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
+  }
+}
+
+void wh_prof_leave(wh_prof *p) { atomic_fetch_sub(&p->running, 1); }
+
+static void prof_free(wh_prof *p) {
+  if (p->listed) wh_sampler_remove(p);
+  pthread_mutex_destroy(&p->lock);
+  free(p->words);
+  free(p->calls);
+  free(p->units);
+  free(p);
+}
+
+void wh_prof_destroy(wh_instance *inst) {
+  if (inst->prof) prof_free(inst->prof);
+  inst->prof = NULL;
+}
+
+int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err) {
+  if (mode != WH_PROFILE_SAMPLE && mode != WH_PROFILE_EXACT)
+    return wh_err_set(err, WH_ERR_ARG, "unknown profile mode %d", mode);
+  if (inst->prof) return wh_err_set(err, WH_ERR_ARG, "the instance is already being profiled");
+  if (interval_us < 10) interval_us = 10;
+  wh_prof *p = calloc(1, sizeof *p);
+  if (!p) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  p->inst = inst;
+  p->mod = inst->mod;
+  p->mode = mode;
+  p->interval_us = interval_us;
+  pthread_mutex_init(&p->lock, NULL);
+  p->start_ns = wh_prof_now_ns();
+  if (mode == WH_PROFILE_EXACT) {
+    p->calls = calloc(p->mod->nfuncs + 1, sizeof *p->calls);
+    p->units = calloc(p->mod->nfuncs + 1, sizeof *p->units);
+    if (!p->calls || !p->units) { prof_free(p); return wh_err_set(err, WH_ERR_NOMEM, "out of memory"); }
+  } else if (wh_sampler_add(p)) {
+    prof_free(p);
+    return wh_err_set(err, WH_ERR_NOMEM, "cannot start the sampling thread");
+  }
+  inst->prof = p;
+  return 0;
+}
+
+void wh_instance_profile_stop(wh_instance *inst) {
+  atomic_fetch_and(&inst->interrupt, ~WH_STOP_SAMPLE);
+  wh_prof_destroy(inst);
+}
+
+typedef struct { uint32_t func, cell; uint32_t *slot; } pending;
+
+static int cmp_pending(const void *a, const void *b) {
+  const pending *x = a, *y = b;
+  if (x->func != y->func) return x->func < y->func ? -1 : 1;
+  return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset) {
+  memset(out, 0, sizeof *out);
+  wh_prof *p = inst->prof;
+  if (!p) return WH_ERR_ARG;
+  out->mode = p->mode;
+  out->interval_us = p->interval_us;
+  out->nfuncs = p->mod->nfuncs;
+  out->duration_us = (wh_prof_now_ns() - p->start_ns) / 1000u;
+  pthread_mutex_lock(&p->lock);
+  out->words = malloc((p->nwords + 1) * sizeof *out->words);
+  if (out->words) {
+    memcpy(out->words, p->words, p->nwords * sizeof *out->words);
+    out->nwords = p->nwords;
+    out->nsamples = p->nsamples;
+    out->truncated = p->nomem;
+  }
+  if (reset && out->words) { p->nwords = 0; p->nsamples = 0; p->nomem = false; }
+  pthread_mutex_unlock(&p->lock);
+  if (!out->words) return WH_ERR_NOMEM;
+  if (p->mode == WH_PROFILE_EXACT) {
+    size_t bytes = (size_t)(p->mod->nfuncs + 1) * sizeof(uint64_t);
+    out->calls = malloc(bytes);
+    out->units = malloc(bytes);
+    if (!out->calls || !out->units) { wh_profile_data_free(out); return WH_ERR_NOMEM; }
+    memcpy(out->calls, p->calls, bytes);
+    memcpy(out->units, p->units, bytes);
+    if (reset) { memset(p->calls, 0, bytes); memset(p->units, 0, bytes); }
+  }
+  if (reset) p->start_ns = wh_prof_now_ns();
+  /* internal-code cells to wasm code offsets, one translation per function */
+  size_t np = 0;
+  pending *pend = malloc((out->nwords / 2 + 1) * sizeof *pend);
+  if (!pend) { wh_profile_data_free(out); return WH_ERR_NOMEM; }
+  for (size_t i = 0; i + 4 <= out->nwords;) {
+    uint32_t n = out->words[i];
+    for (uint32_t k = 0; k < n; k++) {
+      uint32_t *f = &out->words[i + 4 + 2 * k];
+      if (f[0] >> 30 == KIND_WASM && f[1] != UINT32_MAX) pend[np++] = (pending){ f[0], f[1], &f[1] };
+    }
+    i += 4 + 2 * (size_t)n;
+  }
+  qsort(pend, np, sizeof *pend, cmp_pending);
+  wh_codemap_cache cc;
+  memset(&cc, 0, sizeof cc);
+  for (size_t k = 0; k < np; k++) {
+    uint32_t idx = pend[k].func;
+    if (idx < p->mod->nfunc_imports || idx >= p->mod->nfuncs) { *pend[k].slot = UINT32_MAX; continue; }
+    *pend[k].slot = wh_codemap_offset(&cc, p->mod, &p->mod->funcs[idx - p->mod->nfunc_imports], pend[k].cell);
+  }
+  wh_codemap_cache_free(&cc);
+  free(pend);
+  return 0;
+}
+
+void wh_profile_data_free(wh_profile_data *d) {
+  free(d->words);
+  free(d->calls);
+  free(d->units);
+  memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,51 @@
+/* The guest profiler (prof.c, sampler.c).  Sampling: a timer thread counts
+ * ticks for each running profiled instance and raises WH_STOP_SAMPLE in its
+ * interrupt word; the interpreter notices at its next back-edge or call
+ * (where it already checks for interrupts, so a run without a profile pays
+ * nothing more) and records the wasm stack, weighted by the ticks.  Time a
+ * host function spends is recorded when it returns, with the host function
+ * as the innermost frame.  Exact mode keeps the flag raised, so every
+ * back-edge and call is counted. */
+#ifndef WH_PROF_H
+#define WH_PROF_H
+
+#include "internal.h"
+
+typedef struct wh_prof {
+  wh_instance *inst;
+  wh_module *mod;
+  int mode;                   /* WH_PROFILE_SAMPLE / WH_PROFILE_EXACT */
+  uint32_t interval_us;
+  atomic_uint ticks;          /* timer ticks not yet recorded */
+  atomic_int running;         /* runs of inst in progress */
+  uint64_t next_ns;           /* the timer's next tick (sampler.c) */
+  uint64_t last_ns;           /* the last sample (or the run's start) */
+  struct wh_prof *next;       /* the timer's list */
+  bool listed;
+  pthread_mutex_t lock;       /* words: the guest thread writes, the host reads */
+  uint32_t *words;            /* samples, see wh_profile_data */
+  size_t nwords, cap;
+  uint32_t nsamples;
+  bool nomem;
+  uint64_t *calls, *units;    /* exact mode, per function index */
+  uint64_t start_ns;
+} wh_prof;
+
+uint64_t wh_prof_now_ns(void);
+
+/* From the interpreter's stop check (flags had WH_STOP_SAMPLE). */
+void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
+                  int64_t cost, const wh_funcdef *callee);
+/* After a host function returned to the interpreter. */
+void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f);
+/* An outermost run of inst begins / ends. */
+void wh_prof_enter(wh_prof *p, const wh_func *f);
+void wh_prof_leave(wh_prof *p);
+/* The instance goes away. */
+void wh_prof_destroy(wh_instance *inst);
+
+/* sampler.c: the process's timer thread */
+int wh_sampler_add(wh_prof *p);
+void wh_sampler_remove(wh_prof *p);
+
+#endif

@@ -1,0 +1,442 @@
+/* Emission.  The last two instructions stay staged (not yet in the code
+ * buffer) until something follows them or a label fixes them in place,
+ * and every fusion is decided here, on the staged tail: a comparison
+ * becomes a compare-and-branch when a branch tests it, an address add
+ * folds into the access that follows, two moves or two i64 accesses share
+ * a dispatch.  Nothing already in the code buffer is ever rewritten except
+ * jump offsets.  A staged instruction's position is known (the code's
+ * length plus what is staged before it), so jumps and patches may name
+ * it before it is flushed. */
+#include "codemap.h"
+#include "translate.h"
+
+static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
+static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1] : NULL; }
+static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
+static inline bool live(tr *t) { return !tr_dead(t) && !t->oom; }
+
+/* Moves the oldest staged instruction into the code buffer. */
+static void flush_one(tr *t) {
+  tr_insn *i = &t->stage[0];
+  uint32_t n = len_of(i);
+  if (tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) {
+    if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(t->ncode, i->wasm_at);
+    memcpy(&t->code[t->ncode], i->c, n * sizeof(wh_cell));
+    t->code[t->ncode].h = t->h[i->op];
+    t->ncode += n;
+  }
+  t->stage[0] = t->stage[1];
+  t->nstage--;
+}
+
+void tr_flush(tr *t) {
+  while (t->nstage) flush_one(t);
+}
+
+/* Nothing staged may fuse with what follows. */
+void tr_seal(tr *t) { tr_flush(t); }
+
+/* A branch target at the current position: what came before is fixed,
+ * since merging it with what follows would move the target. */
+uint32_t tr_label(tr *t) {
+  tr_flush(t);
+  return t->ncode;
+}
+
+int64_t tr_last_pos(tr *t) {
+  if (!t->nstage) return -1;
+  return (int64_t)t->ncode + (t->nstage == 2 ? len_of(&t->stage[0]) : 0);
+}
+
+/* The cell at a position, staged or not; a scratch cell once memory ran
+ * out (nothing is read back then). */
+wh_cell *tr_cell(tr *t, int64_t pos) {
+  if (pos < 0 || t->oom) return &t->dead.c[0];
+  if (pos < t->ncode) return &t->code[pos];
+  uint32_t off = (uint32_t)(pos - t->ncode);
+  for (uint32_t k = 0; k < t->nstage; k++) {
+    uint32_t n = len_of(&t->stage[k]);
+    if (off < n) return &t->stage[k].c[off];
+    off -= n;
+  }
+  return &t->dead.c[0];
+}
+
+/* Stages an instruction of op's form; returns its cells for the form's
+ * write function, and its position in *at (-1 while nothing is emitted). */
+wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
+  if (!live(t)) {
+    memset(&t->dead, 0, sizeof t->dead);
+    t->dead.op = op;
+    if (at) *at = -1;
+    tr_no_dst(t);
+    return t->dead.c;
+  }
+  if (t->nstage == 2) flush_one(t);
+  tr_insn *i = &t->stage[t->nstage++];
+  memset(i, 0, sizeof *i);
+  i->op = op;
+  i->wasm_at = (uint32_t)(t->op_at - t->m->bytes);
+  if (at) *at = tr_last_pos(t);
+  return i->c;
+}
+
+wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
+
+/* br_table's length varies with its targets: it goes straight into the
+ * code (nothing fuses with it).  Returns its position, -1 when nothing is
+ * emitted. */
+int64_t tr_emit_table(tr *t, uint32_t ntargets) {
+  if (!live(t)) return -1;
+  tr_flush(t);
+  uint32_t n = WI_CELLS_TBL + ntargets;
+  if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) return -1;
+  uint32_t at = t->ncode;
+  if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
+  memset(&t->code[at], 0, n * sizeof(wh_cell));
+  t->code[at].h = t->h[IR_BR_TABLE];
+  t->ncode += n;
+  return at;
+}
+
+/* The last instruction's destination (half a of `cell`) is the fresh
+ * temp `slot`, which a following local.set or branch may retarget. */
+void tr_mark_dst(tr *t, uint8_t cell, uint32_t slot) {
+  tr_insn *l = last(t);
+  if (l && live(t)) {
+    l->dst_cell = cell;
+    l->dst_slot = slot;
+  }
+}
+
+void tr_no_dst(tr *t) {
+  tr_insn *l = last(t);
+  if (l) l->dst_cell = 0;
+}
+
+static bool produced(tr *t, uint32_t slot) {
+  tr_insn *l = last(t);
+  return l && live(t) && l->dst_cell && l->dst_slot == slot;
+}
+
+/* The value in temp `slot` was just computed: compute it into dst. */
+bool tr_retarget(tr *t, uint32_t slot, uint32_t dst) {
+  if (!produced(t, slot)) return false;
+  tr_insn *l = last(t);
+  l->c[l->dst_cell].s.a = dst;
+  l->dst_cell = 0;
+  return true;
+}
+
+void tr_set_jump(tr *t, tr_jump j, uint32_t target) {
+  if (j.at < 0) return;
+  wh_cell *c = tr_cell(t, j.at + j.cell);
+  uint32_t off = (uint32_t)((int64_t)target - j.at);
+  if (j.half) c->s.b = off;
+  else c->s.a = off;
+}
+
+void tr_emit_copy(tr *t, uint32_t dst, uint32_t src) {
+  if (dst == src) return;
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_COPY) {
+    /* two moves in one dispatch (register shuffles are common in Go) */
+    wi_DX c = wi_DX_read(l->c);
+    l->op = IR_COPY2;
+    wi_DX2_write(l->c, (wi_DX2){ .dst = c.dst, .x = c.x, .dst2 = dst, .x2 = src });
+    l->dst_cell = 0;
+    return;
+  }
+  wi_DX_write(tr_emit(t, IR_COPY), (wi_DX){ .dst = dst, .x = src });
+}
+
+void tr_emit_const(tr *t, uint32_t dst, uint64_t v) {
+  wi_DK_write(tr_emit(t, IR_CONST), (wi_DK){ .dst = dst, .k = v });
+}
+
+/* RETURN, fused with a constant result written just before it (Go's
+ * functions return 0 or 1 to say whether the goroutine unwinds). */
+void tr_emit_return(tr *t) {
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_CONST && wi_DK_read(l->c).dst == 0) {
+    l->op = IR_RETURN_CONST;
+    tr_seal(t);
+    return;
+  }
+  tr_emit(t, IR_RETURN);
+}
+
+/* `local.set $pc (const N); br $loop` where the loop opens with
+ * `br_table $pc` (Go's resumable functions): one instruction sets the
+ * local and jumps straight to case N, skipping the table.  Returns false
+ * when the last instruction is not such a constant. */
+bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != IR_CONST) return false;
+  int64_t at = tr_last_pos(t);
+  wi_DK k = wi_DK_read(l->c);
+  uint32_t target = loop_pc;
+  if (loop_pc < t->ncode && t->code[loop_pc].h == t->h[IR_BR_TABLE]) {
+    const wh_cell *bt = &t->code[loop_pc];
+    wi_TBL tb = wi_TBL_read(bt);
+    if (tb.idx == k.dst) {
+      uint32_t v = (uint32_t)k.k;
+      int32_t off = (int32_t)bt[WI_CELLS_TBL + (v > tb.n ? tb.n : v)].s.a;
+      if (off != 0) {
+        target = (uint32_t)((int64_t)loop_pc + off);
+      } else if (tr_grow(t, (void **)&t->threads, &t->capthreads, t->nthreads + 1,
+                         sizeof *t->threads)) {
+        /* a case further down: its block is not closed yet, so thread
+         * the jump when the function is complete */
+        t->threads[t->nthreads].at = (uint32_t)at;
+        t->threads[t->nthreads].table = loop_pc;
+        t->nthreads++;
+      }
+    }
+  }
+  l->op = IR_CONST_BR_BACK;
+  wi_DOK_write(l->c, (wi_DOK){ .dst = k.dst, .off = (int32_t)((int64_t)target - at), .k = k.k });
+  tr_seal(t);
+  return true;
+}
+
+/* Resume jumps recorded by tr_fuse_const_br_back, once every case's
+ * offset in the table is known. */
+void tr_thread_resume_jumps(tr *t) {
+  for (uint32_t k = 0; k < t->nthreads; k++) {
+    wh_cell *kc = &t->code[t->threads[k].at];
+    const wh_cell *bt = &t->code[t->threads[k].table];
+    wi_TBL tb = wi_TBL_read(bt);
+    wi_DOK o = wi_DOK_read(kc);
+    uint32_t v = (uint32_t)o.k;
+    int32_t off = (int32_t)bt[WI_CELLS_TBL + (v > tb.n ? tb.n : v)].s.a;
+    if (off != 0) {
+      o.off = (int32_t)((int64_t)t->threads[k].table + off - t->threads[k].at);
+      wi_DOK_write(kc, o);
+    }
+  }
+}
+
+/* 1: a comparison in slot form, 2: in immediate form (fusable) */
+static const uint8_t cmp_form[IR_COUNT] = {
+#define WH_CMP(n, ...) [IR_##n] = 1, [IR_##n##_I] = 2,
+#include "opcodes.def"
+};
+
+/* An integer compare-with-immediate and the add of its type that may feed
+ * it: the fused add+compare+branch (IR_ABT_n) and the add (slot form). */
+static const uint16_t add_branch[IR_COUNT] = {
+#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
+#include "opcodes.def"
+};
+static const uint16_t add_feeding[IR_COUNT] = {
+#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
+#include "opcodes.def"
+};
+
+/* The i32.and/imm `i` computed the condition: it becomes a test-under-mask
+ * branch. */
+static void and_branch(tr_insn *i, int64_t at, bool on_zero, tr_jump *j) {
+  i->op = on_zero ? IR_BR_ANDZ_I : IR_BR_AND_I;
+  wi_DXK a = wi_DXK_read(i->c);
+  wi_DXKO_write(i->c, (wi_DXKO){ .dst = a.dst, .x = a.x, .k = a.k, .off = 0 });
+  i->dst_cell = 0;
+  *j = (tr_jump){ at, 3, 0 };
+}
+
+/* Pops the i32 condition on top and emits a jump taken when it is
+ * non-zero (when_true) or zero.  When the condition was computed by the
+ * last instruction, that instruction becomes the jump: a comparison
+ * turns into its fused compare-and-branch (with the add that fed it, for
+ * a counted loop), i32.eqz into a branch on its operand with the sense
+ * flipped, an and-with-mask into a test-under-mask branch. */
+void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
+  uint32_t i = t->nst - 1;
+  j->at = -1;
+  if (t->st[i].kind == E_TEMP && produced(t, tr_slot(t, i))) {
+    tr_insn *l = last(t), *p = prev(t);
+    int op = l->op;
+    int64_t at = tr_last_pos(t);
+    if (cmp_form[op] == 1) {
+      wi_DXY c = wi_DXY_read(l->c);
+      l->op = op + (when_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+      wi_XYO_write(l->c, (wi_XYO){ .x = c.x, .y = c.y, .off = 0 });
+      *j = (tr_jump){ at, 2, 0 };
+    } else if (cmp_form[op] == 2 && add_branch[op] && p &&
+               (p->op == add_feeding[op] || p->op == add_feeding[op] + 1) &&
+               wi_DXY_read(p->c).dst == wi_DXK_read(l->c).x) {
+      /* the add just before wrote what is compared: one instruction */
+      uint64_t k = wi_DXK_read(l->c).k;
+      p->op = add_branch[op] + (p->op == add_feeding[op] ? 0 : WI_IR_AB_IMM) +
+              (when_true ? 0 : WI_IR_AB_FALSE);
+      p->c[3].u64 = 0;
+      p->c[4].u64 = k;
+      p->dst_cell = 0;
+      t->nstage = 1;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if (cmp_form[op] == 2) {
+      wi_DXK c = wi_DXK_read(l->c);
+      l->op = op + (when_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+      wi_XOK_write(l->c, (wi_XOK){ .x = c.x, .off = 0, .k = c.k });
+      *j = (tr_jump){ at, 1, 1 };
+    } else if (op == IR_I32_AND_I) {
+      and_branch(l, at, !when_true, j);
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && p->op == IR_I32_AND_I &&
+               wi_DXK_read(p->c).dst == wi_DX_read(l->c).x) {
+      /* eqz (or its negation) of a mask just computed */
+      t->nstage = 1;
+      and_branch(p, (int64_t)t->ncode, (op == IR_I32_EQZ) == when_true, j);
+    } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
+      uint32_t x = wi_DX_read(l->c).x;
+      bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;
+      bool wide = op == IR_I64_EQZ || op == IR_I64_NEZ;
+      int base = wide ? (on_zero ? IR_BR_IFZ64 : IR_BR_IF64) : (on_zero ? IR_BR_IFZ : IR_BR_IF);
+      l->op = base + (back ? 1 : 0);
+      wi_CO_write(l->c, (wi_CO){ .cond = x, .off = 0 });
+      *j = (tr_jump){ at, 1, 1 };
+    }
+    if (j->at >= 0) {
+      tr_no_dst(t);
+      tr_pop(t, 1);
+      return;
+    }
+  }
+  uint32_t cond = tr_operand(t, i);
+  tr_pop(t, 1);
+  int64_t at;
+  wi_CO_write(tr_emit_at(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0), &at),
+              (wi_CO){ .cond = cond, .off = 0 });
+  *j = (tr_jump){ at, 1, 1 };
+}
+
+/* An address computed by the `i32.add x, K` just emitted is folded into
+ * the memory access (which adds K with the same wraparound), removing
+ * the add.  Returns 0 with the slot and constant when it applies, 2 with
+ * two slots when the add was slot + slot (the _X forms), 1 otherwise.
+ * The address temp must be what the last instruction wrote (each form
+ * below has its destination in cell 1, half a).  A constant or a local
+ * pushed since (a store's value) emitted nothing, so the temp is still
+ * that result and nothing else reads it. */
+int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+  tr_insn *l = last(t), *p = prev(t);
+  if (!l || !live(t) || t->st[i].kind != E_TEMP || l->c[1].s.a != tr_slot(t, i)) return 1;
+  if (l->op == IR_I64_EXTEND_I32_U) {
+    /* Go widens an i32 address to i64 and wraps it back: the access only
+     * reads the low half, so it reads the i32 directly */
+    *slot = wi_DX_read(l->c).x;
+    *k = 0;
+    t->nstage--;
+  } else if (l->op == IR_I32_ADD || l->op == IR_I64_ADD) {
+    /* slot + slot: the indexed (_X) form of the access, *k = the slot */
+    wi_DXY c = wi_DXY_read(l->c);
+    *slot = c.x;
+    *k = c.y;
+    t->nstage--;
+    tr_seal(t);
+    return 2;
+  } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
+    /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
+     * low 32 bits of the sum are the sum of the low 32 bits */
+    wi_DXK c = wi_DXK_read(l->c);
+    *slot = c.x;
+    *k = (uint32_t)c.k;
+    t->nstage--;
+    if (p && p->op == IR_I64_EXTEND_I32_U) {
+      wi_DX e = wi_DX_read(p->c);
+      if (e.dst == *slot && *slot >= tr_nloc(t)) { /* widened into a temp only the add read */
+        *slot = e.x;
+        t->nstage--;
+      }
+    }
+  } else {
+    return 1;
+  }
+  tr_seal(t);
+  return 0;
+}
+
+/* An i64.load (i64.store) just staged right after another one: the pair
+ * becomes one I64_LOAD2 (I64_STORE2) whose second half is the second
+ * access's operand cells.  Returns true when it fused. */
+bool tr_pair_access(tr *t, int single, int pair) {
+  tr_insn *l = last(t), *p = prev(t);
+  if (!l || !p || !live(t) || p->op != single || l->op != single) return false;
+  p->op = pair;
+  p->c[3] = l->c[1];
+  p->c[4] = l->c[2];
+  p->dst_cell = 0;
+  t->nstage = 1;
+  return true;
+}
+
+/* eqz of a 0/1 value just computed (Go compares, widens the result and
+ * tests it again): negate the producer in place instead.  Integer
+ * comparisons have exact inverses; floats do not (NaN), so they stay. */
+static int inverse_cmp(int op) {
+  static const struct { int a, b; } pairs[] = {
+    { IR_I32_EQ, IR_I32_NE }, { IR_I32_LT_S, IR_I32_GE_S }, { IR_I32_LT_U, IR_I32_GE_U },
+    { IR_I32_GT_S, IR_I32_LE_S }, { IR_I32_GT_U, IR_I32_LE_U },
+    { IR_I64_EQ, IR_I64_NE }, { IR_I64_LT_S, IR_I64_GE_S }, { IR_I64_LT_U, IR_I64_GE_U },
+    { IR_I64_GT_S, IR_I64_LE_S }, { IR_I64_GT_U, IR_I64_LE_U },
+    { IR_I32_EQZ, IR_I32_NEZ }, { IR_I64_EQZ, IR_I64_NEZ },
+  };
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+    int imm = cmp_form[op] == 2 ? 1 : 0; /* the _I form follows the slot form */
+    if (pairs[k].a + imm == op) return pairs[k].b + imm;
+    if (pairs[k].b + imm == op) return pairs[k].a + imm;
+  }
+  return -1;
+}
+
+bool tr_negate_last(tr *t, uint32_t i) {
+  const tr_vent *e = &t->st[i];
+  if (e->kind != E_TEMP || !e->zx || !produced(t, tr_slot(t, i))) return false;
+  int inv = inverse_cmp(last(t)->op);
+  if (inv < 0) return false;
+  last(t)->op = inv;
+  return true;
+}
+
+/* i64.add of a constant to the i64.extend_i32_u just staged, whose result
+ * is the temp `slot`: one instruction (Go's address arithmetic).  The
+ * result goes to dst. */
+bool tr_fuse_add_zx(tr *t, uint32_t slot, uint32_t dst, uint64_t k) {
+  tr_insn *l = last(t);
+  if (!produced(t, slot) || l->op != IR_I64_EXTEND_I32_U) return false;
+  uint32_t src = wi_DX_read(l->c).x;
+  l->op = IR_I64_ADD_ZX_I;
+  wi_DXK_write(l->c, (wi_DXK){ .dst = dst, .x = src, .k = k });
+  l->dst_cell = 1;
+  l->dst_slot = dst;
+  return true;
+}
+
+/* Go moves its stack pointer with global.get; i32.add/sub K; local.tee;
+ * global.set: the add (retargeted to the local by the tee) and the set
+ * become one instruction. */
+bool tr_fuse_global_set(tr *t, uint32_t local, uint32_t global) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || (l->op != IR_I32_ADD_I && l->op != IR_I32_SUB_I)) return false;
+  wi_DXK c = wi_DXK_read(l->c);
+  if (c.dst != local) return false;
+  uint32_t k = (uint32_t)c.k;
+  if (l->op == IR_I32_SUB_I) k = 0u - k;
+  l->op = IR_ADD_GLOBAL_SET32;
+  memset(l->c, 0, sizeof l->c);
+  wi_DXKG_write(l->c, (wi_DXKG){ .dst = c.dst, .x = c.x, .k = k, .global = global });
+  l->dst_cell = 0;
+  return true;
+}
+
+/* The constant just written is the first argument of a call to a defined
+ * function: one dispatch. */
+bool tr_fuse_call_k(tr *t, uint32_t func, uint32_t base) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != IR_CONST) return false;
+  wi_DK k = wi_DK_read(l->c);
+  if (k.dst != base) return false;
+  l->op = IR_CALL_K;
+  wi_FBK_write(l->c, (wi_FBK){ .func = func, .base = base, .k = k.k });
+  l->dst_cell = 0;
+  return true;
+}

@@ -1,0 +1,111 @@
+/* A trap's wasm frames as JS: err.wasmBacktrace is an Array, innermost
+ * first, of { index, name, offset } plus { file, line, column } when the
+ * module's DWARF covers the offset.  A function inlined at that point is
+ * its own entry before the function it was inlined into ({ inlined: true,
+ * name: its DWARF name }), as a debugger lists it.  The same frames are
+ * added to err.stack in V8's shape ("    at name (file:line:col)"). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/napi_binding.h"
+
+#define MAX_INLINE 16
+
+static void set_str(napi_env env, napi_value o, const char *key, const char *s) {
+  napi_value v;
+  if (s && napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v) == napi_ok)
+    napi_set_named_property(env, o, key, v);
+}
+static void set_u32(napi_env env, napi_value o, const char *key, uint32_t n) {
+  napi_value v;
+  if (napi_create_uint32(env, n, &v) == napi_ok) napi_set_named_property(env, o, key, v);
+}
+
+/* Appends "    at NAME (WHERE)" to the stack text. */
+static void stack_line(char *buf, size_t cap, size_t *len, const char *name, uint32_t index,
+                       uint32_t offset, const wh_source_loc *loc) {
+  if (*len >= cap) return;
+  char fallback[48];
+  if (!name) {
+    snprintf(fallback, sizeof fallback, "wasm-function[%u]", index);
+    name = fallback;
+  }
+  int n;
+  if (loc && loc->file)
+    n = snprintf(buf + *len, cap - *len, "\n    at %s (%s:%u:%u)", name, loc->file, loc->line, loc->column);
+  else if (offset != UINT32_MAX)
+    n = snprintf(buf + *len, cap - *len, "\n    at %s (wasm-function[%u]:0x%x)", name, index, offset);
+  else
+    n = snprintf(buf + *len, cap - *len, "\n    at %s (wasm-function[%u])", name, index);
+  if (n > 0) *len += (size_t)n < cap - *len ? (size_t)n : cap - *len - 1;
+}
+
+void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err) {
+  napi_valuetype t;
+  if (napi_typeof(env, exc, &t) != napi_ok || t != napi_object) return;
+  napi_value arr;
+  if (napi_create_array(env, &arr) != napi_ok) return;
+  static char text[16384];  /* JS thread only */
+  size_t len = 0;
+  text[0] = 0;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < err->nframes; i++) {
+    const wh_frame_info *f = &err->frames[i];
+    wh_source_loc loc[MAX_INLINE];
+    int nloc = f->module ? wh_module_source_lines(f->module, f->code_offset, loc, MAX_INLINE) : 0;
+    /* inlined functions first, then the real frame with the last location */
+    for (int j = 0; j < nloc; j++) {
+      bool real = j == nloc - 1;
+      napi_value fr;
+      if (napi_create_object(env, &fr) != napi_ok) return;
+      set_u32(env, fr, "index", f->func_index);
+      const char *name = real ? (f->name ? f->name : loc[j].function) : loc[j].function;
+      set_str(env, fr, "name", name);
+      if (f->code_offset != UINT32_MAX) set_u32(env, fr, "offset", f->code_offset);
+      if (loc[j].file) {
+        set_str(env, fr, "file", loc[j].file);
+        set_u32(env, fr, "line", loc[j].line);
+        set_u32(env, fr, "column", loc[j].column);
+      }
+      if (!real) {
+        napi_value tru;
+        if (napi_get_boolean(env, true, &tru) == napi_ok) napi_set_named_property(env, fr, "inlined", tru);
+      }
+      napi_set_element(env, arr, k++, fr);
+      stack_line(text, sizeof text, &len, name, f->func_index, f->code_offset, &loc[j]);
+    }
+    if (nloc == 0) {
+      napi_value fr;
+      if (napi_create_object(env, &fr) != napi_ok) return;
+      set_u32(env, fr, "index", f->func_index);
+      set_str(env, fr, "name", f->name);
+      if (f->code_offset != UINT32_MAX) set_u32(env, fr, "offset", f->code_offset);
+      napi_set_element(env, arr, k++, fr);
+      stack_line(text, sizeof text, &len, f->name, f->func_index, f->code_offset, NULL);
+    }
+  }
+  napi_set_named_property(env, exc, "wasmBacktrace", arr);
+  /* the wasm frames go first in the stack, right after the message line
+   * (the JS frames that called into wasm follow), as in V8 */
+  napi_value stack;
+  size_t slen = 0;
+  if (napi_get_named_property(env, exc, "stack", &stack) != napi_ok ||
+      napi_typeof(env, stack, &t) != napi_ok || t != napi_string ||
+      napi_get_value_string_utf8(env, stack, NULL, 0, &slen) != napi_ok)
+    return;
+  char *s = malloc(slen + 1), *out = s ? malloc(slen + len + 1) : NULL;
+  if (!out) { free(s); return; }
+  napi_get_value_string_utf8(env, stack, s, slen + 1, &slen);
+  const char *nl = memchr(s, '\n', slen);
+  size_t head = nl ? (size_t)(nl - s) : slen;
+  memcpy(out, s, head);
+  memcpy(out + head, text, len);
+  memcpy(out + head + len, s + head, slen - head);
+  napi_value ns;
+  if (napi_create_string_utf8(env, out, head + len + slen - head, &ns) == napi_ok)
+    napi_set_named_property(env, exc, "stack", ns);
+  free(s);
+  free(out);
+}

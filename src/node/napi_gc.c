@@ -1,0 +1,94 @@
+/* Native memory that JS objects keep alive, reported to V8 with
+ * napi_adjust_external_memory so that its garbage collector weighs it
+ * (issue 13: dropped instances touching 16 MB each piled up to 4 GB before
+ * a collection ran).  Each holder remembers what it reported and reports
+ * the difference when the footprint changes (a grow, a run that grew its
+ * memory) and all of it back when its engine object goes (dispose or
+ * finalizer).  Who holds what, so nothing is counted twice:
+ *   Module wrapper           the module (bytes, metadata, translated code)
+ *   run state of an Instance its own memories, tables and functions
+ *   Memory / Table from JS   that memory / table (no run state)
+ * Memories, tables and functions an instance defines count with it. */
+#include <stdlib.h>
+
+#include "node/napi_binding.h"
+
+static void report(wh_napi_env *E, int64_t *held, int64_t now) {
+  int64_t delta = now - *held, ignored;
+  if (!delta) return;
+  *held = now;
+  if (E->alive) napi_adjust_external_memory(E->env, delta, &ignored);
+}
+
+static int64_t clamp(uint64_t n) { return n > INT64_MAX ? INT64_MAX : (int64_t)n; }
+
+void wh_napi_obj_account(wh_napi_obj *w) {
+  int64_t now = 0;
+  if (w->ptr && !w->rs) {
+    switch (w->kind) {
+    case WH_NK_MODULE: now = clamp(wh_module_footprint(w->ptr)); break;
+    case WH_NK_MEMORY: now = clamp(wh_memory_size(w->ptr)); break;
+    case WH_NK_TABLE: now = clamp(wh_table_footprint(w->ptr)); break;
+    default: break;
+    }
+  }
+  report(w->E, &w->ext_bytes, now);
+}
+
+void wh_napi_rs_account(wh_napi_rs *rs) {
+  report(rs->E, &rs->ext_bytes, rs->inst ? clamp(wh_instance_footprint(rs->inst)) : 0);
+}
+
+void wh_napi_obj_unaccount(wh_napi_obj *w) { report(w->E, &w->ext_bytes, 0); }
+
+/* ---- references let go of during garbage collection ----
+ * Our wrapper finalizers run inside V8's weak callbacks (napi_binding.h).
+ * Deleting there a weak reference to another object of the same
+ * collection trips V8 ("node->IsInUse()"), so references are queued and
+ * deleted by a finalizer posted for later (node_api_post_finalizer). */
+
+static void drain(napi_env env, void *data, void *hint) {
+  (void)hint;
+  wh_napi_env *E = data;
+  E->drain_posted = 0;
+  for (size_t i = 0; i < E->ndead; i++)
+    if (E->alive) napi_delete_reference(env, E->dead[i]);
+  E->ndead = 0;
+  wh_napi_env_release(E);
+}
+
+void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref) {
+  if (!ref || !E->alive) return;
+  if (!E->in_gc) {
+    napi_delete_reference(E->env, ref);
+    return;
+  }
+  if (E->ndead == E->capdead) {
+    size_t cap = E->capdead ? E->capdead * 2 : 64;
+    napi_ref *d = realloc(E->dead, cap * sizeof *d);
+    if (!d) return; /* out of memory: the handle leaks, nothing breaks */
+    E->dead = d;
+    E->capdead = cap;
+  }
+  E->dead[E->ndead++] = ref;
+  if (!E->drain_posted && node_api_post_finalizer(E->env, drain, E, NULL) == napi_ok) {
+    E->drain_posted = 1;
+    E->refs++;
+  }
+}
+
+/* externalBytes(obj) -> what obj reports to V8 now (for tests: V8's own
+ * statistics do not show napi_adjust_external_memory). */
+napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v, out;
+  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
+  if (!w) {
+    napi_throw_type_error(env, NULL, "externalBytes: not a wasihost object");
+    return NULL;
+  }
+  int64_t n = w->kind == WH_NK_INSTANCE ? (w->rs ? w->rs->ext_bytes : 0) : w->ext_bytes;
+  WH_TRY(napi_create_double(env, (double)n, &out), NULL);
+  return out;
+}

@@ -1,0 +1,64 @@
+'use strict';
+// Native memory kept alive by JS objects is reported to V8
+// (napi_adjust_external_memory), so that dropping objects without dispose()
+// still makes the GC run and free them.  V8's own statistics do not show
+// these reports: the binding's externalBytes(obj) says what obj reports.
+// bench/gc-pressure.js measures the RSS this buys.
+const t = require('tap');
+const { W, native, wat } = require('./fixtures/util');
+
+const MiB = 1 << 20;
+
+t.test('memories, tables, modules and instances report what they hold', async (t) => {
+  const m = new W.Memory({ initial: 16 });
+  t.equal(native.externalBytes(m), 16 * 65536, 'a JS memory: its size');
+  m.grow(16);
+  t.equal(native.externalBytes(m), 32 * 65536, 'grown from JS: the new size');
+  m.dispose();
+  t.equal(native.externalBytes(m), 0, 'disposed: nothing');
+
+  const tab = new W.Table({ element: 'anyfunc', initial: 100000 });
+  t.ok(native.externalBytes(tab) >= 800000, `a table of 1e5 funcrefs: ${native.externalBytes(tab)} bytes`);
+  const before = native.externalBytes(tab);
+  tab.grow(100000);
+  t.ok(native.externalBytes(tab) >= before + 800000, 'grown: more');
+  tab.dispose();
+  t.equal(native.externalBytes(tab), 0, 'disposed: nothing');
+
+  const bytes = await wat(`(module (memory (export "mem") 4 1000) (table 1000 funcref)
+    (data (i32.const 0) "${'x'.repeat(4096)}")
+    (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`);
+  const mod = new W.Module(bytes);
+  t.ok(native.externalBytes(mod) >= bytes.length, `a module: at least its bytes (${native.externalBytes(mod)} >= ${bytes.length})`);
+  const inst = new W.Instance(mod, {});
+  const i0 = native.externalBytes(inst);
+  t.ok(i0 >= 4 * 65536 + 8000, `an instance: its memory and table (${i0})`);
+  t.equal(native.externalBytes(inst.exports.mem), 0, 'its exported memory counts with the instance, not twice');
+  inst.exports.grow(60);
+  t.equal(native.externalBytes(inst) - i0, 60 * 65536, 'a memory.grow in wasm is reported when the run ends');
+  inst.exports.mem.grow(16);
+  t.equal(native.externalBytes(inst) - i0, 76 * 65536, 'so is a grow from JS');
+  const r = await inst.callAsync('grow', 4);
+  t.equal(r, 80, 'an async run grows too');
+  t.equal(native.externalBytes(inst) - i0, 80 * 65536, 'and is reported when it settles');
+  inst.dispose();
+  t.equal(native.externalBytes(inst), 0, 'a disposed instance: nothing');
+  mod.dispose();
+  t.equal(native.externalBytes(mod), 0, 'a disposed module: nothing');
+});
+
+t.test('dropped without dispose(): the collector frees them during a synchronous loop', async (t) => {
+  const bytes = await wat(`(module (memory 256)
+    (func (export "touch") (local i32)
+      (loop (i32.store8 (local.get 0) (i32.const 1))
+        (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 4096))) (i32.const 16777216))))))`);
+  const mod = new W.Module(bytes);
+  const rss0 = process.memoryUsage.rss();
+  let peak = 0;
+  for (let i = 0; i < 150; i++) {
+    new W.Instance(mod, {}).exports.touch();
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }
+  // 150 x 16 MiB = 2.4 GiB if nothing were freed before the loop ends.
+  t.ok(peak - rss0 < 1024 * MiB, `RSS grew by ${((peak - rss0) / MiB).toFixed(0)} MiB over 150 dropped 16 MiB instances (< 1 GiB)`);
+});
