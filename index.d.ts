@@ -179,7 +179,7 @@ export interface WasmFrame {
   index: number;
   /** From the name section (or DWARF), when there is one. */
   name?: string;
-  /** Byte offset of the trapping instruction (the call, in callers), when known. */
+  /** Offset of the trapping instruction (the call, in callers) from the start of the code section's contents, as DWARF counts; e.stack prints the module-relative offset, as V8 does. */
   offset?: number;
   /** Source location from the module's DWARF, when it has one. */
   file?: string;
@@ -193,7 +193,7 @@ export interface WasmFrame {
 export class CompileError extends Error {}
 /** An import is missing or has the wrong type. */
 export class LinkError extends Error {}
-/** The guest trapped (spec wording); wasmBacktrace lists the wasm frames. */
+/** The guest trapped (spec wording); e.stack has the wasm frames in V8's format, wasmBacktrace as objects. */
 export class RuntimeError extends Error {
   wasmBacktrace?: WasmFrame[];
 }

@@ -175,6 +175,12 @@ wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err);
 int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err);
 wh_module *wh_module_ref(wh_module *m);
 void wh_module_unref(wh_module *m);
+/* For stack traces in V8's form, wasm://wasm/<hash>:wasm-function[N]:0xOFF:
+ * a 32-bit FNV-1a hash of the module's bytes (reads them all: call it when
+ * reporting, not per instruction), and what to add to a code_offset
+ * (wh_frame_info) to get the module-relative offset V8 prints. */
+uint32_t wh_module_hash(const wh_module *m);
+uint32_t wh_module_code_offset_base(const wh_module *m);
 
 uint32_t wh_module_import_count(const wh_module *m);
 /* Strings point into the module and live as long as it does.  Names are
