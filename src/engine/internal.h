@@ -220,6 +220,11 @@ void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 /* ------------------------------------------------------------------ */
 /* Runtime objects */
 
+/* What each object file frees when its store lets go (store.c). */
+void wh_instance_destroy(wh_instance *inst);
+void wh_table_destroy(wh_table *t);
+void wh_memory_destroy(wh_memory *m);
+
 struct wh_func {
   wh_object obj;
   const wh_ftype *type;

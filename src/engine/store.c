@@ -67,10 +67,6 @@ void wh_object_ref(wh_object *o) {
   pthread_mutex_unlock(&store_lock);
 }
 
-void wh_instance_destroy(wh_instance *inst);
-void wh_table_destroy(wh_table *t);
-void wh_memory_destroy(wh_memory *m);
-
 static void free_object(wh_object *o) {
   switch (o->kind) {
     case WH_OBJ_FUNC: wh_func_free_host((wh_func *)o); break;

@@ -453,6 +453,9 @@ napi_value wh_napi_module_validate(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_imports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info);
+int wh_napi_module_attach(wh_napi_env *E, napi_value js, wh_module *m);
+wh_napi_instance *wh_napi_arg_instance(napi_env env, napi_callback_info info, size_t *argc,
+                                       napi_value *argv);
 /* napi_share.c: module.share() / Module.fromShared() across Workers. */
 napi_value wh_napi_module_share(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_unshare(napi_env env, napi_callback_info info);

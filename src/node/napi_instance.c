@@ -254,8 +254,9 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   return exports;
 }
 
-static wh_napi_instance *arg_instance(napi_env env, napi_callback_info info, size_t *argc,
-                                      napi_value *argv) {
+/* The receiver argv[0] as an Instance wrapper (an exception when not). */
+wh_napi_instance *wh_napi_arg_instance(napi_env env, napi_callback_info info, size_t *argc,
+                                       napi_value *argv) {
   if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
     wh_napi_ensure_exception(env);
     return NULL;
@@ -278,7 +279,7 @@ napi_value wh_napi_instance_start(napi_env env, napi_callback_info info) {
   wh_error err;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
-  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   wh_instance *inst = w->h.ptr;
   if (!inst || !wh_instance_start_pending(inst)) return wh_napi_undefined(env);
@@ -297,7 +298,7 @@ napi_value wh_napi_instance_start(napi_env env, napi_callback_info info) {
 napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
-  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   if (!w->has_fuel) return wh_napi_undefined(env);
   /* The guest thread keeps the budget in its own registers while it runs. */
@@ -314,7 +315,7 @@ napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   uint64_t fuel;
-  wh_napi_instance *w = arg_instance(env, info, &argc, argv);
+  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   if (!w->has_fuel) {
     napi_throw_type_error(env, NULL,

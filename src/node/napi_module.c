@@ -50,17 +50,24 @@ napi_value wh_napi_module_new(napi_env env, napi_callback_info info) {
     wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
     return NULL;
   }
+  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
+  return wh_napi_undefined(env);
+}
+
+/* Wraps m (whose reference the wrapper takes over) in the JS Module js,
+ * and tells V8 what it keeps alive in this environment. */
+int wh_napi_module_attach(wh_napi_env *E, napi_value js, wh_module *m) {
   wh_napi_obj *w = calloc(1, sizeof *w);
   if (!w) {
     wh_module_unref(m);
-    napi_throw_error(env, NULL, "wasihost: out of memory");
-    return NULL;
+    napi_throw_error(E->env, NULL, "wasihost: out of memory");
+    return -1;
   }
   w->kind = WH_NK_MODULE;
   w->ptr = m;
-  if (wh_napi_attach(E, argv[0], w)) return NULL;
+  if (wh_napi_attach(E, js, w)) return -1;
   wh_napi_obj_account(w);
-  return wh_napi_undefined(env);
+  return 0;
 }
 
 /* moduleValidate(bytes) -> boolean */

@@ -18,21 +18,13 @@
 #define MAX_INLINE 16
 
 static wh_instance *arg_inst(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
-    return NULL;
-  }
-  if (*argc < 1) {
-    napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Instance");
-    return NULL;
-  }
-  wh_napi_obj *w = wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE, "WebAssembly.Instance");
+  wh_napi_instance *w = wh_napi_arg_instance(env, info, argc, argv);
   /* the guest thread of an async run writes the profile's counters */
-  if (w && wh_napi_rs_busy(w->rs)) {
+  if (w && wh_napi_rs_busy(w->h.rs)) {
     wh_napi_throw_busy(env, "read or change its profile");
     return NULL;
   }
-  return w ? w->ptr : NULL;
+  return w ? w->h.ptr : NULL;
 }
 
 napi_value wh_napi_profile_start(napi_env env, napi_callback_info info) {

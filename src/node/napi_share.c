@@ -138,14 +138,6 @@ napi_value wh_napi_module_from_shared(napi_env env, napi_callback_info info) {
     wh_module_unref(m);
     return existing;
   }
-  wh_napi_obj *w = calloc(1, sizeof *w);
-  if (!w) {
-    wh_module_unref(m);
-    napi_throw_error(env, NULL, "wasihost: out of memory");
-    return NULL;
-  }
-  w->kind = WH_NK_MODULE;
-  w->ptr = m;
-  if (wh_napi_attach(E, argv[0], w)) return NULL;
+  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
   return wh_napi_bool(env, true);
 }
