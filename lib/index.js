@@ -29,31 +29,14 @@
 const fs = require('fs');
 const path = require('path');
 
-const native = require('./api/binding');
+const native = require('./api/init');
 const errors = require('./errors');
-const { externIntern, externValues } = require('./api/externref');
-const { groupJoin, groupKeep } = require('./api/groups');
 const { Module } = require('./api/module');
 const { Instance } = require('./api/instance');
 const { Memory } = require('./api/memory');
 const { Table } = require('./api/table');
 const { Global } = require('./api/global');
 const ns = require('./api/namespace');
-
-native.init({
-  CompileError: errors.CompileError,
-  LinkError: errors.LinkError,
-  RuntimeError: errors.RuntimeError,
-  WASIExit: errors.WASIExit,
-  MemoryProto: Memory.prototype,
-  TableProto: Table.prototype,
-  GlobalProto: Global.prototype,
-  toList: (iterable) => [...iterable],
-  externIntern,
-  externValues,
-  groupJoin,
-  groupKeep,
-});
 
 const internals = Object.freeze({
   callRaw: (fn, args) => native.callRaw(fn, args),

@@ -42,7 +42,7 @@
 // (ENOSYS).  Captured output is exposed as wasi.stdout / wasi.stderr
 // (Buffers), and start() keeps node's return value: the exit code.
 const path = require('path');
-const native = require('./api/binding');
+const native = require('./api/init');
 const { WASIExit } = require('./errors');
 const { runSync, runAsync } = require('./api/run');
 const { guard } = require('./uncloneable');

@@ -1,0 +1,27 @@
+'use strict';
+// Gives the addon the JS classes and helpers it creates objects with; runs
+// once, whichever entry point (lib/index.js or lib/wasi.js) is loaded first.
+const native = require('./binding');
+const errors = require('../errors');
+const { externIntern, externValues } = require('./externref');
+const { groupJoin, groupKeep } = require('./groups');
+const { Memory } = require('./memory');
+const { Table } = require('./table');
+const { Global } = require('./global');
+
+native.init({
+  CompileError: errors.CompileError,
+  LinkError: errors.LinkError,
+  RuntimeError: errors.RuntimeError,
+  WASIExit: errors.WASIExit,
+  MemoryProto: Memory.prototype,
+  TableProto: Table.prototype,
+  GlobalProto: Global.prototype,
+  toList: (iterable) => [...iterable],
+  externIntern,
+  externValues,
+  groupJoin,
+  groupKeep,
+});
+
+module.exports = native;
