@@ -15,8 +15,9 @@ mkdir -p "$OBJ"
 # UBSan checks stay recoverable so fuzz/ubsan.supp can mute bugs already
 # reported; fuzz_engine.c sets halt_on_error=1 so any other report is a crash.
 SAN=(-fsanitize=address,undefined)
-CFLAGS=(-std=gnu11 -g -O1 -fno-omit-frame-pointer "${SAN[@]}"
-        -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra)
+# the flags every build shares (scripts/cflags.js), then the fuzzers' own
+read -r -a COMMON <<<"$(node scripts/cflags.js --common)"
+CFLAGS=("${COMMON[@]}" -g -O1 "${SAN[@]}" -Iinclude -Isrc)
 
 # Objects built with other flags are stale.
 if [ "$(cat "$OBJ/flags" 2>/dev/null)" != "${CFLAGS[*]}" ]; then

@@ -42,7 +42,7 @@ if (!gcc) {
     const engine = path.join(root, 'src', 'engine');
     const sources = fs.readdirSync(engine).filter((f) => f.endsWith('.c')).map((f) => path.join(engine, f));
     const exe = path.join(dir, 'engine_threads');
-    execFileSync('gcc', ['-std=c11', '-D_GNU_SOURCE', '-O1', '-Wall', '-Wextra', '-g',
+    execFileSync('gcc', [...require('../../scripts/cflags').common, '-O1', '-g',
       '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
       '-I', path.join(root, 'include'), '-I', path.join(root, 'src'),
       path.join(root, 'test', 'c', 'engine_threads.c'), ...sources, '-lpthread', '-lm',

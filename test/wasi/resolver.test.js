@@ -30,7 +30,7 @@ if (!gcc) {
     fs.symlinkSync('sub/inner.txt', path.join(sb, 'inlink'));
     fs.symlinkSync('../created_outside', path.join(sb, 'dangle'));
     const exe = path.join(base, 'resolver');
-    execFileSync('gcc', ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-g',
+    execFileSync('gcc', [...require('../../scripts/cflags').common, '-Werror', '-g',
       '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
       '-I', path.join(h.root, 'include'), '-I', path.join(h.root, 'src'),
       path.join(h.root, 'test', 'c', 'wasi_resolver.c'),
