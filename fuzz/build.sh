@@ -17,7 +17,7 @@ mkdir -p "$OBJ"
 SAN=(-fsanitize=address,undefined)
 # the flags every build shares (scripts/cflags.js), then the fuzzers' own
 read -r -a COMMON <<<"$(node scripts/cflags.js --common)"
-CFLAGS=("${COMMON[@]}" -g -O1 "${SAN[@]}" -Iinclude -Isrc)
+CFLAGS=("${COMMON[@]}" -std=gnu11 -g -O1 "${SAN[@]}" -Iinclude -Isrc)
 
 # Objects built with other flags are stale.
 if [ "$(cat "$OBJ/flags" 2>/dev/null)" != "${CFLAGS[*]}" ]; then
