@@ -179,7 +179,7 @@ export interface WasmFrame {
   index: number;
   /** From the name section (or DWARF), when there is one. */
   name?: string;
-  /** Byte offset of the trapping instruction (the call, in callers), when known. */
+  /** Offset of the trapping instruction (the call, in callers) from the start of the code section's contents, as DWARF counts; e.stack prints the module-relative offset, as V8 does. */
   offset?: number;
   /** Source location from the module's DWARF, when it has one. */
   file?: string;
@@ -193,7 +193,7 @@ export interface WasmFrame {
 export class CompileError extends Error {}
 /** An import is missing or has the wrong type. */
 export class LinkError extends Error {}
-/** The guest trapped (spec wording); wasmBacktrace lists the wasm frames. */
+/** The guest trapped (spec wording); e.stack has the wasm frames in V8's format, wasmBacktrace as objects. */
 export class RuntimeError extends Error {
   wasmBacktrace?: WasmFrame[];
 }
@@ -242,8 +242,23 @@ export interface WASIOptions {
   stderr?: StdoutOption;
   /** Default true: start() returns the exit code; false ends the process on proc_exit. */
   returnOnExit?: boolean;
-  /** Fds of listening or connected sockets the guest may accept on / use. */
-  sockets?: number[];
+  /** Listening sockets for the guest (fds after the preopens, in order): an address to listen
+   * on, an existing socket fd, or a listening net.Server (handed over: closed in Node). */
+  sockets?: Array<number | { listen: string; backlog?: number } | { host?: string; port: number; backlog?: number }
+    | { fd: number } | import('net').Server>;
+  /** Fake clocks from 2022-01-01 that move only as the guest reads or sleeps; seeded random_get. */
+  deterministic?: boolean;
+  seed?: number | bigint;
+  /** One line per WASI call: a function, or a writable stream (process.stderr). */
+  trace?: ((line: string) => void) | NodeJS.WritableStream;
+  traceCategories?: Array<'args' | 'clock' | 'fs' | 'filesystem' | 'poll' | 'proc' | 'random' | 'sock' | 'all'> | string;
+}
+
+export interface WASISocketInfo {
+  fd: number;
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
 }
 
 export type WASIImportObject = {
@@ -263,6 +278,8 @@ export class WASI {
   /** What the guest wrote with stdout/stderr 'pipe'; undefined otherwise. */
   readonly stdout: Buffer | undefined;
   readonly stderr: Buffer | undefined;
+  /** The guest fd and bound address of each of options.sockets. */
+  readonly sockets: WASISocketInfo[];
 }
 
 declare const wasihost: {

@@ -333,7 +333,11 @@ async function main() {
     out(report.hostcallTable(results.hostcall));
   }
 
-  if (!results.public && baseline && results.workloads.length) out(pubReport.baselineTable([], results.workloads, baseline));
+  if (!results.public && baseline && results.workloads.length) {
+    out(pubReport.baselineTable([], results.workloads, baseline));
+    results.targets = [pubReport.ownTarget(results.workloads, baseline, opts.tolerance / 100)];
+    out(pubReport.targetsTable(results.targets));
+  }
   results.meta.loadavgEnd = os.loadavg();
   out(`load average at end: ${loadavg()}`);
   if (opts.json) out(`wrote ${path.relative(process.cwd(), writeJson(results))}`);

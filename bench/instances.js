@@ -1,8 +1,10 @@
 'use strict';
 // How many live instances of a small plugin one process holds (issue 17),
 // wasihost against V8's WebAssembly in the same run.
-//   node bench/instances.js [N ...]        default: 10000 100000 1000000
-//   node bench/instances.js --child RUNTIME N   (one measurement; JSON line)
+//   node bench/instances.js [--idle] [N ...]   default: 10000 100000 1000000
+//   node bench/instances.js --child RUNTIME N [--idle]  (one measurement; JSON line)
+// --idle skips the call into each instance (whose pages it touches: ~8 KB
+// more per instance), for an N whose touched pages would not fit.
 // The plugin (bench/instances-plugin.c: 2 exports, a 4 KiB buffer, ~15 KB of
 // wasm) is built with clang --target=wasm32-wasi into build/bench/.  Each
 // (runtime, N) runs in a child process of its own so RSS and virtual size
@@ -35,7 +37,7 @@ function status() {
   return { rss: kb('VmRSS') * 1024, vsz: kb('VmSize') * 1024, maps };
 }
 
-function child(runtime, n) {
+function child(runtime, n, idleOnly) {
   const { Module, Instance } = runtime === 'v8' ? WebAssembly : require(ROOT);
   const mod = new Module(fs.readFileSync(plugin()));
   const text = Buffer.from('let x = compute(a, b) + other_value * 42; // a line of a file\n');
@@ -62,7 +64,7 @@ function child(runtime, n) {
   const idle = status();
   const heap = process.memoryUsage().heapUsed;
   let digest = 0;
-  for (let i = 0; i < made; i++) {
+  for (let i = 0; i < (idleOnly ? 0 : made); i++) {
     const ex = live[i].exports;
     new Uint8Array(ex.memory.buffer, ex.buffer(), text.length).set(text);
     digest ^= ex.process(text.length);
@@ -82,9 +84,10 @@ function child(runtime, n) {
   live.length = 0;
 }
 
-function run(runtime, n) {
+function run(runtime, n, idleOnly) {
   const r = spawnSync(process.execPath,
-    ['--expose-gc', '--max-old-space-size=8192', __filename, '--child', runtime, String(n)],
+    ['--expose-gc', '--max-old-space-size=8192', __filename, '--child', runtime, String(n),
+      ...(idleOnly ? ['--idle'] : [])],
     { encoding: 'utf8', maxBuffer: 1 << 20 });
   const line = r.stdout.trim().split('\n').pop();
   try {
@@ -99,23 +102,26 @@ const MB = (b) => `${(b / 1048576).toFixed(0)} MB`;
 const GB = (b) => (b >= 1 << 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : MB(b));
 
 function main(args) {
-  if (args[0] === '--child') return child(args[1], Number(args[2]));
+  if (args[0] === '--child') return child(args[1], Number(args[2]), args[3] === '--idle');
   plugin();
+  const idleOnly = args[0] === '--idle';
+  if (idleOnly) args = args.slice(1);
   const ns = args.length ? args.map(Number) : [10000, 100000, 1000000];
   console.log('| runtime | N | made | new Instance, wall (CPU) | +RSS idle | +virtual | JS heap | first call, wall (CPU) | +RSS after a call each | kernel maps | first failure |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const us = (ns) => `${(ns / 1000).toFixed(1)} µs`;
   for (const n of ns) {
     for (const runtime of ['wasihost', 'v8']) {
-      const r = run(runtime, n);
+      const r = run(runtime, n, idleOnly);
       if (r.made === null) {
         console.log(`| ${runtime} | ${n} | — | | | | | | | | crashed: ${r.error} |`);
         continue;
       }
       const fail = r.failed === null ? '—' : `${r.failed}: ${r.error}`;
+      const call = idleOnly ? '(--idle)' : `${us(r.callNs)} (${us(r.callCpuNs)})`;
       console.log(`| ${runtime} | ${n} | ${r.made} | ${us(r.instantiateNs)} (${us(r.instantiateCpuNs)}) | ` +
-        `${MB(r.rssIdle)} | ${GB(r.vszIdle)} | ${MB(r.heapIdle)} | ${us(r.callNs)} (${us(r.callCpuNs)}) | ` +
-        `${MB(r.rss)} | ${r.maps} | ${fail} |`);
+        `${MB(r.rssIdle)} | ${GB(r.vszIdle)} | ${MB(r.heapIdle)} | ${call} | ` +
+        `${idleOnly ? '—' : MB(r.rss)} | ${r.maps} | ${fail} |`);
     }
   }
 }

@@ -175,6 +175,12 @@ wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err);
 int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err);
 wh_module *wh_module_ref(wh_module *m);
 void wh_module_unref(wh_module *m);
+/* For stack traces in V8's form, wasm://wasm/<hash>:wasm-function[N]:0xOFF:
+ * a 32-bit FNV-1a hash of the module's bytes (reads them all: call it when
+ * reporting, not per instruction), and what to add to a code_offset
+ * (wh_frame_info) to get the module-relative offset V8 prints. */
+uint32_t wh_module_hash(const wh_module *m);
+uint32_t wh_module_code_offset_base(const wh_module *m);
 
 uint32_t wh_module_import_count(const wh_module *m);
 /* Strings point into the module and live as long as it does.  Names are
@@ -215,6 +221,10 @@ typedef enum wh_profile_mode {
 
 /* Starts profiling runs of inst (one profile per instance). */
 int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err);
+/* Makes m run on the counting copy of the interpreter loop, for exact
+ * profiles' instruction counts: call it on a module of its own, before
+ * instantiating it (its code is translated again). */
+int wh_module_set_exact(wh_module *m);
 /* Stops and discards the profile; not while a run of inst is in progress
  * (nor read with reset then). */
 void wh_instance_profile_stop(wh_instance *inst);
@@ -227,9 +237,9 @@ void wh_instance_profile_stop(wh_instance *inst);
  * (index: function index of the import; 0x3fffffff when not one of its
  * imports); 2: a function of another module; 3: deeper frames left out.
  * Exact mode: calls[i] and units[i] per function index (nfuncs of them):
- * calls made to i (imports included), and its loop work (each loop
- * iteration adds the loop body's length in internal instructions, each
- * call one). */
+ * calls made to i (imports included), and the internal instructions it
+ * executed (a fused instruction counts once), counted only when the
+ * instance's module was made with wh_module_set_exact. */
 typedef struct wh_profile_data {
   int mode;
   uint32_t interval_us;
@@ -443,6 +453,30 @@ typedef struct wh_wasi_mount {
   int readonly;
 } wh_wasi_mount;
 
+/* A listening socket for the guest: an address wasihost binds and listens
+ * on, or a host socket handed in (duplicated; the caller keeps its own). */
+typedef struct wh_wasi_listener {
+  const char *listen; /* "HOST:PORT", "[V6]:PORT" or ":PORT" (all
+                         interfaces); port 0 lets the OS pick.  NULL: fd. */
+  int fd;             /* a host socket, when listen is NULL */
+  int backlog;        /* listen(2) backlog; 0: SOMAXCONN */
+} wh_wasi_listener;
+
+/* One line per WASI call (no newline), on the thread that runs the guest. */
+typedef void (*wh_wasi_trace_fn)(void *data, const char *line, size_t len);
+
+/* Trace categories (wh_wasi_config.trace_mask). */
+enum {
+  WH_WASI_TRACE_ARGS = 1,   /* args_*, environ_* */
+  WH_WASI_TRACE_CLOCK = 2,  /* clock_* */
+  WH_WASI_TRACE_FS = 4,     /* fd_*, path_* */
+  WH_WASI_TRACE_POLL = 8,   /* poll_oneoff, sched_yield */
+  WH_WASI_TRACE_PROC = 16,  /* proc_* */
+  WH_WASI_TRACE_RANDOM = 32,/* random_get */
+  WH_WASI_TRACE_SOCK = 64,  /* sock_* */
+  WH_WASI_TRACE_ALL = 127
+};
+
 typedef struct wh_wasi_config {
   uint32_t argc;
   const char *const *argv;
@@ -453,6 +487,23 @@ typedef struct wh_wasi_config {
   wh_wasi_stdio stdio[3];
   uint32_t nsockets;      /* host sockets handed in, guest fds after preopens */
   const int *sockets;
+  uint32_t nlisteners;    /* more sockets, guest fds after `sockets` */
+  const wh_wasi_listener *listeners;
+  /* Deterministic runs: the clocks start at 2022-01-01T00:00:00Z (realtime)
+   * and 0 (the others) and move only when the guest reads them (1 us per
+   * read) or sleeps (poll_oneoff jumps to the deadline at once);
+   * random_get is a PRNG seeded from `seed`.  Not for secrets. */
+  int deterministic;
+  uint64_t seed;
+  /* A trace line per call in trace_mask's categories (0: all) to trace_fn,
+   * or written to trace_fd when trace_fn is NULL and trace_fd > 0 (a
+   * duplicate is taken; never 0, so a zeroed config traces nothing). */
+  wh_wasi_trace_fn trace_fn;
+  void *trace_data;
+  void (*trace_free)(void *trace_data); /* called once: when the wh_wasi is
+                                          freed, or by a failing wh_wasi_new */
+  int trace_fd;
+  uint32_t trace_mask;
 } wh_wasi_config;
 
 wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err);
@@ -462,6 +513,10 @@ void wh_wasi_free(wh_wasi *w);
 wh_func *wh_wasi_import(wh_wasi *w, const char *name, uint32_t name_len);
 /* Bytes collected so far for fd 1 or 2 under WH_STDIO_CAPTURE. */
 const uint8_t *wh_wasi_captured(const wh_wasi *w, int fd, size_t *len);
+/* Guest fd and bound address ("127.0.0.1:8080", "[::1]:8080") of
+ * config->listeners[i]: 0, or -1 when there is no such listener. */
+int wh_wasi_listener_info(const wh_wasi *w, uint32_t i, uint32_t *guest_fd,
+                          char *addr, size_t addr_len);
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
 //
 // Capability model: the guest gets exactly what the command line grants.
 // No --dir: no file system.  No --env: an empty environment.  Stdio is the
-// host's fd 0/1/2.  There is no network (WASI preview 1 has no way to open
-// a socket; Go programs fall back to an in-process fake network).
+// host's fd 0/1/2.  No --listen: no socket (WASI preview 1 has no way to
+// open one; Go programs fall back to an in-process fake network), and even
+// with one a guest can only accept connections.
 //
 // Exit status: the guest's own exit code; TRAP_STATUS when it trapped (the
 // value wasmtime's CLI uses on Unix: 128 + SIGABRT); LOAD_STATUS when the
@@ -26,7 +27,8 @@ const USAGE = `Usage: wasihost run [options] module.wasm [args...]
 
 Runs a WASI preview 1 module with exactly the capabilities you grant.
 Nothing is ambient: without --dir the module sees no files at all, without
---env its environment is empty, and it cannot open network connections.
+--env its environment is empty, without --listen it has no socket, and it
+can never open a connection.
 stdin, stdout and stderr are the host's.
 
 Options:
@@ -47,6 +49,22 @@ Options:
   --timeout MS             trap with "interrupted" when the run (start
                            function, _start or the invoked export) takes
                            longer than MS milliseconds
+  --listen ADDR            listen on ADDR (HOST:PORT, [V6]:PORT or :PORT;
+                           port 0 picks one and prints it) and hand the
+                           socket to the guest as the next fd after the
+                           --dir ones (Go: net.FileListener(os.NewFile(3,
+                           ""))); repeatable.  The guest can accept, never
+                           connect out.  Also spelled --tcplisten, -listen
+  --deterministic          fake clocks (from 2022-01-01T00:00:00Z, moving
+                           only as the guest reads them or sleeps; sleeps
+                           take no real time) and random_get from a seed:
+                           the same run prints the same output
+  --seed N                 the seed for --deterministic (default 0)
+  --trace[=CATS]           print each WASI call with its decoded arguments
+                           and result to stderr, e.g.
+                             path_open(fd=3 "/data", "x.txt", O_RDONLY) -> ENOENT
+                           CATS: comma-separated args, clock, fs, poll,
+                           proc, random, sock (default: all)
   --profile FILE           profile the guest and write FILE: .cpuprofile
                            (Chrome DevTools, VS Code) or .pb.gz (go tool pprof)
   --profile-exact          count calls and loop work exactly instead of sampling
@@ -107,14 +125,23 @@ function parseMount(spec) {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--dir-ro', '--mount', '--env', '--env-inherit',
-  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory', '--profile', '--profile-interval']);
-// Single-dash spellings of wazero and Go's wrapper conventions.
-const ALIASES = { '-mount': '--mount', '-env': '--env', '-dir': '--dir' };
+  '--argv0', '--invoke', '--fuel', '--timeout', '--max-memory', '--listen', '--seed',
+  '--profile', '--profile-interval']);
+// Flags that take no value (--trace takes one only as --trace=CATS).
+const FLAG_OPTIONS = new Set(['--deterministic', '--trace']);
+// Single-dash spellings of wazero and Go's wrapper conventions, and
+// wasmtime's --tcplisten (what Go's wasitest passes by default).
+const ALIASES = {
+  '-mount': '--mount', '-env': '--env', '-dir': '--dir', '-listen': '--listen',
+  '--tcplisten': '--listen', '-deterministic': '--deterministic',
+};
+const TRACE_CATEGORIES = ['args', 'clock', 'fs', 'filesystem', 'poll', 'proc', 'random', 'sock', 'all'];
 
 // argv: the words after the program name.  Returns
 //   { command: 'help' | 'version' } or
 //   { command: 'run', wasm, args, argv0, mounts, env: [[k, v]...], invoke,
-//     fuel, maxMemory, timeout }
+//     fuel, maxMemory, timeout, listen: [ADDR...], deterministic, seed,
+//     trace: undefined | [category...] }
 function parseArgs(argv, hostEnv = process.env) {
   const words = [...argv];
   if (words[0] === 'run') words.shift();
@@ -122,6 +149,7 @@ function parseArgs(argv, hostEnv = process.env) {
   const out = {
     command: 'run', wasm: undefined, args: [], argv0: undefined, mounts: [],
     env: [], invoke: undefined, fuel: undefined, maxMemory: undefined, timeout: undefined,
+    listen: [], deterministic: false, seed: undefined, trace: undefined,
   };
   const env = new Map();
   while (words.length) {
@@ -135,6 +163,20 @@ function parseArgs(argv, hostEnv = process.env) {
     const eq = word.indexOf('=');
     if (eq > 0) { value = word.slice(eq + 1); word = word.slice(0, eq); }
     word = ALIASES[word] || word;
+    if (FLAG_OPTIONS.has(word)) {
+      if (word === '--deterministic') {
+        if (value !== undefined) throw new UsageError('--deterministic takes no value');
+        out.deterministic = true;
+      } else {
+        const cats = value === undefined ? ['all'] : value.split(',').map((c) => c.trim()).filter(Boolean);
+        const bad = cats.find((c) => !TRACE_CATEGORIES.includes(c));
+        if (bad !== undefined || !cats.length) {
+          throw new UsageError(`--trace: unknown category ${JSON.stringify(bad || value)} (one of ${TRACE_CATEGORIES.join(', ')})`);
+        }
+        out.trace = cats;
+      }
+      continue;
+    }
     if (!VALUE_OPTIONS.has(word)) throw new UsageError(`unknown option ${word}`);
     if (value === undefined) {
       if (!words.length) throw new UsageError(`${word} needs a value`);
@@ -160,6 +202,13 @@ function parseArgs(argv, hostEnv = process.env) {
       case '--fuel': out.fuel = parseCount(value, word); break;
       case '--timeout': out.timeout = parseCount(value, word); break;
       case '--max-memory': out.maxMemory = parseSize(value, word); break;
+      case '--listen':
+        if (!/^(\[[^\]]*\]|[^:\[\]]*):\d{1,5}$/.test(value) || Number(value.slice(value.lastIndexOf(':') + 1)) > 65535) {
+          throw new UsageError(`--listen: expected HOST:PORT, [V6]:PORT or :PORT, got ${JSON.stringify(value)}`);
+        }
+        out.listen.push(value);
+        break;
+      case '--seed': out.seed = parseCount(value, word); break;
       case '--profile':
         if (!/\.(cpuprofile|pb\.gz|pprof)$/i.test(value)) throw new UsageError(`--profile: the file must end in .cpuprofile or .pb.gz, got ${JSON.stringify(value)}`);
         out.profile = value;
@@ -167,6 +216,7 @@ function parseArgs(argv, hostEnv = process.env) {
       case '--profile-interval': out.profileInterval = parseCount(value, word); break;
     }
   }
+  if (out.seed !== undefined && !out.deterministic) throw new UsageError('--seed needs --deterministic');
   if (!words.length) throw new UsageError('missing module.wasm');
   out.wasm = words.shift();
   out.args = words;
@@ -225,7 +275,12 @@ function wasihostEngine() {
     compile: (bytes) => new wh.Module(bytes),
     exportNames: (mod) => wh.Module.exports(mod).map((e) => e.name),
     instantiate: (mod, imports, limits) => new wh.Instance(mod, imports, limits),
-    wasi: (o) => new WASI({ version: 'preview1', args: o.args, env: o.env, mounts: o.mounts, returnOnExit: true }),
+    wasi: (o) => new WASI({
+      version: 'preview1', args: o.args, env: o.env, mounts: o.mounts, returnOnExit: true,
+      sockets: o.listen.map((listen) => ({ listen })),
+      deterministic: o.deterministic, seed: o.seed === undefined ? undefined : BigInt(o.seed),
+      trace: o.trace ? { fd: 2 } : undefined, traceCategories: o.trace,
+    }),
     paramTypes: (fn) => (wh.internals && wh.internals.funcType ? wh.internals.funcType(fn).params : undefined),
   };
 }
@@ -254,6 +309,9 @@ function nodeEngine() {
       return new WebAssembly.Instance(mod, imports);
     },
     wasi: (o) => {
+      if (o.listen.length || o.deterministic || o.trace) {
+        throw new UsageError('node:wasi has no --listen / --deterministic / --trace');
+      }
       const preopens = {};
       for (const m of o.mounts) {
         if (m.readonly) throw new UsageError(`node:wasi cannot grant ${m.host} read-only`);
@@ -337,7 +395,14 @@ function run(opts, engine, io) {
   try {
     mod = engine.compile(bytes);
     const args = [opts.argv0 !== undefined ? opts.argv0 : opts.wasm, ...(opts.invoke ? [] : opts.args)];
-    wasi = engine.wasi({ args, env: Object.fromEntries(opts.env), mounts: opts.mounts });
+    wasi = engine.wasi({
+      args, env: Object.fromEntries(opts.env), mounts: opts.mounts, listen: opts.listen,
+      deterministic: opts.deterministic, seed: opts.seed, trace: opts.trace,
+    });
+    // A port the OS picked is worth knowing: nothing else could tell.
+    (wasi.sockets || []).forEach((s, i) => {
+      if (/:0$/.test(opts.listen[i])) io.stderr(`wasihost: listening on ${s.family === 'IPv6' ? `[${s.address}]` : s.address}:${s.port} (fd ${s.fd})\n`);
+    });
     const limits = {};
     if (opts.fuel !== undefined) limits.fuel = opts.fuel;
     if (opts.maxMemory !== undefined) limits.maxMemory = opts.maxMemory;

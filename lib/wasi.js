@@ -14,8 +14,12 @@
 //     stdin: 'inherit' | 'ignore' | fd | Buffer | string,
 //     stdout: 'inherit' | 'pipe' | 'ignore' | fd,        // same for stderr
 //     returnOnExit: true,                                // default true
-//     sockets: [fd],                                     // listening/connected sockets
+//     sockets: [{ listen: '127.0.0.1:8080' }, { host, port }, { fd }, server],
+//     deterministic: true, seed: 42,                     // fake clocks, seeded random
+//     trace: (line) => ..., | process.stderr,            // a line per WASI call
+//     traceCategories: ['fs', 'sock'],                   // default: all
 //   });
+//   wasi.sockets  // [{ fd: 3, address: '127.0.0.1', port: 8080, family: 'IPv4' }]
 //   const instance = new Instance(module, wasi.getImportObject());
 //   const code = wasi.start(instance);
 //   wasi.stdout, wasi.stderr  // Buffers of what was captured with 'pipe'
@@ -82,6 +86,75 @@ function fdNumber(v, name) {
   return v;
 }
 
+// Trace categories (WH_WASI_TRACE_* in include/wasihost.h).
+const TRACE = { args: 1, clock: 2, fs: 4, filesystem: 4, poll: 8, proc: 16, random: 32, sock: 64, all: 127 };
+
+function traceMask(v) {
+  if (v === undefined) return 0;
+  const list = typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
+  if (!Array.isArray(list)) throw typeError('options.traceCategories must be an array or a comma-separated string');
+  let mask = 0;
+  for (const c of list) {
+    if (!Object.hasOwn(TRACE, c)) {
+      throw typeError(`options.traceCategories: unknown category ${JSON.stringify(c)} (one of ${Object.keys(TRACE).join(', ')})`);
+    }
+    mask |= TRACE[c];
+  }
+  return mask;
+}
+
+// trace: a function called with each line, or a writable stream (its fd is
+// written directly when it has one, as process.stderr does; else .write()).
+// An exception from the user's function is rethrown outside the guest.
+function traceSpec(v) {
+  if (v === undefined || v === null || v === false) return undefined;
+  const report = (e) => process.nextTick(() => { throw e; });
+  if (typeof v === 'function') {
+    return (line) => { try { v(line); } catch (e) { report(e); } };
+  }
+  if (typeof v === 'object' && Number.isInteger(v.fd) && v.fd > 0) return { fd: v.fd };
+  if (typeof v === 'object' && typeof v.write === 'function') {
+    return (line) => { try { v.write(`${line}\n`); } catch (e) { report(e); } };
+  }
+  throw typeError('options.trace must be a function or a writable stream');
+}
+
+// One entry of options.sockets -> { listen, backlog } | { fd }, plus the
+// net.Server to close once its socket is ours.
+function socketSpec(v, i) {
+  const what = `options.sockets[${i}]`;
+  if (typeof v === 'number') return { spec: { fd: fdNumber(v, what) } };
+  if (v === null || typeof v !== 'object') {
+    throw typeError(`${what} must be { listen: 'HOST:PORT' }, { host, port }, { fd } or a listening net.Server`);
+  }
+  const backlog = v.backlog === undefined ? 0 : v.backlog;
+  if (!Number.isInteger(backlog) || backlog < 0) throw typeError(`${what}.backlog must be a non-negative integer`);
+  if (typeof v.listen === 'string') return { spec: { listen: v.listen, backlog } };
+  if (v.port !== undefined) {
+    const port = Number(v.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw typeError(`${what}.port must be 0-65535`);
+    const host = v.host === undefined ? '127.0.0.1' : String(v.host);
+    return { spec: { listen: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`, backlog } };
+  }
+  if (v.fd !== undefined) return { spec: { fd: fdNumber(v.fd, `${what}.fd`) } };
+  // A listening net.Server: its socket is handed over (duplicated, and the
+  // server closed, or Node and the guest would race to accept).
+  if (typeof v.listen === 'function' && typeof v.close === 'function') {
+    const fd = v._handle && v._handle.fd;
+    if (!v.listening || !Number.isInteger(fd) || fd < 0) {
+      throw typeError(`${what}: a net.Server must be listening on a TCP port (its handle has no fd yet)`);
+    }
+    return { spec: { fd }, server: v };
+  }
+  throw typeError(`${what} must be { listen: 'HOST:PORT' }, { host, port }, { fd } or a listening net.Server`);
+}
+
+function parseAddress(a) {
+  const m = /^\[(.*)\]:(\d+)$/.exec(a) || /^(.*):(\d+)$/.exec(a);
+  if (!m) return { address: a, port: undefined, family: undefined };
+  return { address: m[1], port: Number(m[2]), family: m[1].includes(':') ? 'IPv6' : 'IPv4' };
+}
+
 function stdinSpec(v) {
   if (v === undefined || v === 'inherit') return { kind: STDIO.inherit };
   if (v === 'ignore' || v === null) return { kind: STDIO.null };
@@ -115,6 +188,7 @@ class WASI {
   #returnOnExit;
   #capture;
   #running = false;
+  #sockets;
 
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw typeError('options must be an object');
@@ -154,13 +228,38 @@ class WASI {
     this.#returnOnExit = returnOnExit;
     const stdio = [stdinSpec(options.stdin), outSpec(options.stdout, 'stdout'), outSpec(options.stderr, 'stderr')];
     this.#capture = [false, stdio[1].kind === STDIO.capture, stdio[2].kind === STDIO.capture];
-    let sockets = [];
+    let listeners = [];
     if (options.sockets !== undefined) {
-      if (!Array.isArray(options.sockets)) throw typeError('options.sockets must be an array of fds');
-      sockets = options.sockets.map((s) => fdNumber(s, 'sockets[]'));
+      if (!Array.isArray(options.sockets)) throw typeError('options.sockets must be an array');
+      listeners = options.sockets.map(socketSpec);
     }
-    this.#handle = native.wasiCreate({ args, env, mounts, stdio, sockets });
+    const { deterministic = false } = options;
+    if (typeof deterministic !== 'boolean') throw typeError('options.deterministic must be a boolean');
+    let seed;
+    if (options.seed !== undefined) {
+      if (!deterministic) throw typeError('options.seed needs deterministic: true');
+      if (typeof options.seed === 'bigint' ? options.seed < 0n || options.seed >= 1n << 64n
+        : !Number.isSafeInteger(options.seed) || options.seed < 0) {
+        throw typeError('options.seed must be a non-negative integer (Number or BigInt below 2^64)');
+      }
+      seed = BigInt(options.seed);
+    }
+    const trace = traceSpec(options.trace);
+    const mask = traceMask(options.traceCategories);
+    this.#handle = native.wasiCreate({
+      args, env, mounts, stdio, listeners: listeners.map((l) => l.spec),
+      deterministic, seed, trace, traceMask: mask,
+    });
     guard(this, 'WASI');
+    for (const l of listeners) if (l.server) l.server.close();
+    this.#sockets = native.wasiListeners(this.#handle).map((l) => ({ fd: l.fd, ...parseAddress(l.address) }));
+    guard(this, 'WASI');
+  }
+
+  // The sockets granted with options.sockets, in order: the guest fd each
+  // became and the address it listens on ({ fd, address, port, family }).
+  get sockets() {
+    return this.#sockets.map((s) => ({ ...s }));
   }
 
   // The 46 functions, as native function objects (created once).

@@ -16,6 +16,10 @@
 //       comma-separated $WASIHOST_PREBUILD_TARGETS: test/package packs with
 //       the host's target alone)
 //   --no-test, --no-check               skip the tests / the second build
+//   --full                              beyond the smoke test, run the whole
+//       WebAssembly 2.0 spec suite and the test/api files in-process on each
+//       binary (qemu-user cannot start child processes of another arch
+//       without binfmt_misc, so only in-process tests run there)
 //
 // Flags come from scripts/cflags.js (the same a source build uses), the
 // headers are this node's own (include/node: Node-API is the same for every
@@ -45,6 +49,7 @@ const envTargets = (process.env.WASIHOST_PREBUILD_TARGETS || '').split(',').filt
 const wanted = targets.length ? targets : envTargets.length ? envTargets : Object.keys(TARGETS);
 const doTest = !prepack && !argv.includes('--no-test');
 const doCheck = !prepack && !argv.includes('--no-check');
+const full = argv.includes('--full');
 
 function have(cmd) {
   return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -154,6 +159,26 @@ function test(name, t, file) {
   process.stderr.write(r.stderr);
   if (r.status !== 0) throw new Error(`prebuild: ${name} failed its test (status ${r.status})`);
   console.log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (!full) return;
+  const runner = cmd.slice(0, cmd.indexOf(smoke));
+  const api = fs.readdirSync(path.join(root, 'test', 'api')).filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(root, 'test', 'api', f));
+  const runs = [
+    ['spec suite', [path.join(__dirname, 'spec.js'), '--no-isolate', '--failures', '3']],
+    ...api.map((f) => [path.relative(root, f), [f]]),
+  ];
+  for (const [what, args] of runs) {
+    const t1 = Date.now();
+    const rr = spawnSync(runner[0], [...runner.slice(1), ...args], {
+      cwd: root, env: { ...process.env, WASIHOST_BINDING: file, TAP_REPORTER: 'silent' }, encoding: 'utf8', timeout: 1800000,
+    });
+    const lines = `${rr.stdout}`.split('\n');
+    const summary = what === 'spec suite'
+      ? lines.filter((l) => /^(total|TOTAL)|commands/.test(l)).slice(-2).join(' | ')
+      : `${lines.filter((l) => /^\s*ok /.test(l)).length} ok, ${lines.filter((l) => /^\s*not ok /.test(l)).length} not ok`;
+    console.log(`  ${what}: status ${rr.status}, ${summary} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+    if (rr.status !== 0) throw new Error(`prebuild: ${name} failed ${what}\n${rr.stdout.slice(-3000)}${rr.stderr.slice(-2000)}`);
+  }
 }
 
 async function main() {

@@ -92,7 +92,9 @@ function runMarked(argv, { cwd, env, timeoutMs = 600000, workDir }) {
         if (Number.isFinite(u) && Number.isFinite(sy)) cpuMs = (u + sy) * 1000;
       } catch { /* no GNU time */ }
       fs.rmSync(timeFile, { force: true });
-      const { text, marks } = stripMarkers(err);
+      // latin1 kept the bytes while scanning; the guest's text is UTF-8.
+      const { text: raw, marks } = stripMarkers(err);
+      const text = Buffer.from(raw, 'latin1').toString('utf8');
       const s = samples.find((x) => x.tag === 's');
       const e = samples.find((x) => x.tag === 'e');
       const ms = marks.find((x) => x.tag === 's');
@@ -102,6 +104,7 @@ function runMarked(argv, { cwd, env, timeoutMs = 600000, workDir }) {
       if (timedOut) error = `timed out after ${timeoutMs / 1000}s`;
       else if (code !== 0) error = `exit ${code}${signal ? ` (${signal})` : ''}: ${text.trim().split('\n').slice(-3).join(' | ').slice(0, 200)}`;
       else if (sampleError) error = sampleError;
+      else if (s && !e && samples.length === 1) error = 'the program calls bench.start but never bench.end';
       else if (!s || !e || samples.length !== 2) error = `expected one start and one end marker, saw ${samples.map((x) => x.tag).join('') || 'none'}`;
       resolve({
         ok: ok && !error,

@@ -53,7 +53,10 @@ const GUEST = `(module
     (i32.store (i32.const 8) (i32.const 16))
     (i32.store (i32.const 12) (i32.const 3))
     (if (i64.eq (i64.load (i32.const 65472)) (i64.const 0x3736353433323130))
-      (then (drop (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 20)))))))`;
+      (then (drop (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 20)))))
+    ;; and e-acute, newline (UTF-8) to stderr
+    (i32.store (i32.const 16) (i32.const 0x0aa9c3))
+    (drop (call $fd_write (i32.const 2) (i32.const 8) (i32.const 1) (i32.const 20)))))`;
 
 // Instantiates the rewritten guest with JS stand-ins for WASI.
 function fakeWasi(clock) {
@@ -102,7 +105,7 @@ t.test('bench.start/end become markers; every function index still points at the
   t.same(w.written, [
     [2, '#wh-bench:s 0123456789abcdef\n'], [0, 'read'],
     [2, '#wh-bench:e 0123456789abcdef\n'], [0, 'read'],
-    [1, 'ok\n'],
+    [1, 'ok\n'], [2, '\u00c3\u00a9\n'],
   ], 'one marker line to stderr and one byte read from stdin per marker; the borrowed bytes are restored');
 });
 
@@ -160,7 +163,7 @@ t.test('the region CPU time is read from /proc while the guest waits (node:wasi)
   });
   t.equal(res.error, null);
   t.equal(res.stdout, 'ok\n');
-  t.equal(res.stderr, '', 'the markers are removed from stderr');
+  t.equal(res.stderr, '\u00e9\n', 'the markers are removed from stderr, the rest is decoded as UTF-8');
   t.ok(res.regionCpuMs > 0, `region ${res.regionCpuMs} ms of CPU`);
   t.ok(res.regionCpuMs <= res.cpuMs + 10, 'the region is part of the process');
   // node:wasi has CLOCK_PROCESS_CPUTIME_ID: its own reading and ours agree.

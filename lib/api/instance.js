@@ -91,6 +91,13 @@ class Instance {
     }
     const checked = checkLimits(limits);
     const profile = checkProfile(limits && limits.profile);
+    if (profile && profile.mode === 2) {
+      // exact counts run on the counting copy of the interpreter loop,
+      // which needs the module translated for it: a private copy
+      const { Module } = require('./module');
+      module = new Module(native.moduleBytes(module));
+      native.moduleSetExact(module);
+    }
     const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
     this.#exports = native.instanceNew(this, module, importObject, checked);
     // before the start function, which is a run like any other

@@ -106,7 +106,7 @@ class Profile {
         const word = i < raw.imports.length ? (KIND_HOST << 30) | i : i;
         this.samples.push({ locationIds: [loc(word >>> 0, NO_OFFSET)], values: [raw.calls[i], raw.units[i]], timeUs: 0 });
       }
-      this.sampleTypes = [['calls', 'count'], ['work', 'instructions']];
+      this.sampleTypes = [['calls', 'count'], ['instructions', 'count']];
     }
   }
 

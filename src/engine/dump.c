@@ -25,6 +25,9 @@ int wh_ir_op_of(const void *h) {
   const void *const *hs = wh_interp_handlers();
   for (int k = 0; k < IR_COUNT; k++)
     if (hs[k] == h) return k;
+  hs = wh_interp_exact_handlers(); /* code of an exact profile's module */
+  for (int k = 0; k < IR_COUNT; k++)
+    if (hs[k] == h) return k;
   return -1;
 }
 

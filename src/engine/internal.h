@@ -195,6 +195,8 @@ struct wh_module {
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
   char **func_names;                  /* from the name section, may be NULL */
   _Atomic(struct wh_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
+  bool exact;                         /* translated for the counting loop
+                                         (interp_exact.c, prof.c) */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
@@ -335,9 +337,12 @@ int wh_stop_check(const atomic_int *a, const atomic_int *b);
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,
                    wh_val *fp);
 const void *const *wh_interp_handlers(void);
+/* The counting copy of the loop (interp_exact.c), for exact profiles. */
+int wh_interp_exact_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp);
+const void *const *wh_interp_exact_handlers(void);
 int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
 
-/* Helper ops (ops.c), named by opcodes.def */
+/* Helper ops (ops.h), named by opcodes.def */
 #include "ops.h"
 
 #endif

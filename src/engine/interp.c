@@ -13,13 +13,21 @@
  * over its own length. */
 #define OPS(n) const wi_op_##n o = wi_read_##n(ip)
 #define STEP(n) ip += WI_LEN_##n
-#ifdef WH_PROFILE
+#if defined(WH_EXACT_RUN)
+/* The counting copy (interp_exact.c): every dispatch adds one to the
+ * running function's count; its code comes from modules translated for it. */
+#define NEXT() do { (*exact_cnt)++; goto *ip->h; } while (0)
+#define EXACT_SWITCH() (exact_cnt = wh_prof_counter(inst, def))
+#elif defined(WH_PROFILE)
 /* Counting build (scripts/build.js --profile): instruction and pair
  * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
  * superinstructions from measurements. */
 #define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
 #else
 #define NEXT() goto *ip->h
+#endif
+#ifndef EXACT_SWITCH
+#define EXACT_SWITCH() ((void)0)
 #endif
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 /* An instance without memory gets an empty stand-in, so the cached
@@ -41,7 +49,7 @@ static wh_memory no_memory;
  * approximates executed instructions: a back-edge is charged the loop's
  * length (its backward distance in cells, about two cells per
  * instruction), a call one. */
-#define CHECK_STOP() CHECK_STOP_AT(1, callee)
+#define CHECK_STOP() CHECK_STOP_AT(1, 1)
 /* Either flag stops the run: the one of the instance this entry runs (a
  * host that interrupts what it called) and the one of the outermost call
  * on this thread (a host that interrupts the run it started, which may
@@ -51,21 +59,18 @@ static wh_memory no_memory;
   (atomic_load_explicit(stop, memory_order_relaxed) |                         \
    atomic_load_explicit(stop_outer, memory_order_relaxed))
 /* A profiler's sample request (prof.h) shares the flag word: the same one
- * test covers both, and the slow path tells them apart. */
-#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, NULL)
-#define CHECK_STOP_AT(cost, callee_)                                          \
+ * test covers both.  Every check sits where the next thing to do is to
+ * dispatch at ip (a back-edge has jumped, a call has entered its callee),
+ * so everything after a failed test is one shared block (stop_slow) that
+ * ends by dispatching: the handlers carry only the test and a jump (a
+ * call in each check cost c-matmul 13%). */
+#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
+#define CHECK_STOP_AT(cost, is_call)                                          \
   do {                                                                        \
     if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
-      int s_ = STOPPED();                                                     \
-      if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);                  \
-      if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer))             \
-        TRAP(WH_TRAP_INTERRUPTED);                                            \
-      if (s_ & WH_STOP_SAMPLE)                                                \
-        wh_prof_tick(ex, inst, def, ip, (cost), (callee_));                   \
-      if (ex->fuel < 0) {                                                     \
-        if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }                \
-        ex->fuel = INT64_MAX;                                                 \
-      }                                                                       \
+      slow_cost = (cost);                                                     \
+      slow_call = (is_call);                                                  \
+      goto stop_slow;                                                         \
     }                                                                         \
   } while (0)
 
@@ -87,8 +92,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   uint8_t *mem;
   uint64_t mem_size;
   int trap = 0, rc = 0;
+  int64_t slow_cost = 0; /* what a failed stop check hands to stop_slow */
+  int slow_call = 0;
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
+#ifdef WH_EXACT_RUN
+  uint64_t *exact_cnt;
+#endif
+  EXACT_SWITCH();
   RELOAD_MEM();
   NEXT();
 
@@ -112,8 +123,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
-    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     ip += o_;                                                                 \
+    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
     NEXT();                                                                   \
   } while (0)
 /* Fused compare-and-branch: slots x, y or slot x and immediate k. */
@@ -165,8 +176,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   L_##name##_BACK: {                                                          \
     OPS(name##_BACK);                                                         \
     if (test) {                                                               \
-      CHECK_STOP_COST(BACK_COST(o.off));                                      \
       ip += o.off;                                                            \
+      CHECK_STOP_COST(BACK_COST(o.off));                                      \
     } else {                                                                  \
       STEP(name##_BACK);                                                      \
     }                                                                         \
@@ -305,8 +316,8 @@ L_BR: {
 }
 L_BR_BACK: {
   OPS(BR_BACK);
-  CHECK_STOP_COST(BACK_COST(o.off));
   ip += o.off;
+  CHECK_STOP_COST(BACK_COST(o.off));
   NEXT();
 }
 L_CONST_BR_BACK: {
@@ -314,8 +325,8 @@ L_CONST_BR_BACK: {
    * a checked backward jump */
   OPS(CONST_BR_BACK);
   R(o.dst) = o.k;
-  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
   ip += o.off;
+  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
   NEXT();
 }
 COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
@@ -374,8 +385,8 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(o.idx);
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   ip += off;
+  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   NEXT();
 }
 L_RETURN:
@@ -392,6 +403,7 @@ L_RETURN:
       RELOAD_SIZE();
     }
   }
+  EXACT_SWITCH();
   NEXT();
 
   {
@@ -400,6 +412,7 @@ L_RETURN:
     const wh_cell *ret;
     wh_instance *cinst;
     const wh_cell *ret_code_;
+    wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
     callee = &inst->mod->funcs[o.func];
@@ -425,6 +438,10 @@ L_CALL_IMPORT: {
     if (f->host) goto call_host_f;
     callee = f->def;
     cinst = f->inst;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
 call_host_f:
     ex->host_def = def;
@@ -456,10 +473,27 @@ L_CALL_INDIRECT: {
     }
     callee = f->def;
     cinst = f->inst;
+    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+      nested_f = f;
+      goto call_nested;
+    }
     goto call_wasm;
   }
+call_nested:
+    /* into code translated for the other copy of this loop (an exact
+     * profile's module, interp_exact.c): a nested entry, and to a profile
+     * a call of an import like a host function's */
+    rc = wh_interp_call(ex, cinst, callee, nfp);
+    if (inst->prof || (ex->entry_inst && ex->entry_inst->prof)) {
+      ex->host_def = def;
+      ex->host_ip = ip;
+      wh_prof_host_return(ex, inst, nested_f);
+    }
+    if (rc) goto failed;
+    RELOAD_SIZE();
+    ip = ret;
+    NEXT();
 call_wasm:
-    CHECK_STOP();
     {
       const wh_cell *code = wh_funcdef_code(cinst->mod, callee);
       if (WH_UNLIKELY(!code)) {
@@ -487,6 +521,8 @@ call_wasm:
       inst = cinst;
       RELOAD_MEM();
     }
+    EXACT_SWITCH();
+    CHECK_STOP(); /* in the callee, as its first dispatch would be */
     NEXT();
   }
 
@@ -519,6 +555,27 @@ L_COPY2: {
   fp[o.dst] = fp[o.x];
   fp[o.dst2] = fp[o.x2];
   STEP(COPY2);
+  NEXT();
+}
+L_CONST_COPY: {
+  OPS(CONST_COPY);
+  R(o.dst) = o.k;
+  fp[o.dst2] = fp[o.x2];
+  STEP(CONST_COPY);
+  NEXT();
+}
+L_COPY_CONST: {
+  OPS(COPY_CONST);
+  fp[o.dst] = fp[o.x];
+  R(o.dst2) = o.k2;
+  STEP(COPY_CONST);
+  NEXT();
+}
+L_CONST2: {
+  OPS(CONST2);
+  R(o.dst) = o.k;
+  R(o.dst2) = o.k2;
+  STEP(CONST2);
   NEXT();
 }
 L_MEMORY_SIZE: {
@@ -644,6 +701,18 @@ L_REF_FUNC: {
   NEXT();
 }
 
+stop_slow: {
+    int s_ = STOPPED();
+    if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
+    if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer)) TRAP(WH_TRAP_INTERRUPTED);
+    if (s_ & WH_STOP_SAMPLE) wh_prof_tick(ex, inst, def, ip, slow_cost, slow_call ? def : NULL);
+    if (ex->fuel < 0) {
+      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }
+      ex->fuel = INT64_MAX;
+    }
+    NEXT();
+  }
+
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:
@@ -679,12 +748,21 @@ done:
   return 0;
 }
 
+#ifdef WH_EXACT_RUN
+#define wh_interp_handlers wh_interp_exact_handlers
+#define wh_interp_call wh_interp_exact_call
+#endif
 const void *const *wh_interp_handlers(void) {
   if (!handlers) run(NULL, NULL, NULL, NULL);
   return handlers;
 }
 
 int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
+#ifndef WH_EXACT_RUN
+  if (WH_UNLIKELY(inst->mod->exact)) return wh_interp_exact_call(ex, inst, def, fp);
+#else
+  wh_prof_count_entry(inst, def); /* calls from the host or ordinary code */
+#endif
   uint32_t np = def->type->ft.nparams;
   if (!wh_funcdef_code(inst->mod, def))
     return wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");

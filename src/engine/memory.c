@@ -25,29 +25,59 @@
  * the memory is freed. */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
 #endif
 
-/* Thresholds, from bench/instances.js and the grow loop in
- * test/engine/memory-move.test.js (see README "Memory"): a reservation costs
- * only address space, and a move costs one mremap whose time grows with the
- * touched size (about 1 µs per MiB), so doubling keeps a grow-by-one-page
- * loop to 4 GiB at a dozen moves. */
-#define WH_MEM_MIN_RESERVE (1u << 20)        /* 1 MiB: 16 pages */
-#define WH_MEM_FIXED_MAX (64u << 20)         /* declared max up to 64 MiB */
+/* Thresholds, measured on Linux 6.18 x86-64 (README "Memory"): mapping a
+ * reservation costs ~1.3 µs whatever its size, and a move (mremap: page
+ * tables move, bytes do not) 5-15 µs up to 128 MiB touched, ~100 µs at
+ * 1 GiB, where copying would take 25 ms and 130 ms.  So moves are cheap and
+ * a reservation costs only address space: 128 TiB holds a million memories
+ * at 1 MiB + 16 MiB each with room to spare.  1 MiB covers the initial size
+ * of typical C and Rust modules (2-17 pages); doubling bounds a page-by-page
+ * grow to 4 GiB at 12 moves.  A declared maximum up to 16 MiB is reserved
+ * whole (it never moves); a larger one (toolchains often declare 2-4 GiB)
+ * would bring back the 32,000-memory ceiling, so it moves like no maximum. */
+#define WH_MEM_MIN_RESERVE (1u << 20)
+#define WH_MEM_FIXED_MAX (16u << 20)
 
 struct wh_memory_old {
   uint8_t *data;
   uint64_t len;
 };
 
+#ifdef MADV_NOHUGEPAGE
+/* With transparent huge pages "always", neighbouring reservations merged
+ * into one mapping could take a 2 MiB page for one touched byte, shared
+ * by several memories: RSS in megabytes per small instance.  Opt out
+ * then (the flag moves with the memory); under "madvise" or "never" the
+ * kernel does this already, without a system call per memory. */
+static pthread_once_t thp_once = PTHREAD_ONCE_INIT;
+static bool thp_always;
+
+static void read_thp(void) {
+  char buf[64] = {0};
+  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+  if (!f) return;
+  if (fgets(buf, sizeof buf, f)) thp_always = strstr(buf, "[always]") != NULL;
+  fclose(f);
+}
+#endif
+
 static uint8_t *map_fresh(uint64_t len) {
   void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
+  if (p == MAP_FAILED) return NULL;
+#ifdef MADV_NOHUGEPAGE
+  pthread_once(&thp_once, read_thp);
+  if (thp_always) madvise(p, len, MADV_NOHUGEPAGE);
+#endif
+  return p;
 }
 
 /* The most bytes the memory may ever hold. */

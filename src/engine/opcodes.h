@@ -83,7 +83,7 @@ typedef struct wi_opinfo {
   uint16_t ir;          /* numeric rows: the internal instruction */
 } wi_opinfo;
 
-extern const wi_opinfo wi_ops[WI_NOPS];
+extern const wi_opinfo wi_ops[WI_NOPS] __attribute__((visibility("hidden")));
 
 static inline const wi_opinfo *wi_op(uint32_t code) {
   uint32_t i = wi_opidx(code);

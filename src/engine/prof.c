@@ -94,10 +94,14 @@ static uint32_t weight(wh_prof *p) {
   if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
       !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
     return 0;
+  /* whole intervals, the remainder carried to the next sample: the
+   * weights add up to the run time (a sample just after another, as when
+   * a host call returns, waits for the next tick instead) */
   uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
-  uint64_t w = (now - p->last_ns + step / 2) / step;
-  p->last_ns = now;
-  return w ? (w > UINT32_MAX ? UINT32_MAX : (uint32_t)w) : 1;
+  uint64_t w = (now - p->last_ns) / step;
+  if (w > UINT32_MAX) w = UINT32_MAX;
+  p->last_ns += w * step;
+  return (uint32_t)w;
 }
 
 static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
@@ -115,9 +119,9 @@ void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const w
     return;
   }
   wh_prof *exact = a && a->mode == WH_PROFILE_EXACT ? a : b && b->mode == WH_PROFILE_EXACT ? b : NULL;
+  (void)cost;
   if (exact) {
-    uint32_t i = func_index(exact, def);
-    if (i != UINT32_MAX) exact->units[i] += (uint64_t)cost;
+    uint32_t i;
     if (callee && (i = func_index(exact, callee)) != UINT32_MAX) exact->calls[i]++;
   }
   if (a && a->mode == WH_PROFILE_SAMPLE) take(a, ex, def, ip, UINT32_MAX - 1);
@@ -138,15 +142,42 @@ void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
 
 void wh_prof_enter(wh_prof *p, const wh_func *f) {
   atomic_fetch_add(&p->running, 1);
+  (void)f;
   if (p->mode == WH_PROFILE_EXACT) {
     atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
-    uint32_t i = f ? func_index(p, f->def) : UINT32_MAX;
-    if (i != UINT32_MAX) p->calls[i]++;
   } else {
     p->last_ns = wh_prof_now_ns();
     atomic_store(&p->ticks, 0);
     atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
   }
+}
+
+static _Thread_local uint64_t counter_sink;
+
+void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def) {
+  wh_prof *p = inst->prof;
+  uint32_t i = p && p->calls ? func_index(p, def) : UINT32_MAX;
+  if (i != UINT32_MAX) p->calls[i]++;
+}
+
+uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def) {
+  wh_prof *p = inst->prof;
+  uint32_t i = p && p->units ? func_index(p, def) : UINT32_MAX;
+  return i != UINT32_MAX ? &p->units[i] : &counter_sink;
+}
+
+/* Code translated so far was for the ordinary loop: dropped, so every
+ * function is translated again for the counting one.  Only before the
+ * module runs (its instances would be running the old code). */
+int wh_module_set_exact(wh_module *m) {
+  pthread_mutex_lock(&m->translate_lock);
+  if (!m->exact) {
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+      free(atomic_exchange(&m->funcs[i].code, NULL));
+    m->exact = true;
+  }
+  pthread_mutex_unlock(&m->translate_lock);
+  return 0;
 }
 
 void wh_prof_leave(wh_prof *p) { atomic_fetch_sub(&p->running, 1); }
@@ -214,7 +245,7 @@ int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset)
   pthread_mutex_lock(&p->lock);
   out->words = malloc((p->nwords + 1) * sizeof *out->words);
   if (out->words) {
-    memcpy(out->words, p->words, p->nwords * sizeof *out->words);
+    if (p->nwords) memcpy(out->words, p->words, p->nwords * sizeof *out->words);
     out->nwords = p->nwords;
     out->nsamples = p->nsamples;
     out->truncated = p->nomem;

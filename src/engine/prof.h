@@ -5,7 +5,8 @@
  * nothing more) and records the wasm stack, weighted by the ticks.  Time a
  * host function spends is recorded when it returns, with the host function
  * as the innermost frame.  Exact mode keeps the flag raised, so every
- * back-edge and call is counted. */
+ * call is counted, and runs a module translated for the counting copy of
+ * the interpreter loop, which counts every dispatch. */
 #ifndef WH_PROF_H
 #define WH_PROF_H
 
@@ -34,13 +35,18 @@ typedef struct wh_prof {
 uint64_t wh_prof_now_ns(void);
 
 /* From the interpreter's stop check (flags had WH_STOP_SAMPLE). */
-void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
-                  int64_t cost, const wh_funcdef *callee);
+/* cold: kept out of the interpreter loop's hot code and register plan */
+__attribute__((cold)) void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def,
+                                        const wh_cell *ip, int64_t cost, const wh_funcdef *callee);
 /* After a host function returned to the interpreter. */
-void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f);
+__attribute__((cold)) void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f);
 /* An outermost run of inst begins / ends. */
 void wh_prof_enter(wh_prof *p, const wh_func *f);
 void wh_prof_leave(wh_prof *p);
+/* Where the counting loop (interp_exact.c) adds def's dispatches. */
+uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def);
+/* An entry into the counting loop: a call of def. */
+void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def);
 /* The instance goes away. */
 void wh_prof_destroy(wh_instance *inst);
 

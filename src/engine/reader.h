@@ -6,6 +6,9 @@
 
 #include "internal.h"
 
+/* engine-internal: direct calls, not through the shared object's PLT */
+#pragma GCC visibility push(hidden)
+
 typedef struct wh_reader {
   const uint8_t *p, *end, *base;
   wh_error *err;
@@ -39,5 +42,7 @@ int wh_rd_f32(wh_reader *r, uint32_t *out);
 int wh_rd_f64(wh_reader *r, uint64_t *out);
 int wh_rd_bytes(wh_reader *r, uint32_t n, const uint8_t **out);
 int wh_rd_name(wh_reader *r, wh_name *out);
+
+#pragma GCC visibility pop
 
 #endif

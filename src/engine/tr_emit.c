@@ -13,7 +13,7 @@
 static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
 static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1] : NULL; }
 static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
-static inline bool live(tr *t) { return !tr_dead(t) && !t->oom; }
+static inline bool live(tr *t) { return tr_live(t); }
 
 /* Moves the oldest staged instruction into the code buffer. */
 static void flush_one(tr *t) {
@@ -62,16 +62,7 @@ wh_cell *tr_cell(tr *t, int64_t pos) {
   return &t->dead.c[0];
 }
 
-/* Stages an instruction of op's form; returns its cells for the form's
- * write function, and its position in *at (-1 while nothing is emitted). */
-wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
-  if (!live(t)) {
-    memset(&t->dead, 0, sizeof t->dead);
-    t->dead.op = op;
-    if (at) *at = -1;
-    tr_no_dst(t);
-    return t->dead.c;
-  }
+wh_cell *tr_emit_live(tr *t, int op, int64_t *at) {
   if (t->nstage == 2) flush_one(t);
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
@@ -80,8 +71,6 @@ wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
   if (at) *at = tr_last_pos(t);
   return i->c;
 }
-
-wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
 
 /* br_table's length varies with its targets: it goes straight into the
  * code (nothing fuses with it).  Returns its position, -1 when nothing is
@@ -97,21 +86,6 @@ int64_t tr_emit_table(tr *t, uint32_t ntargets) {
   t->code[at].h = t->h[IR_BR_TABLE];
   t->ncode += n;
   return at;
-}
-
-/* The last instruction's destination (half a of `cell`) is the fresh
- * temp `slot`, which a following local.set or branch may retarget. */
-void tr_mark_dst(tr *t, uint8_t cell, uint32_t slot) {
-  tr_insn *l = last(t);
-  if (l && live(t)) {
-    l->dst_cell = cell;
-    l->dst_slot = slot;
-  }
-}
-
-void tr_no_dst(tr *t) {
-  tr_insn *l = last(t);
-  if (l) l->dst_cell = 0;
 }
 
 static bool produced(tr *t, uint32_t slot) {
@@ -136,14 +110,25 @@ void tr_set_jump(tr *t, tr_jump j, uint32_t target) {
   else c->s.a = off;
 }
 
+/* Moves (a copy or a constant into a slot) come in runs: block results,
+ * phi-like updates of loop variables, locals initialised together.  Two
+ * consecutive moves share one dispatch (COPY2, CONST_COPY, COPY_CONST,
+ * CONST2), done in order, so a move reading what the first wrote sees the
+ * new value. */
 void tr_emit_copy(tr *t, uint32_t dst, uint32_t src) {
   if (dst == src) return;
   tr_insn *l = last(t);
   if (l && live(t) && l->op == IR_COPY) {
-    /* two moves in one dispatch (register shuffles are common in Go) */
     wi_DX c = wi_DX_read(l->c);
     l->op = IR_COPY2;
     wi_DX2_write(l->c, (wi_DX2){ .dst = c.dst, .x = c.x, .dst2 = dst, .x2 = src });
+    l->dst_cell = 0;
+    return;
+  }
+  if (l && live(t) && l->op == IR_CONST) {
+    wi_DK c = wi_DK_read(l->c);
+    l->op = IR_CONST_COPY;
+    wi_DKDX_write(l->c, (wi_DKDX){ .dst = c.dst, .k = c.k, .dst2 = dst, .x2 = src });
     l->dst_cell = 0;
     return;
   }
@@ -151,15 +136,78 @@ void tr_emit_copy(tr *t, uint32_t dst, uint32_t src) {
 }
 
 void tr_emit_const(tr *t, uint32_t dst, uint64_t v) {
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_COPY) {
+    wi_DX c = wi_DX_read(l->c);
+    l->op = IR_COPY_CONST;
+    wi_DXDK_write(l->c, (wi_DXDK){ .dst = c.dst, .x = c.x, .dst2 = dst, .k2 = v });
+    l->dst_cell = 0;
+    return;
+  }
+  if (l && live(t) && l->op == IR_CONST) {
+    wi_DK c = wi_DK_read(l->c);
+    l->op = IR_CONST2;
+    wi_DDKK_write(l->c, (wi_DDKK){ .dst = c.dst, .dst2 = dst, .k = c.k, .k2 = v });
+    l->dst_cell = 0;
+    return;
+  }
   wi_DK_write(tr_emit(t, IR_CONST), (wi_DK){ .dst = dst, .k = v });
+}
+
+/* The fusions below want a constant move as the last instruction on its
+ * own.  last_const shows it (alone, or the second of a move pair);
+ * take_const splits a pair back into its two moves (both still staged,
+ * so nothing emitted changes) and returns the constant's instruction. */
+static bool last_const(tr *t, wi_DK *k) {
+  tr_insn *l = last(t);
+  if (!l || !live(t)) return false;
+  if (l->op == IR_CONST) {
+    *k = wi_DK_read(l->c);
+  } else if (l->op == IR_COPY_CONST) {
+    wi_DXDK m = wi_DXDK_read(l->c);
+    *k = (wi_DK){ .dst = m.dst2, .k = m.k2 };
+  } else if (l->op == IR_CONST2) {
+    wi_DDKK m = wi_DDKK_read(l->c);
+    *k = (wi_DK){ .dst = m.dst2, .k = m.k2 };
+  } else {
+    return false;
+  }
+  return true;
+}
+
+static tr_insn *take_const(tr *t) {
+  tr_insn *l = last(t);
+  if (l->op == IR_CONST) return l;
+  if (t->nstage == 2) {
+    flush_one(t);
+    l = last(t);
+  }
+  tr_insn second;
+  memset(&second, 0, sizeof second);
+  second.op = IR_CONST;
+  if (l->op == IR_COPY_CONST) {
+    wi_DXDK m = wi_DXDK_read(l->c);
+    memset(l->c, 0, sizeof l->c);
+    l->op = IR_COPY;
+    wi_DX_write(l->c, (wi_DX){ .dst = m.dst, .x = m.x });
+    wi_DK_write(second.c, (wi_DK){ .dst = m.dst2, .k = m.k2 });
+  } else {
+    wi_DDKK m = wi_DDKK_read(l->c);
+    memset(l->c, 0, sizeof l->c);
+    l->op = IR_CONST;
+    wi_DK_write(l->c, (wi_DK){ .dst = m.dst, .k = m.k });
+    wi_DK_write(second.c, (wi_DK){ .dst = m.dst2, .k = m.k2 });
+  }
+  t->stage[t->nstage++] = second;
+  return last(t);
 }
 
 /* RETURN, fused with a constant result written just before it (Go's
  * functions return 0 or 1 to say whether the goroutine unwinds). */
 void tr_emit_return(tr *t) {
-  tr_insn *l = last(t);
-  if (l && live(t) && l->op == IR_CONST && wi_DK_read(l->c).dst == 0) {
-    l->op = IR_RETURN_CONST;
+  wi_DK k;
+  if (last_const(t, &k) && k.dst == 0) {
+    take_const(t)->op = IR_RETURN_CONST;
     tr_seal(t);
     return;
   }
@@ -171,10 +219,10 @@ void tr_emit_return(tr *t) {
  * local and jumps straight to case N, skipping the table.  Returns false
  * when the last instruction is not such a constant. */
 bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc) {
-  tr_insn *l = last(t);
-  if (!l || !live(t) || l->op != IR_CONST) return false;
+  wi_DK k;
+  if (!last_const(t, &k)) return false;
+  tr_insn *l = take_const(t);
   int64_t at = tr_last_pos(t);
-  wi_DK k = wi_DK_read(l->c);
   uint32_t target = loop_pc;
   if (loop_pc < t->ncode && t->code[loop_pc].h == t->h[IR_BR_TABLE]) {
     const wh_cell *bt = &t->code[loop_pc];
@@ -390,7 +438,7 @@ static int inverse_cmp(int op) {
 
 bool tr_negate_last(tr *t, uint32_t i) {
   const tr_vent *e = &t->st[i];
-  if (e->kind != E_TEMP || !e->zx || !produced(t, tr_slot(t, i))) return false;
+  if (!produced(t, tr_slot(t, i)) || e->kind != E_TEMP || !e->zx) return false;
   int inv = inverse_cmp(last(t)->op);
   if (inv < 0) return false;
   last(t)->op = inv;
@@ -431,10 +479,9 @@ bool tr_fuse_global_set(tr *t, uint32_t local, uint32_t global) {
 /* The constant just written is the first argument of a call to a defined
  * function: one dispatch. */
 bool tr_fuse_call_k(tr *t, uint32_t func, uint32_t base) {
-  tr_insn *l = last(t);
-  if (!l || !live(t) || l->op != IR_CONST) return false;
-  wi_DK k = wi_DK_read(l->c);
-  if (k.dst != base) return false;
+  wi_DK k;
+  if (!last_const(t, &k) || k.dst != base) return false;
+  tr_insn *l = take_const(t);
   l->op = IR_CALL_K;
   wi_FBK_write(l->c, (wi_FBK){ .func = func, .base = base, .k = k.k });
   l->dst_cell = 0;

@@ -3,18 +3,9 @@
  * where their values are (a temp slot, a local, a constant). */
 #include "translate.h"
 
-int tr_push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
-  if (WH_UNLIKELY(t->nst + 1 > t->capst) &&
-      !tr_grow(t, (void **)&t->st, &t->capst, t->nst + 1, sizeof(tr_vent)))
-    return -1;
-  tr_vent *e = &t->st[t->nst++];
-  e->type = type;
-  e->kind = kind;
-  e->zx = false;
-  e->local = local;
-  e->cval = cval;
-  if (t->nst > t->maxh) t->maxh = t->nst;
-  return 0;
+int tr_push_slow(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
+  if (!tr_grow(t, (void **)&t->st, &t->capst, t->nst + 1, sizeof(tr_vent))) return -1;
+  return tr_push(t, type, kind, local, cval);
 }
 
 /* Writes entry i into its own slot. */
@@ -35,13 +26,6 @@ void tr_materialize_all(tr *t) {
 void tr_materialize_local(tr *t, uint32_t x) {
   for (uint32_t i = 0; i < t->nst; i++)
     if (t->st[i].kind == E_LOCAL && t->st[i].local == x) tr_materialize(t, i);
-}
-
-/* The slot an operand can be read from; constants get written first. */
-uint32_t tr_operand(tr *t, uint32_t i) {
-  tr_vent *e = &t->st[i];
-  if (e->kind == E_CONST) tr_materialize(t, i);
-  return e->kind == E_LOCAL ? e->local : tr_slot(t, i);
 }
 
 static bool types_match(uint8_t have, uint8_t want) {
@@ -73,10 +57,8 @@ int tr_need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype) {
     uint32_t missing = n - avail;
     if (!tr_grow(t, (void **)&t->st, &t->capst, t->nst + missing, sizeof(tr_vent))) return -1;
     memmove(&t->st[c->height + missing], &t->st[c->height], avail * sizeof(tr_vent));
-    for (uint32_t k = 0; k < missing; k++) {
-      t->st[c->height + k].type = T_UNKNOWN;
-      t->st[c->height + k].kind = E_TEMP;
-    }
+    for (uint32_t k = 0; k < missing; k++)
+      t->st[c->height + k] = (tr_vent){ .type = T_UNKNOWN, .kind = E_TEMP };
     t->nst += missing;
     if (t->nst > t->maxh) t->maxh = t->nst;
   }

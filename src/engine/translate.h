@@ -32,6 +32,10 @@
 #include "opcodes.h"
 #include "reader.h"
 
+/* Translator internals are called only inside the addon: hidden, so the
+ * calls are direct instead of through the PLT of a shared object. */
+#pragma GCC visibility push(hidden)
+
 #define T_UNKNOWN 0 /* the bottom type of unreachable code */
 
 enum { E_TEMP, E_LOCAL, E_CONST };
@@ -117,13 +121,30 @@ static inline tr_ctl *tr_top(tr *t) { return &t->ctls[t->nctl - 1]; }
 static inline bool tr_dead(tr *t) { return !t->emit || tr_top(t)->unreachable; }
 static inline uint32_t tr_slot(const tr *t, uint32_t h) { return tr_nloc(t) + h; }
 
-/* tr_stack.c */
-int tr_push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval);
+/* tr_stack.c (the small, hot ones inline: validation runs them for every
+ * instruction of every function a module has) */
+int tr_push_slow(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval);
+static inline int tr_push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
+  if (WH_UNLIKELY(t->nst + 1 > t->capst)) return tr_push_slow(t, type, kind, local, cval);
+  tr_vent *e = &t->st[t->nst++];
+  e->type = type;
+  e->kind = kind;
+  e->zx = false;
+  e->local = local;
+  e->cval = cval;
+  if (t->nst > t->maxh) t->maxh = t->nst;
+  return 0;
+}
 static inline int tr_push_temp(tr *t, uint8_t type) { return tr_push(t, type, E_TEMP, 0, 0); }
 void tr_materialize(tr *t, uint32_t i);
 void tr_materialize_all(tr *t);
 void tr_materialize_local(tr *t, uint32_t x);
-uint32_t tr_operand(tr *t, uint32_t i);
+/* The slot an operand can be read from; constants get written first. */
+static inline uint32_t tr_operand(tr *t, uint32_t i) {
+  tr_vent *e = &t->st[i];
+  if (e->kind == E_CONST) tr_materialize(t, i);
+  return e->kind == E_LOCAL ? e->local : tr_slot(t, i);
+}
 int tr_peek(tr *t, uint32_t depth, uint8_t want, int64_t *idx);
 int tr_need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype);
 /* Ensures n operands of these types are on top (T_UNKNOWN: any), filling
@@ -143,16 +164,36 @@ static inline int tr_need1(tr *t, uint8_t type) { return tr_need(t, &type, 1); }
 static inline void tr_pop(tr *t, uint32_t n) { t->nst -= n; }
 
 /* tr_emit.c: the code buffer and the staged tail */
-wh_cell *tr_emit(tr *t, int op);
-wh_cell *tr_emit_at(tr *t, int op, int64_t *at);
+static inline bool tr_live(const tr *t) { return t->emit && !t->ctls[t->nctl - 1].unreachable && !t->oom; }
+wh_cell *tr_emit_live(tr *t, int op, int64_t *at);
+/* Stages an instruction of op's form; returns its cells for the form's
+ * write function, and its position in *at (-1 while nothing is emitted:
+ * the cells are then scratch, written and never read). */
+static inline wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
+  if (WH_UNLIKELY(!tr_live(t))) {
+    if (at) *at = -1;
+    return t->dead.c;
+  }
+  return tr_emit_live(t, op, at);
+}
+static inline wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
 int64_t tr_emit_table(tr *t, uint32_t ntargets);
 int64_t tr_last_pos(tr *t);
 wh_cell *tr_cell(tr *t, int64_t pos);
 uint32_t tr_label(tr *t);
 void tr_seal(tr *t);
 void tr_flush(tr *t);
-void tr_mark_dst(tr *t, uint8_t cell, uint32_t slot);
-void tr_no_dst(tr *t);
+/* The last instruction's destination (half a of `cell`) is the fresh
+ * temp `slot`, which a following local.set or branch may retarget. */
+static inline void tr_mark_dst(tr *t, uint8_t cell, uint32_t slot) {
+  if (t->nstage && tr_live(t)) {
+    t->stage[t->nstage - 1].dst_cell = cell;
+    t->stage[t->nstage - 1].dst_slot = slot;
+  }
+}
+static inline void tr_no_dst(tr *t) {
+  if (t->nstage) t->stage[t->nstage - 1].dst_cell = 0;
+}
 bool tr_retarget(tr *t, uint32_t slot, uint32_t dst);
 void tr_set_jump(tr *t, tr_jump j, uint32_t target);
 void tr_emit_copy(tr *t, uint32_t dst, uint32_t src);
@@ -190,5 +231,7 @@ int tr_step(tr *t);
 /* tr_scratch.c */
 void tr_scratch_take(tr *t);
 void tr_scratch_keep(tr *t);
+
+#pragma GCC visibility pop
 
 #endif

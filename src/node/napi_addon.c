@@ -194,6 +194,7 @@ static const struct {
       {"profileRead", wh_napi_profile_read},
       {"profileStop", wh_napi_profile_stop},
       {"moduleBytes", wh_napi_module_bytes},
+      {"moduleSetExact", wh_napi_module_set_exact},
 };
 
 void wh_napi_rethrow(napi_env env) {

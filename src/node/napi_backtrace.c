@@ -23,22 +23,31 @@ static void set_u32(napi_env env, napi_value o, const char *key, uint32_t n) {
   if (napi_create_uint32(env, n, &v) == napi_ok) napi_set_named_property(env, o, key, v);
 }
 
-/* Appends "    at NAME (WHERE)" to the stack text. */
+/* Appends "    at NAME (WHERE)" to the stack text: the DWARF location when
+ * there is one, else V8's own form for wasm frames,
+ * "at name (wasm://wasm/<hash>:wasm-function[N]:0xOFF)" (without a name:
+ * "at wasm://wasm/<hash>:wasm-function[N]:0xOFF"), OFF module-relative as
+ * V8 prints it, so tools that read V8's wasm frames read ours. */
 static void stack_line(char *buf, size_t cap, size_t *len, const char *name, uint32_t index,
-                       uint32_t offset, const wh_source_loc *loc) {
+                       uint32_t offset, const wh_source_loc *loc, const char *url) {
   if (*len >= cap) return;
-  char fallback[48];
-  if (!name) {
-    snprintf(fallback, sizeof fallback, "wasm-function[%u]", index);
-    name = fallback;
-  }
-  int n;
-  if (loc && loc->file)
-    n = snprintf(buf + *len, cap - *len, "\n    at %s (%s:%u:%u)", name, loc->file, loc->line, loc->column);
-  else if (offset != UINT32_MAX)
-    n = snprintf(buf + *len, cap - *len, "\n    at %s (wasm-function[%u]:0x%x)", name, index, offset);
+  char fallback[48], where[96];
+  if (offset != UINT32_MAX)
+    snprintf(where, sizeof where, "%s:wasm-function[%u]:0x%x", url, index, offset);
   else
-    n = snprintf(buf + *len, cap - *len, "\n    at %s (wasm-function[%u])", name, index);
+    snprintf(where, sizeof where, "%s:wasm-function[%u]", url, index);
+  int n;
+  if (loc && loc->file) {
+    if (!name) {
+      snprintf(fallback, sizeof fallback, "wasm-function[%u]", index);
+      name = fallback;
+    }
+    n = snprintf(buf + *len, cap - *len, "\n    at %s (%s:%u:%u)", name, loc->file, loc->line, loc->column);
+  } else if (name) {
+    n = snprintf(buf + *len, cap - *len, "\n    at %s (%s)", name, where);
+  } else {
+    n = snprintf(buf + *len, cap - *len, "\n    at %s", where);
+  }
   if (n > 0) *len += (size_t)n < cap - *len ? (size_t)n : cap - *len - 1;
 }
 
@@ -51,8 +60,17 @@ void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err)
   size_t len = 0;
   text[0] = 0;
   uint32_t k = 0;
+  const wh_module *hashed = NULL;
+  char url[32] = "wasm://wasm/00000000";
   for (uint32_t i = 0; i < err->nframes; i++) {
     const wh_frame_info *f = &err->frames[i];
+    /* one hash per module: a backtrace rarely leaves its module */
+    if (f->module && f->module != hashed) {
+      hashed = f->module;
+      snprintf(url, sizeof url, "wasm://wasm/%08x", (unsigned)wh_module_hash(hashed));
+    }
+    uint32_t at = f->code_offset != UINT32_MAX && f->module
+        ? f->code_offset + wh_module_code_offset_base(f->module) : UINT32_MAX;
     wh_source_loc loc[MAX_INLINE];
     int nloc = f->module ? wh_module_source_lines(f->module, f->code_offset, loc, MAX_INLINE) : 0;
     /* inlined functions first, then the real frame with the last location */
@@ -74,7 +92,7 @@ void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err)
         if (napi_get_boolean(env, true, &tru) == napi_ok) napi_set_named_property(env, fr, "inlined", tru);
       }
       napi_set_element(env, arr, k++, fr);
-      stack_line(text, sizeof text, &len, name, f->func_index, f->code_offset, &loc[j]);
+      stack_line(text, sizeof text, &len, name, f->func_index, at, &loc[j], url);
     }
     if (nloc == 0) {
       napi_value fr;
@@ -83,7 +101,7 @@ void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err)
       set_str(env, fr, "name", f->name);
       if (f->code_offset != UINT32_MAX) set_u32(env, fr, "offset", f->code_offset);
       napi_set_element(env, arr, k++, fr);
-      stack_line(text, sizeof text, &len, f->name, f->func_index, f->code_offset, NULL);
+      stack_line(text, sizeof text, &len, f->name, f->func_index, at, NULL, url);
     }
   }
   napi_set_named_property(env, exc, "wasmBacktrace", arr);

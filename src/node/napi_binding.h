@@ -500,6 +500,7 @@ napi_value wh_napi_profile_start(napi_env env, napi_callback_info info); /* napi
 napi_value wh_napi_profile_read(napi_env env, napi_callback_info info);
 napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_set_exact(napi_env env, napi_callback_info info);
 
 /* ---- for napi_wasi.c ----
  * The WASI helper's file may define this; the addon calls it (when linked

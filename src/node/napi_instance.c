@@ -129,8 +129,10 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
     values[i] = v;
     /* What the instance defines runs on (and is disposed with) it. */
     if (!is_imported(&ext, imports, nimports)) {
-      wh_napi_obj *w = wh_napi_unwrap_any(env, v);
-      if (w) wh_napi_rs_attach(rs, w);
+      /* v is a wrapper made just above (or earlier) for this instance's
+       * own object: no need to try every kind's type tag. */
+      void *w = NULL;
+      if (napi_unwrap(env, v, &w) == napi_ok && w) wh_napi_rs_attach(rs, w);
     }
     if (!(key = wh_napi_string_n(env, name, name_len)) ||
         napi_set_property(env, obj, key, v) != napi_ok)

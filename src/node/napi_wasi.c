@@ -5,14 +5,22 @@
  * with the calling instance's memory, and never goes through JS.
  *
  *   wasiCreate({args, env, mounts: [{host, guest, readonly}],
- *               stdio: [{kind, fd, data}] x3, sockets: [fd]}) -> handle
+ *               stdio: [{kind, fd, data}] x3, sockets: [fd],
+ *               listeners: [{listen, backlog} | {fd}],
+ *               deterministic, seed, trace: fn | {fd}, traceMask}) -> handle
  *   wasiImport(handle, name) -> function wrapper, or undefined
  *   wasiCaptured(handle, fd) -> Buffer (a copy of what fd 1/2 captured)
+ *   wasiListeners(handle) -> [{fd, address}] (guest fd, bound "HOST:PORT")
+ *
+ * A trace function is called directly when the guest runs on the JS
+ * thread (start()), and through a threadsafe function from a guest thread
+ * (startAsync()), in order either way.
  *
  * Kinds in stdio[] are wh_stdio_kind's values.  lib/wasi.js owns the
  * node:wasi-shaped API on top. */
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "node/napi_binding.h"
 
@@ -126,6 +134,103 @@ static wh_wasi *get_wasi(napi_env env, napi_value v) {
   return w;
 }
 
+/* ------------------------------------------------------------------ */
+/* A JS trace function                                                  */
+
+typedef struct trace_sink {
+  napi_env env;
+  napi_ref fn;
+  napi_threadsafe_function tsfn;
+  uv_thread_t js_thread;
+  int gone; /* SINK_TSFN_GONE | SINK_WASI_GONE: the second to go frees */
+} trace_sink;
+
+#define SINK_TSFN_GONE 1
+#define SINK_WASI_GONE 2
+
+/* The tsfn can be finalized first (Node tears every tsfn down when the
+ * environment exits, before or after our finalizers run), or the wh_wasi
+ * freed first (the usual case): whichever is second frees the sink. */
+static void sink_drop(trace_sink *t, int which) {
+  int other = (SINK_TSFN_GONE | SINK_WASI_GONE) & ~which;
+  if (__atomic_fetch_or(&t->gone, which, __ATOMIC_ACQ_REL) & other) free(t);
+}
+
+static void trace_call_js(napi_env env, napi_value fn, const char *line, size_t len) {
+  napi_value str, undef, ignored;
+  if (napi_create_string_utf8(env, line, len, &str) != napi_ok) return;
+  napi_get_undefined(env, &undef);
+  /* lib/wasi.js wraps the user's function and reports its exceptions. */
+  if (napi_call_function(env, undef, fn, 1, &str, &ignored) != napi_ok) {
+    napi_value e;
+    napi_get_and_clear_last_exception(env, &e);
+  }
+}
+
+/* tsfn delivery: data is a malloc'd "len bytes + NUL" line. */
+static void trace_tsfn_call(napi_env env, napi_value fn, void *context, void *data) {
+  (void)context;
+  if (env != NULL && fn != NULL) trace_call_js(env, fn, data, strlen(data));
+  free(data);
+}
+
+static void trace_line(void *data, const char *line, size_t len) {
+  trace_sink *t = data;
+  uv_thread_t self = uv_thread_self();
+  if (__atomic_load_n(&t->gone, __ATOMIC_ACQUIRE) & SINK_TSFN_GONE) return; /* exiting */
+  if (uv_thread_equal(&self, &t->js_thread)) {
+    napi_handle_scope scope;
+    napi_value fn;
+    if (napi_open_handle_scope(t->env, &scope) != napi_ok) return;
+    if (napi_get_reference_value(t->env, t->fn, &fn) == napi_ok && fn != NULL)
+      trace_call_js(t->env, fn, line, len);
+    napi_close_handle_scope(t->env, scope);
+    return;
+  }
+  char *copy = malloc(len + 1);
+  if (copy == NULL) return;
+  memcpy(copy, line, len);
+  copy[len] = '\0';
+  if (napi_call_threadsafe_function(t->tsfn, copy, napi_tsfn_blocking) != napi_ok) free(copy);
+}
+
+/* The tsfn's finalizer runs on the JS thread once it is released: the
+ * place to drop the reference. */
+static void trace_tsfn_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  trace_sink *t = data;
+  napi_delete_reference(env, t->fn);
+  t->fn = NULL;
+  sink_drop(t, SINK_TSFN_GONE);
+}
+
+/* wh_wasi's trace_free. */
+static void trace_release(void *data) {
+  trace_sink *t = data;
+  if (!(__atomic_load_n(&t->gone, __ATOMIC_ACQUIRE) & SINK_TSFN_GONE))
+    napi_release_threadsafe_function(t->tsfn, napi_tsfn_release);
+  sink_drop(t, SINK_WASI_GONE);
+}
+
+static trace_sink *trace_sink_new(napi_env env, napi_value fn) {
+  trace_sink *t = calloc(1, sizeof *t);
+  napi_value name;
+  if (t == NULL) return NULL;
+  t->env = env;
+  t->js_thread = uv_thread_self();
+  if (napi_create_reference(env, fn, 1, &t->fn) != napi_ok ||
+      napi_create_string_utf8(env, "wasihost.trace", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_threadsafe_function(env, fn, NULL, name, 0, 1, t, trace_tsfn_finalize, NULL,
+                                      trace_tsfn_call, &t->tsfn) != napi_ok) {
+    if (t->fn) napi_delete_reference(env, t->fn);
+    free(t);
+    return NULL;
+  }
+  /* A trace never keeps the process alive by itself. */
+  napi_unref_threadsafe_function(env, t->tsfn);
+  return t;
+}
+
 static napi_value wasi_create(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value cfgv, v, result = NULL;
@@ -137,6 +242,7 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
   scratch s = {0};
   wh_wasi_config cfg;
   wh_wasi_mount *mounts = NULL;
+  wh_wasi_listener *listeners = NULL;
   int *socks = NULL;
   memset(&cfg, 0, sizeof cfg);
   if (string_list(env, cfgv, "args", &s, &cfg.argc, (const char ***)&cfg.argv) ||
@@ -201,6 +307,60 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
     cfg.sockets = socks;
   }
 
+  r = get_prop(env, cfgv, "listeners", &v);
+  if (r < 0) goto done;
+  if (r > 0) {
+    if (napi_get_array_length(env, v, &cfg.nlisteners) != napi_ok) goto done;
+    listeners = calloc(cfg.nlisteners ? cfg.nlisteners : 1, sizeof *listeners);
+    if (!listeners) goto nomem;
+    for (uint32_t i = 0; i < cfg.nlisteners; i++) {
+      napi_value l, f;
+      if (napi_get_element(env, v, i, &l) != napi_ok) goto done;
+      listeners[i].fd = -1;
+      if (get_prop(env, l, "listen", &f) > 0) {
+        if (!(listeners[i].listen = keep(&s, get_cstr(env, f, "wasi: listen must be a string"))))
+          goto done;
+      } else if (get_prop(env, l, "fd", &f) <= 0 ||
+                 napi_get_value_int32(env, f, &listeners[i].fd) != napi_ok) {
+        napi_throw_type_error(env, NULL, "wasi: each listener needs listen or fd");
+        goto done;
+      }
+      if (get_prop(env, l, "backlog", &f) > 0) napi_get_value_int32(env, f, &listeners[i].backlog);
+    }
+    cfg.listeners = listeners;
+  }
+  {
+    bool b = false;
+    if (get_prop(env, cfgv, "deterministic", &v) > 0) napi_get_value_bool(env, v, &b);
+    cfg.deterministic = b;
+    if (get_prop(env, cfgv, "seed", &v) > 0 && wh_napi_get_u64(env, v, &cfg.seed) != 0) {
+      wh_napi_ensure_exception(env);
+      goto done;
+    }
+  }
+  cfg.trace_fd = -1;
+  r = get_prop(env, cfgv, "trace", &v);
+  if (r < 0) goto done;
+  if (r > 0) {
+    napi_valuetype tt;
+    napi_value f;
+    napi_typeof(env, v, &tt);
+    if (tt == napi_function) {
+      trace_sink *t = trace_sink_new(env, v);
+      if (!t) goto nomem;
+      cfg.trace_fn = trace_line;
+      cfg.trace_data = t;
+      cfg.trace_free = trace_release;
+    } else if (get_prop(env, v, "fd", &f) <= 0 ||
+               napi_get_value_int32(env, f, &cfg.trace_fd) != napi_ok || cfg.trace_fd <= 0) {
+      napi_throw_type_error(env, NULL, "wasi: trace must be a function or {fd} (fd > 0)");
+      goto done;
+    }
+    uint32_t mask = 0;
+    if (get_prop(env, cfgv, "traceMask", &f) > 0) napi_get_value_uint32(env, f, &mask);
+    cfg.trace_mask = mask;
+  }
+
   wh_error err;
   memset(&err, 0, sizeof err);
   wh_wasi *w = wh_wasi_new(&cfg, &err);
@@ -227,6 +387,7 @@ nomem:
   napi_throw_error(env, NULL, "wasihost: out of memory");
 done:
   free(mounts);
+  free(listeners);
   free(socks);
   scratch_free(&s);
   return result;
@@ -271,6 +432,27 @@ static napi_value wasi_captured(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value wasi_listeners(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  wh_wasi *w = get_wasi(env, argv[0]);
+  if (!w) return NULL;
+  if (napi_create_array(env, &out) != napi_ok) return NULL;
+  uint32_t fd;
+  char addr[80];
+  for (uint32_t i = 0; wh_wasi_listener_info(w, i, &fd, addr, sizeof addr) == 0; i++) {
+    napi_value o, fv, av;
+    if (napi_create_object(env, &o) != napi_ok || napi_create_uint32(env, fd, &fv) != napi_ok ||
+        napi_create_string_utf8(env, addr, NAPI_AUTO_LENGTH, &av) != napi_ok ||
+        napi_set_named_property(env, o, "fd", fv) != napi_ok ||
+        napi_set_named_property(env, o, "address", av) != napi_ok ||
+        napi_set_element(env, out, i, o) != napi_ok)
+      return NULL;
+  }
+  return out;
+}
+
 napi_value wh_napi_wasi_init(napi_env env, napi_value exports) {
   static const struct {
     const char *name;
@@ -279,6 +461,7 @@ napi_value wh_napi_wasi_init(napi_env env, napi_value exports) {
     {"wasiCreate", wasi_create},
     {"wasiImport", wasi_import},
     {"wasiCaptured", wasi_captured},
+    {"wasiListeners", wasi_listeners},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

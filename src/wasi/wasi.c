@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,9 @@ static void wasi_unref(wh_wasi *w) {
   free(w->env);
   free(w->stdin_bytes);
   for (int i = 0; i < 3; i++) free(w->captured[i].data);
+  free(w->listeners);
+  if (w->trace_fd > 0) close(w->trace_fd);
+  if (w->trace_free) w->trace_free(w->trace_data);
   free(w);
 }
 
@@ -68,7 +72,7 @@ static int copy_strings(uint32_t n, const char *const *src, char ***out,
 }
 
 /* Adds a guest fd for a host descriptor we now own. */
-static int add_host_fd(wh_wasi *w, int host, wasi_fd **out) {
+static int add_host_fd(wh_wasi *w, int host, wasi_fd **out, uint32_t *num_out) {
   wasi_fd *e = wasi_fd_alloc();
   uint32_t num;
   if (e == NULL) {
@@ -83,6 +87,7 @@ static int add_host_fd(wh_wasi *w, int host, wasi_fd **out) {
     return -1;
   }
   if (out) *out = e;
+  if (num_out) *num_out = num;
   return 0;
 }
 
@@ -120,7 +125,7 @@ static int setup_stdio(wh_wasi *w, int i, const wh_wasi_stdio *s,
     }
     {
       wasi_fd *e;
-      if (add_host_fd(w, host, &e) != 0) return -1;
+      if (add_host_fd(w, host, &e, NULL) != 0) return -1;
       e->shared = 1;
       /* Stdio is a stream, whatever carries it: Node hands a child its
        * stdio as socketpairs, yet sock_shutdown(1) must answer ENOTSOCK
@@ -159,8 +164,15 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
     config = &empty;
   }
   wh_wasi *w = calloc(1, sizeof *w);
-  if (w == NULL) goto nomem;
+  if (w == NULL) {
+    if (config->trace_free) config->trace_free(config->trace_data);
+    goto nomem;
+  }
   w->refs = 1;
+  w->trace_fd = -1;
+  /* From here every way out frees trace_data exactly once (wasi_unref). */
+  w->trace_data = config->trace_data;
+  w->trace_free = config->trace_free;
   build_sigs();
   const char *no2 = getenv("WASIHOST_NO_OPENAT2");
   w->use_openat2 = !(no2 && *no2 && strcmp(no2, "0") != 0);
@@ -193,7 +205,7 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
       goto fail;
     }
     wasi_fd *e;
-    if (add_host_fd(w, fd, &e) != 0) goto nomem;
+    if (add_host_fd(w, fd, &e, NULL) != 0) goto nomem;
     e->preopen = strdup(m->guest);
     if (e->preopen == NULL) goto nomem;
     e->readonly = m->readonly != 0;
@@ -211,7 +223,7 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
       goto fail;
     }
     wasi_fd *e;
-    if (add_host_fd(w, fd, &e) != 0) goto nomem;
+    if (add_host_fd(w, fd, &e, NULL) != 0) goto nomem;
     e->shared = 1;
     if (!e->is_socket) {
       set_err(err, WH_ERR_ARG, "wasi: sockets[] entry is not a socket%s%s",
@@ -219,6 +231,61 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
       goto fail;
     }
   }
+  if (config->nlisteners) {
+    w->listeners = calloc(config->nlisteners, sizeof *w->listeners);
+    if (w->listeners == NULL) goto nomem;
+  }
+  for (uint32_t i = 0; i < config->nlisteners; i++) {
+    const wh_wasi_listener *l = &config->listeners[i];
+    char msg[sizeof err->message];
+    int fd;
+    if (l->listen != NULL) {
+      fd = wasi_listen_open(l->listen, l->backlog, msg, sizeof msg);
+      if (fd < 0) {
+        set_err(err, WH_ERR_ARG, "%s%s", msg, NULL);
+        goto fail;
+      }
+    } else if ((fd = fcntl(l->fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+      set_err(err, WH_ERR_ARG, "wasi: bad listener fd (%s)%s", strerror(errno), NULL);
+      goto fail;
+    }
+    wasi_fd *e;
+    if (add_host_fd(w, fd, &e, &w->listeners[i].guest_fd) != 0) goto nomem;
+    /* A handed-in socket's description is the embedder's too. */
+    e->shared = l->listen == NULL;
+    /* Listeners start non-blocking: Go's os.NewFile only uses its poller
+     * on an fd whose fdstat says NONBLOCK, and a blocking sock_accept
+     * stalls every goroutine (wazero hands them over blocking: there a
+     * net/http server answers its first connection only, unless it calls
+     * syscall.SetNonblock(3, true) first).  A connected socket handed in
+     * keeps blocking reads, as a C guest expects. */
+    int listening = 0;
+    socklen_t optlen = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) == 0 && listening)
+      e->fdflags = WASI_FDFLAG_NONBLOCK;
+    if (!e->is_socket) {
+      set_err(err, WH_ERR_ARG, "wasi: listeners[] entry is not a socket%s%s", NULL, NULL);
+      goto fail;
+    }
+    if (wasi_sock_name(fd, 0, w->listeners[i].addr, sizeof w->listeners[i].addr) != 0)
+      snprintf(w->listeners[i].addr, sizeof w->listeners[i].addr, "?");
+    w->nlisteners = i + 1;
+  }
+  w->deterministic = config->deterministic != 0;
+  if (w->deterministic) wasi_random_seed(w, config->seed);
+  w->trace_fd = -1;
+  if (config->trace_fn != NULL) {
+    w->trace_fn = config->trace_fn;
+  } else if (config->trace_fd > 0) {
+    w->trace_fd = fcntl(config->trace_fd, F_DUPFD_CLOEXEC, 3);
+    if (w->trace_fd < 0) {
+      set_err(err, WH_ERR_ARG, "wasi: bad trace fd (%s)%s", strerror(errno), NULL);
+      goto fail;
+    }
+  }
+  w->trace_on = w->trace_fn != NULL || w->trace_fd > 0;
+  w->trace_mask = config->trace_mask ? config->trace_mask : WH_WASI_TRACE_ALL;
+  if (w->trace_on && wasi_trace_name_fds(w) != 0) goto nomem;
   return w;
 nomem:
   set_err(err, WH_ERR_NOMEM, "wasi: out of memory%s%s", NULL, NULL);
@@ -248,6 +315,9 @@ static int wasi_dispatch(wh_call *call, void *data, const wh_val *args,
     c.mem = wh_memory_data(m);
     c.mem_size = wh_memory_size(m);
   }
+  if (__builtin_expect(b->w->trace_on, 0))
+    return wasi_trace_call(&c, b->entry->name, b->entry->fn, args, strlen(b->entry->params),
+                           results);
   int r = b->entry->fn(&c, args);
   if (b->entry->results[0]) results[0].i32 = r;
   return c.status;

@@ -22,6 +22,7 @@ void wasi_fd_destroy(wasi_fd *e) {
   if (e->dir) closedir((DIR *)e->dir);
   if (e->kind == WASI_FD_HOST && e->host >= 0) close(e->host);
   free(e->preopen);
+  free(e->name);
   free(e);
 }
 

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -67,11 +68,13 @@ static void to_uv(const struct iovec *iov, unsigned n, uv_buf_t *bufs) {
 static int host_rw(wasi_call *c, wasi_fd *e, int write, const struct iovec *iov,
                    unsigned n, int64_t offset, uint64_t *done) {
   uv_buf_t bufs[WASI_IOV_MAX];
-  /* Only reads honour the guest's NONBLOCK: Go sets it on stdio, and its
-   * runtime's own printing (println, panics, tracebacks) treats EAGAIN
-   * from fd_write as fatal, so a slow reader of stderr would kill it.
-   * A write that must wait simply waits (in slices: see wasi_host_wait). */
-  int nonblock = !write && (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
+  /* Only reads honour the guest's NONBLOCK on stdio and files: Go sets it
+   * on stdio, and its runtime's own printing (println, panics, tracebacks)
+   * treats EAGAIN from fd_write as fatal, so a slow reader of stderr would
+   * kill it.  A write that must wait simply waits (in slices: see
+   * wasi_host_wait).  Sockets are Go's net package's, which waits for
+   * EAGAIN in its poller: one slow client must not stall every goroutine. */
+  int nonblock = (!write || e->is_socket) && (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
   to_uv(iov, n, bufs);
   *done = 0;
   if (n == 0) return 0;
@@ -81,9 +84,21 @@ static int host_rw(wasi_call *c, wasi_fd *e, int write, const struct iovec *iov,
   }
   for (;;) {
     uv_fs_t req;
-    int r = write ? uv_fs_write(NULL, &req, e->host, bufs, n, offset, NULL)
-                  : uv_fs_read(NULL, &req, e->host, bufs, n, offset, NULL);
-    uv_fs_req_cleanup(&req);
+    int r;
+    if (write && e->is_socket) {
+      /* MSG_NOSIGNAL: a client that hung up is EPIPE for the guest, never
+       * SIGPIPE for an embedder that does not ignore it as Node does. */
+      struct msghdr msg;
+      memset(&msg, 0, sizeof msg);
+      msg.msg_iov = (struct iovec *)iov;
+      msg.msg_iovlen = n;
+      ssize_t k = sendmsg(e->host, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+      r = k >= 0 ? (int)k : (errno == EWOULDBLOCK ? UV_EAGAIN : uv_translate_sys_error(errno));
+    } else {
+      r = write ? uv_fs_write(NULL, &req, e->host, bufs, n, offset, NULL)
+                : uv_fs_read(NULL, &req, e->host, bufs, n, offset, NULL);
+      uv_fs_req_cleanup(&req);
+    }
     if (r == UV_EAGAIN && !nonblock) {
       int w = wasi_host_wait(c, e->host, write, 0);
       if (w) return w;

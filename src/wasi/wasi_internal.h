@@ -176,6 +176,8 @@ typedef struct wasi_fd {
   char *preopen;      /* guest name for fd_prestat_*, or NULL */
   void *dir;          /* DIR* for fd_readdir, opened on first use */
   int capture;        /* 1 or 2 for WASI_FD_CAPTURE */
+  char *name;         /* what the trace calls it (a guest path, an address),
+                         recorded only while tracing; else NULL */
 } wasi_fd;
 
 typedef struct wasi_buf {
@@ -194,6 +196,23 @@ struct wh_wasi {
   size_t stdin_len, stdin_pos;
   wasi_buf captured[3];   /* [1] stdout, [2] stderr */
   int use_openat2;        /* 0 forces the portable walk (WASIHOST_NO_OPENAT2) */
+  struct {
+    uint32_t guest_fd;
+    char addr[64];
+  } *listeners;           /* config->listeners, for wh_wasi_listener_info */
+  uint32_t nlisteners;
+  /* Deterministic mode (wasi_clock.c, wasi_random.c) */
+  int deterministic;
+  uint64_t fake_ns;       /* the fake clocks' time since they started */
+  uint64_t rng[4];        /* xoshiro256** state */
+  /* The call trace (wasi_trace.c): off when both are unset, and then the
+   * dispatcher's one test of `trace_on` is all it costs. */
+  int trace_on;
+  uint32_t trace_mask;
+  wh_wasi_trace_fn trace_fn;
+  void *trace_data;
+  void (*trace_free)(void *);
+  int trace_fd;
 };
 
 /* Guest fds beyond this are refused with EMFILE (keeps the table small). */
@@ -214,6 +233,13 @@ int wasi_fd_close_num(wh_wasi *w, uint32_t fd);
 int wasi_fd_move(wh_wasi *w, uint32_t from, uint32_t to);
 /* Fills filetype and maximal rights from a host descriptor. */
 void wasi_fd_classify(wasi_fd *e);
+
+/* Binds and listens on "HOST:PORT" (wasi_listen.c): a host fd, or -1
+ * with the reason in msg. */
+int wasi_listen_open(const char *spec, int backlog, char *msg, size_t msglen);
+/* "127.0.0.1:8080" / "[::1]:8080": the socket's own (peer=0) or its peer's
+ * address.  0, or -1. */
+int wasi_sock_name(int fd, int peer, char *out, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Errno mapping (wasi_errno.c: one table)                              */
@@ -349,6 +375,15 @@ typedef int (*wasi_handler)(wasi_call *c, const wh_val *a);
   X(sock_recv, "iiiiii", "i")                                          \
   X(sock_send, "iiiii", "i")                                           \
   X(sock_shutdown, "ii", "i")
+
+/* The call trace (wasi_trace.c): runs fn and writes its line; returns
+ * what the dispatcher returns.  wasi_trace_name_fds names the fds that
+ * exist when tracing starts (stdio, preopens, listeners). */
+int wasi_trace_call(wasi_call *c, const char *name, wasi_handler fn, const wh_val *args,
+                    size_t nparams, wh_val *results);
+int wasi_trace_name_fds(wh_wasi *w);
+/* Deterministic mode's PRNG (wasi_random.c). */
+void wasi_random_seed(wh_wasi *w, uint64_t seed);
 
 #define WASI_DECL_X(name, params, results) WASI_DECL(name)
 WASI_FUNCTIONS(WASI_DECL_X)

@@ -9,6 +9,10 @@
  * their deadlines are waited for in real time, which is the earliest they
  * could be reached (a single-threaded guest never burns CPU faster).
  *
+ * In deterministic mode clock subscriptions never wait: the fake clock
+ * jumps to the earliest deadline (when no fd is ready), so sleeps and
+ * timers are consistent with clock_time_get and cost no real time.
+ *
  * No wait is longer than WASI_WAIT_SLICE_NS: between slices the call looks
  * whether the embedder interrupted the guest (timeout, AbortSignal) and
  * then traps "interrupted" instead of sleeping on. */
@@ -159,7 +163,8 @@ int wasi_poll_oneoff(wasi_call *c, const wh_val *a) {
   int immediate = 0, have_clock = 0;
   uint64_t min_wait = UINT64_MAX;
   uint64_t start = 0;
-  wasi_clock_now(WASI_CLOCK_MONOTONIC, &start);
+  int fake = c->w->deterministic;
+  wasi_clock_now(NULL, WASI_CLOCK_MONOTONIC, &start);
   int err = 0;
   for (uint32_t i = 0; i < nsubs && !err; i++) {
     const uint8_t *p = c->mem + in + (uint64_t)i * WASI_SUBSCRIPTION_SIZE;
@@ -173,10 +178,11 @@ int wasi_poll_oneoff(wasi_call *c, const wh_val *a) {
       uint64_t timeout = wasi_ld64(p + 24);
       uint16_t flags = wasi_ld16(p + 40);
       uint64_t now;
-      if ((flags & ~WASI_SUBCLOCK_ABSTIME) || wasi_clock_now(id, &now) != 0) {
+      if ((flags & ~WASI_SUBCLOCK_ABSTIME) || wasi_clock_now(NULL, id, &now) != 0) {
         s->error = WASI_EINVAL;
         break;
       }
+      if (fake) now = wasi_clock_fake(c->w, id, 0);
       if (flags & WASI_SUBCLOCK_ABSTIME)
         s->wait_ns = timeout > now ? timeout - now : 0; /* past: at once */
       else
@@ -205,18 +211,31 @@ int wasi_poll_oneoff(wasi_call *c, const wh_val *a) {
   uint32_t nevents = 0;
   for (;;) {
     uint64_t now = start, elapsed;
-    wasi_clock_now(WASI_CLOCK_MONOTONIC, &now);
+    wasi_clock_now(NULL, WASI_CLOCK_MONOTONIC, &now);
     elapsed = now - start;
     uint64_t wait = immediate ? 0
                   : min_wait == UINT64_MAX ? UINT64_MAX
                   : min_wait > elapsed ? min_wait - elapsed : 0;
+    /* Fake time never waits for a timer: fds are only looked at, and when
+     * none is ready the earliest timer fires, the clock jumping to it. */
+    if (fake && min_wait != UINT64_MAX) wait = 0;
     if (wait > 0 && wasi_interrupted(c)) {
       err = WASI_EINTR;
       break;
     }
     if ((err = wait_for(c, pfds, npfd, wait)) != 0) break;
-    wasi_clock_now(WASI_CLOCK_MONOTONIC, &now);
-    elapsed = now - start;
+    if (fake) {
+      elapsed = 0;
+      int any = immediate;
+      for (unsigned i = 0; i < npfd && !any; i++) any = pfds[i].revents != 0;
+      if (!any && min_wait != UINT64_MAX) {
+        wasi_clock_fake(c->w, WASI_CLOCK_MONOTONIC, min_wait);
+        elapsed = min_wait;
+      }
+    } else {
+      wasi_clock_now(NULL, WASI_CLOCK_MONOTONIC, &now);
+      elapsed = now - start;
+    }
     for (uint32_t i = 0; i < nsubs; i++) {
       sub *s = &subs[i];
       int fire = s->error != 0 || s->ready;

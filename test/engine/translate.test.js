@@ -201,3 +201,78 @@ t.test('fused add+compare+branch agrees with V8', async (t) => {
     t.ok(ir.includes(form), `the translator emits ${form}`);
   }
 });
+
+// Two consecutive moves (a copy or a constant each) share one dispatch:
+// COPY2, CONST_COPY, COPY_CONST, CONST2.  Moves run in order, so a copy
+// reading the slot a constant just wrote sees the new value; and a pair
+// ending in a constant still gives way to the fusions that want the
+// constant alone (RETURN_CONST, a resume jump, a call's constant argument).
+t.test('merged moves agree with V8', async (t) => {
+  const src = `(module
+    (func $id (param i32) (param i32) (result i32) (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 3))))
+    (func $one (param i32) (result i32) (i32.mul (local.get 0) (i32.const 7)))
+    (func (export "const_copy") (param $a i32) (param $b i32) (result i32)
+      (local.set $a (i32.const 5)) (local.set $b (local.get $a))
+      (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 100))))
+    (func (export "copy_const") (param $a i32) (param $b i32) (result i32)
+      (local.set $b (local.get $a)) (local.set $a (i32.const 7))
+      (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 100))))
+    (func (export "const2") (param $a i64) (param $b i64) (result i64)
+      (local.set $a (i64.const 0x1_0000_0001)) (local.set $b (i64.const -2))
+      (i64.add (local.get $a) (i64.mul (local.get $b) (i64.const 1000))))
+    (func (export "swap_chain") (param $a i32) (param $b i32) (param $c i32) (result i32)
+      (local.set $c (local.get $a)) (local.set $a (local.get $b)) (local.set $b (i32.const 9))
+      (local.set $c (i32.add (local.get $c) (i32.const 0)))
+      (i32.add (i32.mul (local.get $a) (i32.const 10000))
+               (i32.add (i32.mul (local.get $b) (i32.const 100)) (local.get $c))))
+    (func (export "ret0") (param $a i32) (result i32) (local $b i32)
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (if (local.get $a) (then (local.set $b (local.get $a)) (return (i32.const 0))))
+      (i32.const 1))
+    (func (export "block_results") (param $x i32) (result i32 i32)
+      (block (result i32 i32)
+        (br_if 0 (local.get $x) (i32.const 4) (local.get $x))
+        (drop) (drop)
+        (i32.const 8) (i32.const 9)))
+    (func (export "call_k") (param $a i32) (result i32)
+      (local $t i32)
+      (local.set $t (local.get $a))
+      (i32.add (call $one (i32.const 11))
+        (call $id (i32.const 11) (local.get $t))))
+    (func (export "loop_vars") (param $n i32) (result i32)
+      (local $i i32) (local $acc i32) (local $prev i32)
+      (loop $l
+        (local.set $prev (local.get $acc))
+        (local.set $acc (i32.const 3))
+        (local.set $acc (i32.add (local.get $acc) (i32.add (local.get $prev) (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $acc)))`;
+  const w = await wabt();
+  const bytes = Buffer.from(w.parseWat('mv.wat', src, { multi_value: true }).toBinary({}).buffer);
+  const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+  const wh = new wasihost.Instance(new wasihost.Module(bytes), {}).exports;
+  const cases = [['const_copy', [1, 2]], ['copy_const', [3, 4]], ['const2', [1n, 2n]],
+    ['swap_chain', [1, 2, 3]], ['ret0', [-1]], ['ret0', [5]], ['block_results', [0]],
+    ['block_results', [6]], ['call_k', [4]], ['loop_vars', [1]], ['loop_vars', [10]]];
+  for (const [f, args] of cases) t.same(wh[f](...args), v8[f](...args), `${f}(${args.join(', ')})`);
+  // the merged forms are really emitted
+  const { spawnSync } = require('child_process');
+  const fs = require('fs');
+  const os = require('os');
+  const path = require('path');
+  const file = path.join(os.tmpdir(), `wh-mv-${process.pid}.wasm`);
+  fs.writeFileSync(file, bytes);
+  const log = `${file}.ir`;
+  const fd = fs.openSync(log, 'w');
+  const script = `const W = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
+    new W.Module(require('fs').readFileSync(${JSON.stringify(file)}));`;
+  const r = spawnSync(process.execPath, ['-e', script],
+    { env: { ...process.env, WASIHOST_DUMP_IR: '1', WASIHOST_EAGER: '1' }, stdio: ['ignore', 'ignore', fd] });
+  fs.closeSync(fd);
+  const ir = fs.readFileSync(log, 'utf8');
+  fs.rmSync(log, { force: true });
+  fs.rmSync(file, { force: true });
+  t.equal(r.status, 0, 'the dump run works');
+  for (const form of ['CONST_COPY', 'COPY_CONST', 'CONST2', 'RETURN_CONST', 'CALL_K'])
+    t.ok(ir.includes(form), `the translator emits ${form}`);
+});

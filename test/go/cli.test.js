@@ -66,10 +66,34 @@ t.test('parseArgs: errors', async (t) => {
     [['--env-inherit', 'A=1', 'm'], /expected a variable name/],
     [['--fuel', '-1', 'm'], /not a non-negative integer/],
     [['--max-memory', 'lots', 'm'], /not a size/],
+    [['--listen', '8080', 'm'], /--listen: expected HOST:PORT/],
+    [['--listen', '::1:80', 'm'], /--listen: expected HOST:PORT/],
+    [['--listen', 'localhost:99999', 'm'], /--listen: expected HOST:PORT/],
+    [['--deterministic=yes', 'm'], /--deterministic takes no value/],
+    [['--seed', '3', 'm'], /--seed needs --deterministic/],
+    [['--trace=disk', 'm'], /--trace: unknown category "disk"/],
   ];
   for (const [argv, re] of bad) {
     t.throws(() => parseArgs(argv, {}), { constructor: UsageError, message: re }, argv.join(' '));
   }
+});
+
+t.test('parseArgs: sockets, deterministic mode, trace', async (t) => {
+  const o = parseArgs(['run', '--listen', '127.0.0.1:0', '--tcplisten=[::1]:8080', '-listen', ':9000',
+    '--deterministic', '--seed', '7', '--trace=fs,sock', 'm.wasm', '--trace'], {});
+  t.same(o.listen, ['127.0.0.1:0', '[::1]:8080', ':9000'], 'wazero, wasmtime and our spellings, in order');
+  t.equal(o.deterministic, true);
+  t.equal(o.seed, 7);
+  t.same(o.trace, ['fs', 'sock']);
+  t.same(o.args, ['--trace'], 'options after the module are the guest\'s');
+  t.same(parseArgs(['--trace', 'm.wasm'], {}).trace, ['all'], 'bare --trace: everything, and takes no value');
+  const plain = parseArgs(['m.wasm'], {});
+  t.same([plain.listen, plain.deterministic, plain.trace], [[], false, undefined], 'all off by default');
+  const go = goExecArgs(['m.wasm'], { GOWASIRUNTIMEARGS: '--listen=127.0.0.1:8080 --deterministic' }, '/');
+  t.same(parseArgs(go, {}).listen, ['127.0.0.1:8080'], 'GOWASIRUNTIMEARGS carries --listen');
+  t.match(cli.USAGE, /--listen ADDR/);
+  t.match(cli.USAGE, /--deterministic/);
+  t.match(cli.USAGE, /--trace\[=CATS\]/);
 });
 
 t.test('goExecArgs: what the Go wrapper grants', async (t) => {

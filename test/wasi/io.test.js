@@ -70,6 +70,6 @@ if (skip) {
       sockets: [{ client }],
     });
     t.equal(res.code, 0, 'exit code 0');
-    h.assertChecks(t, res, { expectCount: 25 });
+    h.assertChecks(t, res, { expectCount: 27 });
   });
 }

@@ -1,0 +1,7 @@
+/* The interpreter loop compiled a second time, counting every dispatch
+ * for the running function: exact profiles (prof.c) run modules
+ * translated for this copy (wh_module.exact), so the ordinary loop keeps
+ * no counter and pays nothing.  Calls between modules of the two kinds
+ * go through wh_interp_call as nested entries. */
+#define WH_EXACT_RUN 1
+#include "interp.c"
