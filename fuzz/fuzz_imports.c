@@ -1,26 +1,29 @@
-/* libFuzzer target: instantiation with random imports.  The first bytes of
- * the input choose, import by import, what is offered: the stub of the
- * right type, an object of another kind, one of the right kind with a
- * random type (limits, element type, value type, mutability, signature),
- * or the object offered for an earlier import (shared).  The rest is the
- * module.  wh_instance_new must refuse every mismatch with WH_ERR_LINK (or
- * a trap from data/element initialisation) and run what links under the
- * fuzz limits; the sanitizers check the rest. */
+/* libFuzzer target: instantiation with random imports.  A hash of the
+ * input (the module) chooses, import by import, what is offered: the stub
+ * of the right type, an object of another kind, one of the right kind
+ * with a random type (limits, element type, value type, mutability,
+ * signature), or the object offered for an earlier import (shared).
+ * wh_instance_new must refuse every mismatch with WH_ERR_LINK (or a trap
+ * from data/element initialisation) and run what links under the fuzz
+ * limits; the sanitizers check the rest. */
 #include "fuzz_common.h"
 
 #include <stdio.h>
 
 static const uint8_t valtypes[] = {WH_I32, WH_I64, WH_F32, WH_F64, WH_FUNCREF, WH_EXTERNREF};
 
+/* The choices come from a hash of the input, which is the module itself:
+ * seeds are plain .wasm files, and every mutation of the module also
+ * varies what is offered to it. */
 typedef struct picker {
-  const uint8_t *p;
-  size_t n;
+  uint32_t state;
 } picker;
 
 static uint8_t pick(picker *r) {
-  if (!r->n) return 0;
-  r->n--;
-  return *r->p++;
+  r->state ^= r->state << 13;
+  r->state ^= r->state >> 17;
+  r->state ^= r->state << 5;
+  return (uint8_t)(r->state >> 24);
 }
 
 /* A random extern type of kind `kind`; arrays point into static storage
@@ -68,12 +71,11 @@ static wh_extern *dup_extern(wh_extern *out, const wh_extern *e) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1) return -1;
-  size_t nchoice = data[0] % 64;
-  if (nchoice + 1 > size) return -1;
-  picker r = {data + 1, nchoice};
+  picker r = {2166136261u};
+  for (size_t i = 0; i < size; i++) r.state = (r.state ^ data[i]) * 16777619u;
+  if (!r.state) r.state = 1;
   wh_error err;
-  wh_module *m = wh_module_new(data + 1 + nchoice, size - 1 - nchoice, &err);
+  wh_module *m = wh_module_new(data, size, &err);
   if (!m) return 0;
   uint32_t n = wh_module_import_count(m);
   wh_extern *imports = calloc(n + 1, sizeof *imports);

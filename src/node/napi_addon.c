@@ -2,6 +2,7 @@
  * lib/index.js calls init() once with the JS classes the binding needs to
  * create (errors) or to give prototypes to (Memory, Table, Global). */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <uv.h>
@@ -146,12 +147,10 @@ static void pin_image(void) {
     (void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NODELETE | RTLD_NOLOAD);
 }
 
-NAPI_MODULE_INIT() {
-  pin_image();
-  static const struct {
-    const char *name;
-    napi_callback cb;
-  } fns[] = {
+static const struct {
+  const char *name;
+  napi_callback cb;
+} fns[] = {
       {"init", init},
       {"moduleNew", wh_napi_module_new},
       {"moduleValidate", wh_napi_module_validate},
@@ -196,7 +195,27 @@ NAPI_MODULE_INIT() {
       {"profileStop", wh_napi_profile_stop},
       {"moduleBytes", wh_napi_module_bytes},
       {"moduleSetExact", wh_napi_module_set_exact},
-  };
+};
+
+void wh_napi_rethrow(napi_env env) {
+  bool pending = false;
+  napi_value exc;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+      napi_get_and_clear_last_exception(env, &exc) == napi_ok)
+    napi_throw(env, exc);
+}
+
+/* Every binding function returns through here (napi_binding.h: why). */
+static napi_value trampoline(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  napi_value ret = fns[(uintptr_t)data].cb(env, info);
+  wh_napi_rethrow(env);
+  return ret;
+}
+
+NAPI_MODULE_INIT() {
+  pin_image();
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
@@ -218,8 +237,8 @@ NAPI_MODULE_INIT() {
   }
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;
-    WH_TRY(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb,
-                                NULL, &fn),
+    WH_TRY(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, trampoline,
+                                (void *)(uintptr_t)i, &fn),
            NULL);
     WH_TRY(napi_set_named_property(env, exports, fns[i].name, fn), NULL);
   }

@@ -213,6 +213,15 @@ wh_napi_env *wh_napi_env_get(napi_env env);
 wh_napi_env *wh_napi_env_ready(napi_env env);
 void wh_napi_env_release(wh_napi_env *E);
 
+/* A JS exception that a napi call caught for us (user JS threw inside
+ * napi_call_function, a coercion, a getter) is N-API's "last exception",
+ * which Node rethrows after our callback returns -- and if, while it
+ * rethrows it, a garbage collection runs our finalizers (napi_gc.c), Node
+ * takes it for an exception thrown by the finalizer and aborts (Node 20).
+ * Every binding callback therefore ends by throwing it itself
+ * (napi_addon.c). */
+void wh_napi_rethrow(napi_env env);
+
 /* ---- errors and small helpers (napi_util.c) ---- */
 /* After a failed napi call: make sure some JS exception is pending. */
 void wh_napi_ensure_exception(napi_env env);
