@@ -70,23 +70,14 @@ void wh_napi_sweep_memories(wh_napi_env *E) {
   if (!skipped) E->memories_swept_at = grows;
 }
 
-/* V8 counts every ArrayBuffer's length as external memory, and collects
- * garbage when that count grows: with thousands of live instances the
- * buffers over their memories (mostly untouched reservations) made every
- * call into wasm run a full GC.  V8 does not count its own wasm memories;
- * neither do we: the count is taken back while the buffer lives. */
-typedef struct {
-  wh_memory *mem;
-  int64_t counted;
-} buffer_hold;
-
+/* The buffer keeps its memory alive.  V8 counts the buffer's length as
+ * external memory and takes it back on detach: taking that count back
+ * ourselves (V8 does not count its own wasm memories) made a detach drive
+ * V8's total below zero, which Node 24's V8 checks and aborts on. */
 static void buffer_finalize(napi_env env, void *data, void *hint) {
-  buffer_hold *h = hint;
-  int64_t ignored;
+  (void)env;
   (void)data;
-  napi_adjust_external_memory(env, h->counted, &ignored);
-  wh_memory_unref(h->mem);
-  free(h);
+  wh_memory_unref(hint);
 }
 
 static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
@@ -104,22 +95,13 @@ static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
     void *unused;
     WH_TRY(napi_create_arraybuffer(env, 0, &unused, &ab), NULL);
   } else {
-    buffer_hold *h = malloc(sizeof *h);
-    if (!h) {
-      napi_throw_error(env, NULL, "wasihost: out of memory");
-      return NULL;
-    }
-    h->mem = wh_memory_ref(mem); /* dropped by buffer_finalize */
-    h->counted = (int64_t)size;
+    wh_memory_ref(mem); /* dropped by buffer_finalize */
     if (napi_create_external_arraybuffer(env, data, (size_t)size, buffer_finalize,
-                                         h, &ab) != napi_ok) {
+                                         mem, &ab) != napi_ok) {
       wh_memory_unref(mem);
-      free(h);
       wh_napi_ensure_exception(env);
       return NULL;
     }
-    int64_t ignored;
-    napi_adjust_external_memory(env, -h->counted, &ignored);
   }
   WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
   m->buffer_size = size;
