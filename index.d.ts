@@ -110,7 +110,9 @@ export interface MemoryHelpers {
   setFloat64(ptr: number, v: number): void;
 }
 
-export class Memory implements Disposable, MemoryHelpers {
+/** The helpers (MemoryHelpers) are on every Memory: the interface merges into the class. */
+export interface Memory extends MemoryHelpers {}
+export class Memory implements Disposable {
   constructor(descriptor: MemoryDescriptor);
   readonly buffer: ArrayBuffer;
   /** Grows by delta pages (64 KiB); returns the old size in pages. */
@@ -118,27 +120,6 @@ export class Memory implements Disposable, MemoryHelpers {
   type(): MemoryType;
   dispose(): void;
   [Symbol.dispose](): void;
-  bytes(ptr: number, len: number): Uint8Array;
-  copy(ptr: number, len: number): Buffer;
-  readString(ptr: number, len: number): string;
-  readCString(ptr: number, max?: number): string;
-  write(ptr: number, data: string | ArrayBuffer | ArrayBufferView, max?: number): number;
-  getUint8(ptr: number): number;
-  setUint8(ptr: number, v: number): void;
-  getUint16(ptr: number): number;
-  setUint16(ptr: number, v: number): void;
-  getInt32(ptr: number): number;
-  getUint32(ptr: number): number;
-  setInt32(ptr: number, v: number): void;
-  setUint32(ptr: number, v: number): void;
-  getBigInt64(ptr: number): bigint;
-  getUint64(ptr: number): bigint;
-  setUint64(ptr: number, v: bigint | number): void;
-  setInt64(ptr: number, v: bigint | number): void;
-  getFloat32(ptr: number): number;
-  setFloat32(ptr: number, v: number): void;
-  getFloat64(ptr: number): number;
-  setFloat64(ptr: number, v: number): void;
 }
 
 /** view(instance): the helpers over the instance's exported "memory"; view(memory) over a Memory or V8 WebAssembly.Memory. */

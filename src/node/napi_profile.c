@@ -187,18 +187,23 @@ napi_value wh_napi_profile_read(napi_env env, napi_callback_info info) {
   return out;
 }
 
-napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info) {
+/* Argument 0 as a Module wrapper (an exception when not). */
+static wh_napi_obj *arg_module(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out;
+  napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
     wh_napi_ensure_exception(env);
     return NULL;
   }
   wh_napi_obj *w = argc ? wh_napi_unwrap_or_throw(env, argv[0], WH_NK_MODULE, "WebAssembly.Module") : NULL;
-  if (!w) {
-    if (!argc) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
-    return NULL;
-  }
+  if (!w && !argc) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
+  return w;
+}
+
+napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info) {
+  napi_value out;
+  wh_napi_obj *w = arg_module(env, info);
+  if (!w) return NULL;
   size_t len;
   const uint8_t *b = wh_module_bytes(w->ptr, &len);
   if (napi_create_buffer_copy(env, len, b, NULL, &out) != napi_ok) {
@@ -211,17 +216,8 @@ napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info) {
 /* moduleSetExact(module): see wh_module_set_exact (lib/api/instance.js
  * calls it on a private copy of the module). */
 napi_value wh_napi_module_set_exact(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
-    return NULL;
-  }
-  wh_napi_obj *w = argc ? wh_napi_unwrap_or_throw(env, argv[0], WH_NK_MODULE, "WebAssembly.Module") : NULL;
-  if (!w) {
-    if (!argc) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
-    return NULL;
-  }
+  wh_napi_obj *w = arg_module(env, info);
+  if (!w) return NULL;
   wh_module_set_exact(w->ptr);
   return wh_napi_undefined(env);
 }
