@@ -147,10 +147,7 @@ static void pin_image(void) {
     (void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NODELETE | RTLD_NOLOAD);
 }
 
-static const struct {
-  const char *name;
-  napi_callback cb;
-} fns[] = {
+static const wh_napi_fn fns[] = {
       {"init", init},
       {"moduleNew", wh_napi_module_new},
       {"moduleValidate", wh_napi_module_validate},
@@ -209,9 +206,20 @@ void wh_napi_rethrow(napi_env env) {
 static napi_value trampoline(napi_env env, napi_callback_info info) {
   void *data = NULL;
   if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  napi_value ret = fns[(uintptr_t)data].cb(env, info);
+  napi_value ret = ((const wh_napi_fn *)data)->cb(env, info);
   wh_napi_rethrow(env);
   return ret;
+}
+
+int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    napi_value fn;
+    if (napi_create_function(env, f[i].name, NAPI_AUTO_LENGTH, trampoline, (void *)&f[i],
+                             &fn) != napi_ok ||
+        napi_set_named_property(env, exports, f[i].name, fn) != napi_ok)
+      return -1;
+  }
+  return 0;
 }
 
 NAPI_MODULE_INIT() {
@@ -235,12 +243,9 @@ NAPI_MODULE_INIT() {
     wh_napi_ensure_exception(env);
     return NULL;
   }
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    napi_value fn;
-    WH_TRY(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, trampoline,
-                                (void *)(uintptr_t)i, &fn),
-           NULL);
-    WH_TRY(napi_set_named_property(env, exports, fns[i].name, fn), NULL);
+  if (wh_napi_export_fns(env, exports, fns, sizeof fns / sizeof fns[0])) {
+    wh_napi_ensure_exception(env);
+    return NULL;
   }
   {
     napi_value features, b;

@@ -221,6 +221,14 @@ void wh_napi_env_release(wh_napi_env *E);
  * Every binding callback therefore ends by throwing it itself
  * (napi_addon.c). */
 void wh_napi_rethrow(napi_env env);
+/* A binding function and its JS name.  wh_napi_export_fns defines each on
+ * exports behind napi_addon.c's trampoline, which rethrows what a callback
+ * leaves pending; every binding callback is exported through it. */
+typedef struct wh_napi_fn {
+  const char *name;
+  napi_callback cb;
+} wh_napi_fn;
+int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *fns, size_t n);
 
 /* ---- errors and small helpers (napi_util.c) ---- */
 /* After a failed napi call: make sure some JS exception is pending. */

@@ -453,33 +453,17 @@ static napi_value wasi_listeners(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static const struct {
-  const char *name;
-  napi_callback cb;
-} wasi_fns[] = {
+static const wh_napi_fn wasi_fns[] = {
   {"wasiCreate", wasi_create},
   {"wasiImport", wasi_import},
   {"wasiCaptured", wasi_captured},
   {"wasiListeners", wasi_listeners},
 };
 
-/* As napi_addon.c's trampoline: an exception left pending is thrown again
- * by the callback itself (napi_binding.h says why). */
-static napi_value wasi_trampoline(napi_env env, napi_callback_info info) {
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  napi_value ret = wasi_fns[(uintptr_t)data].cb(env, info);
-  wh_napi_rethrow(env);
-  return ret;
-}
-
 napi_value wh_napi_wasi_init(napi_env env, napi_value exports) {
-  for (size_t i = 0; i < sizeof wasi_fns / sizeof wasi_fns[0]; i++) {
-    napi_value fn;
-    WH_TRY(napi_create_function(env, wasi_fns[i].name, NAPI_AUTO_LENGTH, wasi_trampoline,
-                                (void *)(uintptr_t)i, &fn),
-           NULL);
-    WH_TRY(napi_set_named_property(env, exports, wasi_fns[i].name, fn), NULL);
+  if (wh_napi_export_fns(env, exports, wasi_fns, sizeof wasi_fns / sizeof wasi_fns[0])) {
+    wh_napi_ensure_exception(env);
+    return NULL;
   }
   return exports;
 }
