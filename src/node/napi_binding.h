@@ -191,8 +191,9 @@ struct wh_napi_env {
    * collected ones waits for: enough new wrappers or external bytes since
    * the last sweep to pay for the walk (napi_gc.c counts the bytes). */
   wh_napi_obj *all;
-  size_t nall, made_since_sweep;
-  int64_t grown_since_sweep, ext_total;
+  size_t nall, made_since_sweep, nall_swept;
+  int64_t grown_since_sweep, ext_total, ext_swept; /* bytes reported now,
+                                  and when the last sweep ended */
   wh_error **errs;             /* error blocks of the calls in progress */
   size_t nerrs, caperrs;
   napi_ref noop;               /* () => {}: the probe's way to meet V8 */

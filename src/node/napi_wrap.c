@@ -74,19 +74,22 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
   wh_napi_env_release(E);
 }
 
-/* The walk costs one reference lookup per live wrapper.  It is done when
- * half as many wrappers as are live were made, or a quarter more native
- * memory (at least 8 MiB) was reported, since the last one: amortised O(1)
- * per wrapper made or byte reported, and what a collection found dead
- * waits at most that long.  (Whether a collection ran at all cannot be
- * told cheaply: a weak "canary" object made while V8 marks incrementally,
- * which under external-memory pressure is nearly always, is allocated
- * already marked and survives that collection.) */
+/* The walk costs one reference lookup per wrapper.  It is done when half
+ * as many wrappers as the last one left were made, or a quarter more
+ * native memory than it left (at least 8 MiB) was reported, since then:
+ * amortised O(1) per wrapper made or byte reported, and what a collection
+ * found dead waits at most that long.  (Measured from what the last sweep
+ * left, not from what is held now: that counts the dead not yet swept and
+ * would space sweeps ever wider.  Whether a collection ran at all cannot
+ * be told cheaply: a weak "canary" object made while V8 marks
+ * incrementally, which under external-memory pressure is nearly always,
+ * is allocated already marked and survives that collection.) */
 void wh_napi_sweep_dead(wh_napi_env *E, int force) {
   napi_env env = E->env;
   if (!E->alive) return;
-  int64_t want = E->ext_total / 4 > ((int64_t)8 << 20) ? E->ext_total / 4 : ((int64_t)8 << 20);
-  if (!force && E->made_since_sweep < 64 + E->nall / 2 && E->grown_since_sweep < want) return;
+  int64_t want = E->ext_swept / 4 > ((int64_t)8 << 20) ? E->ext_swept / 4 : ((int64_t)8 << 20);
+  if (!force && E->made_since_sweep < 64 + E->nall_swept / 2 && E->grown_since_sweep < want)
+    return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   E->made_since_sweep = 0;
@@ -101,6 +104,8 @@ void wh_napi_sweep_dead(wh_napi_env *E, int force) {
     release(w);
   }
   napi_close_handle_scope(env, scope);
+  E->nall_swept = E->nall;
+  E->ext_swept = E->ext_total;
 }
 
 void wh_napi_obj_dispose(wh_napi_obj *w) {
