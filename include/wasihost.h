@@ -165,6 +165,21 @@ typedef struct wh_extern {
   } u;
 } wh_extern;
 
+/* The type an extern has now: a memory's or a table's current size is its
+ * min (what import matching compares).  WH_ERR_ARG for a NULL object. */
+int wh_extern_type(const wh_extern *e, wh_externtype *out);
+/* 1 when an extern of type `have` may be imported where a module declares
+ * `want` (core spec 4.5.4: same kind, equal function and global types,
+ * limits at least as large with a maximum at least as tight), else 0.
+ * wh_instance_new applies exactly this; an embedder checking imports
+ * itself (to name the culprit its own way) gets the same answer. */
+int wh_externtype_matches(const wh_externtype *have, const wh_externtype *want);
+/* Text of t as link errors print it: "func [i32 i64] -> [f32]",
+ * "table {min 1, max 2} funcref", "memory {min 1}", "global mut i32".
+ * Writes at most cap bytes (NUL-terminated when cap > 0) and returns the
+ * length the whole text needs, as snprintf does. */
+size_t wh_externtype_format(const wh_externtype *t, char *buf, size_t cap);
+
 /* ------------------------------------------------------------------ */
 /* Modules                                                             */
 

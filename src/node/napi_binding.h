@@ -461,8 +461,6 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
                          uint32_t *nowned, napi_value *values);
 void wh_napi_extern_unref(const wh_extern *e);
-/* "func [i32 i64] -> [f32]" etc.; buf must hold at least 128 bytes. */
-void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap);
 
 /* ---- binding entry points, one group per file ---- */
 napi_value wh_napi_module_new(napi_env env, napi_callback_info info);
