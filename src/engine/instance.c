@@ -41,7 +41,8 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
   return v;
 }
 
-void wh_instance_destroy(wh_instance *inst) {
+static void instance_destroy(wh_object *o) {
+  wh_instance *inst = (wh_instance *)o;
   wh_module *m = inst->mod;
   wh_prof_destroy(inst);
   for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
@@ -95,7 +96,8 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   char *block = calloc(1, l.total);
   if (!block) goto oom0;
   wh_instance *inst = (wh_instance *)block;
-  if (wh_object_init(&inst->obj, WH_OBJ_INSTANCE) != 0) { free(inst); goto oom0; }
+  inst->obj.destroy = instance_destroy;
+  if (wh_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
@@ -121,7 +123,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   }
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
     wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
-    wh_object_init_owned(&f->obj, WH_OBJ_FUNC, &inst->obj);
+    wh_object_init_owned(&f->obj, &inst->obj);
     f->type = m->func_types[i];
     f->inst = inst;
     f->def = &m->funcs[i - m->nfunc_imports];
@@ -133,20 +135,20 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_tabletype *tt = &m->tables[i];
     wh_table *t = wh_table_create(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
     if (!t) goto fail;
-    wh_store_adopt(&inst->obj, &t->obj, WH_OBJ_TABLE);
+    wh_store_adopt(&inst->obj, &t->obj);
     inst->tables[i] = t;
   }
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     const wh_limits *l = &m->mems[i];
     wh_memory *mem = wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
     if (!mem) goto fail;
-    wh_store_adopt(&inst->obj, &mem->obj, WH_OBJ_MEMORY);
+    wh_store_adopt(&inst->obj, &mem->obj);
     inst->mems[i] = mem;
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
     const wh_globaldef *gd = &m->globals[i];
     wh_global *g = &own_globals[i - m->nglobal_imports];
-    wh_object_init_owned(&g->obj, WH_OBJ_GLOBAL, &inst->obj);
+    wh_object_init_owned(&g->obj, &inst->obj);
     g->type = gd->type;
     g->val = eval_const(inst, &gd->init);
     inst->globals[i] = g;

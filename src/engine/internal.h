@@ -36,13 +36,16 @@ int wh_err_trap(wh_error *err, int trap);
 typedef struct wh_store wh_store;
 typedef struct wh_object wh_object;
 
-typedef enum { WH_OBJ_FUNC, WH_OBJ_TABLE, WH_OBJ_MEMORY, WH_OBJ_GLOBAL,
-               WH_OBJ_INSTANCE } wh_objkind;
+/* Frees an object of one kind; o is the first member of that kind's struct. */
+typedef void (*wh_destroy_fn)(wh_object *o);
 
 struct wh_object {
   wh_store *store;    /* may point at a merged store: use wh_store_of() */
   wh_object *next;    /* the store's list of objects it frees */
-  uint8_t kind;
+  /* Set by the file that makes the object (func.c, table.c, memory.c,
+   * global.c, instance.c), so the store frees every kind the same way and
+   * a new kind needs no edit here.  NULL for an object its owner frees. */
+  wh_destroy_fn destroy;
 };
 
 struct wh_store {
@@ -53,14 +56,15 @@ struct wh_store {
   wh_store *next_merged;
 };
 
-/* Puts o in a new store (adopt) or in the store of owner (no list entry:
- * the owner frees it). */
-int wh_object_init(wh_object *o, wh_objkind kind);
-void wh_object_init_owned(wh_object *o, wh_objkind kind, wh_object *owner);
+/* Puts o (its destroy already set) in a new store, or in the store of
+ * owner with no list entry (the owner frees it; destroy becomes NULL). */
+int wh_object_init(wh_object *o);
+void wh_object_init_owned(wh_object *o, wh_object *owner);
 wh_store *wh_store_of(const wh_object *o);
 void wh_store_join(wh_object *a, wh_object *b);
-/* Puts o (not yet in any store) in owner's store, freed with it. */
-void wh_store_adopt(wh_object *owner, wh_object *o, wh_objkind kind);
+/* Puts o (not yet in any store, its destroy set) in owner's store, freed
+ * with it. */
+void wh_store_adopt(wh_object *owner, wh_object *o);
 void wh_object_ref(wh_object *o);
 void wh_object_unref(wh_object *o);
 
@@ -221,9 +225,6 @@ void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 /* Runtime objects */
 
 /* What each object file frees when its store lets go (store.c). */
-void wh_instance_destroy(wh_instance *inst);
-void wh_table_destroy(wh_table *t);
-void wh_memory_destroy(wh_memory *m);
 
 struct wh_func {
   wh_object obj;
@@ -290,7 +291,6 @@ wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
 int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
-void wh_func_free_host(wh_func *f);
 
 /* ------------------------------------------------------------------ */
 /* Execution */
