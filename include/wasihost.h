@@ -287,6 +287,26 @@ typedef struct wh_limits_config {
 } wh_limits_config;
 
 /* ------------------------------------------------------------------ */
+/* Process-wide settings (wasihost extension)                          */
+
+/* The core reads no environment variables: an embedder sets these (the
+ * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR and WASIHOST_PROFILE
+ * when the addon loads).  All zero is the default. */
+typedef struct wh_config {
+  int eager;   /* translate every function when its module compiles, not
+                  on its first call (to test the translator on all code) */
+  int dump_ir; /* print each function's internal code to stderr when it is
+                  translated: 1 operands by name, 2 the raw cells */
+  const char *profile_path; /* counting builds (-DWH_PROFILE): the file
+                  the instruction counts go to at exit; NULL: stderr */
+} wh_config;
+/* Replaces the settings (copied); modules compiled afterwards follow them.
+ * Safe from any thread. */
+void wh_config_set(const wh_config *c);
+/* The current settings; profile_path lives until the next wh_config_set. */
+void wh_config_get(wh_config *out);
+
+/* ------------------------------------------------------------------ */
 /* Instances                                                           */
 
 /* imports[i] matches wh_module_import(m, i).  Runs data/element
@@ -519,6 +539,11 @@ typedef struct wh_wasi_config {
                                           freed, or by a failing wh_wasi_new */
   int trace_fd;
   uint32_t trace_mask;
+  /* Resolve guest paths with the portable walk (O_NOFOLLOW, one component
+   * at a time) even where openat2(RESOLVE_BENEATH) exists: for testing
+   * that walk on Linux.  The Node binding sets it from
+   * WASIHOST_NO_OPENAT2. */
+  int no_openat2;
 } wh_wasi_config;
 
 wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err);

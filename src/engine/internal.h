@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,7 +209,7 @@ int wh_decode(wh_module *m, wh_error *err);
 int wh_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code;
  * validates every body of a module (translating them when
- * WASIHOST_EAGER is set). */
+ * wh_config.eager is set). */
 int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
@@ -294,6 +295,12 @@ int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
 
 /* ------------------------------------------------------------------ */
 /* Execution */
+
+/* config.c: the settings of wh_config_set, read where they apply. */
+bool wh_cfg_eager(void);
+int wh_cfg_dump_ir(void);
+/* The counting build's output (wh_config.profile_path, else stderr). */
+FILE *wh_cfg_open_profile(void);
 
 #include <pthread.h>
 

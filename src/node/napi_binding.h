@@ -462,6 +462,12 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          uint32_t *nowned, napi_value *values);
 void wh_napi_extern_unref(const wh_extern *e);
 
+/* ---- settings from environment variables (napi_config.c) ---- */
+/* wh_config_set from WASIHOST_EAGER, _DUMP_IR, _PROFILE, once per process. */
+void wh_napi_config_from_env(void);
+/* 1 when variable name is set to something other than "" or "0". */
+int wh_napi_env_flag(const char *name);
+
 /* ---- binding entry points, one group per file ---- */
 napi_value wh_napi_module_new(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_validate(napi_env env, napi_callback_info info);

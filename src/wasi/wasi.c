@@ -174,8 +174,7 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
   w->trace_data = config->trace_data;
   w->trace_free = config->trace_free;
   build_sigs();
-  const char *no2 = getenv("WASIHOST_NO_OPENAT2");
-  w->use_openat2 = !(no2 && *no2 && strcmp(no2, "0") != 0);
+  w->use_openat2 = !config->no_openat2;
   w->argc = config->argc;
   w->envc = config->envc;
   if (copy_strings(config->argc, config->argv, &w->argv, &w->argv_bytes) ||

@@ -197,7 +197,7 @@ struct wh_wasi {
   uint8_t *stdin_bytes;
   size_t stdin_len, stdin_pos;
   wasi_buf captured[3];   /* [1] stdout, [2] stderr */
-  int use_openat2;        /* 0 forces the portable walk (WASIHOST_NO_OPENAT2) */
+  int use_openat2;        /* 0 forces the portable walk (config->no_openat2) */
   struct {
     uint32_t guest_fd;
     char addr[64];

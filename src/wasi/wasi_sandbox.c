@@ -6,7 +6,7 @@
  *    kernel refuses `..` above the root, absolute symlinks and /proc magic
  *    links atomically, so a concurrent rename or symlink swap cannot steer
  *    the lookup outside.
- *  - elsewhere (or with WASIHOST_NO_OPENAT2=1, which the tests use to cover
+ *  - elsewhere (or with wh_wasi_config.no_openat2, which the tests use to cover
  *    this path) a component-by-component walk that holds a descriptor for
  *    every directory on the way, opens each component with O_NOFOLLOW, and
  *    expands symlinks itself (at most 40, like Linux's MAXSYMLINKS).  `..`
