@@ -415,6 +415,67 @@ int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
 
 /* ------------------------------------------------------------------ */
+/* Timeouts (wasihost extension): one watchdog thread per process,
+ * started on first use, interrupts runs whose deadline passed through
+ * wh_instance_interrupt (the guest traps WH_TRAP_INTERRUPTED at its next
+ * loop back-edge or call, or within a millisecond in a blocking WASI
+ * call). */
+
+/* The monotonic clock deadlines are measured on, in nanoseconds. */
+uint64_t wh_clock_ns(void);
+
+/* wh_func_call with a time limit (0: none): the run traps
+ * WH_TRAP_INTERRUPTED when timeout_ns passes first.  The timeout counts
+ * for the run of f's instance (everything it calls, host functions
+ * included); a host function f (no instance) is called without one.  The
+ * instance's interrupt flag is cleared again when the timeout fired, so
+ * its next call starts afresh. */
+int wh_func_call_timeout(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results,
+                         uint32_t nresults, uint64_t timeout_ns, wh_error *err);
+
+/* One deadline, for embedders that manage runs themselves (nested runs
+ * sharing a deadline, an async run's deadline set on its own thread).
+ * The storage is the caller's, the fields the watchdog's; it must stay
+ * valid until wh_watch_disarm returned. */
+typedef struct wh_watch {
+  uint64_t deadline, period;
+  wh_instance *inst;
+  int armed, fired;
+  struct wh_watch *next;
+} wh_watch;
+/* Interrupts inst when the deadline (wh_clock_ns time) or timeout passes
+ * before wh_watch_disarm.  -1 when the watchdog thread cannot start. */
+int wh_watch_arm_at(wh_watch *w, wh_instance *inst, uint64_t deadline_ns);
+int wh_watch_arm(wh_watch *w, wh_instance *inst, uint64_t timeout_ns);
+/* Pokes inst (wh_instance_poke) every period_ns until disarmed. */
+int wh_watch_poke_every(wh_watch *w, wh_instance *inst, uint64_t period_ns);
+/* 1 when the deadline had fired (inst was interrupted), else 0.  After it
+ * returns the watchdog no longer touches w or its instance. */
+int wh_watch_disarm(wh_watch *w);
+
+/* ------------------------------------------------------------------ */
+/* Guest threads (wasihost extension): a pool of dedicated threads for
+ * runs that must not block their caller.  Threads start on demand, one
+ * per task in flight, up to a cap (default 64); further tasks wait in a
+ * FIFO queue.  Idle threads stay for the next task and give back the
+ * execution stack a deep guest touched (wh_thread_trim). */
+typedef struct wh_task {
+  struct wh_task *next; /* the pool's */
+  void (*run)(struct wh_task *task); /* on a pool thread; may free task */
+} wh_task;
+/* Queues task; -1 when no thread exists and none can be started. */
+int wh_pool_submit(wh_task *task);
+/* Takes task out of the queue before a thread picked it: 1 if it was
+ * still queued (it will not run), else 0. */
+int wh_pool_cancel(wh_task *task);
+typedef struct wh_pool_stats {
+  uint32_t max, threads, idle, queued, running;
+} wh_pool_stats;
+void wh_pool_get_stats(wh_pool_stats *out);
+/* Lowers or raises the cap (1..4096); threads above a lowered cap stay. */
+void wh_pool_set_max(uint32_t n);
+
+/* ------------------------------------------------------------------ */
 /* Memories (64 KiB pages).  The base address may move when the memory
  * grows (a memory reserves address space in proportion to its size, not
  * its 4 GiB maximum): call wh_memory_data again after anything that may

@@ -1,6 +1,7 @@
 /* The environment variables the core does not read itself: the binding
- * turns them into wh_config (once per process, when the addon first
- * loads) and wh_wasi_config fields (napi_wasi.c, per WASI object). */
+ * turns them into wh_config and the guest thread cap (once per process,
+ * when the addon first loads) and wh_wasi_config fields (napi_wasi.c, per
+ * WASI object). */
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -18,6 +19,10 @@ static void from_env(void) {
   c.dump_ir = dump == NULL ? 0 : strcmp(dump, "raw") == 0 ? 2 : 1;
   c.profile_path = getenv("WASIHOST_PROFILE");
   wh_config_set(&c);
+  const char *s = getenv("WASIHOST_MAX_THREADS");
+  unsigned long n = s && *s ? strtoul(s, NULL, 10) : 0;
+  /* 0 or unparsable: the pool's default */
+  if (n > 0) wh_pool_set_max(n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 }
 
 /* Workers load the addon again: the process's settings are read once. */

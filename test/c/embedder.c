@@ -1,33 +1,31 @@
 /* What a C embedder gets from include/wasihost.h alone (no Node, no
  * libuv): import matching and its messages (wh_extern_type,
  * wh_externtype_matches, wh_externtype_format, wh_instance_new's link
- * errors).  argv[1] is a module written by test/engine/embedder.test.js:
+ * errors), timeouts (wh_func_call_timeout, the watchdog) and the guest
+ * thread pool.  Modules written by test/engine/embedder.test.js:
+ * argv[1]
  *   (import "m" "f" (func (param i32) (result i64)))
  *   (import "m" "mem" (memory 1 2))
  *   (import "m" "g" (global (mut i32)))
  *   (import "m" "t" (table 1 funcref))
+ * argv[2]
+ *   (import "e" "block" (func))   -- a host function that blocks until interrupted
+ *   "spin": loop br 0;  "answer" (result i32): 42;  "blocked": calls block
  * Prints "CHECK name got want" lines for the JS driver. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wasihost.h"
+#include "check.h"
 
-#define CHECK(name, got, want) printf("CHECK %s %lld %lld\n", name, (long long)(got), (long long)(want))
 #define CHECK_STR(name, got, want) CHECK(name, strcmp(got, want) == 0, 1); \
   if (strcmp(got, want)) printf("# %s: got \"%s\", want \"%s\"\n", name, got, want)
-
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  *len = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(*len);
-  if (b && fread(b, 1, *len, f) != *len) { free(b); b = NULL; }
-  fclose(f);
-  return b;
-}
 
 static int host_f(wh_call *call, void *data, const wh_val *args, wh_val *results) {
   (void)call; (void)data;
@@ -126,8 +124,161 @@ static void externtypes(const char *path) {
   wh_module_unref(m);
 }
 
+/* ---- timeouts ---- */
+
+/* The host function a guest calls to block: waits in slices, as a
+ * blocking WASI call does, until the run is interrupted (or 10 s). */
+static int host_block(wh_call *call, void *data, const wh_val *args, wh_val *results) {
+  (void)data; (void)args; (void)results;
+  for (int i = 0; i < 10000; i++) {
+    if (wh_call_interrupted(call)) return wh_call_interrupt_trap(call);
+    usleep(1000);
+  }
+  return 0;
+}
+
+static wh_module *timeout_module;
+
+static wh_instance *new_spinner(void) {
+  static const uint8_t none[1];
+  wh_functype ft = {0, 0, none, none};
+  wh_func *block = wh_func_new_host(&ft, host_block, NULL, NULL);
+  wh_extern imp = {WH_EXTERN_FUNC, {.func = block}};
+  wh_error err;
+  wh_instance *inst = wh_instance_new(timeout_module, &imp, 1, NULL, &err);
+  wh_func_unref(block);
+  return inst;
+}
+
+static wh_func *export_func(wh_instance *inst, const char *name) {
+  wh_extern e;
+  if (wh_instance_export(inst, name, (uint32_t)strlen(name), &e) || e.kind != WH_EXTERN_FUNC) return NULL;
+  return e.u.func;
+}
+
+static double ms_since(uint64_t t0) { return (double)(wh_clock_ns() - t0) / 1e6; }
+
+/* A run on a pool thread: spins until its timeout and records how long
+ * that took. */
+typedef struct spin_task {
+  wh_task task; /* first: the pool hands this pointer back */
+  wh_instance *inst;
+  uint64_t timeout_ns;
+  int rc, trap;
+  double ms;
+  pthread_mutex_t *mu;
+  pthread_cond_t *cv;
+  int *done;
+} spin_task;
+
+static void spin_task_run(wh_task *task) {
+  spin_task *t = (spin_task *)task;
+  wh_error err;
+  uint64_t t0 = wh_clock_ns();
+  t->rc = wh_func_call_timeout(export_func(t->inst, "spin"), NULL, 0, NULL, 0, t->timeout_ns, &err);
+  t->trap = err.trap;
+  t->ms = ms_since(t0);
+  pthread_mutex_lock(t->mu);
+  (*t->done)++;
+  pthread_cond_signal(t->cv);
+  pthread_mutex_unlock(t->mu);
+}
+
+static void timeouts(const char *path) {
+  size_t len;
+  uint8_t *bytes = slurp(path, &len);
+  wh_error err;
+  timeout_module = bytes ? wh_module_new(bytes, len, &err) : NULL;
+  free(bytes);
+  CHECK("timeout_module_compiles", timeout_module != NULL, 1);
+  if (!timeout_module) return;
+  pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+  int done = 0;
+
+  /* The pool first, while it has no threads: with a cap of 1 a second
+   * task waits in the queue and can be taken out of it. */
+  wh_pool_set_max(1);
+  wh_instance *a = new_spinner(), *b = new_spinner();
+  spin_task first = {{NULL, spin_task_run}, a, 200000000u, 0, 0, 0, &mu, &cv, &done};
+  spin_task second = {{NULL, spin_task_run}, b, 1000000u, 0, 0, 0, &mu, &cv, &done};
+  CHECK("pool_submit", wh_pool_submit(&first.task), 0);
+  CHECK("pool_submit_queued", wh_pool_submit(&second.task), 0);
+  wh_pool_stats st;
+  wh_pool_get_stats(&st);
+  CHECK("pool_one_thread_at_cap_1", st.threads, 1);
+  CHECK("pool_cancel_queued", wh_pool_cancel(&second.task), 1);
+  CHECK("pool_cancel_twice", wh_pool_cancel(&second.task), 0);
+  pthread_mutex_lock(&mu);
+  while (done < 1) pthread_cond_wait(&cv, &mu);
+  pthread_mutex_unlock(&mu);
+  CHECK("pool_task_timed_out", first.rc == WH_ERR_TRAP && first.trap == WH_TRAP_INTERRUPTED, 1);
+  CHECK("pool_task_ran_its_timeout", first.ms >= 190, 1);
+
+  /* Two runs on two pool threads at once, different deadlines: the one
+   * watchdog stops each at its own. */
+  wh_pool_set_max(4);
+  done = 0;
+  spin_task fast = {{NULL, spin_task_run}, a, 50000000u, 0, 0, 0, &mu, &cv, &done};
+  spin_task slow = {{NULL, spin_task_run}, b, 400000000u, 0, 0, 0, &mu, &cv, &done};
+  wh_pool_submit(&slow.task);
+  wh_pool_submit(&fast.task);
+  pthread_mutex_lock(&mu);
+  while (done < 2) pthread_cond_wait(&cv, &mu);
+  pthread_mutex_unlock(&mu);
+  CHECK("two_runs_both_timed_out", fast.trap == WH_TRAP_INTERRUPTED && slow.trap == WH_TRAP_INTERRUPTED, 1);
+  CHECK("fast_deadline_kept", fast.ms >= 45 && fast.ms < slow.ms, 1);
+  CHECK("slow_deadline_kept", slow.ms >= 390, 1);
+  printf("# fast %.1f ms, slow %.1f ms\n", fast.ms, slow.ms);
+  /* a task counts as running until its run() returned to the pool */
+  for (int i = 0; i < 2000; i++) {
+    wh_pool_get_stats(&st);
+    if (st.queued + st.running == 0) break;
+    usleep(1000);
+  }
+  CHECK("pool_queue_empty", st.queued + st.running, 0);
+  CHECK("pool_threads_idle", st.idle, st.threads);
+  CHECK("pool_cap", st.max, 4);
+
+  /* On the embedder's own thread: an infinite loop with a timeout. */
+  uint64_t t0 = wh_clock_ns();
+  int rc = wh_func_call_timeout(export_func(a, "spin"), NULL, 0, NULL, 0, 100000000u, &err);
+  double ms = ms_since(t0);
+  CHECK("spin_times_out", rc, WH_ERR_TRAP);
+  CHECK("spin_trap_interrupted", err.trap, WH_TRAP_INTERRUPTED);
+  CHECK_STR("spin_message", err.message, "interrupted");
+  CHECK("spin_ran_100ms", ms >= 95 && ms < 10000, 1);
+  printf("# spin stopped after %.1f ms\n", ms);
+  /* the instance is usable afterwards: the flag the timeout set is gone */
+  wh_val r;
+  CHECK("next_call_runs", wh_func_call_timeout(export_func(a, "answer"), NULL, 0, &r, 1, 100000000u, &err), 0);
+  CHECK("next_call_result", r.i32, 42);
+  CHECK("no_timeout_runs", wh_func_call_timeout(export_func(a, "answer"), NULL, 0, &r, 1, 0, &err), 0);
+  /* a guest blocked in a host function is stopped too */
+  t0 = wh_clock_ns();
+  rc = wh_func_call_timeout(export_func(a, "blocked"), NULL, 0, NULL, 0, 100000000u, &err);
+  ms = ms_since(t0);
+  CHECK("blocked_host_call_times_out", rc == WH_ERR_TRAP && err.trap == WH_TRAP_INTERRUPTED, 1);
+  CHECK("blocked_host_call_ran_100ms", ms >= 95 && ms < 10000, 1);
+
+  /* wh_watch by hand: a deadline that does not fire reports 0 */
+  wh_watch w;
+  CHECK("watch_arm", wh_watch_arm(&w, a, 10000000000u), 0);
+  CHECK("watch_not_fired", wh_watch_disarm(&w), 0);
+  CHECK("watch_arm_past", wh_watch_arm_at(&w, a, wh_clock_ns()), 0);
+  rc = wh_func_call(export_func(a, "spin"), NULL, 0, NULL, 0, &err);
+  CHECK("watch_past_deadline_stops_run", rc == WH_ERR_TRAP && err.trap == WH_TRAP_INTERRUPTED, 1);
+  CHECK("watch_fired", wh_watch_disarm(&w), 1);
+  wh_instance_clear_interrupt(a);
+
+  wh_instance_unref(a);
+  wh_instance_unref(b);
+  wh_module_unref(timeout_module);
+}
+
 int main(int argc, char **argv) {
-  if (argc < 2) return 2;
+  if (argc < 3) return 2;
   externtypes(argv[1]);
+  timeouts(argv[2]);
   return 0;
 }
