@@ -48,7 +48,6 @@ static void env_finalize(napi_env env, void *data, void *hint) {
 
 void wh_napi_env_release(wh_napi_env *E) {
   if (--E->refs > 0) return;
-  free(E->dead);
   for (size_t i = 0; i < E->caperrs; i++) free(E->errs[i]);
   free(E->errs);
   free(E->buckets);
@@ -194,28 +193,10 @@ static const wh_napi_fn fns[] = {
       {"moduleSetExact", wh_napi_module_set_exact},
 };
 
-void wh_napi_rethrow(napi_env env) {
-  bool pending = false;
-  napi_value exc;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
-      napi_get_and_clear_last_exception(env, &exc) == napi_ok)
-    napi_throw(env, exc);
-}
-
-/* Every binding function returns through here (napi_binding.h: why). */
-static napi_value trampoline(napi_env env, napi_callback_info info) {
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  napi_value ret = ((const wh_napi_fn *)data)->cb(env, info);
-  wh_napi_rethrow(env);
-  return ret;
-}
-
 int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, size_t n) {
   for (size_t i = 0; i < n; i++) {
     napi_value fn;
-    if (napi_create_function(env, f[i].name, NAPI_AUTO_LENGTH, trampoline, (void *)&f[i],
-                             &fn) != napi_ok ||
+    if (napi_create_function(env, f[i].name, NAPI_AUTO_LENGTH, f[i].cb, NULL, &fn) != napi_ok ||
         napi_set_named_property(env, exports, f[i].name, fn) != napi_ok)
       return -1;
   }

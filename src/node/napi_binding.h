@@ -10,19 +10,16 @@
 #ifndef WH_NAPI_BINDING_H
 #define WH_NAPI_BINDING_H
 
-/* Experimental N-API for one reason: a module of that version has its
- * napi_wrap finalizers called during garbage collection instead of in a
- * later setImmediate, so an engine object dropped by a synchronous loop is
- * freed by the collection its external-memory report triggered (issue 13:
- * 4 GB of dropped instances, none freed until the loop yielded).  Our
- * finalizers only use what Node allows there (napi_delete_reference,
- * napi_adjust_external_memory, plain C).  The opt-out keeps the classic
- * napi_env type for finalizers. */
-#ifndef NAPI_EXPERIMENTAL
-#define NAPI_EXPERIMENTAL
-#endif
-#define NODE_API_EXPERIMENTAL_NOGC_ENV_OPT_OUT
-#define NODE_API_EXPERIMENTAL_BASIC_ENV_OPT_OUT
+/* Plain N-API 9: wrapper finalizers run after a collection, from the event
+ * loop, never inside it.  (Experimental N-API would run them inside V8's
+ * collection, but Node 20 then checks for a pending JS exception after
+ * each finalizer and, finding the one our callback is throwing -- Node
+ * rethrows it after we return, and that rethrow allocates -- treats it as
+ * thrown by the finalizer and aborts: SIGILL in the spec suite.)  Native
+ * memory of collected objects is instead let go of by wh_napi_sweep_dead
+ * (napi_wrap.c) at the next entry point that allocates, so a synchronous
+ * loop still frees what it drops (issue 13). */
+#define NAPI_VERSION 9
 #include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,7 +64,10 @@ typedef struct wh_napi_obj {
   void *ptr;        /* the wh_* object; this wrapper owns one reference.
                        NULL once dispose()d: every entry point refuses it */
   wh_napi_env *E;
-  napi_ref self;    /* weak reference to the JS object (identity map) */
+  napi_ref self;    /* weak reference to the JS object: the identity map,
+                       and the sweep's test that it was collected */
+  struct wh_napi_obj *all_prev, *all_next; /* E->all: every wrapper whose
+                       engine object is not let go of yet */
   wh_napi_ptrmap_entry map; /* in E->objs under ptr while it is the live
                                wrapper of ptr */
   /* The run state of the instance that defines this object (one
@@ -178,10 +178,12 @@ struct wh_napi_env {
   int active_jobs;             /* async runs in flight */
   wh_napi_run *runs;           /* innermost run on the JS thread */
   int is_worker;               /* a worker_threads env (not the main loop) */
-  int in_gc;                   /* a wrapper finalizer is running (napi_gc.c) */
-  napi_ref *dead;              /* references to delete after the collection */
-  size_t ndead, capdead;
-  int drain_posted;
+  /* Wrappers not yet released (napi_wrap.c), and what the next sweep of
+   * collected ones waits for: enough new wrappers or external bytes since
+   * the last sweep to pay for the walk (napi_gc.c counts the bytes). */
+  wh_napi_obj *all;
+  size_t nall, made_since_sweep;
+  int64_t grown_since_sweep, ext_total;
   wh_error **errs;             /* error blocks of the calls in progress */
   size_t nerrs, caperrs;
   napi_ref noop;               /* () => {}: the probe's way to meet V8 */
@@ -204,17 +206,8 @@ wh_napi_env *wh_napi_env_get(napi_env env);
 wh_napi_env *wh_napi_env_ready(napi_env env);
 void wh_napi_env_release(wh_napi_env *E);
 
-/* A JS exception that a napi call caught for us (user JS threw inside
- * napi_call_function, a coercion, a getter) is N-API's "last exception",
- * which Node rethrows after our callback returns -- and if, while it
- * rethrows it, a garbage collection runs our finalizers (napi_gc.c), Node
- * takes it for an exception thrown by the finalizer and aborts (Node 20).
- * Every binding callback therefore ends by throwing it itself
- * (napi_addon.c). */
-void wh_napi_rethrow(napi_env env);
-/* A binding function and its JS name.  wh_napi_export_fns defines each on
- * exports behind napi_addon.c's trampoline, which rethrows what a callback
- * leaves pending; every binding callback is exported through it. */
+/* A binding function and its JS name (wh_napi_export_fns defines each on
+ * exports). */
 typedef struct wh_napi_fn {
   const char *name;
   napi_callback cb;
@@ -301,9 +294,15 @@ void wh_napi_memory_release_detach(wh_napi_env *E, wh_napi_memory *m);
  * (calls nest, so blocks are a stack).  NULL when memory runs out. */
 wh_error *wh_napi_err_push(wh_napi_env *E);
 void wh_napi_err_pop(wh_napi_env *E);
-/* napi_delete_reference, or later when called from a finalizer during
- * garbage collection (E->in_gc). */
+/* napi_delete_reference while the env lives (after teardown the
+ * reference is gone with it). */
 void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref);
+/* Lets go of the engine objects of wrappers whose JS objects have been
+ * collected but whose finalizers have not run yet (they run from the
+ * event loop, which a synchronous loop never reaches).  Walks the
+ * wrappers only now and then (napi_wrap.c says when) unless force (an
+ * allocation failed). */
+void wh_napi_sweep_dead(wh_napi_env *E, int force);
 /* A Module, or a Memory or Table made from JS: reports its footprint now
  * (0 once disposed).  Others hold nothing of their own. */
 void wh_napi_obj_account(wh_napi_obj *w);

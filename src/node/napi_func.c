@@ -56,7 +56,6 @@ static napi_value func_cb(napi_env env, napi_callback_info info) {
     self = NULL;
   ret = wh_napi_call(w->h.E, w, self, argc, argv, 0, 0);
   if (argv != small) free(argv);
-  wh_napi_rethrow(env);
   return ret;
 }
 

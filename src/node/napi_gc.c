@@ -13,13 +13,12 @@
 
 #include "node/napi_binding.h"
 
-/* Node 20.10+; weak so that the addon still loads on older 20.x. */
-#pragma weak node_api_post_finalizer
-
 static void report(wh_napi_env *E, int64_t *held, int64_t now) {
   int64_t delta = now - *held, ignored;
   if (!delta) return;
   *held = now;
+  if (delta > 0) E->grown_since_sweep += delta;
+  E->ext_total += delta;
   if (E->alive) napi_adjust_external_memory(E->env, delta, &ignored);
 }
 
@@ -44,42 +43,8 @@ void wh_napi_rs_account(wh_napi_rs *rs) {
 
 void wh_napi_obj_unaccount(wh_napi_obj *w) { report(w->E, &w->ext_bytes, 0); }
 
-/* ---- references let go of during garbage collection ----
- * Our wrapper finalizers run inside V8's weak callbacks (napi_binding.h).
- * Deleting there a weak reference to another object of the same
- * collection trips V8 ("node->IsInUse()"), so references are queued and
- * deleted by a finalizer posted for later (node_api_post_finalizer). */
-
-static void drain(napi_env env, void *data, void *hint) {
-  (void)hint;
-  wh_napi_env *E = data;
-  E->drain_posted = 0;
-  for (size_t i = 0; i < E->ndead; i++)
-    if (E->alive) napi_delete_reference(env, E->dead[i]);
-  E->ndead = 0;
-  wh_napi_env_release(E);
-}
-
 void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref) {
-  if (!ref || !E->alive) return;
-  /* A Node without node_api_post_finalizer (before 20.10) also runs
-   * finalizers after the collection, where deleting is safe. */
-  if (!E->in_gc || !node_api_post_finalizer) {
-    napi_delete_reference(E->env, ref);
-    return;
-  }
-  if (E->ndead == E->capdead) {
-    size_t cap = E->capdead ? E->capdead * 2 : 64;
-    napi_ref *d = realloc(E->dead, cap * sizeof *d);
-    if (!d) return; /* out of memory: the handle leaks, nothing breaks */
-    E->dead = d;
-    E->capdead = cap;
-  }
-  E->dead[E->ndead++] = ref;
-  if (!E->drain_posted && node_api_post_finalizer(E->env, drain, E, NULL) == napi_ok) {
-    E->drain_posted = 1;
-    E->refs++;
-  }
+  if (ref && E->alive) napi_delete_reference(E->env, ref);
 }
 
 /* externalBytes(obj) -> what obj reports to V8 now (for tests: V8's own

@@ -188,6 +188,7 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   wh_error err;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
+  wh_napi_sweep_dead(E, 0);
   WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 4 || !wh_napi_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "instanceNew(target, module, imports, limits)");

@@ -133,6 +133,7 @@ napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
   wh_error err;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
+  wh_napi_sweep_dead(E, 0);
   WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 3 || !wh_napi_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "memoryNew(target, initial, maximum)");
@@ -178,6 +179,7 @@ napi_value wh_napi_memory_grow(napi_env env, napi_callback_info info) {
   uint64_t delta;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
+  wh_napi_sweep_dead(E, 0);
   wh_napi_memory *m = this_memory(env, info, &argc, argv);
   if (!m) return NULL;
   if (argc < 2) {

@@ -30,23 +30,77 @@ static void unref_ptr(int kind, void *p) {
   }
 }
 
-static void obj_finalize(napi_env env, void *data, void *hint) {
-  (void)hint;
-  wh_napi_obj *w = data;
+static void all_link(wh_napi_env *E, wh_napi_obj *w) {
+  w->all_prev = NULL;
+  w->all_next = E->all;
+  if (E->all) E->all->all_prev = w;
+  E->all = w;
+  E->nall++;
+  E->made_since_sweep++;
+}
+
+static void all_unlink(wh_napi_env *E, wh_napi_obj *w) {
+  if (!w->all_prev && E->all != w) return; /* not linked */
+  if (w->all_prev) w->all_prev->all_next = w->all_next;
+  else E->all = w->all_next;
+  if (w->all_next) w->all_next->all_prev = w->all_prev;
+  w->all_prev = w->all_next = NULL;
+  E->nall--;
+}
+
+/* Everything a wrapper holds of the engine, let go of; idempotent (a
+ * swept wrapper is released again, harmlessly, by its finalizer). */
+static void release(wh_napi_obj *w) {
   wh_napi_env *E = w->E;
-  (void)env;
-  /* Called during garbage collection (napi_binding.h): references are
-   * let go of through wh_napi_ref_drop, engine objects freed now. */
-  E->in_gc++;
+  all_unlink(E, w);
   wh_napi_ptrmap_remove(&E->objs, &w->map);
+  /* Its ArrayBuffer, if alive, holds a memory reference of its own. */
   if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
-  wh_napi_ref_drop(E, w->self);
   wh_napi_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
+  w->ptr = NULL;
   wh_napi_rs_detach(w);
+}
+
+/* Runs from the event loop after the collection (napi_binding.h). */
+static void obj_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  (void)env;
+  wh_napi_obj *w = data;
+  wh_napi_env *E = w->E;
+  release(w);
+  wh_napi_ref_drop(E, w->self);
   free(w);
-  E->in_gc--;
   wh_napi_env_release(E);
+}
+
+/* The walk costs one reference lookup per live wrapper.  It is done when
+ * half as many wrappers as are live were made, or a quarter more native
+ * memory (at least 8 MiB) was reported, since the last one: amortised O(1)
+ * per wrapper made or byte reported, and what a collection found dead
+ * waits at most that long.  (Whether a collection ran at all cannot be
+ * told cheaply: a weak "canary" object made while V8 marks incrementally,
+ * which under external-memory pressure is nearly always, is allocated
+ * already marked and survives that collection.) */
+void wh_napi_sweep_dead(wh_napi_env *E, int force) {
+  napi_env env = E->env;
+  if (!E->alive) return;
+  int64_t want = E->ext_total / 4 > ((int64_t)8 << 20) ? E->ext_total / 4 : ((int64_t)8 << 20);
+  if (!force && E->made_since_sweep < 64 + E->nall / 2 && E->grown_since_sweep < want) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  E->made_since_sweep = 0;
+  E->grown_since_sweep = 0;
+  for (wh_napi_obj *w = E->all, *next; w; w = next) {
+    next = w->all_next;
+    napi_value v = NULL;
+    if (!w->self || wh_napi_obj_busy(w)) continue;
+    if (napi_get_reference_value(env, w->self, &v) != napi_ok || v) continue;
+    /* Releasing may free engine objects whose host-function data hold
+     * references, never another wrapper: the list stays intact. */
+    release(w);
+  }
+  napi_close_handle_scope(env, scope);
 }
 
 void wh_napi_obj_dispose(wh_napi_obj *w) {
@@ -76,12 +130,13 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
     goto fail;
   }
   /* From here on the finalizer owns w. */
+  all_link(E, w);
+  if (napi_create_reference(env, obj, 0, &w->self) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return -1;
+  }
   if (w->kind == WH_NK_FUNC || w->kind == WH_NK_MEMORY ||
       w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL) {
-    if (napi_create_reference(env, obj, 0, &w->self) != napi_ok) {
-      wh_napi_ensure_exception(env);
-      return -1;
-    }
     /* An older entry of the same pointer is a wrapper whose JS object has
      * been collected and that only waits for its finalizer: w replaces it. */
     if (wh_napi_ptrmap_put(&E->objs, &w->map, w->ptr, NULL)) {

@@ -67,7 +67,10 @@ function runFileIsolated(engineName, root, dir, file, { timeoutMs = 120000 } = {
       if (!done) {
         const how = fatal || (timedOut ? `timed out after ${timeoutMs / 1000}s`
           : `child exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
-        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        // The head names the failure (V8's "Check failed", Node's "FATAL
+        // ERROR"), the tail where it was; a native stack is long.
+        const lines = stderr.trim().split('\n');
+        const tail = (lines.length > 8 ? [...lines.slice(0, 4), '...', ...lines.slice(-3)] : lines).join(' | ');
         const first = results.length;
         if (first < commands.length) notes.push(`aborted at line ${commands[first].line}: ${how}`);
         else notes.push(`exited early after the last command: ${how}`);
