@@ -165,6 +165,21 @@ typedef struct wh_extern {
   } u;
 } wh_extern;
 
+/* The type an extern has now: a memory's or a table's current size is its
+ * min (what import matching compares).  WH_ERR_ARG for a NULL object. */
+int wh_extern_type(const wh_extern *e, wh_externtype *out);
+/* 1 when an extern of type `have` may be imported where a module declares
+ * `want` (core spec 4.5.4: same kind, equal function and global types,
+ * limits at least as large with a maximum at least as tight), else 0.
+ * wh_instance_new applies exactly this; an embedder checking imports
+ * itself (to name the culprit its own way) gets the same answer. */
+int wh_externtype_matches(const wh_externtype *have, const wh_externtype *want);
+/* Text of t as link errors print it: "func [i32 i64] -> [f32]",
+ * "table {min 1, max 2} funcref", "memory {min 1}", "global mut i32".
+ * Writes at most cap bytes (NUL-terminated when cap > 0) and returns the
+ * length the whole text needs, as snprintf does. */
+size_t wh_externtype_format(const wh_externtype *t, char *buf, size_t cap);
+
 /* ------------------------------------------------------------------ */
 /* Modules                                                             */
 
@@ -270,6 +285,26 @@ typedef struct wh_limits_config {
   uint32_t max_call_depth;   /* 0 = default (10000 frames) */
   uint32_t max_stack_slots;  /* value stack, 8-byte slots; 0 = default (1M) */
 } wh_limits_config;
+
+/* ------------------------------------------------------------------ */
+/* Process-wide settings (wasihost extension)                          */
+
+/* The core reads no environment variables: an embedder sets these (the
+ * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR and WASIHOST_PROFILE
+ * when the addon loads).  All zero is the default. */
+typedef struct wh_config {
+  int eager;   /* translate every function when its module compiles, not
+                  on its first call (to test the translator on all code) */
+  int dump_ir; /* print each function's internal code to stderr when it is
+                  translated: 1 operands by name, 2 the raw cells */
+  const char *profile_path; /* counting builds (-DWH_PROFILE): the file
+                  the instruction counts go to at exit; NULL: stderr */
+} wh_config;
+/* Replaces the settings (copied); modules compiled afterwards follow them.
+ * Safe from any thread. */
+void wh_config_set(const wh_config *c);
+/* The current settings; profile_path lives until the next wh_config_set. */
+void wh_config_get(wh_config *out);
 
 /* ------------------------------------------------------------------ */
 /* Instances                                                           */
@@ -378,6 +413,67 @@ int wh_call_exit(wh_call *call, int code);
  * wh_call_interrupt_trap() when it is set. */
 int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
+
+/* ------------------------------------------------------------------ */
+/* Timeouts (wasihost extension): one watchdog thread per process,
+ * started on first use, interrupts runs whose deadline passed through
+ * wh_instance_interrupt (the guest traps WH_TRAP_INTERRUPTED at its next
+ * loop back-edge or call, or within a millisecond in a blocking WASI
+ * call). */
+
+/* The monotonic clock deadlines are measured on, in nanoseconds. */
+uint64_t wh_clock_ns(void);
+
+/* wh_func_call with a time limit (0: none): the run traps
+ * WH_TRAP_INTERRUPTED when timeout_ns passes first.  The timeout counts
+ * for the run of f's instance (everything it calls, host functions
+ * included); a host function f (no instance) is called without one.  The
+ * instance's interrupt flag is cleared again when the timeout fired, so
+ * its next call starts afresh. */
+int wh_func_call_timeout(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results,
+                         uint32_t nresults, uint64_t timeout_ns, wh_error *err);
+
+/* One deadline, for embedders that manage runs themselves (nested runs
+ * sharing a deadline, an async run's deadline set on its own thread).
+ * The storage is the caller's, the fields the watchdog's; it must stay
+ * valid until wh_watch_disarm returned. */
+typedef struct wh_watch {
+  uint64_t deadline, period;
+  wh_instance *inst;
+  int armed, fired;
+  struct wh_watch *next;
+} wh_watch;
+/* Interrupts inst when the deadline (wh_clock_ns time) or timeout passes
+ * before wh_watch_disarm.  -1 when the watchdog thread cannot start. */
+int wh_watch_arm_at(wh_watch *w, wh_instance *inst, uint64_t deadline_ns);
+int wh_watch_arm(wh_watch *w, wh_instance *inst, uint64_t timeout_ns);
+/* Pokes inst (wh_instance_poke) every period_ns until disarmed. */
+int wh_watch_poke_every(wh_watch *w, wh_instance *inst, uint64_t period_ns);
+/* 1 when the deadline had fired (inst was interrupted), else 0.  After it
+ * returns the watchdog no longer touches w or its instance. */
+int wh_watch_disarm(wh_watch *w);
+
+/* ------------------------------------------------------------------ */
+/* Guest threads (wasihost extension): a pool of dedicated threads for
+ * runs that must not block their caller.  Threads start on demand, one
+ * per task in flight, up to a cap (default 64); further tasks wait in a
+ * FIFO queue.  Idle threads stay for the next task and give back the
+ * execution stack a deep guest touched (wh_thread_trim). */
+typedef struct wh_task {
+  struct wh_task *next; /* the pool's */
+  void (*run)(struct wh_task *task); /* on a pool thread; may free task */
+} wh_task;
+/* Queues task; -1 when no thread exists and none can be started. */
+int wh_pool_submit(wh_task *task);
+/* Takes task out of the queue before a thread picked it: 1 if it was
+ * still queued (it will not run), else 0. */
+int wh_pool_cancel(wh_task *task);
+typedef struct wh_pool_stats {
+  uint32_t max, threads, idle, queued, running;
+} wh_pool_stats;
+void wh_pool_get_stats(wh_pool_stats *out);
+/* Lowers or raises the cap (1..4096); threads above a lowered cap stay. */
+void wh_pool_set_max(uint32_t n);
 
 /* ------------------------------------------------------------------ */
 /* Memories (64 KiB pages).  The base address may move when the memory
@@ -504,6 +600,11 @@ typedef struct wh_wasi_config {
                                           freed, or by a failing wh_wasi_new */
   int trace_fd;
   uint32_t trace_mask;
+  /* Resolve guest paths with the portable walk (O_NOFOLLOW, one component
+   * at a time) even where openat2(RESOLVE_BENEATH) exists: for testing
+   * that walk on Linux.  The Node binding sets it from
+   * WASIHOST_NO_OPENAT2. */
+  int no_openat2;
 } wh_wasi_config;
 
 wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err);

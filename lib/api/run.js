@@ -8,7 +8,7 @@
 // An interrupted run fails with RuntimeError "interrupted"; when a signal
 // caused it, the error's `cause` is the signal's reason.
 //
-// Async runs execute on a dedicated guest thread (src/node/napi_pool.c: at
+// Async runs execute on a dedicated guest thread (src/engine/pool.c: at
 // most WASIHOST_MAX_THREADS, default 64, at once; more wait in a queue).
 // JS imports are called on the JS thread while the guest waits; WASI
 // imports run on the guest thread.  One run per instance at a time: a call

@@ -63,13 +63,12 @@ static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
 }
 
 /* One line per instruction: position, name, operands by name (slots as
- * sN, branch targets as ->position).  WASIHOST_DUMP_IR=raw prints the
+ * sN, branch targets as ->position).  wh_config.dump_ir == 2 prints the
  * cells instead. */
 void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out) {
   uint32_t idx = (uint32_t)(f - m->funcs) + m->nfunc_imports;
   const char *name = wh_module_func_name(m, idx);
-  const char *mode = getenv("WASIHOST_DUMP_IR");
-  bool raw = mode && strcmp(mode, "raw") == 0;
+  bool raw = wh_cfg_dump_ir() == 2;
   fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells\n", idx, name ? name : "",
           f->nlocals, f->frame_slots, f->ncode);
   for (uint32_t pc = 0; pc < f->ncode;) {

@@ -1,6 +1,12 @@
 /* Function objects: host functions and the public view of wasm ones. */
 #include "internal.h"
 
+static void func_destroy(wh_object *o) {
+  wh_func *f = (wh_func *)o;
+  if (f->finalize) f->finalize(f->data);
+  free(f);
+}
+
 wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
                           wh_finalizer finalize) {
   for (uint32_t i = 0; i < type->nparams; i++)
@@ -10,7 +16,8 @@ wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
   wh_func *f = calloc(1, sizeof *f);
   if (!f) return NULL;
   f->type = wh_type_intern(type->params, type->nparams, type->results, type->nresults);
-  if (!f->type || wh_object_init(&f->obj, WH_OBJ_FUNC) != 0) {
+  f->obj.destroy = func_destroy;
+  if (!f->type || wh_object_init(&f->obj) != 0) {
     free(f);
     return NULL;
   }
@@ -18,11 +25,6 @@ wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
   f->data = data;
   f->finalize = finalize;
   return f;
-}
-
-void wh_func_free_host(wh_func *f) {
-  if (f->finalize) f->finalize(f->data);
-  free(f);
 }
 
 wh_func *wh_func_ref(wh_func *f) { wh_object_ref(&f->obj); return f; }

@@ -1,9 +1,12 @@
 /* Globals. */
 #include "internal.h"
 
+static void global_destroy(wh_object *o) { free(o); }
+
 wh_global *wh_global_create(uint8_t type, bool mut, wh_val v) {
   wh_global *g = calloc(1, sizeof *g);
   if (!g) return NULL;
+  g->obj.destroy = global_destroy;
   g->type.type = type;
   g->type.mutable_ = mut;
   g->val = v;
@@ -14,7 +17,7 @@ wh_global *wh_global_new(uint8_t type, int mutable_, wh_val init) {
   if (!wh_is_valtype(type)) return NULL;
   wh_global *g = wh_global_create(type, mutable_ != 0, init);
   if (!g) return NULL;
-  if (wh_object_init(&g->obj, WH_OBJ_GLOBAL) != 0) {
+  if (wh_object_init(&g->obj) != 0) {
     free(g);
     return NULL;
   }

@@ -10,85 +10,28 @@ static const char *kind_name(int k) {
   return (unsigned)k < 4 ? n[k] : "unknown";
 }
 
-static void describe_functype(const wh_functype *ft, char *buf, size_t len) {
-  size_t at = 0;
-  at += snprintf(buf + at, len - at, "(");
-  for (uint32_t i = 0; i < ft->nparams && at < len; i++)
-    at += snprintf(buf + at, len - at, "%s%s", i ? " " : "", wh_valtype_name(ft->params[i]));
-  if (at < len) at += snprintf(buf + at, len - at, ") -> (");
-  for (uint32_t i = 0; i < ft->nresults && at < len; i++)
-    at += snprintf(buf + at, len - at, "%s%s", i ? " " : "", wh_valtype_name(ft->results[i]));
-  if (at < len) snprintf(buf + at, len - at, ")");
-}
-
-static bool limits_match(uint64_t have_min, bool have_has_max, uint64_t have_max,
-                         const wh_limits *want) {
-  if (have_min < want->min) return false;
-  if (want->has_max) {
-    if (!have_has_max || have_max > want->max) return false;
+/* Import matching is wh_externtype_matches (externtype.c), the same test
+ * the Node binding applies before it gets here. */
+static int check_import(const wh_module *m, uint32_t i, const wh_extern *ex, wh_error *err) {
+  const wh_import *im = &m->imports[i];
+  wh_externtype want, have;
+  char a[160], b[160];
+  /* Signatures are interned: equal ids are equal types, the answer
+   * wh_externtype_matches would give for the commonest import. */
+  if (ex->kind == WH_EXTERN_FUNC && im->kind == WH_EXTERN_FUNC && ex->u.func &&
+      ex->u.func->type->id == m->func_types[im->index]->id)
+    return 0;
+  wh_module_import(m, i, NULL, NULL, NULL, NULL, &want);
+  if (ex->kind != im->kind || wh_extern_type(ex, &have) != 0) {
+    return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s%s",
+                      (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr,
+                      kind_name(im->kind), ex->kind == im->kind ? "null " : "", kind_name(ex->kind));
   }
-  return true;
-}
-
-static int link_error(wh_error *err, const wh_import *im, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int link_error(wh_error *err, const wh_import *im, const char *fmt, ...) {
-  char detail[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
-  va_end(ap);
-  return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: %s",
-                    (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr, detail);
-}
-
-static int check_import(const wh_module *m, const wh_import *im, const wh_extern *ex,
-                        wh_error *err) {
-  if (ex->kind != im->kind)
-    return link_error(err, im, "expected %s, got %s", kind_name(im->kind), kind_name(ex->kind));
-  switch (im->kind) {
-    case WH_EXTERN_FUNC: {
-      const wh_ftype *want = m->func_types[im->index];
-      if (!ex->u.func) return link_error(err, im, "null function");
-      if (ex->u.func->type->id != want->id) {
-        char a[96], b[96];
-        describe_functype(&want->ft, a, sizeof a);
-        describe_functype(&ex->u.func->type->ft, b, sizeof b);
-        return link_error(err, im, "expected %s, got %s", a, b);
-      }
-      return 0;
-    }
-    case WH_EXTERN_TABLE: {
-      const wh_tabletype *want = &m->tables[im->index];
-      wh_table *t = ex->u.table;
-      if (!t) return link_error(err, im, "null table");
-      if (t->type.elem != want->elem)
-        return link_error(err, im, "expected table of %s, got %s", wh_valtype_name(want->elem),
-                          wh_valtype_name(t->type.elem));
-      if (!limits_match(t->size, t->type.limits.has_max, t->type.limits.max, &want->limits))
-        return link_error(err, im, "table limits do not match");
-      return 0;
-    }
-    case WH_EXTERN_MEMORY: {
-      const wh_limits *want = &m->mems[im->index];
-      wh_memory *mem = ex->u.memory;
-      if (!mem) return link_error(err, im, "null memory");
-      if (!limits_match(mem->size / WH_PAGE_SIZE, mem->has_max, mem->max_pages, want))
-        return link_error(err, im, "memory limits do not match");
-      return 0;
-    }
-    case WH_EXTERN_GLOBAL: {
-      const wh_globaltype *want = &m->globals[im->index].type;
-      wh_global *g = ex->u.global;
-      if (!g) return link_error(err, im, "null global");
-      if (g->type.type != want->type || g->type.mutable_ != want->mutable_)
-        return link_error(err, im, "expected %s%s, got %s%s", want->mutable_ ? "mut " : "",
-                          wh_valtype_name(want->type), g->type.mutable_ ? "mut " : "",
-                          wh_valtype_name(g->type.type));
-      return 0;
-    }
-  }
-  return wh_err_set(err, WH_ERR_LINK, "bad import kind");
+  if (wh_externtype_matches(&have, &want)) return 0;
+  wh_externtype_format(&want, a, sizeof a);
+  wh_externtype_format(&have, b, sizeof b);
+  return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s",
+                    (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr, a, b);
 }
 
 static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
@@ -103,7 +46,8 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
   return v;
 }
 
-void wh_instance_destroy(wh_instance *inst) {
+static void instance_destroy(wh_object *o) {
+  wh_instance *inst = (wh_instance *)o;
   wh_module *m = inst->mod;
   wh_prof_destroy(inst);
   for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
@@ -150,14 +94,15 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     return NULL;
   }
   for (uint32_t i = 0; i < nimports; i++)
-    if (check_import(m, &m->imports[i], &imports[i], err)) return NULL;
+    if (check_import(m, i, &imports[i], err)) return NULL;
 
   inst_layout l;
   layout(m, &l);
   char *block = calloc(1, l.total);
   if (!block) goto oom0;
   wh_instance *inst = (wh_instance *)block;
-  if (wh_object_init(&inst->obj, WH_OBJ_INSTANCE) != 0) { free(inst); goto oom0; }
+  inst->obj.destroy = instance_destroy;
+  if (wh_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
@@ -183,7 +128,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   }
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
     wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
-    wh_object_init_owned(&f->obj, WH_OBJ_FUNC, &inst->obj);
+    wh_object_init_owned(&f->obj, &inst->obj);
     f->type = m->func_types[i];
     f->inst = inst;
     f->def = &m->funcs[i - m->nfunc_imports];
@@ -195,20 +140,20 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_tabletype *tt = &m->tables[i];
     wh_table *t = wh_table_create(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
     if (!t) goto fail;
-    wh_store_adopt(&inst->obj, &t->obj, WH_OBJ_TABLE);
+    wh_store_adopt(&inst->obj, &t->obj);
     inst->tables[i] = t;
   }
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     const wh_limits *l = &m->mems[i];
     wh_memory *mem = wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
     if (!mem) goto fail;
-    wh_store_adopt(&inst->obj, &mem->obj, WH_OBJ_MEMORY);
+    wh_store_adopt(&inst->obj, &mem->obj);
     inst->mems[i] = mem;
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
     const wh_globaldef *gd = &m->globals[i];
     wh_global *g = &own_globals[i - m->nglobal_imports];
-    wh_object_init_owned(&g->obj, WH_OBJ_GLOBAL, &inst->obj);
+    wh_object_init_owned(&g->obj, &inst->obj);
     g->type = gd->type;
     g->val = eval_const(inst, &gd->init);
     inst->globals[i] = g;

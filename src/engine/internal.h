@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,13 +37,16 @@ int wh_err_trap(wh_error *err, int trap);
 typedef struct wh_store wh_store;
 typedef struct wh_object wh_object;
 
-typedef enum { WH_OBJ_FUNC, WH_OBJ_TABLE, WH_OBJ_MEMORY, WH_OBJ_GLOBAL,
-               WH_OBJ_INSTANCE } wh_objkind;
+/* Frees an object of one kind; o is the first member of that kind's struct. */
+typedef void (*wh_destroy_fn)(wh_object *o);
 
 struct wh_object {
   wh_store *store;    /* may point at a merged store: use wh_store_of() */
   wh_object *next;    /* the store's list of objects it frees */
-  uint8_t kind;
+  /* Set by the file that makes the object (func.c, table.c, memory.c,
+   * global.c, instance.c), so the store frees every kind the same way and
+   * a new kind needs no edit here.  NULL for an object its owner frees. */
+  wh_destroy_fn destroy;
 };
 
 struct wh_store {
@@ -53,14 +57,15 @@ struct wh_store {
   wh_store *next_merged;
 };
 
-/* Puts o in a new store (adopt) or in the store of owner (no list entry:
- * the owner frees it). */
-int wh_object_init(wh_object *o, wh_objkind kind);
-void wh_object_init_owned(wh_object *o, wh_objkind kind, wh_object *owner);
+/* Puts o (its destroy already set) in a new store, or in the store of
+ * owner with no list entry (the owner frees it; destroy becomes NULL). */
+int wh_object_init(wh_object *o);
+void wh_object_init_owned(wh_object *o, wh_object *owner);
 wh_store *wh_store_of(const wh_object *o);
 void wh_store_join(wh_object *a, wh_object *b);
-/* Puts o (not yet in any store) in owner's store, freed with it. */
-void wh_store_adopt(wh_object *owner, wh_object *o, wh_objkind kind);
+/* Puts o (not yet in any store, its destroy set) in owner's store, freed
+ * with it. */
+void wh_store_adopt(wh_object *owner, wh_object *o);
 void wh_object_ref(wh_object *o);
 void wh_object_unref(wh_object *o);
 
@@ -204,7 +209,7 @@ int wh_decode(wh_module *m, wh_error *err);
 int wh_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code;
  * validates every body of a module (translating them when
- * WASIHOST_EAGER is set). */
+ * wh_config.eager is set). */
 int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
@@ -221,9 +226,6 @@ void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 /* Runtime objects */
 
 /* What each object file frees when its store lets go (store.c). */
-void wh_instance_destroy(wh_instance *inst);
-void wh_table_destroy(wh_table *t);
-void wh_memory_destroy(wh_memory *m);
 
 struct wh_func {
   wh_object obj;
@@ -290,10 +292,15 @@ wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
 int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
-void wh_func_free_host(wh_func *f);
 
 /* ------------------------------------------------------------------ */
 /* Execution */
+
+/* config.c: the settings of wh_config_set, read where they apply. */
+bool wh_cfg_eager(void);
+int wh_cfg_dump_ir(void);
+/* The counting build's output (wh_config.profile_path, else stderr). */
+FILE *wh_cfg_open_profile(void);
 
 #include <pthread.h>
 

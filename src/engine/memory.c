@@ -94,6 +94,8 @@ static uint64_t reserve_for(const wh_memory *m, uint64_t size) {
   return r < lim ? r : lim;
 }
 
+static void memory_destroy(wh_object *o);
+
 wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
                             uint64_t cap_bytes, wh_error *err) {
   if (min > WH_MAX_PAGES || (has_max && (max > WH_MAX_PAGES || max < min))) {
@@ -114,6 +116,7 @@ wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
     wh_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
+  m->obj.destroy = memory_destroy;
   m->max_pages = has_max ? max : WH_MAX_PAGES;
   m->has_max = has_max;
   m->cap_bytes = cap_bytes;
@@ -131,7 +134,8 @@ wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
   return m;
 }
 
-void wh_memory_destroy(wh_memory *m) {
+static void memory_destroy(wh_object *o) {
+  wh_memory *m = (wh_memory *)o;
   if (m->reserved) munmap(m->data, m->reserved);
   for (uint32_t i = 0; i < m->nold; i++) munmap(m->old[i].data, m->old[i].len);
   free(m->old);
@@ -250,8 +254,8 @@ void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes) {
 
 wh_memory *wh_memory_new(uint64_t min, uint64_t max, int has_max, wh_error *err) {
   wh_memory *m = wh_memory_create(min, max, has_max, 0, err);
-  if (m && wh_object_init(&m->obj, WH_OBJ_MEMORY) != 0) {
-    wh_memory_destroy(m);
+  if (m && wh_object_init(&m->obj) != 0) {
+    memory_destroy(&m->obj);
     wh_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }

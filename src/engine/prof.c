@@ -67,7 +67,7 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
     first = n - (MAX_FRAMES - 1);
     n = MAX_FRAMES;
   }
-  uint64_t t = (wh_prof_now_ns() - p->start_ns) / 1000u;
+  uint64_t t = (wh_clock_ns() - p->start_ns) / 1000u;
   pthread_mutex_lock(&p->lock);
   if (!p->nomem) {
     size_t mark = p->nwords;
@@ -97,7 +97,7 @@ static uint32_t weight(wh_prof *p) {
   /* whole intervals, the remainder carried to the next sample: the
    * weights add up to the run time (a sample just after another, as when
    * a host call returns, waits for the next tick instead) */
-  uint64_t now = wh_prof_now_ns(), step = (uint64_t)p->interval_us * 1000u;
+  uint64_t now = wh_clock_ns(), step = (uint64_t)p->interval_us * 1000u;
   uint64_t w = (now - p->last_ns) / step;
   if (w > UINT32_MAX) w = UINT32_MAX;
   p->last_ns += w * step;
@@ -146,7 +146,7 @@ void wh_prof_enter(wh_prof *p, const wh_func *f) {
   if (p->mode == WH_PROFILE_EXACT) {
     atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
   } else {
-    p->last_ns = wh_prof_now_ns();
+    p->last_ns = wh_clock_ns();
     atomic_store(&p->ticks, 0);
     atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
   }
@@ -208,7 +208,7 @@ int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us,
   p->mode = mode;
   p->interval_us = interval_us;
   pthread_mutex_init(&p->lock, NULL);
-  p->start_ns = wh_prof_now_ns();
+  p->start_ns = wh_clock_ns();
   if (mode == WH_PROFILE_EXACT) {
     p->calls = calloc(p->mod->nfuncs + 1, sizeof *p->calls);
     p->units = calloc(p->mod->nfuncs + 1, sizeof *p->units);
@@ -241,7 +241,7 @@ int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset)
   out->mode = p->mode;
   out->interval_us = p->interval_us;
   out->nfuncs = p->mod->nfuncs;
-  out->duration_us = (wh_prof_now_ns() - p->start_ns) / 1000u;
+  out->duration_us = (wh_clock_ns() - p->start_ns) / 1000u;
   pthread_mutex_lock(&p->lock);
   out->words = malloc((p->nwords + 1) * sizeof *out->words);
   if (out->words) {
@@ -262,7 +262,7 @@ int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset)
     memcpy(out->units, p->units, bytes);
     if (reset) { memset(p->calls, 0, bytes); memset(p->units, 0, bytes); }
   }
-  if (reset) p->start_ns = wh_prof_now_ns();
+  if (reset) p->start_ns = wh_clock_ns();
   /* internal-code cells to wasm code offsets, one translation per function */
   size_t np = 0;
   pending *pend = malloc((out->nwords / 2 + 1) * sizeof *pend);

@@ -32,8 +32,6 @@ typedef struct wh_prof {
   uint64_t start_ns;
 } wh_prof;
 
-uint64_t wh_prof_now_ns(void);
-
 /* From the interpreter's stop check (flags had WH_STOP_SAMPLE). */
 /* cold: kept out of the interpreter loop's hot code and register plan */
 __attribute__((cold)) void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def,

@@ -1,6 +1,6 @@
 /* Instruction-frequency profiling for the counting build (-DWH_PROFILE):
  * counts each executed instruction and each adjacent pair, and writes the
- * top entries to the file named by WASIHOST_PROFILE at exit. */
+ * top entries at exit to the file named by wh_config.profile_path. */
 #ifdef WH_PROFILE
 #include "internal.h"
 #include "ir.h"
@@ -15,8 +15,7 @@ static int last_op[64];
 static int registered;
 
 static void dump(void) {
-  const char *path = getenv("WASIHOST_PROFILE");
-  FILE *f = path ? fopen(path, "w") : stderr;
+  FILE *f = wh_cfg_open_profile();
   if (!f) return;
   uint64_t total = 0;
   for (int i = 0; i < IR_COUNT; i++) total += singles[i];

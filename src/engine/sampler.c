@@ -14,13 +14,8 @@ static pthread_once_t changed_once = PTHREAD_ONCE_INIT;
 static wh_prof *list;
 static bool thread_up;
 
-uint64_t wh_prof_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* waits are on the monotonic clock: a wall-clock step must not stall ticks */
+/* waits are on the monotonic clock (wh_clock_ns): a wall-clock step must
+ * not stall ticks */
 static void changed_init(void) {
   pthread_condattr_t a;
   pthread_condattr_init(&a);
@@ -33,7 +28,7 @@ static void *timer_main(void *arg) {
   (void)arg;
   pthread_mutex_lock(&lock);
   while (list) {
-    uint64_t now = wh_prof_now_ns(), wake = now + 100000000u;
+    uint64_t now = wh_clock_ns(), wake = now + 100000000u;
     for (wh_prof *p = list; p; p = p->next) {
       uint64_t step = (uint64_t)p->interval_us * 1000u;
       if (now >= p->next_ns) {
@@ -59,7 +54,7 @@ int wh_sampler_add(wh_prof *p) {
   int rc = 0;
   pthread_once(&changed_once, changed_init);
   pthread_mutex_lock(&lock);
-  p->next_ns = wh_prof_now_ns() + (uint64_t)p->interval_us * 1000u;
+  p->next_ns = wh_clock_ns() + (uint64_t)p->interval_us * 1000u;
   p->next = list;
   list = p;
   p->listed = true;

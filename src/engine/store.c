@@ -15,10 +15,9 @@ static wh_store *root_of(wh_store *s) {
   return s;
 }
 
-int wh_object_init(wh_object *o, wh_objkind kind) {
+int wh_object_init(wh_object *o) {
   wh_store *s = calloc(1, sizeof *s);
   if (!s) return WH_ERR_NOMEM;
-  o->kind = (uint8_t)kind;
   o->store = s;
   o->next = NULL;
   s->objects = o;
@@ -26,8 +25,8 @@ int wh_object_init(wh_object *o, wh_objkind kind) {
   return 0;
 }
 
-void wh_object_init_owned(wh_object *o, wh_objkind kind, wh_object *owner) {
-  o->kind = (uint8_t)kind;
+void wh_object_init_owned(wh_object *o, wh_object *owner) {
+  o->destroy = NULL;
   o->store = owner->store;
   o->next = NULL;
 }
@@ -67,16 +66,6 @@ void wh_object_ref(wh_object *o) {
   pthread_mutex_unlock(&store_lock);
 }
 
-static void free_object(wh_object *o) {
-  switch (o->kind) {
-    case WH_OBJ_FUNC: wh_func_free_host((wh_func *)o); break;
-    case WH_OBJ_TABLE: wh_table_destroy((wh_table *)o); break;
-    case WH_OBJ_MEMORY: wh_memory_destroy((wh_memory *)o); break;
-    case WH_OBJ_GLOBAL: free(o); break;
-    case WH_OBJ_INSTANCE: wh_instance_destroy((wh_instance *)o); break;
-  }
-}
-
 void wh_object_unref(wh_object *o) {
   pthread_mutex_lock(&store_lock);
   wh_store *r = root_of(o->store);
@@ -88,7 +77,7 @@ void wh_object_unref(wh_object *o) {
   wh_object *obj = r->objects;
   while (obj) {
     wh_object *next = obj->next;
-    free_object(obj);
+    obj->destroy(obj);
     obj = next;
   }
   wh_store *m = r->merged;
@@ -100,10 +89,9 @@ void wh_object_unref(wh_object *o) {
   free(r);
 }
 
-void wh_store_adopt(wh_object *owner, wh_object *o, wh_objkind kind) {
+void wh_store_adopt(wh_object *owner, wh_object *o) {
   pthread_mutex_lock(&store_lock);
   wh_store *r = root_of(owner->store);
-  o->kind = (uint8_t)kind;
   o->store = r;
   o->next = r->objects;
   r->objects = o;

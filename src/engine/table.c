@@ -1,6 +1,8 @@
 /* Tables of references (funcref / externref). */
 #include "internal.h"
 
+static void table_destroy(wh_object *o);
+
 wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
                           bool has_max, wh_val init, wh_error *err) {
   if (min > WH_MAX_TABLE) {
@@ -10,6 +12,7 @@ wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
   }
   wh_table *t = calloc(1, sizeof *t);
   if (!t) goto oom;
+  t->obj.destroy = table_destroy;
   t->type.elem = elem;
   t->type.limits.min = min;
   t->type.limits.max = has_max ? max : 0xffffffffu;
@@ -27,7 +30,8 @@ oom:
   return NULL;
 }
 
-void wh_table_destroy(wh_table *t) {
+static void table_destroy(wh_object *o) {
+  wh_table *t = (wh_table *)o;
   free(t->elems);
   free(t);
 }
@@ -63,8 +67,8 @@ wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
   }
   wh_table *t = wh_table_create(elem, min, max, has_max, init, err);
   if (!t) return NULL;
-  if (wh_object_init(&t->obj, WH_OBJ_TABLE) != 0) {
-    wh_table_destroy(t);
+  if (wh_object_init(&t->obj) != 0) {
+    table_destroy(&t->obj);
     wh_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }

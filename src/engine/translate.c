@@ -36,17 +36,6 @@ bool tr_grow(tr *t, void **p, uint32_t *cap, uint32_t need, size_t size) {
   return true;
 }
 
-static bool env_flag(atomic_int *flag, const char *name) {
-  /* modules compile and functions translate on several threads: the
-   * flag is read once, atomically */
-  int v = atomic_load_explicit(flag, memory_order_relaxed);
-  if (v < 0) {
-    v = getenv(name) != NULL;
-    atomic_store_explicit(flag, v, memory_order_relaxed);
-  }
-  return v;
-}
-
 /* Publishes the code of a finished translation. */
 static void publish(tr *t) {
   tr_thread_resume_jumps(t);
@@ -56,8 +45,7 @@ static void publish(tr *t) {
   wh_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);
   t->code = NULL;
-  static atomic_int dump = -1;
-  if (env_flag(&dump, "WASIHOST_DUMP_IR")) wh_dump_code(t->m, t->f, stderr);
+  if (wh_cfg_dump_ir()) wh_dump_code(t->m, t->f, stderr);
 }
 
 int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
@@ -103,10 +91,9 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
 /* Every body is validated at compile time (the spec rejects an invalid
  * module whole); translation waits for a function's first call, since
  * large Go binaries run a small part of their thousands of functions.
- * WASIHOST_EAGER=1 translates everything up front. */
+ * wh_config.eager translates everything up front. */
 int wi_translate_module(wh_module *m, wh_error *err) {
-  static atomic_int eager_flag = -1;
-  bool eager = env_flag(&eager_flag, "WASIHOST_EAGER");
+  bool eager = wh_cfg_eager();
   for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
     int rc = wi_translate(m, i, eager, err);
     if (rc) return rc;

@@ -205,6 +205,7 @@ int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, si
 
 NAPI_MODULE_INIT() {
   pin_image();
+  wh_napi_config_from_env();
   wh_napi_env *E = calloc(1, sizeof *E);
   if (!E) {
     napi_throw_error(env, NULL, "wasihost: out of memory");

@@ -1,5 +1,5 @@
 /* Async runs: callAsync(fn, args, timeoutMs) -> Promise.  The guest runs
- * on a thread of the pool (napi_pool.c) with its own engine execution
+ * on a thread of the core's pool (wh_pool_submit) with its own engine execution
  * stack, so the event loop stays free.  WASI host functions (C) run right
  * there on the guest thread.  A JS host function cannot: the guest thread
  * posts the call to the JS thread through the run's threadsafe function
@@ -37,7 +37,7 @@ typedef struct host_req {
 } host_req;
 
 struct wh_napi_job {
-  wh_napi_task task; /* the pool's link */
+  wh_task task; /* the pool's link */
   atomic_int refs;
   wh_napi_env *E;
   wh_napi_rs *rs;           /* a reference */
@@ -49,7 +49,7 @@ struct wh_napi_job {
   napi_threadsafe_function tsfn;
   uint64_t timeout_ns;
   uint64_t deadline;        /* absolute, set by the guest thread; 0 = none */
-  wh_napi_watch watch;
+  wh_watch watch;
   wh_val *vals;             /* args, then results */
   int rc;
   wh_error err;
@@ -107,20 +107,20 @@ int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call 
   return rc;
 }
 
-static void job_main(wh_napi_task *task) {
+static void job_main(wh_task *task) {
   wh_napi_job *job = (wh_napi_job *)task;
   uint32_t np = job->ft->nparams, nr = job->ft->nresults;
   int watching = 0;
   current = job;
   if (job->timeout_ns) {
-    uint64_t now = uv_hrtime();
+    uint64_t now = wh_clock_ns();
     job->deadline = job->timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + job->timeout_ns;
-    watching = wh_napi_watch_arm_at(&job->watch, job->inst, job->deadline) == 0;
+    watching = wh_watch_arm_at(&job->watch, job->inst, job->deadline) == 0;
   }
   job->err.status = 0;
   job->err.message[0] = 0;
   job->rc = wh_func_call(job->f, job->vals, np, job->vals + np, nr, &job->err);
-  if (watching) wh_napi_watch_disarm(&job->watch);
+  if (watching) wh_watch_disarm(&job->watch);
   current = NULL;
   uv_mutex_lock(&job->mu);
   if (!job->tsfn_dropped) {
@@ -139,7 +139,7 @@ static void job_main(wh_napi_task *task) {
 static void job_cleanup(void *arg) {
   wh_napi_job *job = arg;
   job->hook = 0;
-  if (wh_napi_pool_cancel(&job->task)) {
+  if (wh_pool_cancel(&job->task)) {
     /* Never started: no thread will touch it; give back its share. */
     napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
     job_unref(job);
@@ -426,7 +426,7 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   }
   wh_instance_clear_interrupt(rs->inst);
   job->task.run = job_main;
-  if (wh_napi_pool_submit(&job->task)) {
+  if (wh_pool_submit(&job->task)) {
     job_done(env, job, 1);
     napi_throw_error(env, NULL, "wasihost: cannot start a guest thread");
     reject_pending(env, job);

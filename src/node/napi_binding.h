@@ -131,15 +131,6 @@ struct wh_napi_rs {
   int64_t ext_bytes;   /* the instance's footprint as reported to V8 */
 };
 
-/* A deadline for the watchdog thread (napi_watchdog.c). */
-typedef struct wh_napi_watch {
-  uint64_t deadline; /* uv_hrtime() nanoseconds */
-  uint64_t period;   /* nonzero: poke inst every period ns instead */
-  wh_instance *inst;
-  int armed, fired;
-  struct wh_napi_watch *next;
-} wh_napi_watch;
-
 /* One run on the JS thread (wh_napi_run_begin/end), or an async run
  * lending itself to the JS thread while its guest waits for a JS import
  * (wh_napi_run_lend).  They form a stack per env: a JS import may call
@@ -152,11 +143,11 @@ typedef struct wh_napi_run {
   int outer;           /* the outermost run of rs: owns the interrupt flag */
   int watching;
   int stopped;         /* interrupted: runs nested in it fail at once */
-  uint64_t deadline;   /* absolute (uv_hrtime), inherited inward; 0 = none */
-  wh_napi_watch watch;
+  uint64_t deadline;   /* absolute (wh_clock_ns), inherited inward; 0 = none */
+  wh_watch watch;
   /* In a Worker's env, the outermost run is poked now and then so that its
    * guest asks the env's probe whether the Worker is being terminated. */
-  wh_napi_watch poke;
+  wh_watch poke;
   int poking;
   struct wh_napi_run *prev;
 } wh_napi_run;
@@ -415,19 +406,8 @@ int wh_napi_rs_interrupt(wh_napi_rs *rs);
 /* Longer of two timeouts (0 = none) made into the shorter real one. */
 uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b);
 
-/* ---- watchdog (napi_watchdog.c) ---- */
-/* Interrupts inst when timeout_ns passes before disarm.  -1 when the
- * watchdog thread cannot be started. */
-int wh_napi_watch_arm(wh_napi_watch *w, wh_instance *inst, uint64_t timeout_ns);
-/* Same with an absolute deadline (uv_hrtime nanoseconds). */
-int wh_napi_watch_arm_at(wh_napi_watch *w, wh_instance *inst, uint64_t deadline);
-/* Pokes inst (wh_instance_poke) every period_ns until disarmed. */
-int wh_napi_watch_poke_every(wh_napi_watch *w, wh_instance *inst, uint64_t period_ns);
-/* Returns 1 when the deadline had fired.  After it returns the watchdog no
- * longer touches w or its instance. */
-int wh_napi_watch_disarm(wh_napi_watch *w);
-
-/* ---- async runs on guest threads (napi_async.c, napi_pool.c) ---- */
+/* ---- async runs on guest threads (napi_async.c; the threads are the
+ * core's pool, wh_pool_submit, and deadlines its watchdog, wh_watch) ---- */
 /* The async run the calling thread executes, or NULL (the JS thread). */
 wh_napi_job *wh_napi_current_job(void);
 /* From a guest thread: has the JS thread run invoke(call, data, args,
@@ -435,20 +415,6 @@ wh_napi_job *wh_napi_current_job(void);
  * is kept by the job and rejects its promise) or WH_ERR_TRAP. */
 int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
                           void *data, const wh_val *args, wh_val *results);
-/* The pool of guest threads (napi_pool.c): a task runs on a dedicated
- * thread, never on libuv's threadpool. */
-typedef struct wh_napi_task {
-  struct wh_napi_task *next;
-  void (*run)(struct wh_napi_task *task);
-} wh_napi_task;
-/* Queues task; -1 when no thread exists and none can be started. */
-int wh_napi_pool_submit(wh_napi_task *task);
-/* Takes task out of the queue before a thread picked it: 1 if it was
- * still queued. */
-int wh_napi_pool_cancel(wh_napi_task *task);
-/* {max, threads, idle, queued, running} */
-void wh_napi_pool_stats(uint32_t out[5]);
-void wh_napi_pool_set_max(uint32_t n);
 
 /* ---- import resolution (napi_link.c) ---- */
 /* Reads imports for module m from importObject (undefined allowed when m
@@ -461,8 +427,13 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
                          uint32_t *nowned, napi_value *values);
 void wh_napi_extern_unref(const wh_extern *e);
-/* "func [i32 i64] -> [f32]" etc.; buf must hold at least 128 bytes. */
-void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap);
+
+/* ---- settings from environment variables (napi_config.c) ---- */
+/* wh_config_set from WASIHOST_EAGER, _DUMP_IR, _PROFILE and
+ * wh_pool_set_max from WASIHOST_MAX_THREADS, once per process. */
+void wh_napi_config_from_env(void);
+/* 1 when variable name is set to something other than "" or "0". */
+int wh_napi_env_flag(const char *name);
 
 /* ---- binding entry points, one group per file ---- */
 napi_value wh_napi_module_new(napi_env env, napi_callback_info info);

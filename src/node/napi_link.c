@@ -1,56 +1,12 @@
-/* Import resolution: JS API 2.0 §"read the imports", plus the import
- * matching rules of the core spec §4.5.4 (external types, limits
- * subtyping), with messages naming `<module>::<name>`. */
+/* Import resolution: JS API 2.0 §"read the imports", with messages naming
+ * `<module>::<name>`.  Whether a wasm object fits an import (core spec
+ * §4.5.4) and how a type reads in the message are the C API's
+ * (wh_externtype_matches, wh_externtype_format): the same test the engine
+ * applies when it instantiates. */
 #include <stdio.h>
 #include <string.h>
 
 #include "node/napi_binding.h"
-
-static size_t fmt_types(char *buf, size_t cap, const uint8_t *t, uint32_t n) {
-  size_t k = 0;
-  k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "[");
-  for (uint32_t i = 0; i < n && k < cap; i++)
-    k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "%s%s", i ? " " : "",
-                          wh_valtype_name(t[i]));
-  k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "]");
-  return k;
-}
-
-static void fmt_limits(char *buf, size_t cap, uint64_t min, int has_max, uint64_t max) {
-  if (has_max)
-    snprintf(buf, cap, "{min %llu, max %llu}", (unsigned long long)min,
-             (unsigned long long)max);
-  else
-    snprintf(buf, cap, "{min %llu}", (unsigned long long)min);
-}
-
-void wh_napi_format_externtype(const wh_externtype *t, char *buf, size_t cap) {
-  char lim[64];
-  size_t k;
-  switch (t->kind) {
-  case WH_EXTERN_FUNC:
-    k = (size_t)snprintf(buf, cap, "func ");
-    if (k < cap) k += fmt_types(buf + k, cap - k, t->u.func.params, t->u.func.nparams);
-    if (k < cap) k += (size_t)snprintf(buf + k, cap - k, " -> ");
-    if (k < cap) fmt_types(buf + k, cap - k, t->u.func.results, t->u.func.nresults);
-    return;
-  case WH_EXTERN_TABLE:
-    fmt_limits(lim, sizeof lim, t->u.table.limits.min, t->u.table.limits.has_max,
-               t->u.table.limits.max);
-    snprintf(buf, cap, "table %s %s", lim, wh_valtype_name(t->u.table.elem));
-    return;
-  case WH_EXTERN_MEMORY:
-    fmt_limits(lim, sizeof lim, t->u.memory.min, t->u.memory.has_max, t->u.memory.max);
-    snprintf(buf, cap, "memory %s", lim);
-    return;
-  case WH_EXTERN_GLOBAL:
-    snprintf(buf, cap, "global %s %s", t->u.global.mutable_ ? "mut" : "const",
-             wh_valtype_name(t->u.global.type));
-    return;
-  default:
-    snprintf(buf, cap, "?");
-  }
-}
 
 void wh_napi_extern_unref(const wh_extern *e) {
   switch (e->kind) {
@@ -82,55 +38,55 @@ typedef struct import_ctx {
 
 static void link_error(import_ctx *c, const char *got) {
   char want[160], msg[512];
-  wh_napi_format_externtype(c->want, want, sizeof want);
+  wh_externtype_format(c->want, want, sizeof want);
   snprintf(msg, sizeof msg, "incompatible import type for %.*s::%.*s: expected %s, got %s",
            (int)c->mod_len, c->mod, (int)c->name_len, c->name, want, got);
   wh_napi_throw_class(c->E, c->E->err_link, msg);
 }
 
+/* The wasm object a JS value wraps, or 0 (kind left unset). */
+static int unwrap_extern(napi_env env, napi_value v, wh_extern *out) {
+  wh_napi_obj *w;
+  if ((w = wh_napi_unwrap(env, v, WH_NK_FUNC))) {
+    out->kind = WH_EXTERN_FUNC;
+    out->u.func = w->ptr;
+  } else if ((w = wh_napi_unwrap(env, v, WH_NK_MEMORY))) {
+    out->kind = WH_EXTERN_MEMORY;
+    out->u.memory = w->ptr;
+  } else if ((w = wh_napi_unwrap(env, v, WH_NK_TABLE))) {
+    out->kind = WH_EXTERN_TABLE;
+    out->u.table = w->ptr;
+  } else if ((w = wh_napi_unwrap(env, v, WH_NK_GLOBAL))) {
+    out->kind = WH_EXTERN_GLOBAL;
+    out->u.global = w->ptr;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 /* What a JS value is, for "got ..." in messages. */
 static void describe(napi_env env, napi_value v, char *buf, size_t cap) {
   napi_valuetype t = napi_undefined;
-  wh_napi_obj *w;
+  wh_extern e;
   wh_externtype et;
-  napi_typeof(env, v, &t);
-  memset(&et, 0, sizeof et);
-  if ((w = wh_napi_unwrap(env, v, WH_NK_FUNC))) {
-    et.kind = WH_EXTERN_FUNC;
-    et.u.func = *wh_func_type(w->ptr);
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_MEMORY))) {
-    et.kind = WH_EXTERN_MEMORY;
-    wh_memory_type(w->ptr, &et.u.memory);
-    et.u.memory.min = wh_memory_size(w->ptr) / 65536;
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_TABLE))) {
-    et.kind = WH_EXTERN_TABLE;
-    wh_table_type(w->ptr, &et.u.table);
-    et.u.table.limits.min = wh_table_size(w->ptr);
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_GLOBAL))) {
-    et.kind = WH_EXTERN_GLOBAL;
-    wh_global_type(w->ptr, &et.u.global);
-  } else {
-    static const char *names[] = {"undefined", "null",     "boolean", "number",
-                                  "string",    "symbol",   "object",  "function",
-                                  "external",  "bigint"};
-    snprintf(buf, cap, "%s", (unsigned)t < sizeof names / sizeof names[0]
-                                 ? names[t] : "value");
+  if (unwrap_extern(env, v, &e) && wh_extern_type(&e, &et) == 0) {
+    wh_externtype_format(&et, buf, cap);
     return;
   }
-  wh_napi_format_externtype(&et, buf, cap);
+  static const char *names[] = {"undefined", "null",     "boolean", "number",
+                                "string",    "symbol",   "object",  "function",
+                                "external",  "bigint"};
+  napi_typeof(env, v, &t);
+  snprintf(buf, cap, "%s", (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "value");
 }
 
-static int limits_match(uint64_t have_min, int have_has_max, uint64_t have_max,
-                        const wh_limits *want) {
-  if (have_min < want->min) return 0;
-  if (!want->has_max) return 1;
-  return have_has_max && have_max <= want->max;
-}
-
-static int functype_eq(const wh_functype *a, const wh_functype *b) {
-  return a->nparams == b->nparams && a->nresults == b->nresults &&
-         (!a->nparams || !memcmp(a->params, b->params, a->nparams)) &&
-         (!a->nresults || !memcmp(a->results, b->results, a->nresults));
+/* A wrapped wasm object of the import's kind whose type matches: 1; else 0
+ * (the caller reports it). */
+static int matches(import_ctx *c, napi_value v, wh_extern *out) {
+  wh_externtype have;
+  return unwrap_extern(c->E->env, v, out) && out->kind == c->want->kind &&
+         wh_extern_type(out, &have) == 0 && wh_externtype_matches(&have, c->want);
 }
 
 static int incompatible(import_ctx *c, napi_value v) {
@@ -142,12 +98,7 @@ static int incompatible(import_ctx *c, napi_value v) {
 
 static int read_func(import_ctx *c, napi_value v, napi_valuetype t, wh_extern *out,
                      int *owned) {
-  wh_napi_obj *w = wh_napi_unwrap(c->E->env, v, WH_NK_FUNC);
-  if (w) {
-    if (!functype_eq(wh_func_type(w->ptr), &c->want->u.func)) return incompatible(c, v);
-    out->u.func = w->ptr;
-    return 0;
-  }
+  if (wh_napi_unwrap(c->E->env, v, WH_NK_FUNC)) return matches(c, v, out) ? 0 : incompatible(c, v);
   if (t != napi_function) return incompatible(c, v);
   out->u.func = wh_napi_host_func(c->E, v, &c->want->u.func, c->owner);
   if (!out->u.func) return -1;
@@ -158,15 +109,8 @@ static int read_func(import_ctx *c, napi_value v, napi_valuetype t, wh_extern *o
 static int read_global(import_ctx *c, napi_value v, napi_valuetype t, wh_extern *out,
                        int *owned) {
   const wh_globaltype *gt = &c->want->u.global;
-  wh_napi_obj *w = wh_napi_unwrap(c->E->env, v, WH_NK_GLOBAL);
   wh_val val;
-  if (w) {
-    wh_globaltype have;
-    wh_global_type(w->ptr, &have);
-    if (have.type != gt->type || !have.mutable_ != !gt->mutable_) return incompatible(c, v);
-    out->u.global = w->ptr;
-    return 0;
-  }
+  if (wh_napi_unwrap(c->E->env, v, WH_NK_GLOBAL)) return matches(c, v, out) ? 0 : incompatible(c, v);
   /* A plain value makes a new immutable global. */
   if ((gt->type == WH_I64 && t != napi_bigint) ||
       ((gt->type == WH_I32 || gt->type == WH_F32 || gt->type == WH_F64) &&
@@ -183,29 +127,9 @@ static int read_global(import_ctx *c, napi_value v, napi_valuetype t, wh_extern 
   return 0;
 }
 
-static int read_memory(import_ctx *c, napi_value v, wh_extern *out) {
-  wh_napi_obj *w = wh_napi_unwrap(c->E->env, v, WH_NK_MEMORY);
-  wh_limits have;
-  if (!w) return incompatible(c, v);
-  wh_memory_type(w->ptr, &have);
-  if (!limits_match(wh_memory_size(w->ptr) / 65536, have.has_max, have.max,
-                    &c->want->u.memory))
-    return incompatible(c, v);
-  out->u.memory = w->ptr;
-  return 0;
-}
-
-static int read_table(import_ctx *c, napi_value v, wh_extern *out) {
-  wh_napi_obj *w = wh_napi_unwrap(c->E->env, v, WH_NK_TABLE);
-  wh_tabletype have;
-  if (!w) return incompatible(c, v);
-  wh_table_type(w->ptr, &have);
-  if (have.elem != c->want->u.table.elem ||
-      !limits_match(wh_table_size(w->ptr), have.limits.has_max, have.limits.max,
-                    &c->want->u.table.limits))
-    return incompatible(c, v);
-  out->u.table = w->ptr;
-  return 0;
+/* A memory or a table must be a wrapped one whose type matches. */
+static int read_wrapped(import_ctx *c, napi_value v, wh_extern *out) {
+  return matches(c, v, out) ? 0 : incompatible(c, v);
 }
 
 int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
@@ -257,8 +181,8 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
     switch (type.kind) {
     case WH_EXTERN_FUNC: rc = read_func(&c, v, t, &exts[i], &own); break;
     case WH_EXTERN_GLOBAL: rc = read_global(&c, v, t, &exts[i], &own); break;
-    case WH_EXTERN_MEMORY: rc = read_memory(&c, v, &exts[i]); break;
-    case WH_EXTERN_TABLE: rc = read_table(&c, v, &exts[i]); break;
+    case WH_EXTERN_MEMORY:
+    case WH_EXTERN_TABLE: rc = read_wrapped(&c, v, &exts[i]); break;
     default:
       napi_throw_error(env, NULL, "wasihost: unknown import kind");
       rc = -1;

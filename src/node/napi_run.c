@@ -152,7 +152,7 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
 static uint64_t deadline_min(uint64_t a, uint64_t b) { return wh_napi_timeout_min(a, b); }
 
 static uint64_t deadline_in(uint64_t timeout_ns) {
-  uint64_t now = uv_hrtime();
+  uint64_t now = wh_clock_ns();
   return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
 }
 
@@ -202,7 +202,7 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
   /* A watch of its own unless the enclosing one already covers this
    * instance with the same deadline. */
   if (deadline && (!parent || parent->rs != rs || parent->deadline != deadline)) {
-    if (wh_napi_watch_arm_at(&run->watch, rs->inst, deadline)) {
+    if (wh_watch_arm_at(&run->watch, rs->inst, deadline)) {
       napi_throw_error(env, NULL, "wasihost: cannot start the watchdog thread");
       return -1;
     }
@@ -212,7 +212,7 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
    * nothing else on its thread runs while the guest spins.  The guest's
    * back-edges consult the env's probe (napi_addon.c) every POKE_NS. */
   if (E->is_worker && !poked(parent) &&
-      wh_napi_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
+      wh_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
     run->poking = 1;
   rs->sync_depth++;
   wh_napi_rs_ref(rs);
@@ -234,8 +234,8 @@ void wh_napi_run_lend(wh_napi_env *E, wh_napi_rs *rs, uint64_t deadline, wh_napi
 void wh_napi_run_end(wh_napi_run *run) {
   wh_napi_rs *rs = run->rs;
   if (!rs) return;
-  if (run->watching) wh_napi_watch_disarm(&run->watch);
-  if (run->poking) wh_napi_watch_disarm(&run->poke);
+  if (run->watching) wh_watch_disarm(&run->watch);
+  if (run->poking) wh_watch_disarm(&run->poke);
   if (run->outer >= 0) rs->sync_depth--;
   /* The instance's last run here may have grown its memory. */
   if (run->outer == 1) wh_napi_rs_account(rs);
@@ -375,7 +375,7 @@ napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info) {
 napi_value wh_napi_pool_info(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v, out, n;
-  uint32_t st[5];
+  wh_pool_stats ps;
   static const char *keys[5] = {"max", "threads", "idle", "queued", "running"};
   WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
   if (argc >= 1) {
@@ -387,10 +387,11 @@ napi_value wh_napi_pool_info(napi_env env, napi_callback_info info) {
         napi_throw_range_error(env, NULL, "the maximum number of guest threads must be a positive integer");
         return NULL;
       }
-      wh_napi_pool_set_max(max);
+      wh_pool_set_max(max);
     }
   }
-  wh_napi_pool_stats(st);
+  wh_pool_get_stats(&ps);
+  const uint32_t st[5] = {ps.max, ps.threads, ps.idle, ps.queued, ps.running};
   WH_TRY(napi_create_object(env, &out), NULL);
   for (int i = 0; i < 5; i++) {
     WH_TRY(napi_create_uint32(env, st[i], &n), NULL);

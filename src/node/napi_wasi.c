@@ -361,6 +361,8 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
     cfg.trace_mask = mask;
   }
 
+  cfg.no_openat2 = wh_napi_env_flag("WASIHOST_NO_OPENAT2");
+
   wh_error err;
   memset(&err, 0, sizeof err);
   wh_wasi *w = wh_wasi_new(&cfg, &err);

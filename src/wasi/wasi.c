@@ -19,7 +19,7 @@ typedef struct wasi_entry {
   wasi_handler fn;
 } wasi_entry;
 
-#define WASI_ENTRY(name, params, results) {#name, params, results, wasi_##name},
+#define WASI_ENTRY(name, params, results) {#name, params, results, wasi_call_##name},
 static const wasi_entry wasi_table[] = {WASI_FUNCTIONS(WASI_ENTRY)};
 #undef WASI_ENTRY
 #define WASI_NFUNCS (sizeof wasi_table / sizeof wasi_table[0])
@@ -42,7 +42,7 @@ static void build_sigs(void);
 
 static void wasi_unref(wh_wasi *w) {
   if (w == NULL || __atomic_sub_fetch(&w->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
-  for (uint32_t i = 0; i < w->nfds; i++) wasi_fd_destroy(w->fds[i]);
+  for (uint32_t i = 0; i < w->nfds; i++) wasi_fdtable_free_entry(w->fds[i]);
   free(w->fds);
   for (uint32_t i = 0; i < w->argc; i++) free(w->argv[i]);
   for (uint32_t i = 0; i < w->envc; i++) free(w->env[i]);
@@ -73,7 +73,7 @@ static int copy_strings(uint32_t n, const char *const *src, char ***out,
 
 /* Adds a guest fd for a host descriptor we now own. */
 static int add_host_fd(wh_wasi *w, int host, wasi_fd **out, uint32_t *num_out) {
-  wasi_fd *e = wasi_fd_alloc();
+  wasi_fd *e = wasi_fdtable_new_entry();
   uint32_t num;
   if (e == NULL) {
     close(host);
@@ -81,9 +81,9 @@ static int add_host_fd(wh_wasi *w, int host, wasi_fd **out, uint32_t *num_out) {
   }
   e->kind = WASI_FD_HOST;
   e->host = host;
-  wasi_fd_classify(e);
-  if (wasi_fd_insert(w, e, &num) != 0) {
-    wasi_fd_destroy(e);
+  wasi_fdtable_classify(e);
+  if (wasi_fdtable_insert(w, e, &num) != 0) {
+    wasi_fdtable_free_entry(e);
     return -1;
   }
   if (out) *out = e;
@@ -92,14 +92,14 @@ static int add_host_fd(wh_wasi *w, int host, wasi_fd **out, uint32_t *num_out) {
 }
 
 static int add_virtual_fd(wh_wasi *w, int kind, int capture) {
-  wasi_fd *e = wasi_fd_alloc();
+  wasi_fd *e = wasi_fdtable_new_entry();
   uint32_t num;
   if (e == NULL) return -1;
   e->kind = kind;
   e->capture = capture;
-  wasi_fd_classify(e);
-  if (wasi_fd_insert(w, e, &num) != 0) {
-    wasi_fd_destroy(e);
+  wasi_fdtable_classify(e);
+  if (wasi_fdtable_insert(w, e, &num) != 0) {
+    wasi_fdtable_free_entry(e);
     return -1;
   }
   return 0;
@@ -174,8 +174,7 @@ wh_wasi *wh_wasi_new(const wh_wasi_config *config, wh_error *err) {
   w->trace_data = config->trace_data;
   w->trace_free = config->trace_free;
   build_sigs();
-  const char *no2 = getenv("WASIHOST_NO_OPENAT2");
-  w->use_openat2 = !(no2 && *no2 && strcmp(no2, "0") != 0);
+  w->use_openat2 = !config->no_openat2;
   w->argc = config->argc;
   w->envc = config->envc;
   if (copy_strings(config->argc, config->argv, &w->argv, &w->argv_bytes) ||
@@ -309,7 +308,7 @@ const uint8_t *wh_wasi_captured(const wh_wasi *w, int fd, size_t *len) {
 static int wasi_dispatch(wh_call *call, void *data, const wh_val *args,
                          wh_val *results) {
   wasi_binding *b = data;
-  wasi_call c = {b->w, call, NULL, 0, 0};
+  wasi_req c = {b->w, call, NULL, 0, 0};
   wh_memory *m = call ? wh_call_memory(call) : NULL;
   if (m) {
     c.mem = wh_memory_data(m);

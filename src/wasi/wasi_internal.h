@@ -1,6 +1,8 @@
 /* Internal declarations shared by the src/wasi files: the wire constants of
  * wasi_snapshot_preview1 (values and layouts from typenames.witx), the
- * wh_wasi context, its fd table, and guest-memory helpers.  Nothing here is
+ * wh_wasi context, its fd table (wasi_fdtable_*), sandboxed path resolution
+ * (wasi_sandbox_*), guest-memory helpers, and the table of calls
+ * (wasi_call_*, WASI_FUNCTIONS).  Nothing here is
  * public; the public surface is the WASI section of include/wasihost.h. */
 #ifndef WH_WASI_INTERNAL_H
 #define WH_WASI_INTERNAL_H
@@ -171,7 +173,7 @@ typedef struct wasi_fd {
   int readonly;       /* opened beneath a read-only mount */
   int is_socket;
   int never_waits;    /* I/O cannot block: no poll() before each read/write */
-  int host_root;      /* a preopen of the host's "/" (see WASI_PATH_HOST_ROOT) */
+  int host_root;      /* a preopen of the host's "/" (see WASI_SANDBOX_HOST_ROOT) */
   int shared;         /* host description shared with the embedder (stdio, sockets) */
   char *preopen;      /* guest name for fd_prestat_*, or NULL */
   void *dir;          /* DIR* for fd_readdir, opened on first use */
@@ -195,13 +197,13 @@ struct wh_wasi {
   uint8_t *stdin_bytes;
   size_t stdin_len, stdin_pos;
   wasi_buf captured[3];   /* [1] stdout, [2] stderr */
-  int use_openat2;        /* 0 forces the portable walk (WASIHOST_NO_OPENAT2) */
+  int use_openat2;        /* 0 forces the portable walk (config->no_openat2) */
   struct {
     uint32_t guest_fd;
     char addr[64];
   } *listeners;           /* config->listeners, for wh_wasi_listener_info */
   uint32_t nlisteners;
-  /* Deterministic mode (wasi_clock.c, wasi_random.c) */
+  /* Deterministic mode (wasi_call_clock.c, wasi_call_random.c) */
   int deterministic;
   uint64_t fake_ns;       /* the fake clocks' time since they started */
   uint64_t rng[4];        /* xoshiro256** state */
@@ -220,19 +222,21 @@ struct wh_wasi {
 /* Captured output beyond this fails the write with ENOSPC. */
 #define WASI_MAX_CAPTURE ((size_t)1 << 30)
 
+/* The table's operations (wasi_fdtable.c).  The fd_* calls themselves are
+ * wasi_call_fd_* in wasi_call_fd.c. */
 /* Looks up an open fd, or NULL. */
-wasi_fd *wasi_fd_get(wh_wasi *w, uint32_t fd);
+wasi_fd *wasi_fdtable_get(wh_wasi *w, uint32_t fd);
 /* Checks kind and rights: EBADF when not open, ENOTCAPABLE when rights
  * are missing. */
-int wasi_fd_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out);
+int wasi_fdtable_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out);
 /* Takes ownership of e; returns its guest number in *out or an errno. */
-int wasi_fd_insert(wh_wasi *w, wasi_fd *e, uint32_t *out);
-wasi_fd *wasi_fd_alloc(void);
-void wasi_fd_destroy(wasi_fd *e);
-int wasi_fd_close_num(wh_wasi *w, uint32_t fd);
-int wasi_fd_move(wh_wasi *w, uint32_t from, uint32_t to);
+int wasi_fdtable_insert(wh_wasi *w, wasi_fd *e, uint32_t *out);
+wasi_fd *wasi_fdtable_new_entry(void);
+void wasi_fdtable_free_entry(wasi_fd *e);
+int wasi_fdtable_close(wh_wasi *w, uint32_t fd);
+int wasi_fdtable_move(wh_wasi *w, uint32_t from, uint32_t to);
 /* Fills filetype and maximal rights from a host descriptor. */
-void wasi_fd_classify(wasi_fd *e);
+void wasi_fdtable_classify(wasi_fd *e);
 
 /* Binds and listens on "HOST:PORT" (wasi_listen.c): a host fd, or -1
  * with the reason in msg. */
@@ -248,7 +252,7 @@ uint16_t wasi_errno_from_host(int host_errno);
 uint16_t wasi_errno_from_uv(int uv_err);
 
 /* ------------------------------------------------------------------ */
-/* Sandboxed path resolution (wasi_path.c)                              */
+/* Sandboxed path resolution (wasi_sandbox.c)                           */
 
 /* The directory that holds a path's final component, resolved beneath a
  * root directory descriptor, and that component's name. */
@@ -261,40 +265,40 @@ typedef struct wasi_resolved {
 
 /* Copies a guest path out of memory: ENOENT when empty, EINVAL on an
  * embedded NUL, ENAMETOOLONG beyond PATH_MAX.  *out is malloc'd. */
-int wasi_path_copy(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
+int wasi_sandbox_copy_path(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
                    uint32_t len, char **out);
 /* Resolves every component but the last (following symlinks, refusing
  * anything that leaves root: ENOTCAPABLE), then, with follow_final, keeps
  * following a final symlink the same way.  Returns 0 or a wasi errno. */
-/* how: WASI_PATH_OPENAT2 to use openat2 when the kernel has it (else the
- * portable walk), WASI_PATH_HOST_ROOT when root is the host's "/" (absolute
+/* how: WASI_SANDBOX_OPENAT2 to use openat2 when the kernel has it (else the
+ * portable walk), WASI_SANDBOX_HOST_ROOT when root is the host's "/" (absolute
  * symlink targets then resolve from root instead of being refused). */
-#define WASI_PATH_OPENAT2 1
-#define WASI_PATH_HOST_ROOT 2
-#define wasi_path_how(w, dir) \
-  (((w)->use_openat2 ? WASI_PATH_OPENAT2 : 0) | ((dir)->host_root ? WASI_PATH_HOST_ROOT : 0))
-int wasi_path_resolve(int root, const char *path, int follow_final,
+#define WASI_SANDBOX_OPENAT2 1
+#define WASI_SANDBOX_HOST_ROOT 2
+#define wasi_sandbox_how(w, dir) \
+  (((w)->use_openat2 ? WASI_SANDBOX_OPENAT2 : 0) | ((dir)->host_root ? WASI_SANDBOX_HOST_ROOT : 0))
+int wasi_sandbox_resolve(int root, const char *path, int follow_final,
                       int how, wasi_resolved *out);
-void wasi_path_release(wasi_resolved *r);
+void wasi_sandbox_release(wasi_resolved *r);
 /* Opens path beneath root with open(2) flags (O_NOFOLLOW honoured for the
  * final component).  Returns a host fd, or -(wasi errno). */
-int wasi_path_open_beneath(int root, const char *path, int oflags, int mode, int how);
+int wasi_sandbox_open(int root, const char *path, int oflags, int mode, int how);
 /* 1 when openat2(RESOLVE_BENEATH) works on this host. */
-int wasi_path_have_openat2(void);
+int wasi_sandbox_have_openat2(void);
 
 /* ------------------------------------------------------------------ */
 /* One call's view of guest memory                                      */
 
-typedef struct wasi_call {
+typedef struct wasi_req {
   wh_wasi *w;
   wh_call *call;
   uint8_t *mem;
   uint64_t mem_size;
   int status; /* wh_status to return from the host function */
-} wasi_call;
+} wasi_req;
 
 /* [ptr, ptr+len) lies inside memory; 64-bit so no sum can wrap. */
-static inline int wasi_mem_ok(const wasi_call *c, uint32_t ptr, uint64_t len) {
+static inline int wasi_mem_ok(const wasi_req *c, uint32_t ptr, uint64_t len) {
   return c->mem != NULL && (uint64_t)ptr + len <= c->mem_size;
 }
 static inline uint16_t wasi_ld16(const uint8_t *p) {
@@ -323,11 +327,16 @@ static inline void wasi_st64(uint8_t *p, uint64_t v) {
   wasi_st32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Host functions: args are already in wh_val order of the witx signature;
- * the return value is the wasi errno written to results[0]. */
-typedef int (*wasi_handler)(wasi_call *c, const wh_val *a);
+/* The calls: wasi_snapshot_preview1's function `name` is
+ * wasi_call_<name>, defined in wasi_call_<group>.c where the group is the
+ * name's first word (fd_readdir alone has a file of its own,
+ * wasi_call_fd_readdir.c; environ_* sit with args_* in wasi_call_args.c,
+ * sched_yield with proc_* in wasi_call_proc.c).  Every other wasi_ name is a helper.  Args are
+ * already in wh_val order of the witx signature; the return value is the
+ * wasi errno written to results[0]. */
+typedef int (*wasi_handler)(wasi_req *c, const wh_val *a);
 
-#define WASI_DECL(name) int wasi_##name(wasi_call *c, const wh_val *a);
+#define WASI_DECL(name) int wasi_call_##name(wasi_req *c, const wh_val *a);
 #define WASI_FUNCTIONS(X)                                              \
   X(args_get, "ii", "i")                                               \
   X(args_sizes_get, "ii", "i")                                         \
@@ -379,10 +388,10 @@ typedef int (*wasi_handler)(wasi_call *c, const wh_val *a);
 /* The call trace (wasi_trace.c): runs fn and writes its line; returns
  * what the dispatcher returns.  wasi_trace_name_fds names the fds that
  * exist when tracing starts (stdio, preopens, listeners). */
-int wasi_trace_call(wasi_call *c, const char *name, wasi_handler fn, const wh_val *args,
+int wasi_trace_call(wasi_req *c, const char *name, wasi_handler fn, const wh_val *args,
                     size_t nparams, wh_val *results);
 int wasi_trace_name_fds(wh_wasi *w);
-/* Deterministic mode's PRNG (wasi_random.c). */
+/* Deterministic mode's PRNG (wasi_call_random.c). */
 void wasi_random_seed(wh_wasi *w, uint64_t seed);
 
 #define WASI_DECL_X(name, params, results) WASI_DECL(name)
@@ -400,7 +409,7 @@ struct stat;
 /* Checks a guest iovec/ciovec array (every entry against memory, 64-bit)
  * and turns up to WASI_IOV_MAX of them into host iovecs; the total is
  * clamped so a result always fits the u32 the guest gets back. */
-int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
+int wasi_iov_gather(const wasi_req *c, uint32_t iovs, uint32_t n,
                     struct iovec *out, unsigned *count, uint64_t *total);
 /* Blocking waits sleep at most this long at a time, then look whether the
  * embedder interrupted the guest (timeout, AbortSignal): an interrupt
@@ -409,11 +418,11 @@ int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
 /* When the run was interrupted: sets c->status to the "interrupted" trap
  * and returns 1 (the handler then returns any errno; the guest never sees
  * it). */
-int wasi_interrupted(wasi_call *c);
+int wasi_interrupted(wasi_req *c);
 /* Waits for host fd to be readable (write=0) or writable.  With nonblock
  * it only looks: EAGAIN when not ready.  Returns 0 or a wasi errno
  * (WASI_EINTR after wasi_interrupted). */
-int wasi_host_wait(wasi_call *c, int fd, int write, int nonblock);
+int wasi_host_wait(wasi_req *c, int fd, int write, int nonblock);
 /* Fills a wasi filestat (64 bytes) from a host stat. */
 void wasi_filestat_from_stat(uint8_t *out, const struct stat *st);
 uint8_t wasi_filetype_from_mode(unsigned mode);

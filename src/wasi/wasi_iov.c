@@ -12,7 +12,7 @@
  * below 2 GiB means the count we return always fits the guest's u32. */
 #define WASI_IO_TOTAL_MAX 0x7ffff000u
 
-int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
+int wasi_iov_gather(const wasi_req *c, uint32_t iovs, uint32_t n,
                     struct iovec *out, unsigned *count, uint64_t *total) {
   *count = 0;
   *total = 0;
@@ -34,13 +34,13 @@ int wasi_iov_gather(const wasi_call *c, uint32_t iovs, uint32_t n,
   return 0;
 }
 
-int wasi_interrupted(wasi_call *c) {
+int wasi_interrupted(wasi_req *c) {
   if (c == NULL || c->call == NULL || !wh_call_interrupted(c->call)) return 0;
   c->status = wh_call_interrupt_trap(c->call);
   return 1;
 }
 
-int wasi_host_wait(wasi_call *c, int fd, int write, int nonblock) {
+int wasi_host_wait(wasi_req *c, int fd, int write, int nonblock) {
   struct pollfd p;
   p.fd = fd;
   p.events = write ? POLLOUT : POLLIN;

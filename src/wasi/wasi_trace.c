@@ -107,13 +107,13 @@ static void put_str(tline *t, const char *s, size_t len) {
 }
 
 /* A guest string at ptr/len, or <bad pointer>. */
-static void put_gstr(tline *t, const wasi_call *c, uint32_t ptr, uint32_t len) {
+static void put_gstr(tline *t, const wasi_req *c, uint32_t ptr, uint32_t len) {
   if (!wasi_mem_ok(c, ptr, len)) put(t, "<bad pointer>");
   else put_str(t, (const char *)c->mem + ptr, len);
 }
 
-static void put_fd(tline *t, const wasi_call *c, uint32_t fd) {
-  wasi_fd *e = wasi_fd_get(c->w, fd);
+static void put_fd(tline *t, const wasi_req *c, uint32_t fd) {
+  wasi_fd *e = wasi_fdtable_get(c->w, fd);
   put(t, "fd=%u", fd);
   if (e == NULL) return;
   const char *name = e->preopen ? e->preopen : e->name;
@@ -124,7 +124,7 @@ static void put_fd(tline *t, const wasi_call *c, uint32_t fd) {
 }
 
 /* The byte total of a guest iovec list, or "<bad iovecs>". */
-static void put_iov(tline *t, const wasi_call *c, uint32_t iovs, uint32_t n) {
+static void put_iov(tline *t, const wasi_req *c, uint32_t iovs, uint32_t n) {
   if (!wasi_mem_ok(c, iovs, (uint64_t)n * WASI_IOVEC_SIZE)) {
     put(t, "<bad iovecs>");
     return;
@@ -134,10 +134,10 @@ static void put_iov(tline *t, const wasi_call *c, uint32_t iovs, uint32_t n) {
   put(t, "%llu bytes", (unsigned long long)total);
 }
 
-static uint32_t out32(const wasi_call *c, uint32_t p) {
+static uint32_t out32(const wasi_req *c, uint32_t p) {
   return wasi_mem_ok(c, p, 4) ? wasi_ld32(c->mem + p) : 0;
 }
-static uint64_t out64(const wasi_call *c, uint32_t p) {
+static uint64_t out64(const wasi_req *c, uint32_t p) {
   return wasi_mem_ok(c, p, 8) ? wasi_ld64(c->mem + p) : 0;
 }
 
@@ -169,7 +169,7 @@ static void put_lookup(tline *t, uint32_t lookup) {
   put(t, "%s", (lookup & WASI_LOOKUP_SYMLINK_FOLLOW) ? "FOLLOW" : "NOFOLLOW");
 }
 
-static void put_filestat(tline *t, const wasi_call *c, uint32_t p) {
+static void put_filestat(tline *t, const wasi_req *c, uint32_t p) {
   if (!wasi_mem_ok(c, p, WASI_FILESTAT_SIZE)) return;
   put(t, " ");
   ENUM(t, filetype_names, c->mem[p + 16]);
@@ -178,7 +178,7 @@ static void put_filestat(tline *t, const wasi_call *c, uint32_t p) {
 
 /* "clock 1000000ns, fd_read fd=3 ..." for poll_oneoff's subscriptions
  * (the first few). */
-static void put_subs(tline *t, const wasi_call *c, uint32_t in, uint32_t n) {
+static void put_subs(tline *t, const wasi_req *c, uint32_t in, uint32_t n) {
   if (!wasi_mem_ok(c, in, (uint64_t)n * WASI_SUBSCRIPTION_SIZE)) {
     put(t, "<bad subscriptions>");
     return;
@@ -225,7 +225,7 @@ static uint32_t category(const char *name) {
 #define U64(i) ((unsigned long long)(uint64_t)a[i].i64)
 
 /* The arguments, before the call. */
-static void put_inputs(tline *t, const wasi_call *c, const char *name, const wh_val *a) {
+static void put_inputs(tline *t, const wasi_req *c, const char *name, const wh_val *a) {
   if (IS("clock_res_get")) ENUM(t, clock_names, U(0));
   else if (IS("clock_time_get")) ENUM(t, clock_names, U(0));
   else if (IS("proc_exit") || IS("proc_raise")) put(t, "%d", a[0].i32);
@@ -325,7 +325,7 @@ static void put_inputs(tline *t, const wasi_call *c, const char *name, const wh_
 }
 
 /* What a successful call handed back. */
-static void put_outputs(tline *t, const wasi_call *c, const char *name, const wh_val *a) {
+static void put_outputs(tline *t, const wasi_req *c, const char *name, const wh_val *a) {
   if (IS("args_sizes_get") || IS("environ_sizes_get")) {
     put(t, "count=%u, bytes=%u", out32(c, U(0)), out32(c, U(1)));
   } else if (IS("clock_res_get")) {
@@ -374,14 +374,14 @@ static void put_outputs(tline *t, const wasi_call *c, const char *name, const wh
 
 /* The name a new fd gets in later lines: its guest path (the directory's
  * name joined with the path it was opened by) or "peer ADDRESS". */
-static void name_new_fd(wasi_call *c, const char *name, const wh_val *a) {
+static void name_new_fd(wasi_req *c, const char *name, const wh_val *a) {
   int open = IS("path_open");
   uint32_t fd = out32(c, U(open ? 8 : 2));
-  wasi_fd *e = wasi_fd_get(c->w, fd);
+  wasi_fd *e = wasi_fdtable_get(c->w, fd);
   if (e == NULL) return;
   char buf[PATH_SHOWN * 2 + 4];
   if (open) {
-    wasi_fd *dir = wasi_fd_get(c->w, U(0));
+    wasi_fd *dir = wasi_fdtable_get(c->w, U(0));
     const char *base = dir ? (dir->preopen ? dir->preopen : dir->name) : NULL;
     uint32_t len = U(3);
     if (!wasi_mem_ok(c, U(2), len)) return;
@@ -416,7 +416,7 @@ static void emit(wh_wasi *w, tline *t) {
   }
 }
 
-int wasi_trace_call(wasi_call *c, const char *name, wasi_handler fn, const wh_val *a,
+int wasi_trace_call(wasi_req *c, const char *name, wasi_handler fn, const wh_val *a,
                     size_t nparams, wh_val *results) {
   int has_result = !IS("proc_exit");
   if (!(category(name) & c->w->trace_mask)) {

@@ -15,4 +15,29 @@ function assertChecks(t, r, min) {
   }
 }
 
-module.exports = { assertChecks };
+// Builds test/c/<name>.c with src/engine (no Node, no libuv) under
+// ASan+UBSan into exe.
+function buildEngineProgram(name, exe) {
+  const fs = require('fs');
+  const path = require('path');
+  const { execFileSync } = require('child_process');
+  const root = path.join(__dirname, '..', '..');
+  const engine = path.join(root, 'src', 'engine');
+  const sources = fs.readdirSync(engine).filter((f) => f.endsWith('.c')).map((f) => path.join(engine, f));
+  execFileSync('gcc', [...require('../../scripts/cflags').common, '-O1', '-g',
+    '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
+    '-I', path.join(root, 'include'), '-I', path.join(root, 'src'),
+    path.join(__dirname, `${name}.c`), ...sources, '-lpthread', '-lm',
+    '-o', exe], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+// Runs a program built by buildEngineProgram, with leak checks on.
+function runProgram(exe, args) {
+  const { spawnSync } = require('child_process');
+  return spawnSync(exe, args, {
+    encoding: 'utf8', timeout: 120000,
+    env: { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: 'detect_leaks=1' },
+  });
+}
+
+module.exports = { assertChecks, buildEngineProgram, runProgram };

@@ -18,25 +18,12 @@
 #include <unistd.h>
 
 #include "wasihost.h"
-
-#define CHECK(name, got, want) printf("CHECK %s %lld %lld\n", name, (long long)(got), (long long)(want))
+#include "check.h"
 
 static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  *len = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(*len);
-  if (b && fread(b, 1, *len, f) != *len) { free(b); b = NULL; }
-  fclose(f);
-  return b;
 }
 
 /* /proc/self/status field in kB */

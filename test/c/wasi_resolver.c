@@ -1,4 +1,4 @@
-/* Unit test of src/wasi/wasi_path.c alone (no engine, no Node): builds a
+/* Unit test of src/wasi/wasi_sandbox.c alone (no engine, no Node): builds a
  * tree under a temp dir and checks resolution in both modes (openat2 and
  * the portable walk).  Prints "CHECK name got want" lines for
  * test/wasi/resolver.test.js. */
@@ -19,7 +19,7 @@ static int root;
 #define CHECK(name, got, want) printf("CHECK %s %lld %lld\n", name, (long long)(got), (long long)(want))
 
 static int open_err(const char *p, int flags, int mode2) {
-  int fd = wasi_path_open_beneath(root, p, flags, 0644, mode2);
+  int fd = wasi_sandbox_open(root, p, flags, 0644, mode2);
   if (fd >= 0) {
     close(fd);
     return 0;
@@ -29,10 +29,10 @@ static int open_err(const char *p, int flags, int mode2) {
 
 static int resolve_err(const char *p, int follow, int mode2, char *name_out) {
   wasi_resolved r;
-  int e = wasi_path_resolve(root, p, follow, mode2, &r);
+  int e = wasi_sandbox_resolve(root, p, follow, mode2, &r);
   if (e == 0) {
     if (name_out) strcpy(name_out, r.name);
-    wasi_path_release(&r);
+    wasi_sandbox_release(&r);
   }
   return e;
 }
@@ -40,7 +40,7 @@ static int resolve_err(const char *p, int follow, int mode2, char *name_out) {
 /* Opens p beneath dirfd and reads its first line into buf: 0 or an errno. */
 static int read_at(int dirfd, const char *p, int how, char *buf, size_t n) {
   buf[0] = '\0';
-  int fd = wasi_path_open_beneath(dirfd, p, O_RDONLY, 0, how);
+  int fd = wasi_sandbox_open(dirfd, p, O_RDONLY, 0, how);
   if (fd < 0) return -fd;
   ssize_t k = read(fd, buf, n - 1);
   buf[k > 0 ? k : 0] = '\0';
@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
     char n[96], nm[256];
     const char *tag = m ? "openat2" : "walk";
 #define C(label, got, want) do { snprintf(n, sizeof n, "%s_%s", label, tag); CHECK(n, got, want); } while (0)
-    if (m && !wasi_path_have_openat2()) {
+    if (m && !wasi_sandbox_have_openat2()) {
       C("skipped_no_openat2", 0, 0);
       continue;
     }
@@ -101,7 +101,7 @@ int main(int argc, char **argv) {
     /* Beneath a preopen of the host's "/" an absolute symlink names what
      * it names on the host, and ".." stops at the root. */
     int hroot = open("/", O_RDONLY | O_DIRECTORY);
-    int how = (m ? WASI_PATH_OPENAT2 : 0) | WASI_PATH_HOST_ROOT;
+    int how = (m ? WASI_SANDBOX_OPENAT2 : 0) | WASI_SANDBOX_HOST_ROOT;
     char p[4200], got[64];
     const char *rel = base + strspn(base, "/");
     snprintf(p, sizeof p, "%s/sandbox/abs", rel);
@@ -112,21 +112,21 @@ int main(int argc, char **argv) {
     C("hostroot_dotdot_clamps", read_at(hroot, p, how, got, sizeof got) == 0 && strcmp(got, "inside\n") == 0, 1);
     snprintf(p, sizeof p, "%s/sandbox/abs", rel);
     wasi_resolved r;
-    int e = wasi_path_resolve(hroot, p, 1, how, &r);
+    int e = wasi_sandbox_resolve(hroot, p, 1, how, &r);
     C("hostroot_resolve_abs", e == 0 && strcmp(r.name, "secret.txt") == 0, 1);
-    if (e == 0) wasi_path_release(&r);
-    C("hostroot_flag_only_there", read_at(root, "abs", m ? WASI_PATH_OPENAT2 : 0, got, sizeof got), WASI_ENOTCAPABLE);
+    if (e == 0) wasi_sandbox_release(&r);
+    C("hostroot_flag_only_there", read_at(root, "abs", m ? WASI_SANDBOX_OPENAT2 : 0, got, sizeof got), WASI_ENOTCAPABLE);
     close(hroot);
   }
-  /* wasi_path_copy bounds */
+  /* wasi_sandbox_copy_path bounds */
   uint8_t mem[16] = "abc\0def";
   char *s = NULL;
-  CHECK("copy_ok", wasi_path_copy(mem, sizeof mem, 0, 3, &s), 0);
+  CHECK("copy_ok", wasi_sandbox_copy_path(mem, sizeof mem, 0, 3, &s), 0);
   free(s);
-  CHECK("copy_nul", wasi_path_copy(mem, sizeof mem, 0, 5, &s), WASI_EINVAL);
-  CHECK("copy_empty", wasi_path_copy(mem, sizeof mem, 0, 0, &s), WASI_ENOENT);
-  CHECK("copy_oob", wasi_path_copy(mem, sizeof mem, 10, 7, &s), WASI_EFAULT);
-  CHECK("copy_wrap", wasi_path_copy(mem, sizeof mem, 0xfffffff0u, 0x20, &s), WASI_EFAULT);
+  CHECK("copy_nul", wasi_sandbox_copy_path(mem, sizeof mem, 0, 5, &s), WASI_EINVAL);
+  CHECK("copy_empty", wasi_sandbox_copy_path(mem, sizeof mem, 0, 0, &s), WASI_ENOENT);
+  CHECK("copy_oob", wasi_sandbox_copy_path(mem, sizeof mem, 10, 7, &s), WASI_EFAULT);
+  CHECK("copy_wrap", wasi_sandbox_copy_path(mem, sizeof mem, 0xfffffff0u, 0x20, &s), WASI_EFAULT);
   char secret[64] = {0};
   char sp[4200];
   snprintf(sp, sizeof sp, "%s/secret.txt", base);

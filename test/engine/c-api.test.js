@@ -7,11 +7,10 @@ const t = require('tap');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { execFileSync, spawnSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const wabt = require('wabt');
-const { assertChecks } = require('../c/checks');
+const { assertChecks, buildEngineProgram, runProgram } = require('../c/checks');
 
-const root = path.join(__dirname, '..', '..');
 let gcc = true;
 try { execFileSync('gcc', ['--version'], { stdio: 'ignore' }); } catch (_) { gcc = false; }
 
@@ -39,18 +38,9 @@ if (!gcc) {
       m.destroy();
       return file;
     });
-    const engine = path.join(root, 'src', 'engine');
-    const sources = fs.readdirSync(engine).filter((f) => f.endsWith('.c')).map((f) => path.join(engine, f));
     const exe = path.join(dir, 'engine_threads');
-    execFileSync('gcc', [...require('../../scripts/cflags').common, '-O1', '-g',
-      '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
-      '-I', path.join(root, 'include'), '-I', path.join(root, 'src'),
-      path.join(root, 'test', 'c', 'engine_threads.c'), ...sources, '-lpthread', '-lm',
-      '-o', exe], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const r = spawnSync(exe, files, {
-      encoding: 'utf8', timeout: 120000,
-      env: { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: 'detect_leaks=1' },
-    });
+    buildEngineProgram('engine_threads', exe);
+    const r = runProgram(exe, files);
     assertChecks(t, r, 17);
   });
 }

@@ -1,5 +1,5 @@
 'use strict';
-// The path resolver (src/wasi/wasi_path.c) compiled alone with gcc and run
+// The path resolver (src/wasi/wasi_sandbox.c) compiled alone with gcc and run
 // natively: no engine, no Node addon.  Both modes: openat2 and the walk.
 const t = require('tap');
 const fs = require('fs');
@@ -34,7 +34,7 @@ if (!gcc) {
       '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
       '-I', path.join(h.root, 'include'), '-I', path.join(h.root, 'src'),
       path.join(h.root, 'test', 'c', 'wasi_resolver.c'),
-      path.join(h.root, 'src', 'wasi', 'wasi_path.c'), path.join(h.root, 'src', 'wasi', 'wasi_errno.c'),
+      path.join(h.root, 'src', 'wasi', 'wasi_sandbox.c'), path.join(h.root, 'src', 'wasi', 'wasi_errno.c'),
       '-o', exe], { stdio: ['ignore', 'inherit', 'inherit'] });
     const r = spawnSync(exe, [base], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: '' } });
     assertChecks(t, r, 50);

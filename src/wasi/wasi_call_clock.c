@@ -55,7 +55,7 @@ int wasi_clock_now(wh_wasi *w, uint32_t id, uint64_t *ns) {
   return 0;
 }
 
-int wasi_clock_res_get(wasi_call *c, const wh_val *a) {
+int wasi_call_clock_res_get(wasi_req *c, const wh_val *a) {
   uint32_t id = (uint32_t)a[0].i32, out = (uint32_t)a[1].i32;
   clockid_t cid;
   struct timespec ts;
@@ -71,7 +71,7 @@ int wasi_clock_res_get(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_clock_time_get(wasi_call *c, const wh_val *a) {
+int wasi_call_clock_time_get(wasi_req *c, const wh_val *a) {
   uint32_t id = (uint32_t)a[0].i32, out = (uint32_t)a[2].i32;
   uint64_t ns;
   clockid_t cid;

@@ -1,5 +1,5 @@
 /* path_* operations.  Each resolves its guest path beneath the directory
- * fd with wasi_path.c and then acts on (held parent descriptor, final
+ * fd with wasi_sandbox.c and then acts on (held parent descriptor, final
  * name) with a POSIX *at() call that never follows a final symlink itself:
  * libuv's uv_fs_* take whole paths and cannot be confined to a directory.
  *
@@ -22,7 +22,7 @@
 #endif
 
 int wasi_dir_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
-  wasi_fd *e = wasi_fd_get(w, fd);
+  wasi_fd *e = wasi_fdtable_get(w, fd);
   *out = e;
   if (e == NULL) return WASI_EBADF;
   if (e->kind != WASI_FD_HOST || e->filetype != WASI_FILETYPE_DIRECTORY)
@@ -32,19 +32,19 @@ int wasi_dir_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
 }
 
 /* Checks the directory fd and copies the guest path. */
-static int prepare(wasi_call *c, uint32_t fd, uint64_t rights, int writes,
+static int prepare(wasi_req *c, uint32_t fd, uint64_t rights, int writes,
                    uint32_t ptr, uint32_t len, wasi_fd **dir, char **path) {
   *path = NULL;
   int r = wasi_dir_check(c->w, fd, rights, dir);
   if (r) return r;
   if (writes && (*dir)->readonly) return WASI_EROFS;
-  return wasi_path_copy(c->mem, c->mem_size, ptr, len, path);
+  return wasi_sandbox_copy_path(c->mem, c->mem_size, ptr, len, path);
 }
 
 /* Frees path: no caller needs the guest's text once it is resolved. */
-static int resolve(wasi_call *c, wasi_fd *dir, char *path, int follow,
+static int resolve(wasi_req *c, wasi_fd *dir, char *path, int follow,
                    wasi_resolved *r) {
-  int rc = wasi_path_resolve(dir->host, path, follow, wasi_path_how(c->w, dir), r);
+  int rc = wasi_sandbox_resolve(dir->host, path, follow, wasi_sandbox_how(c->w, dir), r);
   free(path);
   return rc;
 }
@@ -53,7 +53,7 @@ static int resolve(wasi_call *c, wasi_fd *dir, char *path, int follow,
  * area (out_ok, checked by the caller) refused in between, so that every
  * call reports the same error first: fd, rights, read-only mount, path,
  * EFAULT, then what resolution finds. */
-static int lookup(wasi_call *c, uint32_t fd, uint64_t rights, int writes, uint32_t ptr,
+static int lookup(wasi_req *c, uint32_t fd, uint64_t rights, int writes, uint32_t ptr,
                   uint32_t len, int out_ok, int follow, wasi_resolved *res) {
   wasi_fd *dir;
   char *path;
@@ -77,7 +77,7 @@ static int need_dir_if_slash(const wasi_resolved *r) {
 
 /* ------------------------------------------------------------------ */
 
-int wasi_path_open(wasi_call *c, const wh_val *a) {
+int wasi_call_path_open(wasi_req *c, const wh_val *a) {
   uint32_t fd = (uint32_t)a[0].i32, dirflags = (uint32_t)a[1].i32;
   uint32_t ptr = (uint32_t)a[2].i32, len = (uint32_t)a[3].i32;
   uint32_t oflags = (uint32_t)a[4].i32;
@@ -106,7 +106,7 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
        (base & WASI_RIGHTS_WRITES) || (fdflags & WASI_FDFLAG_APPEND)))
     return WASI_EROFS;
   if (!wasi_mem_ok(c, outp, 4)) return WASI_EFAULT;
-  if ((r = wasi_path_copy(c->mem, c->mem_size, ptr, len, &path)) != 0) return r;
+  if ((r = wasi_sandbox_copy_path(c->mem, c->mem_size, ptr, len, &path)) != 0) return r;
 
   int rd = (base & (WASI_R_FD_READ | WASI_R_FD_READDIR)) != 0;
   int wr = (base & WASI_RIGHTS_WRITES) != 0;
@@ -125,25 +125,25 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
   if (fdflags & WASI_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
   if (!(dirflags & WASI_LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
 
-  int host = wasi_path_open_beneath(dir->host, path, flags, 0666,
-                                    wasi_path_how(c->w, dir));
+  int host = wasi_sandbox_open(dir->host, path, flags, 0666,
+                                    wasi_sandbox_how(c->w, dir));
   free(path);
   if (host < 0) return -host;
-  wasi_fd *e = wasi_fd_alloc();
+  wasi_fd *e = wasi_fdtable_new_entry();
   if (e == NULL) {
     close(host);
     return WASI_ENOMEM;
   }
   e->kind = WASI_FD_HOST;
   e->host = host;
-  wasi_fd_classify(e);
+  wasi_fdtable_classify(e);
   e->rights_base &= base;
   e->rights_inheriting &= inh;
   e->fdflags = (uint16_t)fdflags;
   e->readonly = dir->readonly;
   uint32_t num;
-  if ((r = wasi_fd_insert(c->w, e, &num)) != 0) {
-    wasi_fd_destroy(e);
+  if ((r = wasi_fdtable_insert(c->w, e, &num)) != 0) {
+    wasi_fdtable_free_entry(e);
     return r;
   }
   wasi_st32(c->mem + outp, num);
@@ -151,7 +151,7 @@ int wasi_path_open(wasi_call *c, const wh_val *a) {
 }
 
 /* path_create_directory and path_remove_directory (fd, path, path_len). */
-static int dir_op(wasi_call *c, const wh_val *a, int remove) {
+static int dir_op(wasi_req *c, const wh_val *a, int remove) {
   wasi_resolved res;
   int r = lookup(c, (uint32_t)a[0].i32,
                  remove ? WASI_R_PATH_REMOVE_DIRECTORY : WASI_R_PATH_CREATE_DIRECTORY, 1,
@@ -160,13 +160,13 @@ static int dir_op(wasi_call *c, const wh_val *a, int remove) {
   if ((remove ? unlinkat(res.dirfd, res.name, AT_REMOVEDIR)
               : mkdirat(res.dirfd, res.name, 0777)) != 0)
     r = wasi_errno_from_host(errno);
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   return r;
 }
 
-int wasi_path_create_directory(wasi_call *c, const wh_val *a) { return dir_op(c, a, 0); }
+int wasi_call_path_create_directory(wasi_req *c, const wh_val *a) { return dir_op(c, a, 0); }
 
-int wasi_path_filestat_get(wasi_call *c, const wh_val *a) {
+int wasi_call_path_filestat_get(wasi_req *c, const wh_val *a) {
   uint32_t flags = (uint32_t)a[1].i32, outp = (uint32_t)a[4].i32;
   wasi_resolved res;
   struct stat st;
@@ -180,11 +180,11 @@ int wasi_path_filestat_get(wasi_call *c, const wh_val *a) {
     r = WASI_ENOTDIR;
   else
     wasi_filestat_from_stat(c->mem + outp, &st);
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   return r;
 }
 
-int wasi_path_filestat_set_times(wasi_call *c, const wh_val *a) {
+int wasi_call_path_filestat_set_times(wasi_req *c, const wh_val *a) {
   uint32_t flags = (uint32_t)a[1].i32;
   wasi_fd *dir;
   char *path;
@@ -197,14 +197,14 @@ int wasi_path_filestat_set_times(wasi_call *c, const wh_val *a) {
                                  (uint32_t)a[6].i32, ts)) != 0)
     return r;
   if (dir->readonly) return WASI_EROFS;
-  if ((r = wasi_path_copy(c->mem, c->mem_size, (uint32_t)a[2].i32,
+  if ((r = wasi_sandbox_copy_path(c->mem, c->mem_size, (uint32_t)a[2].i32,
                           (uint32_t)a[3].i32, &path)) != 0)
     return r;
   if ((r = resolve(c, dir, path, flags & WASI_LOOKUP_SYMLINK_FOLLOW, &res)) != 0) return r;
   if ((r = need_dir_if_slash(&res)) == 0 &&
       utimensat(res.dirfd, res.name, ts, AT_SYMLINK_NOFOLLOW) != 0)
     r = wasi_errno_from_host(errno);
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   return r;
 }
 
@@ -218,7 +218,7 @@ static int new_name_slash(const wasi_resolved *r) {
                                                                    : WASI_ENOENT;
 }
 
-int wasi_path_link(wasi_call *c, const wh_val *a) {
+int wasi_call_path_link(wasi_req *c, const wh_val *a) {
   uint32_t old_flags = (uint32_t)a[1].i32;
   wasi_fd *odir, *ndir;
   char *opath = NULL, *npath = NULL;
@@ -228,7 +228,7 @@ int wasi_path_link(wasi_call *c, const wh_val *a) {
   if ((r = prepare(c, (uint32_t)a[4].i32, WASI_R_PATH_LINK_TARGET, 1,
                    (uint32_t)a[5].i32, (uint32_t)a[6].i32, &ndir, &npath)) != 0)
     return r;
-  if ((r = wasi_path_copy(c->mem, c->mem_size, (uint32_t)a[2].i32,
+  if ((r = wasi_sandbox_copy_path(c->mem, c->mem_size, (uint32_t)a[2].i32,
                           (uint32_t)a[3].i32, &opath)) != 0) {
     free(npath);
     return r;
@@ -238,18 +238,18 @@ int wasi_path_link(wasi_call *c, const wh_val *a) {
     return r;
   }
   if ((r = resolve(c, ndir, npath, 0, &nres)) != 0) {
-    wasi_path_release(&ores);
+    wasi_sandbox_release(&ores);
     return r;
   }
   if ((r = need_dir_if_slash(&ores)) == 0 && (r = new_name_slash(&nres)) == 0 &&
       linkat(ores.dirfd, ores.name, nres.dirfd, nres.name, 0) != 0)
     r = wasi_errno_from_host(errno);
-  wasi_path_release(&ores);
-  wasi_path_release(&nres);
+  wasi_sandbox_release(&ores);
+  wasi_sandbox_release(&nres);
   return r;
 }
 
-int wasi_path_readlink(wasi_call *c, const wh_val *a) {
+int wasi_call_path_readlink(wasi_req *c, const wh_val *a) {
   uint32_t buf = (uint32_t)a[3].i32, buf_len = (uint32_t)a[4].i32,
            outp = (uint32_t)a[5].i32;
   wasi_resolved res;
@@ -259,7 +259,7 @@ int wasi_path_readlink(wasi_call *c, const wh_val *a) {
                  0, &res);
   if (r) return r;
   ssize_t n = readlinkat(res.dirfd, res.name, tmp, sizeof tmp);
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   if (n < 0) return wasi_errno_from_host(errno);
   /* Truncates to the buffer, as readlink(2) does. */
   size_t k = (size_t)n < buf_len ? (size_t)n : buf_len;
@@ -268,9 +268,9 @@ int wasi_path_readlink(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_path_remove_directory(wasi_call *c, const wh_val *a) { return dir_op(c, a, 1); }
+int wasi_call_path_remove_directory(wasi_req *c, const wh_val *a) { return dir_op(c, a, 1); }
 
-int wasi_path_rename(wasi_call *c, const wh_val *a) {
+int wasi_call_path_rename(wasi_req *c, const wh_val *a) {
   wasi_fd *odir, *ndir;
   char *opath = NULL, *npath = NULL;
   wasi_resolved ores, nres;
@@ -288,7 +288,7 @@ int wasi_path_rename(wasi_call *c, const wh_val *a) {
     return r;
   }
   if ((r = resolve(c, ndir, npath, 0, &nres)) != 0) {
-    wasi_path_release(&ores);
+    wasi_sandbox_release(&ores);
     return r;
   }
   /* Trailing slashes are for directories only (rename(2)). */
@@ -298,12 +298,12 @@ int wasi_path_rename(wasi_call *c, const wh_val *a) {
     r = WASI_ENOTDIR;
   else if (renameat(ores.dirfd, ores.name, nres.dirfd, nres.name) != 0)
     r = wasi_errno_from_host(errno);
-  wasi_path_release(&ores);
-  wasi_path_release(&nres);
+  wasi_sandbox_release(&ores);
+  wasi_sandbox_release(&nres);
   return r;
 }
 
-int wasi_path_symlink(wasi_call *c, const wh_val *a) {
+int wasi_call_path_symlink(wasi_req *c, const wh_val *a) {
   wasi_fd *dir;
   char *target = NULL, *path = NULL;
   wasi_resolved res;
@@ -315,7 +315,7 @@ int wasi_path_symlink(wasi_call *c, const wh_val *a) {
   int r = prepare(c, (uint32_t)a[2].i32, WASI_R_PATH_SYMLINK, 1,
                   (uint32_t)a[3].i32, (uint32_t)a[4].i32, &dir, &path);
   if (r) return r;
-  if ((r = wasi_path_copy(c->mem, c->mem_size, (uint32_t)a[0].i32,
+  if ((r = wasi_sandbox_copy_path(c->mem, c->mem_size, (uint32_t)a[0].i32,
                           (uint32_t)a[1].i32, &target)) != 0) {
     free(path);
     return r;
@@ -332,11 +332,11 @@ int wasi_path_symlink(wasi_call *c, const wh_val *a) {
   if ((r = new_name_slash(&res)) == 0 && symlinkat(target, res.dirfd, res.name) != 0)
     r = wasi_errno_from_host(errno);
   free(target);
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   return r;
 }
 
-int wasi_path_unlink_file(wasi_call *c, const wh_val *a) {
+int wasi_call_path_unlink_file(wasi_req *c, const wh_val *a) {
   wasi_resolved res;
   struct stat st;
   int r = lookup(c, (uint32_t)a[0].i32, WASI_R_PATH_UNLINK_FILE, 1, (uint32_t)a[1].i32,
@@ -351,6 +351,6 @@ int wasi_path_unlink_file(wasi_call *c, const wh_val *a) {
   } else if (unlinkat(res.dirfd, res.name, 0) != 0) {
     r = wasi_errno_from_host(errno);
   }
-  wasi_path_release(&res);
+  wasi_sandbox_release(&res);
   return r;
 }

@@ -30,7 +30,7 @@ static uint64_t xoshiro_next(uint64_t *s) {
   return result;
 }
 
-int wasi_random_get(wasi_call *c, const wh_val *a) {
+int wasi_call_random_get(wasi_req *c, const wh_val *a) {
   uint32_t buf = (uint32_t)a[0].i32, len = (uint32_t)a[1].i32;
   if (!wasi_mem_ok(c, buf, len)) return WASI_EFAULT;
   if (c->w->deterministic) {

@@ -65,7 +65,7 @@ static void to_uv(const struct iovec *iov, unsigned n, uv_buf_t *bufs) {
  * that notice an interrupt, so a blocking read of a pipe nobody writes
  * does not pin the guest thread forever; only then does the call block,
  * briefly (another reader of a shared stdin may still win the race). */
-static int host_rw(wasi_call *c, wasi_fd *e, int write, const struct iovec *iov,
+static int host_rw(wasi_req *c, wasi_fd *e, int write, const struct iovec *iov,
                    unsigned n, int64_t offset, uint64_t *done) {
   uv_buf_t bufs[WASI_IOV_MAX];
   /* Only reads honour the guest's NONBLOCK on stdio and files: Go sets it
@@ -131,7 +131,7 @@ static int capture_write(wh_wasi *w, int which, const struct iovec *iov,
 }
 
 /* fd_read, fd_write, fd_pread, fd_pwrite share this. */
-static int do_rw(wasi_call *c, const wh_val *a, int write, int positional) {
+static int do_rw(wasi_req *c, const wh_val *a, int write, int positional) {
   uint32_t fd = (uint32_t)a[0].i32, iovs = (uint32_t)a[1].i32,
            niovs = (uint32_t)a[2].i32;
   uint64_t offset = positional ? (uint64_t)a[3].i64 : 0;
@@ -142,7 +142,7 @@ static int do_rw(wasi_call *c, const wh_val *a, int write, int positional) {
   struct iovec iov[WASI_IOV_MAX];
   unsigned n;
   uint64_t total, done = 0;
-  int r = wasi_fd_check(c->w, fd, rights, &e);
+  int r = wasi_fdtable_check(c->w, fd, rights, &e);
   if (r) return r;
   if (e->filetype == WASI_FILETYPE_DIRECTORY) return WASI_EISDIR;
   if (!wasi_mem_ok(c, outp, 4)) return WASI_EFAULT;
@@ -179,10 +179,10 @@ static int do_rw(wasi_call *c, const wh_val *a, int write, int positional) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_read(wasi_call *c, const wh_val *a) { return do_rw(c, a, 0, 0); }
-int wasi_fd_write(wasi_call *c, const wh_val *a) { return do_rw(c, a, 1, 0); }
-int wasi_fd_pread(wasi_call *c, const wh_val *a) { return do_rw(c, a, 0, 1); }
-int wasi_fd_pwrite(wasi_call *c, const wh_val *a) { return do_rw(c, a, 1, 1); }
+int wasi_call_fd_read(wasi_req *c, const wh_val *a) { return do_rw(c, a, 0, 0); }
+int wasi_call_fd_write(wasi_req *c, const wh_val *a) { return do_rw(c, a, 1, 0); }
+int wasi_call_fd_pread(wasi_req *c, const wh_val *a) { return do_rw(c, a, 0, 1); }
+int wasi_call_fd_pwrite(wasi_req *c, const wh_val *a) { return do_rw(c, a, 1, 1); }
 
 /* ------------------------------------------------------------------ */
 /* seek / tell                                                          */
@@ -195,7 +195,7 @@ static int do_seek(wasi_fd *e, int64_t off, int whence, uint64_t *pos) {
   return 0;
 }
 
-int wasi_fd_seek(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_seek(wasi_req *c, const wh_val *a) {
   uint32_t fd = (uint32_t)a[0].i32, outp = (uint32_t)a[3].i32;
   int64_t off = a[1].i64;
   uint32_t whence = (uint32_t)a[2].i32;
@@ -204,7 +204,7 @@ int wasi_fd_seek(wasi_call *c, const wh_val *a) {
   /* A seek that cannot move (0 from CUR) is a tell: FD_TELL is enough. */
   uint64_t need = (off == 0 && whence == WASI_WHENCE_CUR)
                       ? (WASI_R_FD_TELL | WASI_R_FD_SEEK) : WASI_R_FD_SEEK;
-  e = wasi_fd_get(c->w, fd);
+  e = wasi_fdtable_get(c->w, fd);
   if (e == NULL) return WASI_EBADF;
   if ((e->rights_base & need) == 0) return WASI_ENOTCAPABLE;
   int r;
@@ -222,11 +222,11 @@ int wasi_fd_seek(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_tell(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_tell(wasi_req *c, const wh_val *a) {
   uint32_t fd = (uint32_t)a[0].i32, outp = (uint32_t)a[1].i32;
   wasi_fd *e;
   uint64_t pos = 0;
-  int r = wasi_fd_check(c->w, fd, WASI_R_FD_TELL, &e);
+  int r = wasi_fdtable_check(c->w, fd, WASI_R_FD_TELL, &e);
   if (r) return r;
   if (!wasi_mem_ok(c, outp, 8)) return WASI_EFAULT;
   if ((r = do_seek(e, 0, SEEK_CUR, &pos)) != 0) return r;
@@ -237,17 +237,17 @@ int wasi_fd_tell(wasi_call *c, const wh_val *a) {
 /* ------------------------------------------------------------------ */
 /* close, renumber, sync                                                */
 
-int wasi_fd_close(wasi_call *c, const wh_val *a) {
-  return wasi_fd_close_num(c->w, (uint32_t)a[0].i32);
+int wasi_call_fd_close(wasi_req *c, const wh_val *a) {
+  return wasi_fdtable_close(c->w, (uint32_t)a[0].i32);
 }
 
-int wasi_fd_renumber(wasi_call *c, const wh_val *a) {
-  return wasi_fd_move(c->w, (uint32_t)a[0].i32, (uint32_t)a[1].i32);
+int wasi_call_fd_renumber(wasi_req *c, const wh_val *a) {
+  return wasi_fdtable_move(c->w, (uint32_t)a[0].i32, (uint32_t)a[1].i32);
 }
 
-static int do_sync(wasi_call *c, const wh_val *a, int data_only) {
+static int do_sync(wasi_req *c, const wh_val *a, int data_only) {
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32,
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32,
                         data_only ? WASI_R_FD_DATASYNC : WASI_R_FD_SYNC, &e);
   if (r) return r;
   if (e->kind != WASI_FD_HOST) return WASI_EINVAL;
@@ -258,15 +258,15 @@ static int do_sync(wasi_call *c, const wh_val *a, int data_only) {
   return wasi_errno_from_uv(u);
 }
 
-int wasi_fd_sync(wasi_call *c, const wh_val *a) { return do_sync(c, a, 0); }
-int wasi_fd_datasync(wasi_call *c, const wh_val *a) { return do_sync(c, a, 1); }
+int wasi_call_fd_sync(wasi_req *c, const wh_val *a) { return do_sync(c, a, 0); }
+int wasi_call_fd_datasync(wasi_req *c, const wh_val *a) { return do_sync(c, a, 1); }
 
 /* ------------------------------------------------------------------ */
 /* fdstat                                                               */
 
-int wasi_fd_fdstat_get(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_fdstat_get(wasi_req *c, const wh_val *a) {
   uint32_t outp = (uint32_t)a[1].i32;
-  wasi_fd *e = wasi_fd_get(c->w, (uint32_t)a[0].i32);
+  wasi_fd *e = wasi_fdtable_get(c->w, (uint32_t)a[0].i32);
   if (e == NULL) return WASI_EBADF;
   if (!wasi_mem_ok(c, outp, WASI_FDSTAT_SIZE)) return WASI_EFAULT;
   uint8_t *p = c->mem + outp;
@@ -278,10 +278,10 @@ int wasi_fd_fdstat_get(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_fdstat_set_flags(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_fdstat_set_flags(wasi_req *c, const wh_val *a) {
   uint32_t flags = (uint32_t)a[1].i32;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FDSTAT_SET_FLAGS, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FDSTAT_SET_FLAGS, &e);
   if (r) return r;
   if (flags & ~(uint32_t)WASI_FDFLAGS_ALL) return WASI_EINVAL;
   /* Linux cannot change the sync flags of an open description (F_SETFL
@@ -303,9 +303,9 @@ int wasi_fd_fdstat_set_flags(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_fdstat_set_rights(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_fdstat_set_rights(wasi_req *c, const wh_val *a) {
   uint64_t base = (uint64_t)a[1].i64, inh = (uint64_t)a[2].i64;
-  wasi_fd *e = wasi_fd_get(c->w, (uint32_t)a[0].i32);
+  wasi_fd *e = wasi_fdtable_get(c->w, (uint32_t)a[0].i32);
   if (e == NULL) return WASI_EBADF;
   /* Rights only ever narrow. */
   if ((base & ~e->rights_base) || (inh & ~e->rights_inheriting))
@@ -318,10 +318,10 @@ int wasi_fd_fdstat_set_rights(wasi_call *c, const wh_val *a) {
 /* ------------------------------------------------------------------ */
 /* filestat                                                             */
 
-int wasi_fd_filestat_get(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_filestat_get(wasi_req *c, const wh_val *a) {
   uint32_t outp = (uint32_t)a[1].i32;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_GET, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_GET, &e);
   if (r) return r;
   if (!wasi_mem_ok(c, outp, WASI_FILESTAT_SIZE)) return WASI_EFAULT;
   uint8_t *p = c->mem + outp;
@@ -339,10 +339,10 @@ int wasi_fd_filestat_get(wasi_call *c, const wh_val *a) {
   return wasi_errno_from_uv(u);
 }
 
-int wasi_fd_filestat_set_size(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_filestat_set_size(wasi_req *c, const wh_val *a) {
   uint64_t size = (uint64_t)a[1].i64;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_SET_SIZE, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_SET_SIZE, &e);
   if (r) return r;
   if (size > INT64_MAX) return WASI_EINVAL;
   if (e->readonly) return WASI_EROFS;
@@ -378,10 +378,10 @@ int wasi_times_from_flags(uint64_t atim, uint64_t mtim, uint32_t fst,
   return 0;
 }
 
-int wasi_fd_filestat_set_times(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_filestat_set_times(wasi_req *c, const wh_val *a) {
   wasi_fd *e;
   struct timespec ts[2];
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_SET_TIMES, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_FILESTAT_SET_TIMES, &e);
   if (r) return r;
   if ((r = wasi_times_from_flags((uint64_t)a[1].i64, (uint64_t)a[2].i64,
                                  (uint32_t)a[3].i32, ts)) != 0)
@@ -396,11 +396,11 @@ int wasi_fd_filestat_set_times(wasi_call *c, const wh_val *a) {
 /* ------------------------------------------------------------------ */
 /* advise, allocate                                                     */
 
-int wasi_fd_advise(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_advise(wasi_req *c, const wh_val *a) {
   uint64_t off = (uint64_t)a[1].i64, len = (uint64_t)a[2].i64;
   uint32_t advice = (uint32_t)a[3].i32;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_ADVISE, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_ADVISE, &e);
   if (r) return r;
   if (advice > 5 || off > INT64_MAX || len > INT64_MAX) return WASI_EINVAL;
   if (e->kind != WASI_FD_HOST) return WASI_ESPIPE;
@@ -415,10 +415,10 @@ int wasi_fd_advise(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_allocate(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_allocate(wasi_req *c, const wh_val *a) {
   uint64_t off = (uint64_t)a[1].i64, len = (uint64_t)a[2].i64;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_ALLOCATE, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_ALLOCATE, &e);
   if (r) return r;
   if (off > INT64_MAX || len > INT64_MAX) return WASI_EINVAL;
   if (off + len > INT64_MAX) return WASI_EFBIG;
@@ -443,9 +443,9 @@ int wasi_fd_allocate(wasi_call *c, const wh_val *a) {
 /* ------------------------------------------------------------------ */
 /* prestat                                                              */
 
-int wasi_fd_prestat_get(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_prestat_get(wasi_req *c, const wh_val *a) {
   uint32_t outp = (uint32_t)a[1].i32;
-  wasi_fd *e = wasi_fd_get(c->w, (uint32_t)a[0].i32);
+  wasi_fd *e = wasi_fdtable_get(c->w, (uint32_t)a[0].i32);
   if (e == NULL || e->preopen == NULL) return WASI_EBADF;
   if (!wasi_mem_ok(c, outp, WASI_PRESTAT_SIZE)) return WASI_EFAULT;
   memset(c->mem + outp, 0, WASI_PRESTAT_SIZE);
@@ -454,9 +454,9 @@ int wasi_fd_prestat_get(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_fd_prestat_dir_name(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_prestat_dir_name(wasi_req *c, const wh_val *a) {
   uint32_t ptr = (uint32_t)a[1].i32, len = (uint32_t)a[2].i32;
-  wasi_fd *e = wasi_fd_get(c->w, (uint32_t)a[0].i32);
+  wasi_fd *e = wasi_fdtable_get(c->w, (uint32_t)a[0].i32);
   if (e == NULL || e->preopen == NULL) return WASI_EBADF;
   size_t n = strlen(e->preopen);
   if (len < n) return WASI_ENAMETOOLONG;

@@ -11,13 +11,13 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-wasi_fd *wasi_fd_alloc(void) {
+wasi_fd *wasi_fdtable_new_entry(void) {
   wasi_fd *e = calloc(1, sizeof *e);
   if (e) e->host = -1;
   return e;
 }
 
-void wasi_fd_destroy(wasi_fd *e) {
+void wasi_fdtable_free_entry(wasi_fd *e) {
   if (e == NULL) return;
   if (e->dir) closedir((DIR *)e->dir);
   if (e->kind == WASI_FD_HOST && e->host >= 0) close(e->host);
@@ -26,19 +26,19 @@ void wasi_fd_destroy(wasi_fd *e) {
   free(e);
 }
 
-wasi_fd *wasi_fd_get(wh_wasi *w, uint32_t fd) {
+wasi_fd *wasi_fdtable_get(wh_wasi *w, uint32_t fd) {
   return fd < w->nfds ? w->fds[fd] : NULL;
 }
 
-int wasi_fd_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
-  wasi_fd *e = wasi_fd_get(w, fd);
+int wasi_fdtable_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
+  wasi_fd *e = wasi_fdtable_get(w, fd);
   *out = e;
   if (e == NULL) return WASI_EBADF;
   if ((e->rights_base & rights) != rights) return WASI_ENOTCAPABLE;
   return 0;
 }
 
-int wasi_fd_insert(wh_wasi *w, wasi_fd *e, uint32_t *out) {
+int wasi_fdtable_insert(wh_wasi *w, wasi_fd *e, uint32_t *out) {
   /* Lowest free number, as POSIX open() does. */
   for (uint32_t i = 0; i < w->nfds; i++) {
     if (w->fds[i] == NULL) {
@@ -60,20 +60,20 @@ int wasi_fd_insert(wh_wasi *w, wasi_fd *e, uint32_t *out) {
   return 0;
 }
 
-int wasi_fd_close_num(wh_wasi *w, uint32_t fd) {
-  wasi_fd *e = wasi_fd_get(w, fd);
+int wasi_fdtable_close(wh_wasi *w, uint32_t fd) {
+  wasi_fd *e = wasi_fdtable_get(w, fd);
   if (e == NULL) return WASI_EBADF;
   w->fds[fd] = NULL;
-  wasi_fd_destroy(e);
+  wasi_fdtable_free_entry(e);
   return 0;
 }
 
-int wasi_fd_move(wh_wasi *w, uint32_t from, uint32_t to) {
+int wasi_fdtable_move(wh_wasi *w, uint32_t from, uint32_t to) {
   /* Both must be open (witx: "atomically replace a file descriptor"). */
-  wasi_fd *src = wasi_fd_get(w, from), *dst = wasi_fd_get(w, to);
+  wasi_fd *src = wasi_fdtable_get(w, from), *dst = wasi_fdtable_get(w, to);
   if (src == NULL || dst == NULL) return WASI_EBADF;
   if (from == to) return 0;
-  wasi_fd_destroy(dst);
+  wasi_fdtable_free_entry(dst);
   w->fds[to] = src;
   w->fds[from] = NULL;
   return 0;
@@ -91,7 +91,7 @@ uint8_t wasi_filetype_from_mode(unsigned mode) {
   }
 }
 
-void wasi_fd_classify(wasi_fd *e) {
+void wasi_fdtable_classify(wasi_fd *e) {
   struct stat st;
   e->filetype = WASI_FILETYPE_UNKNOWN;
   e->is_socket = 0;

@@ -41,7 +41,7 @@ typedef struct sub {
   int pfd;            /* index into the pollfd array, or -1 */
 } sub;
 
-static void put_event(wasi_call *c, uint32_t out, uint32_t *n, const sub *s) {
+static void put_event(wasi_req *c, uint32_t out, uint32_t *n, const sub *s) {
   uint8_t *p = c->mem + out + (uint64_t)*n * WASI_EVENT_SIZE;
   memset(p, 0, WASI_EVENT_SIZE);
   wasi_st64(p, s->userdata);
@@ -55,9 +55,9 @@ static void put_event(wasi_call *c, uint32_t out, uint32_t *n, const sub *s) {
 }
 
 /* Readiness that needs no waiting, or a pollfd for a host stream. */
-static void classify_fd(wasi_call *c, sub *s, uint32_t fd, struct pollfd *pfds,
+static void classify_fd(wasi_req *c, sub *s, uint32_t fd, struct pollfd *pfds,
                         unsigned *npfd) {
-  wasi_fd *e = wasi_fd_get(c->w, fd);
+  wasi_fd *e = wasi_fdtable_get(c->w, fd);
   int write = s->type == WASI_EVENTTYPE_FD_WRITE;
   if (e == NULL) {
     s->error = WASI_EBADF;
@@ -113,7 +113,7 @@ static void classify_fd(wasi_call *c, sub *s, uint32_t fd, struct pollfd *pfds,
 
 /* Waits up to wait_ns (UINT64_MAX: no limit) for pfds; returns an errno.
  * Interruptible waits are cut to one slice: the caller loops. */
-static int wait_for(wasi_call *c, struct pollfd *pfds, unsigned n, uint64_t wait_ns) {
+static int wait_for(wasi_req *c, struct pollfd *pfds, unsigned n, uint64_t wait_ns) {
   struct timespec ts, *tp = NULL;
   if (n == 0 && wait_ns == UINT64_MAX) return WASI_EINVAL; /* nothing could wake us */
   if (c->call != NULL && wait_ns > WASI_WAIT_SLICE_NS) wait_ns = WASI_WAIT_SLICE_NS;
@@ -142,7 +142,7 @@ static int wait_for(wasi_call *c, struct pollfd *pfds, unsigned n, uint64_t wait
   return 0;
 }
 
-int wasi_poll_oneoff(wasi_call *c, const wh_val *a) {
+int wasi_call_poll_oneoff(wasi_req *c, const wh_val *a) {
   uint32_t in = (uint32_t)a[0].i32, out = (uint32_t)a[1].i32;
   uint32_t nsubs = (uint32_t)a[2].i32, neventsp = (uint32_t)a[3].i32;
   if (!wasi_mem_ok(c, neventsp, 4)) return WASI_EFAULT;

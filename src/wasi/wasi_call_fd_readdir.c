@@ -31,12 +31,12 @@ static uint8_t dtype_to_wasi(DIR *d, const struct dirent *ent) {
   return wasi_filetype_from_mode(st.st_mode);
 }
 
-int wasi_fd_readdir(wasi_call *c, const wh_val *a) {
+int wasi_call_fd_readdir(wasi_req *c, const wh_val *a) {
   uint32_t buf = (uint32_t)a[1].i32, buf_len = (uint32_t)a[2].i32;
   uint64_t cookie = (uint64_t)a[3].i64;
   uint32_t outp = (uint32_t)a[4].i32;
   wasi_fd *e;
-  int r = wasi_fd_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_READDIR, &e);
+  int r = wasi_fdtable_check(c->w, (uint32_t)a[0].i32, WASI_R_FD_READDIR, &e);
   if (r) return r;
   if (e->kind != WASI_FD_HOST || e->filetype != WASI_FILETYPE_DIRECTORY)
     return WASI_ENOTDIR;

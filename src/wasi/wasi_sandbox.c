@@ -6,7 +6,7 @@
  *    kernel refuses `..` above the root, absolute symlinks and /proc magic
  *    links atomically, so a concurrent rename or symlink swap cannot steer
  *    the lookup outside.
- *  - elsewhere (or with WASIHOST_NO_OPENAT2=1, which the tests use to cover
+ *  - elsewhere (or with wh_wasi_config.no_openat2, which the tests use to cover
  *    this path) a component-by-component walk that holds a descriptor for
  *    every directory on the way, opens each component with O_NOFOLLOW, and
  *    expands symlinks itself (at most 40, like Linux's MAXSYMLINKS).  `..`
@@ -14,7 +14,7 @@
  *    cannot climb past the root, whatever is renamed meanwhile.
  * Absolute symlink targets and absolute guest paths are refused with
  * ENOTCAPABLE, as wasmtime (cap-std) does, instead of being re-rooted --
- * except beneath a preopen of the host's own root (WASI_PATH_HOST_ROOT,
+ * except beneath a preopen of the host's own root (WASI_SANDBOX_HOST_ROOT,
  * what Go's exec wrapper grants): there an absolute target names the
  * same file it names on the host, and `..` stops at the root as the
  * kernel's does (openat2's RESOLVE_IN_ROOT; the walk restarts at the root).
@@ -52,7 +52,7 @@
 #define DIR_OPEN_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 #endif
 
-int wasi_path_copy(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
+int wasi_sandbox_copy_path(const uint8_t *mem, uint64_t mem_size, uint32_t ptr,
                    uint32_t len, char **out) {
   *out = NULL;
   if (mem == NULL || (uint64_t)ptr + len > mem_size) return WASI_EFAULT;
@@ -91,7 +91,7 @@ static int openat2_beneath(int root, const char *path, int flags, int mode, int 
 }
 #endif
 
-int wasi_path_have_openat2(void) {
+int wasi_sandbox_have_openat2(void) {
 #ifdef WASI_HAVE_OPENAT2
   /* Probed once; a seccomp filter or old kernel answers ENOSYS/EPERM. */
   static int cached = -1;
@@ -283,10 +283,10 @@ static int walk_dir(int root, const char *path, int host_root) {
 }
 
 static int open_dir_beneath(int root, const char *path, int how) {
-  int host_root = (how & WASI_PATH_HOST_ROOT) != 0;
+  int host_root = (how & WASI_SANDBOX_HOST_ROOT) != 0;
   if (path[0] == '\0') path = ".";
 #ifdef WASI_HAVE_OPENAT2
-  if ((how & WASI_PATH_OPENAT2) && wasi_path_have_openat2())
+  if ((how & WASI_SANDBOX_OPENAT2) && wasi_sandbox_have_openat2())
     return openat2_beneath(root, path, DIR_OPEN_FLAGS, 0, host_root);
 #endif
   return walk_dir(root, path, host_root);
@@ -295,7 +295,7 @@ static int open_dir_beneath(int root, const char *path, int how) {
 /* ------------------------------------------------------------------ */
 /* Resolution of a final component                                      */
 
-void wasi_path_release(wasi_resolved *r) {
+void wasi_sandbox_release(wasi_resolved *r) {
   if (r->dirfd >= 0) close(r->dirfd);
   free(r->storage);
   r->dirfd = -1;
@@ -303,7 +303,7 @@ void wasi_path_release(wasi_resolved *r) {
   r->name = NULL;
 }
 
-int wasi_path_resolve(int root, const char *path, int follow_final,
+int wasi_sandbox_resolve(int root, const char *path, int follow_final,
                       int how, wasi_resolved *out) {
   out->dirfd = -1;
   out->name = NULL;
@@ -364,7 +364,7 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
       return 0;
     }
     char *target = NULL;
-    int rl = read_link(dirfd, name, (how & WASI_PATH_HOST_ROOT) != 0, &target);
+    int rl = read_link(dirfd, name, (how & WASI_SANDBOX_HOST_ROOT) != 0, &target);
     if (rl == WASI_EINVAL || rl == WASI_ENOENT) {
       /* Not a symlink (or nothing there yet): this is the final name. */
       memmove(work, name, strlen(name) + 1);
@@ -404,18 +404,18 @@ int wasi_path_resolve(int root, const char *path, int follow_final,
   }
 }
 
-int wasi_path_open_beneath(int root, const char *path, int oflags, int mode, int how) {
+int wasi_sandbox_open(int root, const char *path, int oflags, int mode, int how) {
   if (path[0] == '\0') return -WASI_ENOENT;
   if (path[0] == '/') return -WASI_ENOTCAPABLE;
 #ifdef WASI_HAVE_OPENAT2
-  if ((how & WASI_PATH_OPENAT2) && wasi_path_have_openat2())
-    return openat2_beneath(root, path, oflags, mode, (how & WASI_PATH_HOST_ROOT) != 0);
+  if ((how & WASI_SANDBOX_OPENAT2) && wasi_sandbox_have_openat2())
+    return openat2_beneath(root, path, oflags, mode, (how & WASI_SANDBOX_HOST_ROOT) != 0);
 #endif
   /* O_CREAT|O_EXCL never follows a final symlink (POSIX). */
   int follow = !(oflags & O_NOFOLLOW) &&
                !((oflags & O_CREAT) && (oflags & O_EXCL));
   wasi_resolved r;
-  int err = wasi_path_resolve(root, path, follow, how & WASI_PATH_HOST_ROOT, &r);
+  int err = wasi_sandbox_resolve(root, path, follow, how & WASI_SANDBOX_HOST_ROOT, &r);
   if (err) return -err;
   int flags = oflags | O_NOFOLLOW | O_CLOEXEC;
   if (r.trailing_slash) flags |= O_DIRECTORY;
@@ -424,9 +424,9 @@ int wasi_path_open_beneath(int root, const char *path, int oflags, int mode, int
     int e = errno;
     /* A final name that became a symlink after we looked is not followed:
      * report what following it would have refused to do. */
-    wasi_path_release(&r);
+    wasi_sandbox_release(&r);
     return -(int)wasi_errno_from_host(e);
   }
-  wasi_path_release(&r);
+  wasi_sandbox_release(&r);
   return fd;
 }

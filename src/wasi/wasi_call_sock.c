@@ -12,7 +12,7 @@
 /* EBADF when not open, ENOTSOCK when not a socket, ENOTCAPABLE when the
  * right is missing: in that order. */
 static int sock_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
-  wasi_fd *e = wasi_fd_get(w, fd);
+  wasi_fd *e = wasi_fdtable_get(w, fd);
   *out = e;
   if (e == NULL) return WASI_EBADF;
   if (e->kind != WASI_FD_HOST || !e->is_socket) return WASI_ENOTSOCK;
@@ -25,7 +25,7 @@ static int sock_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out) {
  * blocking guest fd then waits in wasi_host_wait, which an interrupt or a
  * timeout can end, where a blocked kernel call could not be.  The byte
  * count in *done, the received msg_flags in *msg_flags when asked for. */
-static int sock_xfer(wasi_call *c, wasi_fd *e, int out, struct iovec *iov, unsigned n,
+static int sock_xfer(wasi_req *c, wasi_fd *e, int out, struct iovec *iov, unsigned n,
                      int mflags, size_t *done, int *msg_flags) {
   int nonblock = (e->fdflags & WASI_FDFLAG_NONBLOCK) != 0;
   for (;;) {
@@ -49,7 +49,7 @@ static int sock_xfer(wasi_call *c, wasi_fd *e, int out, struct iovec *iov, unsig
   }
 }
 
-int wasi_sock_accept(wasi_call *c, const wh_val *a) {
+int wasi_call_sock_accept(wasi_req *c, const wh_val *a) {
   uint32_t flags = (uint32_t)a[1].i32, outp = (uint32_t)a[2].i32;
   wasi_fd *e;
   int r = sock_check(c->w, (uint32_t)a[0].i32, WASI_R_SOCK_ACCEPT, &e);
@@ -70,21 +70,21 @@ int wasi_sock_accept(wasi_call *c, const wh_val *a) {
     if (errno == EINTR || errno == ECONNABORTED) continue;
     return wasi_errno_from_host(errno);
   }
-  wasi_fd *n = wasi_fd_alloc();
+  wasi_fd *n = wasi_fdtable_new_entry();
   if (n == NULL) {
     close(host);
     return WASI_ENOMEM;
   }
   n->kind = WASI_FD_HOST;
   n->host = host;
-  wasi_fd_classify(n);
+  wasi_fdtable_classify(n);
   /* The connection's rights never exceed the listener's inheriting ones
    * (a listener handed in has none to give beyond the socket set). */
   n->rights_base &= e->rights_base;
   n->fdflags = (uint16_t)flags;
   uint32_t num;
-  if ((r = wasi_fd_insert(c->w, n, &num)) != 0) {
-    wasi_fd_destroy(n);
+  if ((r = wasi_fdtable_insert(c->w, n, &num)) != 0) {
+    wasi_fdtable_free_entry(n);
     return r;
   }
   wasi_st32(c->mem + outp, num);
@@ -94,7 +94,7 @@ int wasi_sock_accept(wasi_call *c, const wh_val *a) {
 /* The head of sock_recv and sock_send (fd, iovs, iovs_len in a[0..2]):
  * the socket and its right, the call's flags (flags_ok), its output area
  * (out_ok), then the iovecs, checked in that order. */
-static int sock_io(wasi_call *c, const wh_val *a, uint64_t right, int flags_ok, int out_ok,
+static int sock_io(wasi_req *c, const wh_val *a, uint64_t right, int flags_ok, int out_ok,
                    wasi_fd **e, struct iovec *iov, unsigned *n) {
   uint64_t total;
   int r = sock_check(c->w, (uint32_t)a[0].i32, right, e);
@@ -104,7 +104,7 @@ static int sock_io(wasi_call *c, const wh_val *a, uint64_t right, int flags_ok, 
   return wasi_iov_gather(c, (uint32_t)a[1].i32, (uint32_t)a[2].i32, iov, n, &total);
 }
 
-int wasi_sock_recv(wasi_call *c, const wh_val *a) {
+int wasi_call_sock_recv(wasi_req *c, const wh_val *a) {
   uint32_t riflags = (uint32_t)a[3].i32;
   uint32_t lenp = (uint32_t)a[4].i32, flagsp = (uint32_t)a[5].i32;
   wasi_fd *e;
@@ -125,7 +125,7 @@ int wasi_sock_recv(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_sock_send(wasi_call *c, const wh_val *a) {
+int wasi_call_sock_send(wasi_req *c, const wh_val *a) {
   uint32_t siflags = (uint32_t)a[3].i32, outp = (uint32_t)a[4].i32;
   wasi_fd *e;
   struct iovec iov[WASI_IOV_MAX];
@@ -142,7 +142,7 @@ int wasi_sock_send(wasi_call *c, const wh_val *a) {
   return WASI_ESUCCESS;
 }
 
-int wasi_sock_shutdown(wasi_call *c, const wh_val *a) {
+int wasi_call_sock_shutdown(wasi_req *c, const wh_val *a) {
   uint32_t how = (uint32_t)a[1].i32;
   wasi_fd *e;
   int r = sock_check(c->w, (uint32_t)a[0].i32, WASI_R_SOCK_SHUTDOWN, &e);

@@ -2,7 +2,7 @@
  * argv-style pointer arrays plus one buffer of NUL-terminated strings. */
 #include "wasi_internal.h"
 
-static int sizes_get(wasi_call *c, const wh_val *a, uint32_t count,
+static int sizes_get(wasi_req *c, const wh_val *a, uint32_t count,
                      uint64_t bytes) {
   uint32_t count_ptr = (uint32_t)a[0].i32, size_ptr = (uint32_t)a[1].i32;
   if (!wasi_mem_ok(c, count_ptr, 4) || !wasi_mem_ok(c, size_ptr, 4))
@@ -12,7 +12,7 @@ static int sizes_get(wasi_call *c, const wh_val *a, uint32_t count,
   return WASI_ESUCCESS;
 }
 
-static int strings_get(wasi_call *c, const wh_val *a, uint32_t count,
+static int strings_get(wasi_req *c, const wh_val *a, uint32_t count,
                        char **strs, uint64_t bytes) {
   uint32_t ptrs = (uint32_t)a[0].i32, buf = (uint32_t)a[1].i32;
   /* Both regions are checked whole before anything is written. */
@@ -28,15 +28,15 @@ static int strings_get(wasi_call *c, const wh_val *a, uint32_t count,
   return WASI_ESUCCESS;
 }
 
-int wasi_args_sizes_get(wasi_call *c, const wh_val *a) {
+int wasi_call_args_sizes_get(wasi_req *c, const wh_val *a) {
   return sizes_get(c, a, c->w->argc, c->w->argv_bytes);
 }
-int wasi_args_get(wasi_call *c, const wh_val *a) {
+int wasi_call_args_get(wasi_req *c, const wh_val *a) {
   return strings_get(c, a, c->w->argc, c->w->argv, c->w->argv_bytes);
 }
-int wasi_environ_sizes_get(wasi_call *c, const wh_val *a) {
+int wasi_call_environ_sizes_get(wasi_req *c, const wh_val *a) {
   return sizes_get(c, a, c->w->envc, c->w->env_bytes);
 }
-int wasi_environ_get(wasi_call *c, const wh_val *a) {
+int wasi_call_environ_get(wasi_req *c, const wh_val *a) {
   return strings_get(c, a, c->w->envc, c->w->env, c->w->env_bytes);
 }
