@@ -265,9 +265,7 @@ class Instance {
         p = Promise.reject(e);
       }
     }
-    return p.catch((e) => {
-      throw instSignal ? withAbortCause(e, instSignal) : e;
-    });
+    return instSignal ? p.catch((e) => { throw withAbortCause(e, instSignal); }) : p;
   }
 
   // Releases the instance now, with the functions, memories, tables and

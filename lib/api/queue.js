@@ -45,6 +45,8 @@ class RunQueue {
     }
     return new Promise((resolve, reject) => {
       const entry = { start, resolve, reject, signal, onAbort: null, timer: null };
+      this.#waiting.push(entry);
+      if (!signal && deadline === undefined) return;
       const leave = (e) => {
         const i = this.#waiting.indexOf(entry);
         if (i < 0) return;
@@ -63,7 +65,6 @@ class RunQueue {
           Math.max(0, deadline - performance.now()));
         if (entry.timer.unref) entry.timer.unref();
       }
-      this.#waiting.push(entry);
     });
   }
 

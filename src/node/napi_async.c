@@ -56,12 +56,18 @@ typedef struct host_req {
 
 /* What the settle callbacks of a parked call's Promise hold (JS thread
  * only).  job is cleared when the wait ends otherwise (abandoned, run
- * over); the two callback functions free it when both are collected. */
+ * over).  Shared by the two callback functions and the job while it
+ * waits: a Promise nobody else holds is collected with its callbacks
+ * before it settles. */
 typedef struct awaiter {
   wh_napi_job *job;
   host_req *req;
   int refs;
 } awaiter;
+
+static void awaiter_unref(awaiter *a) {
+  if (--a->refs == 0) free(a);
+}
 
 struct wh_napi_job {
   wh_napi_task task; /* the pool's link */
@@ -264,9 +270,11 @@ static void lend(wh_napi_job *job, int d) {
 
 /* Ends a parked wait without settling it (the run is over). */
 static void unpark(wh_napi_job *job) {
-  if (!job->await) return;
-  job->await->job = NULL;
+  awaiter *a = job->await;
+  if (!a) return;
+  a->job = NULL;
   job->await = NULL;
+  awaiter_unref(a);
   lend(job, -1);
 }
 
@@ -357,8 +365,7 @@ static void finish_req(wh_napi_job *job, host_req *req, int rc) {
 static void awaiter_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  awaiter *a = data;
-  if (--a->refs == 0) free(a);
+  awaiter_unref(data);
 }
 
 /* Promise settle callbacks of a parked call: resolve (data: the awaiter,
@@ -373,7 +380,10 @@ static napi_value settle_parked(napi_env env, napi_callback_info info, int ok) {
   if (!job) return NULL; /* abandoned, or the run is over */
   host_req *req = a->req;
   a->job = NULL;
-  job->await = NULL;
+  if (job->await == a) {
+    job->await = NULL;
+    awaiter_unref(a);
+  }
   if (argc < 1 || !value) value = wh_napi_undefined(env);
   int rc;
   if (ok) {
@@ -433,6 +443,7 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
   /* A then() that settled synchronously (user code) ended the wait. */
   if (!a->job) return 0;
   job->await = a;
+  a->refs++;
   uv_mutex_lock(&job->mu);
   req->parked = 1;
   uv_cond_broadcast(&job->cv);
