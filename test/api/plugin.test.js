@@ -326,3 +326,14 @@ t.test('the plugin-host example runs with one command', async (t) => {
   t.match(out, /upper\("still serving"\) -> "STILL SERVING"/, 'the host goes on');
   t.match(out, /served in order: Grace, Linus, Barbara, Ken .*event loop ticked meanwhile/, 'the queue');
 });
+
+t.test('wasi.startAsync awaits a Promise-returning import too', async (t) => {
+  const m = new W.Module(await wat(`(module
+    (import "e" "f" (func $f (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (i32.store (i32.const 16) (call $f (i32.const 20)))))`));
+  const wasi = new W.WASI({ version: 'preview1', returnOnExit: true });
+  const inst = new W.Instance(m, { ...wasi.getImportObject(), e: { f: (x) => later(5, x + 1) } });
+  t.equal(await wasi.startAsync(inst), 0, 'exit code');
+  t.equal(new DataView(inst.exports.memory.buffer).getInt32(16, true), 21, 'the awaited value reached the guest');
+});
