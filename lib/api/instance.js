@@ -275,16 +275,16 @@ class Instance {
   // interrupted, and the instance is released when it has stopped.
   dispose() {
     const queue = this.#queue;
-    if (queue && !native.isDisposed(this)) {
+    if (queue && queue.running && !native.isDisposed(this)) {
       queue.close(disposedError);
-      if (queue.running) {
-        native.interrupt(this);
-        // a failure now leaves the instance to the garbage collector
-        queue.whenIdle(() => { try { this.#release(); } catch {} });
-        return;
-      }
+      native.interrupt(this);
+      // a failure now leaves the instance to the garbage collector
+      queue.whenIdle(() => { try { this.#release(); } catch {} });
+      return;
     }
+    // Throws "busy" (a sync run) before the queue is closed for good.
     this.#release();
+    if (queue) queue.close(disposedError);
   }
 
   #release() {

@@ -337,3 +337,14 @@ t.test('wasi.startAsync awaits a Promise-returning import too', async (t) => {
   t.equal(await wasi.startAsync(inst), 0, 'exit code');
   t.equal(new DataView(inst.exports.memory.buffer).getInt32(16, true), 21, 'the awaited value reached the guest');
 });
+
+t.test('dispose() of a queued instance from a sync run is refused and leaves the queue open', async (t) => {
+  let inst;
+  let err;
+  inst = new W.Instance(mod, imports({ f: (x) => { try { inst.dispose(); } catch (e) { err = e; } return x; } }), { queue: true });
+  t.equal(inst.exports.callf(3), 3, 'the sync run goes on');
+  t.ok(isBusy(err), 'dispose() was refused as busy');
+  t.equal(await inst.callAsync('add', [1, 1]), 2, 'the queue still serves calls');
+  inst.dispose();
+  await rejectsWith(t, inst.callAsync('add', [1, 1]), isDisposed, 'after a real dispose');
+});
