@@ -437,6 +437,12 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
   if (napi_get_named_property(env, promise, "then", &then) != napi_ok ||
       napi_call_function(env, promise, then, 2, fns, &ignored) != napi_ok) {
     wh_napi_ensure_exception(env);
+    if (!a->job) {
+      /* It settled the call before throwing: the guest has moved on. */
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      return 0;
+    }
     a->job = NULL;
     return -1;
   }
@@ -451,7 +457,9 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
   return 0;
 }
 
-/* The guest saw its interrupt flag while parked. */
+/* The guest saw its interrupt flag while parked.  When the Promise won
+ * the race, the request may find a later parked call of the same run: it
+ * is abandoned too, rightly, the flag is still set. */
 static void abandon(wh_napi_job *job) {
   awaiter *a = job->await;
   if (!a) return;

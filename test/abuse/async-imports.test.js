@@ -53,6 +53,11 @@ t.test('user code at every point of a parked call', async (t) => {
       p.then = (ok, bad) => { ok(7); ok(8); bad(new Error('late')); };
       return p;
     }],
+    'a then() that settles, then throws': [/^value 11$/, () => {
+      const p = later(1, 1);
+      p.then = (ok) => { ok(11); throw new Error('after'); };
+      return p;
+    }],
     'a then() that never calls back': [/^RuntimeError: interrupted$/, () => { const p = later(1, 1); p.then = () => {}; return p; }],
     'a Promise nobody holds, collected while parked': [/^RuntimeError: interrupted$/, () => { setTimeout(gc, 2); setTimeout(gc, 10); return new Promise(() => {}); }],
   };
