@@ -23,10 +23,14 @@
  * the import's continuation, as during the call itself).  Every decision
  * about a parked call is the JS thread's: the Promise settling (the value
  * converted into the guest's results, or the rejection kept as the
- * import's exception), or an abandon request.  The guest polls its
- * interrupt flag while parked (timeout, AbortSignal, interrupt()) and
- * asks for that abandon through the threadsafe function; it then traps
- * "interrupted".  A Promise that settles later finds the wait gone. */
+ * import's exception), or abandoning it: interrupt(), AbortSignals and a
+ * queued dispose() reach wh_napi_job_interrupt on the JS thread; for its
+ * deadline (the watchdog's) the parked guest waits no longer than that
+ * and then asks for the abandon through the threadsafe function.  The
+ * guest then traps "interrupted"; a Promise that settles later finds the
+ * wait gone.  (Waits with a timeout cost a futex timer each: measured
+ * twice as slow per host call, so only a parked guest with a deadline
+ * uses one.) */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +40,8 @@
 
 enum { REQ_HOST = 1, REQ_DONE, REQ_ABANDON };
 
-/* How often a parked guest looks at its interrupt flag. */
+/* How often a parked guest past its deadline looks for the watchdog's
+ * interrupt (which fires a little after the deadline). */
 #define PARK_POLL_NS 1000000u
 /* The JS thread gave up a parked call: the guest traps "interrupted". */
 #define RC_ABANDONED (-0x7e7e)
@@ -140,18 +145,22 @@ int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call 
    * first): the guest is idle here, no need to poll for interrupts --
    * unless it waits for a Promise, which may take forever. */
   while (!req.done && !job->closing) {
-    if (!req.parked) {
+    if (!req.parked || !job->deadline || req.abandon_asked) {
       uv_cond_wait(&job->cv, &job->mu);
       continue;
     }
-    if (!req.abandon_asked && wh_call_interrupted(call)) {
+    if (wh_call_interrupted(call)) {
       req.abandon_asked = 1;
       if (napi_call_threadsafe_function(job->tsfn, &job->abandon_req, napi_tsfn_blocking) ==
-          napi_closing)
+          napi_closing) {
         job->tsfn_dropped = 1;
+        break;
+      }
+      continue;
     }
-    if (job->tsfn_dropped) break;
-    uv_cond_timedwait(&job->cv, &job->mu, PARK_POLL_NS);
+    uint64_t now = uv_hrtime();
+    uv_cond_timedwait(&job->cv, &job->mu,
+                      now < job->deadline ? job->deadline - now : PARK_POLL_NS);
   }
   int rc = !req.done ? trap_closing(call)
            : req.rc == RC_ABANDONED ? wh_call_interrupt_trap(call)
@@ -450,18 +459,24 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
   if (!a->job) return 0;
   job->await = a;
   a->refs++;
+  /* interrupt() from the import itself came before there was a wait. */
+  if (wh_call_interrupted(req->call)) {
+    wh_napi_job_interrupt(job);
+    return 0;
+  }
   uv_mutex_lock(&job->mu);
   req->parked = 1;
-  uv_cond_broadcast(&job->cv);
+  /* Only a guest with a deadline waits differently when parked. */
+  if (job->deadline) uv_cond_broadcast(&job->cv);
   uv_mutex_unlock(&job->mu);
   return 0;
 }
 
-/* The guest saw its interrupt flag while parked.  When the Promise won
- * the race, the request may find a later parked call of the same run: it
- * is abandoned too, rightly, the flag is still set. */
-static void abandon(wh_napi_job *job) {
-  awaiter *a = job->await;
+/* The run was interrupted: a parked call ends now.  (When the guest asked
+ * and the Promise won the race, the request may find a later parked call
+ * of the same run: it is abandoned too, rightly, the flag is still set.) */
+void wh_napi_job_interrupt(wh_napi_job *job) {
+  awaiter *a = job ? job->await : NULL;
   if (!a) return;
   host_req *req = a->req;
   unpark(job);
@@ -491,7 +506,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   wh_napi_job *job = context;
   host_req *req = data;
   if (req->kind == REQ_HOST) run_host(env, job, req);
-  else if (req->kind == REQ_ABANDON) abandon(job);
+  else if (req->kind == REQ_ABANDON) wh_napi_job_interrupt(job);
   else complete(env, job);
 }
 

@@ -443,6 +443,9 @@ wh_napi_job *wh_napi_current_job(void);
  * is kept by the job and rejects its promise) or WH_ERR_TRAP. */
 int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
                           void *data, const wh_val *args, wh_val *results);
+/* JS thread: rs's run was interrupted (interrupt(), a signal): a guest
+ * parked on a JS import's Promise stops waiting and traps. */
+void wh_napi_job_interrupt(wh_napi_job *job);
 /* The pool of guest threads (napi_pool.c): a task runs on a dedicated
  * thread, never on libuv's threadpool. */
 typedef struct wh_napi_task {
