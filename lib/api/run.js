@@ -13,8 +13,11 @@
 // Async runs execute on a dedicated guest thread (src/node/napi_pool.c: at
 // most WASIHOST_MAX_THREADS, default 64, at once; more wait in a queue).
 // JS imports are called on the JS thread while the guest waits; WASI
-// imports run on the guest thread.  One run per instance at a time: a call
-// into a busy instance throws "instance is busy".
+// imports run on the guest thread; a JS import that returns a Promise
+// suspends the guest until it settles (src/node/napi_async.c).  One run per
+// instance at a time: a call into a busy instance throws "instance is busy"
+// (an Instance created with limits.queue makes its callers wait instead:
+// lib/api/queue.js).
 const native = require('./binding');
 const { RuntimeError } = require('../errors');
 
