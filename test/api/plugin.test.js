@@ -122,7 +122,7 @@ t.test('a Promise-returning import suspends an async run until it settles', asyn
   const slow = new W.Instance(mod, imports({ f: (x) => later(50, x) }));
   t.equal(await slow.callAsync('callf', [1]), 1);
   clearInterval(timer);
-  t.ok(ticks >= 5, `timers ran meanwhile (${ticks})`);
+  t.ok(ticks >= 2, `timers ran meanwhile (${ticks})`);
 });
 
 t.test('the import\'s continuation may use the instance (memory, re-entrant calls)', async (t) => {
