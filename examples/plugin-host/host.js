@@ -21,7 +21,7 @@ class PluginHost {
   #instance = null;
   #options;
 
-  constructor(file, { timeout = 200, maxMemory = 16 << 20, settings = {} } = {}) {
+  constructor(file, { timeout = 500, maxMemory = 16 << 20, settings = {} } = {}) {
     this.#module = new Module(fs.readFileSync(file));
     this.#options = { timeout, maxMemory, settings };
   }
@@ -78,7 +78,7 @@ function pretendDatabase(settings, key) {
 
 async function main() {
   const host = new PluginHost(path.join(__dirname, 'plugin.wasm'), {
-    timeout: 200,
+    timeout: 500,
     maxMemory: 16 << 20,
     settings: { greeting: 'Bonjour' },
   });
@@ -95,7 +95,7 @@ async function main() {
 
   await show('upper', 'hello, plugins');
   await show('greet', 'Ada');   // awaits host.lookup (a Promise) inside the call
-  await show('spin', 'x');      // loops forever: stopped by the 200 ms timeout
+  await show('spin', 'x');      // loops forever: stopped by the 500 ms timeout
   await show('crash', 'x');     // traps: out of bounds memory access
   await show('hog', '');        // allocates until the 16 MiB cap: MiB it got
   await show('upper', 'still serving');
