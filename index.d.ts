@@ -59,6 +59,13 @@ export interface Limits {
   timeout?: number;
   /** Interrupts the run in progress; later runs fail at once. */
   signal?: AbortSignal;
+  /**
+   * Opt-in run queue: concurrent callAsync/callBytes calls wait their turn (FIFO) instead of
+   * rejecting "instance is busy".  true: up to 1000 may wait; a number: that many.  One more
+   * rejects with code ERR_WASIHOST_QUEUE_FULL.  dispose() then rejects the waiting calls
+   * (ERR_WASIHOST_DISPOSED), interrupts the running one and releases the instance when it stops.
+   */
+  queue?: boolean | number;
 }
 
 /** Limits of one run (WASI.start/startAsync): they add to the instance's own. */
@@ -67,13 +74,51 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** Limits of one callAsync/callBytes call, on top of the instance's own. */
+export interface CallOptions extends RunOptions {
+  /** Milliseconds from the call, time waiting in the queue included: RuntimeError "interrupted". */
+  timeout?: number;
+  /** Interrupts this call (or takes it out of the queue): RuntimeError "interrupted" with cause = signal.reason. */
+  signal?: AbortSignal;
+  /** Instruction budget of this call ("fuel exhausted"); taken out of the instance's fuel when it has a limit. */
+  fuel?: number | bigint;
+}
+
+/** The bytes-in/bytes-out plugin ABI of Instance.callBytes. */
+export interface BytesCallOptions extends CallOptions {
+  /** Export that allocates the input: alloc(len) -> ptr.  Default 'malloc'. */
+  alloc?: string;
+  /** Export that frees: free(ptr, len) (a one-parameter free works too); null: nothing is freed.  Default 'free'. */
+  free?: string | null;
+  /** Exported memory.  Default 'memory'. */
+  memory?: string;
+  /** Free the output buffer too (when it is not the input's).  Default true. */
+  freeResult?: boolean;
+  /** 'utf8': resolve with a string instead of bytes. */
+  encoding?: 'utf8' | 'utf-8';
+}
+
 export class Instance implements Disposable {
   constructor(module: Module, importObject?: Imports, limits?: Limits);
   readonly exports: Exports;
   /** Fuel left; undefined unless created with limits.fuel. */
   fuel: bigint | number | undefined;
-  /** Runs exports[name](...args) on a guest thread; JS imports still run on this thread. */
+  /**
+   * Runs exports[name] on a guest thread; JS imports still run on this thread, and an import
+   * that returns a Promise suspends the guest until it settles (its value is the import's
+   * result, a rejection its exception).  The options are never passed to the guest.
+   */
+  callAsync(name: string, args: unknown[], options?: CallOptions): Promise<any>;
+  /** The older form: the arguments themselves (taken as the form above when args[0] is an Array). */
   callAsync(name: string, ...args: unknown[]): Promise<any>;
+  /**
+   * Bytes-in/bytes-out plugin call: writes input (a string as UTF-8) into guest memory from
+   * alloc(len), runs exports[name](ptr, len) -> i64 (outPtr << 32 | outLen) or [outPtr, outLen]
+   * on a guest thread, copies the output and frees both buffers.
+   */
+  callBytes(name: string, input: string | ArrayBuffer | ArrayBufferView, options: BytesCallOptions & { encoding: 'utf8' | 'utf-8' }): Promise<string>;
+  callBytes(name: string, input: string | ArrayBuffer | ArrayBufferView, options?: BytesCallOptions): Promise<Uint8Array>;
+  /** Releases the instance now; throws "instance is busy" during a run unless it has a queue (see Limits.queue). */
   dispose(): void;
   [Symbol.dispose](): void;
 }

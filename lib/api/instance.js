@@ -20,13 +20,25 @@
 //   or { mode: 'sample' | 'exact', interval: microseconds }: then
 //   instance.profile() returns what was recorded so far (lib/profile/).
 //
-// instance.callAsync(name, ...args) runs an export on a guest thread of its
-// own and returns a Promise (lib/api/run.js); instance.dispose() releases
-// the instance and everything it defines now (lib/api/dispose.js).
+// queue: true or a number of calls allowed to wait: async runs of this
+//   instance (callAsync, callBytes) are served one at a time in arrival
+//   order instead of failing "instance is busy" (lib/api/queue.js).
+//
+// instance.callAsync(name, args, { timeout, signal, fuel }) runs an export
+// on a guest thread of its own and returns a Promise (lib/api/run.js); the
+// older callAsync(name, ...args) still works.  A JS import returning a
+// Promise suspends such a run until it settles (src/node/napi_async.c).
+// instance.callBytes(name, input, options) is the bytes-in/bytes-out plugin
+// call (lib/api/plugin.js).  instance.dispose() releases the instance and
+// everything it defines now (lib/api/dispose.js).
 const native = require('./binding');
 const { isObject } = require('./convert');
-const { withAbortCause, checkRunSignal } = require('./run');
+const {
+  runAsync, withAbortCause, checkRunSignal, checkTimeout, checkFuel,
+} = require('./run');
 const { checkLive } = require('./dispose');
+const { RunQueue, checkQueue } = require('./queue');
+const { callBytes, bytesOptions } = require('./plugin');
 const { guard, guardExports } = require('../uncloneable');
 
 const CLONE_KINDS = { memory: 'Memory', table: 'Table', global: 'Global' };
@@ -72,6 +84,23 @@ function checkLimits(limits) {
 
 // An instance's abort listener must not keep it alive: it holds a WeakRef,
 // and is removed when the instance is disposed or collected.
+function disposedError() {
+  const e = new Error('WebAssembly.Instance has been disposed');
+  e.code = 'ERR_WASIHOST_DISPOSED';
+  return e;
+}
+
+// { timeout, signal, fuel } of one call, checked.
+function runOptions(options, what) {
+  if (options === undefined) return {};
+  if (!isObject(options)) throw new TypeError(`${what}: options must be an object`);
+  return {
+    timeout: checkTimeout(options.timeout, what),
+    signal: checkRunSignal(options.signal, what),
+    fuel: checkFuel(options.fuel, what),
+  };
+}
+
 const listeners = new FinalizationRegistry(({ signal, listener }) => {
   signal.removeEventListener('abort', listener);
 });
@@ -81,6 +110,8 @@ class Instance {
   #signal;
   #listener;
   #module;
+  #queue = null;
+  #metered = false;
 
   constructor(module, importObject, limits) {
     if (native.kindOf(module) !== 'module') {
@@ -90,6 +121,7 @@ class Instance {
       throw new TypeError('WebAssembly.Instance(): Argument 1 must be an object');
     }
     const checked = checkLimits(limits);
+    const queueMax = checkQueue(limits && limits.queue);
     const profile = checkProfile(limits && limits.profile);
     if (profile && profile.mode === 2) {
       // exact counts run on the counting copy of the interpreter loop,
@@ -100,6 +132,9 @@ class Instance {
     }
     const signal = checkRunSignal(limits && limits.signal, 'WebAssembly.Instance()');
     this.#exports = native.instanceNew(this, module, importObject, checked);
+    // as the binding decides that the instance has a fuel limit
+    this.#metered = !!(checked && checked.fuel !== undefined && checked.fuel != 0);
+    if (queueMax !== null) this.#queue = new RunQueue(queueMax);
     // before the start function, which is a run like any other
     if (profile) {
       this.#module = module;
@@ -156,24 +191,103 @@ class Instance {
     return new Profile(native.profileRead(this, reset), this.#module);
   }
 
-  // Runs exports[name](...args) on a guest thread; resolves with its result.
-  // JS imports are still called on this thread while the guest waits.
-  callAsync(name, ...args) {
-    checkLive(this, 'WebAssembly.Instance');
+  // Runs exports[name] on a guest thread; resolves with its result.  JS
+  // imports are still called on this thread while the guest waits, and one
+  // that returns a Promise suspends the guest until it settles.
+  //   callAsync(name, [args...], { timeout, signal, fuel })
+  //   callAsync(name, ...args)        (the first form's when args[0] is an Array)
+  // timeout (ms) counts from this call, time spent in the queue included.
+  callAsync(name, ...rest) {
+    const what = 'WebAssembly.Instance.callAsync()';
+    let args = rest, opts;
+    try {
+      checkLive(this, 'WebAssembly.Instance');
+      if (Array.isArray(rest[0])) {
+        if (rest.length > 2) {
+          throw new TypeError(`${what}: after an argument Array only an options object may follow (callAsync(name, [args], options))`);
+        }
+        args = rest[0];
+        opts = runOptions(rest[1], what);
+      } else {
+        opts = {};
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const fn = this.#exports[name];
     if (typeof fn !== 'function') {
-      return Promise.reject(new TypeError(`WebAssembly.Instance.callAsync(): no exported function '${String(name)}'`));
+      return Promise.reject(new TypeError(`${what}: no exported function '${String(name)}'`));
     }
-    const signal = this.#signal;
-    return native.callAsync(fn, args).catch((e) => {
-      throw signal ? withAbortCause(e, signal) : e;
-    });
+    const { signal, fuel } = opts;
+    const metered = this.#metered;
+    return this.#schedule(opts, (remaining) =>
+      runAsync(fn, args, { timeout: remaining(), signal, fuel, metered }, what));
+  }
+
+  // The bytes-in/bytes-out plugin call (lib/api/plugin.js): writes input (a
+  // string as UTF-8, or bytes) into guest memory through the guest's
+  // allocator, runs exports[name](ptr, len) on a guest thread, and resolves
+  // with a copy of the bytes it returned (a string with encoding: 'utf8').
+  //   callBytes(name, input, { alloc: 'malloc', free: 'free', memory: 'memory',
+  //                            freeResult: true, encoding, timeout, signal, fuel })
+  callBytes(name, input, options) {
+    const what = 'WebAssembly.Instance.callBytes()';
+    let o, opts;
+    try {
+      checkLive(this, 'WebAssembly.Instance');
+      o = bytesOptions(options);
+      opts = runOptions(options, what);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const exports = this.#exports;
+    const { signal, fuel } = opts;
+    const metered = this.#metered;
+    return this.#schedule(opts, (remaining) =>
+      callBytes(exports, name, input, o, { remaining, signal, fuel, metered }));
+  }
+
+  // start(remaining) -> Promise, now or when the queue gets to it;
+  // remaining() gives the milliseconds left of opts.timeout.
+  #schedule({ timeout, signal }, start) {
+    const instSignal = this.#signal;
+    const deadline = timeout ? performance.now() + timeout : undefined;
+    // A positive remainder: a timeout of 0 means none to the binding.
+    const remaining = () => deadline === undefined ? undefined
+      : Math.max(deadline - performance.now(), 1e-3);
+    let p;
+    if (this.#queue) {
+      p = this.#queue.submit(() => start(remaining), { signal, deadline });
+    } else {
+      try {
+        p = start(remaining);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+    }
+    return instSignal ? p.catch((e) => { throw withAbortCause(e, instSignal); }) : p;
   }
 
   // Releases the instance now, with the functions, memories, tables and
   // globals it defines; any later use of them throws.  Idempotent.  Throws
-  // "instance is busy" during a run.
+  // "instance is busy" during a run -- except with a queue: then the calls
+  // waiting are rejected (ERR_WASIHOST_DISPOSED), the run in progress is
+  // interrupted, and the instance is released when it has stopped.
   dispose() {
+    const queue = this.#queue;
+    if (queue && queue.running && !native.isDisposed(this)) {
+      queue.close(disposedError);
+      native.interrupt(this);
+      // a failure now leaves the instance to the garbage collector
+      queue.whenIdle(() => { try { this.#release(); } catch {} });
+      return;
+    }
+    // Throws "busy" (a sync run) before the queue is closed for good.
+    this.#release();
+    if (queue) queue.close(disposedError);
+  }
+
+  #release() {
     native.dispose(this);
     if (this.#listener) {
       this.#signal.removeEventListener('abort', this.#listener);

@@ -15,7 +15,22 @@
  * Environment teardown (a worker thread ending) while a guest runs: a
  * cleanup hook per job interrupts the guest, fails a host call it waits
  * for, and waits until the guest thread is done with the threadsafe
- * function -- Node deletes that object right after the cleanup hooks. */
+ * function -- Node deletes that object right after the cleanup hooks.
+ *
+ * A JS import that returns a Promise parks the guest (host_req.parked):
+ * the JS thread attaches settle callbacks and goes back to its event
+ * loop, lending the instance to JS meanwhile (its memory stays usable by
+ * the import's continuation, as during the call itself).  Every decision
+ * about a parked call is the JS thread's: the Promise settling (the value
+ * converted into the guest's results, or the rejection kept as the
+ * import's exception), or abandoning it: interrupt(), AbortSignals and a
+ * queued dispose() reach wh_napi_job_interrupt on the JS thread; for its
+ * deadline (the watchdog's) the parked guest waits no longer than that
+ * and then asks for the abandon through the threadsafe function.  The
+ * guest then traps "interrupted"; a Promise that settles later finds the
+ * wait gone.  (Waits with a timeout cost a futex timer each: measured
+ * twice as slow per host call, so only a parked guest with a deadline
+ * uses one.) */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +38,13 @@
 
 #include "node/napi_binding.h"
 
-enum { REQ_HOST = 1, REQ_DONE };
+enum { REQ_HOST = 1, REQ_DONE, REQ_ABANDON };
+
+/* How often a parked guest past its deadline looks for the watchdog's
+ * interrupt (which fires a little after the deadline). */
+#define PARK_POLL_NS 1000000u
+/* The JS thread gave up a parked call: the guest traps "interrupted". */
+#define RC_ABANDONED (-0x7e7e)
 
 typedef struct host_req {
   int kind;
@@ -34,7 +55,24 @@ typedef struct host_req {
   wh_val *results;
   int rc;
   int done;
+  int parked;         /* waits for a Promise (under job->mu) */
+  int abandon_asked;  /* guest thread only */
 } host_req;
+
+/* What the settle callbacks of a parked call's Promise hold (JS thread
+ * only).  job is cleared when the wait ends otherwise (abandoned, run
+ * over).  Shared by the two callback functions and the job while it
+ * waits: a Promise nobody else holds is collected with its callbacks
+ * before it settles. */
+typedef struct awaiter {
+  wh_napi_job *job;
+  host_req *req;
+  int refs;
+} awaiter;
+
+static void awaiter_unref(awaiter *a) {
+  if (--a->refs == 0) free(a);
+}
 
 struct wh_napi_job {
   wh_task task; /* the pool's link */
@@ -55,6 +93,10 @@ struct wh_napi_job {
   wh_error err;
   napi_ref exception;       /* a host function's JS exception */
   host_req done_req;
+  host_req abandon_req;
+  awaiter *await;           /* the parked call's, or NULL (JS thread) */
+  uint64_t fuel;            /* this run's budget; 0 = the instance's own */
+  int metered;              /* the instance has a fuel limit of its own */
   uv_mutex_t mu;
   uv_cond_t cv;
   int closing;              /* env teardown: fail host calls at once */
@@ -87,7 +129,7 @@ static int trap_closing(wh_call *call) {
 
 int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
                           void *data, const wh_val *args, wh_val *results) {
-  host_req req = {REQ_HOST, invoke, call, data, args, results, WH_ERR_TRAP, 0};
+  host_req req = {REQ_HOST, invoke, call, data, args, results, WH_ERR_TRAP, 0, 0, 0};
   uv_mutex_lock(&job->mu);
   if (job->closing || job->tsfn_dropped) {
     uv_mutex_unlock(&job->mu);
@@ -100,9 +142,29 @@ int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call 
     return trap_closing(call);
   }
   /* The JS thread may take its time (the event loop runs other callbacks
-   * first): the guest is idle here, no need to poll for interrupts. */
-  while (!req.done && !job->closing) uv_cond_wait(&job->cv, &job->mu);
-  int rc = req.done ? req.rc : trap_closing(call);
+   * first): the guest is idle here, no need to poll for interrupts --
+   * unless it waits for a Promise, which may take forever. */
+  while (!req.done && !job->closing) {
+    if (!req.parked || !job->deadline || req.abandon_asked) {
+      uv_cond_wait(&job->cv, &job->mu);
+      continue;
+    }
+    if (wh_call_interrupted(call)) {
+      req.abandon_asked = 1;
+      if (napi_call_threadsafe_function(job->tsfn, &job->abandon_req, napi_tsfn_blocking) ==
+          napi_closing) {
+        job->tsfn_dropped = 1;
+        break;
+      }
+      continue;
+    }
+    uint64_t now = uv_hrtime();
+    uv_cond_timedwait(&job->cv, &job->mu,
+                      now < job->deadline ? job->deadline - now : PARK_POLL_NS);
+  }
+  int rc = !req.done ? trap_closing(call)
+           : req.rc == RC_ABANDONED ? wh_call_interrupt_trap(call)
+           : req.rc;
   uv_mutex_unlock(&job->mu);
   return rc;
 }
@@ -119,7 +181,22 @@ static void job_main(wh_task *task) {
   }
   job->err.status = 0;
   job->err.message[0] = 0;
+  /* A per-run budget is carved out of the instance's (when it has one):
+   * what the run spends is spent from both. */
+  uint64_t before = 0, budget = job->fuel;
+  if (budget) {
+    if (job->metered) {
+      before = wh_instance_fuel(job->inst);
+      if (before < budget) budget = before;
+    }
+    wh_instance_set_fuel(job->inst, budget);
+  }
   job->rc = wh_func_call(job->f, job->vals, np, job->vals + np, nr, &job->err);
+  if (job->fuel) {
+    uint64_t left = wh_instance_fuel(job->inst);
+    /* An instance without a limit stays metered from now on, unlimited. */
+    wh_instance_set_fuel(job->inst, job->metered ? before - (budget - left) : UINT64_MAX);
+  }
   if (watching) wh_watch_disarm(&job->watch);
   current = NULL;
   uv_mutex_lock(&job->mu);
@@ -200,7 +277,18 @@ static void lend(wh_napi_job *job, int d) {
   }
 }
 
+/* Ends a parked wait without settling it (the run is over). */
+static void unpark(wh_napi_job *job) {
+  awaiter *a = job->await;
+  if (!a) return;
+  a->job = NULL;
+  job->await = NULL;
+  awaiter_unref(a);
+  lend(job, -1);
+}
+
 static void job_done(napi_env env, wh_napi_job *job, int alive) {
+  unpark(job);
   if (job->rs->job != job) return;
   job->rs->job = NULL;
   job->E->active_jobs--;
@@ -249,34 +337,165 @@ static void complete(napi_env env, wh_napi_job *job) {
   reject_pending(env, job);
 }
 
-static void run_host(napi_env env, wh_napi_job *job, host_req *req) {
+/* Keeps exc (the first one) for the run's promise.  Held through a
+ * one-element array: N-API references to primitives (throw 42, undefined,
+ * a string) are refused before Node 22. */
+static void keep_exception(napi_env env, wh_napi_job *job, napi_value exc) {
+  napi_value box;
+  if (!job->exception &&
+      (napi_create_array_with_length(env, 1, &box) != napi_ok ||
+       napi_set_element(env, box, 0, exc) != napi_ok ||
+       napi_create_reference(env, box, 1, &job->exception) != napi_ok))
+    job->exception = NULL;
+}
+
+/* Keep a JS exception for the promise; never leave it pending here, it
+ * would be reported as uncaught. */
+static int take_exception(napi_env env, wh_napi_job *job, int rc) {
   napi_value exc;
   bool pending = false;
-  wh_napi_run frame;
-  lend(job, 1);
-  wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
-  int rc = req->invoke(req->call, req->data, req->args, req->results);
-  wh_napi_run_end(&frame);
-  lend(job, -1);
-  /* Keep a JS exception for the promise; never leave it pending here, it
-   * would be reported as uncaught. */
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
       napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
-    /* Held through a one-element array: N-API references to primitives
-     * (throw 42, undefined, a string) are refused before Node 22. */
-    napi_value box;
-    if (!job->exception &&
-        (napi_create_array_with_length(env, 1, &box) != napi_ok ||
-         napi_set_element(env, box, 0, exc) != napi_ok ||
-         napi_create_reference(env, box, 1, &job->exception) != napi_ok))
-      job->exception = NULL;
+    keep_exception(env, job, exc);
     if (rc == WH_OK) rc = WH_ERR_HOST;
   }
+  return rc;
+}
+
+static void finish_req(wh_napi_job *job, host_req *req, int rc) {
   uv_mutex_lock(&job->mu);
   req->rc = rc;
   req->done = 1;
+  req->parked = 0;
   uv_cond_broadcast(&job->cv);
   uv_mutex_unlock(&job->mu);
+}
+
+static void awaiter_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  awaiter_unref(data);
+}
+
+/* Promise settle callbacks of a parked call: resolve (data: the awaiter,
+ * ok = 1) or reject (ok = 0). */
+static napi_value settle_parked(napi_env env, napi_callback_info info, int ok) {
+  size_t argc = 1;
+  napi_value value = NULL;
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, &argc, &value, NULL, &data) != napi_ok || !data) return NULL;
+  awaiter *a = data;
+  wh_napi_job *job = a->job;
+  if (!job) return NULL; /* abandoned, or the run is over */
+  host_req *req = a->req;
+  a->job = NULL;
+  if (job->await == a) {
+    job->await = NULL;
+    awaiter_unref(a);
+  }
+  if (argc < 1 || !value) value = wh_napi_undefined(env);
+  int rc;
+  if (ok) {
+    /* Converting may run user JS (valueOf): as on behalf of the guest. */
+    wh_napi_run frame;
+    wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
+    rc = wh_napi_host_settle(req->data, value, req->results);
+    wh_napi_run_end(&frame);
+  } else {
+    keep_exception(env, job, value);
+    rc = WH_ERR_HOST;
+  }
+  lend(job, -1);
+  finish_req(job, req, take_exception(env, job, rc));
+  return NULL;
+}
+
+static napi_value on_resolved(napi_env env, napi_callback_info info) {
+  return settle_parked(env, info, 1);
+}
+
+static napi_value on_rejected(napi_env env, napi_callback_info info) {
+  return settle_parked(env, info, 0);
+}
+
+/* promise.then(on_resolved, on_rejected) for req; the instance stays lent.
+ * -1 with an exception. */
+static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promise) {
+  napi_value fns[2], then, ignored;
+  awaiter *a = calloc(1, sizeof *a);
+  if (!a) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return -1;
+  }
+  a->job = job;
+  a->req = req;
+  napi_callback cbs[2] = {on_resolved, on_rejected};
+  for (int i = 0; i < 2; i++) {
+    if (napi_create_function(env, "wasihost.awaitImport", NAPI_AUTO_LENGTH, cbs[i], a,
+                             &fns[i]) != napi_ok ||
+        napi_add_finalizer(env, fns[i], a, awaiter_finalize, NULL, NULL) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      if (a->refs == 0) free(a);
+      else a->job = NULL;
+      return -1;
+    }
+    a->refs++;
+  }
+  /* Through the intrinsic Promise.prototype.then would be nicer, but a
+   * patched then() is the user's business, as with `await`. */
+  if (napi_get_named_property(env, promise, "then", &then) != napi_ok ||
+      napi_call_function(env, promise, then, 2, fns, &ignored) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    if (!a->job) {
+      /* It settled the call before throwing: the guest has moved on. */
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      return 0;
+    }
+    a->job = NULL;
+    return -1;
+  }
+  /* A then() that settled synchronously (user code) ended the wait. */
+  if (!a->job) return 0;
+  job->await = a;
+  a->refs++;
+  /* interrupt() from the import itself came before there was a wait. */
+  if (wh_call_interrupted(req->call)) {
+    wh_napi_job_interrupt(job);
+    return 0;
+  }
+  uv_mutex_lock(&job->mu);
+  req->parked = 1;
+  /* Only a guest with a deadline waits differently when parked. */
+  if (job->deadline) uv_cond_broadcast(&job->cv);
+  uv_mutex_unlock(&job->mu);
+  return 0;
+}
+
+/* The run was interrupted: a parked call ends now.  (When the guest asked
+ * and the Promise won the race, the request may find a later parked call
+ * of the same run: it is abandoned too, rightly, the flag is still set.) */
+void wh_napi_job_interrupt(wh_napi_job *job) {
+  awaiter *a = job ? job->await : NULL;
+  if (!a) return;
+  host_req *req = a->req;
+  unpark(job);
+  finish_req(job, req, RC_ABANDONED);
+}
+
+static void run_host(napi_env env, wh_napi_job *job, host_req *req) {
+  wh_napi_run frame;
+  napi_value promise = NULL;
+  lend(job, 1);
+  wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
+  int rc = req->invoke(req->call, req->data, req->args, req->results, &promise);
+  wh_napi_run_end(&frame);
+  if (rc == WH_NAPI_PENDING) {
+    if (park(env, job, req, promise) == 0) return; /* still lent */
+    rc = WH_ERR_HOST;
+  }
+  lend(job, -1);
+  finish_req(job, req, take_exception(env, job, rc));
 }
 
 static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
@@ -287,6 +506,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   wh_napi_job *job = context;
   host_req *req = data;
   if (req->kind == REQ_HOST) run_host(env, job, req);
+  else if (req->kind == REQ_ABANDON) wh_napi_job_interrupt(job);
   else complete(env, job);
 }
 
@@ -309,13 +529,16 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
   job_unref(job);
 }
 
-/* callAsync(fn, argsArray, timeoutMs | undefined) -> Promise.  Argument
- * errors throw; a busy, disposed or aborted instance rejects. */
+/* callAsync(fn, argsArray, timeoutMs | undefined, fuel | undefined,
+ * metered) -> Promise.  fuel: this run's budget (Number or BigInt, > 0),
+ * taken from the instance's own when metered (it has a fuel limit).
+ * Argument errors throw; a busy, disposed or aborted instance rejects. */
 napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3], promise, name, elem;
+  size_t argc = 5;
+  napi_value argv[5], promise, name, elem;
   uint32_t n;
-  uint64_t timeout_ns;
+  uint64_t timeout_ns, fuel = 0;
+  bool metered = false;
   wh_napi_env *E = wh_napi_env_ready(env);
   if (!E) return NULL;
   WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
@@ -324,7 +547,18 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "callAsync: not an exported WebAssembly function");
     return NULL;
   }
-  if (wh_napi_call_args(env, argc, argv, NULL, &n, &timeout_ns)) return NULL;
+  if (wh_napi_call_args(env, argc < 3 ? argc : 3, argv, NULL, &n, &timeout_ns)) return NULL;
+  if (argc > 3) {
+    napi_valuetype t;
+    WH_TRY(napi_typeof(env, argv[3], &t), NULL);
+    if (t != napi_undefined && (wh_napi_get_u64(env, argv[3], &fuel) || fuel == 0)) {
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (!pending) napi_throw_type_error(env, NULL, "callAsync: fuel must be a positive Number or BigInt");
+      return NULL;
+    }
+  }
+  if (argc > 4) WH_TRY(napi_get_value_bool(env, argv[4], &metered), NULL);
   wh_napi_job *job = calloc(1, sizeof *job);
   if (!job) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
@@ -344,6 +578,9 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   atomic_init(&job->refs, 1); /* the caller's, until the pool has it */
   job->E = E;
   job->done_req.kind = REQ_DONE;
+  job->abandon_req.kind = REQ_ABANDON;
+  job->fuel = fuel;
+  job->metered = metered;
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok) {
     wh_napi_ensure_exception(env);
     job_unref(job);

@@ -364,9 +364,17 @@ wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn,
 
 /* The JS-thread body of a call to a JS host function (napi_host.c): runs
  * the callable and converts its results.  Returns 0, WH_ERR_HOST with the
- * JS exception pending, or WH_ERR_TRAP. */
+ * JS exception pending, or WH_ERR_TRAP.  With promise not NULL (an async
+ * run, which can wait) a Promise the callable returned is not an error:
+ * it is stored there (escaped to the caller's handle scope) and the result
+ * is WH_NAPI_PENDING; wh_napi_host_settle converts its value later.
+ * Without, such a Promise throws a TypeError naming the function. */
+#define WH_NAPI_PENDING 0x7e7e
 typedef int (*wh_napi_host_invoke)(wh_call *call, void *data, const wh_val *args,
-                                   wh_val *results);
+                                   wh_val *results, napi_value *promise);
+/* The value a JS host function's Promise resolved to, as its results.
+ * 0, or WH_ERR_HOST with the JS exception pending. */
+int wh_napi_host_settle(void *data, napi_value value, wh_val *results);
 
 /* ---- run states, sync runs and limits (napi_run.c) ---- */
 wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst);
@@ -415,6 +423,9 @@ wh_napi_job *wh_napi_current_job(void);
  * is kept by the job and rejects its promise) or WH_ERR_TRAP. */
 int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
                           void *data, const wh_val *args, wh_val *results);
+/* JS thread: rs's run was interrupted (interrupt(), a signal): a guest
+ * parked on a JS import's Promise stops waiting and traps. */
+void wh_napi_job_interrupt(wh_napi_job *job);
 
 /* ---- import resolution (napi_link.c) ---- */
 /* Reads imports for module m from importObject (undefined allowed when m

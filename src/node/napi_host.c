@@ -3,7 +3,16 @@
  * exception is left pending and reported as WH_ERR_HOST, so it reaches the
  * JS caller of the wasm export as the very same object.  An async run
  * (napi_async.c) has the JS thread call them while its guest thread waits;
- * the exception then rejects the run's promise. */
+ * the exception then rejects the run's promise.
+ *
+ * A callable that returns a Promise (an async function: a fetch, a
+ * database query) is awaited by an async run: its guest keeps waiting
+ * until the Promise settles (napi_async.c), then gets the converted value.
+ * A sync run cannot wait without blocking the event loop the Promise needs,
+ * so there it is a TypeError naming the function -- where the JS API
+ * would quietly convert the Promise object (to 0, NaN or nothing). */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,19 +68,44 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
   return 0;
 }
 
+static void throw_sync_promise(napi_env env, napi_value fn) {
+  char name[96] = "";
+  char msg[320];
+  napi_value v;
+  size_t len = 0;
+  napi_valuetype t;
+  /* The name may be a getter: it runs user JS, and nothing here can be
+   * freed by it (the scope and fn are held by the caller). */
+  if (napi_get_named_property(env, fn, "name", &v) != napi_ok ||
+      napi_typeof(env, v, &t) != napi_ok || t != napi_string ||
+      napi_get_value_string_utf8(env, v, name, sizeof name, &len) != napi_ok) {
+    bool pending = false;
+    napi_value ignored;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+      napi_get_and_clear_last_exception(env, &ignored);
+    name[0] = 0;
+  }
+  snprintf(msg, sizeof msg,
+           "WebAssembly import %s%s%sreturned a Promise during a synchronous call: "
+           "only an async run (instance.callAsync, wasi.startAsync) can wait for it",
+           name[0] ? "'" : "", name, name[0] ? "' " : "");
+  napi_throw_type_error(env, "ERR_WASIHOST_ASYNC_IMPORT", msg);
+}
+
 static int host_invoke(wh_call *call, void *data, const wh_val *args,
-                       wh_val *results) {
+                       wh_val *results, napi_value *promise) {
   host_fn *h = data;
   wh_napi_env *E = h->E;
   napi_env env = E->env;
-  napi_handle_scope scope;
+  napi_escapable_handle_scope scope;
   napi_value small[8], *argv = small, fn = NULL, ret, owner = NULL;
+  bool is_promise = false;
   int rc = WH_ERR_HOST;
   if (!E->alive) {
     wh_call_trap(call, "host function called after its JS environment ended");
     return WH_ERR_TRAP;
   }
-  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+  if (napi_open_escapable_handle_scope(env, &scope) != napi_ok) {
     wh_call_trap(call, "host function: cannot open a handle scope");
     return WH_ERR_TRAP;
   }
@@ -95,9 +129,42 @@ static int host_invoke(wh_call *call, void *data, const wh_val *args,
     wh_napi_ensure_exception(env);
     goto out;
   }
+  if (napi_is_promise(env, ret, &is_promise) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    goto out;
+  }
+  if (is_promise) {
+    if (!promise) {
+      throw_sync_promise(env, fn);
+      goto out;
+    }
+    if (napi_escape_handle(env, scope, ret, promise) != napi_ok) {
+      wh_napi_ensure_exception(env);
+      goto out;
+    }
+    rc = WH_NAPI_PENDING;
+    goto out;
+  }
   if (host_results(E, h, ret, owner, results) == 0) rc = WH_OK;
 out:
   if (argv != small) free(argv);
+  napi_close_escapable_handle_scope(env, scope);
+  return rc;
+}
+
+int wh_napi_host_settle(void *data, napi_value value, wh_val *results) {
+  host_fn *h = data;
+  wh_napi_env *E = h->E;
+  napi_env env = E->env;
+  napi_handle_scope scope;
+  napi_value owner = NULL;
+  int rc = WH_ERR_HOST;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    wh_napi_ensure_exception(env);
+    return WH_ERR_HOST;
+  }
+  if (h->owner && napi_get_reference_value(env, h->owner, &owner) != napi_ok) owner = NULL;
+  if (host_results(E, h, value, owner, results) == 0) rc = WH_OK;
   napi_close_handle_scope(env, scope);
   return rc;
 }
@@ -106,7 +173,7 @@ static int host_call(wh_call *call, void *data, const wh_val *args,
                      wh_val *results) {
   wh_napi_job *job = wh_napi_current_job();
   if (job) return wh_napi_job_host_call(job, host_invoke, call, data, args, results);
-  return host_invoke(call, data, args, results);
+  return host_invoke(call, data, args, results, NULL);
 }
 
 wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *type,

@@ -247,6 +247,8 @@ void wh_napi_run_end(wh_napi_run *run) {
 int wh_napi_rs_interrupt(wh_napi_rs *rs) {
   int hit = rs->inst && rs_running(rs);
   if (hit) wh_instance_interrupt(rs->inst);
+  /* A guest parked on a Promise does not look at its flag. */
+  if (hit && rs->job) wh_napi_job_interrupt(rs->job);
   /* The outermost frame of rs on the JS thread, then everything above. */
   wh_napi_run *bottom = NULL;
   for (wh_napi_run *r = rs->E->runs; r; r = r->prev)
