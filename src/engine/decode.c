@@ -27,7 +27,6 @@ static int rd_count(wh_reader *r, uint32_t *n) {
 static int rd_valtype(wh_reader *r, uint8_t *t) {
   TRY(wh_rd_u8(r, t));
   if (!wh_is_valtype(*t)) {
-    if (*t == WH_V128) FAIL("SIMD (v128) is not supported yet");
     r->p--;
     FAIL("malformed value type 0x%02x", *t);
   }
@@ -87,6 +86,20 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
     case OP_GLOBAL_GET: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
     case OP_REF_NULL: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
     case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
+    case 0xFD: { /* v128.const: the only prefixed constant instruction */
+      uint32_t sub;
+      const uint8_t *p;
+      TRY(wh_rd_u32(r, &sub));
+      if (WI_FD(sub) != OP_V128_CONST) {
+        if (r->err) { r->err->offset = wh_rd_off(r); }
+        return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
+      }
+      TRY(wh_rd_bytes(r, 16, &p));
+      memcpy(ce->value.v128, p, 16);
+      ce->kind = WH_CE_CONST;
+      ce->type = WH_V128;
+      break;
+    }
     case OP_END:
       r->p--;
       if (r->err) { r->err->offset = wh_rd_off(r); }

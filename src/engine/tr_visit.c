@@ -154,6 +154,7 @@ static int numeric(tr *t, const wi_opinfo *ni) {
     case WI_K_LOAD: return load(t, ni);
     case WI_K_STORE: return store(t, ni);
   }
+  if (WI_K_IS_SIMD(ni->cls)) return tr_simd(t, ni);
   return wh_rd_fail(&t->r, "illegal opcode");
 }
 
@@ -544,7 +545,6 @@ int tr_step(tr *t) {
   if (byte >= 0xFC) {
     uint32_t sub;
     TRY(wh_rd_u32(&t->r, &sub));
-    if (byte == 0xFD) return wh_rd_fail(&t->r, "SIMD instructions are not supported yet");
     code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
   }
   const wi_opinfo *oi = wi_op(code);

@@ -227,6 +227,8 @@ void tr_set_unreachable(tr *t);
 
 /* tr_visit.c */
 int tr_step(tr *t);
+/* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
+int tr_simd(tr *t, const wi_opinfo *oi);
 
 /* tr_scratch.c */
 void tr_scratch_take(tr *t);

@@ -48,9 +48,29 @@ function jsArg(v) {
   }
 }
 
+// v128 values: wast2json gives { lane_type, value: [lane, ...] } with each
+// lane the unsigned decimal of its bits (or a NaN expectation); the engine
+// takes and returns the 128-bit pattern as one BigInt, lane 0 lowest.
+const LANE_BITS = { i8: 8, i16: 16, i32: 32, i64: 64, f32: 32, f64: 64 };
+
+function v128Bits(v) {
+  const w = LANE_BITS[v.lane_type];
+  if (!w || !Array.isArray(v.value) || v.value.length * w !== 128) {
+    throw new Error(`malformed v128 value ${JSON.stringify(v)}`);
+  }
+  let bits = 0n;
+  v.value.forEach((lane, i) => { bits |= BigInt.asUintN(w, BigInt(lane)) << BigInt(i * w); });
+  return bits;
+}
+
+function laneOf(bits, w, i) {
+  return (bits >> BigInt(i * w)) & ((1n << BigInt(w)) - 1n);
+}
+
 // Argument for internals.callRaw: the bit pattern as BigInt.
 function rawArg(v) {
   if (NUM.has(v.type)) return BigInt(v.value);
+  if (v.type === 'v128') return v128Bits(v);
   if (REF.has(v.type)) return refArg(v);
   throw new Error(`unsupported argument type ${v.type}`);
 }
@@ -86,6 +106,7 @@ function fromJs(type, x) {
 // Normalise a result internals.callRaw / globalRaw returned.
 function fromRaw(type, x) {
   if (WIDTH[type]) return { type, bits: BigInt.asUintN(WIDTH[type], toBig(x)) };
+  if (type === 'v128') return { type, bits: BigInt.asUintN(128, toBig(x)) };
   return { type, ref: x };
 }
 
@@ -112,6 +133,16 @@ function matches(exp, actual, exactNaN) {
     if (exp.value === 'null') return r === null;
     if (t === 'funcref') return typeof r === 'function';
     return r === externref(exp.value);
+  }
+  if (t === 'v128') {
+    if (exp.value === undefined) return true;
+    const w = LANE_BITS[exp.lane_type];
+    const ft = exp.lane_type === 'f32' || exp.lane_type === 'f64' ? exp.lane_type : null;
+    return exp.value.every((lane, i) => {
+      const got = laneOf(actual.bits, w, i);
+      if (ft) return matches({ type: ft, value: lane }, { type: ft, bits: got }, exactNaN);
+      return got === BigInt.asUintN(w, BigInt(lane));
+    });
   }
   if (!WIDTH[t]) return false;
   const bits = actual.bits;
@@ -143,8 +174,13 @@ function showNumber(type, bits) {
 }
 
 // Human text of a json value (expected or argument).
+function showV128(laneType, lanes) {
+  return `v128:${laneType}[${lanes.join(' ')}]`;
+}
+
 function showExpected(v) {
   if (v.value === undefined) return `${v.type}:any`;
+  if (v.type === 'v128') return showV128(v.lane_type, v.value);
   if (REF.has(v.type)) return `${v.type}:${v.value}`;
   if (String(v.value).startsWith('nan:')) return `${v.type}:${v.value}`;
   if (!WIDTH[v.type]) return `${v.type}:${JSON.stringify(v.value)}`;
@@ -152,6 +188,11 @@ function showExpected(v) {
 }
 
 function showActual(a) {
+  if (a.type === 'v128') {
+    const lanes = [];
+    for (let i = 0; i < 4; i++) lanes.push(`0x${laneOf(a.bits, 32, i).toString(16)}`);
+    return showV128('i32', lanes);
+  }
   if (a.bits !== undefined) return showNumber(a.type, a.bits);
   const r = a.ref;
   if (r === null) return `${a.type}:null`;
