@@ -171,10 +171,18 @@ static inline wh_v128 wi_v_i64x2_replace_lane(wh_v128 a, uint32_t l, uint64_t x)
 static inline wh_v128 wi_v_f32x4_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u32[l] = (uint32_t)x; return a; }
 static inline wh_v128 wi_v_f64x2_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u64[l] = x; return a; }
 
-/* ---- swizzle: an index past the last lane selects zero */
-V_BIN(wi_v_i8x16_swizzle, u8, 16, b < 16 ? A.u8[b] : 0)
+/* ---- byte permutations (simd_shuffle.c): dst may be any operand */
+void wi_simd_shuffle(uint8_t *dst, const uint8_t *a, const uint8_t *b, const uint8_t *idx)
+    __attribute__((visibility("hidden")));
+void wi_simd_swizzle(uint8_t *dst, const uint8_t *a, const uint8_t *idx)
+    __attribute__((visibility("hidden")));
+/* swizzle: an index past the last lane selects zero */
+static inline wh_v128 wi_v_i8x16_swizzle(wh_v128 a, wh_v128 b) {
+  wi_simd_swizzle(a.u8, a.u8, b.u8);
+  return a;
+}
 /* relaxed_swizzle: as swizzle (every index >= 16 gives 0) */
-V_BIN(wi_v_i8x16_relaxed_swizzle, u8, 16, b < 16 ? A.u8[b] : 0)
+#define wi_v_i8x16_relaxed_swizzle wi_v_i8x16_swizzle
 
 /* ---- comparisons */
 V_CMP(wi_v_i8x16_eq, vu8, vi8, ==)
@@ -446,10 +454,24 @@ V_VEC2(wi_v_f64x2_add, vf64, A.vf64 + B.vf64)
 V_VEC2(wi_v_f64x2_sub, vf64, A.vf64 - B.vf64)
 V_VEC2(wi_v_f64x2_mul, vf64, A.vf64 * B.vf64)
 V_VEC2(wi_v_f64x2_div, vf64, A.vf64 / B.vf64)
-V_BIN(wi_v_f32x4_min, f32, 4, wh_f32_min(a, b))
-V_BIN(wi_v_f32x4_max, f32, 4, wh_f32_max(a, b))
-V_BIN(wi_v_f64x2_min, f64, 2, wh_f64_min(a, b))
-V_BIN(wi_v_f64x2_max, f64, 2, wh_f64_max(a, b))
+/* min/max as ops.h's scalar ones, branch-free over whole vectors: a NaN
+ * operand gives a + b (a quiet NaN), equal operands (+0 and -0) combine
+ * their bits (or: -0 wins min; and: +0 wins max) */
+#define V_MINMAX(name, FL, IL, IT, op, both)                                  \
+  static inline wh_v128 name(wh_v128 A, wh_v128 B) {                          \
+    IT pick = (IT)(A.FL op B.FL), eq = (IT)(A.FL == B.FL);                    \
+    IT un = (IT)(A.FL != A.FL) | (IT)(B.FL != B.FL);                          \
+    wh_v128 s, r;                                                             \
+    s.FL = A.FL + B.FL;                                                       \
+    r.IL = (A.IL & pick) | (B.IL & ~pick);                                    \
+    r.IL = (r.IL & ~eq) | ((A.IL both B.IL) & eq);                            \
+    r.IL = (r.IL & ~un) | (s.IL & un);                                        \
+    return r;                                                                 \
+  }
+V_MINMAX(wi_v_f32x4_min, vf32, vi32, wi_i32x4, <, |)
+V_MINMAX(wi_v_f32x4_max, vf32, vi32, wi_i32x4, >, &)
+V_MINMAX(wi_v_f64x2_min, vf64, vi64, wi_i64x2, <, |)
+V_MINMAX(wi_v_f64x2_max, vf64, vi64, wi_i64x2, >, &)
 /* pmin/pmax: C's b < a ? b : a, which returns a (its bits) on a NaN */
 V_BIN(wi_v_f32x4_pmin, f32, 4, b < a ? b : a)
 V_BIN(wi_v_f32x4_pmax, f32, 4, a < b ? b : a)

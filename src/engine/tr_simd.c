@@ -75,6 +75,15 @@ int tr_simd(tr *t, const wi_opinfo *oi) {
       return result(t, WH_V128);
     case WI_K_VSHIFT: {
       const uint8_t ty[2] = { WH_V128, WH_I32 };
+      TRY(tr_need(t, ty, 2));
+      const tr_vent *c = &t->st[t->nst - 1];
+      if (c->kind == E_CONST) { /* the count as an immediate (taken modulo the lane width) */
+        l = (uint32_t)c->cval;
+        s[0] = tr_operand(t, t->nst - 2);
+        tr_pop(t, 2);
+        wi_DXL_write(tr_emit(t, ir + 1), (wi_DXL){ .dst = tr_slot(t, t->nst), .x = s[0], .lane = l });
+        return result(t, WH_V128);
+      }
       TRY(operands(t, ty, 2, s));
       wi_DXY_write(tr_emit(t, ir), (wi_DXY){ .dst = tr_slot(t, t->nst), .x = s[0], .y = s[1] });
       return result(t, WH_V128);
@@ -98,9 +107,17 @@ int tr_simd(tr *t, const wi_opinfo *oi) {
     }
     case WI_K_VLOAD: {
       const uint8_t ty[1] = { WH_I32 };
+      uint32_t k32 = 0;
       TRY(memarg(t, oi->width, &off));
-      TRY(operands(t, ty, 1, s));
-      wi_LD_write(tr_emit(t, ir), (wi_LD){ .dst = tr_slot(t, t->nst), .addr = s[0], .off = off, .k = 0 });
+      TRY(tr_need(t, ty, 1));
+      /* an i32.add that computed the address folds in, as for scalar loads */
+      int fa = tr_fold_address(t, t->nst - 1, &s[0], &k32);
+      if (fa == 1) s[0] = tr_operand(t, t->nst - 1);
+      tr_pop(t, 1);
+      if (fa == 2)
+        wi_LDX_write(tr_emit(t, ir + 1), (wi_LDX){ .dst = tr_slot(t, t->nst), .addr = s[0], .off = off, .idx = k32 });
+      else
+        wi_LD_write(tr_emit(t, ir), (wi_LD){ .dst = tr_slot(t, t->nst), .addr = s[0], .off = off, .k = k32 });
       return result(t, WH_V128);
     }
     case WI_K_VSTORE: {
