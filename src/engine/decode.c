@@ -76,8 +76,12 @@ static int rd_globaltype(wh_reader *r, wh_globaltype *g) {
  * `end`.  Typing against the module is validate.c's job. */
 int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
   uint8_t op;
+  const uint8_t *start = r->p;
   memset(ce, 0, sizeof *ce);
   TRY(wh_rd_u8(r, &op));
+  if (op == OP_I32_ADD || op == OP_I32_SUB || op == OP_I32_MUL || op == OP_I64_ADD ||
+      op == OP_I64_SUB || op == OP_I64_MUL)
+    return wi_rd_constexpr_ext(r, ce, start); /* (and the validator's type mismatch) */
   switch (op) {
     case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
     case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
@@ -110,12 +114,7 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
       return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
   }
   TRY(wh_rd_u8(r, &op));
-  if (op != OP_END) {
-    r->p--;
-    if (r->err) r->err->offset = wh_rd_off(r);
-    return wh_err_set(r->err, WH_ERR_INVALID,
-                      "constant expression required (type mismatch) at offset %u", wh_rd_off(r));
-  }
+  if (op != OP_END) return wi_rd_constexpr_ext(r, ce, start); /* extended (3.0) */
   return 0;
 }
 

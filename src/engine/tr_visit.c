@@ -338,6 +338,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
                      (wi_CALLI){ .type = ft->id, .base = base, .table = ti, .idx = islot });
       return call_results(t, ft);
     }
+    case OP_RETURN_CALL: case OP_RETURN_CALL_INDIRECT: return tr_tail_call(t, op);
     case OP_DROP:
       TRY(tr_need1(t, T_UNKNOWN));
       tr_pop(t, 1);
