@@ -121,6 +121,11 @@ typedef union wh_val {
   wh_func *func;
   uintptr_t ext;
   uint64_t raw;
+  /* v128 (SIMD): the 16 bytes in lane order, little-endian as in memory.
+   * Every value is 16 bytes wide so that a v128 takes one slot like any
+   * other value (locals, operands, globals, select and block moves stay
+   * one copy each). */
+  uint8_t v128[16];
 } wh_val;
 
 typedef struct wh_functype {

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // WebAssembly 2.0 spec suite (../shared/spec-2.0/json, else the vendored copy:
-// scripts/spec-data.js) on wasihost or V8.
+// scripts/spec-data.js) on wasihost or V8; --suite 3.0 runs ../shared/spec-3.0.
 //
-//   node scripts/spec.js [--engine v8|wasihost] [--json] [--failures N]
-//                        [--isolate|--no-isolate] [--timeout SEC] [--messages]
-//                        [file-glob...]
+//   node scripts/spec.js [--engine v8|wasihost] [--suite 2.0|3.0] [--json]
+//                        [--failures N] [--isolate|--no-isolate] [--timeout SEC]
+//                        [--messages] [file-glob...]
 //
 // --engine     default $WASIHOST_SPEC_ENGINE, else wasihost
+// --suite      2.0 (default) or 3.0 ($WASIHOST_SPEC_SUITE)
 // --isolate    one child process per file, so a crash or hang costs one file
 //              (default for wasihost; V8 runs in-process)
 // --timeout    per-file limit in isolated mode (default 60 s)
@@ -27,7 +28,8 @@ const root = path.join(__dirname, '..');
 
 function parseArgs(argv) {
   const o = {
-    engine: process.env.WASIHOST_SPEC_ENGINE || 'wasihost', json: false, failures: 5,
+    engine: process.env.WASIHOST_SPEC_ENGINE || 'wasihost', suite: process.env.WASIHOST_SPEC_SUITE || '2.0',
+    json: false, failures: 5,
     isolate: null, timeout: 60, messages: false, globs: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -39,6 +41,7 @@ function parseArgs(argv) {
     };
     const flag = a.split('=')[0];
     if (flag === '--engine') o.engine = val();
+    else if (flag === '--suite') o.suite = val();
     else if (flag === '--json') o.json = true;
     else if (flag === '--failures') o.failures = Number(val());
     else if (flag === '--isolate') o.isolate = true;
@@ -79,10 +82,10 @@ async function main() {
   }
   if (o.help) {
     const src = fs.readFileSync(__filename, 'utf8').split('\n');
-    process.stdout.write(`${src.slice(2, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
+    process.stdout.write(`${src.slice(2, 20).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
     return;
   }
-  const dir = require('./spec-data.js').specDir();
+  const dir = o.suite === '3.0' ? runner.specDir(root, '3.0') : require('./spec-data.js').specDir();
   if (!fs.existsSync(dir)) {
     process.stderr.write(`spec: no spec suite at ${dir}\n`);
     process.exit(2);

@@ -25,10 +25,15 @@ const lockFile = path.join(root, 'test', 'wasi', 'fixtures', 'wasm-fixtures.lock
 const SYSROOT = '/usr';
 const INCLUDE = 'test/wasi/fixtures/c'; // raw.h
 // Directories of fixtures: every <name>.c in them is one program.
-const DIRS = ['test/wasi/fixtures/c', 'test/limits/fixtures/c', 'examples'];
+const DIRS = ['test/wasi/fixtures/c', 'test/limits/fixtures/c', 'examples', 'test/engine/fixtures'];
 const FLAGS = ['--target=wasm32-wasi', `--sysroot=${SYSROOT}`, '-O1', '-Wall', '-Wl,--strip-debug', '-I', INCLUDE,
   `-ffile-prefix-map=${root}/=`];
-const EXTRA = { reactor: ['-mexec-model=reactor'] };
+const EXTRA = {
+  reactor: ['-mexec-model=reactor'],
+  // one source with and without SIMD (test/engine/simd-c.test.js)
+  simd_kernels: ['-O2', '-msimd128'],
+  scalar_kernels: ['-O2', '-fno-vectorize', '-fno-slp-vectorize'],
+};
 
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 

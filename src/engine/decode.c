@@ -27,7 +27,6 @@ static int rd_count(wh_reader *r, uint32_t *n) {
 static int rd_valtype(wh_reader *r, uint8_t *t) {
   TRY(wh_rd_u8(r, t));
   if (!wh_is_valtype(*t)) {
-    if (*t == WH_V128) FAIL("SIMD (v128) is not supported yet");
     r->p--;
     FAIL("malformed value type 0x%02x", *t);
   }
@@ -77,8 +76,12 @@ static int rd_globaltype(wh_reader *r, wh_globaltype *g) {
  * `end`.  Typing against the module is validate.c's job. */
 int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
   uint8_t op;
+  const uint8_t *start = r->p;
   memset(ce, 0, sizeof *ce);
   TRY(wh_rd_u8(r, &op));
+  if (op == OP_I32_ADD || op == OP_I32_SUB || op == OP_I32_MUL || op == OP_I64_ADD ||
+      op == OP_I64_SUB || op == OP_I64_MUL)
+    return wi_rd_constexpr_ext(r, ce, start); /* (and the validator's type mismatch) */
   switch (op) {
     case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
     case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
@@ -87,6 +90,20 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
     case OP_GLOBAL_GET: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
     case OP_REF_NULL: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
     case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
+    case 0xFD: { /* v128.const: the only prefixed constant instruction */
+      uint32_t sub;
+      const uint8_t *p;
+      TRY(wh_rd_u32(r, &sub));
+      if (WI_FD(sub) != OP_V128_CONST) {
+        if (r->err) { r->err->offset = wh_rd_off(r); }
+        return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
+      }
+      TRY(wh_rd_bytes(r, 16, &p));
+      memcpy(ce->value.v128, p, 16);
+      ce->kind = WH_CE_CONST;
+      ce->type = WH_V128;
+      break;
+    }
     case OP_END:
       r->p--;
       if (r->err) { r->err->offset = wh_rd_off(r); }
@@ -97,12 +114,7 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
       return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
   }
   TRY(wh_rd_u8(r, &op));
-  if (op != OP_END) {
-    r->p--;
-    if (r->err) r->err->offset = wh_rd_off(r);
-    return wh_err_set(r->err, WH_ERR_INVALID,
-                      "constant expression required (type mismatch) at offset %u", wh_rd_off(r));
-  }
+  if (op != OP_END) return wi_rd_constexpr_ext(r, ce, start); /* extended (3.0) */
   return 0;
 }
 

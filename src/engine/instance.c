@@ -42,6 +42,7 @@ static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
     case WH_CE_GLOBAL: v = inst->globals[ce->index]->val; break;
     case WH_CE_REF_FUNC: v.func = inst->funcs[ce->index]; break;
     case WH_CE_REF_NULL: v.raw = 0; break;
+    case WH_CE_EXPR: v = wi_constexpr_eval(inst, ce); break;
   }
   return v;
 }

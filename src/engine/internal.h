@@ -86,13 +86,23 @@ bool wh_is_valtype(uint8_t t);
 /* ------------------------------------------------------------------ */
 /* Constant expressions (WebAssembly 2.0: one instruction then end) */
 
-typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL } wh_ce_kind;
+typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL,
+               WH_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wh_ce_kind;
 typedef struct wh_constexpr {
   uint8_t kind;
   uint8_t type;   /* value type produced */
-  uint32_t index; /* global or function index */
+  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
   wh_val value;   /* WH_CE_CONST */
+  const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
+  uint32_t expr_len;
 } wh_constexpr;
+/* constexpr.c */
+struct wh_reader;
+int wi_rd_constexpr_ext(struct wh_reader *r, wh_constexpr *ce, const uint8_t *start)
+    __attribute__((visibility("hidden")));
+int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint8_t *type, wh_error *err)
+    __attribute__((visibility("hidden")));
+wh_val wi_constexpr_eval(wh_instance *inst, const wh_constexpr *ce) __attribute__((visibility("hidden")));
 
 /* ------------------------------------------------------------------ */
 /* Modules */

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "ir.h"
 #include "prof.h"
+#include "simd_ops.h"
 
 #define R(i) (fp[(i)].raw)
 /* A handler's operands, named by its form (irforms.def), and its step
@@ -280,6 +281,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     NEXT();                                                                   \
   }
 #include "opcodes.def"
+#include "interp_simd.inc"
+#include "interp_tail.inc"
 
 L_I64_LOAD2: {
   OPS(I64_LOAD2);
@@ -513,7 +516,7 @@ call_wasm:
       fr->def = def;
     }
     for (uint32_t i = callee->type->ft.nparams, n = callee->nlocals; i < n; i++)
-      nfp[i].raw = 0;
+      memset(&nfp[i], 0, sizeof nfp[i]); /* all 16 bytes: a v128 local reads them */
     fp = nfp;
     def = callee;
     ip = ret_code_;

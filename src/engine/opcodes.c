@@ -27,5 +27,37 @@ const wi_opinfo wi_ops[WI_NOPS] = {
   [IDX(code)] = { text, NULL, NULL, WI_IMM_MEMARG, WI_K_LOAD, WH_I32, WH_##to, sizeof(mt), 1, IR_##n },
 #define WH_STORE(n, code, text, ti, mt) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_MEMARG, WI_K_STORE, WH_##ti, 0, sizeof(mt), 0, IR_##n },
+/* SIMD rows: the result type and the immediate follow from the shape */
+#define VOUT_VUN(t) WH_V128
+#define VOUT_VBIN(t) WH_V128
+#define VOUT_VTERN(t) WH_V128
+#define VOUT_VSHIFT(t) WH_V128
+#define VOUT_VTEST(t) WH_I32
+#define VOUT_VSPLAT(t) WH_V128
+#define VOUT_VEXTRACT(t) WH_##t
+#define VOUT_VREPLACE(t) WH_V128
+#define VOUT_VLOAD(t) WH_V128
+#define VOUT_VSTORE(t) 0
+#define VOUT_VLOADLANE(t) WH_V128
+#define VOUT_VSTORELANE(t) 0
+#define VOUT_VCONST(t) WH_V128
+#define VOUT_VSHUFFLE(t) WH_V128
+#define VIMM_VUN WI_IMM_NONE
+#define VIMM_VBIN WI_IMM_NONE
+#define VIMM_VTERN WI_IMM_NONE
+#define VIMM_VSHIFT WI_IMM_NONE
+#define VIMM_VTEST WI_IMM_NONE
+#define VIMM_VSPLAT WI_IMM_NONE
+#define VIMM_VEXTRACT WI_IMM_LANE
+#define VIMM_VREPLACE WI_IMM_LANE
+#define VIMM_VLOAD WI_IMM_MEMARG
+#define VIMM_VSTORE WI_IMM_MEMARG
+#define VIMM_VLOADLANE WI_IMM_MEMARG_LANE
+#define VIMM_VSTORELANE WI_IMM_MEMARG_LANE
+#define VIMM_VCONST WI_IMM_V128
+#define VIMM_VSHUFFLE WI_IMM_LANES16
+#define WH_V(n, code, text, cls, t, nn, fn) \
+  [IDX(code)] = { text, NULL, NULL, VIMM_##cls, WI_K_##cls, WH_##t, VOUT_##cls(t), nn, \
+                  (uint8_t)(VOUT_##cls(t) != 0), IR_##n },
 #include "opcodes.def"
 };

@@ -20,6 +20,7 @@ enum wi_opcode {
 #define WH_UNT(n, code, ...) OP_##n = code,
 #define WH_LOAD(n, code, ...) OP_##n = code,
 #define WH_STORE(n, code, ...) OP_##n = code,
+#define WH_V(n, code, ...) OP_##n = code,
 #include "opcodes.def"
 };
 
@@ -45,11 +46,20 @@ enum wi_immkind {
   WI_IMM_ELEM_TABLE,  /* element index, table index */
   WI_IMM_ELEM,
   WI_IMM_TABLE_TABLE, /* destination table, source table */
+  WI_IMM_V128,        /* 16 bytes (v128.const) */
+  WI_IMM_LANES16,     /* 16 lane indices (i8x16.shuffle) */
+  WI_IMM_LANE,        /* one lane index byte */
+  WI_IMM_MEMARG_LANE, /* memarg, then a lane index byte */
 };
 
 /* How a numeric row is translated (opcodes.def's row macros). */
 enum wi_opclass { WI_K_NONE, WI_K_OP, WI_K_BIN, WI_K_CMP, WI_K_BINT, WI_K_UN, WI_K_UNT,
-                  WI_K_LOAD, WI_K_STORE };
+                  WI_K_LOAD, WI_K_STORE,
+                  /* SIMD shapes (opcodes.def's WH_V rows): tr_simd.c translates them */
+                  WI_K_VUN, WI_K_VBIN, WI_K_VTERN, WI_K_VSHIFT, WI_K_VTEST, WI_K_VSPLAT,
+                  WI_K_VEXTRACT, WI_K_VREPLACE, WI_K_VLOAD, WI_K_VSTORE, WI_K_VLOADLANE,
+                  WI_K_VSTORELANE, WI_K_VCONST, WI_K_VSHUFFLE };
+#define WI_K_IS_SIMD(cls) ((cls) >= WI_K_VUN)
 
 /* Dense indices for per-opcode tables: one byte, then each prefix's
  * range (sized for the sub-opcodes its proposals define). */

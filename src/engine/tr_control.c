@@ -14,14 +14,13 @@ int tr_push_ctl(tr *t, tr_ctl *proto) {
 int tr_read_blocktype(tr *t, tr_ctl *c) {
   int64_t bt;
   const uint8_t *p = t->r.p;
-  if (p < t->r.end && (*p == 0x40 || wh_is_valtype(*p) || *p == WH_V128)) {
+  if (p < t->r.end && (*p == 0x40 || wh_is_valtype(*p))) {
     t->r.p++;
     c->np = 0;
     c->params = NULL;
     if (*p == 0x40) {
       c->nr = 0;
     } else {
-      if (*p == WH_V128) return wh_rd_fail(&t->r, "SIMD (v128) is not supported yet");
       c->single = *p;
       c->nr = 1;
       c->is_single = true;

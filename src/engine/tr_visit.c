@@ -154,6 +154,7 @@ static int numeric(tr *t, const wi_opinfo *ni) {
     case WI_K_LOAD: return load(t, ni);
     case WI_K_STORE: return store(t, ni);
   }
+  if (WI_K_IS_SIMD(ni->cls)) return tr_simd(t, ni);
   return wh_rd_fail(&t->r, "illegal opcode");
 }
 
@@ -337,6 +338,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
                      (wi_CALLI){ .type = ft->id, .base = base, .table = ti, .idx = islot });
       return call_results(t, ft);
     }
+    case OP_RETURN_CALL: case OP_RETURN_CALL_INDIRECT: return tr_tail_call(t, op);
     case OP_DROP:
       TRY(tr_need1(t, T_UNKNOWN));
       tr_pop(t, 1);
@@ -544,7 +546,6 @@ int tr_step(tr *t) {
   if (byte >= 0xFC) {
     uint32_t sub;
     TRY(wh_rd_u32(&t->r, &sub));
-    if (byte == 0xFD) return wh_rd_fail(&t->r, "SIMD instructions are not supported yet");
     code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
   }
   const wi_opinfo *oi = wi_op(code);

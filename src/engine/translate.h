@@ -227,6 +227,10 @@ void tr_set_unreachable(tr *t);
 
 /* tr_visit.c */
 int tr_step(tr *t);
+/* tr_tail.c: return_call, return_call_indirect */
+int tr_tail_call(tr *t, uint32_t op);
+/* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
+int tr_simd(tr *t, const wi_opinfo *oi);
 
 /* tr_scratch.c */
 void tr_scratch_take(tr *t);

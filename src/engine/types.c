@@ -50,7 +50,7 @@ const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
 bool wh_is_reftype(uint8_t t) { return t == WH_FUNCREF || t == WH_EXTERNREF; }
 
 bool wh_is_valtype(uint8_t t) {
-  return t == WH_I32 || t == WH_I64 || t == WH_F32 || t == WH_F64 ||
+  return t == WH_I32 || t == WH_I64 || t == WH_F32 || t == WH_F64 || t == WH_V128 ||
          wh_is_reftype(t);
 }
 

@@ -22,6 +22,9 @@ static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
       if (ce->index >= m->nfuncs) INVALID("unknown function %u", ce->index);
       m->declared_funcs[ce->index] = 1;
       break;
+    case WH_CE_EXPR:
+      if (wi_constexpr_check(m, ce, &got, err)) return err->status;
+      break;
     default:
       break;
   }

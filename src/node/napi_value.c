@@ -196,6 +196,23 @@ int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out)
     if (raw_bits(E->env, v, &bits)) return -1;
     out->f64_bits = bits;
     return 0;
+  case WH_V128: {
+    /* internals only (the JS API refuses v128): the 128-bit pattern as a
+     * BigInt, its low word lane bytes 0-7 */
+    uint64_t w[2] = { 0, 0 };
+    size_t n = 2;
+    int sign = 0;
+    if (napi_get_value_bigint_words(E->env, v, &sign, &n, w) != napi_ok) {
+      napi_throw_type_error(E->env, NULL, "raw v128 value must be a BigInt");
+      return -1;
+    }
+    if (sign) { /* two's complement of the magnitude, modulo 2^128 */
+      w[0] = ~w[0] + 1;
+      w[1] = ~w[1] + (w[0] == 0);
+    }
+    memcpy(out->v128, w, 16);
+    return 0;
+  }
   default:
     return wh_napi_to_wasm(E, v, type, out);
   }
@@ -213,6 +230,12 @@ int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
   case WH_F64:
     WH_TRY(napi_create_bigint_uint64(env, v.f64_bits, out), -1);
     return 0;
+  case WH_V128: {
+    uint64_t w[2];
+    memcpy(w, v.v128, 16);
+    WH_TRY(napi_create_bigint_words(env, 0, 2, w, out), -1);
+    return 0;
+  }
   default:
     return wh_napi_to_js(E, v, type, owner, out);
   }

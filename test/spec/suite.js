@@ -1,13 +1,9 @@
 'use strict';
 // Runs a list of spec json files on an engine, in this process or one child
 // process per file (isolate), and hands each file's summary to onFile.
-// SIMD files never reach the engine (every command is skipped), so they run
-// in-process either way.
 
 const runner = require('./runner.js');
 const { runFileIsolated } = require('./isolate.js');
-
-const SKIP_ONLY = { name: 'none', api: {}, raw: null, strictText: false };
 
 // opts: { engine: 'v8'|'wasihost', root, dir, files, isolate, timeoutMs,
 // budgetMs }. Files not started within budgetMs fail as "not run", so a
@@ -23,8 +19,7 @@ async function runSuite(opts, onFile) {
   const t0 = Date.now();
   for (const file of files) {
     let s;
-    if (file.startsWith('simd_')) s = runner.runFile(SKIP_ONLY, dir, file);
-    else if (opts.budgetMs && Date.now() - t0 > opts.budgetMs) s = notRun(dir, file, opts.budgetMs);
+    if (opts.budgetMs && Date.now() - t0 > opts.budgetMs) s = notRun(dir, file, opts.budgetMs, loaded);
     else if (engine) s = runner.runFile(engine, dir, file);
     else s = await runFileIsolated(opts.engine, root, dir, file, { timeoutMs: opts.timeoutMs });
     summaries.push(s);
@@ -33,11 +28,11 @@ async function runSuite(opts, onFile) {
   return summaries;
 }
 
-function notRun(dir, file, budgetMs) {
+function notRun(dir, file, budgetMs, engine) {
   const results = runner.readCommands(dir, file).map((cmd, index) => ({
     index, line: cmd.line, type: cmd.type, name: cmd.action ? cmd.action.field : (cmd.name || cmd.filename || ''),
-    ...(runner.skipReason(file, cmd)
-      ? { status: 'skip', reason: runner.skipReason(file, cmd) }
+    ...(runner.skipReason(file, cmd, engine)
+      ? { status: 'skip', reason: runner.skipReason(file, cmd, engine) }
       : { status: 'fail', reason: 'not run (time budget)' }),
   }));
   return runner.summarize(file, results, [`not run: the suite's ${budgetMs / 1000} s budget was spent`]);

@@ -48,9 +48,30 @@ function jsArg(v) {
   }
 }
 
+// v128 values: wast2json gives { lane_type, value: [lane, ...] } with each
+// lane the unsigned decimal of its bits (or a NaN expectation); the engine
+// takes and returns the 128-bit pattern as one BigInt, lane 0 lowest.
+const LANE_BITS = { i8: 8, i16: 16, i32: 32, i64: 64, f32: 32, f64: 64 };
+
+function v128Bits(v) {
+  const w = LANE_BITS[v.lane_type];
+  if (!w || !Array.isArray(v.value) || v.value.length * w !== 128) {
+    throw new Error(`malformed v128 value ${JSON.stringify(v)}`);
+  }
+  let bits = 0n;
+  v.value.forEach((lane, i) => { bits |= BigInt.asUintN(w, BigInt(lane)) << BigInt(i * w); });
+  return bits;
+}
+
+function laneOf(bits, w, i) {
+  return (bits >> BigInt(i * w)) & ((1n << BigInt(w)) - 1n);
+}
+
 // Argument for internals.callRaw: the bit pattern as BigInt.
 function rawArg(v) {
-  if (NUM.has(v.type)) return BigInt(v.value);
+  // (wasm-tools' json of the 3.0 suite writes integers signed)
+  if (NUM.has(v.type)) return BigInt.asUintN(WIDTH[v.type], BigInt(v.value));
+  if (v.type === 'v128') return v128Bits(v);
   if (REF.has(v.type)) return refArg(v);
   throw new Error(`unsupported argument type ${v.type}`);
 }
@@ -86,6 +107,7 @@ function fromJs(type, x) {
 // Normalise a result internals.callRaw / globalRaw returned.
 function fromRaw(type, x) {
   if (WIDTH[type]) return { type, bits: BigInt.asUintN(WIDTH[type], toBig(x)) };
+  if (type === 'v128') return { type, bits: BigInt.asUintN(128, toBig(x)) };
   return { type, ref: x };
 }
 
@@ -104,6 +126,8 @@ const ABS = { f32: 0x7fffffffn, f64: 0x7fffffffffffffffn };
 // Does the normalised `actual` satisfy the json expectation `exp`?
 // exactNaN: compare NaN bit patterns (raw mode); otherwise NaN-ness only.
 function matches(exp, actual, exactNaN) {
+  // 3.0 scripts: any one of several results (relaxed SIMD)
+  if (exp.type === 'either') return exp.values.some((v) => matches(v, actual, exactNaN));
   if (!actual || actual.type !== exp.type) return false;
   const t = exp.type;
   if (REF.has(t)) {
@@ -112,6 +136,16 @@ function matches(exp, actual, exactNaN) {
     if (exp.value === 'null') return r === null;
     if (t === 'funcref') return typeof r === 'function';
     return r === externref(exp.value);
+  }
+  if (t === 'v128') {
+    if (exp.value === undefined) return true;
+    const w = LANE_BITS[exp.lane_type];
+    const ft = exp.lane_type === 'f32' || exp.lane_type === 'f64' ? exp.lane_type : null;
+    return exp.value.every((lane, i) => {
+      const got = laneOf(actual.bits, w, i);
+      if (ft) return matches({ type: ft, value: lane }, { type: ft, bits: got }, exactNaN);
+      return got === BigInt.asUintN(w, BigInt(lane));
+    });
   }
   if (!WIDTH[t]) return false;
   const bits = actual.bits;
@@ -122,7 +156,7 @@ function matches(exp, actual, exactNaN) {
     if (exp.value === 'nan:canonical') return (bits & ABS[t]) === CANONICAL[t];
     return (bits & QUIET[t]) !== 0n;
   }
-  const want = BigInt(exp.value);
+  const want = BigInt.asUintN(WIDTH[t], BigInt(exp.value));
   if (!exactNaN && isNaNBits(t, want)) return isNaNBits(t, bits);
   return bits === want;
 }
@@ -143,15 +177,26 @@ function showNumber(type, bits) {
 }
 
 // Human text of a json value (expected or argument).
+function showV128(laneType, lanes) {
+  return `v128:${laneType}[${lanes.join(' ')}]`;
+}
+
 function showExpected(v) {
+  if (v.type === 'either') return `either(${v.values.map(showExpected).join(' | ')})`;
   if (v.value === undefined) return `${v.type}:any`;
+  if (v.type === 'v128') return showV128(v.lane_type, v.value);
   if (REF.has(v.type)) return `${v.type}:${v.value}`;
   if (String(v.value).startsWith('nan:')) return `${v.type}:${v.value}`;
   if (!WIDTH[v.type]) return `${v.type}:${JSON.stringify(v.value)}`;
-  return showNumber(v.type, BigInt(v.value));
+  return showNumber(v.type, BigInt.asUintN(WIDTH[v.type], BigInt(v.value)));
 }
 
 function showActual(a) {
+  if (a.type === 'v128') {
+    const lanes = [];
+    for (let i = 0; i < 4; i++) lanes.push(`0x${laneOf(a.bits, 32, i).toString(16)}`);
+    return showV128('i32', lanes);
+  }
   if (a.bits !== undefined) return showNumber(a.type, a.bits);
   const r = a.ref;
   if (r === null) return `${a.type}:null`;
@@ -163,7 +208,7 @@ function showActual(a) {
 
 function usesV128(cmd) {
   const vals = [...(cmd.action && cmd.action.args || []), ...(cmd.expected || [])];
-  return vals.some((v) => v.type === 'v128');
+  return vals.some((v) => v.type === 'v128' || (v.type === 'either' && v.values.some((x) => x.type === 'v128')));
 }
 
 module.exports = {
