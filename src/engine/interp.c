@@ -224,6 +224,10 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
  * translator folded in from an `i32.add` that computed it (added with
  * wraparound, as the add did) or, in the _X forms, plus a second slot. */
 #define EA(base, k, off) ((uint64_t)(uint32_t)((uint32_t)R(base) + (uint32_t)(k)) + (off))
+/* The _XS forms: the index slot scaled by the access's width, as the
+ * i32.shl the translator folded did (32-bit wraparound). */
+#define WIDTH_LOG2(mt) (sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
+#define EAS(base, idx, off, mt) EA(base, (uint32_t)R(idx) << WIDTH_LOG2(mt), off)
 /* One bounds-checked access, whatever the address form: every load and
  * store handler (and the fused pairs) is one of these plus its ip step. */
 #define LOAD_AT(mt, to, dst, ea_)                                             \
@@ -253,6 +257,12 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     LOAD_AT(mt, to, o.dst, EA(o.addr, R(o.idx), o.off));                      \
     STEP(n##_X);                                                              \
     NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XS: {                                                               \
+    OPS(n##_XS);                                                              \
+    LOAD_AT(mt, to, o.dst, EAS(o.addr, o.idx, o.off, mt));                    \
+    STEP(n##_XS);                                                             \
+    NEXT();                                                                   \
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
   L_##n: {                                                                    \
@@ -277,6 +287,18 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     OPS(n##_XI);                                                              \
     STORE_AT(mt, EA(o.addr, R(o.idx), o.off), o.val);                         \
     STEP(n##_XI);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XS: {                                                               \
+    OPS(n##_XS);                                                              \
+    STORE_AT(mt, EAS(o.addr, o.idx, o.off, mt), R(o.val));                    \
+    STEP(n##_XS);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XSI: {                                                              \
+    OPS(n##_XSI);                                                             \
+    STORE_AT(mt, EAS(o.addr, o.idx, o.off, mt), o.val);                       \
+    STEP(n##_XSI);                                                            \
     NEXT();                                                                   \
   }
 #include "opcodes.def"

@@ -28,6 +28,14 @@ enum wi_irop {
 /* From IR_ABT_n: the add-immediate form, then the branch-if-false ones. */
 #define WI_IR_AB_IMM 1
 #define WI_IR_AB_FALSE 2
+/* From a load (store) to its other address forms (irops.def's order). */
+#define WI_IR_LD_X 1
+#define WI_IR_LD_XS 2
+#define WI_IR_ST_I 1
+#define WI_IR_ST_X 2
+#define WI_IR_ST_XI 3
+#define WI_IR_ST_XS 4
+#define WI_IR_ST_XSI 5
 
 /* Operand kinds: their C types, and which part of a cell holds them. */
 typedef uint32_t wi_ct_SLOT;

@@ -357,15 +357,38 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   *j = (tr_jump){ at, 1, 1 };
 }
 
+/* The shift count that scales an index to elements of `width` bytes. */
+static uint32_t width_log2(uint32_t width) { return width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0; }
+
+/* In `base + (idx << s)` just emitted (the add already unstaged), the
+ * shift left by the access width's log2 that computed one operand into
+ * a temp only the add read: it is dropped and *idx names its operand.
+ * The low 32 bits of an i64 shift are the 32-bit shift of the low half,
+ * so Go's i64 index arithmetic (wrapped back to i32) folds too. */
+static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
+  tr_insn *l = last(t);
+  if (!l || (l->op != IR_I32_SHL_I && l->op != IR_I64_SHL_I) || c->x == c->y) return false;
+  wi_DXK s = wi_DXK_read(l->c);
+  uint32_t mask = l->op == IR_I32_SHL_I ? 31 : 63;
+  if ((s.k & mask) != width_log2(width) || s.dst < tr_nloc(t)) return false;
+  if (s.dst == c->x) c->x = c->y;
+  else if (s.dst != c->y) return false;
+  c->y = s.x;
+  t->nstage--;
+  return true;
+}
+
 /* An address computed by the `i32.add x, K` just emitted is folded into
  * the memory access (which adds K with the same wraparound), removing
  * the add.  Returns 0 with the slot and constant when it applies, 2 with
- * two slots when the add was slot + slot (the _X forms), 1 otherwise.
+ * two slots when the add was slot + slot (the _X forms), 3 when the
+ * second slot is an index to scale by the access's width (the _XS forms,
+ * the index's shift removed too), 1 otherwise.
  * The address temp must be what the last instruction wrote (each form
  * below has its destination in cell 1, half a).  A constant or a local
  * pushed since (a store's value) emitted nothing, so the temp is still
  * that result and nothing else reads it. */
-int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t *k) {
   tr_insn *l = last(t), *p = prev(t);
   if (!l || !live(t) || t->st[i].kind != E_TEMP || l->c[1].s.a != tr_slot(t, i)) return 1;
   if (l->op == IR_I64_EXTEND_I32_U) {
@@ -377,11 +400,12 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
   } else if (l->op == IR_I32_ADD || l->op == IR_I64_ADD) {
     /* slot + slot: the indexed (_X) form of the access, *k = the slot */
     wi_DXY c = wi_DXY_read(l->c);
+    t->nstage--;
+    bool scaled = fold_scale(t, &c, width);
     *slot = c.x;
     *k = c.y;
-    t->nstage--;
     tr_seal(t);
-    return 2;
+    return scaled ? 3 : 2;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
      * low 32 bits of the sum are the sum of the low 32 bits */
