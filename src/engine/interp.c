@@ -76,6 +76,14 @@ static wh_memory no_memory;
 
 static const void *const *handlers;
 
+/* The dispatch loop wants every register: without a frame pointer GCC
+ * keeps the memory's base and size in registers instead of reloading
+ * one from the stack in every load and store (perf's frame-pointer
+ * unwinding loses this one frame).  Sanitizer builds keep theirs. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+__attribute__((optimize("omit-frame-pointer")))
+#endif
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define IR(n, form, text) [IR_##n] = &&L_##n,
@@ -233,7 +241,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define LOAD_AT(mt, to, dst, ea_)                                             \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
     R(dst) = LD_##to(v);                                                      \
@@ -241,7 +249,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define STORE_AT(mt, ea_, val)                                                \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v = (mt)(val);                                                         \
     memcpy(mem + ea, &v, sizeof v);                                           \
   } while (0)
@@ -407,6 +415,15 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(o.idx);
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
+  ip += off;
+  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  NEXT();
+}
+L_BR_TABLE_K: {
+  OPS(BR_TABLE_K);
+  uint32_t i = (uint32_t)R(o.idx) + o.k;
+  if (i > o.n) i = o.n;
+  int32_t off = (int32_t)ip[WI_LEN_BR_TABLE_K + i].s.a;
   ip += off;
   if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   NEXT();
@@ -735,6 +752,9 @@ stop_slow: {
     NEXT();
   }
 
+out_of_bounds:
+  /* one jump target for every access: the hot path sets no trap code */
+  TRAP(WH_TRAP_MEM_OOB);
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:

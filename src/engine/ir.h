@@ -110,9 +110,11 @@ void wh_profile_count(const void *h);
 extern const uint8_t wi_ir_form[IR_COUNT];
 extern const uint8_t wi_ir_len[IR_COUNT];
 extern const char *const wi_ir_text[IR_COUNT];
-/* The length of the instruction at c (br_table's varies). */
+/* The length of the instruction at c (br_table's varies: its n + 1
+ * targets follow the header). */
 static inline uint32_t wi_ir_cells(int op, const wh_cell *c) {
-  return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1 : wi_ir_len[op];
+  return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1
+       : op == IR_BR_TABLE_K ? WI_CELLS_TBLK + c[1].s.b + 1 : wi_ir_len[op];
 }
 
 #endif

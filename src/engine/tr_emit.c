@@ -73,17 +73,17 @@ wh_cell *tr_emit_live(tr *t, int op, int64_t *at) {
 }
 
 /* br_table's length varies with its targets: it goes straight into the
- * code (nothing fuses with it).  Returns its position, -1 when nothing is
- * emitted. */
-int64_t tr_emit_table(tr *t, uint32_t ntargets) {
+ * code (nothing fuses with it).  op is IR_BR_TABLE or IR_BR_TABLE_K.
+ * Returns its position, -1 when nothing is emitted. */
+int64_t tr_emit_table(tr *t, int op, uint32_t ntargets) {
   if (!live(t)) return -1;
   tr_flush(t);
-  uint32_t n = WI_CELLS_TBL + ntargets;
+  uint32_t n = wi_ir_len[op] + ntargets;
   if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) return -1;
   uint32_t at = t->ncode;
   if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
   memset(&t->code[at], 0, n * sizeof(wh_cell));
-  t->code[at].h = t->h[IR_BR_TABLE];
+  t->code[at].h = t->h[op];
   t->ncode += n;
   return at;
 }
@@ -99,6 +99,21 @@ bool tr_retarget(tr *t, uint32_t slot, uint32_t dst) {
   tr_insn *l = last(t);
   l->c[l->dst_cell].s.a = dst;
   l->dst_cell = 0;
+  return true;
+}
+
+/* The br_table index on the stack's top was just computed as x + K or
+ * x - K into its temp (a switch whose cases start at K): the add goes,
+ * the table adds K itself.  Returns false when it does not apply. */
+bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k) {
+  uint32_t i = t->nst - 1;
+  if (t->st[i].kind != E_TEMP || !produced(t, tr_slot(t, i))) return false;
+  tr_insn *l = last(t);
+  if (l->op != IR_I32_ADD_I && l->op != IR_I32_SUB_I) return false;
+  wi_DXK a = wi_DXK_read(l->c);
+  *x = a.x;
+  *k = l->op == IR_I32_ADD_I ? (uint32_t)a.k : 0u - (uint32_t)a.k;
+  t->nstage--;
   return true;
 }
 

@@ -177,7 +177,8 @@ static inline wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
   return tr_emit_live(t, op, at);
 }
 static inline wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
-int64_t tr_emit_table(tr *t, uint32_t ntargets);
+int64_t tr_emit_table(tr *t, int op, uint32_t ntargets);
+bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k);
 int64_t tr_last_pos(tr *t);
 wh_cell *tr_cell(tr *t, int64_t pos);
 uint32_t tr_label(tr *t);
