@@ -56,8 +56,8 @@ static wh_memory no_memory;
  * have re-entered wasm through a host function into another instance).
  * Both are one load from cache lines nobody else writes. */
 #define STOPPED()                                                             \
-  (atomic_load_explicit(stop, memory_order_relaxed) |                         \
-   atomic_load_explicit(stop_outer, memory_order_relaxed))
+  (atomic_load_explicit(stops[0], memory_order_relaxed) |                     \
+   atomic_load_explicit(stops[1], memory_order_relaxed))
 /* A profiler's sample request (prof.h) shares the flag word: the same one
  * test covers both.  Every check sits where the next thing to do is to
  * dispatch at ip (a back-edge has jumped, a call has entered its callee),
@@ -104,6 +104,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   int slow_call = 0;
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
+  const atomic_int *volatile stops[2] = { stop, stop_outer };
 #ifdef WH_EXACT_RUN
   uint64_t *exact_cnt;
 #endif
@@ -270,6 +271,16 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     OPS(n##_XS);                                                              \
     LOAD_AT(mt, to, o.dst, EAS(o.addr, o.idx, o.off, mt));                    \
     STEP(n##_XS);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  WI_IF_I32_##to(LOAD_BRANCH(BRT, n, mt, IS_TRUE) LOAD_BRANCH(BRF, n, mt, IS_FALSE))
+/* An i32 load, then a branch on the value it wrote. */
+#define LOAD_BRANCH(lbl, n, mt, sense)                                        \
+  L_##lbl##_##n: {                                                            \
+    OPS(lbl##_##n);                                                           \
+    LOAD_AT(mt, I32, o.dst, EA(o.addr, o.k, o.off));                          \
+    if (sense((uint32_t)R(o.dst))) BRANCH_TO(o.to);                           \
+    STEP(lbl##_##n);                                                          \
     NEXT();                                                                   \
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
@@ -551,8 +562,14 @@ call_wasm:
       fr->inst = inst;
       fr->def = def;
     }
-    for (uint32_t i = callee->type->ft.nparams, n = callee->nlocals; i < n; i++)
-      nfp[i].raw = 0;
+    /* The locals start at zero.  The empty asm keeps GCC from turning
+     * the loop into a call of memset: a frame has a few locals, and the
+     * call cost more than zeroing them, with every live register spilled
+     * around it. */
+    for (wh_val *p = nfp + callee->type->ft.nparams, *e = nfp + callee->nlocals; p < e; p++) {
+      p->raw = 0;
+      __asm__("" : "+r"(p));
+    }
     fp = nfp;
     def = callee;
     ip = ret_code_;
@@ -753,8 +770,10 @@ stop_slow: {
   }
 
 out_of_bounds:
-  /* one jump target for every access: the hot path sets no trap code */
-  TRAP(WH_TRAP_MEM_OOB);
+  /* one jump target for every access, with the trap code set here, not
+   * in each access's hot path */
+  rc = wh_err_trap(ex->err, WH_TRAP_MEM_OOB);
+  goto failed;
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:

@@ -15,6 +15,11 @@
 #define WI_IF_INT_I64(...) __VA_ARGS__
 #define WI_IF_INT_F32(...)
 #define WI_IF_INT_F64(...)
+/* WI_IF_I32_<type>(x): x for i32 only (loads fused with a branch). */
+#define WI_IF_I32_I32(...) __VA_ARGS__
+#define WI_IF_I32_I64(...)
+#define WI_IF_I32_F32(...)
+#define WI_IF_I32_F64(...)
 
 enum wi_irop {
 #define IR(n, form, text) IR_##n,
@@ -31,6 +36,8 @@ enum wi_irop {
 /* From a load (store) to its other address forms (irops.def's order). */
 #define WI_IR_LD_X 1
 #define WI_IR_LD_XS 2
+#define WI_IR_LD_BRT 3 /* i32 results only */
+#define WI_IR_LD_BRF 4
 #define WI_IR_ST_I 1
 #define WI_IR_ST_X 2
 #define WI_IR_ST_XI 3

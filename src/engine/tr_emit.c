@@ -297,6 +297,15 @@ static const uint16_t add_feeding[IR_COUNT] = {
 #include "opcodes.def"
 };
 
+/* An i32 load (address slot + constant form) and its branch-on-value
+ * forms. */
+static const uint16_t load_branch[IR_COUNT] = {
+#define WI_LOAD_BRANCH(n) [IR_##n] = IR_##n + WI_IR_LD_BRT,
+#define WH_LOAD(n, code, text, to, mt) WI_IF_I32_##to(WI_LOAD_BRANCH(n))
+#include "opcodes.def"
+#undef WI_LOAD_BRANCH
+};
+
 /* The i32.and/imm `i` computed the condition: it becomes a test-under-mask
  * branch. */
 static void and_branch(tr_insn *i, int64_t at, bool on_zero, tr_jump *j) {
@@ -316,6 +325,24 @@ static void and_branch(tr_insn *i, int64_t at, bool on_zero, tr_jump *j) {
 void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   uint32_t i = t->nst - 1;
   j->at = -1;
+  tr_insn *ll = last(t);
+  if (ll && live(t) && load_branch[ll->op] && t->st[i].kind != E_CONST) {
+    /* an i32 load wrote the condition, into its temp or into the local
+     * the condition reads (`local.tee` then `br_if`): one instruction
+     * loads, writes and branches */
+    const tr_vent *e = &t->st[i];
+    wi_LD a = wi_LD_read(ll->c);
+    bool fuse = e->kind == E_TEMP ? produced(t, tr_slot(t, i)) : e->local == a.dst;
+    if (fuse) {
+      int64_t at = tr_last_pos(t);
+      ll->op = load_branch[ll->op] + (when_true ? 0 : WI_IR_LD_BRF - WI_IR_LD_BRT);
+      wi_LDB_write(ll->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      ll->dst_cell = 0;
+      tr_pop(t, 1);
+      *j = (tr_jump){ at, 3, 0 };
+      return;
+    }
+  }
   if (t->st[i].kind == E_TEMP && produced(t, tr_slot(t, i))) {
     tr_insn *l = last(t), *p = prev(t);
     int op = l->op;
