@@ -57,9 +57,9 @@ static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
       default: fprintf(out, " %s=%lld", fl->name, (long long)v); break;
     }
   }
-  if (op == IR_BR_TABLE)
-    for (uint32_t k = 0; k <= c[1].s.b; k++)
-      fprintf(out, " ->%lld", (long long)pc + (int32_t)c[WI_CELLS_TBL + k].s.a);
+  if (op == IR_BR_TABLE || op == IR_BR_TABLE_K)
+    for (uint32_t k = 0, h = wi_ir_len[op]; k <= c[1].s.b; k++)
+      fprintf(out, " ->%lld", (long long)pc + (int32_t)c[h + k].s.a);
 }
 
 /* One line per instruction: position, name, operands by name (slots as

@@ -57,8 +57,8 @@ static wh_memory no_memory;
  * have re-entered wasm through a host function into another instance).
  * Both are one load from cache lines nobody else writes. */
 #define STOPPED()                                                             \
-  (atomic_load_explicit(stop, memory_order_relaxed) |                         \
-   atomic_load_explicit(stop_outer, memory_order_relaxed))
+  (atomic_load_explicit(stops[0], memory_order_relaxed) |                     \
+   atomic_load_explicit(stops[1], memory_order_relaxed))
 /* A profiler's sample request (prof.h) shares the flag word: the same one
  * test covers both.  Every check sits where the next thing to do is to
  * dispatch at ip (a back-edge has jumped, a call has entered its callee),
@@ -77,6 +77,14 @@ static wh_memory no_memory;
 
 static const void *const *handlers;
 
+/* The dispatch loop wants every register: without a frame pointer GCC
+ * keeps the memory's base and size in registers instead of reloading
+ * one from the stack in every load and store (perf's frame-pointer
+ * unwinding loses this one frame).  Sanitizer builds keep theirs. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+__attribute__((optimize("omit-frame-pointer")))
+#endif
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define IR(n, form, text) [IR_##n] = &&L_##n,
@@ -97,6 +105,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   int slow_call = 0;
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
+  const atomic_int *volatile stops[2] = { stop, stop_outer };
 #ifdef WH_EXACT_RUN
   uint64_t *exact_cnt;
 #endif
@@ -225,12 +234,16 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
  * translator folded in from an `i32.add` that computed it (added with
  * wraparound, as the add did) or, in the _X forms, plus a second slot. */
 #define EA(base, k, off) ((uint64_t)(uint32_t)((uint32_t)R(base) + (uint32_t)(k)) + (off))
+/* The _XS forms: the index slot scaled by the access's width, as the
+ * i32.shl the translator folded did (32-bit wraparound). */
+#define WIDTH_LOG2(mt) (sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
+#define EAS(base, idx, off, mt) EA(base, (uint32_t)R(idx) << WIDTH_LOG2(mt), off)
 /* One bounds-checked access, whatever the address form: every load and
  * store handler (and the fused pairs) is one of these plus its ip step. */
 #define LOAD_AT(mt, to, dst, ea_)                                             \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
     R(dst) = LD_##to(v);                                                      \
@@ -238,7 +251,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define STORE_AT(mt, ea_, val)                                                \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) TRAP(WH_TRAP_MEM_OOB);       \
+    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v = (mt)(val);                                                         \
     memcpy(mem + ea, &v, sizeof v);                                           \
   } while (0)
@@ -253,6 +266,22 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     OPS(n##_X);                                                               \
     LOAD_AT(mt, to, o.dst, EA(o.addr, R(o.idx), o.off));                      \
     STEP(n##_X);                                                              \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XS: {                                                               \
+    OPS(n##_XS);                                                              \
+    LOAD_AT(mt, to, o.dst, EAS(o.addr, o.idx, o.off, mt));                    \
+    STEP(n##_XS);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  WI_IF_I32_##to(LOAD_BRANCH(BRT, n, mt, IS_TRUE) LOAD_BRANCH(BRF, n, mt, IS_FALSE))
+/* An i32 load, then a branch on the value it wrote. */
+#define LOAD_BRANCH(lbl, n, mt, sense)                                        \
+  L_##lbl##_##n: {                                                            \
+    OPS(lbl##_##n);                                                           \
+    LOAD_AT(mt, I32, o.dst, EA(o.addr, o.k, o.off));                          \
+    if (sense((uint32_t)R(o.dst))) BRANCH_TO(o.to);                           \
+    STEP(lbl##_##n);                                                          \
     NEXT();                                                                   \
   }
 #define WH_STORE(n, code, text, ti, mt)                                       \
@@ -278,6 +307,18 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     OPS(n##_XI);                                                              \
     STORE_AT(mt, EA(o.addr, R(o.idx), o.off), o.val);                         \
     STEP(n##_XI);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XS: {                                                               \
+    OPS(n##_XS);                                                              \
+    STORE_AT(mt, EAS(o.addr, o.idx, o.off, mt), R(o.val));                    \
+    STEP(n##_XS);                                                             \
+    NEXT();                                                                   \
+  }                                                                           \
+  L_##n##_XSI: {                                                              \
+    OPS(n##_XSI);                                                             \
+    STORE_AT(mt, EAS(o.addr, o.idx, o.off, mt), o.val);                       \
+    STEP(n##_XSI);                                                            \
     NEXT();                                                                   \
   }
 #include "opcodes.def"
@@ -388,6 +429,15 @@ L_BR_TABLE: {
   uint32_t i = (uint32_t)R(o.idx);
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
+  ip += off;
+  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  NEXT();
+}
+L_BR_TABLE_K: {
+  OPS(BR_TABLE_K);
+  uint32_t i = (uint32_t)R(o.idx) + o.k;
+  if (i > o.n) i = o.n;
+  int32_t off = (int32_t)ip[WI_LEN_BR_TABLE_K + i].s.a;
   ip += off;
   if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
   NEXT();
@@ -515,8 +565,15 @@ call_wasm:
       fr->inst = inst;
       fr->def = def;
     }
-    for (uint32_t i = callee->type->ft.nparams, n = callee->nlocals; i < n; i++)
-      memset(&nfp[i], 0, sizeof nfp[i]); /* all 16 bytes: a v128 local reads them */
+    /* The locals start at zero, all 16 bytes (a v128 local reads them).
+     * The empty asm keeps GCC from turning the loop into a call of
+     * memset: a frame has a few locals, and the call cost more than
+     * zeroing them, with every live register spilled around it. */
+    for (wh_val *p = nfp + callee->type->ft.nparams, *e = nfp + callee->nlocals; p < e; p++) {
+      static const wh_val zero;
+      *p = zero;
+      __asm__("" : "+r"(p));
+    }
     fp = nfp;
     def = callee;
     ip = ret_code_;
@@ -716,6 +773,11 @@ stop_slow: {
     NEXT();
   }
 
+out_of_bounds:
+  /* one jump target for every access, with the trap code set here, not
+   * in each access's hot path */
+  rc = wh_err_trap(ex->err, WH_TRAP_MEM_OOB);
+  goto failed;
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:

@@ -15,6 +15,11 @@
 #define WI_IF_INT_I64(...) __VA_ARGS__
 #define WI_IF_INT_F32(...)
 #define WI_IF_INT_F64(...)
+/* WI_IF_I32_<type>(x): x for i32 only (loads fused with a branch). */
+#define WI_IF_I32_I32(...) __VA_ARGS__
+#define WI_IF_I32_I64(...)
+#define WI_IF_I32_F32(...)
+#define WI_IF_I32_F64(...)
 
 enum wi_irop {
 #define IR(n, form, text) IR_##n,
@@ -28,6 +33,16 @@ enum wi_irop {
 /* From IR_ABT_n: the add-immediate form, then the branch-if-false ones. */
 #define WI_IR_AB_IMM 1
 #define WI_IR_AB_FALSE 2
+/* From a load (store) to its other address forms (irops.def's order). */
+#define WI_IR_LD_X 1
+#define WI_IR_LD_XS 2
+#define WI_IR_LD_BRT 3 /* i32 results only */
+#define WI_IR_LD_BRF 4
+#define WI_IR_ST_I 1
+#define WI_IR_ST_X 2
+#define WI_IR_ST_XI 3
+#define WI_IR_ST_XS 4
+#define WI_IR_ST_XSI 5
 
 /* Operand kinds: their C types, and which part of a cell holds them. */
 typedef uint32_t wi_ct_SLOT;
@@ -102,9 +117,11 @@ void wh_profile_count(const void *h);
 extern const uint8_t wi_ir_form[IR_COUNT];
 extern const uint8_t wi_ir_len[IR_COUNT];
 extern const char *const wi_ir_text[IR_COUNT];
-/* The length of the instruction at c (br_table's varies). */
+/* The length of the instruction at c (br_table's varies: its n + 1
+ * targets follow the header). */
 static inline uint32_t wi_ir_cells(int op, const wh_cell *c) {
-  return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1 : wi_ir_len[op];
+  return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1
+       : op == IR_BR_TABLE_K ? WI_CELLS_TBLK + c[1].s.b + 1 : wi_ir_len[op];
 }
 
 #endif

@@ -206,7 +206,9 @@ int tr_br_table(tr *t) {
     if (labels[k] >= t->nctl) { tr_fail(t, "unknown label %u", labels[k]); goto out; }
   }
   if (tr_need1(t, WH_I32)) goto out;
-  uint32_t idx = tr_operand(t, t->nst - 1);
+  uint32_t idx, bias;
+  bool biased = tr_fold_table_bias(t, &idx, &bias);
+  if (!biased) idx = tr_operand(t, t->nst - 1);
   tr_pop(t, 1);
   tr_ctl *def = &t->ctls[t->nctl - 1 - labels[n]];
   uint32_t arity = tr_label_arity(def);
@@ -216,11 +218,14 @@ int tr_br_table(tr *t) {
     if (arity && tr_need_slow(t, tr_label_types(c), arity, false)) goto out;
   }
   tr_materialize_all(t);
-  int64_t at = tr_emit_table(t, n + 1);
-  if (at >= 0) wi_TBL_write(&t->code[at], (wi_TBL){ .idx = idx, .n = n });
+  int op = biased ? IR_BR_TABLE_K : IR_BR_TABLE;
+  uint32_t head = wi_ir_len[op];
+  int64_t at = tr_emit_table(t, op, n + 1);
+  if (at >= 0 && biased) wi_TBLK_write(&t->code[at], (wi_TBLK){ .idx = idx, .n = n, .k = bias });
+  else if (at >= 0) wi_TBL_write(&t->code[at], (wi_TBL){ .idx = idx, .n = n });
   for (uint32_t k = 0; k <= n && at >= 0; k++) {
     tr_ctl *c = &t->ctls[t->nctl - 1 - labels[k]];
-    uint32_t entry = (uint32_t)at + WI_CELLS_TBL + k;
+    uint32_t entry = (uint32_t)at + head + k;
     if (tr_needs_moves(t, c)) {
       /* a stub after the table: moves, then the branch */
       uint32_t here = tr_label(t);
@@ -229,7 +234,7 @@ int tr_br_table(tr *t) {
     } else if (c->op == OP_LOOP) {
       tr_cell(t, entry)->s.a = (uint32_t)((int64_t)c->loop_pc - at);
     } else {
-      if (tr_add_patch(t, c, at, WI_CELLS_TBL + k, 0)) goto out;
+      if (tr_add_patch(t, c, at, head + k, 0)) goto out;
     }
   }
   tr_set_unreachable(t);

@@ -73,17 +73,17 @@ wh_cell *tr_emit_live(tr *t, int op, int64_t *at) {
 }
 
 /* br_table's length varies with its targets: it goes straight into the
- * code (nothing fuses with it).  Returns its position, -1 when nothing is
- * emitted. */
-int64_t tr_emit_table(tr *t, uint32_t ntargets) {
+ * code (nothing fuses with it).  op is IR_BR_TABLE or IR_BR_TABLE_K.
+ * Returns its position, -1 when nothing is emitted. */
+int64_t tr_emit_table(tr *t, int op, uint32_t ntargets) {
   if (!live(t)) return -1;
   tr_flush(t);
-  uint32_t n = WI_CELLS_TBL + ntargets;
+  uint32_t n = wi_ir_len[op] + ntargets;
   if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) return -1;
   uint32_t at = t->ncode;
   if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
   memset(&t->code[at], 0, n * sizeof(wh_cell));
-  t->code[at].h = t->h[IR_BR_TABLE];
+  t->code[at].h = t->h[op];
   t->ncode += n;
   return at;
 }
@@ -99,6 +99,21 @@ bool tr_retarget(tr *t, uint32_t slot, uint32_t dst) {
   tr_insn *l = last(t);
   l->c[l->dst_cell].s.a = dst;
   l->dst_cell = 0;
+  return true;
+}
+
+/* The br_table index on the stack's top was just computed as x + K or
+ * x - K into its temp (a switch whose cases start at K): the add goes,
+ * the table adds K itself.  Returns false when it does not apply. */
+bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k) {
+  uint32_t i = t->nst - 1;
+  if (t->st[i].kind != E_TEMP || !produced(t, tr_slot(t, i))) return false;
+  tr_insn *l = last(t);
+  if (l->op != IR_I32_ADD_I && l->op != IR_I32_SUB_I) return false;
+  wi_DXK a = wi_DXK_read(l->c);
+  *x = a.x;
+  *k = l->op == IR_I32_ADD_I ? (uint32_t)a.k : 0u - (uint32_t)a.k;
+  t->nstage--;
   return true;
 }
 
@@ -282,6 +297,15 @@ static const uint16_t add_feeding[IR_COUNT] = {
 #include "opcodes.def"
 };
 
+/* An i32 load (address slot + constant form) and its branch-on-value
+ * forms. */
+static const uint16_t load_branch[IR_COUNT] = {
+#define WI_LOAD_BRANCH(n) [IR_##n] = IR_##n + WI_IR_LD_BRT,
+#define WH_LOAD(n, code, text, to, mt) WI_IF_I32_##to(WI_LOAD_BRANCH(n))
+#include "opcodes.def"
+#undef WI_LOAD_BRANCH
+};
+
 /* The i32.and/imm `i` computed the condition: it becomes a test-under-mask
  * branch. */
 static void and_branch(tr_insn *i, int64_t at, bool on_zero, tr_jump *j) {
@@ -301,6 +325,24 @@ static void and_branch(tr_insn *i, int64_t at, bool on_zero, tr_jump *j) {
 void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   uint32_t i = t->nst - 1;
   j->at = -1;
+  tr_insn *ll = last(t);
+  if (ll && live(t) && load_branch[ll->op] && t->st[i].kind != E_CONST) {
+    /* an i32 load wrote the condition, into its temp or into the local
+     * the condition reads (`local.tee` then `br_if`): one instruction
+     * loads, writes and branches */
+    const tr_vent *e = &t->st[i];
+    wi_LD a = wi_LD_read(ll->c);
+    bool fuse = e->kind == E_TEMP ? produced(t, tr_slot(t, i)) : e->local == a.dst;
+    if (fuse) {
+      int64_t at = tr_last_pos(t);
+      ll->op = load_branch[ll->op] + (when_true ? 0 : WI_IR_LD_BRF - WI_IR_LD_BRT);
+      wi_LDB_write(ll->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      ll->dst_cell = 0;
+      tr_pop(t, 1);
+      *j = (tr_jump){ at, 3, 0 };
+      return;
+    }
+  }
   if (t->st[i].kind == E_TEMP && produced(t, tr_slot(t, i))) {
     tr_insn *l = last(t), *p = prev(t);
     int op = l->op;
@@ -357,15 +399,38 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   *j = (tr_jump){ at, 1, 1 };
 }
 
+/* The shift count that scales an index to elements of `width` bytes. */
+static uint32_t width_log2(uint32_t width) { return width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0; }
+
+/* In `base + (idx << s)` just emitted (the add already unstaged), the
+ * shift left by the access width's log2 that computed one operand into
+ * a temp only the add read: it is dropped and *idx names its operand.
+ * The low 32 bits of an i64 shift are the 32-bit shift of the low half,
+ * so Go's i64 index arithmetic (wrapped back to i32) folds too. */
+static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
+  tr_insn *l = last(t);
+  if (!l || (l->op != IR_I32_SHL_I && l->op != IR_I64_SHL_I) || c->x == c->y) return false;
+  wi_DXK s = wi_DXK_read(l->c);
+  uint32_t mask = l->op == IR_I32_SHL_I ? 31 : 63;
+  if ((s.k & mask) != width_log2(width) || s.dst < tr_nloc(t)) return false;
+  if (s.dst == c->x) c->x = c->y;
+  else if (s.dst != c->y) return false;
+  c->y = s.x;
+  t->nstage--;
+  return true;
+}
+
 /* An address computed by the `i32.add x, K` just emitted is folded into
  * the memory access (which adds K with the same wraparound), removing
  * the add.  Returns 0 with the slot and constant when it applies, 2 with
- * two slots when the add was slot + slot (the _X forms), 1 otherwise.
+ * two slots when the add was slot + slot (the _X forms), 3 when the
+ * second slot is an index to scale by the access's width (the _XS forms,
+ * the index's shift removed too), 1 otherwise.
  * The address temp must be what the last instruction wrote (each form
  * below has its destination in cell 1, half a).  A constant or a local
  * pushed since (a store's value) emitted nothing, so the temp is still
  * that result and nothing else reads it. */
-int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
+int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t *k) {
   tr_insn *l = last(t), *p = prev(t);
   if (!l || !live(t) || t->st[i].kind != E_TEMP || l->c[1].s.a != tr_slot(t, i)) return 1;
   if (l->op == IR_I64_EXTEND_I32_U) {
@@ -377,11 +442,12 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k) {
   } else if (l->op == IR_I32_ADD || l->op == IR_I64_ADD) {
     /* slot + slot: the indexed (_X) form of the access, *k = the slot */
     wi_DXY c = wi_DXY_read(l->c);
+    t->nstage--;
+    bool scaled = fold_scale(t, &c, width);
     *slot = c.x;
     *k = c.y;
-    t->nstage--;
     tr_seal(t);
-    return 2;
+    return scaled ? 3 : 2;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
      * low 32 bits of the sum are the sum of the low 32 bits */

@@ -109,11 +109,13 @@ static int load(tr *t, const wi_opinfo *ni) {
   uint32_t off, a, k = 0;
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
-  int fa = tr_fold_address(t, t->nst - 1, &a, &k);
+  int fa = tr_fold_address(t, t->nst - 1, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 1);
   tr_pop(t, 1);
   uint32_t dst = tr_slot(t, t->nst);
-  if (fa == 2) wi_LDX_write(tr_emit(t, ni->ir + 1), (wi_LDX){ .dst = dst, .addr = a, .off = off, .idx = k });
+  if (fa >= 2)
+    wi_LDX_write(tr_emit(t, ni->ir + (fa == 3 ? WI_IR_LD_XS : WI_IR_LD_X)),
+                 (wi_LDX){ .dst = dst, .addr = a, .off = off, .idx = k });
   else wi_LD_write(tr_emit(t, ni->ir), (wi_LD){ .dst = dst, .addr = a, .off = off, .k = k });
   /* paired, its destination is the second half's: a local.set may
    * still retarget it */
@@ -129,18 +131,20 @@ static int store(tr *t, const wi_opinfo *ni) {
   /* the folded add must be the last instruction, so only a value that
    * needs no code (a local or a constant) allows folding */
   uint8_t vk = t->st[t->nst - 1].kind;
-  int fa = vk == E_TEMP ? 1 : tr_fold_address(t, t->nst - 2, &a, &k);
+  int fa = vk == E_TEMP ? 1 : tr_fold_address(t, t->nst - 2, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 2);
   bool imm = vk == E_CONST;
   uint64_t v = t->st[t->nst - 1].cval;
   if (!imm) b = tr_operand(t, t->nst - 1);
   tr_pop(t, 2);
-  if (fa == 2 && imm)
-    wi_STXK_write(tr_emit(t, ni->ir + 3), (wi_STXK){ .addr = a, .idx = k, .off = off, .val = v });
-  else if (fa == 2)
-    wi_STX_write(tr_emit(t, ni->ir + 2), (wi_STX){ .addr = a, .val = b, .off = off, .idx = k });
+  if (fa >= 2 && imm)
+    wi_STXK_write(tr_emit(t, ni->ir + (fa == 3 ? WI_IR_ST_XSI : WI_IR_ST_XI)),
+                  (wi_STXK){ .addr = a, .idx = k, .off = off, .val = v });
+  else if (fa >= 2)
+    wi_STX_write(tr_emit(t, ni->ir + (fa == 3 ? WI_IR_ST_XS : WI_IR_ST_X)),
+                 (wi_STX){ .addr = a, .val = b, .off = off, .idx = k });
   else if (imm)
-    wi_STK_write(tr_emit(t, ni->ir + 1), (wi_STK){ .addr = a, .off = off, .k = k, .val = v });
+    wi_STK_write(tr_emit(t, ni->ir + WI_IR_ST_I), (wi_STK){ .addr = a, .off = off, .k = k, .val = v });
   else
     wi_ST_write(tr_emit(t, ni->ir), (wi_ST){ .addr = a, .val = b, .off = off, .k = k });
   if (fa == 1 && !imm && ni->ir == IR_I64_STORE) tr_pair_access(t, IR_I64_STORE, IR_I64_STORE2);

@@ -177,7 +177,8 @@ static inline wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
   return tr_emit_live(t, op, at);
 }
 static inline wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
-int64_t tr_emit_table(tr *t, uint32_t ntargets);
+int64_t tr_emit_table(tr *t, int op, uint32_t ntargets);
+bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k);
 int64_t tr_last_pos(tr *t);
 wh_cell *tr_cell(tr *t, int64_t pos);
 uint32_t tr_label(tr *t);
@@ -201,7 +202,7 @@ void tr_emit_const(tr *t, uint32_t dst, uint64_t v);
 void tr_emit_return(tr *t);
 bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc);
 void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j);
-int tr_fold_address(tr *t, uint32_t i, uint32_t *slot, uint32_t *k);
+int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t *k);
 bool tr_pair_access(tr *t, int single, int pair);
 bool tr_negate_last(tr *t, uint32_t i);
 bool tr_fuse_add_zx(tr *t, uint32_t slot, uint32_t dst, uint64_t k);
