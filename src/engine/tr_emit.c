@@ -409,7 +409,9 @@ static uint32_t width_log2(uint32_t width) { return width >= 8 ? 3 : width >= 4 
  * so Go's i64 index arithmetic (wrapped back to i32) folds too. */
 static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
   tr_insn *l = last(t);
-  if (!l || (l->op != IR_I32_SHL_I && l->op != IR_I64_SHL_I) || c->x == c->y) return false;
+  /* width 0: an access without a scaled form (the SIMD loads) */
+  if (!width || !l || (l->op != IR_I32_SHL_I && l->op != IR_I64_SHL_I) || c->x == c->y)
+    return false;
   wi_DXK s = wi_DXK_read(l->c);
   uint32_t mask = l->op == IR_I32_SHL_I ? 31 : 63;
   if ((s.k & mask) != width_log2(width) || s.dst < tr_nloc(t)) return false;
@@ -425,7 +427,7 @@ static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
  * the add.  Returns 0 with the slot and constant when it applies, 2 with
  * two slots when the add was slot + slot (the _X forms), 3 when the
  * second slot is an index to scale by the access's width (the _XS forms,
- * the index's shift removed too), 1 otherwise.
+ * the index's shift removed too; never for width 0), 1 otherwise.
  * The address temp must be what the last instruction wrote (each form
  * below has its destination in cell 1, half a).  A constant or a local
  * pushed since (a store's value) emitted nothing, so the temp is still

@@ -111,7 +111,7 @@ int tr_simd(tr *t, const wi_opinfo *oi) {
       TRY(memarg(t, oi->width, &off));
       TRY(tr_need(t, ty, 1));
       /* an i32.add that computed the address folds in, as for scalar loads */
-      int fa = tr_fold_address(t, t->nst - 1, &s[0], &k32);
+      int fa = tr_fold_address(t, t->nst - 1, 0, &s[0], &k32);
       if (fa == 1) s[0] = tr_operand(t, t->nst - 1);
       tr_pop(t, 1);
       if (fa == 2)
