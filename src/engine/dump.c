@@ -1,6 +1,7 @@
 /* A reader's view of translated code, for tuning the translator:
- * WASIHOST_DUMP_IR=1 prints every function as it is translated.  The
- * per-instruction tables here are generated from irops.def. */
+ * wh_config.dump_ir (WASIHOST_DUMP_IR=1 under Node) prints every function
+ * as it is translated.  The per-instruction tables here are generated from
+ * irops.def. */
 #include "internal.h"
 #include "ir.h"
 
