@@ -158,7 +158,7 @@ int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call 
       }
       continue;
     }
-    uint64_t now = uv_hrtime();
+    uint64_t now = wh_clock_ns();
     uv_cond_timedwait(&job->cv, &job->mu,
                       now < job->deadline ? job->deadline - now : PARK_POLL_NS);
   }
