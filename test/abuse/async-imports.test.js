@@ -117,14 +117,14 @@ const { parentPort, workerData } = require('worker_threads');
 const W = require(workerData.lib);
 const inst = new W.Instance(new W.Module(workerData.bytes), { e: { f: () => {
   parentPort.postMessage('parked');
+  if (workerData.how === 'exit') setTimeout(() => process.exit(3), 20);
   return new Promise(() => {});
 } } });
 inst.callAsync('callf', [1]);
 `;
   const bytes = await wat(SRC);
   for (const how of ['terminate', 'exit']) {
-    const w = new Worker(how === 'exit' ? `${src}\nsetTimeout(() => process.exit(3), 20);` : src,
-      { eval: true, workerData: { bytes, lib: path.join(root, 'lib') } });
+    const w = new Worker(src, { eval: true, workerData: { bytes, how, lib: path.join(root, 'lib') } });
     const parked = new Promise((r) => w.once('message', r));
     const exited = new Promise((r) => w.once('exit', r));
     t.equal(await parked, 'parked', `${how}: the guest parked`);
@@ -134,4 +134,47 @@ inst.callAsync('callf', [1]);
   }
   const inst = new W.Instance(mod, { e: { f: (x) => later(1, x) } });
   t.equal(await inst.callAsync('callf', [8]), 8, 'the process goes on');
+});
+
+t.test('a random mix of awaited imports, timeouts, aborts and disposes settles every call', async (t) => {
+  // a fixed-seed generator: the same mix on every run
+  let seed = 12345;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+  const insts = Array.from({ length: 6 }, (_, k) => new W.Instance(mod, {
+    e: {
+      f(x) {
+        const r = rnd(10);
+        if (r < 5) return later(rnd(3), x);
+        if (r < 7) return later(rnd(3)).then(() => { throw new Error('nope'); });
+        if (r < 8) return new Promise(() => {});
+        if (r < 9) return x; // a plain value
+        return Promise.resolve(x);
+      },
+    },
+  }, { queue: k % 2 ? true : 5 }));
+  const calls = [];
+  for (let i = 0; i < 300; i++) {
+    const inst = insts[rnd(insts.length)];
+    // every call has a timeout: an import that never settles would keep
+    // a call of an instance disposed only at the end waiting for ever
+    const opts = { timeout: 1 + rnd(40) };
+    if (rnd(4) === 0) {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), rnd(15));
+      opts.signal = ac.signal;
+    }
+    calls.push(fate(inst.callAsync(rnd(2) ? 'callf' : 'twice', [i], opts)));
+    if (rnd(20) === 0) await sleep(rnd(3));
+  }
+  // half of them disposed while calls run or wait, the rest afterwards
+  setTimeout(() => { for (const inst of insts.slice(0, 3)) inst.dispose(); }, 20);
+  const got = await Promise.all(calls);
+  for (const inst of insts) inst.dispose();
+  const kinds = new Set(got.map((s) => s.replace(/^value \d+$/, 'value')));
+  const allowed = new Set(['value', 'Error: nope', 'RuntimeError: interrupted',
+    'Error: WebAssembly.Instance has been disposed',
+    'Error: WebAssembly.Instance: run queue is full (5 calls waiting)']);
+  t.same([...kinds].filter((k) => !allowed.has(k)), [], `every call settled as expected (${[...kinds].join(', ')})`);
+  await sleep(5);
+  t.ok(insts.every((i) => native.isDisposed(i)), 'all released');
 });
