@@ -551,8 +551,8 @@ int tr_step(tr *t) {
   const wi_opinfo *oi = wi_op(code);
   if (!oi) {
     t->r.p = start;
-    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u", byte, code & 0xFFFF);
-    return wh_rd_fail(&t->r, "illegal opcode 0x%02x", byte);
+    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
+    return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
   TRY(visit(t, code, oi));
   if (oi->nout && t->nctl > 0 && WH_UNLIKELY(tr_top(t)->unreachable)) {
