@@ -49,7 +49,6 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
   for (uint32_t i = 0; i < m->ntables; i++)
     if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
-  if (m->nmems > 1) INVALID("multiple memories (the multi-memory feature of 3.0 is not supported yet)");
   for (uint32_t i = 0; i < m->nmems; i++)
     if (check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
       INVALID("memory size must be at most 65536 pages (4GiB)");
