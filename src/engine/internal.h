@@ -101,7 +101,8 @@ const char *wi_unsupported_opcode(uint8_t b) __attribute__((visibility("hidden")
 struct wh_reader;
 int wi_rd_constexpr_ext(struct wh_reader *r, wh_constexpr *ce, const uint8_t *start)
     __attribute__((visibility("hidden")));
-int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint8_t *type, wh_error *err)
+int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint32_t visible, uint8_t *type,
+                       wh_error *err)
     __attribute__((visibility("hidden")));
 wh_val wi_constexpr_eval(wh_instance *inst, const wh_constexpr *ce) __attribute__((visibility("hidden")));
 
