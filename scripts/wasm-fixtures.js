@@ -33,6 +33,7 @@ const EXTRA = {
   // one source with and without SIMD (test/engine/simd-c.test.js)
   simd_kernels: ['-O2', '-msimd128'],
   scalar_kernels: ['-O2', '-fno-vectorize', '-fno-slp-vectorize'],
+  tail_calls: ['-mtail-call'], // return_call (test/engine/tail-call.test.js)
 };
 
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');

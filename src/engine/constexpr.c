@@ -63,9 +63,9 @@ int wi_rd_constexpr_ext(wh_reader *r, wh_constexpr *ce, const uint8_t *start) {
 #define INVALID(...) return wh_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
 
 /* Types the expression (the validation algorithm over a value stack);
- * global.get follows the module's rule for one-instruction expressions
- * (validate.c: imported, immutable globals). */
-int wi_constexpr_check(wh_module *m, const wh_constexpr *ce, uint8_t *type, wh_error *err) {
+ * global.get names an immutable global among the first `visible`
+ * (validate.c). */
+int wi_constexpr_check(wh_module *m, const wh_constexpr *ce, uint32_t visible, uint8_t *type, wh_error *err) {
   wh_reader rd = { ce->expr, ce->expr + ce->expr_len + 1, ce->expr, err }, *r = &rd;
   uint8_t *st = malloc(ce->index + 1);
   uint32_t h = 0, op;
@@ -91,11 +91,7 @@ int wi_constexpr_check(wh_module *m, const wh_constexpr *ce, uint8_t *type, wh_e
         break;
       case OP_GLOBAL_GET: {
         uint32_t x = (uint32_t)imm.raw;
-        if (x >= m->nglobals) { rc = wh_err_set(err, WH_ERR_INVALID, "unknown global %u", x); break; }
-        if (x >= m->nglobal_imports) {
-          rc = wh_err_set(err, WH_ERR_INVALID, "unknown global %u: constant expressions may only use imported globals", x);
-          break;
-        }
+        if (x >= visible) { rc = wh_err_set(err, WH_ERR_INVALID, "unknown global %u", x); break; }
         if (m->globals[x].type.mutable_) {
           rc = wh_err_set(err, WH_ERR_INVALID, "constant expression required: global %u is mutable", x);
           break;

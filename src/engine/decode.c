@@ -28,14 +28,14 @@ static int rd_valtype(wh_reader *r, uint8_t *t) {
   TRY(wh_rd_u8(r, t));
   if (!wh_is_valtype(*t)) {
     r->p--;
-    FAIL("malformed value type 0x%02x", *t);
+    FAIL("malformed value type 0x%02x%s", *t, wi_unsupported_valtype(*t));
   }
   return 0;
 }
 
 static int rd_reftype(wh_reader *r, uint8_t *t) {
   TRY(wh_rd_u8(r, t));
-  if (!wh_is_reftype(*t)) FAIL("malformed reference type");
+  if (!wh_is_reftype(*t)) FAIL("malformed reference type%s", wi_unsupported_valtype(*t));
   return 0;
 }
 
@@ -43,8 +43,8 @@ static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
   uint8_t flags;
   uint32_t v;
   TRY(wh_rd_u8(r, &flags));
-  if (flags > 1) FAIL(flags == 2 || flags == 3 ? "shared memories are not supported"
-                                               : "integer too large");
+  if (flags > 1) FAIL("%s%s", flags == 2 || flags == 3 ? "shared memories are not supported"
+                                                      : "integer too large", wi_unsupported_limits(flags));
   TRY(wh_rd_u32(r, &v));
   l->min = v;
   l->has_max = flags & 1;
@@ -125,7 +125,7 @@ static int sec_type(wh_reader *r, wh_module *m) {
     uint8_t form;
     uint32_t np, nr;
     TRY(wh_rd_u8(r, &form));
-    if (form != 0x60) FAIL("malformed function type 0x%02x", form);
+    if (form != 0x60) FAIL("malformed function type 0x%02x%s", form, wi_unsupported_type_form(form));
     TRY(rd_count(r, &np));
     uint8_t *sig = malloc(np + 1);
     if (!sig) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
@@ -444,7 +444,7 @@ int wh_decode(wh_module *m, wh_error *err) {
     wh_reader s = { r->p, r->p + size, r->base, err };
     if (id != 0) {
       int rank = section_rank(id);
-      if (rank < 0) { r->p--; FAIL("malformed section id %u", id); }
+      if (rank < 0) { r->p--; FAIL("malformed section id %u%s", id, wi_unsupported_section(id)); }
       if (rank <= last) FAIL("unexpected content after last section");
       last = rank;
     }

@@ -96,11 +96,18 @@ typedef struct wh_constexpr {
   const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
   uint32_t expr_len;
 } wh_constexpr;
+/* unsupported.c: the feature a refused byte belongs to, as " (...)" or "" */
+const char *wi_unsupported_valtype(uint8_t b) __attribute__((visibility("hidden")));
+const char *wi_unsupported_type_form(uint8_t b) __attribute__((visibility("hidden")));
+const char *wi_unsupported_section(uint8_t id) __attribute__((visibility("hidden")));
+const char *wi_unsupported_limits(uint8_t flags) __attribute__((visibility("hidden")));
+const char *wi_unsupported_opcode(uint8_t b) __attribute__((visibility("hidden")));
 /* constexpr.c */
 struct wh_reader;
 int wi_rd_constexpr_ext(struct wh_reader *r, wh_constexpr *ce, const uint8_t *start)
     __attribute__((visibility("hidden")));
-int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint8_t *type, wh_error *err)
+int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint32_t visible, uint8_t *type,
+                       wh_error *err)
     __attribute__((visibility("hidden")));
 wh_val wi_constexpr_eval(wh_instance *inst, const wh_constexpr *ce) __attribute__((visibility("hidden")));
 

@@ -324,6 +324,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #include "opcodes.def"
 #include "interp_simd.inc"
 #include "interp_tail.inc"
+#include "interp_mem.inc"
 
 L_I64_LOAD2: {
   OPS(I64_LOAD2);

@@ -107,6 +107,7 @@ static int unary(tr *t, const wi_opinfo *ni) {
 
 static int load(tr *t, const wi_opinfo *ni) {
   uint32_t off, a, k = 0;
+  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
   int fa = tr_fold_address(t, t->nst - 1, ni->width, &a, &k);
@@ -125,6 +126,7 @@ static int load(tr *t, const wi_opinfo *ni) {
 
 static int store(tr *t, const wi_opinfo *ni) {
   uint32_t off, a = 0, b = 0, k = 0;
+  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   uint8_t ty[2] = { WH_I32, ni->tin };
   TRY(tr_need(t, ty, 2));
@@ -243,6 +245,9 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   int64_t idx;
   tr_ctl nc;
   memset(&nc, 0, sizeof nc);
+  if ((op == OP_MEMORY_SIZE || op == OP_MEMORY_GROW || op == OP_MEMORY_FILL || op == OP_MEMORY_COPY ||
+       op == OP_MEMORY_INIT) && tr_memory_op_names_memory(t, op))
+    return tr_memory_op(t, op);
   switch ((enum wi_opcode)op) {
     case OP_UNREACHABLE:
       tr_emit(t, IR_UNREACHABLE);
@@ -555,8 +560,8 @@ int tr_step(tr *t) {
   const wi_opinfo *oi = wi_op(code);
   if (!oi) {
     t->r.p = start;
-    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u", byte, code & 0xFFFF);
-    return wh_rd_fail(&t->r, "illegal opcode 0x%02x", byte);
+    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
+    return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
   TRY(visit(t, code, oi));
   if (oi->nout && t->nctl > 0 && WH_UNLIKELY(tr_top(t)->unreachable)) {

@@ -228,6 +228,11 @@ void tr_set_unreachable(tr *t);
 
 /* tr_visit.c */
 int tr_step(tr *t);
+/* tr_mem.c: instructions naming a memory other than 0 (multiple memories) */
+bool tr_memarg_names_memory(tr *t);
+int tr_access_mem(tr *t, const wi_opinfo *ni);
+bool tr_memory_op_names_memory(tr *t, uint32_t op);
+int tr_memory_op(tr *t, uint32_t op);
 /* tr_tail.c: return_call, return_call_indirect */
 int tr_tail_call(tr *t, uint32_t op);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */

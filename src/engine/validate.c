@@ -4,16 +4,16 @@
 
 #define INVALID(...) return wh_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
 
-/* Constant expressions: in 2.0 global.get may name only imported globals,
- * which must be immutable. */
+/* Constant expressions: global.get names an immutable global among the
+ * first `visible` ones.  3.0 (spec 3.4): a global's initializer sees the
+ * imported globals and the globals defined before it; segment offsets and
+ * items see every global.  (2.0 allowed imported globals only.) */
 static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
-                           wh_error *err) {
+                           uint32_t visible, wh_error *err) {
   uint8_t got = ce->type;
   switch (ce->kind) {
     case WH_CE_GLOBAL:
-      if (ce->index >= m->nglobals) INVALID("unknown global %u", ce->index);
-      if (ce->index >= m->nglobal_imports)
-        INVALID("unknown global %u: constant expressions may only use imported globals", ce->index);
+      if (ce->index >= visible) INVALID("unknown global %u", ce->index);
       if (m->globals[ce->index].type.mutable_)
         INVALID("constant expression required: global %u is mutable", ce->index);
       got = m->globals[ce->index].type.type;
@@ -23,7 +23,7 @@ static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
       m->declared_funcs[ce->index] = 1;
       break;
     case WH_CE_EXPR:
-      if (wi_constexpr_check(m, ce, &got, err)) return err->status;
+      if (wi_constexpr_check(m, ce, visible, &got, err)) return err->status;
       break;
     default:
       break;
@@ -49,12 +49,11 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
   for (uint32_t i = 0; i < m->ntables; i++)
     if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
-  if (m->nmems > 1) INVALID("multiple memories");
   for (uint32_t i = 0; i < m->nmems; i++)
     if (check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
       INVALID("memory size must be at most 65536 pages (4GiB)");
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
-    if (check_constexpr(m, &m->globals[i].init, m->globals[i].type.type, err)) return err->status;
+    if (check_constexpr(m, &m->globals[i].init, m->globals[i].type.type, i, err)) return err->status;
   for (uint32_t i = 0; i < m->nexports; i++) {
     wh_export *e = &m->exports[i];
     uint32_t n = e->kind == WH_EXTERN_FUNC ? m->nfuncs
@@ -77,19 +76,19 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_elemseg *s = &m->elems[i];
     if (s->mode == WH_SEG_ACTIVE) {
       if (s->table >= m->ntables) INVALID("unknown table %u", s->table);
-      if (check_constexpr(m, &s->offset, WH_I32, err)) return err->status;
+      if (check_constexpr(m, &s->offset, WH_I32, m->nglobals, err)) return err->status;
       if (m->tables[s->table].elem != s->type)
         INVALID("type mismatch: element segment of %s in table of %s",
                 wh_valtype_name(s->type), wh_valtype_name(m->tables[s->table].elem));
     }
     for (uint32_t k = 0; k < s->count; k++)
-      if (check_constexpr(m, &s->items[k], s->type, err)) return err->status;
+      if (check_constexpr(m, &s->items[k], s->type, m->nglobals, err)) return err->status;
   }
   for (uint32_t i = 0; i < m->ndatas; i++) {
     wh_dataseg *d = &m->datas[i];
     if (d->mode == WH_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
-      if (check_constexpr(m, &d->offset, WH_I32, err)) return err->status;
+      if (check_constexpr(m, &d->offset, WH_I32, m->nglobals, err)) return err->status;
     }
   }
   return wi_translate_module(m, err);

@@ -38,6 +38,18 @@ t.test('extended constant expressions evaluate', async (t) => {
   t.equal(ours.v(), 4, 'a v128 global initializer');
 });
 
+t.test('3.0: a constant expression reads an immutable global defined before it', async (t) => {
+  const bytes = await build(`(module (memory (export "mem") 1)
+    (global $a i32 (i32.const 5))
+    (global $b (export "b") i32 (i32.mul (global.get $a) (i32.const 3)))
+    (global $c (export "c") i32 (global.get $b))
+    (data (global.get $c) "x"))`);
+  const ex = new wasihost.Instance(new wasihost.Module(bytes), {}).exports;
+  t.equal(ex.b.value, 15);
+  t.equal(ex.c.value, 15);
+  t.equal(new Uint8Array(ex.mem.buffer)[15], 120, 'data at the offset a defined global gave');
+});
+
 t.test('extended constant expressions are typed', async (t) => {
   const bad = {
     'type mismatch': '(global i32 (i32.add (i32.const 1) (i64.const 2)))',
@@ -46,6 +58,9 @@ t.test('extended constant expressions are typed', async (t) => {
     'has type i64, expected i32': '(global i32 (i64.add (i64.const 1) (i64.const 2)))',
     'constant expression required': '(global i32 (i32.add (i32.const 1) (i32.div_s (i32.const 1) (i32.const 1))))',
     'mutable': '(import "e" "g" (global (mut i32))) (global i32 (i32.add (global.get 0) (i32.const 1)))',
+    'unknown global 1': '(global i32 (global.get 1)) (global i32 (i32.const 0))',
+    'unknown global 0': '(global i32 (i32.add (global.get 0) (i32.const 1)))',
+    'global 0 is mutable': '(global (mut i32) (i32.const 0)) (global i32 (global.get 0))',
   };
   for (const [msg, body] of Object.entries(bad)) {
     const bytes = await build(`(module ${body})`);

@@ -72,3 +72,29 @@ t.test('tail calls are validated', async (t) => {
     t.notOk(WebAssembly.validate(bytes), `V8 refuses it too: ${msg}`);
   }
 });
+
+// A C program clang compiled with -mtail-call (test/engine/fixtures/
+// tail_calls.c): 10^7 levels of mutual and indirect tail recursion.
+t.test('a C program with return_call and return_call_indirect', async (t) => {
+  const fs = require('fs');
+  const path = require('path');
+  const os = require('os');
+  const { WASI: NodeWASI } = require('node:wasi');
+  const bytes = fs.readFileSync(path.join(__dirname, 'fixtures', 'tail_calls.wasm'));
+  const args = ['tail', '10000000'];
+  const wasi = new wasihost.WASI({ version: 'preview1', args, stdout: 'pipe', returnOnExit: true });
+  const inst = new wasihost.Instance(new wasihost.Module(bytes), wasi.getImportObject());
+  t.equal(wasi.start(inst), 0);
+  const file = path.join(os.tmpdir(), `wh-tail-${process.pid}.txt`);
+  const fd = fs.openSync(file, 'w+');
+  try {
+    const nw = new NodeWASI({ version: 'preview1', args, stdout: fd, returnOnExit: true });
+    nw.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), nw.getImportObject()));
+  } finally {
+    fs.closeSync(fd);
+  }
+  const v8 = fs.readFileSync(file, 'utf8');
+  fs.rmSync(file, { force: true });
+  t.match(wasi.stdout.toString(), /^even \d+\nhop 35000000\n$/);
+  t.equal(wasi.stdout.toString(), v8, 'same output as node:wasi');
+});

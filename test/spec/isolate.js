@@ -80,7 +80,7 @@ function runFileIsolated(engineName, root, dir, file, { timeoutMs = 120000 } = {
             index: first + i, line: cmd.line, type: cmd.type,
             name: cmd.action ? cmd.action.field : (cmd.name || cmd.filename || ''),
           };
-          const skip = runner.skipReason(file, cmd, { raw: engineName === 'wasihost' });
+          const skip = runner.skipReason(file, cmd, { raw: engineName === 'wasihost' }, dir);
           if (skip) { results.push({ ...base, status: 'skip', reason: skip }); return; }
           const reason = blamed ? 'not run (file aborted)' : `${how}${tail ? `: ${tail}` : ''}`;
           blamed = true;

@@ -31,8 +31,8 @@ async function runSuite(opts, onFile) {
 function notRun(dir, file, budgetMs, engine) {
   const results = runner.readCommands(dir, file).map((cmd, index) => ({
     index, line: cmd.line, type: cmd.type, name: cmd.action ? cmd.action.field : (cmd.name || cmd.filename || ''),
-    ...(runner.skipReason(file, cmd, engine)
-      ? { status: 'skip', reason: runner.skipReason(file, cmd, engine) }
+    ...(runner.skipReason(file, cmd, engine, dir)
+      ? { status: 'skip', reason: runner.skipReason(file, cmd, engine, dir) }
       : { status: 'fail', reason: 'not run (time budget)' }),
   }));
   return runner.summarize(file, results, [`not run: the suite's ${budgetMs / 1000} s budget was spent`]);
