@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 'use strict';
-// Where the WebAssembly 2.0 spec suite (wast2json output) comes from:
-// ../shared/spec-2.0/json beside the clone when present (the project's
-// working copy), else the copy vendored in the repository as
-// test/spec-data/spec-2.0-json.tar.br (Apache-2.0, see the LICENSE and
-// README beside it), unpacked on first use into build/spec-2.0/json.
-//   node scripts/spec-data.js           print the directory the tests use
-//   node scripts/spec-data.js --update  re-vendor the archive from ../shared
+// Where the WebAssembly spec suites come from (2.0: wast2json output; 3.0:
+// wasm-tools json-from-wast output): ../shared/spec-<suite>/json beside the
+// clone when present (the project's working copy), else the copy vendored
+// in the repository as test/spec-data/spec-<suite>-json.tar.br (Apache-2.0,
+// see the LICENSE and README beside it), unpacked on first use into
+// build/spec-<suite>/json.
+//   node scripts/spec-data.js [--suite 3.0]           print the directory the tests use
+//   node scripts/spec-data.js [--suite 3.0] --update  re-vendor the archive from ../shared
 // The archive is a plain ustar file compressed with Node's brotli (20 MB of
 // tar in ~0.4 MB), so unpacking needs neither a tar binary nor a package.
 const crypto = require('crypto');
@@ -15,21 +16,30 @@ const path = require('path');
 const zlib = require('zlib');
 
 const root = path.join(__dirname, '..');
-const shared = path.join(root, '..', 'shared', 'spec-2.0');
-const archive = path.join(root, 'test', 'spec-data', 'spec-2.0-json.tar.br');
-const unpacked = path.join(root, 'build', 'spec-2.0');
+const SUITES = ['2.0', '3.0'];
+const paths = (suite) => {
+  if (!SUITES.includes(suite)) throw new Error(`spec suite ${suite}: one of ${SUITES.join(', ')}`);
+  return {
+    shared: path.join(root, '..', 'shared', `spec-${suite}`),
+    archive: path.join(root, 'test', 'spec-data', `spec-${suite}-json.tar.br`),
+    unpacked: path.join(root, 'build', `spec-${suite}`),
+  };
+};
+const archive = paths('2.0').archive;
 
 // WASIHOST_SPEC_DATA=vendored ignores ../shared (how a fresh clone sees it).
-function specDir() {
+function specDir(suite = '2.0') {
+  const { shared, archive } = paths(suite);
   const sharedJson = path.join(shared, 'json');
   if (process.env.WASIHOST_SPEC_DATA !== 'vendored' && fs.existsSync(sharedJson)) return sharedJson;
   if (!fs.existsSync(archive)) return sharedJson; // neither: callers report the missing dir
-  return unpack();
+  return unpack(suite);
 }
 
 // Unpacks once per archive content: a stamp names the archive's hash, and a
 // rename makes the directory appear whole even when test files race.
-function unpack() {
+function unpack(suite = '2.0') {
+  const { archive, unpacked } = paths(suite);
   const bytes = fs.readFileSync(archive);
   const hash = crypto.createHash('sha256').update(bytes).digest('hex');
   const stamp = path.join(unpacked, 'archive.sha256');
@@ -67,8 +77,9 @@ function unpack() {
 }
 
 // Deterministic tar (sorted names, zero times and owners) of
-// ../shared/spec-2.0/json, brotli at its highest quality.
-function update() {
+// ../shared/spec-<suite>/json, brotli at its highest quality.
+function update(suite) {
+  const { shared, archive } = paths(suite);
   const { execFileSync } = require('child_process');
   const tar = execFileSync('tar', ['--format=ustar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0',
     '--numeric-owner', '--mode=a+rX,u+w,go-w', '-C', shared, '-cf', '-', 'json'], { maxBuffer: 1 << 30 });
@@ -80,6 +91,7 @@ function update() {
     },
   });
   fs.writeFileSync(archive, br);
+  // Both suites are the WebAssembly testsuite's, under the same license.
   fs.copyFileSync(path.join(shared, 'LICENSE'), path.join(path.dirname(archive), 'LICENSE'));
   console.log(`wrote ${path.relative(root, archive)}: ${tar.length} bytes of tar in ${br.length}`);
 }
@@ -87,6 +99,8 @@ function update() {
 module.exports = { specDir, unpack, archive };
 
 if (require.main === module) {
-  if (process.argv.includes('--update')) update();
-  else console.log(specDir());
+  const at = process.argv.indexOf('--suite');
+  const suite = at > 0 ? process.argv[at + 1] : '2.0';
+  if (process.argv.includes('--update')) update(suite);
+  else console.log(specDir(suite));
 }

@@ -25,8 +25,9 @@ const path = require('path');
 const V = require('./values.js');
 const { makeSpectest } = require('./spectest.js');
 
+// ../shared's copy, else the vendored one (scripts/spec-data.js).
 function specDir(root, suite = '2.0') {
-  return path.join(root, '..', 'shared', `spec-${suite}`, 'json');
+  return require(path.join(root, 'scripts', 'spec-data.js')).specDir(suite);
 }
 
 function loadEngine(name, root) {
