@@ -68,7 +68,9 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
   return 0;
 }
 
-static void throw_sync_promise(napi_env env, napi_value fn) {
+/* Out of line: its message buffers would otherwise sit in host_invoke's
+ * frame, which every level of JS -> wasm -> JS recursion pays for. */
+static __attribute__((noinline, cold)) void throw_sync_promise(napi_env env, napi_value fn) {
   char name[96] = "";
   char msg[320];
   napi_value v;
