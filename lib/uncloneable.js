@@ -18,15 +18,29 @@ const hints = {
   WASI: 'create the WASI object in the Worker',
 };
 
+// One descriptor (and getter) per kind, shared by every object of that
+// kind: a getter made per object would give each object a map of its own
+// (V8 keeps accessors in the map), a few hundred bytes of heap per instance
+// for the collector to mark.
+const descriptors = {};
+
+function descriptorOf(what) {
+  let d = descriptors[what];
+  if (d === undefined) {
+    d = descriptors[what] = {
+      enumerable: true,
+      configurable: false,
+      get() {
+        throw new DOMException(`a wasihost ${what} cannot be cloned or serialized: ${hints[what]}`, 'DataCloneError');
+      },
+    };
+  }
+  return d;
+}
+
 function guard(obj, what) {
   if (obj === null || typeof obj !== 'object' || Object.prototype.hasOwnProperty.call(obj, KEY)) return obj;
-  Object.defineProperty(obj, KEY, {
-    enumerable: true,
-    configurable: false,
-    get() {
-      throw new DOMException(`a wasihost ${what} cannot be cloned or serialized: ${hints[what]}`, 'DataCloneError');
-    },
-  });
+  Object.defineProperty(obj, KEY, descriptorOf(what));
   return obj;
 }
 
@@ -34,7 +48,8 @@ function guard(obj, what) {
 function guardExports(exports, kinds) {
   for (const name of Object.keys(exports)) {
     const v = exports[name];
-    const kind = v && kinds(v);
+    // functions are never guarded: no need to ask their kind
+    const kind = v !== null && typeof v === 'object' && kinds(v);
     if (kind) guard(v, kind);
   }
   return exports;

@@ -42,6 +42,17 @@ const { callBytes, bytesOptions } = require('./plugin');
 const { guard, guardExports } = require('../uncloneable');
 
 const CLONE_KINDS = { memory: 'Memory', table: 'Table', global: 'Global' };
+// The exports' memories, tables and globals were made with these prototypes
+// (napi_addon.c): looking at the prototype costs no call into the binding,
+// which tries the type tags one kind after another.  Anything else (a
+// re-exported import whose prototype the user changed) asks the binding.
+const { Memory } = require('./memory');
+const { Table } = require('./table');
+const { Global } = require('./global');
+const CLONE_PROTOS = new Map([
+  [Memory.prototype, 'Memory'], [Table.prototype, 'Table'], [Global.prototype, 'Global'],
+]);
+const cloneKind = (v) => CLONE_PROTOS.get(Object.getPrototypeOf(v)) ?? CLONE_KINDS[native.kindOf(v)];
 
 // { mode: 1 sampling | 2 exact, interval µs } or null.
 function checkProfile(v) {
@@ -141,7 +152,7 @@ class Instance {
       native.profileStart(this, profile.mode, profile.interval);
     }
     guard(this, 'Instance');
-    guardExports(this.#exports, (v) => CLONE_KINDS[native.kindOf(v)]);
+    guardExports(this.#exports, cloneKind);
     // The listener goes on before the start function runs, so that a
     // signal fired from a JS import during start stops it.
     if (signal) {

@@ -90,6 +90,15 @@ static int is_imported(const wh_extern *ext, const wh_extern *imports, uint32_t 
   return 0;
 }
 
+static const void *extern_ptr(const wh_extern *ext) {
+  switch (ext->kind) {
+  case WH_EXTERN_FUNC: return ext->u.func;
+  case WH_EXTERN_MEMORY: return ext->u.memory;
+  case WH_EXTERN_TABLE: return ext->u.table;
+  default: return ext->u.global;
+  }
+}
+
 static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *inst,
                                 wh_napi_rs *rs, const wh_extern *imports,
                                 uint32_t nimports) {
@@ -129,10 +138,11 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
     values[i] = v;
     /* What the instance defines runs on (and is disposed with) it. */
     if (!is_imported(&ext, imports, nimports)) {
-      /* v is a wrapper made just above (or earlier) for this instance's
-       * own object: no need to try every kind's type tag. */
-      void *w = NULL;
-      if (napi_unwrap(env, v, &w) == napi_ok && w) wh_napi_rs_attach(rs, w);
+      /* v is the env's one live wrapper of this instance's own object,
+       * made just above (or earlier): the identity map has it, without a
+       * call into N-API. */
+      wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->objs, extern_ptr(&ext));
+      if (e) wh_napi_rs_attach(rs, WH_NAPI_CONTAINER(e, wh_napi_obj, map));
     }
     if (!(key = wh_napi_string_n(env, name, name_len)) ||
         napi_set_property(env, obj, key, v) != napi_ok)

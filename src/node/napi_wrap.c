@@ -129,17 +129,17 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
     goto fail;
   }
   E->refs++;
-  if (napi_wrap(env, obj, w, obj_finalize, NULL, NULL) != napi_ok) {
+  /* The wrap's own weak reference is the self reference (the finalizer
+   * deletes it, as N-API asks): a second one would cost another weak
+   * handle per wrapper for every collection to process. */
+  if (napi_wrap(env, obj, w, obj_finalize, NULL, &w->self) != napi_ok) {
     E->refs--;
+    w->self = NULL;
     wh_napi_ensure_exception(env);
     goto fail;
   }
   /* From here on the finalizer owns w. */
   all_link(E, w);
-  if (napi_create_reference(env, obj, 0, &w->self) != napi_ok) {
-    wh_napi_ensure_exception(env);
-    return -1;
-  }
   if (w->kind == WH_NK_FUNC || w->kind == WH_NK_MEMORY ||
       w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL) {
     /* An older entry of the same pointer is a wrapper whose JS object has
