@@ -113,6 +113,16 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   NEXT();
 
 #define WH_BIN(n, code, text, ti, to, expr)                                   \
+  BIN_HANDLERS(n, ti, to, expr)                                               \
+  WI_IF_I32_##ti(                                                             \
+  L_##n##_I_AND: {                                                            \
+    OPS(n##_I_AND);                                                           \
+    ct_I32 a = CV_I32(R(o.x)), b = o.k;                                       \
+    R(o.dst) = TOR_I32((uint32_t)(expr) & o.m);                               \
+    STEP(n##_I_AND);                                                          \
+    NEXT();                                                                   \
+  })
+#define BIN_HANDLERS(n, ti, to, expr)                                         \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(R(o.y));                         \
@@ -155,7 +165,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define IS_TRUE(x) (x)
 #define IS_FALSE(x) (!(x))
 #define WH_CMP(n, code, text, ti, expr)                                       \
-  WH_BIN(n, code, text, ti, I32, expr)                                        \
+  BIN_HANDLERS(n, ti, I32, expr)                                              \
   CMP_BRANCH(BRT, n, ti, expr, IS_TRUE)                                       \
   CMP_BRANCH(BRF, n, ti, expr, IS_FALSE)                                      \
   WI_IF_INT_##ti(ADD_BRANCH(ABT, n, ti, R(o.y), , expr, IS_TRUE)              \
