@@ -245,7 +245,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define EA(base, k, off) ((uint64_t)(uint32_t)((uint32_t)R(base) + (uint32_t)(k)) + (off))
 /* The _XS forms: the index slot scaled by the access's width, as the
  * i32.shl the translator folded did (32-bit wraparound). */
-#define WIDTH_LOG2(mt) (sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
+#define WIDTH_LOG2(mt)                                                        \
+  (sizeof(mt) == 16 ? 4 : sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
 #define EAS(base, idx, off, mt) EA(base, (uint32_t)R(idx) << WIDTH_LOG2(mt), off)
 /* One bounds-checked access, whatever the address form: every load and
  * store handler (and the fused pairs) is one of these plus its ip step. */

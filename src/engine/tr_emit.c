@@ -400,7 +400,9 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
 }
 
 /* The shift count that scales an index to elements of `width` bytes. */
-static uint32_t width_log2(uint32_t width) { return width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0; }
+static uint32_t width_log2(uint32_t width) {
+  return width >= 16 ? 4 : width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0;
+}
 
 /* In `base + (idx << s)` just emitted (the add already unstaged), the
  * shift left by the access width's log2 that computed one operand into
