@@ -114,6 +114,16 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   NEXT();
 
 #define WH_BIN(n, code, text, ti, to, expr)                                   \
+  BIN_HANDLERS(n, ti, to, expr)                                               \
+  WI_IF_I32_##ti(                                                             \
+  L_##n##_I_AND: {                                                            \
+    OPS(n##_I_AND);                                                           \
+    ct_I32 a = CV_I32(R(o.x)), b = o.k;                                       \
+    R(o.dst) = TOR_I32((uint32_t)(expr) & o.m);                               \
+    STEP(n##_I_AND);                                                          \
+    NEXT();                                                                   \
+  })
+#define BIN_HANDLERS(n, ti, to, expr)                                         \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     ct_##ti a = CV_##ti(R(o.x)), b = CV_##ti(R(o.y));                         \
@@ -156,7 +166,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define IS_TRUE(x) (x)
 #define IS_FALSE(x) (!(x))
 #define WH_CMP(n, code, text, ti, expr)                                       \
-  WH_BIN(n, code, text, ti, I32, expr)                                        \
+  BIN_HANDLERS(n, ti, I32, expr)                                              \
   CMP_BRANCH(BRT, n, ti, expr, IS_TRUE)                                       \
   CMP_BRANCH(BRF, n, ti, expr, IS_FALSE)                                      \
   WI_IF_INT_##ti(ADD_BRANCH(ABT, n, ti, R(o.y), , expr, IS_TRUE)              \
@@ -236,7 +246,8 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define EA(base, k, off) ((uint64_t)(uint32_t)((uint32_t)R(base) + (uint32_t)(k)) + (off))
 /* The _XS forms: the index slot scaled by the access's width, as the
  * i32.shl the translator folded did (32-bit wraparound). */
-#define WIDTH_LOG2(mt) (sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
+#define WIDTH_LOG2(mt)                                                        \
+  (sizeof(mt) == 16 ? 4 : sizeof(mt) == 8 ? 3 : sizeof(mt) == 4 ? 2 : sizeof(mt) == 2 ? 1 : 0)
 #define EAS(base, idx, off, mt) EA(base, (uint32_t)R(idx) << WIDTH_LOG2(mt), off)
 /* One bounds-checked access, whatever the address form: every load and
  * store handler (and the fused pairs) is one of these plus its ip step. */

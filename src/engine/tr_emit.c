@@ -400,7 +400,9 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
 }
 
 /* The shift count that scales an index to elements of `width` bytes. */
-static uint32_t width_log2(uint32_t width) { return width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0; }
+static uint32_t width_log2(uint32_t width) {
+  return width >= 16 ? 4 : width >= 8 ? 3 : width >= 4 ? 2 : width >= 2 ? 1 : 0;
+}
 
 /* In `base + (idx << s)` just emitted (the add already unstaged), the
  * shift left by the access width's log2 that computed one operand into
@@ -553,5 +555,30 @@ bool tr_fuse_call_k(tr *t, uint32_t func, uint32_t base) {
   l->op = IR_CALL_K;
   wi_FBK_write(l->c, (wi_FBK){ .func = func, .base = base, .k = k.k });
   l->dst_cell = 0;
+  return true;
+}
+
+/* i32 ops with an immediate and their masked forms (n_I -> n_I_AND). */
+static const uint16_t masked_form[IR_COUNT] = {
+#define WH_BIN(n, code, text, ti, ...) WI_IF_I32_##ti([IR_##n##_I] = IR_##n##_I_AND,)
+#define WH_CMP(...)
+#include "opcodes.def"
+};
+
+/* i32.and/imm m of the temp `slot` that the i32 op/imm just staged
+ * computed: the op masks its own result, which stays in `slot` (the
+ * and's result slot is its first operand's).  The mask's constant
+ * cleared the op's retargetable mark, so the op's destination is
+ * compared with the temp's slot instead. */
+bool tr_fuse_mask(tr *t, uint32_t slot, uint32_t m) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || !masked_form[l->op]) return false;
+  wi_DXK c = wi_DXK_read(l->c);
+  if (c.dst != slot || slot < tr_nloc(t)) return false;
+  l->op = masked_form[l->op];
+  memset(l->c, 0, sizeof l->c);
+  wi_DXKM_write(l->c, (wi_DXKM){ .dst = c.dst, .x = c.x, .k = (uint32_t)c.k, .m = m });
+  l->dst_cell = 1;
+  l->dst_slot = c.dst;
   return true;
 }

@@ -62,6 +62,11 @@ static int binary(tr *t, const wi_opinfo *ni) {
     TRY(tr_push_temp(t, WH_I64));
     return 0;
   }
+  if (imm && ni->ir == IR_I32_AND && x->kind == E_TEMP && tr_fuse_mask(t, tr_slot(t, t->nst - 2), (uint32_t)yv)) {
+    /* masks the i32 op/imm that computed x: one instruction */
+    tr_pop(t, 2);
+    return push_result(t, WH_I32, 1);
+  }
   uint32_t a = tr_operand(t, t->nst - 2), b = 0;
   if (!imm) b = tr_operand(t, t->nst - 1);
   tr_pop(t, 2);
