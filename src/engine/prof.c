@@ -57,9 +57,12 @@ static void put_frame(wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
 }
 
 /* One sample: the frames of this thread's stack (outermost first), the
- * running function at ip, then the host function if one just returned. */
-static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip,
-                   uint32_t host, uint32_t weight) {
+ * running function at ip, then the host function if one just returned.
+ * now is the clock read that weighed it (one read per sample).  noinline:
+ * test/profile/overhead-instr.js counts its instructions under callgrind. */
+__attribute__((noinline)) static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def,
+                                             const wh_cell *ip, uint32_t host, uint32_t weight,
+                                             uint64_t now) {
   uint32_t n = ex->nframes + 1 + (host != UINT32_MAX - 1);
   uint32_t first = 0;
   bool truncated = n > MAX_FRAMES;
@@ -67,7 +70,7 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
     first = n - (MAX_FRAMES - 1);
     n = MAX_FRAMES;
   }
-  uint64_t t = (wh_clock_ns() - p->start_ns) / 1000u;
+  uint64_t t = (now - p->start_ns) / 1000u;
   pthread_mutex_lock(&p->lock);
   if (!p->nomem) {
     size_t mark = p->nwords;
@@ -89,7 +92,7 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
 /* A sample's weight: the intervals since the last one.  The timer only
  * asks for a sample; on a loaded machine its thread may run late or skip
  * ticks, so the guest thread measures the time the sample stands for. */
-static uint32_t weight(wh_prof *p) {
+static uint32_t weight(wh_prof *p, uint64_t *now_out) {
   /* a plain load first: host calls pass here every time */
   if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
       !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
@@ -98,6 +101,7 @@ static uint32_t weight(wh_prof *p) {
    * weights add up to the run time (a sample just after another, as when
    * a host call returns, waits for the next tick instead) */
   uint64_t now = wh_clock_ns(), step = (uint64_t)p->interval_us * 1000u;
+  *now_out = now;
   uint64_t w = (now - p->last_ns) / step;
   if (w > UINT32_MAX) w = UINT32_MAX;
   p->last_ns += w * step;
@@ -106,8 +110,9 @@ static uint32_t weight(wh_prof *p) {
 
 static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
   atomic_fetch_and_explicit(&p->inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
-  uint32_t w = weight(p);
-  if (w) record(p, ex, def, ip, host, w);
+  uint64_t now;
+  uint32_t w = weight(p, &now);
+  if (w) record(p, ex, def, ip, host, w, now);
 }
 
 void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
@@ -131,13 +136,16 @@ void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const w
 void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
   wh_prof *p = caller->prof ? caller->prof : ex->entry_inst ? ex->entry_inst->prof : NULL;
   if (!p) return;
-  uint32_t h = host_index(p, caller, f);
   if (p->mode == WH_PROFILE_EXACT) {
+    uint32_t h = host_index(p, caller, f);
     if (h != UINT32_MAX) p->calls[h]++;
     return;
   }
-  uint32_t w = weight(p);
-  if (w) record(p, ex, ex->host_def, ex->host_ip, h, w);
+  /* every host call passes here: the import's index (a search of the
+   * imports) only when a sample is due */
+  uint64_t now;
+  uint32_t w = weight(p, &now);
+  if (w) record(p, ex, ex->host_def, ex->host_ip, host_index(p, caller, f), w, now);
 }
 
 void wh_prof_enter(wh_prof *p, const wh_func *f) {
