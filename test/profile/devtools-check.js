@@ -6,8 +6,9 @@
 // The DevTools frontend is the one bundled in Chromium, served by its
 // remote-debugging server at /devtools/devtools_app.html; the profile goes
 // through TimelinePanel.loadFromFile, the code behind the panel's "Load
-// profile" button.  Exits non-zero if the panel does not finish loading it
-// or logs an error while doing so.
+// profile" button.  Exits non-zero if the panel does not finish loading it,
+// logs an error while doing so, or its Summary shows no time range (as it
+// did for profiles starting at 0).
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -72,11 +73,23 @@ async function main() {
   // the first-visit hint over the flame chart
   for (const type of ['keyDown', 'keyUp']) await send('Input.dispatchKeyEvent', { type, key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 });
   await sleep(1500);
+  // the Summary tab's time range (in the panels' shadow DOM): a profile the
+  // panel could not place in time shows "Range: - - -" (and a negative total)
+  const summary = await evaluate(`(() => {
+    const parts = [];
+    const walk = (n) => { if (n.shadowRoot) walk(n.shadowRoot); for (const c of n.children || []) walk(c);
+      if (n.nodeType === 1 && !n.children.length && n.textContent && !['STYLE', 'SCRIPT'].includes(n.tagName)) parts.push(n.textContent.trim()); };
+    walk(document.body);
+    return parts.join(' ');
+  })()`);
+  const range = /Range:\s*([\d.,]+)\s*(ms|s)\s*[–-]\s*([\d.,]+)\s*(ms|s)/.exec(summary);
+  const toMs = (v, u) => parseFloat(v.replace(/,/g, '')) * (u === 's' ? 1000 : 1);
+  const drawn = range && toMs(range[3], range[4]) > toMs(range[1], range[2]);
   const shot = await send('Page.captureScreenshot', { format: 'png' });
   fs.writeFileSync(png, Buffer.from(shot.result.data, 'base64'));
   ws.close();
-  console.log(`panel state: ${state}; errors: ${errors.length ? errors.join(' | ') : 'none'}; screenshot ${png}`);
-  return errors.length === 0 && state.startsWith('Idle') ? 0 : 1;
+  console.log(`panel state: ${state}; summary range: ${range ? range[0].replace(/\s+/g, ' ') : 'none'}; errors: ${errors.length ? errors.join(' | ') : 'none'}; screenshot ${png}`);
+  return errors.length === 0 && state.startsWith('Idle') && drawn ? 0 : 1;
 }
 
 main().then((rc) => { chrome.kill(); setTimeout(() => fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }), 500); setTimeout(() => process.exit(rc), 1000); },
