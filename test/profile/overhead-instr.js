@@ -110,7 +110,7 @@ function measure(job, reps) {
   fs.rmSync(cg, { force: true });
   const g = parseCallgrind(cgText);
   const tick = g.into('wh_prof_tick'), hr = g.into('wh_prof_host_return');
-  const recTick = g.into('record', 'take'), recHost = g.into('record', 'wh_prof_host_return');
+  const recHost = g.into('record', 'wh_prof_host_return');
   const rec = g.into('record');
   const timer = g.into('timer_main');
   let run = 0;
@@ -127,7 +127,7 @@ function measure(job, reps) {
   const overheadInstr = nativeTicks * (perSample + perTimerTick) + hr.calls * perHostCall;
   return {
     name: job.name, cpuOff, runOff, samples, childSamples: child.samples, tickCalls: tick.calls,
-    recInTick: recTick.calls, recInHost: recHost.calls, hostCalls: hr.calls,
+    recInHost: recHost.calls, hostCalls: hr.calls,
     perRecord: rec.calls ? rec.incl / rec.calls : 0, perSample, perHostCall, perTimerTick,
     guestRate: runOff / (cpuOff / 1e3), overhead: overheadInstr / runOff,
     timerShare: nativeTicks * perTimerTick / runOff,
