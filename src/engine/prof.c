@@ -31,29 +31,34 @@ static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh
  * interval keeps its first samples and says it was truncated. */
 #define MAX_WORDS ((size_t)32 << 20)
 
-static bool put(wh_prof *p, uint32_t w) {
-  if (p->nwords == p->cap) {
-    if (p->cap >= MAX_WORDS) { p->nomem = true; return false; }
-    size_t nc = p->cap ? p->cap * 2 : 4096;
+/* Room for need more words, grown once per sample rather than checked per
+ * word: a sample is written straight into it. */
+static uint32_t *reserve(wh_prof *p, size_t need) {
+  if (p->cap - p->nwords < need) {
+    size_t nc = p->cap ? p->cap : 4096;
+    while (nc - p->nwords < need) nc *= 2;
+    if (nc > MAX_WORDS) { p->nomem = true; return NULL; }
     uint32_t *q = realloc(p->words, nc * sizeof *q);
-    if (!q) { p->nomem = true; return false; }
+    if (!q) { p->nomem = true; return NULL; }
     p->words = q;
     p->cap = nc;
   }
-  p->words[p->nwords++] = w;
-  return true;
+  uint32_t *w = p->words + p->nwords;
+  p->nwords += need;
+  return w;
 }
 
-static void put_frame(wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
+static uint32_t *put_frame(uint32_t *w, const wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
   uint32_t idx = func_index(p, def);
   if (idx == UINT32_MAX) {
-    put(p, FRAME(KIND_OTHER, 0));
-    put(p, UINT32_MAX);
-    return;
+    w[0] = FRAME(KIND_OTHER, 0);
+    w[1] = UINT32_MAX;
+    return w + 2;
   }
   const wh_cell *code = atomic_load_explicit(&((wh_funcdef *)def)->code, memory_order_relaxed);
-  put(p, FRAME(KIND_WASM, idx));
-  put(p, at && code ? (uint32_t)(at - code) : UINT32_MAX);
+  w[0] = FRAME(KIND_WASM, idx);
+  w[1] = at && code ? (uint32_t)(at - code) : UINT32_MAX;
+  return w + 2;
 }
 
 /* One sample: the frames of this thread's stack (outermost first), the
@@ -72,19 +77,18 @@ __attribute__((noinline)) static void record(wh_prof *p, wh_exec *ex, const wh_f
   }
   uint64_t t = (now - p->start_ns) / 1000u;
   pthread_mutex_lock(&p->lock);
-  if (!p->nomem) {
-    size_t mark = p->nwords;
-    put(p, n);
-    put(p, weight);
-    put(p, (uint32_t)t);
-    put(p, (uint32_t)(t >> 32));
-    if (truncated) { put(p, FRAME(KIND_TRUNCATED, 0)); put(p, UINT32_MAX); }
+  uint32_t *w = p->nomem ? NULL : reserve(p, 4 + 2 * (size_t)n);
+  if (w) {
+    *w++ = n;
+    *w++ = weight;
+    *w++ = (uint32_t)t;
+    *w++ = (uint32_t)(t >> 32);
+    if (truncated) { *w++ = FRAME(KIND_TRUNCATED, 0); *w++ = UINT32_MAX; }
     for (uint32_t k = first; k < ex->nframes; k++)
-      put_frame(p, ex->frames[k].def, ex->frames[k].ip - 1);
-    put_frame(p, def, ip);
-    if (host != UINT32_MAX - 1) { put(p, FRAME(KIND_HOST, host)); put(p, UINT32_MAX); }
-    if (p->nomem) p->nwords = mark;
-    else p->nsamples++;
+      w = put_frame(w, p, ex->frames[k].def, ex->frames[k].ip - 1);
+    w = put_frame(w, p, def, ip);
+    if (host != UINT32_MAX - 1) { *w++ = FRAME(KIND_HOST, host); *w++ = UINT32_MAX; }
+    p->nsamples++;
   }
   pthread_mutex_unlock(&p->lock);
 }
