@@ -33,7 +33,9 @@ function toCpuProfile(p) {
     return id;
   };
   const samples = [], timeDeltas = [];
-  const startTime = 0;
+  // a real start: DevTools' Performance panel draws an empty track for a
+  // profile whose startTime is 0 (checked in headless Chromium 156)
+  const startTime = Math.max(1, p.startTimeUs || 0);
   let last = startTime;
   const weightIndex = p.sampleTypes.length - 1;
   for (const s of p.samples) {
@@ -60,7 +62,7 @@ function toCpuProfile(p) {
       if (t) t.ticks += w; else n.positionTicks.push({ line: leafLine, ticks: w });
     }
     // the sample is taken at the end of its ticks
-    const end = Math.max(last, s.timeUs);
+    const end = Math.max(last, startTime + s.timeUs);
     const first = Math.max(last, end - (w - 1) * p.intervalUs);
     for (let i = 0; i < w; i++) {
       const t = i === 0 ? first : Math.min(end, first + i * p.intervalUs);
@@ -70,7 +72,7 @@ function toCpuProfile(p) {
     }
   }
   for (const n of nodes) if (!n.children.length) delete n.children;
-  return { nodes, startTime, endTime: Math.max(last, p.durationUs), samples, timeDeltas };
+  return { nodes, startTime, endTime: Math.max(last, startTime + p.durationUs), samples, timeDeltas };
 }
 
 module.exports = { toCpuProfile };

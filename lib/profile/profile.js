@@ -33,6 +33,9 @@ class Profile {
     this.mode = raw.mode === 2 ? 'exact' : 'sample';
     this.intervalUs = raw.intervalUs;
     this.durationUs = raw.durationUs;
+    // when it started, by the wall clock (µs): .cpuprofile needs a real
+    // start (Chrome DevTools draws nothing for a profile that starts at 0)
+    this.startTimeUs = Math.round(Date.now() * 1000) - raw.durationUs;
     this.truncated = raw.truncated;
     this.functions = []; // { id, name, file, startLine, kind }
     this.locations = []; // { id, address, kind, lines: [{ functionId, line, column }] }

@@ -31,35 +31,43 @@ static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh
  * interval keeps its first samples and says it was truncated. */
 #define MAX_WORDS ((size_t)32 << 20)
 
-static bool put(wh_prof *p, uint32_t w) {
-  if (p->nwords == p->cap) {
-    if (p->cap >= MAX_WORDS) { p->nomem = true; return false; }
-    size_t nc = p->cap ? p->cap * 2 : 4096;
+/* Room for need more words, grown once per sample rather than checked per
+ * word: a sample is written straight into it. */
+static uint32_t *reserve(wh_prof *p, size_t need) {
+  if (p->cap - p->nwords < need) {
+    size_t nc = p->cap ? p->cap : 4096;
+    while (nc - p->nwords < need) nc *= 2;
+    if (nc > MAX_WORDS) { p->nomem = true; return NULL; }
     uint32_t *q = realloc(p->words, nc * sizeof *q);
-    if (!q) { p->nomem = true; return false; }
+    if (!q) { p->nomem = true; return NULL; }
     p->words = q;
     p->cap = nc;
   }
-  p->words[p->nwords++] = w;
-  return true;
+  uint32_t *w = p->words + p->nwords;
+  p->nwords += need;
+  return w;
 }
 
-static void put_frame(wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
+static uint32_t *put_frame(uint32_t *w, const wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
   uint32_t idx = func_index(p, def);
   if (idx == UINT32_MAX) {
-    put(p, FRAME(KIND_OTHER, 0));
-    put(p, UINT32_MAX);
-    return;
+    w[0] = FRAME(KIND_OTHER, 0);
+    w[1] = UINT32_MAX;
+    return w + 2;
   }
   const wh_cell *code = atomic_load_explicit(&((wh_funcdef *)def)->code, memory_order_relaxed);
-  put(p, FRAME(KIND_WASM, idx));
-  put(p, at && code ? (uint32_t)(at - code) : UINT32_MAX);
+  w[0] = FRAME(KIND_WASM, idx);
+  w[1] = at && code ? (uint32_t)(at - code) : UINT32_MAX;
+  return w + 2;
 }
 
 /* One sample: the frames of this thread's stack (outermost first), the
- * running function at ip, then the host function if one just returned. */
-static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip,
-                   uint32_t host, uint32_t weight) {
+ * running function at ip, then the host function if one just returned.
+ * now is the clock read that weighed it (one read per sample).  noinline:
+ * test/profile/overhead-instr.js counts its instructions under callgrind. */
+__attribute__((noinline)) static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def,
+                                             const wh_cell *ip, uint32_t host, uint32_t weight,
+                                             uint64_t now) {
   uint32_t n = ex->nframes + 1 + (host != UINT32_MAX - 1);
   uint32_t first = 0;
   bool truncated = n > MAX_FRAMES;
@@ -67,21 +75,20 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
     first = n - (MAX_FRAMES - 1);
     n = MAX_FRAMES;
   }
-  uint64_t t = (wh_clock_ns() - p->start_ns) / 1000u;
+  uint64_t t = (now - p->start_ns) / 1000u;
   pthread_mutex_lock(&p->lock);
-  if (!p->nomem) {
-    size_t mark = p->nwords;
-    put(p, n);
-    put(p, weight);
-    put(p, (uint32_t)t);
-    put(p, (uint32_t)(t >> 32));
-    if (truncated) { put(p, FRAME(KIND_TRUNCATED, 0)); put(p, UINT32_MAX); }
+  uint32_t *w = p->nomem ? NULL : reserve(p, 4 + 2 * (size_t)n);
+  if (w) {
+    *w++ = n;
+    *w++ = weight;
+    *w++ = (uint32_t)t;
+    *w++ = (uint32_t)(t >> 32);
+    if (truncated) { *w++ = FRAME(KIND_TRUNCATED, 0); *w++ = UINT32_MAX; }
     for (uint32_t k = first; k < ex->nframes; k++)
-      put_frame(p, ex->frames[k].def, ex->frames[k].ip - 1);
-    put_frame(p, def, ip);
-    if (host != UINT32_MAX - 1) { put(p, FRAME(KIND_HOST, host)); put(p, UINT32_MAX); }
-    if (p->nomem) p->nwords = mark;
-    else p->nsamples++;
+      w = put_frame(w, p, ex->frames[k].def, ex->frames[k].ip - 1);
+    w = put_frame(w, p, def, ip);
+    if (host != UINT32_MAX - 1) { *w++ = FRAME(KIND_HOST, host); *w++ = UINT32_MAX; }
+    p->nsamples++;
   }
   pthread_mutex_unlock(&p->lock);
 }
@@ -89,7 +96,7 @@ static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell
 /* A sample's weight: the intervals since the last one.  The timer only
  * asks for a sample; on a loaded machine its thread may run late or skip
  * ticks, so the guest thread measures the time the sample stands for. */
-static uint32_t weight(wh_prof *p) {
+static uint32_t weight(wh_prof *p, uint64_t *now_out) {
   /* a plain load first: host calls pass here every time */
   if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
       !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
@@ -98,6 +105,7 @@ static uint32_t weight(wh_prof *p) {
    * weights add up to the run time (a sample just after another, as when
    * a host call returns, waits for the next tick instead) */
   uint64_t now = wh_clock_ns(), step = (uint64_t)p->interval_us * 1000u;
+  *now_out = now;
   uint64_t w = (now - p->last_ns) / step;
   if (w > UINT32_MAX) w = UINT32_MAX;
   p->last_ns += w * step;
@@ -106,8 +114,9 @@ static uint32_t weight(wh_prof *p) {
 
 static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
   atomic_fetch_and_explicit(&p->inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
-  uint32_t w = weight(p);
-  if (w) record(p, ex, def, ip, host, w);
+  uint64_t now;
+  uint32_t w = weight(p, &now);
+  if (w) record(p, ex, def, ip, host, w, now);
 }
 
 void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
@@ -131,13 +140,16 @@ void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const w
 void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
   wh_prof *p = caller->prof ? caller->prof : ex->entry_inst ? ex->entry_inst->prof : NULL;
   if (!p) return;
-  uint32_t h = host_index(p, caller, f);
   if (p->mode == WH_PROFILE_EXACT) {
+    uint32_t h = host_index(p, caller, f);
     if (h != UINT32_MAX) p->calls[h]++;
     return;
   }
-  uint32_t w = weight(p);
-  if (w) record(p, ex, ex->host_def, ex->host_ip, h, w);
+  /* every host call passes here: the import's index (a search of the
+   * imports) only when a sample is due */
+  uint64_t now;
+  uint32_t w = weight(p, &now);
+  if (w) record(p, ex, ex->host_def, ex->host_ip, host_index(p, caller, f), w, now);
 }
 
 void wh_prof_enter(wh_prof *p, const wh_func *f) {

@@ -10,6 +10,9 @@ function checkCpuProfile(p) {
   if (!p || typeof p !== 'object') return ['not an object'];
   if (!Array.isArray(p.nodes) || !p.nodes.length) errs.push('nodes: a non-empty array');
   if (!isInt(p.startTime) || !isInt(p.endTime) || p.endTime < p.startTime) errs.push('startTime <= endTime, integers (µs)');
+  // DevTools' Performance panel loads a profile starting at 0 but draws
+  // nothing (test/profile/devtools-check.js, Chromium 156)
+  if (p.startTime <= 0) errs.push('startTime: a real timestamp, not 0');
   if (!Array.isArray(p.samples) || !Array.isArray(p.timeDeltas) || p.samples.length !== p.timeDeltas.length) {
     errs.push('samples and timeDeltas: arrays of equal length');
   }
