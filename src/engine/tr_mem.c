@@ -71,15 +71,6 @@ bool tr_memory_op_names_memory(tr *t, uint32_t op) {
 
 static const uint8_t three_i32[3] = { WH_I32, WH_I32, WH_I32 };
 
-static int in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
-  TRY(tr_need(t, ty, n));
-  for (uint32_t k = t->nst - n; k < t->nst; k++)
-    if (t->st[k].kind != E_TEMP) tr_materialize(t, k);
-  *base = tr_slot(t, t->nst - n);
-  tr_pop(t, n);
-  return 0;
-}
-
 int tr_memory_op(tr *t, uint32_t op) {
   uint32_t mem, mem2, x, base;
   switch (op) {
@@ -96,13 +87,13 @@ int tr_memory_op(tr *t, uint32_t op) {
       break;
     case OP_MEMORY_FILL:
       TRY(mem_index(t, &mem));
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_BM_write(tr_emit(t, IR_MEMORY_FILL_M), (wi_BM){ .base = base, .mem = mem });
       break;
     case OP_MEMORY_COPY:
       TRY(mem_index(t, &mem));
       TRY(mem_index(t, &mem2));
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_BMM_write(tr_emit(t, IR_MEMORY_COPY_M), (wi_BMM){ .base = base, .mem = mem, .mem2 = mem2 });
       break;
     case OP_MEMORY_INIT:
@@ -110,7 +101,7 @@ int tr_memory_op(tr *t, uint32_t op) {
       TRY(mem_index(t, &mem));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_SBM_write(tr_emit(t, IR_MEMORY_INIT_M), (wi_SBM){ .seg = x, .base = base, .mem = mem });
       break;
   }

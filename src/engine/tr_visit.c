@@ -220,8 +220,7 @@ static int call_results(tr *t, const wh_ftype *ft) {
   return 0;
 }
 
-/* n operands of the given types in consecutive slots: their base. */
-static int in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
+int tr_in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
   TRY(tr_need(t, ty, n));
   for (uint32_t k = t->nst - n; k < t->nst; k++)
     if (t->st[k].kind != E_TEMP) tr_materialize(t, k);
@@ -484,7 +483,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       if (!t->m->has_datacount) FAILV("data count section required");
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_SB_write(tr_emit(t, IR_MEMORY_INIT), (wi_SB){ .seg = x, .base = base });
       break;
     case OP_DATA_DROP:
@@ -497,7 +496,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(zero_byte(t));
       if (op == OP_MEMORY_COPY) TRY(zero_byte(t));
       if (t->m->nmems == 0) FAILV("unknown memory 0");
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_B_write(tr_emit(t, op == OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL), (wi_B){ .base = base });
       break;
     case OP_TABLE_INIT:
@@ -505,7 +504,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(read_index(t, &y, t->m->ntables, "table"));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
       if (t->m->elems[x].type != t->m->tables[y].elem) FAILV("type mismatch: table.init element type");
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_STB_write(tr_emit(t, IR_TABLE_INIT), (wi_STB){ .seg = x, .table = y, .base = base });
       break;
     case OP_ELEM_DROP:
@@ -516,13 +515,13 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(read_index(t, &x, t->m->ntables, "table"));
       TRY(read_index(t, &y, t->m->ntables, "table"));
       if (t->m->tables[x].elem != t->m->tables[y].elem) FAILV("type mismatch: table.copy element types");
-      TRY(in_slots(t, three_i32, 3, &base));
+      TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_TTB_write(tr_emit(t, IR_TABLE_COPY), (wi_TTB){ .dst_table = x, .src_table = y, .base = base });
       break;
     case OP_TABLE_GROW: {
       TRY(read_index(t, &x, t->m->ntables, "table"));
       uint8_t ty[2] = { t->m->tables[x].elem, WH_I32 };
-      TRY(in_slots(t, ty, 2, &base));
+      TRY(tr_in_slots(t, ty, 2, &base));
       wi_BT_write(tr_emit(t, IR_TABLE_GROW), (wi_BT){ .base = base, .table = x });
       TRY(tr_push_temp(t, WH_I32));
       break;
@@ -535,7 +534,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     case OP_TABLE_FILL: {
       TRY(read_index(t, &x, t->m->ntables, "table"));
       uint8_t ty[3] = { WH_I32, t->m->tables[x].elem, WH_I32 };
-      TRY(in_slots(t, ty, 3, &base));
+      TRY(tr_in_slots(t, ty, 3, &base));
       wi_BT_write(tr_emit(t, IR_TABLE_FILL), (wi_BT){ .base = base, .table = x });
       break;
     }

@@ -202,6 +202,9 @@ void tr_emit_const(tr *t, uint32_t dst, uint64_t v);
 void tr_emit_return(tr *t);
 bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc);
 void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j);
+/* n operands of the given types in consecutive slots (materialised where
+ * they are not temps), popped: their base slot (tr_visit.c). */
+int tr_in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base);
 int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t *k);
 bool tr_pair_access(tr *t, int single, int pair);
 bool tr_negate_last(tr *t, uint32_t i);
