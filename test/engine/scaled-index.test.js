@@ -9,8 +9,7 @@
 const t = require('tap');
 const fs = require('fs');
 const path = require('path');
-const wabt = require('wabt');
-const wasihost = require('../..');
+const { watToBytes, compareWithV8 } = require('./v8-diff.js');
 const { dumpIr } = require('./ir-dump.js');
 
 // The rows of the table itself, so a new access is covered when it is added.
@@ -67,40 +66,18 @@ const wat = `(module (memory (export "mem") 1) ${funcs.join('\n')})`;
 const args = [[0, 0], [16, 1], [8, 3], [100, 7], [0, 8190], [65000, 60], [0, 0x40000001],
   [0xfffffff0 | 0, 5], [32, -1], [65536 - 8, 0]];
 
-function run(ns, bytes) {
-  const inst = new ns.Instance(new ns.Module(bytes), {});
-  const mem = new Uint8Array(inst.exports.mem.buffer);
-  for (let i = 0; i < mem.length; i++) mem[i] = (i * 131 + (i >> 8)) & 0xff;
-  const out = [];
-  names.forEach(({ name }, n) => {
-    for (const [p, i] of args) {
-      try {
-        const r = inst.exports[name](p, i, BigInt(n) * 0x0101010101010101n);
-        out.push(typeof r === 'bigint' ? r.toString() : r);
-      } catch (e) {
-        out.push(e instanceof ns.RuntimeError ? 'trap' : `${e.constructor.name}: ${e.message}`);
-      }
-    }
-  });
-  return { out, mem: Buffer.from(mem) };
+function fill({ mem }) {
+  const m = new Uint8Array(mem.buffer);
+  for (let i = 0; i < m.length; i++) m[i] = (i * 131 + (i >> 8)) & 0xff;
 }
 
 t.test('scaled-index accesses agree with V8', async (t) => {
-  const w = await wabt();
-  const bytes = Buffer.from(w.parseWat('xs.wat', wat).toBinary({}).buffer);
-  const v8 = run(WebAssembly, bytes);
-  const wh = run(wasihost, bytes);
-  let bad = 0;
-  let k = 0;
-  for (const { name } of names) {
-    for (const a of args) {
-      if (wh.out[k] !== v8.out[k] && bad++ < 10) t.fail(`${name}(${a}): V8 ${v8.out[k]}, wasihost ${wh.out[k]}`);
-      k++;
-    }
-  }
-  t.equal(bad, 0, `${k} calls over ${names.length} functions (${rows.length} accesses) agree`);
-  t.ok(v8.out.includes('trap'), 'some addresses are out of bounds');
-  t.ok(wh.mem.equals(v8.mem), 'memory is the same after every store');
+  const bytes = await watToBytes('xs.wat', wat);
+  const r = compareWithV8(t, bytes, names.map((x) => x.name),
+    (name, n) => args.map(([p, i]) => [p, i, BigInt(n) * 0x0101010101010101n]), fill);
+  t.equal(r.bad, 0, `${r.calls} calls over ${names.length} functions (${rows.length} accesses) agree`);
+  t.ok(r.v8.out.includes('trap'), 'some addresses are out of bounds');
+  t.ok(r.wh.mem.equals(r.v8.mem), 'memory is the same after every store');
 
   // the fused forms are really emitted, and not where the shift is kept
   const funcsIr = dumpIr(bytes);
