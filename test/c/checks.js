@@ -40,4 +40,34 @@ function runProgram(exe, args) {
   });
 }
 
-module.exports = { assertChecks, buildEngineProgram, runProgram };
+const hasGcc = (() => {
+  try { require('child_process').execFileSync('gcc', ['--version'], { stdio: 'ignore' }); return true; } catch (_) { return false; }
+})();
+
+// One tap test for test/c/<name>.c with the engine: its modules ([file
+// name, wat text] pairs) are assembled into a temporary directory and
+// passed as arguments; at least `min` checks must run.  Skipped without gcc.
+function engineProgramTest(t, title, name, modules, min) {
+  if (!hasGcc) return t.skip('gcc not installed');
+  const fs = require('fs');
+  const os = require('os');
+  const path = require('path');
+  const wabt = require('wabt');
+  return t.test(title, async (t) => {
+    const w = await wabt();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wh-${name}-`));
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const files = modules.map(([file, text]) => {
+      const m = w.parseWat(file, text);
+      const out = path.join(dir, file);
+      fs.writeFileSync(out, Buffer.from(m.toBinary({}).buffer));
+      m.destroy();
+      return out;
+    });
+    const exe = path.join(dir, name);
+    buildEngineProgram(name, exe);
+    assertChecks(t, runProgram(exe, files), min);
+  });
+}
+
+module.exports = { assertChecks, buildEngineProgram, runProgram, engineProgramTest, hasGcc };

@@ -4,15 +4,7 @@
 // src/engine only): interrupts reaching nested runs and start functions,
 // and execution stacks freed at thread exit and trimmed on request.
 const t = require('tap');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { execFileSync } = require('child_process');
-const wabt = require('wabt');
-const { assertChecks, buildEngineProgram, runProgram } = require('../c/checks');
-
-let gcc = true;
-try { execFileSync('gcc', ['--version'], { stdio: 'ignore' }); } catch (_) { gcc = false; }
+const { engineProgramTest } = require('../c/checks');
 
 const locals = Array.from({ length: 64 }, () => 'i64').join(' ');
 const body = (start) => `(module
@@ -24,23 +16,5 @@ const body = (start) => `(module
       (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get $n) (i32.const 1)))))))
   ${start ? '(start $spin)' : ''})`;
 
-if (!gcc) {
-  t.skip('gcc not installed');
-} else {
-  t.test('engine C API: interrupts, start functions, thread stacks', async (t) => {
-    const w = await wabt();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-capi-'));
-    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const files = [false, true].map((start) => {
-      const m = w.parseWat('c.wat', body(start));
-      const file = path.join(dir, start ? 'start.wasm' : 'plain.wasm');
-      fs.writeFileSync(file, Buffer.from(m.toBinary({}).buffer));
-      m.destroy();
-      return file;
-    });
-    const exe = path.join(dir, 'engine_threads');
-    buildEngineProgram('engine_threads', exe);
-    const r = runProgram(exe, files);
-    assertChecks(t, r, 17);
-  });
-}
+engineProgramTest(t, 'engine C API: interrupts, start functions, thread stacks', 'engine_threads',
+  [['plain.wasm', body(false)], ['start.wasm', body(true)]], 17);

@@ -6,12 +6,9 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 const h = require('./fixtures/harness');
-const { assertChecks } = require('../c/checks');
+const { assertChecks, hasGcc } = require('../c/checks');
 
-let gcc = true;
-try { execFileSync('gcc', ['--version'], { stdio: 'ignore' }); } catch (_) { gcc = false; }
-
-if (!gcc) {
+if (!hasGcc) {
   t.skip('gcc not installed');
 } else {
   t.test('resolver unit test', async (t) => {
