@@ -88,13 +88,19 @@ bool wh_is_valtype(uint8_t t);
 
 typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL,
                WH_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wh_ce_kind;
+/* Go binaries have ~100,000 data segments, each with one of these: the
+ * value and the expression share their space (24 bytes, not 40). */
 typedef struct wh_constexpr {
+  union {
+    wh_val value;   /* WH_CE_CONST */
+    struct {
+      const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
+      uint32_t expr_len;
+    };
+  };
+  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
   uint8_t kind;
   uint8_t type;   /* value type produced */
-  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
-  wh_val value;   /* WH_CE_CONST */
-  const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
-  uint32_t expr_len;
 } wh_constexpr;
 /* unsupported.c: the feature a refused byte belongs to, as " (...)" or "" */
 const char *wi_unsupported_valtype(uint8_t b) __attribute__((visibility("hidden")));
@@ -147,12 +153,12 @@ typedef struct wh_elemseg {
   wh_constexpr *items;
 } wh_elemseg;
 
-typedef struct wh_dataseg {
-  uint8_t mode;
-  uint32_t memory;
+typedef struct wh_dataseg { /* 48 bytes (64 before): see wh_constexpr */
   wh_constexpr offset;
   const uint8_t *bytes;
   uint32_t len;
+  uint32_t memory;
+  uint8_t mode;
 } wh_dataseg;
 
 typedef union wh_cell {
@@ -179,8 +185,12 @@ typedef struct wh_funcdef {
 struct wh_module {
   atomic_long refs;
   pthread_mutex_t translate_lock;
-  uint8_t *bytes;
+  const uint8_t *bytes;
   size_t len;
+  /* what lets the bytes go when the module is freed (wh_module_new: free
+   * of its copy; wh_module_new_borrowed: the caller's); NULL: nothing */
+  void (*release)(void *ctx);
+  void *release_ctx;
 
   uint32_t ntypes;
   const wh_ftype **types;
@@ -316,6 +326,7 @@ int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
 /* config.c: the settings of wh_config_set, read where they apply. */
 bool wh_cfg_eager(void);
 int wh_cfg_dump_ir(void);
+int wi_cfg_compile_threads(void);
 /* The counting build's output (wh_config.profile_path, else stderr). */
 FILE *wh_cfg_open_profile(void);
 
