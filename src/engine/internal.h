@@ -88,8 +88,8 @@ bool wh_is_valtype(uint8_t t);
 
 typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL,
                WH_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wh_ce_kind;
-/* Go binaries have ~100,000 data segments, each with one of these: the
- * value and the expression share their space (24 bytes, not 40). */
+/* The value and the expression share their space (24 bytes, not 40):
+ * element segments hold one per item. */
 typedef struct wh_constexpr {
   union {
     wh_val value;   /* WH_CE_CONST */
@@ -153,12 +153,17 @@ typedef struct wh_elemseg {
   wh_constexpr *items;
 } wh_elemseg;
 
-typedef struct wh_dataseg { /* 48 bytes (64 before): see wh_constexpr */
-  wh_constexpr offset;
+/* Go binaries have ~100,000 data segments, all active at an i32.const
+ * offset: that offset is kept inline (24 bytes a segment instead of 64);
+ * other offset expressions are in the module's data_offsets.  Read the
+ * offset with wi_dataseg_offset. */
+typedef struct wh_dataseg {
   const uint8_t *bytes;
   uint32_t len;
   uint32_t memory;
+  uint32_t offset;     /* offset_const: the i32 offset; else in data_offsets */
   uint8_t mode;
+  bool offset_const;
 } wh_dataseg;
 
 typedef union wh_cell {
@@ -220,6 +225,8 @@ struct wh_module {
   uint32_t datacount;
   uint32_t ndatas;
   wh_dataseg *datas;
+  wh_constexpr *data_offsets;         /* of active segments not at an i32.const */
+  uint32_t ndata_offsets;
 
   uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
 
@@ -241,6 +248,16 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
+/* An active data segment's offset expression. */
+static inline wh_constexpr wi_dataseg_offset(const wh_module *m, const wh_dataseg *d) {
+  if (!d->offset_const) return m->data_offsets[d->offset];
+  wh_constexpr ce;
+  memset(&ce, 0, sizeof ce);
+  ce.kind = WH_CE_CONST;
+  ce.type = WH_I32;
+  ce.value.i32 = (int32_t)d->offset;
+  return ce;
+}
 wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
 static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
   wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);

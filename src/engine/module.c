@@ -35,6 +35,7 @@ void wh_module_free(wh_module *m) {
   free(m->exports);
   free(m->elems);
   free(m->datas);
+  free(m->data_offsets);
   free(m->declared_funcs);
   free(m->customs);
   wh_module_free_dwarf(m);
