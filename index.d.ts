@@ -41,6 +41,8 @@ export class Module implements Disposable {
   /** A handle for a Worker: Module.fromShared(handle) there gives the same compiled module. Valid while this Module lives. */
   share(): SharedModuleHandle;
   static fromShared(handle: SharedModuleHandle): Module;
+  /** new Module(fs.readFileSync(path)) with one copy of the bytes, not two; a read error has its `code` ('ENOENT', ...). */
+  static fromFile(path: string | Buffer | URL): Module;
   dispose(): void;
   [Symbol.dispose](): void;
 }

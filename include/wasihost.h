@@ -191,7 +191,17 @@ size_t wh_externtype_format(const wh_externtype *t, char *buf, size_t cap);
 /* Decodes, validates and translates.  The bytes are copied.  Returns NULL
  * and fills err (WH_ERR_MALFORMED / WH_ERR_INVALID with offset) on failure. */
 wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err);
-/* Validation only: 0 or a negative wh_status. */
+/* wh_module_new without the copy: the module reads `bytes` in place for
+ * its whole life (function bodies are translated on first call, data
+ * segments copied at each instantiation, names and custom sections point
+ * into them).  The caller keeps them alive and unchanged until the module
+ * calls release(ctx), once, from whichever thread drops its last reference
+ * (release may be NULL).  On failure release is not called: the bytes stay
+ * the caller's. */
+wh_module *wh_module_new_borrowed(const uint8_t *bytes, size_t len,
+                                  void (*release)(void *ctx), void *ctx,
+                                  wh_error *err);
+/* Validation only (the bytes are not copied): 0 or a negative wh_status. */
 int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err);
 wh_module *wh_module_ref(wh_module *m);
 void wh_module_unref(wh_module *m);
@@ -295,8 +305,8 @@ typedef struct wh_limits_config {
 /* Process-wide settings (wasihost extension)                          */
 
 /* The core reads no environment variables: an embedder sets these (the
- * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR and WASIHOST_PROFILE
- * when the addon loads).  All zero is the default. */
+ * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR, WASIHOST_PROFILE and
+ * WASIHOST_COMPILE_THREADS when the addon loads).  All zero is the default. */
 typedef struct wh_config {
   int eager;   /* translate every function when its module compiles, not
                   on its first call (to test the translator on all code) */
@@ -304,6 +314,9 @@ typedef struct wh_config {
                   translated: 1 operands by name, 2 the raw cells */
   const char *profile_path; /* counting builds (-DWH_PROFILE): the file
                   the instruction counts go to at exit; NULL: stderr */
+  int compile_threads; /* threads that validate a large module's function
+                  bodies when it compiles: 0 = one per CPU (at most 8),
+                  1 = the calling thread only */
 } wh_config;
 /* Replaces the settings (copied); modules compiled afterwards follow them.
  * Safe from any thread. */

@@ -2,7 +2,8 @@
 // `npm run test:tsan`: builds the addon with ThreadSanitizer
 // (build/tsan/wasihost.node, node scripts/build.js --tsan) and runs the
 // concurrency tests on it -- async runs on guest threads, the watchdog,
-// WASI calls interrupted from other threads, dispose -- each test file as
+// WASI calls interrupted from other threads, dispose, bodies validated on
+// threads when a module compiles -- each test file as
 // its own node process with libtsan preloaded (not the tap runner: Node is
 // not built with TSan, and the fewer uninstrumented threads the better).
 // scripts/tsan-suppressions.txt silences V8-internal false positives only.
@@ -17,7 +18,8 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const DEFAULT = ['async', 'concurrency', 'wasi', 'limits', 'dispose', 'worker']
-  .map((f) => path.join('test', 'limits', `${f}.test.js`));
+  .map((f) => path.join('test', 'limits', `${f}.test.js`))
+  .concat([path.join('test', 'engine', 'compile-par.test.js')]); // bodies validated on threads
 
 let args = process.argv.slice(2);
 const build = !args.includes('--no-build');

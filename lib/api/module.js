@@ -1,6 +1,9 @@
 'use strict';
-// WebAssembly.Module (JS API 2.0 §"Modules").  Compilation is synchronous
-// and copies the bytes.
+// WebAssembly.Module (JS API 2.0 §"Modules").  Compilation is synchronous.
+// `new Module(bytes)` copies the bytes, as the JS API requires: the caller
+// may change its buffer afterwards and the module must not see it (V8
+// copies too).  Module.fromFile(path) reads a file into memory the module
+// owns and compiles it there: no second copy for the life of the module.
 const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
@@ -37,6 +40,22 @@ class Module {
     return native.moduleCustomSections(module, `${sectionName}`);
   }
 }
+
+// Module.fromFile(path) (wasihost extension): the same as
+// new Module(fs.readFileSync(path)) with one copy of the bytes instead of
+// two (the Buffer and the module's own), and no Buffer for the garbage
+// collector.  A file that cannot be read throws an Error with its `code`
+// ('ENOENT', 'EISDIR', ...).
+Module.fromFile = function fromFile(path) {
+  if (path instanceof URL) path = require('url').fileURLToPath(path);
+  else if (Buffer.isBuffer(path)) path = path.toString();
+  if (typeof path !== 'string') {
+    throw new TypeError('WebAssembly.Module.fromFile(): the path must be a string, Buffer or file: URL');
+  }
+  const target = Object.create(Module.prototype);
+  native.moduleFromFile(target, path);
+  return guard(target, 'Module');
+};
 
 // Sharing with Workers (wasihost extension).  A Module cannot be posted to
 // a Worker (structured cloning throws a DataCloneError, lib/uncloneable.js);

@@ -5,13 +5,15 @@
  * threads at once. */
 #include "internal.h"
 
-static atomic_int eager, dump_ir;
+static atomic_int eager, dump_ir, compile_threads;
 static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *profile_path;
 
 void wh_config_set(const wh_config *c) {
   atomic_store_explicit(&eager, c->eager != 0, memory_order_relaxed);
   atomic_store_explicit(&dump_ir, c->dump_ir, memory_order_relaxed);
+  atomic_store_explicit(&compile_threads, c->compile_threads < 0 ? 0 : c->compile_threads,
+                        memory_order_relaxed);
   char *p = NULL;
   if (c->profile_path) {
     size_t n = strlen(c->profile_path) + 1;
@@ -28,6 +30,7 @@ void wh_config_get(wh_config *out) {
   memset(out, 0, sizeof *out);
   out->eager = wh_cfg_eager();
   out->dump_ir = wh_cfg_dump_ir();
+  out->compile_threads = wi_cfg_compile_threads();
   /* the string stays ours; it lives until the next wh_config_set */
   pthread_mutex_lock(&path_lock);
   out->profile_path = profile_path;
@@ -36,6 +39,9 @@ void wh_config_get(wh_config *out) {
 
 bool wh_cfg_eager(void) { return atomic_load_explicit(&eager, memory_order_relaxed) != 0; }
 int wh_cfg_dump_ir(void) { return atomic_load_explicit(&dump_ir, memory_order_relaxed); }
+int wi_cfg_compile_threads(void) {
+  return atomic_load_explicit(&compile_threads, memory_order_relaxed);
+}
 
 FILE *wh_cfg_open_profile(void) {
   pthread_mutex_lock(&path_lock);

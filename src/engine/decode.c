@@ -360,7 +360,19 @@ static int sec_data(wh_reader *r, wh_module *m) {
     if (flags > 2) FAIL("malformed data segment kind");
     d->mode = flags == 1 ? WH_SEG_PASSIVE : WH_SEG_ACTIVE;
     if (flags == 2) TRY(wh_rd_u32(r, &d->memory));
-    if (d->mode == WH_SEG_ACTIVE) TRY(wh_rd_constexpr(r, &d->offset));
+    if (d->mode == WH_SEG_ACTIVE) {
+      wh_constexpr ce;
+      TRY(wh_rd_constexpr(r, &ce));
+      d->offset_const = ce.kind == WH_CE_CONST && ce.type == WH_I32;
+      if (d->offset_const) {
+        d->offset = (uint32_t)ce.value.i32;
+      } else {
+        /* room for every segment at once: at most ndatas of them */
+        if (!m->data_offsets && !(m->data_offsets = alloc_n(r, m->ndatas, sizeof ce))) return -1;
+        d->offset = m->ndata_offsets;
+        m->data_offsets[m->ndata_offsets++] = ce;
+      }
+    }
     TRY(wh_rd_u32(r, &d->len));
     if (d->len > (size_t)(r->end - r->p)) FAIL("unexpected end of section or function");
     TRY(wh_rd_bytes(r, d->len, &d->bytes));

@@ -190,7 +190,8 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_dataseg *s = &m->datas[i];
     if (s->mode != WH_SEG_ACTIVE) continue;
     wh_memory *mem = inst->mems[s->memory];
-    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
+    wh_constexpr offset = wi_dataseg_offset(m, s);
+    uint64_t d = (uint32_t)eval_const(inst, &offset).i32;
     if (d + s->len > mem->size) {
       wh_err_trap(err, WH_TRAP_MEM_OOB);
       goto fail;

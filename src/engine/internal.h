@@ -88,13 +88,19 @@ bool wh_is_valtype(uint8_t t);
 
 typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL,
                WH_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wh_ce_kind;
+/* The value and the expression share their space (24 bytes, not 40):
+ * element segments hold one per item. */
 typedef struct wh_constexpr {
+  union {
+    wh_val value;   /* WH_CE_CONST */
+    struct {
+      const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
+      uint32_t expr_len;
+    };
+  };
+  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
   uint8_t kind;
   uint8_t type;   /* value type produced */
-  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
-  wh_val value;   /* WH_CE_CONST */
-  const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
-  uint32_t expr_len;
 } wh_constexpr;
 /* unsupported.c: the feature a refused byte belongs to, as " (...)" or "" */
 const char *wi_unsupported_valtype(uint8_t b) __attribute__((visibility("hidden")));
@@ -147,12 +153,17 @@ typedef struct wh_elemseg {
   wh_constexpr *items;
 } wh_elemseg;
 
+/* Go binaries have ~100,000 data segments, all active at an i32.const
+ * offset: that offset is kept inline (24 bytes a segment instead of 64);
+ * other offset expressions are in the module's data_offsets.  Read the
+ * offset with wi_dataseg_offset. */
 typedef struct wh_dataseg {
-  uint8_t mode;
-  uint32_t memory;
-  wh_constexpr offset;
   const uint8_t *bytes;
   uint32_t len;
+  uint32_t memory;
+  uint32_t offset;     /* offset_const: the i32 offset; else in data_offsets */
+  uint8_t mode;
+  bool offset_const;
 } wh_dataseg;
 
 typedef union wh_cell {
@@ -179,8 +190,12 @@ typedef struct wh_funcdef {
 struct wh_module {
   atomic_long refs;
   pthread_mutex_t translate_lock;
-  uint8_t *bytes;
+  const uint8_t *bytes;
   size_t len;
+  /* what lets the bytes go when the module is freed (wh_module_new: free
+   * of its copy; wh_module_new_borrowed: the caller's); NULL: nothing */
+  void (*release)(void *ctx);
+  void *release_ctx;
 
   uint32_t ntypes;
   const wh_ftype **types;
@@ -210,6 +225,8 @@ struct wh_module {
   uint32_t datacount;
   uint32_t ndatas;
   wh_dataseg *datas;
+  wh_constexpr *data_offsets;         /* of active segments not at an i32.const */
+  uint32_t ndata_offsets;
 
   uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
 
@@ -231,6 +248,16 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
+/* An active data segment's offset expression. */
+static inline wh_constexpr wi_dataseg_offset(const wh_module *m, const wh_dataseg *d) {
+  if (!d->offset_const) return m->data_offsets[d->offset];
+  wh_constexpr ce;
+  memset(&ce, 0, sizeof ce);
+  ce.kind = WH_CE_CONST;
+  ce.type = WH_I32;
+  ce.value.i32 = (int32_t)d->offset;
+  return ce;
+}
 wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
 static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
   wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
@@ -316,6 +343,7 @@ int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
 /* config.c: the settings of wh_config_set, read where they apply. */
 bool wh_cfg_eager(void);
 int wh_cfg_dump_ir(void);
+int wi_cfg_compile_threads(void);
 /* The counting build's output (wh_config.profile_path, else stderr). */
 FILE *wh_cfg_open_profile(void);
 

@@ -35,14 +35,17 @@ void wh_module_free(wh_module *m) {
   free(m->exports);
   free(m->elems);
   free(m->datas);
+  free(m->data_offsets);
   free(m->declared_funcs);
   free(m->customs);
   wh_module_free_dwarf(m);
-  free(m->bytes);
+  if (m->release) m->release(m->release_ctx);
   free(m);
 }
 
-static wh_module *parse(const uint8_t *bytes, size_t len, wh_error *err) {
+/* On failure the bytes are not released: they stay the caller's. */
+static wh_module *parse(const uint8_t *bytes, size_t len, void (*release)(void *),
+                        void *ctx, wh_error *err) {
   wh_error local;
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
@@ -51,26 +54,42 @@ static wh_module *parse(const uint8_t *bytes, size_t len, wh_error *err) {
   m->refs = 1;
   m->start = -1;
   pthread_mutex_init(&m->translate_lock, NULL);
-  m->bytes = malloc(len ? len : 1);
-  if (!m->bytes) { free(m); wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
-  if (len) memcpy(m->bytes, bytes, len);
+  m->bytes = len ? bytes : (const uint8_t *)"";
   m->len = len;
   if (wh_decode(m, err) != 0 || wh_validate_module(m, err) != 0) {
     if (err->status == 0) wh_err_set(err, WH_ERR_MALFORMED, "malformed module");
     wh_module_free(m);
     return NULL;
   }
+  m->release = release;
+  m->release_ctx = ctx;
   return m;
 }
 
 wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err) {
-  return parse(bytes, len, err);
+  uint8_t *copy = malloc(len ? len : 1);
+  if (!copy) {
+    wh_error local;
+    wh_err_set(err ? err : &local, WH_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  if (len) memcpy(copy, bytes, len);
+  wh_module *m = parse(copy, len, free, copy, err);
+  if (!m) free(copy);
+  return m;
 }
 
+wh_module *wh_module_new_borrowed(const uint8_t *bytes, size_t len,
+                                  void (*release)(void *ctx), void *ctx,
+                                  wh_error *err) {
+  return parse(bytes, len, release, ctx, err);
+}
+
+/* The bytes outlive the check: nothing is copied. */
 int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err) {
   wh_error local;
   if (!err) err = &local;
-  wh_module *m = parse(bytes, len, err);
+  wh_module *m = parse(bytes, len, NULL, NULL, err);
   if (!m) return err->status;
   wh_module_free(m);
   return 0;

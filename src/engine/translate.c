@@ -1,6 +1,6 @@
 /* The translator's entry points: one function body validated and (when
- * asked) translated, every body of a module at compile time, and the lazy
- * translation of a function on its first call.  How the work is divided
+ * asked) translated and the lazy translation of a function on its first
+ * call (every body of a module at compile time: compile_par.c).  How the work is divided
  * among the tr_*.c files: translate.h. */
 #include "codemap.h"
 #include "translate.h"
@@ -88,18 +88,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   return rc == 0 ? 0 : (err ? err->status : WH_ERR_INVALID);
 }
 
-/* Every body is validated at compile time (the spec rejects an invalid
- * module whole); translation waits for a function's first call, since
- * large Go binaries run a small part of their thousands of functions.
- * wh_config.eager translates everything up front. */
-int wi_translate_module(wh_module *m, wh_error *err) {
-  bool eager = wh_cfg_eager();
-  for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
-    int rc = wi_translate(m, i, eager, err);
-    if (rc) return rc;
-  }
-  return 0;
-}
+/* wi_translate_module, every body at compile time: compile_par.c */
 
 wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f) {
   pthread_mutex_lock(&m->translate_lock);

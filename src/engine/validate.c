@@ -88,7 +88,8 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_dataseg *d = &m->datas[i];
     if (d->mode == WH_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
-      if (check_constexpr(m, &d->offset, WH_I32, m->nglobals, err)) return err->status;
+      wh_constexpr offset = wi_dataseg_offset(m, d);
+      if (check_constexpr(m, &offset, WH_I32, m->nglobals, err)) return err->status;
     }
   }
   return wi_translate_module(m, err);

@@ -191,6 +191,7 @@ static const wh_napi_fn fns[] = {
       {"profileStop", wh_napi_profile_stop},
       {"moduleBytes", wh_napi_module_bytes},
       {"moduleSetExact", wh_napi_module_set_exact},
+      {"moduleFromFile", wh_napi_module_from_file},
 };
 
 int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, size_t n) {

@@ -448,6 +448,7 @@ int wh_napi_env_flag(const char *name);
 
 /* ---- binding entry points, one group per file ---- */
 napi_value wh_napi_module_new(napi_env env, napi_callback_info info);
+napi_value wh_napi_module_from_file(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_validate(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_imports(napi_env env, napi_callback_info info);
 napi_value wh_napi_module_exports(napi_env env, napi_callback_info info);

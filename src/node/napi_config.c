@@ -18,6 +18,9 @@ static void from_env(void) {
   const char *dump = getenv("WASIHOST_DUMP_IR");
   c.dump_ir = dump == NULL ? 0 : strcmp(dump, "raw") == 0 ? 2 : 1;
   c.profile_path = getenv("WASIHOST_PROFILE");
+  const char *ct = getenv("WASIHOST_COMPILE_THREADS");
+  unsigned long t = ct && *ct ? strtoul(ct, NULL, 10) : 0;
+  c.compile_threads = t > 64 ? 64 : (int)t;
   wh_config_set(&c);
   const char *s = getenv("WASIHOST_MAX_THREADS");
   unsigned long n = s && *s ? strtoul(s, NULL, 10) : 0;

@@ -1,7 +1,10 @@
 /* WebAssembly.Module: compile, validate and the static reflection functions
  * (JS API 2.0 §"Modules"). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
 
 #include "node/napi_binding.h"
 
@@ -48,6 +51,97 @@ napi_value wh_napi_module_new(napi_env env, napi_callback_info info) {
   memset(&err, 0, sizeof err);
   wh_module *m = wh_module_new(data ? data : (const uint8_t *)"", len, &err);
   if (!m) {
+    wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
+    return NULL;
+  }
+  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
+  return wh_napi_undefined(env);
+}
+
+/* Reads a whole file into memory of our own (synchronous libuv calls);
+ * NULL with a JS exception on failure. */
+static uint8_t *read_file(napi_env env, const char *path, size_t *len) {
+  uv_fs_t req;
+  uv_file fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
+  uv_fs_req_cleanup(&req);
+  int rc = fd;
+  uint8_t *buf = NULL;
+  size_t n = 0;
+  if (fd >= 0) {
+    rc = uv_fs_fstat(NULL, &req, fd, NULL);
+    uint64_t size = req.statbuf.st_size;
+    bool dir = (req.statbuf.st_mode & S_IFMT) == S_IFDIR;
+    uv_fs_req_cleanup(&req);
+    if (rc == 0 && dir) rc = UV_EISDIR;
+    else if (rc == 0 && size > SIZE_MAX / 2) rc = UV_EFBIG;
+    else if (rc == 0 && !(buf = malloc(size ? size : 1))) rc = UV_ENOMEM;
+    /* a file that shrinks meanwhile gives what it still has */
+    while (rc == 0 && n < size) {
+      uv_buf_t b = uv_buf_init((char *)buf + n, (unsigned)(size - n > (1u << 30) ? 1u << 30 : size - n));
+      int got = uv_fs_read(NULL, &req, fd, &b, 1, -1, NULL);
+      uv_fs_req_cleanup(&req);
+      if (got < 0) rc = got;
+      else if (got == 0) break;
+      else n += (size_t)got;
+    }
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  if (rc < 0) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "cannot read %.200s: %s", path, uv_strerror(rc));
+    free(buf);
+    napi_throw_error(env, uv_err_name(rc), msg);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+/* moduleFromFile(target, path): compiles a file read into memory the
+ * module then owns.  Nothing else can see those bytes, so the module
+ * reads them in place: one copy of the module, not the caller's buffer
+ * plus ours (which moduleNew needs, since a caller may change its buffer
+ * after compiling). */
+napi_value wh_napi_module_from_file(napi_env env, napi_callback_info info) {
+  size_t argc = 2, plen = 0;
+  napi_value argv[2];
+  wh_error err;
+  wh_napi_env *E = wh_napi_env_ready(env);
+  if (!E) return NULL;
+  wh_napi_sweep_dead(E, 0);
+  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 2 || !wh_napi_is_object(env, argv[0])) {
+    napi_throw_type_error(env, NULL, "moduleFromFile(target, path)");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, argv[1], NULL, 0, &plen) != napi_ok) {
+    napi_throw_type_error(env, NULL, "the path must be a string");
+    return NULL;
+  }
+  char *path = malloc(plen + 1);
+  if (!path) {
+    napi_throw_error(env, NULL, "wasihost: out of memory");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, argv[1], path, plen + 1, &plen) != napi_ok) {
+    free(path);
+    wh_napi_ensure_exception(env);
+    return NULL;
+  }
+  if (strlen(path) != plen) {
+    free(path);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", "the path must not contain NUL bytes");
+    return NULL;
+  }
+  size_t len = 0;
+  uint8_t *bytes = read_file(env, path, &len);
+  free(path);
+  if (!bytes) return NULL;
+  memset(&err, 0, sizeof err);
+  wh_module *m = wh_module_new_borrowed(bytes, len, free, bytes, &err);
+  if (!m) {
+    free(bytes);
     wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
     return NULL;
   }
