@@ -376,6 +376,10 @@ typedef int (*wh_probe_fn)(void *data);
  * what it imported; a table's element storage. */
 uint64_t wh_module_footprint(const wh_module *m);
 uint64_t wh_instance_footprint(const wh_instance *inst);
+/* The footprint of an instance no code has run on yet and whose memories
+ * the host has not read or written: its memories count only the pages
+ * instantiation wrote. */
+uint64_t wh_instance_footprint_unrun(const wh_instance *inst);
 uint64_t wh_table_footprint(const wh_table *t);
 void wh_instance_poke(wh_instance *inst);
 void wh_thread_set_probe(wh_probe_fn fn, void *data);

@@ -197,6 +197,11 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
       goto fail;
     }
     if (s->len) memcpy(mem->data + d, s->bytes, s->len);
+    if (s->len && s->memory >= m->nmem_imports) {
+      /* the pages written, as the kernel commits them */
+      uint64_t lo = d & ~(uint64_t)4095, hi = (d + s->len + 4095) & ~(uint64_t)4095;
+      inst->init_touched += hi - lo;
+    }
   }
   return inst;
 

@@ -325,6 +325,10 @@ struct wh_instance {
   atomic_int interrupt;  /* WH_STOP_* bits, below */
   struct wh_prof *prof;  /* prof.c, NULL unless profiled */
   bool started;          /* wh_instance_start ran (or is running) */
+  /* Bytes of its own memories that instantiation wrote (the pages its
+   * active data segments span): all a memory holds until code runs on it
+   * or the host reads or writes it (wh_instance_footprint_unrun). */
+  uint64_t init_touched;
 };
 
 /* memory.c / table.c: used by instantiation and the interpreter */

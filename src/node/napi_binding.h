@@ -129,6 +129,11 @@ struct wh_napi_rs {
   uint32_t nimports;
   int pins, pins_lent;
   int64_t ext_bytes;   /* the instance's footprint as reported to V8 */
+  int unrun;           /* ext_bytes counts only the pages instantiation
+                          wrote into its memories: until a run or the host
+                          may touch them (wh_napi_rs_touch) */
+  uint64_t buffered;   /* bytes of its memories that V8 counts already,
+                          through their live ArrayBuffers (napi_memory.c) */
 };
 
 /* One run on the JS thread (wh_napi_run_begin/end), or an async run
@@ -311,6 +316,14 @@ void wh_napi_obj_account(wh_napi_obj *w);
 void wh_napi_obj_unaccount(wh_napi_obj *w);
 /* An instance's own footprint (0 once disposed). */
 void wh_napi_rs_account(wh_napi_rs *rs);
+/* At instantiation: the footprint before any code ran (rs->unrun). */
+void wh_napi_rs_account_unrun(wh_napi_rs *rs);
+/* rs's memories may be touched from now on (the host got a view of one,
+ * or another instance may run its code or use its memory): report the
+ * whole footprint if it was counted unrun.  rs may be NULL. */
+static inline void wh_napi_rs_touch(wh_napi_rs *rs) {
+  if (rs && rs->unrun) wh_napi_rs_account(rs);
+}
 
 /* ---- values (napi_value.c) ---- */
 /* ToWebAssemblyValue: 0, or -1 with a pending exception. */

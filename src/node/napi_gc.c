@@ -8,7 +8,9 @@
  *   Module wrapper           the module (bytes, metadata, translated code)
  *   run state of an Instance its own memories, tables and functions
  *   Memory / Table from JS   that memory / table (no run state)
- * Memories, tables and functions an instance defines count with it. */
+ * Memories, tables and functions an instance defines count with it.  V8
+ * itself counts a memory's live ArrayBuffer (its length): that part is left
+ * out (wh_napi_rs->buffered, wh_napi_memory->buffer_size). */
 #include <stdlib.h>
 
 #include "node/napi_binding.h"
@@ -29,7 +31,12 @@ void wh_napi_obj_account(wh_napi_obj *w) {
   if (w->ptr && !w->rs) {
     switch (w->kind) {
     case WH_NK_MODULE: now = clamp(wh_module_footprint(w->ptr)); break;
-    case WH_NK_MEMORY: now = clamp(wh_memory_size(w->ptr)); break;
+    case WH_NK_MEMORY: {
+      /* what its live ArrayBuffer does not count already */
+      const wh_napi_memory *m = (const wh_napi_memory *)w;
+      now = clamp(wh_memory_size(w->ptr) - (m->buffer ? m->buffer_size : 0));
+      break;
+    }
     case WH_NK_TABLE: now = clamp(wh_table_footprint(w->ptr)); break;
     default: break;
     }
@@ -38,7 +45,16 @@ void wh_napi_obj_account(wh_napi_obj *w) {
 }
 
 void wh_napi_rs_account(wh_napi_rs *rs) {
-  report(rs->E, &rs->ext_bytes, rs->inst ? clamp(wh_instance_footprint(rs->inst)) : 0);
+  uint64_t n = rs->inst ? wh_instance_footprint(rs->inst) : 0;
+  rs->unrun = 0;
+  /* V8 counts the memories with a live ArrayBuffer itself (the buffer's
+   * length): counting them here too started twice the collections */
+  report(rs->E, &rs->ext_bytes, clamp(n > rs->buffered ? n - rs->buffered : 0));
+}
+
+void wh_napi_rs_account_unrun(wh_napi_rs *rs) {
+  rs->unrun = rs->inst != NULL;
+  report(rs->E, &rs->ext_bytes, rs->inst ? clamp(wh_instance_footprint_unrun(rs->inst)) : 0);
 }
 
 void wh_napi_obj_unaccount(wh_napi_obj *w) { report(w->E, &w->ext_bytes, 0); }

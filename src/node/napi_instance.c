@@ -174,6 +174,8 @@ static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
     wh_napi_obj *w = values[i] ? wh_napi_unwrap_any(env, values[i]) : NULL;
     if (!w) continue; /* a JS callable or a plain value: a new object */
     if (!wh_napi_unwrap(env, values[i], kinds[exts[i].kind])) return -1;
+    /* this instance's runs may run the other's code or touch its memory */
+    wh_napi_rs_touch(w->rs);
     if (w->kind == WH_NK_FUNC && wh_napi_rs_busy(w->rs)) {
       wh_napi_throw_busy(env, "link its function");
       return -1;
@@ -253,7 +255,7 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
       w->has_fuel = has_limits && cfg.fuel != 0;
       if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
         exports = build_exports(E, argv[0], inst, rs, exts, n);
-      wh_napi_rs_account(rs);
+      wh_napi_rs_account_unrun(rs);
     }
   }
   /* The instance holds its own references to what it imported. */

@@ -31,6 +31,8 @@ static void drop_buffer(wh_napi_env *E, wh_napi_memory *m, int detach) {
     wh_napi_ref_drop(E, m->buffer);
   }
   m->buffer = NULL;
+  /* V8 stops counting it: the owner's next report counts the memory */
+  if (m->h.rs) m->h.rs->buffered -= m->buffer_size;
   live_unlink(E, m);
 }
 
@@ -106,6 +108,14 @@ static napi_value current_buffer(wh_napi_env *E, wh_napi_memory *m) {
   WH_TRY(napi_create_reference(env, ab, 1, &m->buffer), NULL);
   m->buffer_size = size;
   live_link(E, m);
+  /* V8 counts the buffer's length from now on, not we; and the host may
+   * write into the memory: no longer only what instantiation wrote */
+  if (m->h.rs) {
+    m->h.rs->buffered += size;
+    wh_napi_rs_account(m->h.rs);
+  } else {
+    wh_napi_obj_account(&m->h);
+  }
   return ab;
 }
 

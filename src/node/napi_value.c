@@ -61,6 +61,8 @@ static int to_ref(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
                             "a funcref must be null or an exported WebAssembly function");
       return -1;
     }
+    /* wasm code may call it from a run of another instance */
+    wh_napi_rs_touch(w->rs);
     out->raw = 0;
     out->func = w->ptr;
     return 0;

@@ -12,6 +12,8 @@ const MiB = 1 << 20;
 t.test('memories, tables, modules and instances report what they hold', async (t) => {
   const m = new W.Memory({ initial: 16 });
   t.equal(native.externalBytes(m), 16 * 65536, 'a JS memory: its size');
+  m.buffer;
+  t.equal(native.externalBytes(m), 0, 'with a live ArrayBuffer: V8 counts its length, not we');
   m.grow(16);
   t.equal(native.externalBytes(m), 32 * 65536, 'grown from JS: the new size');
   m.dispose();
@@ -31,8 +33,13 @@ t.test('memories, tables, modules and instances report what they hold', async (t
   const mod = new W.Module(bytes);
   t.ok(native.externalBytes(mod) >= bytes.length, `a module: at least its bytes (${native.externalBytes(mod)} >= ${bytes.length})`);
   const inst = new W.Instance(mod, {});
-  const i0 = native.externalBytes(inst);
-  t.ok(i0 >= 4 * 65536 + 8000, `an instance: its memory and table (${i0})`);
+  const fresh = native.externalBytes(inst);
+  t.ok(fresh >= 4096 + 8000 && fresh < 4 * 65536,
+    `an instance nothing ran on: its table and the page its data segment wrote, not its untouched memory (${fresh})`);
+  // what it holds with its whole memory counted
+  const i0 = fresh - 4096 + 4 * 65536;
+  inst.exports.grow(0);
+  t.equal(native.externalBytes(inst), i0, 'after a run: its whole memory and table');
   t.equal(native.externalBytes(inst.exports.mem), 0, 'its exported memory counts with the instance, not twice');
   inst.exports.grow(60);
   t.equal(native.externalBytes(inst) - i0, 60 * 65536, 'a memory.grow in wasm is reported when the run ends');
@@ -45,6 +52,33 @@ t.test('memories, tables, modules and instances report what they hold', async (t
   t.equal(native.externalBytes(inst), 0, 'a disposed instance: nothing');
   mod.dispose();
   t.equal(native.externalBytes(mod), 0, 'a disposed module: nothing');
+});
+
+t.test('an instance counted before it ran counts whole once its memory may be touched', async (t) => {
+  const bytes = await wat(`(module (memory (export "mem") 4)
+    (func (export "f") (param i32) (result i32) local.get 0))`);
+  const mod = new W.Module(bytes);
+  const fresh = () => new W.Instance(mod, {});
+  const a = fresh();
+  const small = native.externalBytes(a);
+  t.ok(small < 65536, `no code ran, no data segment: its memory counts nothing (${small})`);
+  a.exports.mem.buffer;
+  t.equal(native.externalBytes(a), small, 'the host got a view of its memory: V8 counts it, through the ArrayBuffer');
+  a.exports.mem.grow(0);
+  t.equal(native.externalBytes(a), small + 4 * 65536, 'that buffer detached: the memory counts here again');
+  const b = fresh();
+  new W.Instance(new W.Module(await wat(`(module (import "m" "mem" (memory 1)))`)), { m: { mem: b.exports.mem } });
+  t.equal(native.externalBytes(b), small + 4 * 65536, 'its memory imported by another instance');
+  const c = fresh();
+  new W.Instance(new W.Module(await wat(`(module (import "m" "f" (func (param i32) (result i32))))`)), { m: { f: c.exports.f } });
+  t.equal(native.externalBytes(c), small + 4 * 65536, 'its function imported by another instance');
+  const d = fresh();
+  const tab = new W.Table({ element: 'anyfunc', initial: 1 });
+  tab.set(0, d.exports.f);
+  t.equal(native.externalBytes(d), small + 4 * 65536, 'its function put into a table');
+  const e = fresh();
+  t.equal(e.exports.f(1), 1);
+  t.equal(native.externalBytes(e), small + 4 * 65536, 'it ran');
 });
 
 t.test('dropped without dispose(): the collector frees them during a synchronous loop', async (t) => {
