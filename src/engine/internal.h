@@ -355,6 +355,8 @@ typedef struct wh_exec {
   const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
   struct wh_exn *exn;         /* the exception being thrown (tag.c) */
   struct wh_exn *floating;    /* exceptions owned by this thread's run (tag.c) */
+  uint32_t nfloating, floating_limit; /* how many; when to collect them */
+  int runs;                   /* interpreter loops active (nested entries) */
 } wh_exec;
 
 struct wh_call {
@@ -400,6 +402,7 @@ struct wh_exn {
   struct wh_exn *prev, *next; /* floating: the thread's list */
   uint32_t holds;         /* legacy catch bodies holding it (rethrow) */
   bool stored;
+  bool marked;            /* wi_exn_collect */
   void *host;             /* the embedder's (wh_exn_new) */
   wh_finalizer finalize;
   uint32_t n;
@@ -423,10 +426,16 @@ typedef struct wi_eh_region {
                              caller, -2 not a delegate */
   uint32_t first, n;      /* its clauses */
 } wi_eh_region;
+/* A legacy catch body: while it runs, slot hold keeps what it caught. */
+typedef struct wi_eh_arm {
+  uint32_t start, end;    /* as regions */
+  uint32_t hold;
+} wi_eh_arm;
 typedef struct wi_eh_table {
-  uint32_t nregions;
+  uint32_t nregions, narms;
   wi_eh_region *regions;
   wi_eh_clause *clauses;
+  wi_eh_arm *arms;
 } wi_eh_table;
 
 wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args)
@@ -437,6 +446,11 @@ void wi_exn_drop(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 /* The end of a legacy catch body holding e. */
 void wi_exn_release(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 void wi_exn_sweep(wh_exec *ex) __attribute__((visibility("hidden")));
+/* Frees the floating exceptions no running catch body holds (frames of
+ * this thread's only run: the running function def at fp and position
+ * pos, and ex->frames), but keep. */
+void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep)
+    __attribute__((visibility("hidden")));
 /* The handler of the try regions of def covering position pos (as above)
  * that catches e, or NULL; *region set to -1 when it escapes the function. */
 const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_t pos,

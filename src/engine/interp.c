@@ -848,5 +848,8 @@ int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) 
   if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
     return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));
-  return run(ex, inst, def, fp);
+  ex->runs++; /* (interp_eh.inc's collection needs the only run) */
+  int rc = run(ex, inst, def, fp);
+  ex->runs--;
+  return rc;
 }

@@ -69,6 +69,7 @@ wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args) {
   e->next = ex->floating;
   if (ex->floating) ex->floating->prev = e;
   ex->floating = e;
+  ex->nfloating++;
   return e;
 }
 
@@ -77,6 +78,7 @@ static void unlink_floating(wh_exec *ex, wh_exn *e) {
   else if (ex && ex->floating == e) ex->floating = e->next;
   if (e->next) e->next->prev = e->prev;
   e->prev = e->next = NULL;
+  if (ex && ex->nfloating) ex->nfloating--;
 }
 
 void wi_exn_store(wh_exn *e, wh_instance *inst) {
@@ -106,11 +108,50 @@ void wi_exn_release(wh_exec *ex, wh_exn *e) {
 void wi_exn_sweep(wh_exec *ex) {
   wh_exn *e = ex->floating;
   ex->floating = NULL;
+  ex->nfloating = 0;
   while (e) {
     wh_exn *next = e->next;
     exn_free(e);
     e = next;
   }
+}
+
+/* The catch bodies of def covering pos hold their exceptions. */
+static void mark_frame(const wh_funcdef *def, const wh_val *fp, uint32_t pos) {
+  const wi_eh_table *t = def->eh;
+  for (uint32_t i = 0; t && i < t->narms; i++) {
+    const wi_eh_arm *a = &t->arms[i];
+    if (a->start < pos && pos <= a->end) {
+      wh_exn *e = (wh_exn *)fp[a->hold].ext;
+      if (e) e->marked = true;
+    }
+  }
+}
+
+/* A catch body left by a branch or a rethrow keeps its hold: thrown in a
+ * loop, such exceptions would pile up until the run returns.  Every so
+ * often a throw looks for the ones still held (a mark over the frames'
+ * catch bodies, which is why it needs the only run of the thread: an outer
+ * run's frames are not visible from here). */
+void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep) {
+  mark_frame(def, fp, pos);
+  for (uint32_t k = ex->nframes; k-- > 0;) {
+    const wh_frame *f = &ex->frames[k];
+    mark_frame(f->def, f->fp, (uint32_t)(f->ip - atomic_load_explicit(&f->def->code, memory_order_relaxed)));
+  }
+  if (keep) keep->marked = true;
+  wh_exn *e = ex->floating;
+  while (e) {
+    wh_exn *next = e->next;
+    if (e->marked) {
+      e->marked = false;
+    } else {
+      unlink_floating(ex, e);
+      exn_free(e);
+    }
+    e = next;
+  }
+  ex->floating_limit = 2 * ex->nfloating;
 }
 
 wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
@@ -183,6 +224,7 @@ const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_
 
 void wi_eh_table_free(wi_eh_table *t) {
   if (!t) return;
+  free(t->arms);
   free(t->regions);
   free(t->clauses);
   free(t);

@@ -29,6 +29,7 @@ enum { P_BODY, P_CATCH, P_CATCH_ALL };
 typedef struct tr_try {
   uint8_t kind, phase;
   int32_t region;      /* index in regions, -1 when nothing is emitted */
+  int32_t arm;         /* legacy: the catch body open, -1 none */
 } tr_try;
 
 typedef struct tr_eh {
@@ -39,6 +40,8 @@ typedef struct tr_eh {
   wi_eh_clause *clauses;
   uint32_t *clause_region; /* legacy clauses come after nested ones: sorted at publish */
   uint32_t nclauses, capclauses, capcr;
+  wi_eh_arm *arms;
+  uint32_t narms, caparms;
 } eh_state;
 
 static eh_state *state(tr *t) {
@@ -75,7 +78,7 @@ static int32_t open_region(tr *t) {
 static int add_try(tr *t, uint8_t kind, int32_t region) {
   eh_state *e = t->eh;
   if (!tr_grow(t, (void **)&e->tries, &e->captries, e->ntries + 1, sizeof *e->tries)) return -1;
-  e->tries[e->ntries++] = (tr_try){ .kind = kind, .phase = P_BODY, .region = region };
+  e->tries[e->ntries++] = (tr_try){ .kind = kind, .phase = P_BODY, .region = region, .arm = -1 };
   tr_top(t)->eh = e->ntries;
   return 0;
 }
@@ -210,6 +213,15 @@ static int close_arm(tr *t, tr_ctl *c, bool release) {
 
 static void end_body(tr *t, tr_try *y) {
   if (y->region >= 0 && y->phase == P_BODY) t->eh->regions[y->region].end = tr_label(t);
+  if (y->arm >= 0) t->eh->arms[y->arm].end = tr_label(t);
+  y->arm = -1;
+}
+
+static void open_arm(tr *t, tr_try *y, uint32_t start, uint32_t hold) {
+  eh_state *e = t->eh;
+  if (y->region < 0 || !tr_grow(t, (void **)&e->arms, &e->caparms, e->narms + 1, sizeof *e->arms)) return;
+  e->arms[e->narms] = (wi_eh_arm){ .start = start, .end = start, .hold = hold };
+  y->arm = (int32_t)e->narms++;
 }
 
 static int legacy_catch(tr *t, uint32_t op) {
@@ -229,6 +241,7 @@ static int legacy_catch(tr *t, uint32_t op) {
   t->nst = c->height;
   tr_no_dst(t);
   uint32_t pad = tr_label(t);
+  open_arm(t, y, pad, tr_slot(t, c->height - 1));
   TRY(add_clause(t, y->region, (wi_eh_clause){ .kind = op == OP_CATCH ? WI_EH_LEGACY : WI_EH_LEGACY_ALL,
                                                .tag = x, .pad = pad, .base = tr_slot(t, c->height),
                                                .hold = tr_slot(t, c->height - 1) }));
@@ -328,12 +341,15 @@ int tr_eh_publish(tr *t) {
   wi_eh_table *tb = calloc(1, sizeof *tb);
   if (!tb) return -1;
   tb->nregions = e->nregions;
+  tb->narms = e->narms;
   tb->regions = malloc(e->nregions * sizeof *tb->regions);
   tb->clauses = malloc((e->nclauses + 1) * sizeof *tb->clauses);
-  if (!tb->regions || !tb->clauses) {
+  tb->arms = malloc((e->narms + 1) * sizeof *tb->arms);
+  if (!tb->regions || !tb->clauses || !tb->arms) {
     wi_eh_table_free(tb);
     return -1;
   }
+  if (tb->narms) memcpy(tb->arms, e->arms, e->narms * sizeof *tb->arms);
   memcpy(tb->regions, e->regions, e->nregions * sizeof *tb->regions);
   for (uint32_t r = 0; r < e->nregions; r++) tb->regions[r].n = 0;
   for (uint32_t k = 0; k < e->nclauses; k++) tb->regions[e->clause_region[k]].n++;
@@ -358,6 +374,7 @@ void tr_eh_free(tr *t) {
   free(e->regions);
   free(e->clauses);
   free(e->clause_region);
+  free(e->arms);
   free(e);
   t->eh = NULL;
 }
