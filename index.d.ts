@@ -4,7 +4,7 @@
 /// <reference types="node" />
 
 export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
-export type ExternKind = 'function' | 'table' | 'memory' | 'global';
+export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
 export type BufferSource = ArrayBuffer | ArrayBufferView;
 
 /** An exported wasm function (or a host function re-exported). */
@@ -200,6 +200,25 @@ export class Global implements Disposable {
   dispose(): void;
   [Symbol.dispose](): void;
 }
+
+/** Exception handling: the identity wasm exceptions are matched by, with their payload's types. */
+export interface TagType { parameters: GlobalValueType[] }
+export class Tag implements Disposable {
+  constructor(type: TagType);
+  type(): TagType;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+/** A wasm exception as JS sees it: thrown by wasm and not caught there, or made here and thrown by a JS import into wasm. */
+export class Exception {
+  constructor(tag: Tag, payload: Iterable<unknown>, options?: { traceStack?: boolean });
+  is(tag: Tag): boolean;
+  getArg(tag: Tag, index: number): any;
+  /** With traceStack: where the Exception was made. */
+  stack?: string;
+}
+/** The tag of other JS exceptions passing through wasm (one externref: the value thrown). */
+export const JSTag: Tag;
 
 /** One wasm frame of a trap, innermost first. */
 export interface WasmFrame {

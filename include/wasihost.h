@@ -26,7 +26,8 @@ typedef enum wh_status {
   WH_ERR_EXIT = -6,      /* the guest called proc_exit; see wh_error.exit_code */
   WH_ERR_NOMEM = -7,     /* the host ran out of memory */
   WH_ERR_ARG = -8,       /* the caller passed bad arguments to the C API */
-  WH_ERR_LIMIT = -9      /* instantiation exceeds a configured limit */
+  WH_ERR_LIMIT = -9,     /* instantiation exceeds a configured limit */
+  WH_ERR_EXCEPTION = -10 /* a wasm exception nothing caught; see wh_error.exn */
 } wh_status;
 
 typedef enum wh_trap {
@@ -73,6 +74,9 @@ typedef struct wh_error {
   char message[256];  /* human text, always NUL-terminated */
   uint32_t nframes;   /* WH_ERR_TRAP: the wasm frames, innermost first */
   wh_frame_info frames[WH_BACKTRACE_MAX];
+  /* WH_ERR_EXCEPTION: the exception, a reference the error's reader owns
+   * (wh_exn_unref it); NULL otherwise.  wh_func_call sets it. */
+  struct wh_exn *exn;
 } wh_error;
 
 /* ------------------------------------------------------------------ */
@@ -85,7 +89,8 @@ typedef enum wh_valtype {
   WH_F64 = 0x7C,
   WH_V128 = 0x7B,
   WH_FUNCREF = 0x70,
-  WH_EXTERNREF = 0x6F
+  WH_EXTERNREF = 0x6F,
+  WH_EXNREF = 0x69       /* exception handling (3.0): a wh_exn*, NULL is ref.null */
 } wh_valtype;
 
 /* The text format's name of a value type ("i32", "funcref", ...), or
@@ -96,7 +101,8 @@ typedef enum wh_externkind {
   WH_EXTERN_FUNC = 0,
   WH_EXTERN_TABLE = 1,
   WH_EXTERN_MEMORY = 2,
-  WH_EXTERN_GLOBAL = 3
+  WH_EXTERN_GLOBAL = 3,
+  WH_EXTERN_TAG = 4 /* exception handling (3.0) */
 } wh_externkind;
 
 typedef struct wh_func wh_func;
@@ -106,6 +112,8 @@ typedef struct wh_global wh_global;
 typedef struct wh_module wh_module;
 typedef struct wh_instance wh_instance;
 typedef struct wh_call wh_call;
+typedef struct wh_tag wh_tag;
+typedef struct wh_exn wh_exn;
 
 /* One value.  Floats are carried as their bit patterns so NaN payloads
  * survive; a funcref is a wh_func* (NULL is ref.null), an externref is an
@@ -157,6 +165,7 @@ typedef struct wh_externtype {
     wh_tabletype table;
     wh_limits memory; /* in 64 KiB pages */
     wh_globaltype global;
+    wh_functype tag; /* the payload's types as params; no results */
   } u;
 } wh_externtype;
 
@@ -167,6 +176,7 @@ typedef struct wh_extern {
     wh_table *table;
     wh_memory *memory;
     wh_global *global;
+    wh_tag *tag;
   } u;
 } wh_extern;
 
@@ -435,6 +445,34 @@ int wh_call_exit(wh_call *call, int code);
  * wh_call_interrupt_trap() when it is set. */
 int wh_call_interrupted(wh_call *call);
 int wh_call_interrupt_trap(wh_call *call);
+
+/* ------------------------------------------------------------------ */
+/* Exception handling (WebAssembly 3.0, engine/tag.c)                  */
+
+/* A tag: the identity exceptions are matched by, and their payload's
+ * types (type->nresults must be 0).  NULL when memory runs out. */
+wh_tag *wh_tag_new(const wh_functype *type);
+wh_tag *wh_tag_ref(wh_tag *t);
+void wh_tag_unref(wh_tag *t);
+const wh_functype *wh_tag_type(const wh_tag *t);
+/* An exception of tag with its payload (args, one per param of the tag's
+ * type).  host/finalize: data of the embedder's (its own representation
+ * of the exception, e.g. a JS value), finalized when the exception is
+ * freed.  The caller holds one reference. */
+wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
+                   wh_finalizer finalize);
+wh_exn *wh_exn_ref(wh_exn *e);
+void wh_exn_unref(wh_exn *e);
+wh_tag *wh_exn_tag(const wh_exn *e);
+uint32_t wh_exn_nargs(const wh_exn *e);
+const wh_val *wh_exn_args(const wh_exn *e);
+void *wh_exn_host_data(const wh_exn *e);
+/* Sets host data on an exception that has none (the embedder's wrapper
+ * made later); 0, or WH_ERR_ARG when it already has some. */
+int wh_exn_set_host_data(wh_exn *e, void *host, wh_finalizer finalize);
+/* Inside a host function: throw e into the calling wasm code (return what
+ * this returns, WH_ERR_EXCEPTION).  The caller keeps its reference. */
+int wh_call_throw(wh_call *call, wh_exn *e);
 
 /* ------------------------------------------------------------------ */
 /* Timeouts (wasihost extension): one watchdog thread per process,

@@ -36,6 +36,8 @@ const { Instance } = require('./api/instance');
 const { Memory } = require('./api/memory');
 const { Table } = require('./api/table');
 const { Global } = require('./api/global');
+const { Tag } = require('./api/tag');
+const { Exception, jsTag } = require('./api/exception');
 const ns = require('./api/namespace');
 
 const internals = Object.freeze({
@@ -50,6 +52,9 @@ module.exports = {
   Memory,
   Table,
   Global,
+  Tag,
+  Exception,
+  JSTag: jsTag(),
   CompileError: errors.CompileError,
   LinkError: errors.LinkError,
   RuntimeError: errors.RuntimeError,

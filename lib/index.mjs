@@ -12,7 +12,7 @@ const wasihost = require('./index.js');
 
 export default wasihost;
 export const {
-  Module, Instance, Memory, Table, Global,
+  Module, Instance, Memory, Table, Global, Tag, Exception, JSTag,
   CompileError, LinkError, RuntimeError, WASIExit,
   compile, instantiate, validate, compileStreaming, instantiateStreaming,
   internals, interrupt, guestThreads, view, WASI,

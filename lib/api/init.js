@@ -8,6 +8,8 @@ const { groupJoin, groupKeep } = require('./groups');
 const { Memory } = require('./memory');
 const { Table } = require('./table');
 const { Global } = require('./global');
+const { Tag } = require('./tag');
+const { Exception } = require('./exception');
 
 native.init({
   CompileError: errors.CompileError,
@@ -17,6 +19,8 @@ native.init({
   MemoryProto: Memory.prototype,
   TableProto: Table.prototype,
   GlobalProto: Global.prototype,
+  TagProto: Tag.prototype,
+  ExceptionProto: Exception.prototype,
   toList: (iterable) => [...iterable],
   externIntern,
   externValues,

@@ -144,6 +144,25 @@ static int sec_type(wh_reader *r, wh_module *m) {
   return 0;
 }
 
+/* A tag (exception handling, 3.0): attribute 0 (an exception), then its
+ * type index, checked by validate.c. */
+static int rd_tag(wh_reader *r, wh_module *m) {
+  uint8_t attr;
+  TRY(wh_rd_u8(r, &attr));
+  if (attr != 0) FAIL("malformed tag attribute");
+  void *p = realloc(m->tag_typeidx, (m->ntags + 1) * sizeof(uint32_t));
+  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  m->tag_typeidx = p;
+  return wh_rd_u32(r, &m->tag_typeidx[m->ntags++]);
+}
+
+static int sec_tag(wh_reader *r, wh_module *m) {
+  uint32_t n;
+  TRY(rd_count(r, &n));
+  for (uint32_t i = 0; i < n; i++) TRY(rd_tag(r, m));
+  return 0;
+}
+
 /* Index spaces grow as imports are read; sizes are known from counts. */
 static int sec_import(wh_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->nimports));
@@ -194,6 +213,11 @@ static int sec_import(wh_reader *r, wh_module *m) {
         m->nglobal_imports++;
         break;
       }
+      case WH_EXTERN_TAG: /* exception handling (3.0) */
+        TRY(rd_tag(r, m));
+        im->index = m->ntags - 1;
+        m->ntag_imports++;
+        break;
       default:
         r->p--;
         FAIL("malformed import kind");
@@ -255,7 +279,7 @@ static int sec_export(wh_reader *r, wh_module *m) {
     wh_export *e = &m->exports[i];
     TRY(wh_rd_name(r, &e->name));
     TRY(wh_rd_u8(r, &e->kind));
-    if (e->kind > 3) { r->p--; FAIL("malformed export kind"); }
+    if (e->kind > WH_EXTERN_TAG) { r->p--; FAIL("malformed export kind"); }
     TRY(wh_rd_u32(r, &e->index));
   }
   return 0;
@@ -429,8 +453,9 @@ static int sec_custom(wh_reader *r, wh_module *m) {
 /* Order of the non-custom sections (spec 5.5.2); datacount sits between
  * element and code. */
 static int section_rank(uint8_t id) {
-  static const int8_t rank[13] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10 };
-  return id <= 12 ? rank[id] : -1;
+  /* the tag section (13, exception handling) sits between memory and global */
+  static const int8_t rank[14] = { 0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6 };
+  return id <= 13 ? rank[id] : -1;
 }
 
 int wh_decode(wh_module *m, wh_error *err) {
@@ -501,6 +526,7 @@ int wh_decode(wh_module *m, wh_error *err) {
         TRY(sec_code(&s, m, ndefined));
         break;
       case 11: TRY(sec_data(&s, m)); break;
+      case 13: TRY(sec_tag(&s, m)); break;
     }
     if (s.p != s.end) {
       r->p = s.p;

@@ -132,6 +132,12 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
       }
       return ex->err && ex->err->status == WH_ERR_TRAP ? WH_ERR_TRAP
                                                        : wh_err_trap(ex->err, WH_TRAP_HOST);
+    case WH_ERR_EXCEPTION: /* wh_call_throw (tag.c) left it in ex->exn */
+      if (ex->exn) {
+        if (ex->err) wh_err_set(ex->err, WH_ERR_EXCEPTION, "exception from a host function");
+        return WH_ERR_EXCEPTION;
+      }
+      return wh_err_set(ex->err, WH_ERR_HOST, "host function failed");
     case WH_ERR_EXIT:
       if (ex->err) {
         ex->err->exit_code = ex->exit_code;
@@ -161,6 +167,7 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   err->trap = 0;
   err->message[0] = 0;
   err->nframes = 0;
+  err->exn = NULL;
   const wh_functype *ft = &f->type->ft;
   if (nargs != ft->nparams || nresults != ft->nresults)
     return wh_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",
@@ -196,6 +203,13 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   ex->depth--;
   ex->err = saved_err;
   ex->sp = saved_sp;
+  if (rc == WH_ERR_EXCEPTION && ex->exn) {
+    /* the host gets it (a reference), kept by the instance it left */
+    if (!f->host) wi_exn_store(ex->exn, f->inst);
+    err->exn = wh_exn_ref(ex->exn);
+    ex->exn = NULL;
+  }
+  if (outer) wi_exn_sweep(ex); /* the run's floating exceptions (tag.c) */
   if (outer) leave_limits(ex);
   if (prof) wh_prof_leave(prof);
   if (rc == 0)

@@ -28,6 +28,10 @@ int wh_extern_type(const wh_extern *e, wh_externtype *out) {
     if (!e->u.global) return WH_ERR_ARG;
     wh_global_type(e->u.global, &out->u.global);
     return 0;
+  case WH_EXTERN_TAG:
+    if (!e->u.tag) return WH_ERR_ARG;
+    out->u.tag = *wh_tag_type(e->u.tag);
+    return 0;
   }
   return WH_ERR_ARG;
 }
@@ -56,6 +60,8 @@ int wh_externtype_matches(const wh_externtype *have, const wh_externtype *want) 
   case WH_EXTERN_GLOBAL:
     return have->u.global.type == want->u.global.type &&
            !have->u.global.mutable_ == !want->u.global.mutable_;
+
+  case WH_EXTERN_TAG: return functype_eq(&have->u.tag, &want->u.tag);
   }
   return 0;
 }
@@ -104,6 +110,10 @@ size_t wh_externtype_format(const wh_externtype *t, char *buf, size_t cap) {
   case WH_EXTERN_GLOBAL:
     return put(buf, cap, at, "global %s %s", t->u.global.mutable_ ? "mut" : "const",
                wh_valtype_name(t->u.global.type));
+
+  case WH_EXTERN_TAG:
+    at = put(buf, cap, at, "tag ");
+    return put_types(buf, cap, at, t->u.tag.params, t->u.tag.nparams);
   }
   return put(buf, cap, at, "?");
 }

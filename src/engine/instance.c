@@ -6,8 +6,8 @@
 #include <stdio.h>
 
 static const char *kind_name(int k) {
-  static const char *const n[] = { "function", "table", "memory", "global" };
-  return (unsigned)k < 4 ? n[k] : "unknown";
+  static const char *const n[] = { "function", "table", "memory", "global", "tag" };
+  return (unsigned)k < 5 ? n[k] : "unknown";
 }
 
 /* Import matching is wh_externtype_matches (externtype.c), the same test
@@ -61,7 +61,7 @@ static void instance_destroy(wh_object *o) {
  * bytes in one block, not a dozen mallocs. */
 typedef struct {
   size_t funcs, own_funcs, tables, mems, globals, own_globals, elem_items, elem_len,
-      data_len, total;
+      data_len, tags, total;
 } inst_layout;
 
 static size_t place(size_t *at, size_t n, size_t size) {
@@ -81,6 +81,7 @@ static void layout(const wh_module *m, inst_layout *l) {
   l->elem_items = place(&at, m->nelems, sizeof(wh_val *));
   l->elem_len = place(&at, m->nelems, sizeof(uint32_t));
   l->data_len = place(&at, m->ndatas, sizeof(uint32_t));
+  l->tags = place(&at, m->ntags, sizeof(wh_tag *));
   l->total = at;
 }
 
@@ -116,6 +117,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   inst->elem_items = (wh_val **)(block + l.elem_items);
   inst->elem_len = (uint32_t *)(block + l.elem_len);
   inst->data_len = (uint32_t *)(block + l.data_len);
+  inst->tags = (wh_tag **)(block + l.tags);
 
   for (uint32_t i = 0; i < nimports; i++) {
     const wh_import *im = &m->imports[i];
@@ -125,7 +127,15 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
       case WH_EXTERN_TABLE: inst->tables[im->index] = ex->u.table; wh_store_join(&inst->obj, &ex->u.table->obj); break;
       case WH_EXTERN_MEMORY: inst->mems[im->index] = ex->u.memory; wh_store_join(&inst->obj, &ex->u.memory->obj); break;
       case WH_EXTERN_GLOBAL: inst->globals[im->index] = ex->u.global; wh_store_join(&inst->obj, &ex->u.global->obj); break;
+      case WH_EXTERN_TAG: inst->tags[im->index] = ex->u.tag; wh_store_join(&inst->obj, &ex->u.tag->obj); break;
     }
+  }
+  /* exception handling: each instantiation makes new tags (spec 4.5.4) */
+  for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
+    wh_tag *tg = wi_tag_create(m->tag_types[i]);
+    if (!tg) goto oom;
+    wh_store_adopt(&inst->obj, &tg->obj);
+    inst->tags[i] = tg;
   }
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
     wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
@@ -250,6 +260,7 @@ static void fill_extern(wh_instance *inst, const wh_export *e, wh_extern *out) {
     case WH_EXTERN_TABLE: out->u.table = inst->tables[e->index]; break;
     case WH_EXTERN_MEMORY: out->u.memory = inst->mems[e->index]; break;
     case WH_EXTERN_GLOBAL: out->u.global = inst->globals[e->index]; break;
+    case WH_EXTERN_TAG: out->u.tag = inst->tags[e->index]; break;
   }
 }
 

@@ -185,6 +185,8 @@ typedef struct wh_funcdef {
   _Atomic(wh_cell *) code;
   uint32_t ncode;
   uint32_t frame_slots;    /* locals + operand stack + scratch */
+  struct wi_eh_table *eh;  /* its try regions (tr_eh.c), NULL when none;
+                              published before code */
 } wh_funcdef;
 
 struct wh_module {
@@ -214,6 +216,10 @@ struct wh_module {
   wh_limits *mems;
   uint32_t nglobals, nglobal_imports;
   wh_globaldef *globals;
+
+  uint32_t ntags, ntag_imports;       /* exception handling (tag.c) */
+  uint32_t *tag_typeidx;
+  const wh_ftype **tag_types;         /* per tag index, set by validation */
 
   uint32_t nexports;
   wh_export *exports;
@@ -320,6 +326,7 @@ struct wh_instance {
   wh_val **elem_items;   /* per element segment, resolved; NULL when dropped */
   uint32_t *elem_len;
   uint32_t *data_len;    /* per data segment; 0 when dropped */
+  wh_tag **tags;         /* per tag index */
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
   atomic_int interrupt;  /* WH_STOP_* bits, below */
@@ -378,6 +385,10 @@ typedef struct wh_exec {
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
   const wh_funcdef *host_def; /* the caller of the host function being called */
   const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
+  struct wh_exn *exn;         /* the exception being thrown (tag.c) */
+  struct wh_exn *floating;    /* exceptions owned by this thread's run (tag.c) */
+  uint32_t nfloating, floating_limit; /* how many; when to collect them */
+  int runs;                   /* interpreter loops active (nested entries) */
 } wh_exec;
 
 struct wh_call {
@@ -402,6 +413,82 @@ const void *const *wh_interp_handlers(void);
 int wh_interp_exact_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp);
 const void *const *wh_interp_exact_handlers(void);
 int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
+
+/* ------------------------------------------------------------------ */
+/* Exception handling (tag.c).  A tag is an object like a global; an
+ * exception is born "floating", owned by the thread's run that threw it
+ * (wh_exec.floating): a `catch` that unpacks it frees it, and the run's
+ * outermost return frees what is left.  Once it becomes a value someone
+ * may keep (catch_ref / catch_all_ref, a global or table, the host), it
+ * is "stored": an object of the catching instance's store, freed with
+ * it. */
+
+struct wh_tag {
+  wh_object obj;
+  const wh_ftype *type;
+};
+
+struct wh_exn {
+  wh_object obj;          /* stored: in a store; floating: store NULL */
+  wh_tag *tag;
+  struct wh_exn *prev, *next; /* floating: the thread's list */
+  uint32_t holds;         /* legacy catch bodies holding it (rethrow) */
+  bool stored;
+  bool marked;            /* wi_exn_collect */
+  void *host;             /* the embedder's (wh_exn_new) */
+  wh_finalizer finalize;
+  uint32_t n;
+  wh_val vals[];
+};
+
+/* One `catch` clause of a try region (tr_eh.c writes, the unwinder reads). */
+enum { WI_EH_CATCH, WI_EH_CATCH_REF, WI_EH_CATCH_ALL, WI_EH_CATCH_ALL_REF,
+       WI_EH_LEGACY, WI_EH_LEGACY_ALL };
+typedef struct wi_eh_clause {
+  uint8_t kind;
+  uint32_t tag;           /* tag index (not for the _ALL kinds) */
+  uint32_t pad;           /* code offset the handler continues at */
+  uint32_t base;          /* slot of the payload's first value (then the exnref) */
+  uint32_t hold;          /* legacy: the slot that keeps the exception */
+} wi_eh_clause;
+typedef struct wi_eh_region {
+  uint32_t start, end;    /* code offsets: a position p is inside when start < p <= end */
+  int32_t parent;         /* the enclosing region, -1 none */
+  int32_t delegate;       /* legacy delegate: region to continue in, -1 the
+                             caller, -2 not a delegate */
+  uint32_t first, n;      /* its clauses */
+} wi_eh_region;
+/* A legacy catch body: while it runs, slot hold keeps what it caught. */
+typedef struct wi_eh_arm {
+  uint32_t start, end;    /* as regions */
+  uint32_t hold;
+} wi_eh_arm;
+typedef struct wi_eh_table {
+  uint32_t nregions, narms;
+  wi_eh_region *regions;
+  wi_eh_clause *clauses;
+  wi_eh_arm *arms;
+} wi_eh_table;
+
+wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args)
+    __attribute__((visibility("hidden")));
+void wi_exn_store(wh_exn *e, wh_instance *inst) __attribute__((visibility("hidden")));
+/* A catch that unpacked e: freed unless stored or held (legacy rethrow). */
+void wi_exn_drop(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
+/* The end of a legacy catch body holding e. */
+void wi_exn_release(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
+void wi_exn_sweep(wh_exec *ex) __attribute__((visibility("hidden")));
+/* Frees the floating exceptions no running catch body holds (frames of
+ * this thread's only run: the running function def at fp and position
+ * pos, and ex->frames), but keep. */
+void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep)
+    __attribute__((visibility("hidden")));
+/* The handler of the try regions of def covering position pos (as above)
+ * that catches e, or NULL; *region set to -1 when it escapes the function. */
+const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_t pos,
+                               const wh_exn *e) __attribute__((visibility("hidden")));
+void wi_eh_table_free(struct wi_eh_table *t) __attribute__((visibility("hidden")));
+wh_tag *wi_tag_create(const wh_ftype *type) __attribute__((visibility("hidden")));
 
 /* Helper ops (ops.h), named by opcodes.def */
 #include "ops.h"

@@ -336,6 +336,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #include "interp_simd.inc"
 #include "interp_tail.inc"
 #include "interp_mem.inc"
+#include "interp_eh.inc"
 
 L_I64_LOAD2: {
   OPS(I64_LOAD2);
@@ -793,6 +794,7 @@ out_of_bounds:
 trapped:
   rc = wh_err_trap(ex->err, trap);
 failed:
+  if (rc == WH_ERR_EXCEPTION && ex->exn) goto eh_thrown; /* interp_eh.inc */
   if (rc == WH_ERR_TRAP && ex->err && ex->err->nframes == 0) {
     /* the backtrace: this frame, then the callers down to our entry */
     wh_error *e = ex->err;
@@ -846,5 +848,8 @@ int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) 
   if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
     return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));
-  return run(ex, inst, def, fp);
+  ex->runs++; /* (interp_eh.inc's collection needs the only run) */
+  int rc = run(ex, inst, def, fp);
+  ex->runs--;
+  return rc;
 }

@@ -10,6 +10,7 @@ static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
     case WH_EXTERN_TABLE: t->u.table = m->tables[index]; break;
     case WH_EXTERN_MEMORY: t->u.memory = m->mems[index]; break;
     case WH_EXTERN_GLOBAL: t->u.global = m->globals[index].type; break;
+    case WH_EXTERN_TAG: t->u.tag = m->types[m->tag_typeidx[index]]->ft; break;
   }
 }
 
@@ -18,6 +19,7 @@ void wh_module_free(wh_module *m) {
   for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
     free(m->funcs[i].local_types);
     free(atomic_load(&m->funcs[i].code));
+    wi_eh_table_free(m->funcs[i].eh);
   }
   pthread_mutex_destroy(&m->translate_lock);
   for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
@@ -32,6 +34,8 @@ void wh_module_free(wh_module *m) {
   free(m->tables);
   free(m->mems);
   free(m->globals);
+  free(m->tag_typeidx);
+  free(m->tag_types);
   free(m->exports);
   free(m->elems);
   free(m->datas);

@@ -50,6 +50,8 @@ enum wi_immkind {
   WI_IMM_LANES16,     /* 16 lane indices (i8x16.shuffle) */
   WI_IMM_LANE,        /* one lane index byte */
   WI_IMM_MEMARG_LANE, /* memarg, then a lane index byte */
+  WI_IMM_TAG,         /* tag index (exception handling) */
+  WI_IMM_TRY_TABLE,   /* blocktype, vec(catch clause) */
 };
 
 /* How a numeric row is translated (opcodes.def's row macros). */

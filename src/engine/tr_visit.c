@@ -279,7 +279,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return 0;
     }
     case OP_ELSE: return tr_else(t);
-    case OP_END: return tr_end(t);
+    case OP_END: return tr_top(t)->eh ? tr_eh_end(t) : tr_end(t);
     case OP_BR: {
       TRY(read_index(t, &x, t->nctl, "label"));
       tr_ctl *c = &t->ctls[t->nctl - 1 - x];
@@ -352,6 +352,8 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return call_results(t, ft);
     }
     case OP_RETURN_CALL: case OP_RETURN_CALL_INDIRECT: return tr_tail_call(t, op);
+    case OP_TRY_TABLE: case OP_THROW: case OP_THROW_REF: case OP_TRY: case OP_CATCH:
+    case OP_CATCH_ALL: case OP_RETHROW: case OP_DELEGATE: return tr_eh(t, op);
     case OP_DROP:
       TRY(tr_need1(t, T_UNKNOWN));
       tr_pop(t, 1);

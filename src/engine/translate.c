@@ -78,12 +78,14 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   } else if (rc == 0 && emit_code && wh_codemap_sink) {
     /* a mapping translation (codemap.c): the code is never run */
   } else if (rc == 0 && emit_code) {
-    publish(&t);
+    if (tr_eh_publish(&t)) rc = wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    else publish(&t);
   } else if (rc != 0 && err && err->status == 0) {
     wh_err_set(err, WH_ERR_INVALID, "invalid function");
   }
   free(t.code);
   free(t.threads);
+  tr_eh_free(&t);
   tr_scratch_keep(&t);
   return rc == 0 ? 0 : (err ? err->status : WH_ERR_INVALID);
 }

@@ -67,6 +67,7 @@ typedef struct tr_ctl {
   uint32_t loop_pc;
   int32_t patches; /* list of forward branches to the end, -1 = none */
   tr_jump else_j;  /* an `if`'s jump to its else arm (at = -1: none) */
+  uint32_t eh;     /* tr_eh.c: 1 + the try block's index there, 0 for others */
 } tr_ctl;
 
 typedef struct tr_patch {
@@ -107,6 +108,7 @@ typedef struct tr {
   struct { uint32_t at, table; } *threads; /* CONST_BR_BACKs to thread at the end */
   uint32_t nthreads, capthreads;
   const uint8_t *op_at;  /* the wasm opcode being translated */
+  struct tr_eh *eh;      /* tr_eh.c: try blocks and regions, NULL until one */
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -239,6 +241,13 @@ bool tr_memory_op_names_memory(tr *t, uint32_t op);
 int tr_memory_op(tr *t, uint32_t op);
 /* tr_tail.c: return_call, return_call_indirect */
 int tr_tail_call(tr *t, uint32_t op);
+/* tr_eh.c: exception handling (try_table, throw, throw_ref, the legacy
+ * try/catch/catch_all/rethrow/delegate); the end of a try block; the
+ * function's region table into its funcdef; freeing its state */
+int tr_eh(tr *t, uint32_t op);
+int tr_eh_end(tr *t);
+int tr_eh_publish(tr *t);
+void tr_eh_free(tr *t);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
 int tr_simd(tr *t, const wi_opinfo *oi);
 

@@ -47,7 +47,10 @@ const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
   return e ? &e->t : NULL;
 }
 
-bool wh_is_reftype(uint8_t t) { return t == WH_FUNCREF || t == WH_EXTERNREF; }
+bool wh_is_reftype(uint8_t t) {
+  return t == WH_FUNCREF || t == WH_EXTERNREF ||
+         t == WH_EXNREF; /* exception handling (3.0) */
+}
 
 bool wh_is_valtype(uint8_t t) {
   return t == WH_I32 || t == WH_I64 || t == WH_F32 || t == WH_F64 || t == WH_V128 ||
@@ -63,6 +66,7 @@ const char *wh_valtype_name(uint8_t t) {
     case WH_V128: return "v128";
     case WH_FUNCREF: return "funcref";
     case WH_EXTERNREF: return "externref";
+    case WH_EXNREF: return "exnref";
     default: return "unknown";
   }
 }

@@ -47,6 +47,14 @@ int wh_validate_module(wh_module *m, wh_error *err) {
   if (!m->declared_funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
   for (uint32_t i = 0; i < m->nfuncs; i++)
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
+  /* exception handling (3.0): a tag's type has no results */
+  if (m->ntags && !(m->tag_types = calloc(m->ntags, sizeof *m->tag_types)))
+    return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  for (uint32_t i = 0; i < m->ntags; i++) {
+    if (m->tag_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->tag_typeidx[i]);
+    m->tag_types[i] = m->types[m->tag_typeidx[i]];
+    if (m->tag_types[i]->ft.nresults) INVALID("non-empty tag result type");
+  }
   for (uint32_t i = 0; i < m->ntables; i++)
     if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
   for (uint32_t i = 0; i < m->nmems; i++)
@@ -58,8 +66,9 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_export *e = &m->exports[i];
     uint32_t n = e->kind == WH_EXTERN_FUNC ? m->nfuncs
                : e->kind == WH_EXTERN_TABLE ? m->ntables
-               : e->kind == WH_EXTERN_MEMORY ? m->nmems : m->nglobals;
-    static const char *const what[] = { "function", "table", "memory", "global" };
+               : e->kind == WH_EXTERN_MEMORY ? m->nmems
+               : e->kind == WH_EXTERN_TAG ? m->ntags : m->nglobals;
+    static const char *const what[] = { "function", "table", "memory", "global", "tag" };
     if (e->index >= n) INVALID("unknown %s %u", what[e->kind], e->index);
     if (e->kind == WH_EXTERN_FUNC) m->declared_funcs[e->index] = 1;
     for (uint32_t k = 0; k < i; k++)

@@ -112,6 +112,8 @@ static napi_value init(napi_env env, napi_callback_info info) {
       keep(env, cfg, "MemoryProto", 0, &E->proto[WH_NK_MEMORY]) ||
       keep(env, cfg, "TableProto", 0, &E->proto[WH_NK_TABLE]) ||
       keep(env, cfg, "GlobalProto", 0, &E->proto[WH_NK_GLOBAL]) ||
+      keep(env, cfg, "TagProto", 0, &E->proto[WH_NK_TAG]) ||
+      keep(env, cfg, "ExceptionProto", 0, &E->proto[WH_NK_EXN]) ||
       keep(env, cfg, "toList", 1, &E->to_list) ||
       keep(env, cfg, "externIntern", 1, &E->extern_intern) ||
       keep(env, cfg, "externValues", 0, &E->extern_values) ||
@@ -171,6 +173,12 @@ static const wh_napi_fn fns[] = {
       {"tableLength", wh_napi_table_length},
       {"tableType", wh_napi_table_type},
       {"globalNew", wh_napi_global_new},
+      {"tagNew", wh_napi_tag_new},
+      {"tagType", wh_napi_tag_type},
+      {"jsTag", wh_napi_js_tag},
+      {"exnNew", wh_napi_exn_new},
+      {"exnIs", wh_napi_exn_is},
+      {"exnGetArg", wh_napi_exn_get_arg},
       {"globalGet", wh_napi_global_get},
       {"globalSet", wh_napi_global_set},
       {"globalType", wh_napi_global_type},

@@ -33,6 +33,8 @@ typedef enum wh_napi_kind {
   WH_NK_MEMORY,
   WH_NK_TABLE,
   WH_NK_GLOBAL,
+  WH_NK_TAG, /* exception handling (napi_tag.c) */
+  WH_NK_EXN,
   WH_NK_COUNT
 } wh_napi_kind;
 
@@ -488,6 +490,18 @@ napi_value wh_napi_table_grow(napi_env env, napi_callback_info info);
 napi_value wh_napi_table_length(napi_env env, napi_callback_info info);
 napi_value wh_napi_table_type(napi_env env, napi_callback_info info);
 napi_value wh_napi_global_new(napi_env env, napi_callback_info info);
+/* napi_tag.c: WebAssembly.Tag and WebAssembly.Exception; an exception
+ * leaving wasm thrown to JS; a JS exception from an import thrown into
+ * wasm (sync runs) */
+napi_value wh_napi_tag_new(napi_env env, napi_callback_info info);
+napi_value wh_napi_tag_type(napi_env env, napi_callback_info info);
+napi_value wh_napi_js_tag(napi_env env, napi_callback_info info);
+napi_value wh_napi_exn_new(napi_env env, napi_callback_info info);
+napi_value wh_napi_exn_is(napi_env env, napi_callback_info info);
+napi_value wh_napi_exn_get_arg(napi_env env, napi_callback_info info);
+void wh_napi_throw_exn(wh_napi_env *E, wh_exn *e);
+int wh_napi_host_throw(wh_napi_env *E, wh_call *call);
+int wh_napi_tag_value(wh_napi_env *E, wh_tag *t, napi_value owner, napi_value *out);
 napi_value wh_napi_global_get(napi_env env, napi_callback_info info);
 napi_value wh_napi_global_set(napi_env env, napi_callback_info info);
 napi_value wh_napi_global_type(napi_env env, napi_callback_info info);

@@ -175,7 +175,10 @@ static int host_call(wh_call *call, void *data, const wh_val *args,
                      wh_val *results) {
   wh_napi_job *job = wh_napi_current_job();
   if (job) return wh_napi_job_host_call(job, host_invoke, call, data, args, results);
-  return host_invoke(call, data, args, results, NULL);
+  int rc = host_invoke(call, data, args, results, NULL);
+  /* the JS exception goes on through wasm, which may catch it (napi_tag.c) */
+  if (rc == WH_ERR_HOST) rc = wh_napi_host_throw(((host_fn *)data)->E, call);
+  return rc;
 }
 
 wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *type,

@@ -165,7 +165,7 @@ static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
                         const wh_extern *exts, uint32_t n) {
   static const int kinds[] = {[WH_EXTERN_FUNC] = WH_NK_FUNC, [WH_EXTERN_TABLE] = WH_NK_TABLE,
                               [WH_EXTERN_MEMORY] = WH_NK_MEMORY,
-                              [WH_EXTERN_GLOBAL] = WH_NK_GLOBAL};
+                              [WH_EXTERN_GLOBAL] = WH_NK_GLOBAL, [WH_EXTERN_TAG] = WH_NK_TAG};
   if (!mw->ptr) {
     napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Module has been disposed");
     return -1;

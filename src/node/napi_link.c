@@ -14,6 +14,7 @@ void wh_napi_extern_unref(const wh_extern *e) {
   case WH_EXTERN_TABLE: wh_table_unref(e->u.table); break;
   case WH_EXTERN_MEMORY: wh_memory_unref(e->u.memory); break;
   case WH_EXTERN_GLOBAL: wh_global_unref(e->u.global); break;
+  case WH_EXTERN_TAG: wh_tag_unref(e->u.tag); break;
   default: break;
   }
 }
@@ -24,6 +25,7 @@ static void extern_ref(const wh_extern *e) {
   case WH_EXTERN_TABLE: wh_table_ref(e->u.table); break;
   case WH_EXTERN_MEMORY: wh_memory_ref(e->u.memory); break;
   case WH_EXTERN_GLOBAL: wh_global_ref(e->u.global); break;
+  case WH_EXTERN_TAG: wh_tag_ref(e->u.tag); break;
   default: break;
   }
 }
@@ -59,6 +61,9 @@ static int unwrap_extern(napi_env env, napi_value v, wh_extern *out) {
   } else if ((w = wh_napi_unwrap(env, v, WH_NK_GLOBAL))) {
     out->kind = WH_EXTERN_GLOBAL;
     out->u.global = w->ptr;
+  } else if ((w = wh_napi_unwrap(env, v, WH_NK_TAG))) {
+    out->kind = WH_EXTERN_TAG;
+    out->u.tag = w->ptr;
   } else {
     return 0;
   }
@@ -182,7 +187,8 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
     case WH_EXTERN_FUNC: rc = read_func(&c, v, t, &exts[i], &own); break;
     case WH_EXTERN_GLOBAL: rc = read_global(&c, v, t, &exts[i], &own); break;
     case WH_EXTERN_MEMORY:
-    case WH_EXTERN_TABLE: rc = read_wrapped(&c, v, &exts[i]); break;
+    case WH_EXTERN_TABLE:
+    case WH_EXTERN_TAG: rc = read_wrapped(&c, v, &exts[i]); break;
     default:
       napi_throw_error(env, NULL, "wasihost: unknown import kind");
       rc = -1;

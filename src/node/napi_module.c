@@ -14,6 +14,7 @@ static const char *kind_name(int kind) {
   case WH_EXTERN_TABLE: return "table";
   case WH_EXTERN_MEMORY: return "memory";
   case WH_EXTERN_GLOBAL: return "global";
+  case WH_EXTERN_TAG: return "tag";
   default: return "unknown";
   }
 }

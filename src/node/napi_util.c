@@ -88,6 +88,13 @@ void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err) {
   case WH_ERR_HOST:
     napi_throw_error(env, NULL, msg ? msg : "host function failed");
     return;
+  case WH_ERR_EXCEPTION: /* napi_tag.c */
+    if (err && err->exn) {
+      wh_napi_throw_exn(E, err->exn);
+      return;
+    }
+    napi_throw_error(env, NULL, msg ? msg : "uncaught wasm exception");
+    return;
   case WH_ERR_NOMEM:
     napi_throw_range_error(env, NULL, msg ? msg : "out of memory");
     return;

@@ -15,6 +15,8 @@ static const napi_type_tag tags[WH_NK_COUNT] = {
     {0x7768617369686f73ULL, 0x74000000000004ULL},
     {0x7768617369686f73ULL, 0x74000000000005ULL},
     {0x7768617369686f73ULL, 0x74000000000006ULL},
+    {0x7768617369686f73ULL, 0x74000000000007ULL},
+    {0x7768617369686f73ULL, 0x74000000000008ULL},
 };
 
 static void unref_ptr(int kind, void *p) {
@@ -26,6 +28,8 @@ static void unref_ptr(int kind, void *p) {
   case WH_NK_MEMORY: wh_memory_unref(p); break;
   case WH_NK_TABLE: wh_table_unref(p); break;
   case WH_NK_GLOBAL: wh_global_unref(p); break;
+  case WH_NK_TAG: wh_tag_unref(p); break;
+  case WH_NK_EXN: wh_exn_unref(p); break;
   default: break;
   }
 }
@@ -141,7 +145,8 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
   /* From here on the finalizer owns w. */
   all_link(E, w);
   if (w->kind == WH_NK_FUNC || w->kind == WH_NK_MEMORY ||
-      w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL) {
+      w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL || w->kind == WH_NK_TAG ||
+      w->kind == WH_NK_EXN) {
     /* An older entry of the same pointer is a wrapper whose JS object has
      * been collected and that only waits for its finalizer: w replaces it. */
     if (wh_napi_ptrmap_put(&E->objs, &w->map, w->ptr, NULL)) {
@@ -186,6 +191,8 @@ static const char *class_name(int kind) {
   case WH_NK_FUNC: return "an exported function (its WebAssembly.Instance)";
   case WH_NK_MEMORY: return "WebAssembly.Memory";
   case WH_NK_TABLE: return "WebAssembly.Table";
+  case WH_NK_TAG: return "WebAssembly.Tag";
+  case WH_NK_EXN: return "WebAssembly.Exception";
   default: return "WebAssembly.Global";
   }
 }
@@ -285,6 +292,8 @@ int wh_napi_extern_value(wh_napi_env *E, const wh_extern *ext, napi_value owner,
   case WH_EXTERN_GLOBAL:
     ptr = ext->u.global, kind = WH_NK_GLOBAL, size = sizeof(wh_napi_obj);
     break;
+  case WH_EXTERN_TAG:
+    return wh_napi_tag_value(E, ext->u.tag, owner, out);
   default:
     napi_throw_error(env, NULL, "wasihost: unknown extern kind");
     return -1;
@@ -329,7 +338,7 @@ wh_func *wh_napi_get_func(napi_env env, napi_value v) {
  * "global" for a wasihost wrapper, else undefined. */
 napi_value wh_napi_kind_of(napi_env env, napi_callback_info info) {
   static const char *names[WH_NK_COUNT] = {NULL,     "module", "instance", "function",
-                                           "memory", "table",  "global"};
+                                           "memory", "table",  "global", "tag", "exception"};
   size_t argc = 1;
   napi_value v, s;
   WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);

@@ -1,0 +1,231 @@
+/* Exception handling (WebAssembly 3.0, spec 4.2 "exception instances"):
+ * tags, exceptions and their lifetime, and the search of a function's try
+ * regions for a handler.
+ *
+ * Lifetime (the engine has no collector): an exception thrown by wasm is
+ * "floating", on its thread's list (wh_exec.floating).  A catch that only
+ * unpacks the payload (try_table's catch / catch_all, the end of a legacy
+ * catch body) frees it on the spot; whatever is still floating when the
+ * thread's outermost call returns (a trap, a branch out of a legacy catch
+ * body) is freed then.  An exception that becomes a value wasm may keep
+ * (catch_ref, catch_all_ref) or that reaches the host is "stored": an
+ * object of the store of the instance that caught it, freed with that
+ * store, like a global.  Exceptions the host makes (wh_exn_new) are stored
+ * from birth, in a store of their own that joins the store of any instance
+ * they are thrown into. */
+#include "internal.h"
+
+static void tag_destroy(wh_object *o) { free(o); }
+
+wh_tag *wi_tag_create(const wh_ftype *type) {
+  wh_tag *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->obj.destroy = tag_destroy;
+  t->type = type;
+  return t;
+}
+
+wh_tag *wh_tag_new(const wh_functype *type) {
+  if (!type || type->nresults) return NULL;
+  for (uint32_t i = 0; i < type->nparams; i++)
+    if (!wh_is_valtype(type->params[i])) return NULL;
+  const wh_ftype *ft = wh_type_intern(type->params, type->nparams, NULL, 0);
+  if (!ft) return NULL;
+  wh_tag *t = wi_tag_create(ft);
+  if (!t) return NULL;
+  if (wh_object_init(&t->obj) != 0) {
+    free(t);
+    return NULL;
+  }
+  return t;
+}
+
+wh_tag *wh_tag_ref(wh_tag *t) { wh_object_ref(&t->obj); return t; }
+void wh_tag_unref(wh_tag *t) { if (t) wh_object_unref(&t->obj); }
+const wh_functype *wh_tag_type(const wh_tag *t) { return &t->type->ft; }
+
+static void exn_free(wh_exn *e) {
+  if (e->finalize) e->finalize(e->host);
+  free(e);
+}
+
+static void exn_destroy(wh_object *o) { exn_free((wh_exn *)o); }
+
+static wh_exn *exn_alloc(wh_tag *tag, const wh_val *args) {
+  uint32_t n = tag->type->ft.nparams;
+  wh_exn *e = malloc(sizeof *e + (size_t)n * sizeof(wh_val));
+  if (!e) return NULL;
+  memset(e, 0, sizeof *e);
+  e->obj.destroy = exn_destroy;
+  e->tag = tag;
+  e->n = n;
+  if (n) memcpy(e->vals, args, (size_t)n * sizeof(wh_val));
+  return e;
+}
+
+wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args) {
+  wh_exn *e = exn_alloc(tag, args);
+  if (!e) return NULL;
+  e->next = ex->floating;
+  if (ex->floating) ex->floating->prev = e;
+  ex->floating = e;
+  ex->nfloating++;
+  return e;
+}
+
+static void unlink_floating(wh_exec *ex, wh_exn *e) {
+  if (e->prev) e->prev->next = e->next;
+  else if (ex && ex->floating == e) ex->floating = e->next;
+  if (e->next) e->next->prev = e->prev;
+  e->prev = e->next = NULL;
+  if (ex && ex->nfloating) ex->nfloating--;
+}
+
+void wi_exn_store(wh_exn *e, wh_instance *inst) {
+  if (!e->stored) {
+    unlink_floating(wh_exec_get(), e);
+    e->stored = true;
+    wh_store_adopt(&inst->obj, &e->obj);
+  } else {
+    wh_store_join(&inst->obj, &e->obj);
+  }
+  /* the tag may come from an instance this one is not linked with */
+  wh_store_join(&inst->obj, &e->tag->obj);
+}
+
+void wi_exn_drop(wh_exec *ex, wh_exn *e) {
+  if (!e || e->stored || e->holds) return;
+  unlink_floating(ex, e);
+  exn_free(e);
+}
+
+void wi_exn_release(wh_exec *ex, wh_exn *e) {
+  if (!e || e->stored) return;
+  if (e->holds) e->holds--;
+  wi_exn_drop(ex, e);
+}
+
+void wi_exn_sweep(wh_exec *ex) {
+  wh_exn *e = ex->floating;
+  ex->floating = NULL;
+  ex->nfloating = 0;
+  while (e) {
+    wh_exn *next = e->next;
+    exn_free(e);
+    e = next;
+  }
+}
+
+/* The catch bodies of def covering pos hold their exceptions. */
+static void mark_frame(const wh_funcdef *def, const wh_val *fp, uint32_t pos) {
+  const wi_eh_table *t = def->eh;
+  for (uint32_t i = 0; t && i < t->narms; i++) {
+    const wi_eh_arm *a = &t->arms[i];
+    if (a->start < pos && pos <= a->end) {
+      wh_exn *e = (wh_exn *)fp[a->hold].ext;
+      if (e) e->marked = true;
+    }
+  }
+}
+
+/* A catch body left by a branch or a rethrow keeps its hold: thrown in a
+ * loop, such exceptions would pile up until the run returns.  Every so
+ * often a throw looks for the ones still held (a mark over the frames'
+ * catch bodies, which is why it needs the only run of the thread: an outer
+ * run's frames are not visible from here). */
+void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep) {
+  mark_frame(def, fp, pos);
+  for (uint32_t k = ex->nframes; k-- > 0;) {
+    const wh_frame *f = &ex->frames[k];
+    mark_frame(f->def, f->fp, (uint32_t)(f->ip - atomic_load_explicit(&f->def->code, memory_order_relaxed)));
+  }
+  if (keep) keep->marked = true;
+  wh_exn *e = ex->floating;
+  while (e) {
+    wh_exn *next = e->next;
+    if (e->marked) {
+      e->marked = false;
+    } else {
+      unlink_floating(ex, e);
+      exn_free(e);
+    }
+    e = next;
+  }
+  ex->floating_limit = 2 * ex->nfloating;
+}
+
+wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
+                   wh_finalizer finalize) {
+  if (!tag || nargs != tag->type->ft.nparams || (nargs && !args)) return NULL;
+  wh_exn *e = exn_alloc(tag, args);
+  if (!e) return NULL;
+  if (wh_object_init(&e->obj) != 0) {
+    free(e);
+    return NULL;
+  }
+  e->stored = true;
+  e->host = host;
+  e->finalize = finalize;
+  wh_store_join(&e->obj, &tag->obj);
+  for (uint32_t i = 0; i < nargs; i++)
+    if (tag->type->ft.params[i] == WH_FUNCREF && args[i].func)
+      wh_store_join(&e->obj, &args[i].func->obj);
+  return e;
+}
+
+wh_exn *wh_exn_ref(wh_exn *e) { wh_object_ref(&e->obj); return e; }
+void wh_exn_unref(wh_exn *e) { if (e) wh_object_unref(&e->obj); }
+wh_tag *wh_exn_tag(const wh_exn *e) { return e->tag; }
+uint32_t wh_exn_nargs(const wh_exn *e) { return e->n; }
+const wh_val *wh_exn_args(const wh_exn *e) { return e->vals; }
+void *wh_exn_host_data(const wh_exn *e) { return e->host; }
+
+int wh_exn_set_host_data(wh_exn *e, void *host, wh_finalizer finalize) {
+  if (e->host || e->finalize) return WH_ERR_ARG;
+  e->host = host;
+  e->finalize = finalize;
+  return 0;
+}
+
+int wh_call_throw(wh_call *call, wh_exn *e) {
+  if (!call || !e) return WH_ERR_ARG;
+  /* it may now be kept by the instance that catches it: it lives as long */
+  if (call->inst) wh_store_join(&call->inst->obj, &e->obj);
+  call->ex->exn = e;
+  return WH_ERR_EXCEPTION;
+}
+
+/* The innermost region covering pos and its parents, in order; a legacy
+ * delegate continues in the region it names (or leaves the function).
+ * Regions are recorded in the order they open, so the innermost one
+ * covering pos is the last such. */
+const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_t pos,
+                               const wh_exn *e) {
+  const wi_eh_table *t = def->eh;
+  if (!t) return NULL;
+  int32_t r = (int32_t)t->nregions - 1;
+  while (r >= 0 && !(t->regions[r].start < pos && pos <= t->regions[r].end)) r--;
+  while (r >= 0) {
+    const wi_eh_region *g = &t->regions[r];
+    if (g->delegate != -2) {
+      r = g->delegate;
+      continue;
+    }
+    for (uint32_t k = 0; k < g->n; k++) {
+      const wi_eh_clause *c = &t->clauses[g->first + k];
+      if (c->kind == WI_EH_CATCH_ALL || c->kind == WI_EH_CATCH_ALL_REF || c->kind == WI_EH_LEGACY_ALL)
+        return c;
+      if (inst->tags[c->tag] == e->tag) return c;
+    }
+    r = g->parent;
+  }
+  return NULL;
+}
+
+void wi_eh_table_free(wi_eh_table *t) {
+  if (!t) return;
+  free(t->arms);
+  free(t->regions);
+  free(t->clauses);
+  free(t);
+}
