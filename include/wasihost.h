@@ -41,10 +41,11 @@ typedef enum wh_trap {
   WH_TRAP_INT_OVERFLOW,    /* integer overflow */
   WH_TRAP_BAD_CONVERSION,  /* invalid conversion to integer */
   WH_TRAP_STACK_EXHAUSTED, /* call stack exhausted */
-  WH_TRAP_NULL_REF,        /* null reference (call_ref etc.; reserved) */
+  WH_TRAP_NULL_REF,        /* null reference (ref.as_non_null) */
   WH_TRAP_FUEL,            /* fuel exhausted */
   WH_TRAP_INTERRUPTED,     /* interrupted (timeout or abort) */
   WH_TRAP_HOST,            /* a host function asked to trap with its own text */
+  WH_TRAP_NULL_FUNC_REF,   /* null function reference (call_ref, return_call_ref) */
   WH_TRAP_COUNT
 } wh_trap;
 
@@ -91,6 +92,19 @@ typedef enum wh_valtype {
 /* The text format's name of a value type ("i32", "funcref", ...), or
  * "unknown" for a byte that names none. */
 const char *wh_valtype_name(uint8_t t);
+
+/* Typed function references (WebAssembly 3.0) as signatures, globals and
+ * tables show them: non-nullable (ref func) / (ref extern) and the bottom
+ * types; a reference to a concrete function type shows as WH_REF_FUNC (or
+ * WH_FUNCREF when nullable). */
+#define WH_REF_FUNC 0x30
+#define WH_REF_EXTERN 0x2F
+#define WH_NULLFUNCREF 0x73
+#define WH_NULLEXTERNREF 0x72
+/* WH_FUNCREF or WH_EXTERNREF for any reference type (what a value of it
+ * holds), t itself for the others; whether null is a value of type t. */
+uint8_t wh_reftype_family(uint8_t t);
+int wh_reftype_nullable(uint8_t t);
 
 typedef enum wh_externkind {
   WH_EXTERN_FUNC = 0,

@@ -2,7 +2,7 @@
 // The WebAssembly 3.0 spec suite (../shared/spec-3.0/json, wasm-tools json)
 // for the 3.0 features wasihost runs: SIMD (every simd_* file but
 // simd_memory-multi: SIMD access to a second memory), relaxed SIMD, tail
-// calls and multiple memories. The rest of the 3.0 suite: `node scripts/spec.js --suite 3.0`
+// calls, multiple memories and typed function references. The rest of the 3.0 suite: `node scripts/spec.js --suite 3.0`
 // (README, "Not done yet", lists what fails and why).
 const t = require('tap');
 const fs = require('fs');
@@ -18,14 +18,18 @@ const GLOBS = ['simd_*', 'relaxed_*', 'i*_relaxed_*', 'return_call', 'return_cal
   'float_exprs1', 'float_memory0', 'imports0', 'imports1', 'imports2', 'imports3', 'linking0', 'linking1',
   'linking2', 'linking3', 'load0', 'load1', 'load2', 'memory-multi', 'memory_copy0', 'memory_copy1',
   'memory_fill0', 'memory_grow', 'memory_init0', 'memory_size0', 'memory_size1', 'memory_size2',
-  'memory_size3', 'memory_trap0', 'memory_trap1', 'start0', 'store0', 'store1', 'store2', 'traps0'];
+  'memory_size3', 'memory_trap0', 'memory_trap1', 'start0', 'store0', 'store1', 'store2', 'traps0',
+  // typed function references (and the 3.0 files typed references changed)
+  'call_ref', 'return_call_ref', 'ref', 'ref_as_non_null', 'ref_func', 'ref_is_null', 'br_on_null',
+  'br_on_non_null', 'local_init', 'br_table', 'table', 'select', 'unreached-valid', 'linking', 'elem',
+  'global', 'local_tee', 'func', 'br_if', 'call_indirect'];
 const NOT_YET = new Set(['simd_memory-multi.json']);
 
 if (!fs.existsSync(dir)) {
   t.plan(0, `spec-3.0 suite not found at ${dir}`);
 } else {
   const files = runner.listFiles(dir, GLOBS).filter((f) => !NOT_YET.has(f));
-  t.test('spec 3.0 (SIMD, relaxed SIMD, tail calls, multiple memories) on wasihost', async (t) => {
+  t.test('spec 3.0 (SIMD, relaxed SIMD, tail calls, multiple memories, typed references) on wasihost', async (t) => {
     t.ok(files.length >= 100, `${files.length} files`);
     let passed = 0;
     await runSuite({ engine: 'wasihost', root, dir, files, isolate: true, timeoutMs: 60000, budgetMs: 450000 }, (s) => {

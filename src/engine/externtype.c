@@ -54,8 +54,10 @@ int wh_externtype_matches(const wh_externtype *have, const wh_externtype *want) 
            limits_match(&have->u.table.limits, &want->u.table.limits);
   case WH_EXTERN_MEMORY: return limits_match(&have->u.memory, &want->u.memory);
   case WH_EXTERN_GLOBAL:
-    return have->u.global.type == want->u.global.type &&
-           !have->u.global.mutable_ == !want->u.global.mutable_;
+    /* 3.0: an immutable global may be of a subtype (typed references) */
+    if (!have->u.global.mutable_ != !want->u.global.mutable_) return 0;
+    return have->u.global.type == want->u.global.type ||
+           (!want->u.global.mutable_ && wi_vt_sub(NULL, have->u.global.type, want->u.global.type));
   }
   return 0;
 }

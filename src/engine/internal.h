@@ -75,13 +75,51 @@ void wh_object_unref(wh_object *o);
 typedef struct wh_ftype {
   wh_functype ft;
   uint32_t id;    /* canonical: equal ids <=> equal signatures, across modules */
+  /* the interned signature (itself, unless this is a module's own view of
+   * a signature with typed references in module-local codes: valtype.c) */
+  const struct wh_ftype *canon;
 } wh_ftype;
 
 /* Interns a signature; the result lives for the process. */
 const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr);
+/* the 2.0 value type bytes (a signature, global or table from the host) */
 bool wh_is_reftype(uint8_t t);
 bool wh_is_valtype(uint8_t t);
+
+/* Typed function references (valtype.c): value type codes beyond the 2.0
+ * bytes.  Nullable abstract types are their binary shorthand, a
+ * non-nullable one that minus 0x40, a concrete (ref null? $t) is
+ * 0x80 + 2t + nullable (module-local, t < WI_VT_MAX_CONCRETE). */
+#define WI_VT_REF_FUNC 0x30        /* (ref func) = WH_REF_FUNC */
+#define WI_VT_REF_EXTERN 0x2F      /* (ref extern) */
+#define WI_VT_NULLFUNCREF 0x73     /* (ref null nofunc) */
+#define WI_VT_NULLEXTERNREF 0x72   /* (ref null noextern) */
+#define WI_VT_REF_NOFUNC 0x33
+#define WI_VT_REF_NOEXTERN 0x32
+#define WI_VT_MAX_CONCRETE 64
+#define WI_XKEY_SELF 0xFFFFFFFFu
+struct wh_reader;
+struct wh_module;
+#pragma GCC visibility push(hidden)
+const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
+                                 const uint8_t *results, uint32_t nr, const uint32_t *xkey);
+bool wi_vt_is_ref(uint8_t t);
+bool wi_vt_nullable(uint8_t t);
+bool wi_vt_defaultable(uint8_t t);
+uint8_t wi_vt_non_null(uint8_t t);
+uint8_t wi_vt_nullable_of(uint8_t t);
+uint8_t wi_vt_public(uint8_t t);
+uint32_t wi_vt_concrete_index(uint8_t t);
+bool wi_vt_sub(const struct wh_module *m, uint8_t a, uint8_t b);
+bool wi_vt_eq(const struct wh_module *m, uint8_t a, uint8_t b);
+uint8_t wi_vt_of_func(const struct wh_module *m, uint32_t x);
+uint32_t wi_vt_ctype(const struct wh_module *m, uint8_t t);
+bool wi_vt_import_ok(const struct wh_module *m, uint8_t want, uint32_t have_ctype, uint8_t have_public);
+int wi_rd_heaptype(struct wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t);
+int wi_rd_valtype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
+int wi_rd_reftype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
+#pragma GCC visibility pop
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (WebAssembly 2.0: one instruction then end) */
@@ -195,6 +233,9 @@ struct wh_module {
 
   uint32_t ntables, ntable_imports;
   wh_tabletype *tables;
+  /* 3.0 table initializers (per table index; NULL without a table
+   * section): what a defined table's elements start as */
+  struct { bool has; wh_constexpr ce; } *table_init;
   uint32_t nmems, nmem_imports;
   wh_limits *mems;
   uint32_t nglobals, nglobal_imports;
@@ -258,6 +299,9 @@ struct wh_func {
 struct wh_table {
   wh_object obj;
   wh_tabletype type;
+  /* a reference to a concrete function type (3.0): its canonical id,
+   * which type.elem (the family) does not show; 0 otherwise */
+  uint32_t ctype;
   uint32_t size;
   uint32_t cap;
   wh_val *elems;
@@ -280,6 +324,7 @@ struct wh_global {
   wh_object obj;
   wh_globaltype type;
   wh_val val;
+  uint32_t ctype; /* as wh_table's */
 };
 
 struct wh_instance {

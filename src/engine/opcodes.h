@@ -50,6 +50,7 @@ enum wi_immkind {
   WI_IMM_LANES16,     /* 16 lane indices (i8x16.shuffle) */
   WI_IMM_LANE,        /* one lane index byte */
   WI_IMM_MEMARG_LANE, /* memarg, then a lane index byte */
+  WI_IMM_TYPE,        /* a type index (call_ref) */
 };
 
 /* How a numeric row is translated (opcodes.def's row macros). */

@@ -66,6 +66,7 @@ typedef struct tr_ctl {
   bool is_single;
   uint32_t loop_pc;
   int32_t patches; /* list of forward branches to the end, -1 = none */
+  uint32_t ilog;   /* tr_ref.c: locals initialized before the block */
   tr_jump else_j;  /* an `if`'s jump to its else arm (at = -1: none) */
 } tr_ctl;
 
@@ -107,6 +108,11 @@ typedef struct tr {
   struct { uint32_t at, table; } *threads; /* CONST_BR_BACKs to thread at the end */
   uint32_t nthreads, capthreads;
   const uint8_t *op_at;  /* the wasm opcode being translated */
+  /* tr_ref.c: which locals are set (NULL: every local is defaultable),
+   * and the log of those set since, for undoing at a block's end */
+  uint8_t *linit;
+  uint32_t *ilog;
+  uint32_t nilog, capilog;
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -239,6 +245,13 @@ bool tr_memory_op_names_memory(tr *t, uint32_t op);
 int tr_memory_op(tr *t, uint32_t op);
 /* tr_tail.c: return_call, return_call_indirect */
 int tr_tail_call(tr *t, uint32_t op);
+/* tr_ref.c: typed function references, non-defaultable locals */
+int tr_ref(tr *t, uint32_t op);
+int tr_locals_begin(tr *t);
+void tr_locals_end(tr *t);
+int tr_local_read(tr *t, uint32_t x);
+int tr_local_written(tr *t, uint32_t x);
+void tr_locals_reset(tr *t, uint32_t mark);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
 int tr_simd(tr *t, const wi_opinfo *oi);
 

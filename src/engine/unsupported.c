@@ -1,16 +1,15 @@
 /* What a byte that wasihost does not accept would have meant in
  * WebAssembly 3.0 or a proposal beside it, so that an unsupported feature
  * names itself in the error instead of reading like a corrupt file
- * ("malformed value type 0x64 (typed function references are not
- * supported yet)").  The malformed/illegal wording stays first: it is the
+ * ("malformed value type 0x6e (the garbage collection proposal is not
+ * supported)").  The malformed/illegal wording stays first: it is the
  * 2.0 spec's text for those bytes. */
 #include "internal.h"
 
 const char *wi_unsupported_valtype(uint8_t b) {
   switch (b) {
-    case 0x63: case 0x64: return " (typed function references are not supported yet)";
     case 0x69: case 0x74: return " (exception handling, exnref, is not supported yet)";
-    case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
+    case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71:
       return " (the garbage collection proposal is not supported)";
     default: return "";
   }
@@ -39,9 +38,7 @@ const char *wi_unsupported_opcode(uint8_t b) {
   switch (b) {
     case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
       return " (exception handling is not supported yet)";
-    case 0x14: case 0x15: case 0xD3: case 0xD4: case 0xD5: case 0xD6:
-      return " (typed function references are not supported yet)";
-    case 0xFB: return " (the garbage collection proposal is not supported)";
+    case 0xD3: case 0xFB: return " (the garbage collection proposal is not supported)";
     case 0xFE: return " (threads: atomics and shared memory are not supported yet)";
     default: return "";
   }
