@@ -152,6 +152,7 @@ typedef struct wh_limits {
   uint64_t min;
   uint64_t max;
   int has_max;
+  int addr64; /* 3.0 memory64 / table64: addressed by i64 */
 } wh_limits;
 
 typedef struct wh_tabletype {
@@ -509,6 +510,9 @@ void wh_memory_unref(wh_memory *m);
 uint8_t *wh_memory_data(wh_memory *m);
 uint64_t wh_memory_size(const wh_memory *m); /* bytes */
 void wh_memory_type(const wh_memory *m, wh_limits *out);
+/* A memory addressed by i64 (3.0 memory64): limits up to 2^48 pages may be
+ * declared; what is reserved stays bounded by the 4 GiB cap. */
+wh_memory *wh_memory_new64(uint64_t min_pages, uint64_t max_pages, int has_max, wh_error *err);
 /* Returns the old size in pages, or -1. */
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
 /* Lower the cap on growth (bytes); never raises it. */
@@ -526,6 +530,8 @@ wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
 wh_table *wh_table_ref(wh_table *t);
 void wh_table_unref(wh_table *t);
 void wh_table_type(const wh_table *t, wh_tabletype *out);
+/* Marks a new table as indexed by i64 (3.0 table64), before any use. */
+void wh_table_set_addr64(wh_table *t);
 uint32_t wh_table_size(const wh_table *t);
 int wh_table_get(const wh_table *t, uint32_t i, wh_val *out);
 int wh_table_set(wh_table *t, uint32_t i, wh_val v);

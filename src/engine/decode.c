@@ -34,20 +34,28 @@ static int rd_reftype(wh_reader *r, const wh_module *m, uint8_t *t) {
   return wi_rd_reftype(r, m->ntypes, t);
 }
 
+/* flags: bit 0 a maximum, bit 1 shared (threads), bit 2 64-bit addresses
+ * (3.0 memory64 / table64: the limits are u64 then) */
 static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
   uint8_t flags;
   uint32_t v;
   TRY(wh_rd_u8(r, &flags));
-  if (flags > 1) FAIL("%s%s", flags == 2 || flags == 3 ? "shared memories are not supported"
-                                                      : "integer too large", wi_unsupported_limits(flags));
-  TRY(wh_rd_u32(r, &v));
-  l->min = v;
+  if (flags != 0 && flags != 1 && flags != 4 && flags != 5)
+    FAIL("%s%s", (flags & ~4) == 2 || (flags & ~4) == 3 ? "shared memories are not supported"
+                                                        : "integer too large", wi_unsupported_limits(flags));
+  l->addr64 = (flags & 4) != 0;
   l->has_max = flags & 1;
-  if (l->has_max) {
-    TRY(wh_rd_u32(r, &v));
-    l->max = v;
+  l->max = 0;
+  if (l->addr64) {
+    TRY(wh_rd_u64(r, &l->min));
+    if (l->has_max) TRY(wh_rd_u64(r, &l->max));
   } else {
-    l->max = 0;
+    TRY(wh_rd_u32(r, &v));
+    l->min = v;
+    if (l->has_max) {
+      TRY(wh_rd_u32(r, &v));
+      l->max = v;
+    }
   }
   if (flags_out) *flags_out = flags;
   return 0;

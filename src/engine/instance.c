@@ -154,12 +154,14 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     wh_table *t = wh_table_create(wi_vt_public(tt->elem), tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
     if (!t) goto fail;
     t->ctype = wi_vt_ctype(m, tt->elem);
+    t->type.limits.addr64 = tt->limits.addr64;
     wh_store_adopt(&inst->obj, &t->obj);
     inst->tables[i] = t;
   }
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     const wh_limits *l = &m->mems[i];
-    wh_memory *mem = wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
+    wh_memory *mem = l->addr64 ? wi_memory_create64(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err)
+                               : wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
     if (!mem) goto fail;
     wh_store_adopt(&inst->obj, &mem->obj);
     inst->mems[i] = mem;
@@ -202,8 +204,9 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_elemseg *s = &m->elems[i];
     if (s->mode != WH_SEG_ACTIVE) continue;
     wh_table *t = inst->tables[s->table];
-    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
-    if (d + s->count > t->size) {
+    wh_val off = eval_const(inst, &s->offset);
+    uint64_t d = t->type.limits.addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* table64 */
+    if (d > t->size || s->count > t->size - d) {
       wh_err_trap(err, WH_TRAP_TABLE_OOB);
       goto fail;
     }
@@ -213,8 +216,9 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_dataseg *s = &m->datas[i];
     if (s->mode != WH_SEG_ACTIVE) continue;
     wh_memory *mem = inst->mems[s->memory];
-    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
-    if (d + s->len > mem->size) {
+    wh_val off = eval_const(inst, &s->offset);
+    uint64_t d = mem->addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* memory64 */
+    if (d > mem->size || s->len > mem->size - d) {
       wh_err_trap(err, WH_TRAP_MEM_OOB);
       goto fail;
     }

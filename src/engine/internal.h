@@ -253,6 +253,7 @@ struct wh_module {
   wh_dataseg *datas;
 
   uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
+  bool any64;                         /* a memory or table with i64 addresses (tr_addr64.c) */
 
   uint32_t ncustoms;
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
@@ -318,6 +319,8 @@ struct wh_memory {
   uint32_t nold;
   bool has_max;
   bool exposed;         /* data was handed to the host since the last move */
+  bool addr64;          /* memory64 (3.0): i64 addresses */
+  uint64_t decl_max;    /* memory64: the declared maximum (max_pages stays <= 65536) */
 };
 
 struct wh_global {
@@ -354,6 +357,8 @@ wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
 int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
+wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err)
+    __attribute__((visibility("hidden")));
 
 /* ------------------------------------------------------------------ */
 /* Execution */

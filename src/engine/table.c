@@ -84,6 +84,8 @@ void wh_table_type(const wh_table *t, wh_tabletype *out) {
 }
 uint32_t wh_table_size(const wh_table *t) { return t->size; }
 
+void wh_table_set_addr64(wh_table *t) { t->type.limits.addr64 = 1; }
+
 int wh_table_get(const wh_table *t, uint32_t i, wh_val *out) {
   if (i >= t->size) return WH_ERR_ARG;
   *out = t->elems[i];

@@ -574,10 +574,16 @@ int tr_step(tr *t) {
     if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
     return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
+  int post = 0;
+  if (WH_UNLIKELY(t->m->any64)) {
+    int rc = tr_addr64_pre(t, code, oi, &post);
+    if (rc) return rc < 0 ? -1 : 0;
+  }
   TRY(visit(t, code, oi));
   if (oi->nout && t->nctl > 0 && WH_UNLIKELY(tr_top(t)->unreachable)) {
     const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
     for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
   }
+  if (WH_UNLIKELY(post)) tr_addr64_post(t, post);
   return 0;
 }

@@ -252,6 +252,9 @@ void tr_locals_end(tr *t);
 int tr_local_read(tr *t, uint32_t x);
 int tr_local_written(tr *t, uint32_t x);
 void tr_locals_reset(tr *t, uint32_t mark);
+/* tr_addr64.c: memory64 / table64 (1: the instruction was translated) */
+int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post);
+void tr_addr64_post(tr *t, int post);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
 int tr_simd(tr *t, const wi_opinfo *oi);
 

@@ -29,7 +29,6 @@ const char *wi_unsupported_section(uint8_t id) {
 
 /* limits flags: bit 1 shared (threads), bit 2 64-bit addresses */
 const char *wi_unsupported_limits(uint8_t flags) {
-  if (flags & 4) return " (memory64 and table64 are not supported yet)";
   return "";
 }
 

@@ -50,13 +50,20 @@ static int check_limits(const wh_limits *l, uint64_t bound, const char *what,
 int wh_validate_module(wh_module *m, wh_error *err) {
   m->declared_funcs = calloc(m->nfuncs + 1, 1);
   if (!m->declared_funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  for (uint32_t i = 0; i < m->nmems; i++) m->any64 |= m->mems[i].addr64 != 0;
+  for (uint32_t i = 0; i < m->ntables; i++) m->any64 |= m->tables[i].limits.addr64 != 0;
   for (uint32_t i = 0; i < m->nfuncs; i++)
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
   for (uint32_t i = 0; i < m->ntables; i++)
-    if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
-  for (uint32_t i = 0; i < m->nmems; i++)
-    if (check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
+    if (check_limits(&m->tables[i].limits, m->tables[i].limits.addr64 ? UINT64_MAX : 0xffffffffu, "table", err))
+      return err->status;
+  for (uint32_t i = 0; i < m->nmems; i++) {
+    /* memory64 (3.0): up to 2^48 pages may be declared */
+    if (m->mems[i].addr64 && check_limits(&m->mems[i], 1ull << 48, "memory", err))
+      INVALID("memory size must be at most 2^48 pages");
+    if (!m->mems[i].addr64 && check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
       INVALID("memory size must be at most 65536 pages (4GiB)");
+  }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
     if (check_constexpr(m, &m->globals[i].init, m->globals[i].type.type, i, err)) return err->status;
   /* 3.0 typed references: a table of non-nullable elements needs an
@@ -89,7 +96,8 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_elemseg *s = &m->elems[i];
     if (s->mode == WH_SEG_ACTIVE) {
       if (s->table >= m->ntables) INVALID("unknown table %u", s->table);
-      if (check_constexpr(m, &s->offset, WH_I32, m->nglobals, err)) return err->status;
+      if (check_constexpr(m, &s->offset, m->tables[s->table].limits.addr64 ? WH_I64 : WH_I32, m->nglobals, err))
+        return err->status;
       if (!wi_vt_sub(m, s->type, m->tables[s->table].elem))
         INVALID("type mismatch: element segment of %s in table of %s",
                 wh_valtype_name(s->type), wh_valtype_name(m->tables[s->table].elem));
@@ -101,7 +109,8 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_dataseg *d = &m->datas[i];
     if (d->mode == WH_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
-      if (check_constexpr(m, &d->offset, WH_I32, m->nglobals, err)) return err->status;
+      if (check_constexpr(m, &d->offset, m->mems[d->memory].addr64 ? WH_I64 : WH_I32, m->nglobals, err))
+        return err->status;
     }
   }
   return wi_translate_module(m, err);
