@@ -42,10 +42,11 @@ typedef enum wh_trap {
   WH_TRAP_INT_OVERFLOW,    /* integer overflow */
   WH_TRAP_BAD_CONVERSION,  /* invalid conversion to integer */
   WH_TRAP_STACK_EXHAUSTED, /* call stack exhausted */
-  WH_TRAP_NULL_REF,        /* null reference (call_ref etc.; reserved) */
+  WH_TRAP_NULL_REF,        /* null reference (ref.as_non_null) */
   WH_TRAP_FUEL,            /* fuel exhausted */
   WH_TRAP_INTERRUPTED,     /* interrupted (timeout or abort) */
   WH_TRAP_HOST,            /* a host function asked to trap with its own text */
+  WH_TRAP_NULL_FUNC_REF,   /* null function reference (call_ref, return_call_ref) */
   WH_TRAP_COUNT
 } wh_trap;
 
@@ -97,6 +98,19 @@ typedef enum wh_valtype {
  * "unknown" for a byte that names none. */
 const char *wh_valtype_name(uint8_t t);
 
+/* Typed function references (WebAssembly 3.0) as signatures, globals and
+ * tables show them: non-nullable (ref func) / (ref extern) and the bottom
+ * types; a reference to a concrete function type shows as WH_REF_FUNC (or
+ * WH_FUNCREF when nullable). */
+#define WH_REF_FUNC 0x30
+#define WH_REF_EXTERN 0x2F
+#define WH_NULLFUNCREF 0x73
+#define WH_NULLEXTERNREF 0x72
+/* WH_FUNCREF or WH_EXTERNREF for any reference type (what a value of it
+ * holds), t itself for the others; whether null is a value of type t. */
+uint8_t wh_reftype_family(uint8_t t);
+int wh_reftype_nullable(uint8_t t);
+
 typedef enum wh_externkind {
   WH_EXTERN_FUNC = 0,
   WH_EXTERN_TABLE = 1,
@@ -146,6 +160,7 @@ typedef struct wh_limits {
   uint64_t min;
   uint64_t max;
   int has_max;
+  int addr64; /* 3.0 memory64 / table64: addressed by i64 */
 } wh_limits;
 
 typedef struct wh_tabletype {
@@ -550,6 +565,9 @@ void wh_memory_unref(wh_memory *m);
 uint8_t *wh_memory_data(wh_memory *m);
 uint64_t wh_memory_size(const wh_memory *m); /* bytes */
 void wh_memory_type(const wh_memory *m, wh_limits *out);
+/* A memory addressed by i64 (3.0 memory64): limits up to 2^48 pages may be
+ * declared; what is reserved stays bounded by the 4 GiB cap. */
+wh_memory *wh_memory_new64(uint64_t min_pages, uint64_t max_pages, int has_max, wh_error *err);
 /* Returns the old size in pages, or -1. */
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta_pages);
 /* Lower the cap on growth (bytes); never raises it. */
@@ -567,6 +585,8 @@ wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
 wh_table *wh_table_ref(wh_table *t);
 void wh_table_unref(wh_table *t);
 void wh_table_type(const wh_table *t, wh_tabletype *out);
+/* Marks a new table as indexed by i64 (3.0 table64), before any use. */
+void wh_table_set_addr64(wh_table *t);
 uint32_t wh_table_size(const wh_table *t);
 int wh_table_get(const wh_table *t, uint32_t i, wh_val *out);
 int wh_table_set(wh_table *t, uint32_t i, wh_val v);

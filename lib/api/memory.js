@@ -5,9 +5,10 @@
 const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
-const { toU32, isObject } = require('./convert');
+const { toU32, toU64, addressType, isObject } = require('./convert');
 
 const MAX_PAGES = 65536;
+const MAX_PAGES64 = 2 ** 48; // memory64: what may be declared (the engine holds 4 GiB)
 
 class Memory {
   constructor(descriptor) {
@@ -21,22 +22,25 @@ class Memory {
     if (initial === undefined) {
       throw new TypeError("WebAssembly.Memory(): Property 'initial' is required");
     }
-    initial = toU32(initial, "WebAssembly.Memory(): Property 'initial'");
+    const address = addressType(descriptor, 'WebAssembly.Memory()');
+    const conv = address === 'i64' ? toU64 : toU32;
+    const bound = address === 'i64' ? MAX_PAGES64 : MAX_PAGES;
+    initial = conv(initial, "WebAssembly.Memory(): Property 'initial'");
     const max = maximum === undefined
-      ? undefined : toU32(maximum, "WebAssembly.Memory(): Property 'maximum'");
+      ? undefined : conv(maximum, "WebAssembly.Memory(): Property 'maximum'");
     if (shared) throw new TypeError('WebAssembly.Memory(): shared memories are not supported');
-    if (initial > MAX_PAGES) {
-      throw new RangeError(`WebAssembly.Memory(): Property 'initial': value ${initial} is above the upper bound ${MAX_PAGES}`);
+    if (initial > bound) {
+      throw new RangeError(`WebAssembly.Memory(): Property 'initial': value ${initial} is above the upper bound ${bound}`);
     }
     if (max !== undefined) {
-      if (max > MAX_PAGES) {
-        throw new RangeError(`WebAssembly.Memory(): Property 'maximum': value ${max} is above the upper bound ${MAX_PAGES}`);
+      if (max > bound) {
+        throw new RangeError(`WebAssembly.Memory(): Property 'maximum': value ${max} is above the upper bound ${bound}`);
       }
       if (max < initial) {
         throw new RangeError("WebAssembly.Memory(): Property 'maximum' is below 'initial'");
       }
     }
-    native.memoryNew(this, initial, max);
+    native.memoryNew(this, initial, max, address === 'i64');
     guard(this, 'Memory');
   }
 
@@ -44,11 +48,17 @@ class Memory {
     return native.memoryBuffer(this);
   }
 
+  // An i64 memory takes and returns BigInt page counts (memory64).
   grow(delta) {
+    if (native.memoryType(this).address === 'i64') {
+      const d = toU64(delta, 'WebAssembly.Memory.grow(): Argument 0');
+      if (d > MAX_PAGES64) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      return BigInt(native.memoryGrow(this, d));
+    }
     return native.memoryGrow(this, toU32(delta, 'WebAssembly.Memory.grow(): Argument 0'));
   }
 
-  // Type reflection (JS API proposal): {minimum, maximum?}.
+  // Type reflection (JS API proposal): {minimum, maximum?, address}.
   type() {
     return native.memoryType(this);
   }

@@ -3,10 +3,22 @@
 const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
-const { toU32, isObject, defaultValue } = require('./convert');
+const { toU32, toU64, addressType, isObject, defaultValue } = require('./convert');
 
 const MAX_TABLE = 10000000;
 const ELEMENTS = new Set(['anyfunc', 'funcref', 'externref']);
+
+function is64(table) {
+  return native.tableType(table).address === 'i64';
+}
+
+// An index or delta of this table's address type, as a u32 for the engine
+// (an i64 one beyond 2^32 - 1 is out of range for every engine table).
+function index64(table, v, what) {
+  if (!is64(table)) return toU32(v, what);
+  const x = toU64(v, what);
+  return x > 0xffffffff ? 0xffffffff : x;
+}
 
 function elementDefault(table) {
   return defaultValue(native.tableType(table).element);
@@ -28,9 +40,11 @@ class Table {
     if (initial === undefined) {
       throw new TypeError("WebAssembly.Table(): Property 'initial' is required");
     }
-    initial = toU32(initial, "WebAssembly.Table(): Property 'initial'");
-    const max = maximum === undefined
-      ? undefined : toU32(maximum, "WebAssembly.Table(): Property 'maximum'");
+    const address = addressType(descriptor, 'WebAssembly.Table()');
+    const conv = address === 'i64' ? toU64 : toU32;
+    initial = conv(initial, "WebAssembly.Table(): Property 'initial'");
+    let max = maximum === undefined
+      ? undefined : conv(maximum, "WebAssembly.Table(): Property 'maximum'");
     if (initial > MAX_TABLE) {
       throw new RangeError(`WebAssembly.Table(): Property 'initial': value ${initial} is above the upper bound ${MAX_TABLE}`);
     }
@@ -38,26 +52,32 @@ class Table {
       throw new RangeError("WebAssembly.Table(): Property 'maximum' is below 'initial'");
     }
     const init = value === undefined ? defaultValue(elem) : value;
-    native.tableNew(this, elem, initial, max, init);
+    // (an i64 table's maximum beyond what an engine table can hold bounds nothing)
+    if (max !== undefined && max > 0xffffffff) max = 0xffffffff;
+    native.tableNew(this, elem, initial, max, init, address === 'i64');
     guard(this, 'Table');
   }
 
+  // An i64 table (table64) takes and returns BigInt indexes and sizes.
   get length() {
-    return native.tableLength(this);
+    const n = native.tableLength(this);
+    return is64(this) ? BigInt(n) : n;
   }
 
   get(index) {
-    return native.tableGet(this, toU32(index, 'WebAssembly.Table.get(): Argument 0'));
+    return native.tableGet(this, index64(this, index, 'WebAssembly.Table.get(): Argument 0'));
   }
 
   set(index, value) {
-    const i = toU32(index, 'WebAssembly.Table.set(): Argument 0');
+    const i = index64(this, index, 'WebAssembly.Table.set(): Argument 0');
     native.tableSet(this, i, value === undefined ? elementDefault(this) : value);
   }
 
   grow(delta, value) {
-    const d = toU32(delta, 'WebAssembly.Table.grow(): Argument 0');
-    return native.tableGrow(this, d, value === undefined ? elementDefault(this) : value);
+    const wide = is64(this);
+    const d = index64(this, delta, 'WebAssembly.Table.grow(): Argument 0');
+    const old = native.tableGrow(this, d, value === undefined ? elementDefault(this) : value);
+    return wide ? BigInt(old) : old;
   }
 
   // Type reflection (JS API proposal): {element, minimum, maximum?}.

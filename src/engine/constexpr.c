@@ -26,7 +26,7 @@ static int next(wh_reader *r, uint32_t *op, wh_val *imm) {
     case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(r, &v)); imm->raw = v; return 0; }
     case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(r, &v)); imm->raw = v; return 0; }
     case OP_GLOBAL_GET: case OP_REF_FUNC: { uint32_t x; TRY(wh_rd_u32(r, &x)); imm->raw = x; return 0; }
-    case OP_REF_NULL: TRY(wh_rd_u8(r, &b)); imm->raw = b; return 0;
+    case OP_REF_NULL: { uint8_t t; TRY(wi_rd_heaptype(r, WI_VT_MAX_CONCRETE, true, &t)); imm->raw = t; return 0; }
     case OP_I32_ADD: case OP_I32_SUB: case OP_I32_MUL:
     case OP_I64_ADD: case OP_I64_SUB: case OP_I64_MUL: return 0;
     case 0xFD: {
@@ -81,13 +81,13 @@ int wi_constexpr_check(wh_module *m, const wh_constexpr *ce, uint32_t visible, u
       case OP_F64_CONST: t = WH_F64; break;
       case OP_V128_CONST: t = WH_V128; break;
       case OP_REF_NULL:
-        if (!wh_is_reftype((uint8_t)imm.raw)) { rc = wh_err_set(err, WH_ERR_MALFORMED, "malformed reference type"); break; }
         t = (uint8_t)imm.raw;
+        if (t >= 0x80 && wi_vt_concrete_index(t) >= m->ntypes) { rc = wh_err_set(err, WH_ERR_INVALID, "unknown type %u", wi_vt_concrete_index(t)); break; }
         break;
       case OP_REF_FUNC:
         if (imm.raw >= m->nfuncs) { rc = wh_err_set(err, WH_ERR_INVALID, "unknown function %u", (uint32_t)imm.raw); break; }
         m->declared_funcs[imm.raw] = 1;
-        t = WH_FUNCREF;
+        t = wi_vt_of_func(m, (uint32_t)imm.raw);
         break;
       case OP_GLOBAL_GET: {
         uint32_t x = (uint32_t)imm.raw;

@@ -24,51 +24,54 @@ static int rd_count(wh_reader *r, uint32_t *n) {
   return 0;
 }
 
-static int rd_valtype(wh_reader *r, uint8_t *t) {
-  TRY(wh_rd_u8(r, t));
-  if (!wh_is_valtype(*t)) {
-    r->p--;
-    FAIL("malformed value type 0x%02x%s", *t, wi_unsupported_valtype(*t));
-  }
-  return 0;
+/* value and reference types may name a type (3.0 typed references:
+ * valtype.c); the module's whole type section is read by then */
+static int rd_valtype(wh_reader *r, const wh_module *m, uint8_t *t) {
+  return wi_rd_valtype(r, m->ntypes, t);
 }
 
-static int rd_reftype(wh_reader *r, uint8_t *t) {
-  TRY(wh_rd_u8(r, t));
-  if (!wh_is_reftype(*t)) FAIL("malformed reference type%s", wi_unsupported_valtype(*t));
-  return 0;
+static int rd_reftype(wh_reader *r, const wh_module *m, uint8_t *t) {
+  return wi_rd_reftype(r, m->ntypes, t);
 }
 
+/* flags: bit 0 a maximum, bit 1 shared (threads), bit 2 64-bit addresses
+ * (3.0 memory64 / table64: the limits are u64 then) */
 static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
   uint8_t flags;
   uint32_t v;
   TRY(wh_rd_u8(r, &flags));
-  if (flags > 1) FAIL("%s%s", flags == 2 || flags == 3 ? "shared memories are not supported"
-                                                      : "integer too large", wi_unsupported_limits(flags));
-  TRY(wh_rd_u32(r, &v));
-  l->min = v;
+  if (flags != 0 && flags != 1 && flags != 4 && flags != 5)
+    FAIL("%s%s", (flags & ~4) == 2 || (flags & ~4) == 3 ? "shared memories are not supported"
+                                                        : "integer too large", wi_unsupported_limits(flags));
+  l->addr64 = (flags & 4) != 0;
   l->has_max = flags & 1;
-  if (l->has_max) {
-    TRY(wh_rd_u32(r, &v));
-    l->max = v;
+  l->max = 0;
+  if (l->addr64) {
+    TRY(wh_rd_u64(r, &l->min));
+    if (l->has_max) TRY(wh_rd_u64(r, &l->max));
   } else {
-    l->max = 0;
+    TRY(wh_rd_u32(r, &v));
+    l->min = v;
+    if (l->has_max) {
+      TRY(wh_rd_u32(r, &v));
+      l->max = v;
+    }
   }
   if (flags_out) *flags_out = flags;
   return 0;
 }
 
-static int rd_tabletype(wh_reader *r, wh_tabletype *t) {
-  TRY(rd_reftype(r, &t->elem));
+static int rd_tabletype(wh_reader *r, const wh_module *m, wh_tabletype *t) {
+  TRY(rd_reftype(r, m, &t->elem));
   return rd_limits(r, &t->limits, NULL);
 }
 
-static int rd_globaltype(wh_reader *r, wh_globaltype *g) {
-  uint8_t m;
-  TRY(rd_valtype(r, &g->type));
-  TRY(wh_rd_u8(r, &m));
-  if (m > 1) FAIL("malformed mutability");
-  g->mutable_ = m;
+static int rd_globaltype(wh_reader *r, const wh_module *m, wh_globaltype *g) {
+  uint8_t mut;
+  TRY(rd_valtype(r, m, &g->type));
+  TRY(wh_rd_u8(r, &mut));
+  if (mut > 1) FAIL("malformed mutability");
+  g->mutable_ = mut;
   return 0;
 }
 
@@ -88,8 +91,8 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
     case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
     case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
     case OP_GLOBAL_GET: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
-    case OP_REF_NULL: TRY(rd_reftype(r, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
-    case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WH_FUNCREF; break;
+    case OP_REF_NULL: TRY(wi_rd_heaptype(r, WI_VT_MAX_CONCRETE, true, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
+    case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WI_VT_REF_FUNC; break;
     case 0xFD: { /* v128.const: the only prefixed constant instruction */
       uint32_t sub;
       const uint8_t *p;
@@ -118,6 +121,47 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
   return 0;
 }
 
+/* A signature with typed references to concrete types is interned by the
+ * canonical ids of the types it names (types.c); the module keeps its own
+ * view in module-local codes for validation (valtype.c). */
+static int type_of_sig(wh_reader *r, wh_module *m, uint32_t i, const uint8_t *sig, uint32_t np, uint32_t nr) {
+  bool typed = false;
+  for (uint32_t k = 0; k < np + nr; k++) typed |= sig[k] >= 0x80;
+  if (!typed) {
+    m->types[i] = wh_type_intern(sig, np, sig + np, nr);
+    if (!m->types[i]) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    return 0;
+  }
+  uint8_t *pub = malloc(np + nr + 1);
+  uint32_t *xkey = malloc((np + nr + 1) * sizeof *xkey);
+  wh_ftype *own = malloc(sizeof *own + np + nr + 1);
+  const wh_ftype *canon = NULL;
+  if (pub && xkey && own) {
+    for (uint32_t k = 0; k < np + nr; k++) {
+      uint32_t x = sig[k] >= 0x80 ? wi_vt_concrete_index(sig[k]) : 0;
+      pub[k] = wi_vt_public(sig[k]);
+      xkey[k] = sig[k] < 0x80 ? 0 : x == i ? WI_XKEY_SELF : m->types[x]->id;
+    }
+    canon = wi_type_intern_x(pub, np, pub + np, nr, xkey);
+  }
+  free(pub);
+  free(xkey);
+  if (!canon) {
+    free(own);
+    return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  }
+  uint8_t *codes = (uint8_t *)(own + 1);
+  memcpy(codes, sig, np + nr);
+  own->ft.nparams = np;
+  own->ft.nresults = nr;
+  own->ft.params = codes;
+  own->ft.results = codes + np;
+  own->id = canon->id;
+  own->canon = canon;
+  m->types[i] = own;
+  return 0;
+}
+
 static int sec_type(wh_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ntypes));
   if (!(m->types = alloc_n(r, m->ntypes, sizeof *m->types))) return -1;
@@ -129,17 +173,19 @@ static int sec_type(wh_reader *r, wh_module *m) {
     TRY(rd_count(r, &np));
     uint8_t *sig = malloc(np + 1);
     if (!sig) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    /* a type may name itself and the types before it (3.0: its own
+     * recursion group and earlier ones) */
     for (uint32_t k = 0; k < np; k++)
-      if (rd_valtype(r, &sig[k])) { free(sig); return -1; }
+      if (wi_rd_valtype(r, i + 1, &sig[k])) { free(sig); return -1; }
     if (rd_count(r, &nr)) { free(sig); return -1; }
     uint8_t *sig2 = realloc(sig, np + nr + 1);
     if (!sig2) { free(sig); return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory"); }
     sig = sig2;
     for (uint32_t k = 0; k < nr; k++)
-      if (rd_valtype(r, &sig[np + k])) { free(sig); return -1; }
-    m->types[i] = wh_type_intern(sig, np, sig + np, nr);
+      if (wi_rd_valtype(r, i + 1, &sig[np + k])) { free(sig); return -1; }
+    int rc = type_of_sig(r, m, i, sig, np, nr);
     free(sig);
-    if (!m->types[i]) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    if (rc) return -1;
   }
   return 0;
 }
@@ -189,7 +235,7 @@ static int sec_import(wh_reader *r, wh_module *m) {
         void *p = realloc(m->tables, (m->ntables + 1) * sizeof *m->tables);
         if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->tables = p;
-        TRY(rd_tabletype(r, &m->tables[m->ntables]));
+        TRY(rd_tabletype(r, m, &m->tables[m->ntables]));
         im->index = m->ntables++;
         m->ntable_imports++;
         break;
@@ -208,7 +254,7 @@ static int sec_import(wh_reader *r, wh_module *m) {
         if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->globals = p;
         memset(&m->globals[m->nglobals], 0, sizeof *m->globals);
-        TRY(rd_globaltype(r, &m->globals[m->nglobals].type));
+        TRY(rd_globaltype(r, m, &m->globals[m->nglobals].type));
         im->index = m->nglobals++;
         m->nglobal_imports++;
         break;
@@ -248,7 +294,22 @@ static int sec_table(wh_reader *r, wh_module *m) {
   uint32_t n;
   TRY(rd_count(r, &n));
   TRY(grow_array(r, (void **)&m->tables, m->ntables, n, sizeof *m->tables));
-  for (uint32_t i = 0; i < n; i++) TRY(rd_tabletype(r, &m->tables[m->ntables++]));
+  TRY(grow_array(r, (void **)&m->table_init, 0, m->ntables + n, sizeof *m->table_init));
+  for (uint32_t i = 0; i < n; i++) {
+    /* 3.0: 0x40 0x00 tabletype expr, a table with an initializer */
+    uint32_t x = m->ntables++;
+    if (r->p < r->end && *r->p == 0x40) {
+      uint8_t zero;
+      r->p++;
+      TRY(wh_rd_u8(r, &zero));
+      if (zero != 0) FAIL("malformed table type");
+      TRY(rd_tabletype(r, m, &m->tables[x]));
+      TRY(wh_rd_constexpr(r, &m->table_init[x].ce));
+      m->table_init[x].has = true;
+    } else {
+      TRY(rd_tabletype(r, m, &m->tables[x]));
+    }
+  }
   return 0;
 }
 
@@ -266,7 +327,7 @@ static int sec_global(wh_reader *r, wh_module *m) {
   TRY(grow_array(r, (void **)&m->globals, m->nglobals, n, sizeof *m->globals));
   for (uint32_t i = 0; i < n; i++) {
     wh_globaldef *g = &m->globals[m->nglobals++];
-    TRY(rd_globaltype(r, &g->type));
+    TRY(rd_globaltype(r, m, &g->type));
     TRY(wh_rd_constexpr(r, &g->init));
   }
   return 0;
@@ -293,7 +354,8 @@ static int sec_elem(wh_reader *r, wh_module *m) {
     uint32_t flags;
     TRY(wh_rd_u32(r, &flags));
     if (flags > 7) FAIL("malformed elements segment kind");
-    s->type = WH_FUNCREF;
+    /* 3.0: function indexes are (ref func); flag 4's expressions funcref */
+    s->type = (flags & 4) ? WH_FUNCREF : WI_VT_REF_FUNC;
     s->mode = (flags & 1) ? ((flags & 2) ? WH_SEG_DECLARATIVE : WH_SEG_PASSIVE) : WH_SEG_ACTIVE;
     if (s->mode == WH_SEG_ACTIVE) {
       if (flags & 2) TRY(wh_rd_u32(r, &s->table));
@@ -303,7 +365,7 @@ static int sec_elem(wh_reader *r, wh_module *m) {
     if (flags & 3) {
       /* an explicit element kind (funcidx forms) or reference type (expr forms) */
       if (exprs) {
-        TRY(rd_reftype(r, &s->type));
+        TRY(rd_reftype(r, m, &s->type));
       } else {
         uint8_t kind;
         TRY(wh_rd_u8(r, &kind));
@@ -317,7 +379,7 @@ static int sec_elem(wh_reader *r, wh_module *m) {
         TRY(wh_rd_constexpr(r, &s->items[k]));
       } else {
         s->items[k].kind = WH_CE_REF_FUNC;
-        s->items[k].type = WH_FUNCREF;
+        s->items[k].type = WI_VT_REF_FUNC;
         TRY(wh_rd_u32(r, &s->items[k].index));
       }
     }
@@ -346,7 +408,7 @@ static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
       uint32_t cnt;
       uint8_t t;
       if (wh_rd_u32(&body, &cnt)) return -1;
-      if (rd_valtype(&body, &t)) return -1;
+      if (rd_valtype(&body, m, &t)) return -1;
       total += cnt;
       if (total > 50000) {
         /* the engine's limit, also the JS API's (and V8's) */
@@ -362,7 +424,7 @@ static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
       uint32_t cnt;
       uint8_t t;
       wh_rd_u32(&body, &cnt);
-      rd_valtype(&body, &t);
+      rd_valtype(&body, m, &t);
       memset(f->local_types + at, t, cnt);
       at += cnt;
     }

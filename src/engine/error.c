@@ -19,6 +19,7 @@ static const char *const trap_text[WH_TRAP_COUNT] = {
   [WH_TRAP_FUEL] = "fuel exhausted",
   [WH_TRAP_INTERRUPTED] = "interrupted",
   [WH_TRAP_HOST] = "host trap",
+  [WH_TRAP_NULL_FUNC_REF] = "null function reference",
 };
 
 const char *wh_trap_message(wh_trap trap) {

@@ -117,7 +117,7 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
     wh_prof_host_return(ex, caller, f);
   if (rc == 0) {
     for (uint32_t i = 0; i < ft->nresults; i++)
-      if (ft->results[i] == WH_FUNCREF && args[i].func && caller)
+      if (wh_reftype_family(ft->results[i]) == WH_FUNCREF && args[i].func && caller)
         wh_store_join(&caller->obj, &args[i].func->obj);
     return 0;
   }
@@ -187,7 +187,7 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   if (base + n > ex->stack_end) return wh_err_trap(err, WH_TRAP_STACK_EXHAUSTED);
   for (uint32_t i = 0; i < nargs; i++) {
     base[i] = args[i];
-    if (ft->params[i] == WH_FUNCREF && args[i].func)
+    if (wh_reftype_family(ft->params[i]) == WH_FUNCREF && args[i].func)
       wh_store_join(&f->obj, &args[i].func->obj);
   }
   wh_error *saved_err = ex->err;

@@ -38,6 +38,7 @@ int wh_extern_type(const wh_extern *e, wh_externtype *out) {
 
 /* Limits subtyping: at least as large now, and a maximum at least as tight. */
 static int limits_match(const wh_limits *have, const wh_limits *want) {
+  if (!have->addr64 != !want->addr64) return 0; /* memory64 / table64 */
   if (have->min < want->min) return 0;
   if (!want->has_max) return 1;
   return have->has_max && have->max <= want->max;
@@ -58,8 +59,10 @@ int wh_externtype_matches(const wh_externtype *have, const wh_externtype *want) 
            limits_match(&have->u.table.limits, &want->u.table.limits);
   case WH_EXTERN_MEMORY: return limits_match(&have->u.memory, &want->u.memory);
   case WH_EXTERN_GLOBAL:
-    return have->u.global.type == want->u.global.type &&
-           !have->u.global.mutable_ == !want->u.global.mutable_;
+    /* 3.0: an immutable global may be of a subtype (typed references) */
+    if (!have->u.global.mutable_ != !want->u.global.mutable_) return 0;
+    return have->u.global.type == want->u.global.type ||
+           (!want->u.global.mutable_ && wi_vt_sub(NULL, have->u.global.type, want->u.global.type));
 
   case WH_EXTERN_TAG: return functype_eq(&have->u.tag, &want->u.tag);
   }
@@ -85,6 +88,7 @@ static size_t put_types(char *buf, size_t cap, size_t at, const uint8_t *t, uint
 }
 
 static size_t put_limits(char *buf, size_t cap, size_t at, const wh_limits *l) {
+  if (l->addr64) at = put(buf, cap, at, "i64 ");
   if (l->has_max)
     return put(buf, cap, at, "{min %llu, max %llu}", (unsigned long long)l->min,
                (unsigned long long)l->max);

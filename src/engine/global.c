@@ -21,7 +21,7 @@ wh_global *wh_global_new(uint8_t type, int mutable_, wh_val init) {
     free(g);
     return NULL;
   }
-  if (type == WH_FUNCREF && init.func) wh_store_join(&g->obj, &init.func->obj);
+  if (wh_reftype_family(type) == WH_FUNCREF && init.func) wh_store_join(&g->obj, &init.func->obj);
   return g;
 }
 
@@ -31,6 +31,6 @@ void wh_global_type(const wh_global *g, wh_globaltype *out) { *out = g->type; }
 wh_val wh_global_get(const wh_global *g) { return g->val; }
 
 void wh_global_set(wh_global *g, wh_val v) {
-  if (g->type.type == WH_FUNCREF && v.func) wh_store_join(&g->obj, &v.func->obj);
+  if (wh_reftype_family(g->type.type) == WH_FUNCREF && v.func) wh_store_join(&g->obj, &v.func->obj);
   g->val = v;
 }

@@ -27,7 +27,19 @@ static int check_import(const wh_module *m, uint32_t i, const wh_extern *ex, wh_
                       (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr,
                       kind_name(im->kind), ex->kind == im->kind ? "null " : "", kind_name(ex->kind));
   }
-  if (wh_externtype_matches(&have, &want)) return 0;
+  if (wh_externtype_matches(&have, &want)) {
+    /* typed references to concrete types (valtype.c) */
+    if (im->kind == WH_EXTERN_GLOBAL &&
+        (!wi_vt_import_ok(m, m->globals[im->index].type.type, ex->u.global->ctype, ex->u.global->type.type) ||
+         (m->globals[im->index].type.mutable_ && m->globals[im->index].type.type < 0x80 && ex->u.global->ctype)))
+      goto mismatch;
+    if (im->kind == WH_EXTERN_TABLE &&
+        (!wi_vt_import_ok(m, m->tables[im->index].elem, ex->u.table->ctype, ex->u.table->type.elem) ||
+         (m->tables[im->index].elem < 0x80 && ex->u.table->ctype)))
+      goto mismatch;
+    return 0;
+  }
+mismatch:
   wh_externtype_format(&want, a, sizeof a);
   wh_externtype_format(&have, b, sizeof b);
   return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s",
@@ -140,7 +152,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
     wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
     wh_object_init_owned(&f->obj, &inst->obj);
-    f->type = m->func_types[i];
+    f->type = m->func_types[i]->canon;
     f->inst = inst;
     f->def = &m->funcs[i - m->nfunc_imports];
     f->index = i;
@@ -149,14 +161,17 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
     wh_val null = { .raw = 0 };
     const wh_tabletype *tt = &m->tables[i];
-    wh_table *t = wh_table_create(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
+    wh_table *t = wh_table_create(wi_vt_public(tt->elem), tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
     if (!t) goto fail;
+    t->ctype = wi_vt_ctype(m, tt->elem);
+    t->type.limits.addr64 = tt->limits.addr64;
     wh_store_adopt(&inst->obj, &t->obj);
     inst->tables[i] = t;
   }
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     const wh_limits *l = &m->mems[i];
-    wh_memory *mem = wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
+    wh_memory *mem = l->addr64 ? wi_memory_create64(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err)
+                               : wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
     if (!mem) goto fail;
     wh_store_adopt(&inst->obj, &mem->obj);
     inst->mems[i] = mem;
@@ -166,8 +181,18 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     wh_global *g = &own_globals[i - m->nglobal_imports];
     wh_object_init_owned(&g->obj, &inst->obj);
     g->type = gd->type;
+    g->type.type = wi_vt_public(gd->type.type);
+    g->ctype = wi_vt_ctype(m, gd->type.type);
     g->val = eval_const(inst, &gd->init);
     inst->globals[i] = g;
+  }
+  /* 3.0 table initializers: every element starts as the value */
+  for (uint32_t i = m->ntable_imports; m->table_init && i < m->ntables; i++) {
+    if (!m->table_init[i].has) continue;
+    wh_val v = eval_const(inst, &m->table_init[i].ce);
+    wh_table *t = inst->tables[i];
+    for (uint32_t k = 0; k < t->size; k++) t->elems[k] = v;
+    if (v.func && wh_reftype_family(t->type.elem) == WH_FUNCREF) wh_store_join(&t->obj, &v.func->obj);
   }
   /* Only passive segments keep their items past instantiation (for
    * table.init); active and declarative ones are dropped by it, so their
@@ -189,8 +214,9 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_elemseg *s = &m->elems[i];
     if (s->mode != WH_SEG_ACTIVE) continue;
     wh_table *t = inst->tables[s->table];
-    uint64_t d = (uint32_t)eval_const(inst, &s->offset).i32;
-    if (d + s->count > t->size) {
+    wh_val off = eval_const(inst, &s->offset);
+    uint64_t d = t->type.limits.addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* table64 */
+    if (d > t->size || s->count > t->size - d) {
       wh_err_trap(err, WH_TRAP_TABLE_OOB);
       goto fail;
     }
@@ -201,8 +227,9 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     if (s->mode != WH_SEG_ACTIVE) continue;
     wh_memory *mem = inst->mems[s->memory];
     wh_constexpr offset = wi_dataseg_offset(m, s);
-    uint64_t d = (uint32_t)eval_const(inst, &offset).i32;
-    if (d + s->len > mem->size) {
+    wh_val off = eval_const(inst, &offset);
+    uint64_t d = mem->addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* memory64 */
+    if (d > mem->size || s->len > mem->size - d) {
       wh_err_trap(err, WH_TRAP_MEM_OOB);
       goto fail;
     }

@@ -75,13 +75,51 @@ void wh_object_unref(wh_object *o);
 typedef struct wh_ftype {
   wh_functype ft;
   uint32_t id;    /* canonical: equal ids <=> equal signatures, across modules */
+  /* the interned signature (itself, unless this is a module's own view of
+   * a signature with typed references in module-local codes: valtype.c) */
+  const struct wh_ftype *canon;
 } wh_ftype;
 
 /* Interns a signature; the result lives for the process. */
 const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr);
+/* the 2.0 value type bytes (a signature, global or table from the host) */
 bool wh_is_reftype(uint8_t t);
 bool wh_is_valtype(uint8_t t);
+
+/* Typed function references (valtype.c): value type codes beyond the 2.0
+ * bytes.  Nullable abstract types are their binary shorthand, a
+ * non-nullable one that minus 0x40, a concrete (ref null? $t) is
+ * 0x80 + 2t + nullable (module-local, t < WI_VT_MAX_CONCRETE). */
+#define WI_VT_REF_FUNC 0x30        /* (ref func) = WH_REF_FUNC */
+#define WI_VT_REF_EXTERN 0x2F      /* (ref extern) */
+#define WI_VT_NULLFUNCREF 0x73     /* (ref null nofunc) */
+#define WI_VT_NULLEXTERNREF 0x72   /* (ref null noextern) */
+#define WI_VT_REF_NOFUNC 0x33
+#define WI_VT_REF_NOEXTERN 0x32
+#define WI_VT_MAX_CONCRETE 64
+#define WI_XKEY_SELF 0xFFFFFFFFu
+struct wh_reader;
+struct wh_module;
+#pragma GCC visibility push(hidden)
+const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
+                                 const uint8_t *results, uint32_t nr, const uint32_t *xkey);
+bool wi_vt_is_ref(uint8_t t);
+bool wi_vt_nullable(uint8_t t);
+bool wi_vt_defaultable(uint8_t t);
+uint8_t wi_vt_non_null(uint8_t t);
+uint8_t wi_vt_nullable_of(uint8_t t);
+uint8_t wi_vt_public(uint8_t t);
+uint32_t wi_vt_concrete_index(uint8_t t);
+bool wi_vt_sub(const struct wh_module *m, uint8_t a, uint8_t b);
+bool wi_vt_eq(const struct wh_module *m, uint8_t a, uint8_t b);
+uint8_t wi_vt_of_func(const struct wh_module *m, uint32_t x);
+uint32_t wi_vt_ctype(const struct wh_module *m, uint8_t t);
+bool wi_vt_import_ok(const struct wh_module *m, uint8_t want, uint32_t have_ctype, uint8_t have_public);
+int wi_rd_heaptype(struct wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t);
+int wi_rd_valtype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
+int wi_rd_reftype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
+#pragma GCC visibility pop
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (WebAssembly 2.0: one instruction then end) */
@@ -212,6 +250,9 @@ struct wh_module {
 
   uint32_t ntables, ntable_imports;
   wh_tabletype *tables;
+  /* 3.0 table initializers (per table index; NULL without a table
+   * section): what a defined table's elements start as */
+  struct { bool has; wh_constexpr ce; } *table_init;
   uint32_t nmems, nmem_imports;
   wh_limits *mems;
   uint32_t nglobals, nglobal_imports;
@@ -235,6 +276,7 @@ struct wh_module {
   uint32_t ndata_offsets;
 
   uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
+  bool any64;                         /* a memory or table with i64 addresses (tr_addr64.c) */
 
   uint32_t ncustoms;
   struct { wh_name name; const uint8_t *data; size_t len; } *customs;
@@ -291,6 +333,9 @@ struct wh_func {
 struct wh_table {
   wh_object obj;
   wh_tabletype type;
+  /* a reference to a concrete function type (3.0): its canonical id,
+   * which type.elem (the family) does not show; 0 otherwise */
+  uint32_t ctype;
   uint32_t size;
   uint32_t cap;
   wh_val *elems;
@@ -307,12 +352,15 @@ struct wh_memory {
   uint32_t nold;
   bool has_max;
   bool exposed;         /* data was handed to the host since the last move */
+  bool addr64;          /* memory64 (3.0): i64 addresses */
+  uint64_t decl_max;    /* memory64: the declared maximum (max_pages stays <= 65536) */
 };
 
 struct wh_global {
   wh_object obj;
   wh_globaltype type;
   wh_val val;
+  uint32_t ctype; /* as wh_table's */
 };
 
 struct wh_instance {
@@ -347,6 +395,8 @@ wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
 int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
+wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err)
+    __attribute__((visibility("hidden")));
 
 /* ------------------------------------------------------------------ */
 /* Execution */

@@ -545,6 +545,7 @@ L_CALL_INDIRECT: {
     }
     goto call_wasm;
   }
+#include "interp_ref.inc" /* call_ref shares the call paths above and below */
 call_nested:
     /* into code translated for the other copy of this loop (an exact
      * profile's module, interp_exact.c): a nested entry, and to a profile

@@ -252,6 +252,38 @@ void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes) {
   if (max_bytes < m->cap_bytes) m->cap_bytes = max_bytes;
 }
 
+/* memory64 (3.0): the declared limits may reach 2^48 pages; the engine
+ * still holds at most 4 GiB (and the instance's cap), so an address of
+ * 2^32 or more is always out of bounds (tr_addr64.c relies on it). */
+wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err) {
+  if (has_max && max < min) {
+    wh_err_set(err, WH_ERR_ARG, "size minimum must not be greater than maximum");
+    return NULL;
+  }
+  if (min > WH_MAX_PAGES) {
+    wh_err_set(err, WH_ERR_LIMIT, "memory of %llu pages exceeds the limit of 65536 pages (4 GiB) of a 64-bit memory",
+               (unsigned long long)min);
+    return NULL;
+  }
+  bool small = has_max && max <= WH_MAX_PAGES;
+  wh_memory *m = wh_memory_create(min, small ? max : WH_MAX_PAGES, small, cap_bytes, err);
+  if (!m) return NULL;
+  m->addr64 = true;
+  m->has_max = has_max;
+  m->decl_max = max;
+  return m;
+}
+
+wh_memory *wh_memory_new64(uint64_t min, uint64_t max, int has_max, wh_error *err) {
+  wh_memory *m = wi_memory_create64(min, max, has_max, 0, err);
+  if (m && wh_object_init(&m->obj) != 0) {
+    memory_destroy(&m->obj);
+    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  return m;
+}
+
 wh_memory *wh_memory_new(uint64_t min, uint64_t max, int has_max, wh_error *err) {
   wh_memory *m = wh_memory_create(min, max, has_max, 0, err);
   if (m && wh_object_init(&m->obj) != 0) {
@@ -275,6 +307,7 @@ uint64_t wh_memory_size(const wh_memory *m) { return m->size; }
 
 void wh_memory_type(const wh_memory *m, wh_limits *out) {
   out->min = m->size / WH_PAGE_SIZE;
-  out->max = m->max_pages;
+  out->max = m->addr64 ? m->decl_max : m->max_pages;
   out->has_max = m->has_max;
+  out->addr64 = m->addr64;
 }

@@ -6,10 +6,13 @@ static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
   memset(t, 0, sizeof *t);
   t->kind = kind;
   switch (kind) {
-    case WH_EXTERN_FUNC: t->u.func = m->func_types[index]->ft; break;
-    case WH_EXTERN_TABLE: t->u.table = m->tables[index]; break;
+    case WH_EXTERN_FUNC: t->u.func = m->func_types[index]->canon->ft; break;
+    case WH_EXTERN_TABLE: t->u.table = m->tables[index]; t->u.table.elem = wi_vt_public(t->u.table.elem); break;
     case WH_EXTERN_MEMORY: t->u.memory = m->mems[index]; break;
-    case WH_EXTERN_GLOBAL: t->u.global = m->globals[index].type; break;
+    case WH_EXTERN_GLOBAL:
+      t->u.global = m->globals[index].type;
+      t->u.global.type = wi_vt_public(t->u.global.type);
+      break;
     case WH_EXTERN_TAG: t->u.tag = m->types[m->tag_typeidx[index]]->ft; break;
   }
 }
@@ -26,7 +29,11 @@ void wh_module_free(wh_module *m) {
   if (m->func_names)
     for (uint32_t i = 0; i < m->nfuncs; i++) free(m->func_names[i]);
   free(m->func_names);
+  /* a module's own views of signatures with typed references (decode.c) */
+  for (uint32_t i = 0; m->types && i < m->ntypes; i++)
+    if (m->types[i] && m->types[i]->canon != m->types[i]) free((void *)m->types[i]);
   free(m->types);
+  free(m->table_init);
   free(m->imports);
   free(m->func_types);
   free(m->func_typeidx);

@@ -52,6 +52,7 @@ enum wi_immkind {
   WI_IMM_MEMARG_LANE, /* memarg, then a lane index byte */
   WI_IMM_TAG,         /* tag index (exception handling) */
   WI_IMM_TRY_TABLE,   /* blocktype, vec(catch clause) */
+  WI_IMM_TYPE,        /* a type index (call_ref) */
 };
 
 /* How a numeric row is translated (opcodes.def's row macros). */

@@ -83,6 +83,8 @@ int wh_rd_u32_slow(wh_reader *r, uint32_t *out) {
   return 0;
 }
 
+int wh_rd_u64(wh_reader *r, uint64_t *out) { return rd_uleb(r, 64, out); }
+
 int wh_rd_s32(wh_reader *r, int32_t *out) {
   int64_t v;
   if (rd_sleb(r, 32, &v)) return -1;

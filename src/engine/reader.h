@@ -35,6 +35,7 @@ static inline int wh_rd_u32(wh_reader *r, uint32_t *out) {
   }
   return wh_rd_u32_slow(r, out);
 }
+int wh_rd_u64(wh_reader *r, uint64_t *out);
 int wh_rd_s32(wh_reader *r, int32_t *out);
 int wh_rd_s33(wh_reader *r, int64_t *out);
 int wh_rd_s64(wh_reader *r, int64_t *out);

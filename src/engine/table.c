@@ -61,7 +61,7 @@ int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init) {
 
 wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
                        wh_val init, wh_error *err) {
-  if (!wh_is_reftype(elem) || (has_max && max < min) || max > 0xffffffffu) {
+  if (!wi_vt_is_ref(elem) || elem >= 0x80 || (has_max && max < min) || max > 0xffffffffu) {
     wh_err_set(err, WH_ERR_ARG, "bad table type");
     return NULL;
   }
@@ -72,7 +72,7 @@ wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
     wh_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
-  if (elem == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  if (wh_reftype_family(elem) == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
   return t;
 }
 
@@ -84,6 +84,8 @@ void wh_table_type(const wh_table *t, wh_tabletype *out) {
 }
 uint32_t wh_table_size(const wh_table *t) { return t->size; }
 
+void wh_table_set_addr64(wh_table *t) { t->type.limits.addr64 = 1; }
+
 int wh_table_get(const wh_table *t, uint32_t i, wh_val *out) {
   if (i >= t->size) return WH_ERR_ARG;
   *out = t->elems[i];
@@ -92,12 +94,12 @@ int wh_table_get(const wh_table *t, uint32_t i, wh_val *out) {
 
 int wh_table_set(wh_table *t, uint32_t i, wh_val v) {
   if (i >= t->size) return WH_ERR_ARG;
-  if (t->type.elem == WH_FUNCREF && v.func) wh_store_join(&t->obj, &v.func->obj);
+  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && v.func) wh_store_join(&t->obj, &v.func->obj);
   t->elems[i] = v;
   return 0;
 }
 
 int64_t wh_table_grow(wh_table *t, uint32_t delta, wh_val init) {
-  if (t->type.elem == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
   return table_grow(t, delta, init);
 }

@@ -7,6 +7,7 @@ int tr_push_ctl(tr *t, tr_ctl *proto) {
   if (!tr_grow(t, (void **)&t->ctls, &t->capctl, t->nctl + 1, sizeof(tr_ctl))) return -1;
   proto->patches = -1;
   proto->unreachable = false;
+  proto->ilog = t->nilog;
   t->ctls[t->nctl++] = *proto;
   return 0;
 }
@@ -14,14 +15,17 @@ int tr_push_ctl(tr *t, tr_ctl *proto) {
 int tr_read_blocktype(tr *t, tr_ctl *c) {
   int64_t bt;
   const uint8_t *p = t->r.p;
-  if (p < t->r.end && (*p == 0x40 || wh_is_valtype(*p))) {
-    t->r.p++;
+  /* one value type: a byte, or a typed reference (3.0: 0x63/0x64, the
+   * bottom types' shorthands), all negative as an s33 type index */
+  if (p < t->r.end && (*p == 0x40 || wh_is_valtype(*p) || *p == 0x63 || *p == 0x64 ||
+                       *p == WI_VT_NULLFUNCREF || *p == WI_VT_NULLEXTERNREF)) {
     c->np = 0;
     c->params = NULL;
     if (*p == 0x40) {
+      t->r.p++;
       c->nr = 0;
     } else {
-      c->single = *p;
+      TRY(wi_rd_valtype(&t->r, t->m->ntypes, &c->single));
       c->nr = 1;
       c->is_single = true;
     }
@@ -149,7 +153,7 @@ int tr_end(tr *t) {
   if (c->op == OP_IF && c->np != c->nr) FAILV("type mismatch: if without else must have matching param and result types");
   if (c->op == OP_IF) {
     for (uint32_t k = 0; k < c->np; k++)
-      if (c->params[k] != tr_results(c)[k]) FAILV("type mismatch: if without else");
+      if (!wi_vt_sub(t->m, c->params[k], tr_results(c)[k])) FAILV("type mismatch: if without else");
   }
   if (c->op == CTL_FUNC) {
     /* function end: results go to slots 0..nr-1 */
@@ -164,6 +168,7 @@ int tr_end(tr *t) {
     tr_set_jump(t, c->else_j, here);
     resolve_patches(t, c, here);
   }
+  tr_locals_reset(t, c->ilog);
   uint32_t h = c->height, nr = c->nr;
   uint8_t single = c->single;
   const uint8_t *rt = c->is_single ? &single : c->results_;
@@ -185,6 +190,7 @@ int tr_else(tr *t) {
   c->else_j.at = -1;
   c->op = OP_ELSE;
   c->unreachable = false;
+  tr_locals_reset(t, c->ilog);
   t->nst = c->height;
   for (uint32_t k = 0; k < c->np; k++) TRY(tr_push_temp(t, c->params[k]));
   tr_no_dst(t);

@@ -28,8 +28,9 @@ void tr_materialize_local(tr *t, uint32_t x) {
     if (t->st[i].kind == E_LOCAL && t->st[i].local == x) tr_materialize(t, i);
 }
 
-static bool types_match(uint8_t have, uint8_t want) {
-  return have == want || have == T_UNKNOWN || want == T_UNKNOWN;
+/* 3.0: an operand of a subtype will do (typed references, valtype.c) */
+static bool types_match(const tr *t, uint8_t have, uint8_t want) {
+  return have == want || have == T_UNKNOWN || want == T_UNKNOWN || wi_vt_sub(t->m, have, want);
 }
 
 /* Checks that an operand of `want` is available `depth` below the top;
@@ -41,7 +42,7 @@ int tr_peek(tr *t, uint32_t depth, uint8_t want, int64_t *idx) {
     FAILV("type mismatch: expected %s but nothing on stack", wh_valtype_name(want));
   }
   uint32_t i = t->nst - 1 - depth;
-  if (!types_match(t->st[i].type, want))
+  if (!types_match(t, t->st[i].type, want))
     FAILV("type mismatch: expected %s, got %s", wh_valtype_name(want), wh_valtype_name(t->st[i].type));
   *idx = i;
   return 0;
@@ -64,7 +65,7 @@ int tr_need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype) {
   }
   for (uint32_t k = 0; k < n; k++) {
     tr_vent *e = &t->st[t->nst - n + k];
-    if (!types_match(e->type, types[k]))
+    if (!types_match(t, e->type, types[k]))
       FAILV("type mismatch: expected %s, got %s", wh_valtype_name(types[k]), wh_valtype_name(e->type));
     /* an operand from the polymorphic stack takes the type it was
      * checked against: what stays on the stack (local.tee's value,

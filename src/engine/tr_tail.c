@@ -7,9 +7,9 @@
 
 static int same_results(tr *t, const wh_ftype *ft) {
   const tr_ctl *f = &t->ctls[0];
-  if (ft->ft.nresults != f->nr ||
-      (f->nr && memcmp(ft->ft.results, tr_results(f), f->nr) != 0))
-    FAILV("type mismatch: a tail call must return the caller's results");
+  bool same = ft->ft.nresults == f->nr;
+  for (uint32_t k = 0; same && k < f->nr; k++) same = wi_vt_sub(t->m, ft->ft.results[k], tr_results(f)[k]);
+  if (!same) FAILV("type mismatch: a tail call must return the caller's results");
   return 0;
 }
 
@@ -40,7 +40,7 @@ int tr_tail_call(tr *t, uint32_t op) {
     TRY(wh_rd_u32(&t->r, &ti));
     if (ti >= t->m->ntables) FAILV("unknown table %u", ti);
     if (x >= t->m->ntypes) FAILV("unknown type %u", x);
-    if (t->m->tables[ti].elem != WH_FUNCREF) FAILV("type mismatch: return_call_indirect on a table of externref");
+    if (!wi_vt_sub(t->m, t->m->tables[ti].elem, WH_FUNCREF)) FAILV("type mismatch: return_call_indirect on a table of externref");
     const wh_ftype *ft = t->m->types[x];
     TRY(same_results(t, ft));
     TRY(tr_need1(t, WH_I32));

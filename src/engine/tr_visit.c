@@ -172,6 +172,8 @@ static int numeric(tr *t, const wi_opinfo *ni) {
 static int local_set(tr *t, uint32_t x, bool tee) {
   if (x >= tr_nloc(t)) FAILV("unknown local %u", x);
   TRY(tr_need1(t, t->f->local_types[x]));
+  TRY(tr_local_written(t, x));
+  if (tee) t->st[t->nst - 1].type = t->f->local_types[x]; /* a subtype went in */
   if (tr_dead(t)) {
     if (!tee) tr_pop(t, 1);
     return 0;
@@ -249,6 +251,9 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   int64_t idx;
   tr_ctl nc;
   memset(&nc, 0, sizeof nc);
+  if (op == OP_CALL_REF || op == OP_RETURN_CALL_REF || op == OP_REF_AS_NON_NULL || op == OP_BR_ON_NULL ||
+      op == OP_BR_ON_NON_NULL)
+    return tr_ref(t, op);
   if ((op == OP_MEMORY_SIZE || op == OP_MEMORY_GROW || op == OP_MEMORY_FILL || op == OP_MEMORY_COPY ||
        op == OP_MEMORY_INIT) && tr_memory_op_names_memory(t, op))
     return tr_memory_op(t, op);
@@ -296,6 +301,9 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
        * as the label: br_if passes them on) */
       tr_vent cv = t->st[--t->nst];
       TRY(tr_need(t, tr_label_types(c), tr_label_arity(c)));
+      /* what stays has the label's types (3.0: a subtype went in) */
+      for (uint32_t k = 0; k < tr_label_arity(c); k++)
+        t->st[t->nst - tr_label_arity(c) + k].type = tr_label_types(c)[k];
       if (tr_dead(t)) return 0;
       /* entries below the label were materialized when it was entered */
       bool moves = tr_needs_moves(t, c);
@@ -339,7 +347,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(wh_rd_u32(&t->r, &ti));
       if (ti >= t->m->ntables) FAILV("unknown table %u", ti);
       if (x >= t->m->ntypes) FAILV("unknown type %u", x);
-      if (t->m->tables[ti].elem != WH_FUNCREF) FAILV("type mismatch: call_indirect on a table of externref");
+      if (!wi_vt_sub(t->m, t->m->tables[ti].elem, WH_FUNCREF)) FAILV("type mismatch: call_indirect on a table of externref");
       TRY(tr_need1(t, WH_I32));
       /* the index may be a TEMP in the slot just above the args: it is
        * read before the call writes anything */
@@ -365,8 +373,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
         uint32_t n;
         TRY(wh_rd_u32(&t->r, &n));
         if (n != 1) FAILV("invalid result arity");
-        TRY(wh_rd_u8(&t->r, &ty));
-        if (!wh_is_valtype(ty)) return wh_rd_fail(&t->r, "malformed value type");
+        TRY(wi_rd_valtype(&t->r, t->m->ntypes, &ty));
       }
       TRY(tr_need1(t, WH_I32));
       TRY(tr_peek(t, 1, ty, &idx));
@@ -374,7 +381,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(tr_peek(t, 2, ty == T_UNKNOWN ? t1 : ty, &idx));
       uint8_t t2 = idx >= 0 ? t->st[idx].type : T_UNKNOWN;
       uint8_t rt = ty != T_UNKNOWN ? ty : (t1 != T_UNKNOWN ? t1 : t2);
-      if (op == OP_SELECT && (wh_is_reftype(t1) || wh_is_reftype(t2)))
+      if (op == OP_SELECT && (wi_vt_is_ref(t1) || wi_vt_is_ref(t2)))
         FAILV("type mismatch: select without type needs numeric operands");
       if (op == OP_SELECT && t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2) FAILV("type mismatch in select");
       uint8_t ty3[3] = { rt, rt, WH_I32 };
@@ -390,6 +397,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     }
     case OP_LOCAL_GET:
       TRY(read_index(t, &x, tr_nloc(t), "local"));
+      TRY(tr_local_read(t, x));
       TRY(tr_push(t, t->f->local_types[x], E_LOCAL, x, 0));
       tr_no_dst(t);
       return 0;
@@ -455,14 +463,13 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_F64, E_CONST, 0, v); }
     case OP_REF_NULL: {
       uint8_t rt;
-      TRY(wh_rd_u8(&t->r, &rt));
-      if (!wh_is_reftype(rt)) return wh_rd_fail(&t->r, "malformed reference type");
+      TRY(wi_rd_heaptype(&t->r, t->m->ntypes, true, &rt));
       tr_no_dst(t);
       return tr_push(t, rt, E_CONST, 0, 0);
     }
     case OP_REF_IS_NULL: {
       TRY(tr_peek(t, 0, T_UNKNOWN, &idx));
-      if (idx >= 0 && t->st[idx].type != T_UNKNOWN && !wh_is_reftype(t->st[idx].type))
+      if (idx >= 0 && t->st[idx].type != T_UNKNOWN && !wi_vt_is_ref(t->st[idx].type))
         FAILV("type mismatch: ref.is_null needs a reference");
       TRY(tr_need1(t, T_UNKNOWN));
       uint32_t a = tr_operand(t, t->nst - 1);
@@ -476,7 +483,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(read_index(t, &x, t->m->nfuncs, "function"));
       if (!t->m->declared_funcs[x]) FAILV("undeclared function reference %u", x);
       wi_DF_write(tr_emit(t, IR_REF_FUNC), (wi_DF){ .dst = tr_slot(t, t->nst), .func = x });
-      TRY(push_result(t, WH_FUNCREF, 1));
+      TRY(push_result(t, wi_vt_of_func(t->m, x), 1));
       t->st[t->nst - 1].zx = false;
       return 0;
     case OP_MEMORY_INIT:
@@ -505,7 +512,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       TRY(wh_rd_u32(&t->r, &x));
       TRY(read_index(t, &y, t->m->ntables, "table"));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
-      if (t->m->elems[x].type != t->m->tables[y].elem) FAILV("type mismatch: table.init element type");
+      if (!wi_vt_sub(t->m, t->m->elems[x].type, t->m->tables[y].elem)) FAILV("type mismatch: table.init element type");
       TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_STB_write(tr_emit(t, IR_TABLE_INIT), (wi_STB){ .seg = x, .table = y, .base = base });
       break;
@@ -516,7 +523,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     case OP_TABLE_COPY:
       TRY(read_index(t, &x, t->m->ntables, "table"));
       TRY(read_index(t, &y, t->m->ntables, "table"));
-      if (t->m->tables[x].elem != t->m->tables[y].elem) FAILV("type mismatch: table.copy element types");
+      if (!wi_vt_sub(t->m, t->m->tables[y].elem, t->m->tables[x].elem)) FAILV("type mismatch: table.copy element types");
       TRY(tr_in_slots(t, three_i32, 3, &base));
       wi_TTB_write(tr_emit(t, IR_TABLE_COPY), (wi_TTB){ .dst_table = x, .src_table = y, .base = base });
       break;
@@ -569,10 +576,16 @@ int tr_step(tr *t) {
     if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
     return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
+  int post = 0;
+  if (WH_UNLIKELY(t->m->any64)) {
+    int rc = tr_addr64_pre(t, code, oi, &post);
+    if (rc) return rc < 0 ? -1 : 0;
+  }
   TRY(visit(t, code, oi));
   if (oi->nout && t->nctl > 0 && WH_UNLIKELY(tr_top(t)->unreachable)) {
     const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
     for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
   }
+  if (WH_UNLIKELY(post)) tr_addr64_post(t, post);
   return 0;
 }

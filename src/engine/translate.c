@@ -68,7 +68,8 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   fc.nr = f->type->ft.nresults;
   fc.results_ = f->type->ft.results;
   fc.else_j.at = -1;
-  int rc = tr_push_ctl(&t, &fc);
+  int rc = tr_locals_begin(&t);
+  if (rc == 0) rc = tr_push_ctl(&t, &fc);
   while (rc == 0 && t.nctl > 0 && !t.oom) rc = tr_step(&t);
   if (rc == 0 && !t.oom && t.r.p != t.r.end)
     rc = wh_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
@@ -86,6 +87,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   free(t.code);
   free(t.threads);
   tr_eh_free(&t);
+  tr_locals_end(&t);
   tr_scratch_keep(&t);
   return rc == 0 ? 0 : (err ? err->status : WH_ERR_INVALID);
 }

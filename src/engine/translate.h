@@ -66,6 +66,7 @@ typedef struct tr_ctl {
   bool is_single;
   uint32_t loop_pc;
   int32_t patches; /* list of forward branches to the end, -1 = none */
+  uint32_t ilog;   /* tr_ref.c: locals initialized before the block */
   tr_jump else_j;  /* an `if`'s jump to its else arm (at = -1: none) */
   uint32_t eh;     /* tr_eh.c: 1 + the try block's index there, 0 for others */
 } tr_ctl;
@@ -109,6 +110,11 @@ typedef struct tr {
   uint32_t nthreads, capthreads;
   const uint8_t *op_at;  /* the wasm opcode being translated */
   struct tr_eh *eh;      /* tr_eh.c: try blocks and regions, NULL until one */
+  /* tr_ref.c: which locals are set (NULL: every local is defaultable),
+   * and the log of those set since, for undoing at a block's end */
+  uint8_t *linit;
+  uint32_t *ilog;
+  uint32_t nilog, capilog;
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -248,6 +254,16 @@ int tr_eh(tr *t, uint32_t op);
 int tr_eh_end(tr *t);
 int tr_eh_publish(tr *t);
 void tr_eh_free(tr *t);
+/* tr_ref.c: typed function references, non-defaultable locals */
+int tr_ref(tr *t, uint32_t op);
+int tr_locals_begin(tr *t);
+void tr_locals_end(tr *t);
+int tr_local_read(tr *t, uint32_t x);
+int tr_local_written(tr *t, uint32_t x);
+void tr_locals_reset(tr *t, uint32_t mark);
+/* tr_addr64.c: memory64 / table64 (1: the instruction was translated) */
+int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post);
+void tr_addr64_post(tr *t, int post);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
 int tr_simd(tr *t, const wi_opinfo *oi);
 

@@ -7,6 +7,7 @@
 typedef struct entry {
   wh_ftype t;
   struct entry *next;
+  uint32_t *xkey; /* typed references: canonical ids per position, or NULL */
   uint8_t sig[];
 } entry;
 
@@ -17,21 +18,41 @@ static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr) {
+  return wi_type_intern_x(params, np, results, nr, NULL);
+}
+
+/* xkey (np + nr entries, or NULL): for a position holding a typed
+ * reference to a concrete type, that type's canonical id (or
+ * WI_XKEY_SELF for the signature itself), 0 elsewhere.  Two signatures
+ * whose bytes agree (concrete references show as their family, valtype.c)
+ * are the same type only if their xkeys agree too. */
+const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
+                                 const uint8_t *results, uint32_t nr, const uint32_t *xkey) {
   uint32_t h = 2166136261u;
   for (uint32_t i = 0; i < np; i++) h = (h ^ params[i]) * 16777619u;
   h = (h ^ 0xff) * 16777619u;
   for (uint32_t i = 0; i < nr; i++) h = (h ^ results[i]) * 16777619u;
+  for (uint32_t i = 0; xkey && i < np + nr; i++) h = (h ^ xkey[i]) * 16777619u;
   pthread_mutex_lock(&types_lock);
   entry *e;
   for (e = buckets[h % NBUCKETS]; e; e = e->next) {
     if (e->t.ft.nparams == np && e->t.ft.nresults == nr &&
         (np == 0 || memcmp(e->sig, params, np) == 0) &&
-        (nr == 0 || memcmp(e->sig + np, results, nr) == 0))
+        (nr == 0 || memcmp(e->sig + np, results, nr) == 0) &&
+        (!e->xkey == !xkey) && (!xkey || memcmp(e->xkey, xkey, (np + nr) * sizeof *xkey) == 0))
       break;
   }
   if (!e) {
     e = malloc(sizeof *e + np + nr + 1);
+    if (e && xkey) {
+      e->xkey = malloc((np + nr + 1) * sizeof *xkey);
+      if (!e->xkey) { free(e); e = NULL; }
+      else memcpy(e->xkey, xkey, (np + nr) * sizeof *xkey);
+    } else if (e) {
+      e->xkey = NULL;
+    }
     if (e) {
+      e->t.canon = &e->t;
       if (np) memcpy(e->sig, params, np);
       if (nr) memcpy(e->sig + np, results, nr);
       e->t.ft.nparams = np;
@@ -67,6 +88,14 @@ const char *wh_valtype_name(uint8_t t) {
     case WH_FUNCREF: return "funcref";
     case WH_EXTERNREF: return "externref";
     case WH_EXNREF: return "exnref";
-    default: return "unknown";
+    case WI_VT_REF_FUNC: return "(ref func)";
+    case WI_VT_REF_EXTERN: return "(ref extern)";
+    case WI_VT_NULLFUNCREF: return "nullfuncref";
+    case WI_VT_NULLEXTERNREF: return "nullexternref";
+    case WI_VT_REF_NOFUNC: return "(ref nofunc)";
+    case WI_VT_REF_NOEXTERN: return "(ref noextern)";
+    default:
+      if (t >= 0x80) return (t & 1) ? "(ref null $type)" : "(ref $type)";
+      return "unknown";
   }
 }

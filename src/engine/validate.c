@@ -21,6 +21,11 @@ static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
     case WH_CE_REF_FUNC:
       if (ce->index >= m->nfuncs) INVALID("unknown function %u", ce->index);
       m->declared_funcs[ce->index] = 1;
+      got = wi_vt_of_func(m, ce->index);
+      break;
+    case WH_CE_REF_NULL:
+      if (got >= 0x80 && wi_vt_concrete_index(got) >= m->ntypes)
+        INVALID("unknown type %u", wi_vt_concrete_index(got));
       break;
     case WH_CE_EXPR:
       if (wi_constexpr_check(m, ce, visible, &got, err)) return err->status;
@@ -28,7 +33,7 @@ static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
     default:
       break;
   }
-  if (got != want)
+  if (got != want && !wi_vt_sub(m, got, want)) /* 3.0: a subtype will do */
     INVALID("type mismatch: constant expression has type %s, expected %s",
             wh_valtype_name(got), wh_valtype_name(want));
   return 0;
@@ -45,6 +50,8 @@ static int check_limits(const wh_limits *l, uint64_t bound, const char *what,
 int wh_validate_module(wh_module *m, wh_error *err) {
   m->declared_funcs = calloc(m->nfuncs + 1, 1);
   if (!m->declared_funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  for (uint32_t i = 0; i < m->nmems; i++) m->any64 |= m->mems[i].addr64 != 0;
+  for (uint32_t i = 0; i < m->ntables; i++) m->any64 |= m->tables[i].limits.addr64 != 0;
   for (uint32_t i = 0; i < m->nfuncs; i++)
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
   /* exception handling (3.0): a tag's type has no results */
@@ -56,12 +63,25 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     if (m->tag_types[i]->ft.nresults) INVALID("non-empty tag result type");
   }
   for (uint32_t i = 0; i < m->ntables; i++)
-    if (check_limits(&m->tables[i].limits, 0xffffffffu, "table", err)) return err->status;
-  for (uint32_t i = 0; i < m->nmems; i++)
-    if (check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
+    if (check_limits(&m->tables[i].limits, m->tables[i].limits.addr64 ? UINT64_MAX : 0xffffffffu, "table", err))
+      return err->status;
+  for (uint32_t i = 0; i < m->nmems; i++) {
+    /* memory64 (3.0): up to 2^48 pages may be declared */
+    if (m->mems[i].addr64 && check_limits(&m->mems[i], 1ull << 48, "memory", err))
+      INVALID("memory size must be at most 2^48 pages");
+    if (!m->mems[i].addr64 && check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
       INVALID("memory size must be at most 65536 pages (4GiB)");
+  }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
     if (check_constexpr(m, &m->globals[i].init, m->globals[i].type.type, i, err)) return err->status;
+  /* 3.0 typed references: a table of non-nullable elements needs an
+   * initializer; the initializer may read imported globals */
+  for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+    bool has = m->table_init && m->table_init[i].has;
+    if (!has && !wi_vt_defaultable(m->tables[i].elem))
+      INVALID("type mismatch: a table of %s needs an initializer", wh_valtype_name(m->tables[i].elem));
+    if (has && check_constexpr(m, &m->table_init[i].ce, m->tables[i].elem, m->nglobal_imports, err)) return err->status;
+  }
   for (uint32_t i = 0; i < m->nexports; i++) {
     wh_export *e = &m->exports[i];
     uint32_t n = e->kind == WH_EXTERN_FUNC ? m->nfuncs
@@ -85,8 +105,9 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     wh_elemseg *s = &m->elems[i];
     if (s->mode == WH_SEG_ACTIVE) {
       if (s->table >= m->ntables) INVALID("unknown table %u", s->table);
-      if (check_constexpr(m, &s->offset, WH_I32, m->nglobals, err)) return err->status;
-      if (m->tables[s->table].elem != s->type)
+      if (check_constexpr(m, &s->offset, m->tables[s->table].limits.addr64 ? WH_I64 : WH_I32, m->nglobals, err))
+        return err->status;
+      if (!wi_vt_sub(m, s->type, m->tables[s->table].elem))
         INVALID("type mismatch: element segment of %s in table of %s",
                 wh_valtype_name(s->type), wh_valtype_name(m->tables[s->table].elem));
     }
@@ -98,7 +119,8 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     if (d->mode == WH_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
       wh_constexpr offset = wi_dataseg_offset(m, d);
-      if (check_constexpr(m, &offset, WH_I32, m->nglobals, err)) return err->status;
+      if (check_constexpr(m, &offset, m->mems[d->memory].addr64 ? WH_I64 : WH_I32, m->nglobals, err))
+        return err->status;
     }
   }
   return wi_translate_module(m, err);

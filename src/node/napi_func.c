@@ -81,9 +81,9 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
   w->h.E = E;
   w->type = wh_func_type(f);
   for (uint32_t i = 0; i < w->type->nparams; i++)
-    if (w->type->params[i] == WH_FUNCREF) w->has_funcref = 1;
+    if (wh_reftype_family(w->type->params[i]) == WH_FUNCREF) w->has_funcref = 1;
   for (uint32_t i = 0; i < w->type->nresults; i++)
-    if (w->type->results[i] == WH_FUNCREF) w->has_funcref = 1;
+    if (wh_reftype_family(w->type->results[i]) == WH_FUNCREF) w->has_funcref = 1;
   if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);

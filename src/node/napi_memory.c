@@ -134,10 +134,11 @@ static wh_napi_memory *this_memory(napi_env env, napi_callback_info info,
                                                    "WebAssembly.Memory");
 }
 
-/* memoryNew(target, initial, maximum | undefined) */
+/* memoryNew(target, initial, maximum | undefined, addr64?) */
 napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
+  bool addr64 = false;
   uint64_t initial, maximum = 0;
   napi_valuetype t;
   wh_error err;
@@ -153,7 +154,9 @@ napi_value wh_napi_memory_new(napi_env env, napi_callback_info info) {
   WH_TRY(napi_typeof(env, argv[2], &t), NULL);
   int has_max = t != napi_undefined;
   if (has_max && wh_napi_get_u64(env, argv[2], &maximum)) return NULL;
-  wh_memory *mem = wh_memory_new(initial, maximum, has_max, &err);
+  if (argc > 3) WH_TRY(napi_get_value_bool(env, argv[3], &addr64), NULL);
+  wh_memory *mem = addr64 ? wh_memory_new64(initial, maximum, has_max, &err)
+                          : wh_memory_new(initial, maximum, has_max, &err);
   if (!mem) {
     wh_napi_throw_status(E, err.status ? err.status : WH_ERR_NOMEM, &err);
     return NULL;
@@ -228,6 +231,10 @@ napi_value wh_napi_memory_type(napi_env env, napi_callback_info info) {
   if (lim.has_max) {
     WH_TRY(napi_create_double(env, (double)lim.max, &v), NULL);
     WH_TRY(napi_set_named_property(env, out, "maximum", v), NULL);
+  }
+  if (lim.addr64) { /* memory64 / table64; an i32 one keeps the 2.0 shape */
+    WH_TRY(napi_create_string_utf8(env, "i64", NAPI_AUTO_LENGTH, &v), NULL);
+    WH_TRY(napi_set_named_property(env, out, "address", v), NULL);
   }
   return out;
 }

@@ -57,10 +57,11 @@ static uint8_t elem_of(const wh_table *t) {
   return tt.elem;
 }
 
-/* tableNew(target, element, initial, maximum | undefined, init) */
+/* tableNew(target, element, initial, maximum | undefined, init, addr64?) */
 napi_value wh_napi_table_new(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
+  bool addr64 = false;
   uint8_t elem;
   uint32_t initial, maximum = 0;
   napi_valuetype t;
@@ -88,6 +89,7 @@ napi_value wh_napi_table_new(napi_env env, napi_callback_info info) {
       wh_napi_throw_status(E, err.status, &err);
     return NULL;
   }
+  if (argc > 5 && napi_get_value_bool(env, argv[5], &addr64) == napi_ok && addr64) wh_table_set_addr64(tab);
   wh_napi_obj *w = calloc(1, sizeof *w);
   if (!w) {
     wh_table_unref(tab);
@@ -193,7 +195,7 @@ napi_value wh_napi_table_type(napi_env env, napi_callback_info info) {
   if (!t) return NULL;
   wh_table_type(t, &tt);
   WH_TRY(napi_create_object(env, &out), NULL);
-  WH_TRY(napi_create_string_utf8(env, tt.elem == WH_FUNCREF ? "anyfunc" : "externref",
+  WH_TRY(napi_create_string_utf8(env, wh_reftype_family(tt.elem) == WH_FUNCREF ? "anyfunc" : "externref",
                                  NAPI_AUTO_LENGTH, &v), NULL);
   WH_TRY(napi_set_named_property(env, out, "element", v), NULL);
   WH_TRY(napi_create_uint32(env, wh_table_size(t), &v), NULL);
@@ -201,6 +203,10 @@ napi_value wh_napi_table_type(napi_env env, napi_callback_info info) {
   if (tt.limits.has_max) {
     WH_TRY(napi_create_double(env, (double)tt.limits.max, &v), NULL);
     WH_TRY(napi_set_named_property(env, out, "maximum", v), NULL);
+  }
+  if (tt.limits.addr64) { /* memory64 / table64; an i32 one keeps the 2.0 shape */
+    WH_TRY(napi_create_string_utf8(env, "i64", NAPI_AUTO_LENGTH, &v), NULL);
+    WH_TRY(napi_set_named_property(env, out, "address", v), NULL);
   }
   return out;
 }

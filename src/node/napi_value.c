@@ -107,6 +107,13 @@ int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
   double d;
   float f;
   out->raw = 0;
+  /* typed references (3.0): a value of the family; null only if nullable */
+  if (!wh_reftype_nullable(type) && is_null(env, v)) {
+    napi_throw_type_error(env, NULL, "type incompatibility when transforming from/to JS: "
+                          "null for a non-nullable reference");
+    return -1;
+  }
+  type = wh_reftype_family(type);
   switch (type) {
   case WH_I32:
     return to_i32(env, v, &out->i32);
@@ -132,7 +139,7 @@ int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
 int wh_napi_to_wasm_held(wh_napi_env *E, napi_value v, uint8_t type, napi_value holder,
                          wh_val *out) {
   if (wh_napi_to_wasm(E, v, type, out)) return -1;
-  return type == WH_FUNCREF && out->func ? wh_napi_group_join(E, holder, v) : 0;
+  return wh_reftype_family(type) == WH_FUNCREF && out->func ? wh_napi_group_join(E, holder, v) : 0;
 }
 
 int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
@@ -140,6 +147,7 @@ int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
   napi_env env = E->env;
   double d;
   float f;
+  type = wh_reftype_family(type);
   switch (type) {
   case WH_I32:
     WH_TRY(napi_create_int32(env, v.i32, out), -1);
@@ -187,6 +195,7 @@ static int raw_bits(napi_env env, napi_value v, uint64_t *out) {
 int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
   uint64_t bits;
   out->raw = 0;
+  type = wh_reftype_family(type);
   switch (type) {
   case WH_I32:
   case WH_F32:
@@ -252,7 +261,7 @@ int wh_napi_args_to_wasm(wh_napi_env *E, const wh_functype *ft, napi_value fn,
                  : wh_napi_to_wasm(E, v, ft->params[i], &args[i]);
     if (rc) return -1;
     /* A funcref handed to f may be stored in f's tables: same store. */
-    if (ft->params[i] == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
+    if (wh_reftype_family(ft->params[i]) == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
       return -1;
   }
   return 0;

@@ -13,12 +13,13 @@ const func = (code) => mod(
   section(10, [1, code.length + 2, 0, ...code, 0x0b]));
 
 const cases = {
-  'typed function references': mod(section(1, [1, 0x60, 1, 0x63, 0x70, 0])),
   'nullexnref is not supported': mod(section(1, [1, 0x60, 1, 0x74, 0])),
+  // a typed reference to a GC heap type: (ref null any)
+  'garbage collection proposal is not supported\\)': mod(section(1, [1, 0x60, 1, 0x63, 0x6e, 0])),
   'garbage collection': mod(section(1, [1, 0x5f, 0])),
   'garbage collection proposal is not supported': mod(section(1, [1, 0x60, 1, 0x6e, 0])),
   'memory64': mod(section(5, [1, 0x04, 1])),
-  'typed function references are not supported': func([0xd0, 0x70, 0xd4, 0x1a]), // ref.null func; ref.as_non_null; drop,
+  'illegal opcode 0xd3 \\(the garbage collection': func([0xd0, 0x70, 0xd0, 0x70, 0xd3, 0x1a]), // ref.eq
   'threads: atomics': func([0xfe, 0x03, 0x00]),
   'garbage collection proposal': func([0xfb, 0x00]),
 };

@@ -179,7 +179,7 @@ class Script {
     if (typeof raw.funcType !== 'function' || !types.length) return;
     const ft = raw.funcType(fn);
     if (!ft || !Array.isArray(ft.results) || !ft.results.every((t) => typeof t === 'string')) return;
-    if (ft.results.join(',') !== types.join(',')) {
+    if (ft.results.length !== types.length || !ft.results.every((t, i) => V.resultTypeMatches(t, types[i]))) {
       throw new Error(`function results are (${ft.results.join(' ')}), expected (${types.join(' ')})`);
     }
   }

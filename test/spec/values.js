@@ -18,6 +18,10 @@ const U64 = new BigUint64Array(F64.buffer);
 
 const NUM = new Set(['i32', 'i64', 'f32', 'f64']);
 const REF = new Set(['funcref', 'externref']);
+// 3.0 scripts: null references of the bottom types, and `refnull`, a null
+// of any reference type (typed function references)
+const NULLREF = new Set(['nullfuncref', 'nullexternref', 'refnull']);
+for (const t of NULLREF) REF.add(t);
 
 // One stable JS object per externref number (the reference interpreter's
 // `ref.extern N`), so identity survives a round trip through the engine.
@@ -30,7 +34,7 @@ function externref(n) {
 }
 
 function refArg(v) {
-  if (v.value === 'null') return null;
+  if (v.value === 'null' || NULLREF.has(v.type)) return null;
   if (v.type === 'externref') return externref(v.value);
   throw new Error(`unsupported ${v.type} argument ${v.value}`);
 }
@@ -132,6 +136,7 @@ function matches(exp, actual, exactNaN) {
   const t = exp.type;
   if (REF.has(t)) {
     const r = actual.ref;
+    if (NULLREF.has(t)) return r === null;
     if (exp.value === undefined) return true;
     if (exp.value === 'null') return r === null;
     if (t === 'funcref') return typeof r === 'function';
@@ -211,6 +216,23 @@ function usesV128(cmd) {
   return vals.some((v) => v.type === 'v128' || (v.type === 'either' && v.values.some((x) => x.type === 'v128')));
 }
 
+// The family a result type of the engine (funcType) or of a script
+// belongs to: typed references (3.0) come back as `(ref func)`,
+// `nullexternref`, ... where a script says funcref / externref / refnull.
+function refFamily(t) {
+  if (/^(funcref|nullfuncref|\(ref (null )?(func|nofunc|\$type)\))$/.test(t)) return 'func';
+  if (/^(externref|nullexternref|\(ref (null )?(extern|noextern)\))$/.test(t)) return 'extern';
+  return null;
+}
+
+function resultTypeMatches(got, want) {
+  if (got === want) return true;
+  const f = refFamily(got);
+  if (!f) return false;
+  return want === 'refnull' || refFamily(want) === f;
+}
+
 module.exports = {
+  refFamily, resultTypeMatches,
   externref, jsArg, rawArg, fromJs, fromRaw, matches, showExpected, showActual, usesV128,
 };
