@@ -83,6 +83,7 @@ static const void *const *handlers;
  * unwinding loses this one frame).  Sanitizer builds keep theirs. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
     !defined(__SANITIZE_THREAD__)
+#define WI_RUN_NO_FP 1
 __attribute__((optimize("omit-frame-pointer")))
 #endif
 static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
@@ -98,8 +99,21 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   const wh_cell *ip = atomic_load_explicit(&def->code, memory_order_relaxed);
   uint32_t base_frames = ex->nframes;
   wh_memory *memobj;
+  /* Whether GCC keeps these two in registers used to depend on every
+   * other handler in this function: the SIMD handlers' arrival put the
+   * base on the stack (one more load in every access) until they were
+   * marked cold, and leaving them out entirely spilled both.  Pinned to
+   * callee-saved registers (GCC's local register variables, x86-64,
+   * optimised builds without a frame pointer) they survive host calls and
+   * whatever handlers come next; RELOAD_MEM/RELOAD_SIZE still refresh
+   * them where the memory can have moved. */
+#if defined(WI_RUN_NO_FP) && defined(__x86_64__) && defined(__OPTIMIZE__)
+  register uint8_t *mem __asm__("r15");
+  register uint64_t mem_size __asm__("rbp");
+#else
   uint8_t *mem;
   uint64_t mem_size;
+#endif
   int trap = 0, rc = 0;
   int64_t slow_cost = 0; /* what a failed stop check hands to stop_slow */
   int slow_call = 0;
@@ -354,10 +368,19 @@ L_I64_STORE2: {
 }
 L_UNREACHABLE:
   TRAP(WH_TRAP_UNREACHABLE);
+/* A number's move copies 8 bytes, not the whole slot: a 16-byte load of
+ * a slot an 8-byte store has just written cannot take the stored value
+ * from the store buffer and waits for it (fib2: 7% of its time). */
 L_COPY: {
   OPS(COPY);
-  fp[o.dst] = fp[o.x];
+  R(o.dst) = R(o.x);
   STEP(COPY);
+  NEXT();
+}
+L_COPY16: {
+  OPS(COPY16);
+  fp[o.dst] = fp[o.x];
+  STEP(COPY16);
   NEXT();
 }
 L_CONST: {
@@ -602,20 +625,38 @@ call_wasm:
 
 L_SELECT: {
   OPS(SELECT);
-  fp[o.dst] = (uint32_t)R(o.cond) ? fp[o.x] : fp[o.y];
+  R(o.dst) = (uint32_t)R(o.cond) ? R(o.x) : R(o.y);
   STEP(SELECT);
+  NEXT();
+}
+L_SELECT16: {
+  OPS(SELECT16);
+  fp[o.dst] = (uint32_t)R(o.cond) ? fp[o.x] : fp[o.y];
+  STEP(SELECT16);
   NEXT();
 }
 L_GLOBAL_GET: {
   OPS(GLOBAL_GET);
-  fp[o.dst] = inst->globals[o.global]->val;
+  R(o.dst) = inst->globals[o.global]->val.raw;
   STEP(GLOBAL_GET);
+  NEXT();
+}
+L_GLOBAL_GET16: {
+  OPS(GLOBAL_GET16);
+  fp[o.dst] = inst->globals[o.global]->val;
+  STEP(GLOBAL_GET16);
   NEXT();
 }
 L_GLOBAL_SET: {
   OPS(GLOBAL_SET);
-  inst->globals[o.global]->val = fp[o.x];
+  inst->globals[o.global]->val.raw = R(o.x);
   STEP(GLOBAL_SET);
+  NEXT();
+}
+L_GLOBAL_SET16: {
+  OPS(GLOBAL_SET16);
+  inst->globals[o.global]->val = fp[o.x];
+  STEP(GLOBAL_SET16);
   NEXT();
 }
 L_GLOBAL_SET32: {
@@ -626,21 +667,21 @@ L_GLOBAL_SET32: {
 }
 L_COPY2: {
   OPS(COPY2);
-  fp[o.dst] = fp[o.x];
-  fp[o.dst2] = fp[o.x2];
+  R(o.dst) = R(o.x);
+  R(o.dst2) = R(o.x2);
   STEP(COPY2);
   NEXT();
 }
 L_CONST_COPY: {
   OPS(CONST_COPY);
   R(o.dst) = o.k;
-  fp[o.dst2] = fp[o.x2];
+  R(o.dst2) = R(o.x2);
   STEP(CONST_COPY);
   NEXT();
 }
 L_COPY_CONST: {
   OPS(COPY_CONST);
-  fp[o.dst] = fp[o.x];
+  R(o.dst) = R(o.x);
   R(o.dst2) = o.k2;
   STEP(COPY_CONST);
   NEXT();

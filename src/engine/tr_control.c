@@ -82,7 +82,7 @@ int tr_move_to(tr *t, uint32_t dst_base, uint32_t n) {
     tr_vent *e = &t->st[first + k];
     uint32_t dst = dst_base + k;
     if (e->kind == E_CONST) tr_emit_const(t, dst, e->cval);
-    else tr_emit_copy(t, dst, e->kind == E_LOCAL ? e->local : tr_slot(t, first + k));
+    else tr_emit_copy(t, dst, e->kind == E_LOCAL ? e->local : tr_slot(t, first + k), e->type);
   }
   return 0;
 }

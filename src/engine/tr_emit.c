@@ -130,8 +130,12 @@ void tr_set_jump(tr *t, tr_jump j, uint32_t target) {
  * consecutive moves share one dispatch (COPY2, CONST_COPY, COPY_CONST,
  * CONST2), done in order, so a move reading what the first wrote sees the
  * new value. */
-void tr_emit_copy(tr *t, uint32_t dst, uint32_t src) {
+void tr_emit_copy(tr *t, uint32_t dst, uint32_t src, uint8_t type) {
   if (dst == src) return;
+  if (!tr_is_num(type)) {
+    wi_DX_write(tr_emit(t, IR_COPY16), (wi_DX){ .dst = dst, .x = src });
+    return;
+  }
   tr_insn *l = last(t);
   if (l && live(t) && l->op == IR_COPY) {
     wi_DX c = wi_DX_read(l->c);

@@ -12,7 +12,7 @@ int tr_push_slow(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cva
 void tr_materialize(tr *t, uint32_t i) {
   tr_vent *e = &t->st[i];
   e->zx = e->kind == E_CONST && (e->cval >> 32) == 0;
-  if (e->kind == E_LOCAL) tr_emit_copy(t, tr_slot(t, i), e->local);
+  if (e->kind == E_LOCAL) tr_emit_copy(t, tr_slot(t, i), e->local, e->type);
   else if (e->kind == E_CONST) tr_emit_const(t, tr_slot(t, i), e->cval);
   e->kind = E_TEMP;
 }

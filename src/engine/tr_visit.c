@@ -197,8 +197,8 @@ static int local_set(tr *t, uint32_t x, bool tee) {
   tr_materialize_local(t, x);
   e = t->st[i];
   if (e.kind == E_CONST) tr_emit_const(t, x, e.cval);
-  else if (e.kind == E_LOCAL) tr_emit_copy(t, x, e.local);
-  else tr_emit_copy(t, x, tr_slot(t, i));
+  else if (e.kind == E_LOCAL) tr_emit_copy(t, x, e.local, e.type);
+  else tr_emit_copy(t, x, tr_slot(t, i), e.type);
   if (!tee) tr_pop(t, 1);
   tr_no_dst(t);
   return 0;
@@ -390,7 +390,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       uint32_t v2 = tr_operand(t, t->nst - 2);
       uint32_t v1 = tr_operand(t, t->nst - 3);
       tr_pop(t, 3);
-      wi_SEL_write(tr_emit(t, IR_SELECT), (wi_SEL){ .dst = tr_slot(t, t->nst), .cond = c, .x = v1, .y = v2 });
+      wi_SEL_write(tr_emit(t, tr_is_num(rt) ? IR_SELECT : IR_SELECT16), (wi_SEL){ .dst = tr_slot(t, t->nst), .cond = c, .x = v1, .y = v2 });
       TRY(push_result(t, rt, 1));
       t->st[t->nst - 1].zx = false;
       return 0;
@@ -406,7 +406,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return local_set(t, x, op == OP_LOCAL_TEE);
     case OP_GLOBAL_GET:
       TRY(read_index(t, &x, t->m->nglobals, "global"));
-      wi_DG_write(tr_emit(t, IR_GLOBAL_GET), (wi_DG){ .dst = tr_slot(t, t->nst), .global = x });
+      wi_DG_write(tr_emit(t, tr_is_num(t->m->globals[x].type.type) ? IR_GLOBAL_GET : IR_GLOBAL_GET16), (wi_DG){ .dst = tr_slot(t, t->nst), .global = x });
       /* i32 globals are stored zero-extended (GLOBAL_SET32) */
       return push_result(t, t->m->globals[x].type.type, 1);
     case OP_GLOBAL_SET: {
@@ -421,7 +421,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       }
       uint32_t a = tr_operand(t, t->nst - 1);
       tr_pop(t, 1);
-      wi_GX_write(tr_emit(t, gt == WH_I32 ? IR_GLOBAL_SET32 : IR_GLOBAL_SET), (wi_GX){ .global = x, .x = a });
+      wi_GX_write(tr_emit(t, gt == WH_I32 ? IR_GLOBAL_SET32 : tr_is_num(gt) ? IR_GLOBAL_SET : IR_GLOBAL_SET16), (wi_GX){ .global = x, .x = a });
       return 0;
     }
     case OP_TABLE_GET:

@@ -205,7 +205,13 @@ static inline void tr_no_dst(tr *t) {
 }
 bool tr_retarget(tr *t, uint32_t slot, uint32_t dst);
 void tr_set_jump(tr *t, tr_jump j, uint32_t target);
-void tr_emit_copy(tr *t, uint32_t dst, uint32_t src);
+/* type: the value's; a number moves 8 bytes, anything else its whole slot */
+void tr_emit_copy(tr *t, uint32_t dst, uint32_t src, uint8_t type);
+/* Numbers (i32, i64, f32, f64) live in a slot's first 8 bytes: their
+ * moves copy those only (interp.c's COPY). */
+static inline bool tr_is_num(uint8_t type) {
+  return type == WH_I32 || type == WH_I64 || type == WH_F32 || type == WH_F64;
+}
 void tr_emit_const(tr *t, uint32_t dst, uint64_t v);
 void tr_emit_return(tr *t);
 bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc);
