@@ -97,6 +97,9 @@ bool wh_is_valtype(uint8_t t);
 #define WI_VT_NULLEXTERNREF 0x72   /* (ref null noextern) */
 #define WI_VT_REF_NOFUNC 0x33
 #define WI_VT_REF_NOEXTERN 0x32
+#define WI_VT_REF_EXN 0x29         /* (ref exn) */
+#define WI_VT_NULLEXNREF 0x74      /* (ref null noexn) */
+#define WI_VT_REF_NOEXN 0x34
 #define WI_VT_MAX_CONCRETE 64
 #define WI_XKEY_SELF 0xFFFFFFFFu
 struct wh_reader;

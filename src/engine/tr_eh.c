@@ -142,8 +142,9 @@ static int try_table(tr *t) {
     bool ref = kind & 1;
     uint32_t arity = tr_label_arity(c);
     const uint8_t *lt = tr_label_types(c);
-    if (arity != np + ref || (np && memcmp(lt, ft->params, np) != 0) || (ref && lt[np] != WH_EXNREF))
-      FAILV("type mismatch: catch clause does not match its label");
+    bool ok = arity == np + ref && (!ref || wi_vt_sub(t->m, WI_VT_REF_EXN, lt[np]));
+    for (uint32_t k = 0; ok && k < np; k++) ok = wi_vt_sub(t->m, ft->params[k], lt[k]);
+    if (!ok) FAILV("type mismatch: catch clause does not match its label");
   }
   TRY(tr_need(t, nc.params, nc.np));
   tr_materialize_all(t);
@@ -194,7 +195,7 @@ static int legacy_try(tr *t) {
   TRY(tr_push_temp(t, WH_EXNREF));
   for (uint32_t k = nc.np; k-- > 0;) {
     t->st[h + k + 1] = t->st[h + k];
-    tr_emit_copy(t, tr_slot(t, h + k + 1), tr_slot(t, h + k));
+    tr_emit_copy(t, tr_slot(t, h + k + 1), tr_slot(t, h + k), t->st[h + k + 1].type);
   }
   t->st[h] = (tr_vent){ .type = WH_EXNREF, .kind = E_TEMP };
   TRY(tr_enter_block(t, &nc));
@@ -265,7 +266,7 @@ static int legacy_end(tr *t, tr_try *y) {
   uint32_t h = c->height, nr = c->nr;
   TRY(tr_end(t));
   for (uint32_t k = 0; k < nr; k++) {
-    tr_emit_copy(t, tr_slot(t, h - 1 + k), tr_slot(t, h + k));
+    tr_emit_copy(t, tr_slot(t, h - 1 + k), tr_slot(t, h + k), t->st[h + k].type);
     t->st[h - 1 + k] = t->st[h + k];
     t->st[h - 1 + k].zx = false;
   }

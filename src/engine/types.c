@@ -94,6 +94,9 @@ const char *wh_valtype_name(uint8_t t) {
     case WI_VT_NULLEXTERNREF: return "nullexternref";
     case WI_VT_REF_NOFUNC: return "(ref nofunc)";
     case WI_VT_REF_NOEXTERN: return "(ref noextern)";
+    case WI_VT_REF_EXN: return "(ref exn)";
+    case WI_VT_NULLEXNREF: return "nullexnref";
+    case WI_VT_REF_NOEXN: return "(ref noexn)";
     default:
       if (t >= 0x80) return (t & 1) ? "(ref null $type)" : "(ref $type)";
       return "unknown";

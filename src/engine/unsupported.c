@@ -8,7 +8,6 @@
 
 const char *wi_unsupported_valtype(uint8_t b) {
   switch (b) {
-    case 0x74: return " (nullexnref is not supported yet)";
     case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71:
       return " (the garbage collection proposal is not supported)";
     default: return "";

@@ -19,7 +19,7 @@
  * matches only types with its canonical id, nofunc and func bound it. */
 #include "reader.h"
 
-enum { H_FUNC, H_NOFUNC, H_EXTERN, H_NOEXTERN, H_CONCRETE, H_NONE };
+enum { H_FUNC, H_NOFUNC, H_EXTERN, H_NOEXTERN, H_EXN, H_NOEXN, H_CONCRETE, H_NONE };
 
 static int heap_of(uint8_t t) {
   if (t >= 0x80) return H_CONCRETE;
@@ -28,13 +28,16 @@ static int heap_of(uint8_t t) {
     case WI_VT_NULLFUNCREF: case WI_VT_REF_NOFUNC: return H_NOFUNC;
     case WH_EXTERNREF: case WI_VT_REF_EXTERN: return H_EXTERN;
     case WI_VT_NULLEXTERNREF: case WI_VT_REF_NOEXTERN: return H_NOEXTERN;
+    case WH_EXNREF: case WI_VT_REF_EXN: return H_EXN; /* exception handling */
+    case WI_VT_NULLEXNREF: case WI_VT_REF_NOEXN: return H_NOEXN;
     default: return H_NONE;
   }
 }
 
 bool wi_vt_nullable(uint8_t t) {
   if (t >= 0x80) return t & 1;
-  return t == WH_FUNCREF || t == WH_EXTERNREF || t == WI_VT_NULLFUNCREF || t == WI_VT_NULLEXTERNREF;
+  return t == WH_FUNCREF || t == WH_EXTERNREF || t == WI_VT_NULLFUNCREF || t == WI_VT_NULLEXTERNREF ||
+         t == WH_EXNREF || t == WI_VT_NULLEXNREF;
 }
 
 uint8_t wi_vt_non_null(uint8_t t) {
@@ -57,6 +60,7 @@ uint8_t wh_reftype_family(uint8_t t) {
   switch (heap_of(t)) {
     case H_FUNC: case H_NOFUNC: case H_CONCRETE: return WH_FUNCREF;
     case H_EXTERN: case H_NOEXTERN: return WH_EXTERNREF;
+    case H_EXN: case H_NOEXN: return WH_EXNREF;
     default: return t;
   }
 }
@@ -81,6 +85,7 @@ bool wi_vt_sub(const wh_module *m, uint8_t a, uint8_t b) {
   switch (hb) {
     case H_FUNC: return ha == H_FUNC || ha == H_NOFUNC || ha == H_CONCRETE;
     case H_EXTERN: return ha == H_EXTERN || ha == H_NOEXTERN;
+    case H_EXN: return ha == H_EXN || ha == H_NOEXN;
     case H_CONCRETE:
       if (ha == H_NOFUNC) return true;
       if (ha != H_CONCRETE) return false;
@@ -115,7 +120,7 @@ int wi_rd_heaptype(wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
   }
   uint8_t b = (uint8_t)(h & 0x7F);
   switch (b) {
-    case 0x70: case 0x6F: case 0x73: case 0x72:
+    case 0x70: case 0x6F: case 0x73: case 0x72: case 0x69: case 0x74:
       *t = nullable ? b : (uint8_t)(b - 0x40);
       return 0;
     default:
@@ -129,7 +134,7 @@ int wi_rd_valtype(wh_reader *r, uint32_t ntypes, uint8_t *t) {
   uint8_t b;
   if (wh_rd_u8(r, &b)) return -1;
   if (b == 0x63 || b == 0x64) return wi_rd_heaptype(r, ntypes, b == 0x63, t);
-  if (b == WI_VT_NULLFUNCREF || b == WI_VT_NULLEXTERNREF || wh_is_valtype(b)) {
+  if (b == WI_VT_NULLFUNCREF || b == WI_VT_NULLEXTERNREF || b == WI_VT_NULLEXNREF || wh_is_valtype(b)) {
     *t = b;
     return 0;
   }

@@ -13,7 +13,6 @@ const func = (code) => mod(
   section(10, [1, code.length + 2, 0, ...code, 0x0b]));
 
 const cases = {
-  'nullexnref is not supported': mod(section(1, [1, 0x60, 1, 0x74, 0])),
   // a typed reference to a GC heap type: (ref null any)
   'garbage collection proposal is not supported\\)': mod(section(1, [1, 0x60, 1, 0x63, 0x6e, 0])),
   'garbage collection': mod(section(1, [1, 0x5f, 0])),
