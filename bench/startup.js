@@ -18,6 +18,8 @@
 //     --runs N    fresh processes per figure (median; default 5)
 //     --quick     2 runs, small workload inputs
 //     --only      sections or workloads: compile, rss, go-json, ...
+//     --addon NAME=PATH  also measure another build of the addon (`new
+//                 Module(bytes)`), e.g. the one before a change, in the same run
 // Environment: WASIHOST_BENCH_DIR (where the Go programs are built, default
 // build/bench), WASIHOST_BINDING (the addon to measure).
 const fs = require('fs');
@@ -33,7 +35,12 @@ const RSS_TARGET = 1.5;
 function child(argv) {
   const [mode, runtime, file, ...guestArgs] = argv;
   const { performance } = require('perf_hooks');
-  const out = (o) => fs.writeSync(3, JSON.stringify(o) + '\n');
+  // anonymous (private) memory at exit: RSS less the pages of files (node's
+  // and the addon's code), which the page cache shares with other processes
+  const anonKB = () => {
+    try { return Number(/^Anonymous:\s+(\d+)/m.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]); } catch (_) { return NaN; }
+  };
+  const out = (o) => fs.writeSync(3, JSON.stringify({ ...o, anonKB: anonKB() }) + '\n');
   let w = null;
   if (runtime.startsWith('wasihost')) w = require(REPO);
   else require('wasi');
@@ -95,17 +102,20 @@ function goPrograms(names, log) {
   return Object.fromEntries(names.map((n) => [n, b.go(n)]));
 }
 
-const RUNTIMES = [
-  { name: 'wasihost', label: 'wasihost new Module(bytes)' },
-  { name: 'wasihost-file', label: 'wasihost Module.fromFile' },
-  { name: 'wasihost', label: 'wasihost, 1 compile thread', env: { WASIHOST_COMPILE_THREADS: '1' } },
-  { name: 'v8', label: 'V8 (first compile)' },
-];
+function runtimes(addons) {
+  return [
+    { name: 'wasihost', label: 'wasihost new Module(bytes)' },
+    { name: 'wasihost-file', label: 'wasihost Module.fromFile' },
+    { name: 'wasihost', label: 'wasihost, 1 compile thread', env: { WASIHOST_COMPILE_THREADS: '1' }, compileOnly: true },
+    ...addons.map(([name, file]) => ({ name: 'wasihost', label: `wasihost@${name} new Module(bytes)`, env: { WASIHOST_BINDING: file } })),
+    { name: 'v8', label: 'V8 (first compile)' },
+  ];
+}
 
-function compileSection(big, runs, log) {
+function compileSection(big, rts, runs, log) {
   const rows = [];
   const results = [];
-  for (const r of RUNTIMES) {
+  for (const r of rts) {
     log(`compile: ${r.label} x${runs}`);
     const xs = [];
     for (let i = 0; i < runs; i++) xs.push(runChild(['compile', r.name, big], r.env));
@@ -124,12 +134,18 @@ function compileSection(big, runs, log) {
 
 const GO_WORKLOADS = () => require('./workloads').WORKLOADS.filter((w) => w.lang === 'go');
 
-function rssSection(programs, runs, quick, only, log) {
-  const rts = [RUNTIMES[0], RUNTIMES[1], RUNTIMES[3]];
+// The idle process a runtime's peak RSS is counted above.
+const idleKey = (r) => (r.name === 'v8' ? 'V8 + node:wasi' : r.label.split(' ')[0]);
+
+function rssSection(programs, allRts, runs, quick, only, log) {
+  const rts = allRts.filter((r) => !r.compileOnly);
   const idle = {};
   for (const r of rts) {
-    const mode = r.name === 'v8' ? 'v8' : 'wasihost';
-    if (idle[mode] === undefined) idle[mode] = median(Array.from({ length: runs }, () => runChild(['idle', mode, '-']).maxRSSKB)) * 1024;
+    const k = idleKey(r);
+    if (idle[k] !== undefined) continue;
+    const xs = Array.from({ length: runs }, () => runChild(['idle', r.name, '-'], r.env));
+    idle[k] = median(xs.map((x) => x.maxRSSKB)) * 1024;
+    idle[`${k} anon`] = median(xs.map((x) => x.anonKB)) * 1024;
   }
   const rows = [];
   const results = [];
@@ -146,32 +162,43 @@ function rssSection(programs, runs, quick, only, log) {
         if (x.exitCode !== 0) throw new Error(`${wl.id} on ${r.label}: exit code ${x.exitCode}`);
         xs.push(x);
       }
-      const base = idle[r.name === 'v8' ? 'v8' : 'wasihost'];
+      const base = idle[idleKey(r)];
       const peak = median(xs.map((x) => x.maxRSSKB)) * 1024;
       const mem = median(xs.map((x) => x.memoryBytes));
       const ratio = (peak - base) / (mem + xs[0].bytes);
-      const row = { id: wl.id, label: r.label, peak, base, memoryBytes: mem, moduleBytes: xs[0].bytes, ratio };
+      const anon = median(xs.map((x) => x.anonKB)) * 1024 - idle[`${idleKey(r)} anon`];
+      const row = { id: wl.id, label: r.label, peak, base, memoryBytes: mem, moduleBytes: xs[0].bytes, ratio, anonAboveIdle: anon };
       results.push(row);
       if (r.name !== 'v8' && !(worst[r.label] && worst[r.label].ratio >= ratio)) worst[r.label] = { ratio, id: wl.id };
       rows.push([wl.id, r.label, MB(peak), MB(peak - base), MB(mem), MB(xs[0].bytes), ratio.toFixed(2),
+        `${MB(anon)} ${(anon / (mem + xs[0].bytes)).toFixed(2)}x`,
         r.name === 'v8' ? '' : verdict(ratio <= RSS_TARGET)]);
     }
   }
   const text = `peak RSS of the Go workloads (${quick ? 'quick' : 'full'} sizes), fresh process each, median of ${runs}; ` +
-    `"above idle": peak RSS minus an idle process of the same runtime (wasihost ${MB(idle.wasihost)}, V8 + node:wasi ${MB(idle.v8)}); ` +
-    `target: above idle <= ${RSS_TARGET}x (guest memory + module size)\n` +
-    table(['workload', 'runtime', 'peak RSS', 'above idle', 'guest mem', 'module', 'ratio', `target <= ${RSS_TARGET}x`], rows) +
+    `"above idle": peak RSS minus an idle process of the same runtime (${Object.entries(idle).filter(([k]) => !k.endsWith(' anon')).map(([k, v]) => `${k} ${MB(v)}`).join(', ')}); ` +
+    `target: above idle <= ${RSS_TARGET}x (guest memory + module size); "private": anonymous memory at exit above idle ` +
+    '(the rest is code pages of node and the addon, shared through the page cache)\n' +
+    table(['workload', 'runtime', 'peak RSS', 'above idle', 'guest mem', 'module', 'ratio', 'private, ratio', `target <= ${RSS_TARGET}x`], rows) +
     Object.entries(worst).map(([label, x]) => `\n  ${label}: worst ${x.id} at ${x.ratio.toFixed(2)}x: target ${verdict(x.ratio <= RSS_TARGET)}`).join('');
   return { results, idle, text };
 }
 
 function main(argv) {
-  const opts = { runs: 5, quick: false, json: null, only: null };
+  const opts = { runs: 5, quick: false, json: null, only: null, addons: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--quick') { opts.quick = true; opts.runs = 2; }
     else if (argv[i] === '--json') opts.json = argv[++i];
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
+    else if (argv[i] === '--addon') {
+      const [name, file] = argv[++i].split('=');
+      if (!name || !file || !fs.existsSync(file)) throw new Error('--addon NAME=PATH (an existing .node file)');
+      const copy = path.join(os.tmpdir(), `wasihost-startup-${name}-${process.pid}.node`);
+      fs.copyFileSync(file, copy); // a rebuild during the run does not disturb it
+      process.on('exit', () => fs.rmSync(copy, { force: true }));
+      opts.addons.push([name, copy]);
+    }
     else throw new Error(`unknown option ${argv[i]}`);
   }
   const log = (s) => process.stderr.write(s + '\n');
@@ -181,13 +208,13 @@ function main(argv) {
   const out = { date: new Date().toISOString(), loadavgStart: os.loadavg(), node: process.version };
   console.log(`start-up and memory of Go binaries; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${os.cpus().length} CPUs`);
   if (want('compile')) {
-    const c = compileSection(programs.big, opts.runs, log);
+    const c = compileSection(programs.big, runtimes(opts.addons), opts.runs, log);
     out.compile = c.results;
     console.log('\n' + c.text);
   }
   if (wantRss) {
     const only = opts.only && opts.only.filter((o) => o.startsWith('go-'));
-    const r = rssSection(programs, opts.runs, opts.quick, only && only.length ? only : null, log);
+    const r = rssSection(programs, runtimes(opts.addons), opts.runs, opts.quick, only && only.length ? only : null, log);
     out.rss = r.results;
     out.idle = r.idle;
     console.log('\n' + r.text);

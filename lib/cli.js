@@ -272,7 +272,8 @@ function wasihostEngine() {
     name: 'wasihost',
     isTrap: (e) => e instanceof wh.RuntimeError,
     WASIExit: wh.WASIExit,
-    compile: (bytes) => new wh.Module(bytes),
+    // one copy of the bytes (the module's), not a Buffer beside it
+    compileFile: (file) => wh.Module.fromFile(file),
     exportNames: (mod) => wh.Module.exports(mod).map((e) => e.name),
     instantiate: (mod, imports, limits) => new wh.Instance(mod, imports, limits),
     wasi: (o) => new WASI({
@@ -302,7 +303,7 @@ function nodeEngine() {
     // V8 reports wasm stack overflow as a RangeError.
     isTrap: (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError,
     WASIExit: undefined,
-    compile: (bytes) => new WebAssembly.Module(bytes),
+    compileFile: (file) => new WebAssembly.Module(fs.readFileSync(file)),
     exportNames: (mod) => WebAssembly.Module.exports(mod).map((e) => e.name),
     instantiate: (mod, imports, limits) => {
       if (limits) throw new UsageError('node:wasi has no --fuel / --max-memory / --timeout');
@@ -376,9 +377,10 @@ function isExit(err, engine) {
 // Runs a parsed command line.  io: { stdout, stderr } writers (for the
 // CLI's own output; the guest writes to fd 1 and 2 directly).
 function run(opts, engine, io) {
-  let bytes;
   try {
-    bytes = fs.readFileSync(opts.wasm);
+    // read by compileFile below; refused here with the CLI's own message
+    fs.closeSync(fs.openSync(opts.wasm, 'r'));
+    if (fs.statSync(opts.wasm).isDirectory()) fs.readFileSync(opts.wasm); // throws EISDIR
   } catch (e) {
     io.stderr(`wasihost: cannot read ${opts.wasm}: ${e.code === 'ENOENT' ? 'no such file' : e.message}\n`);
     return LOAD_STATUS;
@@ -393,7 +395,7 @@ function run(opts, engine, io) {
   }
   let mod, wasi, inst;
   try {
-    mod = engine.compile(bytes);
+    mod = engine.compileFile(opts.wasm);
     const args = [opts.argv0 !== undefined ? opts.argv0 : opts.wasm, ...(opts.invoke ? [] : opts.args)];
     wasi = engine.wasi({
       args, env: Object.fromEntries(opts.env), mounts: opts.mounts, listen: opts.listen,
