@@ -5,6 +5,7 @@ const native = require('./binding');
 const errors = require('../errors');
 const { externIntern, externValues } = require('./externref');
 const { groupJoin, groupKeep } = require('./groups');
+const { exportedFunction } = require('./exported');
 const { Memory } = require('./memory');
 const { Table } = require('./table');
 const { Global } = require('./global');
@@ -26,6 +27,7 @@ native.init({
   externValues,
   groupJoin,
   groupKeep,
+  exportedFunction,
 });
 
 module.exports = native;

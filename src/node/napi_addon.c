@@ -90,7 +90,7 @@ static int keep(napi_env env, napi_value obj, const char *key, int want_fn,
 
 /* init({CompileError, LinkError, RuntimeError, WASIExit, MemoryProto,
  *       TableProto, GlobalProto, toList, externIntern, externValues,
- *       groupJoin, groupKeep}) */
+ *       groupJoin, groupKeep, exportedFunction}) */
 static napi_value init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value cfg, global, object, bigint;
@@ -118,8 +118,14 @@ static napi_value init(napi_env env, napi_callback_info info) {
       keep(env, cfg, "externIntern", 1, &E->extern_intern) ||
       keep(env, cfg, "externValues", 0, &E->extern_values) ||
       keep(env, cfg, "groupJoin", 1, &E->group_join) ||
-      keep(env, cfg, "groupKeep", 1, &E->group_keep))
+      keep(env, cfg, "groupKeep", 1, &E->group_keep) ||
+      keep(env, cfg, "exportedFunction", 1, &E->exported_function))
     return NULL;
+  /* Reachable from JS only through the exported functions' closures. */
+  napi_value entry;
+  WH_TRY(napi_create_function(env, "callExported", NAPI_AUTO_LENGTH, wh_napi_call_exported,
+                              NULL, &entry), NULL);
+  WH_TRY(napi_create_reference(env, entry, 1, &E->call_exported), NULL);
   WH_TRY(napi_get_global(env, &global), NULL);
   WH_TRY(napi_get_named_property(env, global, "Object", &object), NULL);
   WH_TRY(napi_get_named_property(env, global, "BigInt", &bigint), NULL);

@@ -117,12 +117,25 @@ void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err)
   if (!out) { free(s); return; }
   napi_get_value_string_utf8(env, stack, s, slen + 1, &slen);
   const char *nl = memchr(s, '\n', slen);
-  size_t head = nl ? (size_t)(nl - s) : slen;
+  size_t head = nl ? (size_t)(nl - s) : slen, skip = head;
+  /* The innermost JS frame is the exported function's closure (its source
+   * is named by lib/api/exported.js); V8 shows none there: the wasm frames
+   * take its place. */
+  if (nl) {
+    static const char mark[] = "(wasihost:exported-function:";
+    const char *eol = memchr(nl + 1, '\n', slen - head - 1);
+    size_t l = eol ? (size_t)(eol - nl) : slen - head;
+    for (size_t i = 0; i + sizeof mark - 1 <= l; i++)
+      if (memcmp(nl + i, mark, sizeof mark - 1) == 0) {
+        skip = head + l;
+        break;
+      }
+  }
   memcpy(out, s, head);
   memcpy(out + head, text, len);
-  memcpy(out + head + len, s + head, slen - head);
+  memcpy(out + head + len, s + skip, slen - skip);
   napi_value ns;
-  if (napi_create_string_utf8(env, out, head + len + slen - head, &ns) == napi_ok)
+  if (napi_create_string_utf8(env, out, head + len + slen - skip, &ns) == napi_ok)
     napi_set_named_property(env, exc, "stack", ns);
   free(s);
   free(out);

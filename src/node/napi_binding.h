@@ -175,6 +175,9 @@ struct wh_napi_env {
   napi_ref extern_values;      /* Array: id -> value */
   napi_ref group_join;         /* (a, b): join the keep-alive groups */
   napi_ref group_keep;         /* (obj, value): obj's group keeps value */
+  napi_ref exported_function;  /* (call, handle, name, nparams) => function
+                                  (lib/api/exported.js) */
+  napi_ref call_exported;      /* call: the native entry of those functions */
   /* Wrappers by wh_* object (napi_wrap.c) and run states by wh_instance
    * (napi_run.c).  The second name of each union is its bucket array,
    * which the env's teardown in napi_addon.c frees under that name. */
@@ -276,6 +279,8 @@ int wh_napi_lookup(wh_napi_env *E, void *ptr, napi_value *out);
  * object shares the store, or NULL); see lib/api/groups.js. */
 int wh_napi_extern_value(wh_napi_env *E, const wh_extern *ext, napi_value owner,
                          napi_value *out);
+/* The native entry every exported function calls (napi_func.c). */
+napi_value wh_napi_call_exported(napi_env env, napi_callback_info info);
 int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out);
 /* Joins the keep-alive groups of two JS objects (no-op if either is NULL). */

@@ -1,6 +1,7 @@
 /* Exported functions (JS API 2.0 §"Exported Function"): one JS function per
  * wh_func per env, with .length = param count and .name = the function
- * index; plus the internals that look through them (callRaw, funcType). */
+ * index (closures made by lib/api/exported.js around one native entry);
+ * plus the internals that look through them (callRaw, funcType). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,56 +15,56 @@
 
 int wh_napi_has_func_instance(void) { return wh_func_instance != NULL; }
 
-static napi_value func_cb(napi_env env, napi_callback_info info) {
-  napi_value small[8], *argv = small, ret;
-  size_t argc = 8;
+/* callExported(handle, ...args): the native side of every exported function
+ * (lib/api/exported.js), which passes exactly its parameters after the
+ * External of its wrapper. */
+napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
+  napi_value small[9], *argv = small, ret;
+  size_t argc = 9;
   void *data = NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, &data), NULL);
-  wh_napi_func *w = data;
-  napi_value new_target = NULL;
-  /* JS API §"Exported Function": [[Construct]] is absent. */
-  WH_TRY(napi_get_new_target(env, info, &new_target), NULL);
-  if (new_target) {
-    napi_throw_type_error(env, NULL, "an exported WebAssembly function is not a constructor");
-    return NULL;
-  }
-  /* A disposed function's type went with its wh_func. */
-  if (!w->h.ptr) {
-    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
-                     "this function's WebAssembly.Instance has been disposed");
-    return NULL;
-  }
-  size_t np = w->type->nparams;
-  if (argc > 8 && np > 8) {
-    size_t want = argc < np ? argc : np;
-    argv = malloc(want * sizeof *argv);
-    if (!argv) {
+  WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, NULL), NULL);
+  if (argc > 9) {
+    size_t want = argc;
+    if (!(argv = malloc(want * sizeof *argv))) {
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return NULL;
     }
-    argc = want;
     if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
       free(argv);
       wh_napi_ensure_exception(env);
       return NULL;
     }
     if (argc > want) argc = want;
-  } else if (argc > 8) {
-    argc = 8;
+  }
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data) {
+    if (argv != small) free(argv);
+    napi_throw_type_error(env, NULL, "callExported: not an exported function's handle");
+    return NULL;
+  }
+  wh_napi_func *w = data;
+  /* A disposed function's type went with its wh_func. */
+  if (!w->h.ptr) {
+    if (argv != small) free(argv);
+    napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
+                     "this function's WebAssembly.Instance has been disposed");
+    return NULL;
   }
   napi_value self = NULL;
   if (w->has_funcref && napi_get_reference_value(env, w->h.self, &self) != napi_ok)
     self = NULL;
-  ret = wh_napi_call(w->h.E, w, self, argc, argv, 0, 0);
+  ret = wh_napi_call(w->h.E, w, self, argc - 1, argv + 1, 0, 0);
   if (argv != small) free(argv);
   return ret;
 }
 
+/* The function is a closure made in JS (lib/api/exported.js) around an
+ * External of w.  Only the closure holds that External, and w is freed by
+ * the closure's own finalizer: no call can reach a freed w. */
 int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out) {
   napi_env env = E->env;
   char buf[16];
-  napi_value fn, len;
+  napi_value fn, make, argv[4];
   if (wh_napi_lookup(E, f, out)) return 0;
   if (!name) {
     uint32_t idx = wh_func_index ? wh_func_index(f) : UINT32_MAX;
@@ -84,19 +85,12 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
     if (wh_reftype_family(w->type->params[i]) == WH_FUNCREF) w->has_funcref = 1;
   for (uint32_t i = 0; i < w->type->nresults; i++)
     if (wh_reftype_family(w->type->results[i]) == WH_FUNCREF) w->has_funcref = 1;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, func_cb, w, &fn) != napi_ok) {
-    wh_napi_ensure_exception(env);
-    wh_func_unref(f);
-    free(w);
-    return -1;
-  }
-  /* A native function's length is already 0; redefining it costs a map
-   * transition per function, a sixth of instantiating a small module. */
-  napi_property_descriptor d = {"length", NULL, NULL, NULL, NULL, NULL,
-                                napi_configurable, NULL};
-  if (w->type->nparams &&
-      (napi_create_uint32(env, w->type->nparams, &len) != napi_ok ||
-       (d.value = len, napi_define_properties(env, fn, 1, &d)) != napi_ok)) {
+  if (napi_get_reference_value(env, E->call_exported, &argv[0]) != napi_ok ||
+      napi_create_external(env, w, NULL, NULL, &argv[1]) != napi_ok ||
+      napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[2]) != napi_ok ||
+      napi_create_uint32(env, w->type->nparams, &argv[3]) != napi_ok ||
+      napi_get_reference_value(env, E->exported_function, &make) != napi_ok ||
+      napi_call_function(env, wh_napi_undefined(env), make, 4, argv, &fn) != napi_ok) {
     wh_napi_ensure_exception(env);
     wh_func_unref(f);
     free(w);

@@ -21,6 +21,13 @@ t.test('exports object is frozen with a null prototype', async (t) => {
   t.equal(ex.b.length, 3);
   t.equal(ex.a.name, '0');
   t.equal(ex.b.name, '1');
+  t.notOk(Object.prototype.hasOwnProperty.call(ex.b, 'prototype'), 'no prototype: not a constructor (as in V8)');
+  t.same(Object.getOwnPropertyDescriptor(ex.b, 'length'),
+    { value: 3, writable: false, enumerable: false, configurable: true });
+  t.same(Object.getOwnPropertyDescriptor(ex.b, 'name'),
+    { value: '1', writable: false, enumerable: false, configurable: true });
+  t.equal(ex.b(1, 2n, 3, 'ignored'), 2, 'extra arguments are ignored');
+  t.equal(Object.getPrototypeOf(ex.b), Function.prototype);
   t.throws(() => { 'use strict'; ex.a = 1; }, TypeError);
   t.equal(Object.prototype.toString.call(inst), '[object WebAssembly.Instance]');
   t.throws(() => new W.Instance({}), TypeError, 'not a module');
