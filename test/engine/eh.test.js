@@ -96,6 +96,14 @@ const legacy = `(module
       (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
       (br_if $l (local.get 0)))
     (local.get 1))
+  ;; a JS import throwing, caught by catch_all, n times
+  (func (export "loop_js") (param i32) (result i32)
+    (local i32)
+    (loop $l
+      (try (do (drop (call $js (local.get 0)))) (catch_all (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (local.get 0)))
+    (local.get 1))
   (func (export "loop_rethrown") (param i32) (result i32)
     (local i32)
     (loop $l
@@ -191,6 +199,8 @@ t.test('legacy exceptions agree with V8', async (t) => {
     r.push(run(() => ex.call_js(21)));
     jsAction = () => { throw errObj; };
     r.push(run(() => ex.call_js(1)), run(() => ex.call_js_rethrow(1)), run(() => ex.call_js_plain(1)));
+    jsAction = () => { throw 42; }; // a primitive, caught and rethrown as itself
+    r.push(run(() => ex.call_js(1)), (() => { try { ex.call_js_rethrow(1); } catch (e) { return e; } })());
     r.push(run(() => ex.tail_js(1)));
     jsAction = (x) => { throw new api.Exception(ex.e, [x]); };
     r.push(run(() => ex.call_js(5)));
@@ -275,7 +285,7 @@ t.test('JS API: Tag, Exception, JSTag', async (t) => {
 t.test('limits: fuel, traps, memory', async (t) => {
   const bytes = await bytesOf(legacy, { exceptions: true, tail_call: true });
   const mod = new wasihost.Module(bytes);
-  const env = { js: (x) => x, tag: new wasihost.Tag({ parameters: ['i32'] }) };
+  const env = { js: (x) => { if (x > 0) throw x; return x; }, tag: new wasihost.Tag({ parameters: ['i32'] }) };
   const limited = new wasihost.Instance(mod, { env }, { fuel: 100000 });
   t.throws(() => limited.exports.loop(1e7), { name: 'RuntimeError', message: /fuel/ }, 'a throw/catch loop runs out of fuel');
   const inst = new wasihost.Instance(mod, { env });
@@ -292,4 +302,15 @@ t.test('limits: fuel, traps, memory', async (t) => {
   const grew = process.memoryUsage.rss() - before;
   // (a sanitizer build keeps freed memory in quarantine)
   if (!/asan/.test(process.env.WASIHOST_BINDING || '')) t.ok(grew < 16 * 1024 * 1024, `RSS grew ${(grew / 1048576).toFixed(1)} MB over 3 million exceptions`);
+  // JS exceptions through wasm: JS garbage too, so the RSS settles at the
+  // JS heap's working size (two rounds) and then stays
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  for (let k = 0; k < 2; k++) t.equal(inst.exports.loop_js(3e5), 3e5, 'JS exceptions caught by catch_all');
+  gc();
+  const settled = process.memoryUsage.rss();
+  for (let k = 0; k < 3; k++) inst.exports.loop_js(3e5);
+  gc();
+  const grewJs = process.memoryUsage.rss() - settled;
+  if (!/asan/.test(process.env.WASIHOST_BINDING || '')) t.ok(grewJs < 24 * 1024 * 1024, `RSS grew ${(grewJs / 1048576).toFixed(1)} MB over 900,000 more JS exceptions`);
 });
