@@ -261,8 +261,9 @@ napi_value wh_napi_exn_get_arg(napi_env env, napi_callback_info info) {
 }
 
 /* The JS value a host-thrown exception is (its host data): a reference
- * to an array holding it (N-API 9 refers to objects only, and a JS import
- * may throw a number). */
+ * to an object holding it as own property "v" (N-API 9 refers to objects
+ * only, and a JS import may throw a number; a defined own property runs
+ * no setter a script put on a prototype). */
 typedef struct js_thrown {
   wh_napi_env *E;
   napi_ref ref;
@@ -283,7 +284,7 @@ void wh_napi_throw_exn(wh_napi_env *E, wh_exn *e) {
   napi_value box = NULL;
   int rc = 0;
   if (!(j && j->E == E && napi_get_reference_value(env, j->ref, &box) == napi_ok && box &&
-        napi_get_element(env, box, 0, &v) == napi_ok))
+        napi_get_named_property(env, box, "v", &v) == napi_ok))
     rc = value_of(E, WH_NK_EXN, e, &v);
   wh_exn_unref(e);
   if (rc == 0) napi_throw(env, v);
@@ -307,8 +308,9 @@ int wh_napi_host_throw(wh_napi_env *E, wh_call *call) {
     w = wh_napi_unwrap(env, exc, WH_NK_EXN);
   js_thrown *j = calloc(1, sizeof *j);
   napi_value box;
-  if (!j || napi_create_array_with_length(env, 1, &box) != napi_ok ||
-      napi_set_element(env, box, 0, exc) != napi_ok ||
+  napi_property_descriptor d = { "v", NULL, NULL, NULL, NULL, exc, napi_default, NULL };
+  if (!j || napi_create_object(env, &box) != napi_ok ||
+      napi_define_properties(env, box, 1, &d) != napi_ok ||
       napi_create_reference(env, box, 1, &j->ref) != napi_ok) {
     free(j);
     napi_value ignored;
