@@ -471,9 +471,10 @@ wh_tag *wh_tag_ref(wh_tag *t);
 void wh_tag_unref(wh_tag *t);
 const wh_functype *wh_tag_type(const wh_tag *t);
 /* An exception of tag with its payload (args, one per param of the tag's
- * type).  host/finalize: data of the embedder's (its own representation
- * of the exception, e.g. a JS value), finalized when the exception is
- * freed.  The caller holds one reference. */
+ * type; references in it are not kept alive by it).  host/finalize: data
+ * of the embedder's (its own representation of the exception, e.g. a JS
+ * value), finalized when the exception is freed.  The caller holds one
+ * reference; the exception keeps its tag alive. */
 wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
                    wh_finalizer finalize);
 wh_exn *wh_exn_ref(wh_exn *e);
@@ -485,9 +486,14 @@ void *wh_exn_host_data(const wh_exn *e);
 /* Sets host data on an exception that has none (the embedder's wrapper
  * made later); 0, or WH_ERR_ARG when it already has some. */
 int wh_exn_set_host_data(wh_exn *e, void *host, wh_finalizer finalize);
-/* Inside a host function: throw e into the calling wasm code (return what
- * this returns, WH_ERR_EXCEPTION).  The caller keeps its reference. */
-int wh_call_throw(wh_call *call, wh_exn *e);
+/* Inside a host function: throws an exception of tag with payload args
+ * into the calling wasm code (return what this returns, WH_ERR_EXCEPTION).
+ * host/finalize as wh_exn_new's: the embedder's representation of it,
+ * which it finds again in the wh_exn that reaches it if nothing catches
+ * the exception (finalize runs when the engine frees it, on the thread
+ * running the call, or with the store that kept it). */
+int wh_call_throw(wh_call *call, wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
+                  wh_finalizer finalize);
 
 /* ------------------------------------------------------------------ */
 /* Timeouts (wasihost extension): one watchdog thread per process,

@@ -204,10 +204,9 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   ex->err = saved_err;
   ex->sp = saved_sp;
   if (rc == WH_ERR_EXCEPTION && ex->exn) {
-    /* the host gets it (a reference), kept by the instance it left */
-    if (!f->host) wi_exn_store(ex->exn, f->inst);
-    err->exn = wh_exn_ref(ex->exn);
+    err->exn = wi_exn_escape(ex, ex->exn); /* (tag.c) */
     ex->exn = NULL;
+    if (!err->exn) rc = wh_err_set(err, WH_ERR_NOMEM, "out of memory");
   }
   if (outer) wi_exn_sweep(ex); /* the run's floating exceptions (tag.c) */
   if (outer) leave_limits(ex);

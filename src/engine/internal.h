@@ -488,6 +488,7 @@ struct wh_exn {
   uint32_t holds;         /* legacy catch bodies holding it (rethrow) */
   bool stored;
   bool marked;            /* wi_exn_collect */
+  bool tag_ref;           /* holds a reference on its tag's store (tag.c) */
   void *host;             /* the embedder's (wh_exn_new) */
   wh_finalizer finalize;
   uint32_t n;
@@ -526,6 +527,9 @@ typedef struct wi_eh_table {
 wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args)
     __attribute__((visibility("hidden")));
 void wi_exn_store(wh_exn *e, wh_instance *inst) __attribute__((visibility("hidden")));
+/* An exception leaving the outermost wasm frame for the host: a reference
+ * for it (a floating one gets a store of its own). */
+wh_exn *wi_exn_escape(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 /* A catch that unpacked e: freed unless stored or held (legacy rethrow). */
 void wi_exn_drop(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 /* The end of a legacy catch body holding e. */

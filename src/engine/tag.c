@@ -2,17 +2,18 @@
  * tags, exceptions and their lifetime, and the search of a function's try
  * regions for a handler.
  *
- * Lifetime (the engine has no collector): an exception thrown by wasm is
- * "floating", on its thread's list (wh_exec.floating).  A catch that only
- * unpacks the payload (try_table's catch / catch_all, the end of a legacy
- * catch body) frees it on the spot; whatever is still floating when the
- * thread's outermost call returns (a trap, a branch out of a legacy catch
- * body) is freed then.  An exception that becomes a value wasm may keep
- * (catch_ref, catch_all_ref) or that reaches the host is "stored": an
- * object of the store of the instance that caught it, freed with that
- * store, like a global.  Exceptions the host makes (wh_exn_new) are stored
- * from birth, in a store of their own that joins the store of any instance
- * they are thrown into. */
+ * Lifetime (the engine has no collector): an exception thrown by wasm or
+ * by a host function (wh_call_throw) is "floating", on its thread's list
+ * (wh_exec.floating).  A catch that only unpacks the payload (try_table's
+ * catch / catch_all, the end of a legacy catch body) frees it on the spot;
+ * one still held by a catch body that was left by a branch or a rethrow is
+ * freed by wi_exn_collect, and whatever is still floating when the
+ * thread's outermost call returns (a trap) is freed then.  An exception
+ * that becomes a value wasm may keep (catch_ref, catch_all_ref) is
+ * "stored": an object of the store of the instance that caught it, freed
+ * with that store, like a global.  One that reaches the host gets a store
+ * of its own, freed when the host lets go of it, as do those the host
+ * makes (wh_exn_new); those hold a reference on their tag's store. */
 #include "internal.h"
 
 static void tag_destroy(wh_object *o) { free(o); }
@@ -46,6 +47,9 @@ const wh_functype *wh_tag_type(const wh_tag *t) { return &t->type->ft; }
 
 static void exn_free(wh_exn *e) {
   if (e->finalize) e->finalize(e->host);
+  /* (never inside the destruction of the tag's store: an exception that
+   * joins a store gives its tag reference up, see wi_exn_store) */
+  if (e->tag_ref) wh_object_unref(&e->tag->obj);
   free(e);
 }
 
@@ -82,6 +86,12 @@ static void unlink_floating(wh_exec *ex, wh_exn *e) {
 }
 
 void wi_exn_store(wh_exn *e, wh_instance *inst) {
+  /* the tag may come from an instance this one is not linked with */
+  wh_store_join(&inst->obj, &e->tag->obj);
+  if (e->tag_ref) {
+    e->tag_ref = false;
+    wh_object_unref(&e->tag->obj);
+  }
   if (!e->stored) {
     unlink_floating(wh_exec_get(), e);
     e->stored = true;
@@ -89,8 +99,21 @@ void wi_exn_store(wh_exn *e, wh_instance *inst) {
   } else {
     wh_store_join(&inst->obj, &e->obj);
   }
-  /* the tag may come from an instance this one is not linked with */
-  wh_store_join(&inst->obj, &e->tag->obj);
+}
+
+wh_exn *wi_exn_escape(wh_exec *ex, wh_exn *e) {
+  if (e->stored) return wh_exn_ref(e);
+  unlink_floating(ex, e);
+  e->stored = true;
+  if (wh_object_init(&e->obj) != 0) {
+    exn_free(e);
+    return NULL;
+  }
+  if (!e->tag_ref) {
+    e->tag_ref = true;
+    wh_object_ref(&e->tag->obj);
+  }
+  return e;
 }
 
 void wi_exn_drop(wh_exec *ex, wh_exn *e) {
@@ -166,10 +189,8 @@ wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
   e->stored = true;
   e->host = host;
   e->finalize = finalize;
-  wh_store_join(&e->obj, &tag->obj);
-  for (uint32_t i = 0; i < nargs; i++)
-    if (tag->type->ft.params[i] == WH_FUNCREF && args[i].func)
-      wh_store_join(&e->obj, &args[i].func->obj);
+  e->tag_ref = true;
+  wh_object_ref(&tag->obj);
   return e;
 }
 
@@ -187,10 +208,22 @@ int wh_exn_set_host_data(wh_exn *e, void *host, wh_finalizer finalize) {
   return 0;
 }
 
-int wh_call_throw(wh_call *call, wh_exn *e) {
-  if (!call || !e) return WH_ERR_ARG;
-  /* it may now be kept by the instance that catches it: it lives as long */
-  if (call->inst) wh_store_join(&call->inst->obj, &e->obj);
+int wh_call_throw(wh_call *call, wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
+                  wh_finalizer finalize) {
+  if (!call || !tag || nargs != tag->type->ft.nparams || (nargs && !args)) {
+    if (finalize) finalize(host);
+    return WH_ERR_ARG;
+  }
+  wh_exn *e = wi_exn_throw_new(call->ex, tag, args);
+  if (!e) {
+    if (finalize) finalize(host);
+    return wh_call_trap(call, "out of memory throwing an exception");
+  }
+  e->host = host;
+  e->finalize = finalize;
+  /* the host may drop its tag while the exception is still going */
+  e->tag_ref = true;
+  wh_object_ref(&tag->obj);
   call->ex->exn = e;
   return WH_ERR_EXCEPTION;
 }

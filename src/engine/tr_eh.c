@@ -10,8 +10,8 @@
  * code of a try_table.
  *
  * try_table: each clause gets landing code placed before the body (jumped
- * over): the unwinder writes the payload (and the exnref) into the slots
- * at the block's height, and the landing code is an ordinary branch to the
+ * over): the unwinder writes the payload (and the exnref) into slots above
+ * the operand stack, and the landing code is an ordinary branch to the
  * clause's label, with its moves.
  *
  * Legacy try: a catch body starts like an else arm, with the payload at
@@ -103,13 +103,14 @@ static int read_tag(tr *t, uint32_t *x) {
 static const wh_functype *tag_type(tr *t, uint32_t x) { return &t->m->tag_types[x]->ft; }
 
 /* try_table's landing code for one clause: the payload (and exnref) as
- * temps at the block's height, branched to the label. */
-static int landing(tr *t, uint32_t height, const wh_functype *ft, bool ref, tr_ctl *label,
-                   uint32_t *pad) {
+ * temps above the stack's top (whatever the body had there is dead once
+ * it threw), branched to the label; *base is their first slot. */
+static int landing(tr *t, const wh_functype *ft, bool ref, tr_ctl *label, uint32_t *pad,
+                   uint32_t *base) {
   uint32_t saved = t->nst;
   tr_no_dst(t);
   *pad = tr_label(t);
-  t->nst = height;
+  *base = tr_slot(t, saved);
   for (uint32_t k = 0; ft && k < ft->nparams; k++) TRY(tr_push_temp(t, ft->params[k]));
   if (ref) TRY(tr_push_temp(t, WH_EXNREF));
   TRY(tr_branch(t, label));
@@ -148,7 +149,6 @@ static int try_table(tr *t) {
   }
   TRY(tr_need(t, nc.params, nc.np));
   tr_materialize_all(t);
-  uint32_t height = t->nst - nc.np;
   int32_t region = -1;
   if (tr_live(t) && state(t)) {
     int64_t over;
@@ -158,16 +158,15 @@ static int try_table(tr *t) {
     t->r.p = clauses;
     for (uint32_t i = 0; i < n; i++) {
       uint8_t kind;
-      uint32_t x = 0, l, pad;
+      uint32_t x = 0, l, pad, base;
       wh_rd_u8(&t->r, &kind);
       if (kind < 2) wh_rd_u32(&t->r, &x);
       wh_rd_u32(&t->r, &l);
       const wh_functype *ft = kind < 2 ? tag_type(t, x) : NULL;
-      TRY(landing(t, height, ft, kind & 1, &t->ctls[t->nctl - 1 - l], &pad));
+      TRY(landing(t, ft, kind & 1, &t->ctls[t->nctl - 1 - l], &pad, &base));
       static const uint8_t kinds[4] = { WI_EH_CATCH, WI_EH_CATCH_REF, WI_EH_CATCH_ALL, WI_EH_CATCH_ALL_REF };
-      /* region -1 for now: the clauses belong to the region opened below */
-      TRY(add_clause(t, 0, (wi_eh_clause){ .kind = kinds[kind], .tag = x, .pad = pad,
-                                           .base = tr_slot(t, height) }));
+      /* (region 0 until the region opens below) */
+      TRY(add_clause(t, 0, (wi_eh_clause){ .kind = kinds[kind], .tag = x, .pad = pad, .base = base }));
     }
     t->r.p = end;
     if (over >= 0) tr_set_jump(t, (tr_jump){ .at = over, .cell = 1, .half = 0 }, tr_label(t));

@@ -4,11 +4,15 @@
  * - a wasm exception nothing caught reaches JS as a WebAssembly.Exception
  *   (the same object each time the same exception comes out);
  * - a JS import that throws during a synchronous run throws into wasm: a
- *   WebAssembly.Exception as its own exception, any other value as an
- *   exception of the JS tag (WebAssembly.JSTag, V8's: one externref, the
- *   value), which `catch_all` catches and which, left uncaught, reaches the
- *   JS caller as the very value thrown.  During an async run a JS
- *   exception still ends the run (napi_async.c), uncatchable. */
+ *   WebAssembly.Exception as an exception of its tag and payload, any
+ *   other value as an exception of the JS tag (WebAssembly.JSTag, V8's:
+ *   one externref), which `catch_all` catches.  Either way the engine's
+ *   exception remembers the JS value (its host data, a reference), so
+ *   left uncaught it reaches the JS caller as the very value thrown.  The
+ *   JS tag's payload is null here, not the value: interning every thrown
+ *   value as an externref would keep them all for the life of the process
+ *   (lib/api/externref.js).  During an async run a JS exception still ends
+ *   the run (napi_async.c), uncatchable. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,12 +260,32 @@ napi_value wh_napi_exn_get_arg(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* The JS value a host-thrown exception is (its host data): a reference
+ * to an object holding it as own property "v" (N-API 9 refers to objects
+ * only, and a JS import may throw a number; a defined own property runs
+ * no setter a script put on a prototype). */
+typedef struct js_thrown {
+  wh_napi_env *E;
+  napi_ref ref;
+} js_thrown;
+
+static void js_thrown_free(void *data) {
+  js_thrown *j = data;
+  wh_napi_ref_drop(j->E, j->ref);
+  wh_napi_env_release(j->E);
+  free(j);
+}
+
 /* An exception that left wasm, thrown to JS; takes the error's reference. */
 void wh_napi_throw_exn(wh_napi_env *E, wh_exn *e) {
   napi_env env = E->env;
-  napi_value v;
-  int rc = wh_exn_tag(e) == js_tag() ? wh_napi_to_js(E, wh_exn_args(e)[0], WH_EXTERNREF, NULL, &v)
-                                     : value_of(E, WH_NK_EXN, e, &v);
+  napi_value v = NULL;
+  const js_thrown *j = wh_exn_host_data(e);
+  napi_value box = NULL;
+  int rc = 0;
+  if (!(j && j->E == E && napi_get_reference_value(env, j->ref, &box) == napi_ok && box &&
+        napi_get_named_property(env, box, "v", &v) == napi_ok))
+    rc = value_of(E, WH_NK_EXN, e, &v);
   wh_exn_unref(e);
   if (rc == 0) napi_throw(env, v);
   else wh_napi_ensure_exception(env);
@@ -282,17 +306,23 @@ int wh_napi_host_throw(wh_napi_env *E, wh_call *call) {
   napi_valuetype t;
   if (napi_typeof(env, exc, &t) == napi_ok && t == napi_object)
     w = wh_napi_unwrap(env, exc, WH_NK_EXN);
-  if (w && w->ptr) return wh_call_throw(call, w->ptr);
-  wh_val v;
-  wh_exn *e = NULL;
-  if (wh_napi_to_wasm(E, exc, WH_EXTERNREF, &v) == 0) e = wh_exn_new(js_tag(), &v, 1, NULL, NULL);
-  if (!e) {
+  js_thrown *j = calloc(1, sizeof *j);
+  napi_value box;
+  napi_property_descriptor d = { "v", NULL, NULL, NULL, NULL, exc, napi_default, NULL };
+  if (!j || napi_create_object(env, &box) != napi_ok ||
+      napi_define_properties(env, box, 1, &d) != napi_ok ||
+      napi_create_reference(env, box, 1, &j->ref) != napi_ok) {
+    free(j);
     napi_value ignored;
     napi_get_and_clear_last_exception(env, &ignored);
     napi_throw(env, exc);
     return WH_ERR_HOST;
   }
-  int rc = wh_call_throw(call, e);
-  wh_exn_unref(e); /* the calling instance's store keeps it now */
-  return rc;
+  j->E = E;
+  E->refs++; /* (js_thrown_free releases it) */
+  static const wh_val null_ref = { .raw = 0 };
+  if (w && w->ptr)
+    return wh_call_throw(call, wh_exn_tag(w->ptr), wh_exn_args(w->ptr), wh_exn_nargs(w->ptr), j,
+                         js_thrown_free);
+  return wh_call_throw(call, js_tag(), &null_ref, 1, j, js_thrown_free);
 }

@@ -96,6 +96,14 @@ const legacy = `(module
       (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
       (br_if $l (local.get 0)))
     (local.get 1))
+  ;; a JS import throwing, caught by catch_all, n times
+  (func (export "loop_js") (param i32) (result i32)
+    (local i32)
+    (loop $l
+      (try (do (drop (call $js (local.get 0)))) (catch_all (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (local.get 0)))
+    (local.get 1))
   (func (export "loop_rethrown") (param i32) (result i32)
     (local i32)
     (loop $l
@@ -156,7 +164,13 @@ const exnref = `(module
       (try_table (catch $e $l) (if (i32.lt_u (local.get $n) (i32.const 5)) (then (call $thrower (local.get $n)))))
       )
     (local.get $n))
-  (func (export "null_ref") (throw_ref (ref.null exn))))`;
+  (func (export "null_ref") (throw_ref (ref.null exn)))
+  ;; try_table with params: the landing code leaves them alone
+  (func (export "tt_param") (param i64) (result i32)
+    (block $h (result i32)
+      (local.get 0)
+      (try_table (param i64) (result i32) (catch $e $h)
+        (drop) (call $thrower (i32.const 9)) (i32.const -1)))))`;
 
 let w;
 async function bytesOf(src, features) {
@@ -191,6 +205,8 @@ t.test('legacy exceptions agree with V8', async (t) => {
     r.push(run(() => ex.call_js(21)));
     jsAction = () => { throw errObj; };
     r.push(run(() => ex.call_js(1)), run(() => ex.call_js_rethrow(1)), run(() => ex.call_js_plain(1)));
+    jsAction = () => { throw 42; }; // a primitive, caught and rethrown as itself
+    r.push(run(() => ex.call_js(1)), (() => { try { ex.call_js_rethrow(1); } catch (e) { return e; } })());
     r.push(run(() => ex.tail_js(1)));
     jsAction = (x) => { throw new api.Exception(ex.e, [x]); };
     r.push(run(() => ex.call_js(5)));
@@ -241,6 +257,7 @@ t.test('try_table and exnref', async (t) => {
   t.same(ex.multi(), [1.5, -3n]);
   t.equal(ex.to_loop(0), 5, 'a catch can branch to a loop');
   t.throws(() => ex.null_ref(), { name: 'RuntimeError', message: /null/ });
+  t.equal(ex.tt_param(5n), 9);
 });
 
 t.test('JS API: Tag, Exception, JSTag', async (t) => {
@@ -275,7 +292,7 @@ t.test('JS API: Tag, Exception, JSTag', async (t) => {
 t.test('limits: fuel, traps, memory', async (t) => {
   const bytes = await bytesOf(legacy, { exceptions: true, tail_call: true });
   const mod = new wasihost.Module(bytes);
-  const env = { js: (x) => x, tag: new wasihost.Tag({ parameters: ['i32'] }) };
+  const env = { js: (x) => { if (x > 0) throw x; return x; }, tag: new wasihost.Tag({ parameters: ['i32'] }) };
   const limited = new wasihost.Instance(mod, { env }, { fuel: 100000 });
   t.throws(() => limited.exports.loop(1e7), { name: 'RuntimeError', message: /fuel/ }, 'a throw/catch loop runs out of fuel');
   const inst = new wasihost.Instance(mod, { env });
@@ -292,4 +309,20 @@ t.test('limits: fuel, traps, memory', async (t) => {
   const grew = process.memoryUsage.rss() - before;
   // (a sanitizer build keeps freed memory in quarantine)
   if (!/asan/.test(process.env.WASIHOST_BINDING || '')) t.ok(grew < 16 * 1024 * 1024, `RSS grew ${(grew / 1048576).toFixed(1)} MB over 3 million exceptions`);
+  // JS exceptions through wasm: JS garbage too, so the RSS settles at the
+  // JS heap's working size (two rounds) and then moves within about 30 MB
+  // on a loaded machine; a leak of the engine's exceptions (over 100 bytes
+  // each) would add more than 90 MB
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  for (let k = 0; k < 2; k++) t.equal(inst.exports.loop_js(3e5), 3e5, 'JS exceptions caught by catch_all');
+  gc();
+  const settled = process.memoryUsage();
+  for (let k = 0; k < 3; k++) inst.exports.loop_js(3e5);
+  gc();
+  const now = process.memoryUsage();
+  const grewJs = now.rss - settled.rss, heapJs = now.heapUsed - settled.heapUsed;
+  // (the reference to each thrown value would keep it, and its holder, on the JS heap)
+  t.ok(heapJs < 8 * 1024 * 1024, `JS heap grew ${(heapJs / 1048576).toFixed(1)} MB over 900,000 more JS exceptions`);
+  if (!/asan/.test(process.env.WASIHOST_BINDING || '')) t.ok(grewJs < 64 * 1024 * 1024, `RSS grew ${(grewJs / 1048576).toFixed(1)} MB over 900,000 more JS exceptions`);
 });
