@@ -165,7 +165,11 @@ static int numeric(tr *t, const wi_opinfo *ni) {
     case WI_K_LOAD: return load(t, ni);
     case WI_K_STORE: return store(t, ni);
   }
-  if (WI_K_IS_SIMD(ni->cls)) return tr_simd(t, ni);
+  if (WI_K_IS_SIMD(ni->cls)) {
+    int rc = tr_simd(t, ni);
+    if (WH_UNLIKELY(t->mem_switched)) tr_simd_mem_end(t);
+    return rc;
+  }
   return wh_rd_fail(&t->r, "illegal opcode");
 }
 

@@ -113,6 +113,7 @@ typedef struct tr {
   uint8_t *linit;
   uint32_t *ilog;
   uint32_t nilog, capilog;
+  bool mem_switched;     /* tr_mem.c: a SIMD access switched memories */
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -243,6 +244,8 @@ bool tr_memarg_names_memory(tr *t);
 int tr_access_mem(tr *t, const wi_opinfo *ni);
 bool tr_memory_op_names_memory(tr *t, uint32_t op);
 int tr_memory_op(tr *t, uint32_t op);
+int tr_simd_mem_begin(tr *t, uint32_t *align);
+void tr_simd_mem_end(tr *t);
 /* tr_tail.c: return_call, return_call_indirect */
 int tr_tail_call(tr *t, uint32_t op);
 /* tr_ref.c: typed function references, non-defaultable locals */
