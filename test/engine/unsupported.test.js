@@ -19,7 +19,7 @@ const cases = {
   'garbage collection': mod(section(1, [1, 0x5f, 0])),
   'garbage collection proposal is not supported': mod(section(1, [1, 0x60, 1, 0x6e, 0])),
   'exception handling, the tag section': mod(section(13, [0])),
-  'memory64': mod(section(5, [1, 0x04, 1])),
+  'shared memories are not supported': mod(section(5, [1, 0x03, 1, 1])),
   'exception handling is not supported': func([0x08, 0x00]),
   'illegal opcode 0xd3 \\(the garbage collection': func([0xd0, 0x70, 0xd0, 0x70, 0xd3, 0x1a]), // ref.eq
   'threads: atomics': func([0xfe, 0x03, 0x00]),
