@@ -125,8 +125,11 @@ export class Instance implements Disposable {
   [Symbol.dispose](): void;
 }
 
-export interface MemoryDescriptor { initial?: number; minimum?: number; maximum?: number; shared?: false }
-export interface MemoryType { minimum: number; maximum?: number }
+/** address 'i64' (memory64): initial/maximum are BigInt, and grow takes and returns BigInt. */
+export interface MemoryDescriptor {
+  initial?: number | bigint; minimum?: number | bigint; maximum?: number | bigint; shared?: false; address?: 'i32' | 'i64';
+}
+export interface MemoryType { minimum: number; maximum?: number; address?: 'i64' }
 
 /** Guest-memory helpers: bounds-checked, little-endian, pointers as unsigned 32-bit; RangeError when out of bounds. */
 export interface MemoryHelpers {
@@ -162,8 +165,9 @@ export interface Memory extends MemoryHelpers {}
 export class Memory implements Disposable {
   constructor(descriptor: MemoryDescriptor);
   readonly buffer: ArrayBuffer;
-  /** Grows by delta pages (64 KiB); returns the old size in pages. */
+  /** Grows by delta pages (64 KiB); returns the old size in pages (an i64 memory: BigInt both). */
   grow(delta: number): number;
+  grow(delta: bigint): bigint;
   type(): MemoryType;
   dispose(): void;
   [Symbol.dispose](): void;
@@ -176,15 +180,20 @@ export interface MemoryView extends MemoryHelpers {
 export function view(target: Instance | Memory | WebAssembly.Memory): MemoryView;
 
 export type TableElement = 'anyfunc' | 'funcref' | 'externref';
-export interface TableDescriptor { element: TableElement; initial?: number; minimum?: number; maximum?: number }
+/** address 'i64' (table64): sizes and indexes are BigInt. */
+export interface TableDescriptor {
+  element: TableElement; initial?: number | bigint; minimum?: number | bigint; maximum?: number | bigint;
+  address?: 'i32' | 'i64';
+}
 
 export class Table implements Disposable {
   constructor(descriptor: TableDescriptor, value?: unknown);
-  readonly length: number;
-  get(index: number): any;
-  set(index: number, value?: unknown): void;
+  readonly length: number | bigint;
+  get(index: number | bigint): any;
+  set(index: number | bigint, value?: unknown): void;
   grow(delta: number, value?: unknown): number;
-  type(): { element: TableElement; minimum: number; maximum?: number };
+  grow(delta: bigint, value?: unknown): bigint;
+  type(): { element: TableElement; minimum: number; maximum?: number; address?: 'i64' };
   dispose(): void;
   [Symbol.dispose](): void;
 }

@@ -1,7 +1,6 @@
 'use strict';
 // The WebAssembly 3.0 spec suite (../shared/spec-3.0/json, wasm-tools json)
-// for the 3.0 features wasihost runs: SIMD (every simd_* file but
-// simd_memory-multi: SIMD access to a second memory), relaxed SIMD, tail
+// for the 3.0 features wasihost runs: SIMD (every simd_* file), relaxed SIMD, tail
 // calls, multiple memories, typed function references, memory64 and table64, and exception
 // handling (commands on modules that use GC, which wasihost does not have, are left out by their
 // CompileError naming it). The rest of the 3.0 suite: `node scripts/spec.js --suite 3.0`
@@ -35,7 +34,7 @@ const GLOBS = ['simd_*', 'relaxed_*', 'i*_relaxed_*', 'return_call', 'return_cal
 // a module of the files above that uses a feature wasihost lacks (and the
 // commands on it)
 const OTHER_FEATURE = /garbage collection proposal is not supported/;
-const NOT_YET = new Set(['simd_memory-multi.json']);
+const NOT_YET = new Set([]);
 
 if (!fs.existsSync(dir)) {
   t.plan(0, `spec-3.0 suite not found at ${dir}`);

@@ -37,7 +37,6 @@ int tr_access_mem(tr *t, const wi_opinfo *ni) {
   if (mem >= t->m->nmems) FAILV("unknown memory %u", mem);
   align &= ~0x40u;
   if (align >= 32 || (1u << align) > ni->width) FAILV("alignment must not be larger than natural");
-  if (WI_K_IS_SIMD(ni->cls)) FAILV("SIMD access to memory %u: only memory 0 is supported yet", mem);
   if (ni->cls == WI_K_LOAD) {
     TRY(tr_need1(t, WH_I32));
     uint32_t a = tr_operand(t, t->nst - 1);
@@ -107,4 +106,27 @@ int tr_memory_op(tr *t, uint32_t op) {
   }
   tr_no_dst(t);
   return 0;
+}
+
+/* SIMD accesses to a memory other than 0 (one generic path for every
+ * SIMD load and store): the SIMD instruction runs between MEM_SWITCH, which
+ * points the interpreter's cached memory at that memory, and MEM_RESTORE,
+ * which points it back at memory 0 (interp_mem.inc).  Nothing between them
+ * can call out or grow a memory. */
+int tr_simd_mem_begin(tr *t, uint32_t *align) {
+  uint32_t mem;
+  TRY(wh_rd_u32(&t->r, &mem));
+  if (mem >= t->m->nmems) FAILV("unknown memory %u", mem);
+  *align &= ~0x40u;
+  if (mem == 0) return 0;
+  wi_S_write(tr_emit(t, IR_MEM_SWITCH), (wi_S){ .seg = mem });
+  tr_no_dst(t);
+  t->mem_switched = true;
+  return 0;
+}
+
+void tr_simd_mem_end(tr *t) {
+  tr_emit(t, IR_MEM_RESTORE);
+  tr_no_dst(t);
+  t->mem_switched = false;
 }

@@ -29,23 +29,15 @@ void tr_locals_end(tr *t) {
   t->ilog = NULL;
 }
 
-int tr_local_read(tr *t, uint32_t x) {
-  if (t->linit && !t->linit[x]) FAILV("uninitialized local %u", x);
-  return 0;
-}
+int tr_local_unset(tr *t, uint32_t x) { FAILV("uninitialized local %u", x); }
 
-int tr_local_written(tr *t, uint32_t x) {
-  if (!t->linit || t->linit[x]) return 0;
+int tr_local_first_set(tr *t, uint32_t x) {
   if (!tr_grow(t, (void **)&t->ilog, &t->capilog, t->nilog + 1, sizeof *t->ilog)) return -1;
   t->ilog[t->nilog++] = x;
   t->linit[x] = 1;
   return 0;
 }
 
-/* At a block's end (or else): locals first set inside it are unset again. */
-void tr_locals_reset(tr *t, uint32_t mark) {
-  while (t->nilog > mark) t->linit[t->ilog[--t->nilog]] = 0;
-}
 
 static int ref_type_index(tr *t, uint32_t *x) {
   TRY(wh_rd_u32(&t->r, x));

@@ -22,7 +22,7 @@ static int result(tr *t, uint8_t ty) {
 static int memarg(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
   TRY(wh_rd_u32(&t->r, &align));
-  if (align & 0x40) FAILV("SIMD access to a memory other than memory 0 is not supported yet");
+  if (align & 0x40) TRY(tr_simd_mem_begin(t, &align)); /* another memory: tr_mem.c */
   TRY(wh_rd_u32(&t->r, offset));
   if (t->m->nmems == 0) FAILV("unknown memory 0");
   if (align >= 32 || (1u << align) > width) FAILV("alignment must not be larger than natural");

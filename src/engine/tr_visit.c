@@ -165,7 +165,11 @@ static int numeric(tr *t, const wi_opinfo *ni) {
     case WI_K_LOAD: return load(t, ni);
     case WI_K_STORE: return store(t, ni);
   }
-  if (WI_K_IS_SIMD(ni->cls)) return tr_simd(t, ni);
+  if (WI_K_IS_SIMD(ni->cls)) {
+    int rc = tr_simd(t, ni);
+    if (WH_UNLIKELY(t->mem_switched)) tr_simd_mem_end(t);
+    return rc;
+  }
   return wh_rd_fail(&t->r, "illegal opcode");
 }
 
@@ -251,9 +255,6 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   int64_t idx;
   tr_ctl nc;
   memset(&nc, 0, sizeof nc);
-  if (op == OP_CALL_REF || op == OP_RETURN_CALL_REF || op == OP_REF_AS_NON_NULL || op == OP_BR_ON_NULL ||
-      op == OP_BR_ON_NON_NULL)
-    return tr_ref(t, op);
   if ((op == OP_MEMORY_SIZE || op == OP_MEMORY_GROW || op == OP_MEMORY_FILL || op == OP_MEMORY_COPY ||
        op == OP_MEMORY_INIT) && tr_memory_op_names_memory(t, op))
     return tr_memory_op(t, op);
@@ -362,6 +363,9 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     case OP_RETURN_CALL: case OP_RETURN_CALL_INDIRECT: return tr_tail_call(t, op);
     case OP_TRY_TABLE: case OP_THROW: case OP_THROW_REF: case OP_TRY: case OP_CATCH:
     case OP_CATCH_ALL: case OP_RETHROW: case OP_DELEGATE: return tr_eh(t, op);
+    case OP_CALL_REF: case OP_RETURN_CALL_REF: case OP_REF_AS_NON_NULL: case OP_BR_ON_NULL:
+    case OP_BR_ON_NON_NULL:
+      return tr_ref(t, op); /* typed function references (tr_ref.c) */
     case OP_DROP:
       TRY(tr_need1(t, T_UNKNOWN));
       tr_pop(t, 1);
@@ -577,7 +581,7 @@ int tr_step(tr *t) {
     return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
   int post = 0;
-  if (WH_UNLIKELY(t->m->any64)) {
+  if (WH_UNLIKELY(t->any64)) {
     int rc = tr_addr64_pre(t, code, oi, &post);
     if (rc) return rc < 0 ? -1 : 0;
   }

@@ -57,6 +57,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.f = f;
   t.err = err;
   t.emit = emit_code;
+  t.any64 = m->any64;
   t.h = m->exact ? wh_interp_exact_handlers() : wh_interp_handlers();
   t.r.p = f->body;
   t.r.end = f->body_end;

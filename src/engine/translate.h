@@ -115,6 +115,8 @@ typedef struct tr {
   uint8_t *linit;
   uint32_t *ilog;
   uint32_t nilog, capilog;
+  bool mem_switched;     /* tr_mem.c: a SIMD access switched memories */
+  bool any64;            /* the module has a 64-bit memory or table (tr_addr64.c) */
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -251,6 +253,8 @@ bool tr_memarg_names_memory(tr *t);
 int tr_access_mem(tr *t, const wi_opinfo *ni);
 bool tr_memory_op_names_memory(tr *t, uint32_t op);
 int tr_memory_op(tr *t, uint32_t op);
+int tr_simd_mem_begin(tr *t, uint32_t *align);
+void tr_simd_mem_end(tr *t);
 /* tr_tail.c: return_call, return_call_indirect */
 int tr_tail_call(tr *t, uint32_t op);
 /* tr_eh.c: exception handling (try_table, throw, throw_ref, the legacy
@@ -264,9 +268,20 @@ void tr_eh_free(tr *t);
 int tr_ref(tr *t, uint32_t op);
 int tr_locals_begin(tr *t);
 void tr_locals_end(tr *t);
-int tr_local_read(tr *t, uint32_t x);
-int tr_local_written(tr *t, uint32_t x);
-void tr_locals_reset(tr *t, uint32_t mark);
+int tr_local_unset(tr *t, uint32_t x);
+int tr_local_first_set(tr *t, uint32_t x);
+/* local.get / local.set of a function with non-defaultable locals only
+ * (t->linit) leave the inline path */
+static inline int tr_local_read(tr *t, uint32_t x) {
+  return WH_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_unset(t, x) : 0;
+}
+static inline int tr_local_written(tr *t, uint32_t x) {
+  return WH_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_first_set(t, x) : 0;
+}
+/* At a block's end (or else): locals first set inside it are unset again. */
+static inline void tr_locals_reset(tr *t, uint32_t mark) {
+  while (t->nilog > mark) t->linit[t->ilog[--t->nilog]] = 0;
+}
 /* tr_addr64.c: memory64 / table64 (1: the instruction was translated) */
 int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post);
 void tr_addr64_post(tr *t, int post);

@@ -17,6 +17,7 @@ const cases = {
   'garbage collection proposal is not supported\\)': mod(section(1, [1, 0x60, 1, 0x63, 0x6e, 0])),
   'garbage collection': mod(section(1, [1, 0x5f, 0])),
   'garbage collection proposal is not supported': mod(section(1, [1, 0x60, 1, 0x6e, 0])),
+  'shared memories are not supported': mod(section(5, [1, 0x03, 1, 1])),
   'illegal opcode 0xd3 \\(the garbage collection': func([0xd0, 0x70, 0xd0, 0x70, 0xd3, 0x1a]), // ref.eq
   'threads: atomics': func([0xfe, 0x03, 0x00]),
   'garbage collection proposal': func([0xfb, 0x00]),
