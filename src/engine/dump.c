@@ -52,7 +52,7 @@ static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
     const wh_cell *x = &c[fl->cell];
     uint64_t v = fl->part == P_A ? x->s.a : fl->part == P_B ? x->s.b : x->u64;
     switch (fl->kind) {
-      case K_SLOT: fprintf(out, " %s=s%u", fl->name, (uint32_t)v); break;
+      case K_SLOT: fprintf(out, " %s=s%u", fl->name, (uint32_t)WI_DEC_SLOT(v)); break;
       case K_U32: fprintf(out, " %s=%u", fl->name, (uint32_t)v); break;
       case K_OFF: fprintf(out, " ->%lld", (long long)pc + (int32_t)(uint32_t)v); break;
       default: fprintf(out, " %s=%lld", fl->name, (long long)v); break;

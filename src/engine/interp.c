@@ -9,7 +9,12 @@
 #include "prof.h"
 #include "simd_ops.h"
 
-#define R(i) (fp[(i)].raw)
+/* Slot operands are byte offsets (ir.h's wi_slot): the slot, its raw
+ * bits, the k-th slot after it, and its address. */
+#define SLOT(s) (*(wh_val *)((char *)fp + (s).b))
+#define R(s) (SLOT(s).raw)
+#define SLOT_N(s, k) (*(wh_val *)((char *)fp + (s).b + (k) * sizeof(wh_val)))
+#define FRAME_AT(s) ((wh_val *)((char *)fp + (s).b))
 /* A handler's operands, named by its form (irforms.def), and its step
  * over its own length. */
 #define OPS(n) const wi_op_##n o = wi_read_##n(ip)
@@ -220,7 +225,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 /* Bulk memory and table operations take (dest, src-or-value, count) in
  * three consecutive slots from b. */
 #define BULK_ARGS(b)                                                          \
-  uint64_t d = (uint32_t)R(b), s = (uint32_t)R((b) + 1), n = (uint32_t)R((b) + 2); \
+  uint64_t d = (uint32_t)R(b), s = (uint32_t)SLOT_N(b, 1).raw, n = (uint32_t)SLOT_N(b, 2).raw; \
   (void)s
 #define ADDW_I32(x, y) ((uint64_t)(uint32_t)((x) + (y)))
 #define ADDW_I64(x, y) ((uint64_t)(x) + (uint64_t)(y))
@@ -379,7 +384,7 @@ L_COPY: {
 }
 L_COPY16: {
   OPS(COPY16);
-  fp[o.dst] = fp[o.x];
+  SLOT(o.dst) = SLOT(o.x);
   STEP(COPY16);
   NEXT();
 }
@@ -485,11 +490,12 @@ L_RETURN:
     ip = f->ip;
     fp = f->fp;
     def = f->def;
+    /* Back in the same instance the cached memory is still right: every
+     * grow in this loop refreshes it (MEMORY_GROW, MEMORY_GROW_M) and so
+     * does every host or nested call, so a return need not reload it. */
     if (WH_UNLIKELY(f->inst != inst)) {
       inst = f->inst;
       RELOAD_MEM();
-    } else {
-      RELOAD_SIZE();
     }
   }
   EXACT_SWITCH();
@@ -505,7 +511,7 @@ L_RETURN:
 L_CALL: {
     OPS(CALL);
     callee = &inst->mod->funcs[o.func];
-    nfp = fp + o.base;
+    nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL;
     cinst = inst;
     goto call_wasm;
@@ -513,7 +519,7 @@ L_CALL: {
 L_CALL_K: {
     OPS(CALL_K);
     callee = &inst->mod->funcs[o.func];
-    nfp = fp + o.base;
+    nfp = FRAME_AT(o.base);
     nfp[0].raw = o.k;
     ret = ip + WI_LEN_CALL_K;
     cinst = inst;
@@ -522,7 +528,7 @@ L_CALL_K: {
 L_CALL_IMPORT: {
     OPS(CALL_IMPORT);
     wh_func *f = inst->funcs[o.func];
-    nfp = fp + o.base;
+    nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL_IMPORT;
     if (f->host) goto call_host_f;
     callee = f->def;
@@ -549,7 +555,7 @@ L_CALL_INDIRECT: {
     wh_func *f = t->elems[i].func;
     if (WH_UNLIKELY(!f)) TRAP(WH_TRAP_UNINIT_ELEM);
     if (WH_UNLIKELY(f->type->id != o.type)) TRAP(WH_TRAP_SIG_MISMATCH);
-    nfp = fp + o.base;
+    nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL_INDIRECT;
     if (f->host) {
       ex->host_def = def;
@@ -631,7 +637,7 @@ L_SELECT: {
 }
 L_SELECT16: {
   OPS(SELECT16);
-  fp[o.dst] = (uint32_t)R(o.cond) ? fp[o.x] : fp[o.y];
+  SLOT(o.dst) = (uint32_t)R(o.cond) ? SLOT(o.x) : SLOT(o.y);
   STEP(SELECT16);
   NEXT();
 }
@@ -643,7 +649,7 @@ L_GLOBAL_GET: {
 }
 L_GLOBAL_GET16: {
   OPS(GLOBAL_GET16);
-  fp[o.dst] = inst->globals[o.global]->val;
+  SLOT(o.dst) = inst->globals[o.global]->val;
   STEP(GLOBAL_GET16);
   NEXT();
 }
@@ -655,7 +661,7 @@ L_GLOBAL_SET: {
 }
 L_GLOBAL_SET16: {
   OPS(GLOBAL_SET16);
-  inst->globals[o.global]->val = fp[o.x];
+  inst->globals[o.global]->val = SLOT(o.x);
   STEP(GLOBAL_SET16);
   NEXT();
 }
@@ -743,7 +749,7 @@ L_TABLE_GET: {
   wh_table *t = inst->tables[o.table];
   uint32_t i = (uint32_t)R(o.base);
   if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
-  fp[o.base] = t->elems[i];
+  SLOT(o.base) = t->elems[i];
   STEP(TABLE_GET);
   NEXT();
 }
@@ -752,7 +758,7 @@ L_TABLE_SET: {
   wh_table *t = inst->tables[o.table];
   uint32_t i = (uint32_t)R(o.base);
   if (i >= t->size) TRAP(WH_TRAP_TABLE_OOB);
-  t->elems[i] = fp[o.base + 1];
+  t->elems[i] = SLOT_N(o.base, 1);
   STEP(TABLE_SET);
   NEXT();
 }
@@ -783,7 +789,7 @@ L_TABLE_COPY: {
 }
 L_TABLE_GROW: {
   OPS(TABLE_GROW);
-  int64_t old = wh_table_grow_raw(inst->tables[o.table], (uint32_t)R(o.base + 1), fp[o.base]);
+  int64_t old = wh_table_grow_raw(inst->tables[o.table], (uint32_t)SLOT_N(o.base, 1).raw, SLOT(o.base));
   R(o.base) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
   STEP(TABLE_GROW);
   NEXT();
@@ -797,9 +803,9 @@ L_TABLE_SIZE: {
 L_TABLE_FILL: {
   OPS(TABLE_FILL);
   wh_table *t = inst->tables[o.table];
-  uint64_t i = (uint32_t)R(o.base), n = (uint32_t)R(o.base + 2);
+  uint64_t i = (uint32_t)R(o.base), n = (uint32_t)SLOT_N(o.base, 2).raw;
   if (i + n > t->size) TRAP(WH_TRAP_TABLE_OOB);
-  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = fp[o.base + 1];
+  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = SLOT_N(o.base, 1);
   STEP(TABLE_FILL);
   NEXT();
 }
@@ -811,7 +817,7 @@ L_REF_IS_NULL: {
 }
 L_REF_FUNC: {
   OPS(REF_FUNC);
-  fp[o.dst].func = inst->funcs[o.func];
+  SLOT(o.dst).func = inst->funcs[o.func];
   STEP(REF_FUNC);
   NEXT();
 }

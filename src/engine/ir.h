@@ -55,6 +55,31 @@ typedef uint64_t wi_ct_I64;
 #define WI_PUT_A(v) ((uint32_t)(v))
 #define WI_PUT_B(v) ((uint32_t)(v))
 #define WI_PUT_W(v) ((uint64_t)(v))
+/* In the cells a slot operand is its byte offset in the frame (the
+ * slot's index times sizeof(wh_val)), so that a handler adds it to fp as
+ * it is: x86 scales an index by 8 at most and slots are 16 bytes, and
+ * the shift that scaled every operand was 2-3 of a handler's ~10
+ * instructions.  The translator's view (wi_<form>_read/_write) converts;
+ * the interpreter's (wi_read_<name>) hands the offset over as a
+ * wi_slot, a type of its own so that indexing fp with it does not compile. */
+#define WI_SLOT_BYTES ((uint32_t)sizeof(wh_val))
+#define WI_ENC_SLOT(v) ((v) * WI_SLOT_BYTES)
+#define WI_DEC_SLOT(v) ((v) / WI_SLOT_BYTES)
+#define WI_ENC_U32(v) (v)
+#define WI_DEC_U32(v) (v)
+#define WI_ENC_OFF(v) (v)
+#define WI_DEC_OFF(v) (v)
+#define WI_ENC_I64(v) (v)
+#define WI_DEC_I64(v) (v)
+typedef struct wi_slot { uint32_t b; } wi_slot;
+typedef wi_slot wi_xt_SLOT;
+typedef uint32_t wi_xt_U32;
+typedef int32_t wi_xt_OFF;
+typedef uint64_t wi_xt_I64;
+#define WI_XGET_SLOT(v) ((wi_slot){ (uint32_t)(v) })
+#define WI_XGET_U32(v) ((wi_xt_U32)(v))
+#define WI_XGET_OFF(v) ((wi_xt_OFF)(v))
+#define WI_XGET_I64(v) ((wi_xt_I64)(v))
 
 /* Per form: the length in cells (WI_CELLS_<form>), the operand struct
  * (wi_<form>) and wi_<form>_read / wi_<form>_write over an instruction's
@@ -75,7 +100,7 @@ enum {
 #define WI_FORM(f, cells, fields) typedef struct wi_##f { fields } wi_##f;
 #include "irforms.def"
 #undef F
-#define F(name, kind, cell, part) o.name = (wi_ct_##kind)c[cell].WI_PART_##part;
+#define F(name, kind, cell, part) o.name = (wi_ct_##kind)WI_DEC_##kind(c[cell].WI_PART_##part);
 #define WI_FORM0(f, cells)
 #define WI_FORM(f, cells, fields)                                             \
   static inline wi_##f wi_##f##_read(const wh_cell *c) {                      \
@@ -85,10 +110,27 @@ enum {
   }
 #include "irforms.def"
 #undef F
-#define F(name, kind, cell, part) c[cell].WI_PART_##part = WI_PUT_##part(o.name);
+#define F(name, kind, cell, part) c[cell].WI_PART_##part = WI_PUT_##part(WI_ENC_##kind(o.name));
 #define WI_FORM0(f, cells)
 #define WI_FORM(f, cells, fields)                                             \
   static inline void wi_##f##_write(wh_cell *c, wi_##f o) { fields }
+#include "irforms.def"
+#undef F
+
+/* The interpreter's view of each form: slots as byte offsets (wi_slot). */
+#define F(name, kind, cell, part) wi_xt_##kind name;
+#define WI_FORM0(f, cells)
+#define WI_FORM(f, cells, fields) typedef struct wi_x_##f { fields } wi_x_##f;
+#include "irforms.def"
+#undef F
+#define F(name, kind, cell, part) o.name = WI_XGET_##kind(c[cell].WI_PART_##part);
+#define WI_FORM0(f, cells)
+#define WI_FORM(f, cells, fields)                                             \
+  static inline wi_x_##f wi_x_##f##_read(const wh_cell *c) {                  \
+    wi_x_##f o;                                                               \
+    fields                                                                    \
+    return o;                                                                 \
+  }
 #include "irforms.def"
 #undef F
 
@@ -96,9 +138,11 @@ enum {
  * length (WI_LEN_<name>), so a handler names only its instruction. */
 typedef struct wi_NONE { int none_; } wi_NONE;
 static inline wi_NONE wi_NONE_read(const wh_cell *c) { (void)c; return (wi_NONE){ 0 }; }
+typedef wi_NONE wi_x_NONE;
+static inline wi_x_NONE wi_x_NONE_read(const wh_cell *c) { (void)c; return (wi_x_NONE){ 0 }; }
 #define IR(n, form, text)                                                     \
-  typedef wi_##form wi_op_##n;                                                \
-  static inline wi_##form wi_read_##n(const wh_cell *c) { return wi_##form##_read(c); }
+  typedef wi_x_##form wi_op_##n;                                              \
+  static inline wi_x_##form wi_read_##n(const wh_cell *c) { return wi_x_##form##_read(c); }
 #include "irops.def"
 enum {
 #define IR(n, form, text) WI_LEN_##n = WI_CELLS_##form,

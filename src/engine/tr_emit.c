@@ -97,7 +97,7 @@ static bool produced(tr *t, uint32_t slot) {
 bool tr_retarget(tr *t, uint32_t slot, uint32_t dst) {
   if (!produced(t, slot)) return false;
   tr_insn *l = last(t);
-  l->c[l->dst_cell].s.a = dst;
+  l->c[l->dst_cell].s.a = WI_ENC_SLOT(dst);
   l->dst_cell = 0;
   return true;
 }
@@ -440,7 +440,7 @@ static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
  * that result and nothing else reads it. */
 int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t *k) {
   tr_insn *l = last(t), *p = prev(t);
-  if (!l || !live(t) || t->st[i].kind != E_TEMP || l->c[1].s.a != tr_slot(t, i)) return 1;
+  if (!l || !live(t) || t->st[i].kind != E_TEMP || l->c[1].s.a != WI_ENC_SLOT(tr_slot(t, i))) return 1;
   if (l->op == IR_I64_EXTEND_I32_U) {
     /* Go widens an i32 address to i64 and wraps it back: the access only
      * reads the low half, so it reads the i32 directly */
