@@ -30,7 +30,7 @@ const GLOBS = ['simd_*', 'relaxed_*', 'i*_relaxed_*', 'return_call', 'return_cal
   'memory_init64', 'memory_redundancy64', 'memory_trap64', 'table64', 'table_copy64', 'table_copy_mixed',
   'table_fill64', 'table_get64', 'table_grow64', 'table_set64', 'table_size64',
   // exception handling
-  'try_table', 'throw', 'throw_ref', 'tag', 'imports'];
+  'try_table', 'throw', 'throw_ref', 'tag', 'imports', 'instance'];
 // a module of the files above that uses a feature wasihost lacks (and the
 // commands on it)
 const OTHER_FEATURE = /garbage collection proposal is not supported/;
