@@ -135,7 +135,16 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     const wh_import *im = &m->imports[i];
     const wh_extern *ex = &imports[i];
     switch (im->kind) {
-      case WH_EXTERN_FUNC: inst->funcs[im->index] = ex->u.func; wh_store_join(&inst->obj, &ex->u.func->obj); break;
+      case WH_EXTERN_FUNC: {
+        wh_func *f = ex->u.func;
+        wh_store_join(&inst->obj, &f->obj);
+        if (f->host && f->type->id != m->func_types[im->index]->id) { /* typed references: func.c */
+          if (!(f = wi_func_twin(f, m->func_types[im->index]->canon))) goto oom;
+          wh_store_adopt(&inst->obj, &f->obj);
+        }
+        inst->funcs[im->index] = f;
+        break;
+      }
       case WH_EXTERN_TABLE: inst->tables[im->index] = ex->u.table; wh_store_join(&inst->obj, &ex->u.table->obj); break;
       case WH_EXTERN_MEMORY: inst->mems[im->index] = ex->u.memory; wh_store_join(&inst->obj, &ex->u.memory->obj); break;
       case WH_EXTERN_GLOBAL: inst->globals[im->index] = ex->u.global; wh_store_join(&inst->obj, &ex->u.global->obj); break;

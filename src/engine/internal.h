@@ -398,6 +398,7 @@ wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
 int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
+wh_func *wi_func_twin(const wh_func *f, const wh_ftype *type) __attribute__((visibility("hidden")));
 wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err)
     __attribute__((visibility("hidden")));
 

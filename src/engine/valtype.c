@@ -118,7 +118,12 @@ int wi_rd_heaptype(wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
     *t = (uint8_t)(0x80 + 2 * h + nullable);
     return 0;
   }
+  /* an abstract heap type is one byte: -64..-1 as an s33 */
   uint8_t b = (uint8_t)(h & 0x7F);
+  if (h < -64) {
+    r->p = at;
+    return wh_rd_fail(r, "malformed heap type");
+  }
   switch (b) {
     case 0x70: case 0x6F: case 0x73: case 0x72: case 0x69: case 0x74:
       *t = nullable ? b : (uint8_t)(b - 0x40);

@@ -23,7 +23,8 @@ const func = (locals, code) => mod(
 
 t.test('calls through typed references', async (t) => {
   const seen = [];
-  const e = new wasihost.Instance(new wasihost.Module(bytes), { env: { host: (x) => { seen.push(x); return x + 100; } } }).exports;
+  const env = { host: (x) => { seen.push(x); return x + 100; }, takes: (f) => f(41) };
+  const e = new wasihost.Instance(new wasihost.Module(bytes), { env }).exports;
   t.equal(e.call_local(5), 10, 'a non-nullable local');
   t.equal(e.call_table(5, 0), 6, 'a table of (ref $t) starts as its initializer');
   e.set_table(1);
@@ -33,13 +34,14 @@ t.test('calls through typed references', async (t) => {
   t.equal(e.call_global(1), 2, 'a mutable (ref null $t) global');
   t.equal(e.call_host(1), 101, 'call_ref of an import');
   t.same(seen, [1]);
+  t.equal(e.call_takes(), 42, 'call_ref of a JS function whose signature names a concrete type');
   t.equal(e.select_ref(1), 4, 'typed select, first');
   t.equal(e.select_ref(0), 6, 'typed select, second');
   t.equal(e.sum(1000000n), 500000500000n, 'return_call_ref 10^6 times');
 });
 
 t.test('null checks and branches on null', async (t) => {
-  const e = new wasihost.Instance(new wasihost.Module(bytes), { env: { host: (x) => x } }).exports;
+  const e = new wasihost.Instance(new wasihost.Module(bytes), { env: { host: (x) => x, takes: () => 0 } }).exports;
   const inc = e.get_ref();
   t.equal(typeof inc, 'function', 'a (ref $t) result is a function');
   t.equal(inc(1), 2);
@@ -84,7 +86,7 @@ t.test('validation', async (t) => {
 });
 
 t.test('imports of typed globals are checked by their concrete type', async (t) => {
-  const ex = new wasihost.Instance(new wasihost.Module(bytes), { env: { host: (x) => x } });
+  const ex = new wasihost.Instance(new wasihost.Module(bytes), { env: { host: (x) => x, takes: () => 0 } });
   // (import "m" "gref" (global (ref $t))) with $t = [i32] -> [i32], then [] -> []
   const importer = (sig) => mod(section(1, [1, 0x60, ...sig]),
     section(2, [1, 1, 0x6d, 4, 0x67, 0x72, 0x65, 0x66, 3, 0x64, 0x00, 0x00]));
