@@ -64,7 +64,9 @@ void wh_napi_sweep_memories(wh_napi_env *E) {
       continue;
     }
     drop_buffer(E, m, 1);
-    if (!m->h.rs) wh_napi_obj_account(&m->h); /* grown by wasm that imported it */
+    /* grown by wasm that imported it; and V8 no longer counts it for us */
+    if (m->h.rs) wh_napi_rs_account(m->h.rs);
+    else wh_napi_obj_account(&m->h);
     /* From the start again: finalizers run during garbage collection
      * (napi_binding.h) and may have unlinked any other entry meanwhile. */
     m = E->live_memories;

@@ -34,6 +34,17 @@ t.test('exports object is frozen with a null prototype', async (t) => {
   t.throws(() => new W.Instance(m, 5), TypeError, 'imports not an object');
 });
 
+t.test('an export with more parameters than the native entry reads at once', async (t) => {
+  const ps = ' i32'.repeat(12);
+  const ex = await instance(`(module
+    (func (export "last") (param${ps}) (result i32) local.get 11)
+    (func (export "sum") (param${ps}) (result i32) local.get 0 local.get 11 i32.add))`);
+  t.equal(ex.last.length, 12);
+  t.equal(ex.last(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), 12, 'the twelfth; extra ones dropped');
+  t.equal(ex.last(1), 0, 'missing ones are undefined -> 0');
+  t.equal(ex.sum(5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7), 12);
+});
+
 t.test('argument and result conversion', async (t) => {
   const ex = await instance(`(module
     (func (export "i32") (param i32) (result i32) local.get 0)

@@ -67,8 +67,13 @@ t.test('an instance counted before it ran counts whole once its memory may be to
   a.exports.mem.grow(0);
   t.equal(native.externalBytes(a), small + 4 * 65536, 'that buffer detached: the memory counts here again');
   const b = fresh();
-  new W.Instance(new W.Module(await wat(`(module (import "m" "mem" (memory 1)))`)), { m: { mem: b.exports.mem } });
+  const user = new W.Instance(new W.Module(await wat(`(module (import "m" "mem" (memory 1))
+    (func (export "grow") (result i32) i32.const 1 memory.grow))`)), { m: { mem: b.exports.mem } });
   t.equal(native.externalBytes(b), small + 4 * 65536, 'its memory imported by another instance');
+  b.exports.mem.buffer;
+  t.equal(native.externalBytes(b), small, 'with a live buffer: V8 counts it');
+  t.equal(user.exports.grow(), 4);
+  t.equal(native.externalBytes(b), small + 5 * 65536, 'grown by the other instance: the buffer detached, counted here again');
   const c = fresh();
   new W.Instance(new W.Module(await wat(`(module (import "m" "f" (func (param i32) (result i32))))`)), { m: { f: c.exports.f } });
   t.equal(native.externalBytes(c), small + 4 * 65536, 'its function imported by another instance');
