@@ -3,8 +3,8 @@
  * input (compile, instantiate, call every export), and the skip list of
  * inputs that hit bugs already reported.  Static functions in a header:
  * each target is one translation unit. */
-#ifndef WH_FUZZ_COMMON_H
-#define WH_FUZZ_COMMON_H
+#ifndef WI_FUZZ_COMMON_H
+#define WI_FUZZ_COMMON_H
 
 #include "wasihost.h"
 

@@ -16,5 +16,5 @@ int uv_clock_gettime(uv_clock_id clock_id, uv_timespec64_t *ts) {
   return 0;
 }
 #else
-typedef int wh_uv_compat_unused; /* ISO C: no empty translation unit */
+typedef int wi_uv_compat_unused; /* ISO C: no empty translation unit */
 #endif

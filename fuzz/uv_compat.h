@@ -2,8 +2,8 @@
  * system libuv: Debian 12 ships 1.44, older than the uv_clock_gettime()
  * (1.45) that src/wasi uses from Node's own libuv.  uv_compat.c supplies
  * it; with a new enough libuv this header is empty. */
-#ifndef WH_FUZZ_UV_COMPAT_H
-#define WH_FUZZ_UV_COMPAT_H
+#ifndef WI_FUZZ_UV_COMPAT_H
+#define WI_FUZZ_UV_COMPAT_H
 #include <uv.h>
 #if UV_VERSION_HEX < 0x012d00
 typedef enum { UV_CLOCK_MONOTONIC, UV_CLOCK_REALTIME } uv_clock_id;

@@ -57,7 +57,7 @@ if (argv.includes('--sanitize')) {
   direct('tsan', ['-O1', '-g', '-fsanitize=thread', '-fno-omit-frame-pointer']);
 } else if (argv.includes('--profile')) {
   // instruction/pair counts written to $WASIHOST_PROFILE at exit
-  direct('profile', ['-O2', '-DWH_PROFILE']);
+  direct('profile', ['-O2', '-DWI_PROFILE']);
 } else if (argv.includes('--debug')) {
   direct('debug', ['-O0', '-g']);
 } else {

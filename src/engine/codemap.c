@@ -1,11 +1,11 @@
 /* See codemap.h.  The map of a function is rebuilt by translating it again
- * with wh_codemap_sink set; the copy is dropped, never published. */
+ * with wi_codemap_sink set; the copy is dropped, never published. */
 #include "codemap.h"
 
-_Thread_local wh_codemap *wh_codemap_sink;
+_Thread_local wi_codemap *wi_codemap_sink;
 
-void wh_codemap_note(uint32_t cell, uint32_t module_offset) {
-  wh_codemap *c = wh_codemap_sink;
+void wi_codemap_note(uint32_t cell, uint32_t module_offset) {
+  wi_codemap *c = wi_codemap_sink;
   if (c->failed) return;
   if (c->n == c->cap) {
     uint32_t nc = c->cap ? c->cap * 2 : 256;
@@ -33,7 +33,7 @@ static uint64_t leb(const uint8_t **p, const uint8_t *end, bool *bad) {
   return 0;
 }
 
-uint32_t wh_code_section_start(const wh_module *m) {
+uint32_t wi_code_section_start(const wh_module *m) {
   const uint8_t *p = m->bytes + 8, *end = m->bytes + m->len;
   if (m->len < 8) return 0;
   bool bad = false;
@@ -47,24 +47,24 @@ uint32_t wh_code_section_start(const wh_module *m) {
   return 0;
 }
 
-static bool build(wh_codemap_cache *c, wh_module *m, wh_funcdef *def) {
-  wh_codemap_cache_free(c);
+static bool build(wi_codemap_cache *c, wh_module *m, wi_funcdef *def) {
+  wi_codemap_cache_free(c);
   c->m = m;
   c->def = def;
   wh_error err;
   memset(&err, 0, sizeof err);
-  wh_codemap_sink = &c->map;
+  wi_codemap_sink = &c->map;
   int rc = wi_translate(m, (uint32_t)(def - m->funcs), true, &err);
-  wh_codemap_sink = NULL;
+  wi_codemap_sink = NULL;
   return rc == 0 && !c->map.failed;
 }
 
-uint32_t wh_codemap_offset(wh_codemap_cache *c, wh_module *m, wh_funcdef *def, uint32_t cell) {
+uint32_t wi_codemap_offset(wi_codemap_cache *c, wh_module *m, wi_funcdef *def, uint32_t cell) {
   if ((c->m != m || c->def != def) && !build(c, m, def)) {
     c->map.n = 0;
     return UINT32_MAX;
   }
-  const wh_codemap *map = &c->map;
+  const wi_codemap *map = &c->map;
   uint32_t lo = 0, hi = map->n;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -72,12 +72,12 @@ uint32_t wh_codemap_offset(wh_codemap_cache *c, wh_module *m, wh_funcdef *def, u
     else hi = mid;
   }
   if (lo == 0) return UINT32_MAX;
-  uint32_t start = wh_code_section_start(m);
+  uint32_t start = wi_code_section_start(m);
   uint32_t off = map->wasm[lo - 1];
   return off >= start ? off - start : UINT32_MAX;
 }
 
-void wh_codemap_cache_free(wh_codemap_cache *c) {
+void wi_codemap_cache_free(wi_codemap_cache *c) {
   free(c->map.cell);
   free(c->map.wasm);
   memset(c, 0, sizeof *c);

@@ -71,7 +71,7 @@ static uint32_t cpu_count(void) {
 static uint32_t par_threads(const wh_module *m, uint32_t n, bool eager) {
   int want = wi_cfg_compile_threads();
   /* dumped IR stays in function order */
-  if (n < 2 || want == 1 || (eager && wh_cfg_dump_ir())) return 1;
+  if (n < 2 || want == 1 || (eager && wi_cfg_dump_ir())) return 1;
   uint32_t t = want > 0 ? (uint32_t)want : cpu_count();
   if (t > PAR_MAX_THREADS) t = PAR_MAX_THREADS;
   if (want <= 0) {
@@ -85,7 +85,7 @@ static uint32_t par_threads(const wh_module *m, uint32_t n, bool eager) {
 }
 
 int wi_translate_module(wh_module *m, wh_error *err) {
-  bool eager = wh_cfg_eager();
+  bool eager = wi_cfg_eager();
   uint32_t n = m->nfuncs - m->nfunc_imports;
   uint32_t nt = par_threads(m, n, eager);
   if (nt == 1) {
@@ -96,7 +96,7 @@ int wi_translate_module(wh_module *m, wh_error *err) {
     return 0;
   }
   /* set up before the threads read it (it is filled on first use) */
-  (void)(m->exact ? wh_interp_exact_handlers() : wh_interp_handlers());
+  (void)(m->exact ? wi_interp_exact_handlers() : wi_interp_handlers());
   par_job j = { .m = m, .eager = eager, .n = n, .err = err };
   atomic_init(&j.next, 0);
   atomic_init(&j.fail_at, n);

@@ -28,8 +28,8 @@ void wh_config_set(const wh_config *c) {
 
 void wh_config_get(wh_config *out) {
   memset(out, 0, sizeof *out);
-  out->eager = wh_cfg_eager();
-  out->dump_ir = wh_cfg_dump_ir();
+  out->eager = wi_cfg_eager();
+  out->dump_ir = wi_cfg_dump_ir();
   out->compile_threads = wi_cfg_compile_threads();
   /* the string stays ours; it lives until the next wh_config_set */
   pthread_mutex_lock(&path_lock);
@@ -37,13 +37,13 @@ void wh_config_get(wh_config *out) {
   pthread_mutex_unlock(&path_lock);
 }
 
-bool wh_cfg_eager(void) { return atomic_load_explicit(&eager, memory_order_relaxed) != 0; }
-int wh_cfg_dump_ir(void) { return atomic_load_explicit(&dump_ir, memory_order_relaxed); }
+bool wi_cfg_eager(void) { return atomic_load_explicit(&eager, memory_order_relaxed) != 0; }
+int wi_cfg_dump_ir(void) { return atomic_load_explicit(&dump_ir, memory_order_relaxed); }
 int wi_cfg_compile_threads(void) {
   return atomic_load_explicit(&compile_threads, memory_order_relaxed);
 }
 
-FILE *wh_cfg_open_profile(void) {
+FILE *wi_cfg_open_profile(void) {
   pthread_mutex_lock(&path_lock);
   FILE *f = profile_path ? fopen(profile_path, "w") : stderr;
   pthread_mutex_unlock(&path_lock);

@@ -5,20 +5,20 @@
 
 #include <stdio.h>
 
-#define FAIL(...) return wh_rd_fail(r, __VA_ARGS__)
+#define FAIL(...) return wi_rd_fail(r, __VA_ARGS__)
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
 
-static void *alloc_n(wh_reader *r, size_t n, size_t size) {
+static void *alloc_n(wi_reader *r, size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);
-  if (!p) wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  if (!p) wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
   return p;
 }
 
 /* A count that must fit in what remains: every element needs >= 1 byte, so
  * a larger count is malformed and never becomes a huge allocation. */
-static int rd_count(wh_reader *r, uint32_t *n) {
+static int rd_count(wi_reader *r, uint32_t *n) {
   uint32_t v;
-  TRY(wh_rd_u32(r, &v));
+  TRY(wi_rd_u32(r, &v));
   if (v > (size_t)(r->end - r->p)) FAIL("length out of bounds");
   *n = v; /* only a count that can be allocated reaches the module */
   return 0;
@@ -26,20 +26,20 @@ static int rd_count(wh_reader *r, uint32_t *n) {
 
 /* value and reference types may name a type (3.0 typed references:
  * valtype.c); the module's whole type section is read by then */
-static int rd_valtype(wh_reader *r, const wh_module *m, uint8_t *t) {
+static int rd_valtype(wi_reader *r, const wh_module *m, uint8_t *t) {
   return wi_rd_valtype(r, m->ntypes, t);
 }
 
-static int rd_reftype(wh_reader *r, const wh_module *m, uint8_t *t) {
+static int rd_reftype(wi_reader *r, const wh_module *m, uint8_t *t) {
   return wi_rd_reftype(r, m->ntypes, t);
 }
 
 /* flags: bit 0 a maximum, bit 1 shared (threads), bit 2 64-bit addresses
  * (3.0 memory64 / table64: the limits are u64 then) */
-static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
+static int rd_limits(wi_reader *r, wh_limits *l, uint32_t *flags_out) {
   uint8_t flags;
   uint32_t v;
-  TRY(wh_rd_u8(r, &flags));
+  TRY(wi_rd_u8(r, &flags));
   if (flags != 0 && flags != 1 && flags != 4 && flags != 5)
     FAIL("%s%s", (flags & ~4) == 2 || (flags & ~4) == 3 ? "shared memories are not supported"
                                                         : "integer too large", wi_unsupported_limits(flags));
@@ -47,13 +47,13 @@ static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
   l->has_max = flags & 1;
   l->max = 0;
   if (l->addr64) {
-    TRY(wh_rd_u64(r, &l->min));
-    if (l->has_max) TRY(wh_rd_u64(r, &l->max));
+    TRY(wi_rd_u64(r, &l->min));
+    if (l->has_max) TRY(wi_rd_u64(r, &l->max));
   } else {
-    TRY(wh_rd_u32(r, &v));
+    TRY(wi_rd_u32(r, &v));
     l->min = v;
     if (l->has_max) {
-      TRY(wh_rd_u32(r, &v));
+      TRY(wi_rd_u32(r, &v));
       l->max = v;
     }
   }
@@ -61,15 +61,15 @@ static int rd_limits(wh_reader *r, wh_limits *l, uint32_t *flags_out) {
   return 0;
 }
 
-static int rd_tabletype(wh_reader *r, const wh_module *m, wh_tabletype *t) {
+static int rd_tabletype(wi_reader *r, const wh_module *m, wh_tabletype *t) {
   TRY(rd_reftype(r, m, &t->elem));
   return rd_limits(r, &t->limits, NULL);
 }
 
-static int rd_globaltype(wh_reader *r, const wh_module *m, wh_globaltype *g) {
+static int rd_globaltype(wi_reader *r, const wh_module *m, wh_globaltype *g) {
   uint8_t mut;
   TRY(rd_valtype(r, m, &g->type));
-  TRY(wh_rd_u8(r, &mut));
+  TRY(wi_rd_u8(r, &mut));
   if (mut > 1) FAIL("malformed mutability");
   g->mutable_ = mut;
   return 0;
@@ -77,46 +77,46 @@ static int rd_globaltype(wh_reader *r, const wh_module *m, wh_globaltype *g) {
 
 /* Constant expressions (spec 3.3.10, 2.0): one constant instruction and
  * `end`.  Typing against the module is validate.c's job. */
-int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
+int wi_rd_constexpr(wi_reader *r, wi_constexpr *ce) {
   uint8_t op;
   const uint8_t *start = r->p;
   memset(ce, 0, sizeof *ce);
-  TRY(wh_rd_u8(r, &op));
+  TRY(wi_rd_u8(r, &op));
   if (op == OP_I32_ADD || op == OP_I32_SUB || op == OP_I32_MUL || op == OP_I64_ADD ||
       op == OP_I64_SUB || op == OP_I64_MUL)
     return wi_rd_constexpr_ext(r, ce, start); /* (and the validator's type mismatch) */
   switch (op) {
-    case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
-    case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
-    case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
-    case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(r, &v)); ce->kind = WH_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
-    case OP_GLOBAL_GET: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_GLOBAL; break;
-    case OP_REF_NULL: TRY(wi_rd_heaptype(r, WI_VT_MAX_CONCRETE, true, &ce->type)); ce->kind = WH_CE_REF_NULL; break;
-    case OP_REF_FUNC: TRY(wh_rd_u32(r, &ce->index)); ce->kind = WH_CE_REF_FUNC; ce->type = WI_VT_REF_FUNC; break;
+    case OP_I32_CONST: { int32_t v; TRY(wi_rd_s32(r, &v)); ce->kind = WI_CE_CONST; ce->type = WH_I32; ce->value.i32 = v; break; }
+    case OP_I64_CONST: { int64_t v; TRY(wi_rd_s64(r, &v)); ce->kind = WI_CE_CONST; ce->type = WH_I64; ce->value.i64 = v; break; }
+    case OP_F32_CONST: { uint32_t v; TRY(wi_rd_f32(r, &v)); ce->kind = WI_CE_CONST; ce->type = WH_F32; ce->value.raw = v; break; }
+    case OP_F64_CONST: { uint64_t v; TRY(wi_rd_f64(r, &v)); ce->kind = WI_CE_CONST; ce->type = WH_F64; ce->value.raw = v; break; }
+    case OP_GLOBAL_GET: TRY(wi_rd_u32(r, &ce->index)); ce->kind = WI_CE_GLOBAL; break;
+    case OP_REF_NULL: TRY(wi_rd_heaptype(r, WI_VT_MAX_CONCRETE, true, &ce->type)); ce->kind = WI_CE_REF_NULL; break;
+    case OP_REF_FUNC: TRY(wi_rd_u32(r, &ce->index)); ce->kind = WI_CE_REF_FUNC; ce->type = WI_VT_REF_FUNC; break;
     case 0xFD: { /* v128.const: the only prefixed constant instruction */
       uint32_t sub;
       const uint8_t *p;
-      TRY(wh_rd_u32(r, &sub));
+      TRY(wi_rd_u32(r, &sub));
       if (WI_FD(sub) != OP_V128_CONST) {
-        if (r->err) { r->err->offset = wh_rd_off(r); }
-        return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
+        if (r->err) { r->err->offset = wi_rd_off(r); }
+        return wi_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wi_rd_off(r));
       }
-      TRY(wh_rd_bytes(r, 16, &p));
+      TRY(wi_rd_bytes(r, 16, &p));
       memcpy(ce->value.v128, p, 16);
-      ce->kind = WH_CE_CONST;
+      ce->kind = WI_CE_CONST;
       ce->type = WH_V128;
       break;
     }
     case OP_END:
       r->p--;
-      if (r->err) { r->err->offset = wh_rd_off(r); }
-      return wh_err_set(r->err, WH_ERR_INVALID, "type mismatch: constant expression is empty at offset %u", wh_rd_off(r));
+      if (r->err) { r->err->offset = wi_rd_off(r); }
+      return wi_err_set(r->err, WH_ERR_INVALID, "type mismatch: constant expression is empty at offset %u", wi_rd_off(r));
     default:
       r->p--;
-      if (r->err) { r->err->offset = wh_rd_off(r); }
-      return wh_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wh_rd_off(r));
+      if (r->err) { r->err->offset = wi_rd_off(r); }
+      return wi_err_set(r->err, WH_ERR_INVALID, "constant expression required at offset %u", wi_rd_off(r));
   }
-  TRY(wh_rd_u8(r, &op));
+  TRY(wi_rd_u8(r, &op));
   if (op != OP_END) return wi_rd_constexpr_ext(r, ce, start); /* extended (3.0) */
   return 0;
 }
@@ -124,18 +124,18 @@ int wh_rd_constexpr(wh_reader *r, wh_constexpr *ce) {
 /* A signature with typed references to concrete types is interned by the
  * canonical ids of the types it names (types.c); the module keeps its own
  * view in module-local codes for validation (valtype.c). */
-static int type_of_sig(wh_reader *r, wh_module *m, uint32_t i, const uint8_t *sig, uint32_t np, uint32_t nr) {
+static int type_of_sig(wi_reader *r, wh_module *m, uint32_t i, const uint8_t *sig, uint32_t np, uint32_t nr) {
   bool typed = false;
   for (uint32_t k = 0; k < np + nr; k++) typed |= sig[k] >= 0x80;
   if (!typed) {
-    m->types[i] = wh_type_intern(sig, np, sig + np, nr);
-    if (!m->types[i]) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    m->types[i] = wi_type_intern(sig, np, sig + np, nr);
+    if (!m->types[i]) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
     return 0;
   }
   uint8_t *pub = malloc(np + nr + 1);
   uint32_t *xkey = malloc((np + nr + 1) * sizeof *xkey);
-  wh_ftype *own = malloc(sizeof *own + np + nr + 1);
-  const wh_ftype *canon = NULL;
+  wi_ftype *own = malloc(sizeof *own + np + nr + 1);
+  const wi_ftype *canon = NULL;
   if (pub && xkey && own) {
     for (uint32_t k = 0; k < np + nr; k++) {
       uint32_t x = sig[k] >= 0x80 ? wi_vt_concrete_index(sig[k]) : 0;
@@ -148,7 +148,7 @@ static int type_of_sig(wh_reader *r, wh_module *m, uint32_t i, const uint8_t *si
   free(xkey);
   if (!canon) {
     free(own);
-    return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
   }
   uint8_t *codes = (uint8_t *)(own + 1);
   memcpy(codes, sig, np + nr);
@@ -162,24 +162,24 @@ static int type_of_sig(wh_reader *r, wh_module *m, uint32_t i, const uint8_t *si
   return 0;
 }
 
-static int sec_type(wh_reader *r, wh_module *m) {
+static int sec_type(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ntypes));
   if (!(m->types = alloc_n(r, m->ntypes, sizeof *m->types))) return -1;
   for (uint32_t i = 0; i < m->ntypes; i++) {
     uint8_t form;
     uint32_t np, nr;
-    TRY(wh_rd_u8(r, &form));
+    TRY(wi_rd_u8(r, &form));
     if (form != 0x60) FAIL("malformed function type 0x%02x%s", form, wi_unsupported_type_form(form));
     TRY(rd_count(r, &np));
     uint8_t *sig = malloc(np + 1);
-    if (!sig) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+    if (!sig) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
     /* a type may name itself and the types before it (3.0: its own
      * recursion group and earlier ones) */
     for (uint32_t k = 0; k < np; k++)
       if (wi_rd_valtype(r, i + 1, &sig[k])) { free(sig); return -1; }
     if (rd_count(r, &nr)) { free(sig); return -1; }
     uint8_t *sig2 = realloc(sig, np + nr + 1);
-    if (!sig2) { free(sig); return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory"); }
+    if (!sig2) { free(sig); return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory"); }
     sig = sig2;
     for (uint32_t k = 0; k < nr; k++)
       if (wi_rd_valtype(r, i + 1, &sig[np + k])) { free(sig); return -1; }
@@ -192,17 +192,17 @@ static int sec_type(wh_reader *r, wh_module *m) {
 
 /* A tag (exception handling, 3.0): attribute 0 (an exception), then its
  * type index, checked by validate.c. */
-static int rd_tag(wh_reader *r, wh_module *m) {
+static int rd_tag(wi_reader *r, wh_module *m) {
   uint8_t attr;
-  TRY(wh_rd_u8(r, &attr));
+  TRY(wi_rd_u8(r, &attr));
   if (attr != 0) FAIL("malformed tag attribute");
   void *p = realloc(m->tag_typeidx, (m->ntags + 1) * sizeof(uint32_t));
-  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
   m->tag_typeidx = p;
-  return wh_rd_u32(r, &m->tag_typeidx[m->ntags++]);
+  return wi_rd_u32(r, &m->tag_typeidx[m->ntags++]);
 }
 
-static int sec_tag(wh_reader *r, wh_module *m) {
+static int sec_tag(wi_reader *r, wh_module *m) {
   uint32_t n;
   TRY(rd_count(r, &n));
   for (uint32_t i = 0; i < n; i++) TRY(rd_tag(r, m));
@@ -210,21 +210,21 @@ static int sec_tag(wh_reader *r, wh_module *m) {
 }
 
 /* Index spaces grow as imports are read; sizes are known from counts. */
-static int sec_import(wh_reader *r, wh_module *m) {
+static int sec_import(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->nimports));
   if (!(m->imports = alloc_n(r, m->nimports, sizeof *m->imports))) return -1;
   /* first pass sizes are unknown; store per-kind data in growing arrays */
   for (uint32_t i = 0; i < m->nimports; i++) {
-    wh_import *im = &m->imports[i];
-    TRY(wh_rd_name(r, &im->module));
-    TRY(wh_rd_name(r, &im->name));
-    TRY(wh_rd_u8(r, &im->kind));
+    wi_import *im = &m->imports[i];
+    TRY(wi_rd_name(r, &im->module));
+    TRY(wi_rd_name(r, &im->name));
+    TRY(wi_rd_u8(r, &im->kind));
     switch (im->kind) {
       case WH_EXTERN_FUNC: {
         uint32_t ti;
-        TRY(wh_rd_u32(r, &ti));
+        TRY(wi_rd_u32(r, &ti));
         void *p = realloc(m->func_typeidx, (m->nfuncs + 1) * sizeof(uint32_t));
-        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->func_typeidx = p;
         m->func_typeidx[m->nfuncs] = ti;
         im->index = m->nfuncs++;
@@ -233,7 +233,7 @@ static int sec_import(wh_reader *r, wh_module *m) {
       }
       case WH_EXTERN_TABLE: {
         void *p = realloc(m->tables, (m->ntables + 1) * sizeof *m->tables);
-        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->tables = p;
         TRY(rd_tabletype(r, m, &m->tables[m->ntables]));
         im->index = m->ntables++;
@@ -242,7 +242,7 @@ static int sec_import(wh_reader *r, wh_module *m) {
       }
       case WH_EXTERN_MEMORY: {
         void *p = realloc(m->mems, (m->nmems + 1) * sizeof *m->mems);
-        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->mems = p;
         TRY(rd_limits(r, &m->mems[m->nmems], NULL));
         im->index = m->nmems++;
@@ -251,7 +251,7 @@ static int sec_import(wh_reader *r, wh_module *m) {
       }
       case WH_EXTERN_GLOBAL: {
         void *p = realloc(m->globals, (m->nglobals + 1) * sizeof *m->globals);
-        if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+        if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->globals = p;
         memset(&m->globals[m->nglobals], 0, sizeof *m->globals);
         TRY(rd_globaltype(r, m, &m->globals[m->nglobals].type));
@@ -272,25 +272,25 @@ static int sec_import(wh_reader *r, wh_module *m) {
   return 0;
 }
 
-static int grow_array(wh_reader *r, void **arr, uint32_t have, uint32_t add, size_t size) {
+static int grow_array(wi_reader *r, void **arr, uint32_t have, uint32_t add, size_t size) {
   void *p = realloc(*arr, ((size_t)have + add + 1) * size);
-  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
   memset((char *)p + (size_t)have * size, 0, ((size_t)add + 1) * size);
   *arr = p;
   return 0;
 }
 
-static int sec_function(wh_reader *r, wh_module *m, uint32_t *ndefined) {
+static int sec_function(wi_reader *r, wh_module *m, uint32_t *ndefined) {
   uint32_t n;
   TRY(rd_count(r, &n));
   TRY(grow_array(r, (void **)&m->func_typeidx, m->nfuncs, n, sizeof(uint32_t)));
-  for (uint32_t i = 0; i < n; i++) TRY(wh_rd_u32(r, &m->func_typeidx[m->nfuncs + i]));
+  for (uint32_t i = 0; i < n; i++) TRY(wi_rd_u32(r, &m->func_typeidx[m->nfuncs + i]));
   m->nfuncs += n;
   *ndefined = n;
   return 0;
 }
 
-static int sec_table(wh_reader *r, wh_module *m) {
+static int sec_table(wi_reader *r, wh_module *m) {
   uint32_t n;
   TRY(rd_count(r, &n));
   TRY(grow_array(r, (void **)&m->tables, m->ntables, n, sizeof *m->tables));
@@ -301,10 +301,10 @@ static int sec_table(wh_reader *r, wh_module *m) {
     if (r->p < r->end && *r->p == 0x40) {
       uint8_t zero;
       r->p++;
-      TRY(wh_rd_u8(r, &zero));
+      TRY(wi_rd_u8(r, &zero));
       if (zero != 0) FAIL("malformed table type");
       TRY(rd_tabletype(r, m, &m->tables[x]));
-      TRY(wh_rd_constexpr(r, &m->table_init[x].ce));
+      TRY(wi_rd_constexpr(r, &m->table_init[x].ce));
       m->table_init[x].has = true;
     } else {
       TRY(rd_tabletype(r, m, &m->tables[x]));
@@ -313,7 +313,7 @@ static int sec_table(wh_reader *r, wh_module *m) {
   return 0;
 }
 
-static int sec_memory(wh_reader *r, wh_module *m) {
+static int sec_memory(wi_reader *r, wh_module *m) {
   uint32_t n;
   TRY(rd_count(r, &n));
   TRY(grow_array(r, (void **)&m->mems, m->nmems, n, sizeof *m->mems));
@@ -321,45 +321,45 @@ static int sec_memory(wh_reader *r, wh_module *m) {
   return 0;
 }
 
-static int sec_global(wh_reader *r, wh_module *m) {
+static int sec_global(wi_reader *r, wh_module *m) {
   uint32_t n;
   TRY(rd_count(r, &n));
   TRY(grow_array(r, (void **)&m->globals, m->nglobals, n, sizeof *m->globals));
   for (uint32_t i = 0; i < n; i++) {
-    wh_globaldef *g = &m->globals[m->nglobals++];
+    wi_globaldef *g = &m->globals[m->nglobals++];
     TRY(rd_globaltype(r, m, &g->type));
-    TRY(wh_rd_constexpr(r, &g->init));
+    TRY(wi_rd_constexpr(r, &g->init));
   }
   return 0;
 }
 
-static int sec_export(wh_reader *r, wh_module *m) {
+static int sec_export(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->nexports));
   if (!(m->exports = alloc_n(r, m->nexports, sizeof *m->exports))) return -1;
   for (uint32_t i = 0; i < m->nexports; i++) {
-    wh_export *e = &m->exports[i];
-    TRY(wh_rd_name(r, &e->name));
-    TRY(wh_rd_u8(r, &e->kind));
+    wi_export *e = &m->exports[i];
+    TRY(wi_rd_name(r, &e->name));
+    TRY(wi_rd_u8(r, &e->kind));
     if (e->kind > WH_EXTERN_TAG) { r->p--; FAIL("malformed export kind"); }
-    TRY(wh_rd_u32(r, &e->index));
+    TRY(wi_rd_u32(r, &e->index));
   }
   return 0;
 }
 
-static int sec_elem(wh_reader *r, wh_module *m) {
+static int sec_elem(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->nelems));
   if (!(m->elems = alloc_n(r, m->nelems, sizeof *m->elems))) return -1;
   for (uint32_t i = 0; i < m->nelems; i++) {
-    wh_elemseg *s = &m->elems[i];
+    wi_elemseg *s = &m->elems[i];
     uint32_t flags;
-    TRY(wh_rd_u32(r, &flags));
+    TRY(wi_rd_u32(r, &flags));
     if (flags > 7) FAIL("malformed elements segment kind");
     /* 3.0: function indexes are (ref func); flag 4's expressions funcref */
     s->type = (flags & 4) ? WH_FUNCREF : WI_VT_REF_FUNC;
-    s->mode = (flags & 1) ? ((flags & 2) ? WH_SEG_DECLARATIVE : WH_SEG_PASSIVE) : WH_SEG_ACTIVE;
-    if (s->mode == WH_SEG_ACTIVE) {
-      if (flags & 2) TRY(wh_rd_u32(r, &s->table));
-      TRY(wh_rd_constexpr(r, &s->offset));
+    s->mode = (flags & 1) ? ((flags & 2) ? WI_SEG_DECLARATIVE : WI_SEG_PASSIVE) : WI_SEG_ACTIVE;
+    if (s->mode == WI_SEG_ACTIVE) {
+      if (flags & 2) TRY(wi_rd_u32(r, &s->table));
+      TRY(wi_rd_constexpr(r, &s->offset));
     }
     bool exprs = flags & 4;
     if (flags & 3) {
@@ -368,7 +368,7 @@ static int sec_elem(wh_reader *r, wh_module *m) {
         TRY(rd_reftype(r, m, &s->type));
       } else {
         uint8_t kind;
-        TRY(wh_rd_u8(r, &kind));
+        TRY(wi_rd_u8(r, &kind));
         if (kind != 0) FAIL("malformed element kind");
       }
     }
@@ -376,30 +376,30 @@ static int sec_elem(wh_reader *r, wh_module *m) {
     if (!(s->items = alloc_n(r, s->count, sizeof *s->items))) return -1;
     for (uint32_t k = 0; k < s->count; k++) {
       if (exprs) {
-        TRY(wh_rd_constexpr(r, &s->items[k]));
+        TRY(wi_rd_constexpr(r, &s->items[k]));
       } else {
-        s->items[k].kind = WH_CE_REF_FUNC;
+        s->items[k].kind = WI_CE_REF_FUNC;
         s->items[k].type = WI_VT_REF_FUNC;
-        TRY(wh_rd_u32(r, &s->items[k].index));
+        TRY(wi_rd_u32(r, &s->items[k].index));
       }
     }
   }
   return 0;
 }
 
-static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
+static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
   uint32_t n;
   TRY(rd_count(r, &n));
   if (n != ndefined) FAIL("function and code section have inconsistent lengths");
   for (uint32_t i = 0; i < n; i++) {
-    wh_funcdef *f = &m->funcs[i];
+    wi_funcdef *f = &m->funcs[i];
     uint32_t size, ngroups;
-    TRY(wh_rd_u32(r, &size));
+    TRY(wi_rd_u32(r, &size));
     if (size > (size_t)(r->end - r->p)) FAIL("length out of bounds");
-    wh_reader body = { r->p, r->p + size, r->base, r->err };
-    f->body_offset = wh_rd_off(r);
+    wi_reader body = { r->p, r->p + size, r->base, r->err };
+    f->body_offset = wi_rd_off(r);
     r->p += size;
-    const wh_ftype *ft = m->func_types[m->nfunc_imports + i];
+    const wi_ftype *ft = m->func_types[m->nfunc_imports + i];
     TRY(rd_count(&body, &ngroups));
     /* first pass: total locals, rejecting > 2^32 - 1 before allocating */
     const uint8_t *groups = body.p;
@@ -407,12 +407,12 @@ static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
     for (uint32_t g = 0; g < ngroups; g++) {
       uint32_t cnt;
       uint8_t t;
-      if (wh_rd_u32(&body, &cnt)) return -1;
+      if (wi_rd_u32(&body, &cnt)) return -1;
       if (rd_valtype(&body, m, &t)) return -1;
       total += cnt;
       if (total > 50000) {
         /* the engine's limit, also the JS API's (and V8's) */
-        return wh_rd_fail(&body, "too many locals");
+        return wi_rd_fail(&body, "too many locals");
       }
     }
     f->nlocals = (uint32_t)total;
@@ -423,7 +423,7 @@ static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
     for (uint32_t g = 0; g < ngroups; g++) {
       uint32_t cnt;
       uint8_t t;
-      wh_rd_u32(&body, &cnt);
+      wi_rd_u32(&body, &cnt);
       rd_valtype(&body, m, &t);
       memset(f->local_types + at, t, cnt);
       at += cnt;
@@ -434,22 +434,22 @@ static int sec_code(wh_reader *r, wh_module *m, uint32_t ndefined) {
   return 0;
 }
 
-static int sec_data(wh_reader *r, wh_module *m) {
+static int sec_data(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ndatas));
   if (m->has_datacount && m->datacount != m->ndatas)
     FAIL("data count and data section have inconsistent lengths");
   if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;
   for (uint32_t i = 0; i < m->ndatas; i++) {
-    wh_dataseg *d = &m->datas[i];
+    wi_dataseg *d = &m->datas[i];
     uint32_t flags;
-    TRY(wh_rd_u32(r, &flags));
+    TRY(wi_rd_u32(r, &flags));
     if (flags > 2) FAIL("malformed data segment kind");
-    d->mode = flags == 1 ? WH_SEG_PASSIVE : WH_SEG_ACTIVE;
-    if (flags == 2) TRY(wh_rd_u32(r, &d->memory));
-    if (d->mode == WH_SEG_ACTIVE) {
-      wh_constexpr ce;
-      TRY(wh_rd_constexpr(r, &ce));
-      d->offset_const = ce.kind == WH_CE_CONST && ce.type == WH_I32;
+    d->mode = flags == 1 ? WI_SEG_PASSIVE : WI_SEG_ACTIVE;
+    if (flags == 2) TRY(wi_rd_u32(r, &d->memory));
+    if (d->mode == WI_SEG_ACTIVE) {
+      wi_constexpr ce;
+      TRY(wi_rd_constexpr(r, &ce));
+      d->offset_const = ce.kind == WI_CE_CONST && ce.type == WH_I32;
       if (d->offset_const) {
         d->offset = (uint32_t)ce.value.i32;
       } else {
@@ -459,31 +459,31 @@ static int sec_data(wh_reader *r, wh_module *m) {
         m->data_offsets[m->ndata_offsets++] = ce;
       }
     }
-    TRY(wh_rd_u32(r, &d->len));
+    TRY(wi_rd_u32(r, &d->len));
     if (d->len > (size_t)(r->end - r->p)) FAIL("unexpected end of section or function");
-    TRY(wh_rd_bytes(r, d->len, &d->bytes));
+    TRY(wi_rd_bytes(r, d->len, &d->bytes));
   }
   return 0;
 }
 
 /* The name section is advisory: a malformed one is ignored (spec 7.4). */
-static void sec_names(wh_reader *r, wh_module *m) {
-  wh_reader s = *r;
+static void sec_names(wi_reader *r, wh_module *m) {
+  wi_reader s = *r;
   s.err = NULL;
   while (s.p < s.end) {
     uint8_t id;
     uint32_t size;
-    if (wh_rd_u8(&s, &id) || wh_rd_u32(&s, &size) || size > (size_t)(s.end - s.p)) return;
+    if (wi_rd_u8(&s, &id) || wi_rd_u32(&s, &size) || size > (size_t)(s.end - s.p)) return;
     const uint8_t *next = s.p + size;
     if (id == 1 && m->nfuncs) {
       uint32_t n;
-      if (wh_rd_u32(&s, &n)) return;
+      if (wi_rd_u32(&s, &n)) return;
       if (!m->func_names) m->func_names = calloc(m->nfuncs, sizeof(char *));
       if (!m->func_names) return;
       for (uint32_t k = 0; k < n; k++) {
         uint32_t idx;
-        wh_name nm;
-        if (wh_rd_u32(&s, &idx) || wh_rd_name(&s, &nm)) return;
+        wi_name nm;
+        if (wi_rd_u32(&s, &idx) || wi_rd_name(&s, &nm)) return;
         if (idx < m->nfuncs && !m->func_names[idx]) {
           char *c = malloc(nm.len + 1);
           if (!c) return;
@@ -497,11 +497,11 @@ static void sec_names(wh_reader *r, wh_module *m) {
   }
 }
 
-static int sec_custom(wh_reader *r, wh_module *m) {
-  wh_name name;
-  TRY(wh_rd_name(r, &name));
+static int sec_custom(wi_reader *r, wh_module *m) {
+  wi_name name;
+  TRY(wi_rd_name(r, &name));
   void *p = realloc(m->customs, (m->ncustoms + 1) * sizeof *m->customs);
-  if (!p) return wh_err_set(r->err, WH_ERR_NOMEM, "out of memory");
+  if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
   m->customs = p;
   m->customs[m->ncustoms].name = name;
   m->customs[m->ncustoms].data = r->p;
@@ -520,16 +520,16 @@ static int section_rank(uint8_t id) {
   return id <= 13 ? rank[id] : -1;
 }
 
-int wh_decode(wh_module *m, wh_error *err) {
-  wh_reader top = { m->bytes, m->bytes + m->len, m->bytes, err };
-  wh_reader *r = &top;
+int wi_decode(wh_module *m, wh_error *err) {
+  wi_reader top = { m->bytes, m->bytes + m->len, m->bytes, err };
+  wi_reader *r = &top;
   const uint8_t *magic;
   if (m->len < 4 || memcmp(m->bytes, "\0asm", 4) != 0) {
     if (m->len < 4) FAIL("unexpected end, magic header not detected");
     FAIL("magic header not detected");
   }
   r->p += 4;
-  if (wh_rd_bytes(r, 4, &magic)) FAIL("unexpected end, unknown binary version");
+  if (wi_rd_bytes(r, 4, &magic)) FAIL("unexpected end, unknown binary version");
   if (memcmp(magic, "\1\0\0\0", 4) != 0) FAIL("unknown binary version");
   int last = 0;
   uint32_t ndefined = 0;
@@ -537,10 +537,10 @@ int wh_decode(wh_module *m, wh_error *err) {
   while (r->p < r->end) {
     uint8_t id;
     uint32_t size;
-    TRY(wh_rd_u8(r, &id));
-    TRY(wh_rd_u32(r, &size));
+    TRY(wi_rd_u8(r, &id));
+    TRY(wi_rd_u32(r, &size));
     if (size > (size_t)(r->end - r->p)) FAIL("section size mismatch: unexpected end");
-    wh_reader s = { r->p, r->p + size, r->base, err };
+    wi_reader s = { r->p, r->p + size, r->base, err };
     if (id != 0) {
       int rank = section_rank(id);
       if (rank < 0) { r->p--; FAIL("malformed section id %u%s", id, wi_unsupported_section(id)); }
@@ -558,13 +558,13 @@ int wh_decode(wh_module *m, wh_error *err) {
       case 7: TRY(sec_export(&s, m)); break;
       case 8: {
         uint32_t st;
-        TRY(wh_rd_u32(&s, &st));
+        TRY(wi_rd_u32(&s, &st));
         m->start = st;
         break;
       }
       case 9: TRY(sec_elem(&s, m)); break;
       case 12:
-        TRY(wh_rd_u32(&s, &m->datacount));
+        TRY(wi_rd_u32(&s, &m->datacount));
         m->has_datacount = true;
         break;
       case 10:
@@ -572,17 +572,17 @@ int wh_decode(wh_module *m, wh_error *err) {
         /* function types are needed to lay out params: resolve them now */
         if (!m->funcs) {
           m->funcs = calloc(ndefined + 1, sizeof *m->funcs);
-          if (!m->funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+          if (!m->funcs) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
         }
         for (uint32_t i = 0; i < m->nfuncs; i++) {
           if (m->func_typeidx[i] >= m->ntypes) {
-            err->offset = wh_rd_off(&s);
-            return wh_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
+            err->offset = wi_rd_off(&s);
+            return wi_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
           }
         }
         if (!m->func_types) {
           m->func_types = calloc(m->nfuncs + 1, sizeof *m->func_types);
-          if (!m->func_types) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+          if (!m->func_types) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
           for (uint32_t i = 0; i < m->nfuncs; i++) m->func_types[i] = m->types[m->func_typeidx[i]];
         }
         TRY(sec_code(&s, m, ndefined));
@@ -602,15 +602,15 @@ int wh_decode(wh_module *m, wh_error *err) {
     FAIL("data count and data section have inconsistent lengths");
   if (!m->funcs) {
     m->funcs = calloc(1, sizeof *m->funcs);
-    if (!m->funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    if (!m->funcs) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   }
   if (!m->func_types) {
     for (uint32_t i = 0; i < m->nfuncs; i++) {
       if (m->func_typeidx[i] >= m->ntypes)
-        return wh_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
+        return wi_err_set(err, WH_ERR_INVALID, "unknown type %u", m->func_typeidx[i]);
     }
     m->func_types = calloc(m->nfuncs + 1, sizeof *m->func_types);
-    if (!m->func_types) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    if (!m->func_types) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     for (uint32_t i = 0; i < m->nfuncs; i++) m->func_types[i] = m->types[m->func_typeidx[i]];
   }
   for (uint32_t i = 0; i < m->nfunc_imports + ndefined && i < m->nfuncs; i++) {

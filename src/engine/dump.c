@@ -22,17 +22,17 @@ const char *const wi_ir_text[IR_COUNT] = {
 #include "irops.def"
 };
 
-int wh_ir_op_of(const void *h) {
-  const void *const *hs = wh_interp_handlers();
+int wi_ir_op_of(const void *h) {
+  const void *const *hs = wi_interp_handlers();
   for (int k = 0; k < IR_COUNT; k++)
     if (hs[k] == h) return k;
-  hs = wh_interp_exact_handlers(); /* code of an exact profile's module */
+  hs = wi_interp_exact_handlers(); /* code of an exact profile's module */
   for (int k = 0; k < IR_COUNT; k++)
     if (hs[k] == h) return k;
   return -1;
 }
 
-const char *wh_ir_name(int op) { return op >= 0 && op < IR_COUNT ? wi_ir_text[op] : "?"; }
+const char *wi_ir_name(int op) { return op >= 0 && op < IR_COUNT ? wi_ir_text[op] : "?"; }
 
 /* Each form's operands by name, for the dump. */
 enum { K_SLOT, K_U32, K_OFF, K_I64 };
@@ -47,9 +47,9 @@ static const field form_fields[WI_FORM_COUNT][MAX_FIELDS] = {
 #undef F
 };
 
-static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
+static void dump_operands(const wi_cell *c, int op, uint32_t pc, FILE *out) {
   for (const field *fl = form_fields[wi_ir_form[op]]; fl < form_fields[wi_ir_form[op]] + MAX_FIELDS && fl->name; fl++) {
-    const wh_cell *x = &c[fl->cell];
+    const wi_cell *x = &c[fl->cell];
     uint64_t v = fl->part == P_A ? x->s.a : fl->part == P_B ? x->s.b : x->u64;
     switch (fl->kind) {
       case K_SLOT: fprintf(out, " %s=s%u", fl->name, (uint32_t)WI_DEC_SLOT(v)); break;
@@ -66,17 +66,17 @@ static void dump_operands(const wh_cell *c, int op, uint32_t pc, FILE *out) {
 /* One line per instruction: position, name, operands by name (slots as
  * sN, branch targets as ->position).  wh_config.dump_ir == 2 prints the
  * cells instead. */
-void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out) {
+void wi_dump_code(const wh_module *m, const wi_funcdef *f, FILE *out) {
   uint32_t idx = (uint32_t)(f - m->funcs) + m->nfunc_imports;
   const char *name = wh_module_func_name(m, idx);
-  bool raw = wh_cfg_dump_ir() == 2;
+  bool raw = wi_cfg_dump_ir() == 2;
   fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells\n", idx, name ? name : "",
           f->nlocals, f->frame_slots, f->ncode);
   for (uint32_t pc = 0; pc < f->ncode;) {
-    const wh_cell *c = &f->code[pc];
-    int op = wh_ir_op_of(c->h);
+    const wi_cell *c = &f->code[pc];
+    int op = wi_ir_op_of(c->h);
     uint32_t n = op < 0 ? 1 : wi_ir_cells(op, c);
-    fprintf(out, "  %5u  %-22s", pc, wh_ir_name(op));
+    fprintf(out, "  %5u  %-22s", pc, wi_ir_name(op));
     if (raw || op < 0 || pc + n > f->ncode) {
       for (uint32_t k = 1; k < n && pc + k < f->ncode; k++)
         fprintf(out, " [%d,%d]", (int32_t)c[k].s.a, (int32_t)c[k].s.b);

@@ -92,7 +92,7 @@ static rd rd_unit(rd *r, bool *off64) {
 }
 
 /* A C string at offset off of a section, or NULL. */
-static const char *sec_str(const wh_dwsec *s, uint64_t off) {
+static const char *sec_str(const wi_dwsec *s, uint64_t off) {
   if (!s->data || off >= s->len) return NULL;
   const uint8_t *p = s->data + off;
   if (!memchr(p, 0, s->len - off)) return NULL;
@@ -113,8 +113,8 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t sz) {
   return true;
 }
 
-static void note(wh_dwarf *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(wh_dwarf *d, const char *fmt, ...) {
+static void note(wi_dwarf *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(wi_dwarf *d, const char *fmt, ...) {
   if (d->problem[0]) return; /* the first problem is the one to fix */
   va_list ap;
   va_start(ap, fmt);
@@ -124,7 +124,7 @@ static void note(wh_dwarf *d, const char *fmt, ...) {
 
 /* Strings the tables point at that are not in the sections themselves
  * (joined paths) are kept in one list and freed with the tables. */
-static const char *keep_str(wh_dwarf *d, char *s) {
+static const char *keep_str(wi_dwarf *d, char *s) {
   if (!s) return NULL;
   if (!grow((void **)&d->owned, &d->nowned_cap, d->nowned + 1, sizeof(char *))) {
     free(s);
@@ -134,7 +134,7 @@ static const char *keep_str(wh_dwarf *d, char *s) {
   return s;
 }
 
-static const char *join_path(wh_dwarf *d, const char *dir, const char *name) {
+static const char *join_path(wi_dwarf *d, const char *dir, const char *name) {
   if (!name) return NULL;
   if (name[0] == '/' || !dir || !dir[0]) return name;
   size_t a = strlen(dir), b = strlen(name);
@@ -186,7 +186,7 @@ typedef struct {
 
 /* Reads one attribute value; false when the form is unknown (the rest of
  * the unit cannot be skipped then). */
-static bool read_form(const wh_dwarf *d, rd *r, const cu *u, uint64_t form, int64_t implicit, val *v) {
+static bool read_form(const wi_dwarf *d, rd *r, const cu *u, uint64_t form, int64_t implicit, val *v) {
   unsigned osz = u->off64 ? 8 : 4;
   v->kind = V_NONE;
   v->u = 0;
@@ -244,7 +244,7 @@ static bool read_form(const wh_dwarf *d, rd *r, const cu *u, uint64_t form, int6
   return !r->bad;
 }
 
-static const char *str_of(const wh_dwarf *d, const cu *u, const val *v) {
+static const char *str_of(const wi_dwarf *d, const cu *u, const val *v) {
   if (v->kind == V_STR) return v->s;
   if (v->kind != V_STRX || !d->str_offsets.data) return NULL;
   /* DWARF 5 units name their base; a GNU split unit without one starts
@@ -258,7 +258,7 @@ static const char *str_of(const wh_dwarf *d, const cu *u, const val *v) {
   return sec_str(&d->str, rd_fixed(&r, osz));
 }
 
-static bool addr_of(const wh_dwarf *d, const cu *u, const val *v, uint64_t *out) {
+static bool addr_of(const wi_dwarf *d, const cu *u, const val *v, uint64_t *out) {
   if (v->kind == V_ADDR) { *out = v->u; return true; }
   if (v->kind != V_ADDRX || !d->addr.data) return false;
   uint64_t at = u->addr_base + v->u * u->addr_size;
@@ -286,7 +286,7 @@ typedef struct {
   bool loaded;
 } abbrevs;
 
-static bool load_abbrevs(wh_dwarf *d, abbrevs *t, uint64_t off) {
+static bool load_abbrevs(wi_dwarf *d, abbrevs *t, uint64_t off) {
   if (t->loaded && t->off == off) return true;
   t->na = t->ns = 0;
   t->loaded = false;
@@ -328,16 +328,16 @@ static const abbrev *find_abbrev(const abbrevs *t, uint64_t code) {
 
 /* ---------------- ranges ---------------- */
 
-static bool add_range(wh_dwarf *d, uint32_t die, uint64_t lo, uint64_t hi) {
+static bool add_range(wi_dwarf *d, uint32_t die, uint64_t lo, uint64_t hi) {
   if (hi <= lo || lo >= 0xfffffffeu) return true; /* empty or a discarded function's tombstone */
   if (lo == 0 && d->skip_zero) return true;
   if (!grow((void **)&d->ranges, &d->cap_ranges, d->nranges + 1, sizeof *d->ranges)) return false;
-  d->ranges[d->nranges++] = (wh_dwrange){ (uint32_t)lo, (uint32_t)(hi > 0xffffffffu ? 0xffffffffu : hi), die };
+  d->ranges[d->nranges++] = (wi_dwrange){ (uint32_t)lo, (uint32_t)(hi > 0xffffffffu ? 0xffffffffu : hi), die };
   return true;
 }
 
 /* DW_AT_ranges of a v2-4 unit: address pairs in .debug_ranges. */
-static void ranges_v4(wh_dwarf *d, const cu *u, uint64_t off, uint32_t die) {
+static void ranges_v4(wi_dwarf *d, const cu *u, uint64_t off, uint32_t die) {
   if (!d->ranges_v4.data || off >= d->ranges_v4.len) return;
   rd r = { d->ranges_v4.data + off, d->ranges_v4.data + d->ranges_v4.len, false };
   uint64_t base = u->low_pc, maxa = u->addr_size == 8 ? UINT64_MAX : 0xffffffffu;
@@ -350,7 +350,7 @@ static void ranges_v4(wh_dwarf *d, const cu *u, uint64_t off, uint32_t die) {
 }
 
 /* DW_AT_ranges of a v5 unit: entries in .debug_rnglists. */
-static void ranges_v5(wh_dwarf *d, const cu *u, uint64_t off, uint32_t die) {
+static void ranges_v5(wi_dwarf *d, const cu *u, uint64_t off, uint32_t die) {
   if (!d->rnglists.data || off >= d->rnglists.len) return;
   rd r = { d->rnglists.data + off, d->rnglists.data + d->rnglists.len, false };
   uint64_t base = u->low_pc;
@@ -387,7 +387,7 @@ enum {
   AT_GNU_ranges_base = 0x2132
 };
 
-static uint32_t add_die(wh_dwarf *d, wh_dwdie *x) {
+static uint32_t add_die(wi_dwarf *d, wi_dwdie *x) {
   if (!grow((void **)&d->dies, &d->cap_dies, d->ndies + 1, sizeof *d->dies)) return UINT32_MAX;
   d->dies[d->ndies] = *x;
   return d->ndies++;
@@ -396,7 +396,7 @@ static uint32_t add_die(wh_dwarf *d, wh_dwdie *x) {
 /* Reads one compilation unit's entries.  Only the unit DIE and the
  * subprogram / inlined-subroutine entries are kept, plus the named
  * entries those may point at through abstract_origin / specification. */
-static void read_unit(wh_dwarf *d, abbrevs *ab, rd *u_rd, uint64_t unit_off, bool off64) {
+static void read_unit(wi_dwarf *d, abbrevs *ab, rd *u_rd, uint64_t unit_off, bool off64) {
   cu u;
   memset(&u, 0, sizeof u);
   u.off = unit_off;
@@ -421,7 +421,7 @@ static void read_unit(wh_dwarf *d, abbrevs *ab, rd *u_rd, uint64_t unit_off, boo
 
   uint32_t cu_index = d->ncus;
   if (!grow((void **)&d->cus, &d->cap_cus, d->ncus + 1, sizeof *d->cus)) return;
-  d->cus[d->ncus++] = (wh_dwcu){ UINT64_MAX, NULL, unit_off };
+  d->cus[d->ncus++] = (wi_dwcu){ UINT64_MAX, NULL, unit_off };
 
   /* parents of the DIEs being read, to give each inlined entry its
    * enclosing function */
@@ -488,7 +488,7 @@ static void read_unit(wh_dwarf *d, abbrevs *ab, rd *u_rd, uint64_t unit_off, boo
       if (a->tag != TAG_compile_unit && a->tag != TAG_partial_unit && a->tag != TAG_skeleton_unit)
         return;
     } else if (a->tag == TAG_subprogram || a->tag == TAG_inlined_subroutine) {
-      wh_dwdie x;
+      wi_dwdie x;
       memset(&x, 0, sizeof x);
       x.offset = unit_off + die_off;
       x.name = name;
@@ -536,7 +536,7 @@ static void read_unit(wh_dwarf *d, abbrevs *ab, rd *u_rd, uint64_t unit_off, boo
   }
 }
 
-static void read_info(wh_dwarf *d) {
+static void read_info(wi_dwarf *d) {
   if (!d->info.data) return;
   abbrevs ab;
   memset(&ab, 0, sizeof ab);
@@ -554,21 +554,21 @@ static void read_info(wh_dwarf *d) {
 
 /* ---------------- .debug_line ---------------- */
 
-static bool add_row(wh_dwarf *d, uint64_t addr, uint32_t file, uint32_t line, uint32_t col, bool end) {
+static bool add_row(wi_dwarf *d, uint64_t addr, uint32_t file, uint32_t line, uint32_t col, bool end) {
   if (addr >= 0xfffffffeu) return true;
   if (!grow((void **)&d->rows, &d->cap_rows, d->nrows + 1, sizeof *d->rows)) return false;
-  d->rows[d->nrows++] = (wh_dwrow){ (uint32_t)addr, end ? UINT32_MAX : file, line, col, 0 };
+  d->rows[d->nrows++] = (wi_dwrow){ (uint32_t)addr, end ? UINT32_MAX : file, line, col, 0 };
   return true;
 }
 
-static const char *cu_comp_dir(const wh_dwarf *d, uint64_t stmt_list) {
+static const char *cu_comp_dir(const wi_dwarf *d, uint64_t stmt_list) {
   for (uint32_t i = 0; i < d->ncus; i++)
     if (d->cus[i].stmt_list == stmt_list) return d->cus[i].comp_dir;
   return NULL;
 }
 
 /* A v5 entry format list and its entries: directories or files. */
-static bool read_v5_entries(wh_dwarf *d, rd *r, const cu *u, const char **dirs, uint32_t ndirs,
+static bool read_v5_entries(wi_dwarf *d, rd *r, const cu *u, const char **dirs, uint32_t ndirs,
                             uint32_t *out_first, uint32_t *out_n, bool files,
                             const char ***dir_out, uint32_t *ndir_out) {
   uint8_t nfmt = (uint8_t)rd_fixed(r, 1);
@@ -603,7 +603,7 @@ static bool read_v5_entries(wh_dwarf *d, rd *r, const cu *u, const char **dirs, 
 
 /* One line program: its file table goes to d->files (a program's file
  * numbers map to d->files[base + n - first_index]), its rows to d->rows. */
-static void read_program(wh_dwarf *d, rd *r, uint64_t off, bool off64) {
+static void read_program(wi_dwarf *d, rd *r, uint64_t off, bool off64) {
   cu u;
   memset(&u, 0, sizeof u);
   u.off64 = off64;
@@ -674,7 +674,7 @@ static void read_program(wh_dwarf *d, rd *r, uint64_t off, bool off64) {
   }
   if (r->bad) { free(dirs); note(d, "truncated .debug_line file table"); return; }
   if (!grow((void **)&d->programs, &d->cap_programs, d->nprograms + 1, sizeof *d->programs)) { free(dirs); return; }
-  d->programs[d->nprograms++] = (wh_dwprog){ off, base, nfiles, first_index };
+  d->programs[d->nprograms++] = (wi_dwprog){ off, base, nfiles, first_index };
 
   if (prog < r->p || prog > r->end) { free(dirs); note(d, "malformed .debug_line header length"); return; }
   r->p = prog;
@@ -722,7 +722,7 @@ out:
   free(dirs);
 }
 
-static void read_lines(wh_dwarf *d) {
+static void read_lines(wi_dwarf *d) {
   if (!d->line.data) return;
   rd r = { d->line.data, d->line.data + d->line.len, false };
   while (r.p < r.end && !r.bad) {
@@ -740,23 +740,23 @@ static void read_lines(wh_dwarf *d) {
 /* ---------------- lookup ---------------- */
 
 static int cmp_row(const void *a, const void *b) {
-  const wh_dwrow *x = a, *y = b;
+  const wi_dwrow *x = a, *y = b;
   if (x->addr != y->addr) return x->addr < y->addr ? -1 : 1;
   /* an end of sequence before a row that starts the next one there */
   if ((x->file == UINT32_MAX) != (y->file == UINT32_MAX)) return x->file == UINT32_MAX ? -1 : 1;
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 static int cmp_range(const void *a, const void *b) {
-  const wh_dwrange *x = a, *y = b;
+  const wi_dwrange *x = a, *y = b;
   if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
   return x->hi > y->hi ? -1 : x->hi < y->hi;
 }
 static int cmp_die(const void *a, const void *b) {
-  const wh_dwdie *x = a, *y = b;
+  const wi_dwdie *x = a, *y = b;
   return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-static const wh_dwdie *die_at(const wh_dwarf *d, uint64_t off) {
+static const wi_dwdie *die_at(const wi_dwarf *d, uint64_t off) {
   uint32_t lo = 0, hi = d->ndies;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -768,7 +768,7 @@ static const wh_dwdie *die_at(const wh_dwarf *d, uint64_t off) {
 
 /* A function's name: its own, or that of the entry it was inlined from
  * or declared by (a few hops at most). */
-static const char *die_name(const wh_dwarf *d, const wh_dwdie *x) {
+static const char *die_name(const wi_dwarf *d, const wi_dwdie *x) {
   for (int hop = 0; x && hop < 8; hop++) {
     if (x->linkage) return x->linkage;
     if (x->name) return x->name;
@@ -777,11 +777,11 @@ static const char *die_name(const wh_dwarf *d, const wh_dwdie *x) {
   return NULL;
 }
 
-static const char *file_of(const wh_dwarf *d, uint32_t cu_index, uint32_t n) {
+static const char *file_of(const wi_dwarf *d, uint32_t cu_index, uint32_t n) {
   if (cu_index >= d->ncus) return NULL;
   uint64_t sl = d->cus[cu_index].stmt_list;
   for (uint32_t i = 0; i < d->nprograms; i++) {
-    const wh_dwprog *p = &d->programs[i];
+    const wi_dwprog *p = &d->programs[i];
     if (p->offset != sl) continue;
     if (n < p->first_index || n - p->first_index >= p->nfiles) return NULL;
     return d->files[p->base + n - p->first_index];
@@ -789,8 +789,8 @@ static const char *file_of(const wh_dwarf *d, uint32_t cu_index, uint32_t n) {
   return NULL;
 }
 
-wh_dwarf *wh_dwarf_parse(const wh_dwsecs *s) {
-  wh_dwarf *d = calloc(1, sizeof *d);
+wi_dwarf *wi_dwarf_parse(const wi_dwsecs *s) {
+  wi_dwarf *d = calloc(1, sizeof *d);
   if (!d) return NULL;
   d->info = s->info;
   d->abbrev = s->abbrev;
@@ -827,7 +827,7 @@ wh_dwarf *wh_dwarf_parse(const wh_dwsecs *s) {
   return d;
 }
 
-void wh_dwarf_free(wh_dwarf *d) {
+void wi_dwarf_free(wi_dwarf *d) {
   if (!d) return;
   for (uint32_t i = 0; i < d->nowned; i++) free(d->owned[i]);
   free(d->owned);
@@ -841,7 +841,7 @@ void wh_dwarf_free(wh_dwarf *d) {
 }
 
 /* The row in effect at addr, or NULL (no sequence covers it). */
-static const wh_dwrow *row_at(const wh_dwarf *d, uint32_t addr) {
+static const wi_dwrow *row_at(const wi_dwarf *d, uint32_t addr) {
   uint32_t lo = 0, hi = d->nrows;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -849,17 +849,17 @@ static const wh_dwrow *row_at(const wh_dwarf *d, uint32_t addr) {
     else hi = mid;
   }
   if (lo == 0) return NULL;
-  const wh_dwrow *r = &d->rows[lo - 1];
+  const wi_dwrow *r = &d->rows[lo - 1];
   return r->file == UINT32_MAX ? NULL : r;
 }
 
-int wh_dwarf_lookup(const wh_dwarf *d, uint32_t addr, wh_source_loc *out, int max) {
+int wi_dwarf_lookup(const wi_dwarf *d, uint32_t addr, wh_source_loc *out, int max) {
   if (!d || max <= 0) return 0;
-  const wh_dwrow *row = row_at(d, addr);
+  const wi_dwrow *row = row_at(d, addr);
   /* the innermost entry covering addr: the narrowest range */
-  const wh_dwrange *best = NULL;
+  const wi_dwrange *best = NULL;
   for (uint32_t i = 0; i < d->nranges && d->ranges[i].lo <= addr; i++) {
-    const wh_dwrange *g = &d->ranges[i];
+    const wi_dwrange *g = &d->ranges[i];
     if (addr < g->hi && (!best || (g->hi - g->lo) <= (best->hi - best->lo))) best = g;
   }
   const char *file = row ? (row->file < d->nfiles ? d->files[row->file] : NULL) : NULL;
@@ -870,7 +870,7 @@ int wh_dwarf_lookup(const wh_dwarf *d, uint32_t addr, wh_source_loc *out, int ma
     return 1;
   }
   int n = 0;
-  const wh_dwdie *x = &d->dies[best->die];
+  const wi_dwdie *x = &d->dies[best->die];
   for (int hop = 0; x && n < max && hop < 256; hop++) {
     out[n++] = (wh_source_loc){ die_name(d, x), file, line, col };
     if (x->tag != 2) break; /* reached the subprogram */
@@ -883,4 +883,4 @@ int wh_dwarf_lookup(const wh_dwarf *d, uint32_t addr, wh_source_loc *out, int ma
   return n;
 }
 
-const char *wh_dwarf_problem(const wh_dwarf *d) { return d && d->problem[0] ? d->problem : NULL; }
+const char *wi_dwarf_problem(const wi_dwarf *d) { return d && d->problem[0] ? d->problem : NULL; }

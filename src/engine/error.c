@@ -27,7 +27,7 @@ const char *wh_trap_message(wh_trap trap) {
   return trap_text[trap];
 }
 
-int wh_err_set(wh_error *err, int status, const char *fmt, ...) {
+int wi_err_set(wh_error *err, int status, const char *fmt, ...) {
   if (err) {
     err->status = status;
     va_list ap;
@@ -38,10 +38,10 @@ int wh_err_set(wh_error *err, int status, const char *fmt, ...) {
   return status;
 }
 
-int wh_err_trap(wh_error *err, int trap) {
+int wi_err_trap(wh_error *err, int trap) {
   if (err) {
     err->trap = trap;
-    wh_err_set(err, WH_ERR_TRAP, "%s", wh_trap_message((wh_trap)trap));
+    wi_err_set(err, WH_ERR_TRAP, "%s", wh_trap_message((wh_trap)trap));
   }
   return WH_ERR_TRAP;
 }

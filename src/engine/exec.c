@@ -18,12 +18,12 @@
  * only for its destructor, so that a thread that ends (a Node worker, an
  * embedder's thread) gives its stacks back instead of leaking 136 MiB of
  * address space and whatever its deepest guest touched. */
-static _Thread_local wh_exec *tls_exec;
+static _Thread_local wi_exec *tls_exec;
 static pthread_key_t exec_key;
 static pthread_once_t exec_key_once = PTHREAD_ONCE_INIT;
 static int exec_key_ok;
 
-#define FRAMES_BYTES ((size_t)FRAMES_CAP * sizeof(wh_frame))
+#define FRAMES_BYTES ((size_t)FRAMES_CAP * sizeof(wi_frame))
 /* What stays touched after a trim: enough for typical shallow runs. */
 #define KEEP_BYTES ((size_t)256 << 10)
 
@@ -34,7 +34,7 @@ static void *reserve(size_t bytes) {
 }
 
 static void exec_free(void *p) {
-  wh_exec *ex = p;
+  wi_exec *ex = p;
   if (!ex) return;
   if (ex->stack) munmap(ex->stack, ex->stack_bytes);
   if (ex->frames) munmap(ex->frames, FRAMES_BYTES);
@@ -43,10 +43,10 @@ static void exec_free(void *p) {
 
 static void exec_key_init(void) { exec_key_ok = pthread_key_create(&exec_key, exec_free) == 0; }
 
-wh_exec *wh_exec_get(void) {
+wi_exec *wi_exec_get(void) {
   if (tls_exec) return tls_exec;
   pthread_once(&exec_key_once, exec_key_init);
-  wh_exec *ex = calloc(1, sizeof *ex);
+  wi_exec *ex = calloc(1, sizeof *ex);
   if (!ex) return NULL;
   ex->stack_bytes = (size_t)STACK_SLOTS_CAP * sizeof(wh_val);
   ex->stack = reserve(ex->stack_bytes);
@@ -66,14 +66,14 @@ wh_exec *wh_exec_get(void) {
 /* Touched stack pages stay with the thread; a thread that served a deep
  * run (a pool thread kept for the next job) returns them here. */
 void wh_thread_trim(void) {
-  wh_exec *ex = tls_exec;
+  wi_exec *ex = tls_exec;
   if (!ex || ex->depth) return;
   madvise((char *)ex->stack + KEEP_BYTES, ex->stack_bytes - KEEP_BYTES, MADV_DONTNEED);
   madvise((char *)ex->frames + KEEP_BYTES, FRAMES_BYTES - KEEP_BYTES, MADV_DONTNEED);
 }
 
 /* The outermost call takes its limits from the instance it enters. */
-static void enter_limits(wh_exec *ex, wh_instance *inst) {
+static void enter_limits(wi_exec *ex, wh_instance *inst) {
   uint32_t slots = DEFAULT_STACK_SLOTS, frames = DEFAULT_FRAMES;
   ex->entry_inst = inst;
   ex->fuel_on = false;
@@ -94,11 +94,11 @@ static void enter_limits(wh_exec *ex, wh_instance *inst) {
   ex->max_frames = frames;
 }
 
-static void leave_limits(wh_exec *ex) {
+static void leave_limits(wi_exec *ex) {
   if (ex->fuel_on && ex->fuel_inst) ex->fuel_inst->fuel = ex->fuel < 0 ? 0 : ex->fuel;
 }
 
-int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
+int wi_call_host(wi_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
   const wh_functype *ft = &f->type->ft;
   uint32_t n = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
   wh_val *saved_sp = ex->sp;
@@ -106,19 +106,19 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
   ex->sp = args + n;
   if (ex->sp > ex->stack_end) {
     ex->sp = saved_sp;
-    return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
+    return wi_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   }
   wh_call call = { ex, caller };
   ex->host_trap = NULL;
   int rc = f->host(&call, f->data, args, args);
   ex->sp = saved_sp;
   ex->err = saved_err;
-  if (caller && WH_UNLIKELY(caller->prof || (ex->entry_inst && ex->entry_inst->prof)))
-    wh_prof_host_return(ex, caller, f);
+  if (caller && WI_UNLIKELY(caller->prof || (ex->entry_inst && ex->entry_inst->prof)))
+    wi_prof_host_return(ex, caller, f);
   if (rc == 0) {
     for (uint32_t i = 0; i < ft->nresults; i++)
       if (wh_reftype_family(ft->results[i]) == WH_FUNCREF && args[i].func && caller)
-        wh_store_join(&caller->obj, &args[i].func->obj);
+        wi_store_join(&caller->obj, &args[i].func->obj);
     return 0;
   }
   switch (rc) {
@@ -126,26 +126,26 @@ int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {
       if (ex->host_trap) {
         if (ex->err) {
           ex->err->trap = WH_TRAP_HOST;
-          wh_err_set(ex->err, WH_ERR_TRAP, "%s", ex->host_trap);
+          wi_err_set(ex->err, WH_ERR_TRAP, "%s", ex->host_trap);
         }
         return WH_ERR_TRAP;
       }
       return ex->err && ex->err->status == WH_ERR_TRAP ? WH_ERR_TRAP
-                                                       : wh_err_trap(ex->err, WH_TRAP_HOST);
+                                                       : wi_err_trap(ex->err, WH_TRAP_HOST);
     case WH_ERR_EXCEPTION: /* wh_call_throw (tag.c) left it in ex->exn */
       if (ex->exn) {
-        if (ex->err) wh_err_set(ex->err, WH_ERR_EXCEPTION, "exception from a host function");
+        if (ex->err) wi_err_set(ex->err, WH_ERR_EXCEPTION, "exception from a host function");
         return WH_ERR_EXCEPTION;
       }
-      return wh_err_set(ex->err, WH_ERR_HOST, "host function failed");
+      return wi_err_set(ex->err, WH_ERR_HOST, "host function failed");
     case WH_ERR_EXIT:
       if (ex->err) {
         ex->err->exit_code = ex->exit_code;
-        wh_err_set(ex->err, WH_ERR_EXIT, "exit with code %d", ex->exit_code);
+        wi_err_set(ex->err, WH_ERR_EXIT, "exit with code %d", ex->exit_code);
       }
       return WH_ERR_EXIT;
     default:
-      return wh_err_set(ex->err, WH_ERR_HOST, "host function failed");
+      return wi_err_set(ex->err, WH_ERR_HOST, "host function failed");
   }
 }
 
@@ -170,25 +170,25 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   err->exn = NULL;
   const wh_functype *ft = &f->type->ft;
   if (nargs != ft->nparams || nresults != ft->nresults)
-    return wh_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",
+    return wi_err_set(err, WH_ERR_ARG, "expected %u arguments and %u results",
                       ft->nparams, ft->nresults);
-  wh_exec *ex = wh_exec_get();
-  if (!ex) return wh_err_set(err, WH_ERR_NOMEM, "cannot allocate an execution stack");
+  wi_exec *ex = wi_exec_get();
+  if (!ex) return wi_err_set(err, WH_ERR_NOMEM, "cannot allocate an execution stack");
   bool outer = ex->depth == 0;
-  wh_prof *prof = NULL;
+  wi_prof *prof = NULL;
   if (outer) {
     enter_limits(ex, f->host ? NULL : f->inst);
     ex->sp = ex->stack;
     ex->nframes = 0;
-    if (!f->host && f->inst->prof) wh_prof_enter(prof = f->inst->prof, f);
+    if (!f->host && f->inst->prof) wi_prof_enter(prof = f->inst->prof, f);
   }
   wh_val *base = ex->sp;
   uint32_t n = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
-  if (base + n > ex->stack_end) return wh_err_trap(err, WH_TRAP_STACK_EXHAUSTED);
+  if (base + n > ex->stack_end) return wi_err_trap(err, WH_TRAP_STACK_EXHAUSTED);
   for (uint32_t i = 0; i < nargs; i++) {
     base[i] = args[i];
     if (wh_reftype_family(ft->params[i]) == WH_FUNCREF && args[i].func)
-      wh_store_join(&f->obj, &args[i].func->obj);
+      wi_store_join(&f->obj, &args[i].func->obj);
   }
   wh_error *saved_err = ex->err;
   wh_val *saved_sp = ex->sp;
@@ -196,9 +196,9 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   ex->depth++;
   int rc;
   if (f->host) {
-    rc = wh_call_host(ex, NULL, f, base);
+    rc = wi_call_host(ex, NULL, f, base);
   } else {
-    rc = wh_interp_call(ex, f->inst, f->def, base);
+    rc = wi_interp_call(ex, f->inst, f->def, base);
   }
   ex->depth--;
   ex->err = saved_err;
@@ -206,11 +206,11 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   if (rc == WH_ERR_EXCEPTION && ex->exn) {
     err->exn = wi_exn_escape(ex, ex->exn); /* (tag.c) */
     ex->exn = NULL;
-    if (!err->exn) rc = wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    if (!err->exn) rc = wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   }
   if (outer) wi_exn_sweep(ex); /* the run's floating exceptions (tag.c) */
   if (outer) leave_limits(ex);
-  if (prof) wh_prof_leave(prof);
+  if (prof) wi_prof_leave(prof);
   if (rc == 0)
     for (uint32_t i = 0; i < nresults; i++) results[i] = base[i];
   return rc;
@@ -237,12 +237,12 @@ int wh_call_interrupted(wh_call *call) {
   if (outer) v |= atomic_load_explicit(&outer->interrupt, memory_order_relaxed);
   /* A poke (probe.c) asks the thread's probe; a profiler's sample request
    * (prof.h) is no stop at all. */
-  return (v & (WH_STOP_INTERRUPT | WH_STOP_POKE)) &&
-         wh_stop_check(&inst->interrupt, outer ? &outer->interrupt : NULL);
+  return (v & (WI_STOP_INTERRUPT | WI_STOP_POKE)) &&
+         wi_stop_check(&inst->interrupt, outer ? &outer->interrupt : NULL);
 }
 
 int wh_call_interrupt_trap(wh_call *call) {
-  if (call->ex->err) wh_err_trap(call->ex->err, WH_TRAP_INTERRUPTED);
+  if (call->ex->err) wi_err_trap(call->ex->err, WH_TRAP_INTERRUPTED);
   return WH_ERR_TRAP;
 }
 

@@ -10,10 +10,10 @@ uint64_t wh_module_footprint(const wh_module *m) {
   uint32_t ndef = m->nfuncs - m->nfunc_imports;
   n += (uint64_t)m->nfuncs * (sizeof(void *) + sizeof(uint32_t));
   for (uint32_t i = 0; i < ndef; i++) {
-    const wh_funcdef *f = &m->funcs[i];
+    const wi_funcdef *f = &m->funcs[i];
     n += sizeof *f + f->nlocals;
-    if (atomic_load_explicit(&((wh_funcdef *)f)->code, memory_order_relaxed))
-      n += (uint64_t)f->ncode * sizeof(wh_cell);
+    if (atomic_load_explicit(&((wi_funcdef *)f)->code, memory_order_relaxed))
+      n += (uint64_t)f->ncode * sizeof(wi_cell);
   }
   return n;
 }

@@ -1,7 +1,7 @@
 /* Function objects: host functions and the public view of wasm ones. */
 #include "internal.h"
 
-static void func_destroy(wh_object *o) {
+static void func_destroy(wi_object *o) {
   wh_func *f = (wh_func *)o;
   if (f->finalize) f->finalize(f->data);
   free(f);
@@ -11,14 +11,14 @@ wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
                           wh_finalizer finalize) {
   /* 2.0 types, and the typed references a signature shows (WH_REF_FUNC...) */
   for (uint32_t i = 0; i < type->nparams; i++)
-    if (!wh_is_valtype(type->params[i]) && !(wi_vt_is_ref(type->params[i]) && type->params[i] < 0x80)) return NULL;
+    if (!wi_is_valtype(type->params[i]) && !(wi_vt_is_ref(type->params[i]) && type->params[i] < 0x80)) return NULL;
   for (uint32_t i = 0; i < type->nresults; i++)
-    if (!wh_is_valtype(type->results[i]) && !(wi_vt_is_ref(type->results[i]) && type->results[i] < 0x80)) return NULL;
+    if (!wi_is_valtype(type->results[i]) && !(wi_vt_is_ref(type->results[i]) && type->results[i] < 0x80)) return NULL;
   wh_func *f = calloc(1, sizeof *f);
   if (!f) return NULL;
-  f->type = wh_type_intern(type->params, type->nparams, type->results, type->nresults);
+  f->type = wi_type_intern(type->params, type->nparams, type->results, type->nresults);
   f->obj.destroy = func_destroy;
-  if (!f->type || wh_object_init(&f->obj) != 0) {
+  if (!f->type || wi_object_init(&f->obj) != 0) {
     free(f);
     return NULL;
   }
@@ -28,14 +28,14 @@ wh_func *wh_func_new_host(const wh_functype *type, wh_host_fn fn, void *data,
   return f;
 }
 
-static void twin_destroy(wh_object *o) { free(o); }
+static void twin_destroy(wi_object *o) { free(o); }
 
 /* A host function imported where the signature names concrete types
  * (3.0 typed references): the host typed it by its public bytes alone, so
  * call_indirect / call_ref would not see the module's canonical type.  The
  * twin calls the same host code under that type; the instance frees it,
  * and the original (its data) lives as long as the instance's store. */
-wh_func *wi_func_twin(const wh_func *f, const wh_ftype *type) {
+wh_func *wi_func_twin(const wh_func *f, const wi_ftype *type) {
   wh_func *t = calloc(1, sizeof *t);
   if (!t) return NULL;
   t->obj.destroy = twin_destroy;
@@ -45,8 +45,8 @@ wh_func *wi_func_twin(const wh_func *f, const wh_ftype *type) {
   return t;
 }
 
-wh_func *wh_func_ref(wh_func *f) { wh_object_ref(&f->obj); return f; }
-void wh_func_unref(wh_func *f) { if (f) wh_object_unref(&f->obj); }
+wh_func *wh_func_ref(wh_func *f) { wi_object_ref(&f->obj); return f; }
+void wh_func_unref(wh_func *f) { if (f) wi_object_unref(&f->obj); }
 const wh_functype *wh_func_type(const wh_func *f) { return &f->type->ft; }
 void *wh_func_host_data(const wh_func *f) { return f->host ? f->data : NULL; }
 

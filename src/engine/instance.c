@@ -13,7 +13,7 @@ static const char *kind_name(int k) {
 /* Import matching is wh_externtype_matches (externtype.c), the same test
  * the Node binding applies before it gets here. */
 static int check_import(const wh_module *m, uint32_t i, const wh_extern *ex, wh_error *err) {
-  const wh_import *im = &m->imports[i];
+  const wi_import *im = &m->imports[i];
   wh_externtype want, have;
   char a[160], b[160];
   /* Signatures are interned: equal ids are equal types, the answer
@@ -23,7 +23,7 @@ static int check_import(const wh_module *m, uint32_t i, const wh_extern *ex, wh_
     return 0;
   wh_module_import(m, i, NULL, NULL, NULL, NULL, &want);
   if (ex->kind != im->kind || wh_extern_type(ex, &have) != 0) {
-    return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s%s",
+    return wi_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s%s",
                       (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr,
                       kind_name(im->kind), ex->kind == im->kind ? "null " : "", kind_name(ex->kind));
   }
@@ -42,27 +42,27 @@ static int check_import(const wh_module *m, uint32_t i, const wh_extern *ex, wh_
 mismatch:
   wh_externtype_format(&want, a, sizeof a);
   wh_externtype_format(&have, b, sizeof b);
-  return wh_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s",
+  return wi_err_set(err, WH_ERR_LINK, "incompatible import type for %.*s::%.*s: expected %s, got %s",
                     (int)im->module.len, im->module.ptr, (int)im->name.len, im->name.ptr, a, b);
 }
 
-static wh_val eval_const(wh_instance *inst, const wh_constexpr *ce) {
+static wh_val eval_const(wh_instance *inst, const wi_constexpr *ce) {
   wh_val v;
   v.raw = 0;
   switch (ce->kind) {
-    case WH_CE_CONST: v = ce->value; break;
-    case WH_CE_GLOBAL: v = inst->globals[ce->index]->val; break;
-    case WH_CE_REF_FUNC: v.func = inst->funcs[ce->index]; break;
-    case WH_CE_REF_NULL: v.raw = 0; break;
-    case WH_CE_EXPR: v = wi_constexpr_eval(inst, ce); break;
+    case WI_CE_CONST: v = ce->value; break;
+    case WI_CE_GLOBAL: v = inst->globals[ce->index]->val; break;
+    case WI_CE_REF_FUNC: v.func = inst->funcs[ce->index]; break;
+    case WI_CE_REF_NULL: v.raw = 0; break;
+    case WI_CE_EXPR: v = wi_constexpr_eval(inst, ce); break;
   }
   return v;
 }
 
-static void instance_destroy(wh_object *o) {
+static void instance_destroy(wi_object *o) {
   wh_instance *inst = (wh_instance *)o;
   wh_module *m = inst->mod;
-  wh_prof_destroy(inst);
+  wi_prof_destroy(inst);
   for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
   wh_module_unref(m);
   free(inst);
@@ -104,7 +104,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
   if (nimports != m->nimports) {
-    wh_err_set(err, WH_ERR_LINK, "expected %u imports, got %u", m->nimports, nimports);
+    wi_err_set(err, WH_ERR_LINK, "expected %u imports, got %u", m->nimports, nimports);
     return NULL;
   }
   for (uint32_t i = 0; i < nimports; i++)
@@ -116,7 +116,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   if (!block) goto oom0;
   wh_instance *inst = (wh_instance *)block;
   inst->obj.destroy = instance_destroy;
-  if (wh_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
+  if (wi_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
@@ -132,35 +132,35 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   inst->tags = (wh_tag **)(block + l.tags);
 
   for (uint32_t i = 0; i < nimports; i++) {
-    const wh_import *im = &m->imports[i];
+    const wi_import *im = &m->imports[i];
     const wh_extern *ex = &imports[i];
     switch (im->kind) {
       case WH_EXTERN_FUNC: {
         wh_func *f = ex->u.func;
-        wh_store_join(&inst->obj, &f->obj);
+        wi_store_join(&inst->obj, &f->obj);
         if (f->host && f->type->id != m->func_types[im->index]->id) { /* typed references: func.c */
           if (!(f = wi_func_twin(f, m->func_types[im->index]->canon))) goto oom;
-          wh_store_adopt(&inst->obj, &f->obj);
+          wi_store_adopt(&inst->obj, &f->obj);
         }
         inst->funcs[im->index] = f;
         break;
       }
-      case WH_EXTERN_TABLE: inst->tables[im->index] = ex->u.table; wh_store_join(&inst->obj, &ex->u.table->obj); break;
-      case WH_EXTERN_MEMORY: inst->mems[im->index] = ex->u.memory; wh_store_join(&inst->obj, &ex->u.memory->obj); break;
-      case WH_EXTERN_GLOBAL: inst->globals[im->index] = ex->u.global; wh_store_join(&inst->obj, &ex->u.global->obj); break;
-      case WH_EXTERN_TAG: inst->tags[im->index] = ex->u.tag; wh_store_join(&inst->obj, &ex->u.tag->obj); break;
+      case WH_EXTERN_TABLE: inst->tables[im->index] = ex->u.table; wi_store_join(&inst->obj, &ex->u.table->obj); break;
+      case WH_EXTERN_MEMORY: inst->mems[im->index] = ex->u.memory; wi_store_join(&inst->obj, &ex->u.memory->obj); break;
+      case WH_EXTERN_GLOBAL: inst->globals[im->index] = ex->u.global; wi_store_join(&inst->obj, &ex->u.global->obj); break;
+      case WH_EXTERN_TAG: inst->tags[im->index] = ex->u.tag; wi_store_join(&inst->obj, &ex->u.tag->obj); break;
     }
   }
   /* exception handling: each instantiation makes new tags (spec 4.5.4) */
   for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
     wh_tag *tg = wi_tag_create(m->tag_types[i]);
     if (!tg) goto oom;
-    wh_store_adopt(&inst->obj, &tg->obj);
+    wi_store_adopt(&inst->obj, &tg->obj);
     inst->tags[i] = tg;
   }
   for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
     wh_func *f = &inst->own_funcs[i - m->nfunc_imports];
-    wh_object_init_owned(&f->obj, &inst->obj);
+    wi_object_init_owned(&f->obj, &inst->obj);
     f->type = m->func_types[i]->canon;
     f->inst = inst;
     f->def = &m->funcs[i - m->nfunc_imports];
@@ -170,25 +170,25 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
     wh_val null = { .raw = 0 };
     const wh_tabletype *tt = &m->tables[i];
-    wh_table *t = wh_table_create(wi_vt_public(tt->elem), tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
+    wh_table *t = wi_table_create(wi_vt_public(tt->elem), tt->limits.min, tt->limits.max, tt->limits.has_max, null, err);
     if (!t) goto fail;
     t->ctype = wi_vt_ctype(m, tt->elem);
     t->type.limits.addr64 = tt->limits.addr64;
-    wh_store_adopt(&inst->obj, &t->obj);
+    wi_store_adopt(&inst->obj, &t->obj);
     inst->tables[i] = t;
   }
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     const wh_limits *l = &m->mems[i];
     wh_memory *mem = l->addr64 ? wi_memory_create64(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err)
-                               : wh_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
+                               : wi_memory_create(l->min, l->max, l->has_max, inst->limits.max_memory_bytes, err);
     if (!mem) goto fail;
-    wh_store_adopt(&inst->obj, &mem->obj);
+    wi_store_adopt(&inst->obj, &mem->obj);
     inst->mems[i] = mem;
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-    const wh_globaldef *gd = &m->globals[i];
+    const wi_globaldef *gd = &m->globals[i];
     wh_global *g = &own_globals[i - m->nglobal_imports];
-    wh_object_init_owned(&g->obj, &inst->obj);
+    wi_object_init_owned(&g->obj, &inst->obj);
     g->type = gd->type;
     g->type.type = wi_vt_public(gd->type.type);
     g->ctype = wi_vt_ctype(m, gd->type.type);
@@ -201,45 +201,45 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     wh_val v = eval_const(inst, &m->table_init[i].ce);
     wh_table *t = inst->tables[i];
     for (uint32_t k = 0; k < t->size; k++) t->elems[k] = v;
-    if (v.func && wh_reftype_family(t->type.elem) == WH_FUNCREF) wh_store_join(&t->obj, &v.func->obj);
+    if (v.func && wh_reftype_family(t->type.elem) == WH_FUNCREF) wi_store_join(&t->obj, &v.func->obj);
   }
   /* Only passive segments keep their items past instantiation (for
    * table.init); active and declarative ones are dropped by it, so their
    * items go straight into the table below and are never copied. */
   for (uint32_t i = 0; i < m->nelems; i++) {
-    const wh_elemseg *s = &m->elems[i];
-    if (s->mode != WH_SEG_PASSIVE || !s->count) continue;
+    const wi_elemseg *s = &m->elems[i];
+    if (s->mode != WI_SEG_PASSIVE || !s->count) continue;
     if (!(inst->elem_items[i] = malloc(s->count * sizeof(wh_val)))) goto oom;
     for (uint32_t k = 0; k < s->count; k++) inst->elem_items[i][k] = eval_const(inst, &s->items[k]);
     inst->elem_len[i] = s->count;
   }
   for (uint32_t i = 0; i < m->ndatas; i++)
-    inst->data_len[i] = m->datas[i].mode == WH_SEG_PASSIVE ? m->datas[i].len : 0;
+    inst->data_len[i] = m->datas[i].mode == WI_SEG_PASSIVE ? m->datas[i].len : 0;
 
   /* Active segments behave as table.init / memory.init followed by a
    * drop, in order; a trap stops instantiation but earlier writes stay
    * (spec 4.5.4, bulk memory semantics). */
   for (uint32_t i = 0; i < m->nelems; i++) {
-    const wh_elemseg *s = &m->elems[i];
-    if (s->mode != WH_SEG_ACTIVE) continue;
+    const wi_elemseg *s = &m->elems[i];
+    if (s->mode != WI_SEG_ACTIVE) continue;
     wh_table *t = inst->tables[s->table];
     wh_val off = eval_const(inst, &s->offset);
     uint64_t d = t->type.limits.addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* table64 */
     if (d > t->size || s->count > t->size - d) {
-      wh_err_trap(err, WH_TRAP_TABLE_OOB);
+      wi_err_trap(err, WH_TRAP_TABLE_OOB);
       goto fail;
     }
     for (uint32_t k = 0; k < s->count; k++) t->elems[d + k] = eval_const(inst, &s->items[k]);
   }
   for (uint32_t i = 0; i < m->ndatas; i++) {
-    const wh_dataseg *s = &m->datas[i];
-    if (s->mode != WH_SEG_ACTIVE) continue;
+    const wi_dataseg *s = &m->datas[i];
+    if (s->mode != WI_SEG_ACTIVE) continue;
     wh_memory *mem = inst->mems[s->memory];
-    wh_constexpr offset = wi_dataseg_offset(m, s);
+    wi_constexpr offset = wi_dataseg_offset(m, s);
     wh_val off = eval_const(inst, &offset);
     uint64_t d = mem->addr64 ? (uint64_t)off.i64 : (uint32_t)off.i32; /* memory64 */
     if (d > mem->size || s->len > mem->size - d) {
-      wh_err_trap(err, WH_TRAP_MEM_OOB);
+      wi_err_trap(err, WH_TRAP_MEM_OOB);
       goto fail;
     }
     if (s->len) memcpy(mem->data + d, s->bytes, s->len);
@@ -252,12 +252,12 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   return inst;
 
 oom:
-  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  wi_err_set(err, WH_ERR_NOMEM, "out of memory");
 fail:
-  wh_object_unref(&inst->obj);
+  wi_object_unref(&inst->obj);
   return NULL;
 oom0:
-  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   return NULL;
 }
 
@@ -285,11 +285,11 @@ wh_instance *wh_instance_new(wh_module *m, const wh_extern *imports, uint32_t ni
   return inst;
 }
 
-wh_instance *wh_instance_ref(wh_instance *inst) { wh_object_ref(&inst->obj); return inst; }
-void wh_instance_unref(wh_instance *inst) { if (inst) wh_object_unref(&inst->obj); }
+wh_instance *wh_instance_ref(wh_instance *inst) { wi_object_ref(&inst->obj); return inst; }
+void wh_instance_unref(wh_instance *inst) { if (inst) wi_object_unref(&inst->obj); }
 wh_module *wh_instance_module(const wh_instance *inst) { return inst->mod; }
 
-static void fill_extern(wh_instance *inst, const wh_export *e, wh_extern *out) {
+static void fill_extern(wh_instance *inst, const wi_export *e, wh_extern *out) {
   out->kind = e->kind;
   switch (e->kind) {
     case WH_EXTERN_FUNC: out->u.func = inst->funcs[e->index]; break;
@@ -303,7 +303,7 @@ static void fill_extern(wh_instance *inst, const wh_export *e, wh_extern *out) {
 int wh_instance_export(wh_instance *inst, const char *name, uint32_t name_len, wh_extern *out) {
   const wh_module *m = inst->mod;
   for (uint32_t i = 0; i < m->nexports; i++) {
-    const wh_export *e = &m->exports[i];
+    const wi_export *e = &m->exports[i];
     if (e->name.len == name_len && memcmp(e->name.ptr, name, name_len) == 0) {
       fill_extern(inst, e, out);
       return 0;
@@ -327,7 +327,7 @@ void wh_instance_set_fuel(wh_instance *inst, uint64_t fuel) {
 }
 /* Bit operations: pokes (probe.c) and the profiler's sample requests
  * (prof.h) share the word. */
-void wh_instance_interrupt(wh_instance *inst) { atomic_fetch_or(&inst->interrupt, WH_STOP_INTERRUPT); }
+void wh_instance_interrupt(wh_instance *inst) { atomic_fetch_or(&inst->interrupt, WI_STOP_INTERRUPT); }
 void wh_instance_clear_interrupt(wh_instance *inst) {
-  atomic_fetch_and(&inst->interrupt, ~(WH_STOP_INTERRUPT | WH_STOP_POKE));
+  atomic_fetch_and(&inst->interrupt, ~(WI_STOP_INTERRUPT | WI_STOP_POKE));
 }

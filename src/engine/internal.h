@@ -1,7 +1,7 @@
 /* Engine internals shared by the files of src/engine (and read by src/wasi
  * only through the public header).  Nothing here is API. */
-#ifndef WH_ENGINE_INTERNAL_H
-#define WH_ENGINE_INTERNAL_H
+#ifndef WI_ENGINE_INTERNAL_H
+#define WI_ENGINE_INTERNAL_H
 
 #include "wasihost.h"
 
@@ -13,18 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WH_PAGE_SIZE 65536u
-#define WH_MAX_PAGES 65536u
-#define WH_MAX_TABLE 10000000u /* a table larger than this fails to grow */
-#define WH_LIKELY(x) __builtin_expect(!!(x), 1)
-#define WH_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define WI_PAGE_SIZE 65536u
+#define WI_MAX_PAGES 65536u
+#define WI_MAX_TABLE 10000000u /* a table larger than this fails to grow */
+#define WI_LIKELY(x) __builtin_expect(!!(x), 1)
+#define WI_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* ------------------------------------------------------------------ */
 /* Errors */
 
-int wh_err_set(wh_error *err, int status, const char *fmt, ...)
+int wi_err_set(wh_error *err, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int wh_err_trap(wh_error *err, int trap);
+int wi_err_trap(wh_error *err, int trap);
 
 /* ------------------------------------------------------------------ */
 /* Stores.  Every object belongs to a store; objects linked together
@@ -34,58 +34,58 @@ int wh_err_trap(wh_error *err, int trap);
  * cannot leak: the whole store goes when the host drops its last
  * reference.  Stores merge union-find style when objects meet. */
 
-typedef struct wh_store wh_store;
-typedef struct wh_object wh_object;
+typedef struct wi_store wi_store;
+typedef struct wi_object wi_object;
 
 /* Frees an object of one kind; o is the first member of that kind's struct. */
-typedef void (*wh_destroy_fn)(wh_object *o);
+typedef void (*wi_destroy_fn)(wi_object *o);
 
-struct wh_object {
-  wh_store *store;    /* may point at a merged store: use wh_store_of() */
-  wh_object *next;    /* the store's list of objects it frees */
+struct wi_object {
+  wi_store *store;    /* may point at a merged store: use wi_store_of() */
+  wi_object *next;    /* the store's list of objects it frees */
   /* Set by the file that makes the object (func.c, table.c, memory.c,
    * global.c, instance.c), so the store frees every kind the same way and
    * a new kind needs no edit here.  NULL for an object its owner frees. */
-  wh_destroy_fn destroy;
+  wi_destroy_fn destroy;
 };
 
-struct wh_store {
-  wh_store *parent;   /* union-find; NULL at the root */
+struct wi_store {
+  wi_store *parent;   /* union-find; NULL at the root */
   long refs;          /* host references (root only) */
-  wh_object *objects; /* objects this store frees */
-  wh_store *merged;   /* stores merged into this one, freed with it */
-  wh_store *next_merged;
+  wi_object *objects; /* objects this store frees */
+  wi_store *merged;   /* stores merged into this one, freed with it */
+  wi_store *next_merged;
 };
 
 /* Puts o (its destroy already set) in a new store, or in the store of
  * owner with no list entry (the owner frees it; destroy becomes NULL). */
-int wh_object_init(wh_object *o);
-void wh_object_init_owned(wh_object *o, wh_object *owner);
-wh_store *wh_store_of(const wh_object *o);
-void wh_store_join(wh_object *a, wh_object *b);
+int wi_object_init(wi_object *o);
+void wi_object_init_owned(wi_object *o, wi_object *owner);
+wi_store *wi_store_of(const wi_object *o);
+void wi_store_join(wi_object *a, wi_object *b);
 /* Puts o (not yet in any store, its destroy set) in owner's store, freed
  * with it. */
-void wh_store_adopt(wh_object *owner, wh_object *o);
-void wh_object_ref(wh_object *o);
-void wh_object_unref(wh_object *o);
+void wi_store_adopt(wi_object *owner, wi_object *o);
+void wi_object_ref(wi_object *o);
+void wi_object_unref(wi_object *o);
 
 /* ------------------------------------------------------------------ */
 /* Types */
 
-typedef struct wh_ftype {
+typedef struct wi_ftype {
   wh_functype ft;
   uint32_t id;    /* canonical: equal ids <=> equal signatures, across modules */
   /* the interned signature (itself, unless this is a module's own view of
    * a signature with typed references in module-local codes: valtype.c) */
-  const struct wh_ftype *canon;
-} wh_ftype;
+  const struct wi_ftype *canon;
+} wi_ftype;
 
 /* Interns a signature; the result lives for the process. */
-const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
+const wi_ftype *wi_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr);
 /* the 2.0 value type bytes (a signature, global or table from the host) */
-bool wh_is_reftype(uint8_t t);
-bool wh_is_valtype(uint8_t t);
+bool wi_is_reftype(uint8_t t);
+bool wi_is_valtype(uint8_t t);
 
 /* Typed function references (valtype.c): value type codes beyond the 2.0
  * bytes.  Nullable abstract types are their binary shorthand, a
@@ -102,10 +102,10 @@ bool wh_is_valtype(uint8_t t);
 #define WI_VT_REF_NOEXN 0x34
 #define WI_VT_MAX_CONCRETE 64
 #define WI_XKEY_SELF 0xFFFFFFFFu
-struct wh_reader;
+struct wi_reader;
 struct wh_module;
 #pragma GCC visibility push(hidden)
-const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
+const wi_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
                                  const uint8_t *results, uint32_t nr, const uint32_t *xkey);
 bool wi_vt_is_ref(uint8_t t);
 bool wi_vt_nullable(uint8_t t);
@@ -119,30 +119,30 @@ bool wi_vt_eq(const struct wh_module *m, uint8_t a, uint8_t b);
 uint8_t wi_vt_of_func(const struct wh_module *m, uint32_t x);
 uint32_t wi_vt_ctype(const struct wh_module *m, uint8_t t);
 bool wi_vt_import_ok(const struct wh_module *m, uint8_t want, uint32_t have_ctype, uint8_t have_public);
-int wi_rd_heaptype(struct wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t);
-int wi_rd_valtype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
-int wi_rd_reftype(struct wh_reader *r, uint32_t ntypes, uint8_t *t);
+int wi_rd_heaptype(struct wi_reader *r, uint32_t ntypes, bool nullable, uint8_t *t);
+int wi_rd_valtype(struct wi_reader *r, uint32_t ntypes, uint8_t *t);
+int wi_rd_reftype(struct wi_reader *r, uint32_t ntypes, uint8_t *t);
 #pragma GCC visibility pop
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (WebAssembly 2.0: one instruction then end) */
 
-typedef enum { WH_CE_CONST, WH_CE_GLOBAL, WH_CE_REF_FUNC, WH_CE_REF_NULL,
-               WH_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wh_ce_kind;
+typedef enum { WI_CE_CONST, WI_CE_GLOBAL, WI_CE_REF_FUNC, WI_CE_REF_NULL,
+               WI_CE_EXPR /* 3.0 extended: several instructions (constexpr.c) */ } wi_ce_kind;
 /* The value and the expression share their space (24 bytes, not 40):
  * element segments hold one per item. */
-typedef struct wh_constexpr {
+typedef struct wi_constexpr {
   union {
-    wh_val value;   /* WH_CE_CONST */
+    wh_val value;   /* WI_CE_CONST */
     struct {
-      const uint8_t *expr; /* WH_CE_EXPR: its instructions (in the module's bytes) */
+      const uint8_t *expr; /* WI_CE_EXPR: its instructions (in the module's bytes) */
       uint32_t expr_len;
     };
   };
-  uint32_t index; /* global or function index; WH_CE_EXPR: instruction count */
+  uint32_t index; /* global or function index; WI_CE_EXPR: instruction count */
   uint8_t kind;
   uint8_t type;   /* value type produced */
-} wh_constexpr;
+} wi_constexpr;
 /* unsupported.c: the feature a refused byte belongs to, as " (...)" or "" */
 const char *wi_unsupported_valtype(uint8_t b) __attribute__((visibility("hidden")));
 const char *wi_unsupported_type_form(uint8_t b) __attribute__((visibility("hidden")));
@@ -150,85 +150,85 @@ const char *wi_unsupported_section(uint8_t id) __attribute__((visibility("hidden
 const char *wi_unsupported_limits(uint8_t flags) __attribute__((visibility("hidden")));
 const char *wi_unsupported_opcode(uint8_t b) __attribute__((visibility("hidden")));
 /* constexpr.c */
-struct wh_reader;
-int wi_rd_constexpr_ext(struct wh_reader *r, wh_constexpr *ce, const uint8_t *start)
+struct wi_reader;
+int wi_rd_constexpr_ext(struct wi_reader *r, wi_constexpr *ce, const uint8_t *start)
     __attribute__((visibility("hidden")));
-int wi_constexpr_check(struct wh_module *m, const wh_constexpr *ce, uint32_t visible, uint8_t *type,
+int wi_constexpr_check(struct wh_module *m, const wi_constexpr *ce, uint32_t visible, uint8_t *type,
                        wh_error *err)
     __attribute__((visibility("hidden")));
-wh_val wi_constexpr_eval(wh_instance *inst, const wh_constexpr *ce) __attribute__((visibility("hidden")));
+wh_val wi_constexpr_eval(wh_instance *inst, const wi_constexpr *ce) __attribute__((visibility("hidden")));
 
 /* ------------------------------------------------------------------ */
 /* Modules */
 
-typedef struct wh_name {
+typedef struct wi_name {
   const char *ptr; /* into the module's bytes */
   uint32_t len;
-} wh_name;
+} wi_name;
 
-typedef struct wh_import {
-  wh_name module, name;
+typedef struct wi_import {
+  wi_name module, name;
   uint8_t kind;      /* wh_externkind */
   uint32_t index;    /* index in its space (function, table, memory, global) */
-} wh_import;
+} wi_import;
 
-typedef struct wh_export {
-  wh_name name;
+typedef struct wi_export {
+  wi_name name;
   uint8_t kind;
   uint32_t index;
-} wh_export;
+} wi_export;
 
-typedef struct wh_globaldef {
+typedef struct wi_globaldef {
   wh_globaltype type;
-  wh_constexpr init; /* defined globals only */
-} wh_globaldef;
+  wi_constexpr init; /* defined globals only */
+} wi_globaldef;
 
-typedef enum { WH_SEG_ACTIVE, WH_SEG_PASSIVE, WH_SEG_DECLARATIVE } wh_segmode;
+typedef enum { WI_SEG_ACTIVE, WI_SEG_PASSIVE, WI_SEG_DECLARATIVE } wi_segmode;
 
-typedef struct wh_elemseg {
+typedef struct wi_elemseg {
   uint8_t mode;
   uint8_t type;      /* WH_FUNCREF / WH_EXTERNREF */
   uint32_t table;
-  wh_constexpr offset;
+  wi_constexpr offset;
   uint32_t count;
-  wh_constexpr *items;
-} wh_elemseg;
+  wi_constexpr *items;
+} wi_elemseg;
 
 /* Go binaries have ~100,000 data segments, all active at an i32.const
  * offset: that offset is kept inline (24 bytes a segment instead of 64);
  * other offset expressions are in the module's data_offsets.  Read the
  * offset with wi_dataseg_offset. */
-typedef struct wh_dataseg {
+typedef struct wi_dataseg {
   const uint8_t *bytes;
   uint32_t len;
   uint32_t memory;
   uint32_t offset;     /* offset_const: the i32 offset; else in data_offsets */
   uint8_t mode;
   bool offset_const;
-} wh_dataseg;
+} wi_dataseg;
 
-typedef union wh_cell {
+typedef union wi_cell {
   const void *h;
   struct { uint32_t a, b; } s;
   int64_t i64;
   uint64_t u64;
-} wh_cell;
+} wi_cell;
 
-typedef struct wh_funcdef {
-  const wh_ftype *type;
+typedef struct wi_funcdef {
+  const wi_ftype *type;
   uint32_t typeidx;
   const uint8_t *body;     /* the expression after the locals */
   const uint8_t *body_end;
   uint32_t body_offset;    /* of the code entry in the module, for errors */
   uint32_t nlocals;        /* params + declared locals */
   uint8_t *local_types;    /* nlocals entries */
-  /* translation, done on first call (see wh_funcdef_code) */
-  _Atomic(wh_cell *) code;
+  /* translation, done on first call (see wi_funcdef_code) */
+  _Atomic(wi_cell *) code;
   uint32_t ncode;
   uint32_t frame_slots;    /* locals + operand stack + scratch */
   struct wi_eh_table *eh;  /* its try regions (tr_eh.c), NULL when none;
                               published before code */
-} wh_funcdef;
+} wi_funcdef;
 
 struct wh_module {
   atomic_long refs;
@@ -241,57 +241,57 @@ struct wh_module {
   void *release_ctx;
 
   uint32_t ntypes;
-  const wh_ftype **types;
+  const wi_ftype **types;
 
   uint32_t nimports;
-  wh_import *imports;
+  wi_import *imports;
 
   uint32_t nfuncs, nfunc_imports;     /* nfuncs includes imports */
-  const wh_ftype **func_types;        /* per function index */
+  const wi_ftype **func_types;        /* per function index */
   uint32_t *func_typeidx;
-  wh_funcdef *funcs;                  /* defined ones: index - nfunc_imports */
+  wi_funcdef *funcs;                  /* defined ones: index - nfunc_imports */
 
   uint32_t ntables, ntable_imports;
   wh_tabletype *tables;
   /* 3.0 table initializers (per table index; NULL without a table
    * section): what a defined table's elements start as */
-  struct { bool has; wh_constexpr ce; } *table_init;
+  struct { bool has; wi_constexpr ce; } *table_init;
   uint32_t nmems, nmem_imports;
   wh_limits *mems;
   uint32_t nglobals, nglobal_imports;
-  wh_globaldef *globals;
+  wi_globaldef *globals;
 
   uint32_t ntags, ntag_imports;       /* exception handling (tag.c) */
   uint32_t *tag_typeidx;
-  const wh_ftype **tag_types;         /* per tag index, set by validation */
+  const wi_ftype **tag_types;         /* per tag index, set by validation */
 
   uint32_t nexports;
-  wh_export *exports;
+  wi_export *exports;
 
   int64_t start;                      /* -1 = none */
   uint32_t nelems;
-  wh_elemseg *elems;
+  wi_elemseg *elems;
   bool has_datacount;
   uint32_t datacount;
   uint32_t ndatas;
-  wh_dataseg *datas;
-  wh_constexpr *data_offsets;         /* of active segments not at an i32.const */
+  wi_dataseg *datas;
+  wi_constexpr *data_offsets;         /* of active segments not at an i32.const */
   uint32_t ndata_offsets;
 
   uint8_t *declared_funcs;            /* ref.func may name these (C.refs) */
   bool any64;                         /* a memory or table with i64 addresses (tr_addr64.c) */
 
   uint32_t ncustoms;
-  struct { wh_name name; const uint8_t *data; size_t len; } *customs;
+  struct { wi_name name; const uint8_t *data; size_t len; } *customs;
   char **func_names;                  /* from the name section, may be NULL */
-  _Atomic(struct wh_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
+  _Atomic(struct wi_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
   bool exact;                         /* translated for the counting loop
                                          (interp_exact.c, prof.c) */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
-int wh_decode(wh_module *m, wh_error *err);
-int wh_validate_module(wh_module *m, wh_error *err);
+int wi_decode(wh_module *m, wh_error *err);
+int wi_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code;
  * validates every body of a module (translating them when
  * wh_config.eager is set). */
@@ -300,22 +300,22 @@ int wi_translate_module(wh_module *m, wh_error *err);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
 /* An active data segment's offset expression. */
-static inline wh_constexpr wi_dataseg_offset(const wh_module *m, const wh_dataseg *d) {
+static inline wi_constexpr wi_dataseg_offset(const wh_module *m, const wi_dataseg *d) {
   if (!d->offset_const) return m->data_offsets[d->offset];
-  wh_constexpr ce;
+  wi_constexpr ce;
   memset(&ce, 0, sizeof ce);
-  ce.kind = WH_CE_CONST;
+  ce.kind = WI_CE_CONST;
   ce.type = WH_I32;
   ce.value.i32 = (int32_t)d->offset;
   return ce;
 }
-wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f);
-static inline wh_cell *wh_funcdef_code(wh_module *m, wh_funcdef *f) {
-  wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
-  return WH_LIKELY(c != NULL) ? c : wh_funcdef_code_slow(m, f);
+wi_cell *wi_funcdef_code_slow(wh_module *m, wi_funcdef *f);
+static inline wi_cell *wi_funcdef_code(wh_module *m, wi_funcdef *f) {
+  wi_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
+  return WI_LIKELY(c != NULL) ? c : wi_funcdef_code_slow(m, f);
 }
-void wh_module_free(wh_module *m);
-void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
+void wi_module_free(wh_module *m);
+void wi_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 
 /* ------------------------------------------------------------------ */
 /* Runtime objects */
@@ -323,10 +323,10 @@ void wh_module_free_dwarf(wh_module *m); /* dwarf_module.c */
 /* What each object file frees when its store lets go (store.c). */
 
 struct wh_func {
-  wh_object obj;
-  const wh_ftype *type;
+  wi_object obj;
+  const wi_ftype *type;
   wh_instance *inst;    /* wasm functions: their instance */
-  wh_funcdef *def;      /* wasm functions: their code */
+  wi_funcdef *def;      /* wasm functions: their code */
   uint32_t index;       /* wasm functions: index in the module */
   wh_host_fn host;
   void *data;
@@ -334,7 +334,7 @@ struct wh_func {
 };
 
 struct wh_table {
-  wh_object obj;
+  wi_object obj;
   wh_tabletype type;
   /* a reference to a concrete function type (3.0): its canonical id,
    * which type.elem (the family) does not show; 0 otherwise */
@@ -345,13 +345,13 @@ struct wh_table {
 };
 
 struct wh_memory {
-  wh_object obj;
+  wi_object obj;
   uint8_t *data;        /* moves when a grow outgrows the reservation */
   uint64_t size;        /* bytes accessible */
   uint64_t reserved;    /* bytes of address space mapped at data */
   uint64_t max_pages;   /* declared maximum (or 65536) */
   uint64_t cap_bytes;   /* host-imposed cap */
-  struct wh_memory_old *old; /* earlier ranges, kept for stale pointers */
+  struct wi_memory_old *old; /* earlier ranges, kept for stale pointers */
   uint32_t nold;
   bool has_max;
   bool exposed;         /* data was handed to the host since the last move */
@@ -360,14 +360,14 @@ struct wh_memory {
 };
 
 struct wh_global {
-  wh_object obj;
+  wi_object obj;
   wh_globaltype type;
   wh_val val;
   uint32_t ctype; /* as wh_table's */
 };
 
 struct wh_instance {
-  wh_object obj;
+  wi_object obj;
   wh_module *mod;
   wh_func **funcs;       /* per function index */
   wh_func *own_funcs;    /* defined functions, storage */
@@ -381,7 +381,7 @@ struct wh_instance {
   wh_limits_config limits;
   int64_t fuel;          /* meaningful when limits.fuel != 0 */
   atomic_int interrupt;  /* WH_STOP_* bits, below */
-  struct wh_prof *prof;  /* prof.c, NULL unless profiled */
+  struct wi_prof *prof;  /* prof.c, NULL unless profiled */
   bool started;          /* wh_instance_start ran (or is running) */
   /* Bytes of its own memories that instantiation wrote (the pages its
    * active data segments span): all a memory holds until code runs on it
@@ -390,15 +390,15 @@ struct wh_instance {
 };
 
 /* memory.c / table.c: used by instantiation and the interpreter */
-wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
+wh_memory *wi_memory_create(uint64_t min, uint64_t max, bool has_max,
                             uint64_t cap_bytes, wh_error *err);
-wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
+wh_table *wi_table_create(uint8_t elem, uint64_t min, uint64_t max,
                           bool has_max, wh_val init, wh_error *err);
-wh_global *wh_global_create(uint8_t type, bool mut, wh_val v);
+wh_global *wi_global_create(uint8_t type, bool mut, wh_val v);
 /* table.c: grows without the public API's checks (table.grow); the old
  * size, or -1 when it cannot grow */
-int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
-wh_func *wi_func_twin(const wh_func *f, const wh_ftype *type) __attribute__((visibility("hidden")));
+int64_t wi_table_grow_raw(wh_table *t, uint32_t delta, wh_val init);
+wh_func *wi_func_twin(const wh_func *f, const wi_ftype *type) __attribute__((visibility("hidden")));
 wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err)
     __attribute__((visibility("hidden")));
 
@@ -406,27 +406,27 @@ wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t
 /* Execution */
 
 /* config.c: the settings of wh_config_set, read where they apply. */
-bool wh_cfg_eager(void);
-int wh_cfg_dump_ir(void);
+bool wi_cfg_eager(void);
+int wi_cfg_dump_ir(void);
 int wi_cfg_compile_threads(void);
 /* The counting build's output (wh_config.profile_path, else stderr). */
-FILE *wh_cfg_open_profile(void);
+FILE *wi_cfg_open_profile(void);
 
 #include <pthread.h>
 
-typedef struct wh_frame {
-  const wh_cell *ip;      /* where to continue in the caller */
+typedef struct wi_frame {
+  const wi_cell *ip;      /* where to continue in the caller */
   wh_val *fp;
   wh_instance *inst;
-  wh_funcdef *def;
-} wh_frame;
+  wi_funcdef *def;
+} wi_frame;
 
 /* Per thread: one value stack and one frame stack shared by nested
  * (re-entrant) calls, so the depth limits hold across host calls. */
-typedef struct wh_exec {
+typedef struct wi_exec {
   wh_val *stack, *stack_end;
   size_t stack_bytes;
-  wh_frame *frames;
+  wi_frame *frames;
   uint32_t nframes, max_frames;
   wh_val *sp;             /* first free slot for a nested entry */
   int depth;              /* nested entries */
@@ -437,53 +437,53 @@ typedef struct wh_exec {
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
-  const wh_funcdef *host_def; /* the caller of the host function being called */
-  const wh_cell *host_ip;     /* (profiles attribute host time to its stack) */
+  const wi_funcdef *host_def; /* the caller of the host function being called */
+  const wi_cell *host_ip;     /* (profiles attribute host time to its stack) */
   struct wh_exn *exn;         /* the exception being thrown (tag.c) */
   struct wh_exn *floating;    /* exceptions owned by this thread's run (tag.c) */
   uint32_t nfloating, floating_limit; /* how many; when to collect them */
   int runs;                   /* interpreter loops active (nested entries) */
-} wh_exec;
+} wi_exec;
 
 struct wh_call {
-  wh_exec *ex;
+  wi_exec *ex;
   wh_instance *inst;
 };
 
-wh_exec *wh_exec_get(void);
+wi_exec *wi_exec_get(void);
 /* The bits of wh_instance.interrupt (probe.c). */
-#define WH_STOP_INTERRUPT 1
-#define WH_STOP_POKE 2
-#define WH_STOP_SAMPLE 4 /* prof.h */
+#define WI_STOP_INTERRUPT 1
+#define WI_STOP_POKE 2
+#define WI_STOP_SAMPLE 4 /* prof.h */
 /* Called when one of two interrupt words (b may be NULL) is set: 1 when
  * the run must stop, 0 after a poke whose probe let it go on. */
-int wh_stop_check(const atomic_int *a, const atomic_int *b);
+int wi_stop_check(const atomic_int *a, const atomic_int *b);
 /* Runs def of inst with arguments already at fp[0..]; results land at
  * fp[0..]. */
-int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def,
+int wi_interp_call(wi_exec *ex, wh_instance *inst, wi_funcdef *def,
                    wh_val *fp);
-const void *const *wh_interp_handlers(void);
+const void *const *wi_interp_handlers(void);
 /* The counting copy of the loop (interp_exact.c), for exact profiles. */
-int wh_interp_exact_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp);
-const void *const *wh_interp_exact_handlers(void);
-int wh_call_host(wh_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
+int wi_interp_exact_call(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp);
+const void *const *wi_interp_exact_handlers(void);
+int wi_call_host(wi_exec *ex, wh_instance *caller, wh_func *f, wh_val *args);
 
 /* ------------------------------------------------------------------ */
 /* Exception handling (tag.c).  A tag is an object like a global; an
  * exception is born "floating", owned by the thread's run that threw it
- * (wh_exec.floating): a `catch` that unpacks it frees it, and the run's
+ * (wi_exec.floating): a `catch` that unpacks it frees it, and the run's
  * outermost return frees what is left.  Once it becomes a value someone
  * may keep (catch_ref / catch_all_ref, a global or table, the host), it
  * is "stored": an object of the catching instance's store, freed with
  * it. */
 
 struct wh_tag {
-  wh_object obj;
-  const wh_ftype *type;
+  wi_object obj;
+  const wi_ftype *type;
 };
 
 struct wh_exn {
-  wh_object obj;          /* stored: in a store; floating: store NULL */
+  wi_object obj;          /* stored: in a store; floating: store NULL */
   wh_tag *tag;
   struct wh_exn *prev, *next; /* floating: the thread's list */
   uint32_t holds;         /* legacy catch bodies holding it (rethrow) */
@@ -525,28 +525,28 @@ typedef struct wi_eh_table {
   wi_eh_arm *arms;
 } wi_eh_table;
 
-wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args)
+wh_exn *wi_exn_throw_new(wi_exec *ex, wh_tag *tag, const wh_val *args)
     __attribute__((visibility("hidden")));
 void wi_exn_store(wh_exn *e, wh_instance *inst) __attribute__((visibility("hidden")));
 /* An exception leaving the outermost wasm frame for the host: a reference
  * for it (a floating one gets a store of its own). */
-wh_exn *wi_exn_escape(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
+wh_exn *wi_exn_escape(wi_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 /* A catch that unpacked e: freed unless stored or held (legacy rethrow). */
-void wi_exn_drop(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
+void wi_exn_drop(wi_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
 /* The end of a legacy catch body holding e. */
-void wi_exn_release(wh_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
-void wi_exn_sweep(wh_exec *ex) __attribute__((visibility("hidden")));
+void wi_exn_release(wi_exec *ex, wh_exn *e) __attribute__((visibility("hidden")));
+void wi_exn_sweep(wi_exec *ex) __attribute__((visibility("hidden")));
 /* Frees the floating exceptions no running catch body holds (frames of
  * this thread's only run: the running function def at fp and position
  * pos, and ex->frames), but keep. */
-void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep)
+void wi_exn_collect(wi_exec *ex, const wi_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep)
     __attribute__((visibility("hidden")));
 /* The handler of the try regions of def covering position pos (as above)
  * that catches e, or NULL; *region set to -1 when it escapes the function. */
-const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_t pos,
+const wi_eh_clause *wi_eh_find(wh_instance *inst, const wi_funcdef *def, uint32_t pos,
                                const wh_exn *e) __attribute__((visibility("hidden")));
 void wi_eh_table_free(struct wi_eh_table *t) __attribute__((visibility("hidden")));
-wh_tag *wi_tag_create(const wh_ftype *type) __attribute__((visibility("hidden")));
+wh_tag *wi_tag_create(const wi_ftype *type) __attribute__((visibility("hidden")));
 
 /* Helper ops (ops.h), named by opcodes.def */
 #include "ops.h"

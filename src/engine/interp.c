@@ -1,6 +1,6 @@
 /* The interpreter: direct-threaded dispatch over translated code (each
  * instruction begins with its handler's address; `goto *ip->h`).  Wasm to
- * wasm calls push a wh_frame and stay in this C frame, so guest recursion
+ * wasm calls push a wi_frame and stay in this C frame, so guest recursion
  * never grows the native stack; only host calls (which may re-enter) do.
  * Traps are return codes: the loop unwinds its own frames and returns. */
 #include "codemap.h"
@@ -19,16 +19,16 @@
  * over its own length. */
 #define OPS(n) const wi_op_##n o = wi_read_##n(ip)
 #define STEP(n) ip += WI_LEN_##n
-#if defined(WH_EXACT_RUN)
+#if defined(WI_EXACT_RUN)
 /* The counting copy (interp_exact.c): every dispatch adds one to the
  * running function's count; its code comes from modules translated for it. */
 #define NEXT() do { (*exact_cnt)++; goto *ip->h; } while (0)
-#define EXACT_SWITCH() (exact_cnt = wh_prof_counter(inst, def))
-#elif defined(WH_PROFILE)
+#define EXACT_SWITCH() (exact_cnt = wi_prof_counter(inst, def))
+#elif defined(WI_PROFILE)
 /* Counting build (scripts/build.js --profile): instruction and pair
  * frequencies, dumped at exit to $WASIHOST_PROFILE, to choose
  * superinstructions from measurements. */
-#define NEXT() do { wh_profile_count(ip->h); goto *ip->h; } while (0)
+#define NEXT() do { wi_profile_count(ip->h); goto *ip->h; } while (0)
 #else
 #define NEXT() goto *ip->h
 #endif
@@ -73,7 +73,7 @@ static wh_memory no_memory;
 #define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
 #define CHECK_STOP_AT(cost, is_call)                                          \
   do {                                                                        \
-    if (WH_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
+    if (WI_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
       slow_cost = (cost);                                                     \
       slow_call = (is_call);                                                  \
       goto stop_slow;                                                         \
@@ -91,7 +91,7 @@ static const void *const *handlers;
 #define WI_RUN_NO_FP 1
 __attribute__((optimize("omit-frame-pointer")))
 #endif
-static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
+static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define IR(n, form, text) [IR_##n] = &&L_##n,
 #include "irops.def"
@@ -101,7 +101,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     handlers = table;
     return 0;
   }
-  const wh_cell *ip = atomic_load_explicit(&def->code, memory_order_relaxed);
+  const wi_cell *ip = atomic_load_explicit(&def->code, memory_order_relaxed);
   uint32_t base_frames = ex->nframes;
   wh_memory *memobj;
   /* Whether GCC keeps these two in registers used to depend on every
@@ -125,14 +125,14 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   const atomic_int *stop = &inst->interrupt;
   const atomic_int *stop_outer = ex->entry_inst ? &ex->entry_inst->interrupt : stop;
   const atomic_int *volatile stops[2] = { stop, stop_outer };
-#ifdef WH_EXACT_RUN
+#ifdef WI_EXACT_RUN
   uint64_t *exact_cnt;
 #endif
   EXACT_SWITCH();
   RELOAD_MEM();
   NEXT();
 
-#define WH_BIN(n, code, text, ti, to, expr)                                   \
+#define WI_BIN(n, code, text, ti, to, expr)                                   \
   BIN_HANDLERS(n, ti, to, expr)                                               \
   WI_IF_I32_##ti(                                                             \
   L_##n##_I_AND: {                                                            \
@@ -184,7 +184,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   }
 #define IS_TRUE(x) (x)
 #define IS_FALSE(x) (!(x))
-#define WH_CMP(n, code, text, ti, expr)                                       \
+#define WI_CMP(n, code, text, ti, expr)                                       \
   BIN_HANDLERS(n, ti, I32, expr)                                              \
   CMP_BRANCH(BRT, n, ti, expr, IS_TRUE)                                       \
   CMP_BRANCH(BRF, n, ti, expr, IS_FALSE)                                      \
@@ -229,17 +229,17 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
   (void)s
 #define ADDW_I32(x, y) ((uint64_t)(uint32_t)((x) + (y)))
 #define ADDW_I64(x, y) ((uint64_t)(x) + (uint64_t)(y))
-#define WH_BINT(n, code, text, ti, to, fn)                                    \
+#define WI_BINT(n, code, text, ti, to, fn)                                    \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     ct_##to r;                                                                \
     int t_ = fn(CV_##ti(R(o.x)), CV_##ti(R(o.y)), &r);                        \
-    if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
+    if (WI_UNLIKELY(t_)) TRAP(t_);                                            \
     R(o.dst) = TOR_##to(r);                                                   \
     STEP(n);                                                                  \
     NEXT();                                                                   \
   }
-#define WH_UN(n, code, text, ti, to, expr)                                    \
+#define WI_UN(n, code, text, ti, to, expr)                                    \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     ct_##ti a = CV_##ti(R(o.x));                                              \
@@ -248,12 +248,12 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     STEP(n);                                                                  \
     NEXT();                                                                   \
   }
-#define WH_UNT(n, code, text, ti, to, fn)                                     \
+#define WI_UNT(n, code, text, ti, to, fn)                                     \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     ct_##to r;                                                                \
     int t_ = fn(CV_##ti(R(o.x)), &r);                                         \
-    if (WH_UNLIKELY(t_)) TRAP(t_);                                            \
+    if (WI_UNLIKELY(t_)) TRAP(t_);                                            \
     R(o.dst) = TOR_##to(r);                                                   \
     STEP(n);                                                                  \
     NEXT();                                                                   \
@@ -273,7 +273,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define LOAD_AT(mt, to, dst, ea_)                                             \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
+    if (WI_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v;                                                                     \
     memcpy(&v, mem + ea, sizeof v);                                           \
     R(dst) = LD_##to(v);                                                      \
@@ -281,11 +281,11 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
 #define STORE_AT(mt, ea_, val)                                                \
   do {                                                                        \
     uint64_t ea = (ea_);                                                      \
-    if (WH_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
+    if (WI_UNLIKELY(ea + sizeof(mt) > mem_size)) goto out_of_bounds;           \
     mt v = (mt)(val);                                                         \
     memcpy(mem + ea, &v, sizeof v);                                           \
   } while (0)
-#define WH_LOAD(n, code, text, to, mt)                                        \
+#define WI_LOAD(n, code, text, to, mt)                                        \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     LOAD_AT(mt, to, o.dst, EA(o.addr, o.k, o.off));                           \
@@ -314,7 +314,7 @@ static int run(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
     STEP(lbl##_##n);                                                          \
     NEXT();                                                                   \
   }
-#define WH_STORE(n, code, text, ti, mt)                                       \
+#define WI_STORE(n, code, text, ti, mt)                                       \
   L_##n: {                                                                    \
     OPS(n);                                                                   \
     STORE_AT(mt, EA(o.addr, o.k, o.off), R(o.val));                           \
@@ -486,14 +486,14 @@ L_BR_TABLE_K: {
 L_RETURN:
   if (ex->nframes == base_frames) goto done;
   {
-    wh_frame *f = &ex->frames[--ex->nframes];
+    wi_frame *f = &ex->frames[--ex->nframes];
     ip = f->ip;
     fp = f->fp;
     def = f->def;
     /* Back in the same instance the cached memory is still right: every
      * grow in this loop refreshes it (MEMORY_GROW, MEMORY_GROW_M) and so
      * does every host or nested call, so a return need not reload it. */
-    if (WH_UNLIKELY(f->inst != inst)) {
+    if (WI_UNLIKELY(f->inst != inst)) {
       inst = f->inst;
       RELOAD_MEM();
     }
@@ -502,11 +502,11 @@ L_RETURN:
   NEXT();
 
   {
-    wh_funcdef *callee;
+    wi_funcdef *callee;
     wh_val *nfp;
-    const wh_cell *ret;
+    const wi_cell *ret;
     wh_instance *cinst;
-    const wh_cell *ret_code_;
+    const wi_cell *ret_code_;
     wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
@@ -533,7 +533,7 @@ L_CALL_IMPORT: {
     if (f->host) goto call_host_f;
     callee = f->def;
     cinst = f->inst;
-    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+    if (WI_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
       nested_f = f;
       goto call_nested;
     }
@@ -541,7 +541,7 @@ L_CALL_IMPORT: {
 call_host_f:
     ex->host_def = def;
     ex->host_ip = ip;
-    rc = wh_call_host(ex, inst, f, nfp);
+    rc = wi_call_host(ex, inst, f, nfp);
     if (rc) goto failed;
     RELOAD_SIZE();
     ip = ret;
@@ -551,16 +551,16 @@ L_CALL_INDIRECT: {
     OPS(CALL_INDIRECT);
     wh_table *t = inst->tables[o.table];
     uint32_t i = (uint32_t)R(o.idx);
-    if (WH_UNLIKELY(i >= t->size)) TRAP(WH_TRAP_UNDEFINED_ELEM);
+    if (WI_UNLIKELY(i >= t->size)) TRAP(WH_TRAP_UNDEFINED_ELEM);
     wh_func *f = t->elems[i].func;
-    if (WH_UNLIKELY(!f)) TRAP(WH_TRAP_UNINIT_ELEM);
-    if (WH_UNLIKELY(f->type->id != o.type)) TRAP(WH_TRAP_SIG_MISMATCH);
+    if (WI_UNLIKELY(!f)) TRAP(WH_TRAP_UNINIT_ELEM);
+    if (WI_UNLIKELY(f->type->id != o.type)) TRAP(WH_TRAP_SIG_MISMATCH);
     nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL_INDIRECT;
     if (f->host) {
       ex->host_def = def;
       ex->host_ip = ip;
-      rc = wh_call_host(ex, inst, f, nfp);
+      rc = wi_call_host(ex, inst, f, nfp);
       if (rc) goto failed;
       RELOAD_SIZE();
       ip = ret;
@@ -568,7 +568,7 @@ L_CALL_INDIRECT: {
     }
     callee = f->def;
     cinst = f->inst;
-    if (WH_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
+    if (WI_UNLIKELY(cinst->mod != inst->mod && cinst->mod->exact != inst->mod->exact)) {
       nested_f = f;
       goto call_nested;
     }
@@ -579,11 +579,11 @@ call_nested:
     /* into code translated for the other copy of this loop (an exact
      * profile's module, interp_exact.c): a nested entry, and to a profile
      * a call of an import like a host function's */
-    rc = wh_interp_call(ex, cinst, callee, nfp);
+    rc = wi_interp_call(ex, cinst, callee, nfp);
     if (inst->prof || (ex->entry_inst && ex->entry_inst->prof)) {
       ex->host_def = def;
       ex->host_ip = ip;
-      wh_prof_host_return(ex, inst, nested_f);
+      wi_prof_host_return(ex, inst, nested_f);
     }
     if (rc) goto failed;
     RELOAD_SIZE();
@@ -591,18 +591,18 @@ call_nested:
     NEXT();
 call_wasm:
     {
-      const wh_cell *code = wh_funcdef_code(cinst->mod, callee);
-      if (WH_UNLIKELY(!code)) {
-        rc = wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
+      const wi_cell *code = wi_funcdef_code(cinst->mod, callee);
+      if (WI_UNLIKELY(!code)) {
+        rc = wi_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
         goto failed;
       }
       ret_code_ = code;
     }
-    if (WH_UNLIKELY(ex->nframes >= ex->max_frames ||
+    if (WI_UNLIKELY(ex->nframes >= ex->max_frames ||
                     nfp + callee->frame_slots > ex->stack_end))
       TRAP(WH_TRAP_STACK_EXHAUSTED);
     {
-      wh_frame *fr = &ex->frames[ex->nframes++];
+      wi_frame *fr = &ex->frames[ex->nframes++];
       fr->ip = ret;
       fr->fp = fp;
       fr->inst = inst;
@@ -701,7 +701,7 @@ L_CONST2: {
 }
 L_MEMORY_SIZE: {
   OPS(MEMORY_SIZE);
-  R(o.dst) = (uint32_t)(mem_size / WH_PAGE_SIZE);
+  R(o.dst) = (uint32_t)(mem_size / WI_PAGE_SIZE);
   STEP(MEMORY_SIZE);
   NEXT();
 }
@@ -789,7 +789,7 @@ L_TABLE_COPY: {
 }
 L_TABLE_GROW: {
   OPS(TABLE_GROW);
-  int64_t old = wh_table_grow_raw(inst->tables[o.table], (uint32_t)SLOT_N(o.base, 1).raw, SLOT(o.base));
+  int64_t old = wi_table_grow_raw(inst->tables[o.table], (uint32_t)SLOT_N(o.base, 1).raw, SLOT(o.base));
   R(o.base) = (uint32_t)(old < 0 ? -1 : (int32_t)old);
   STEP(TABLE_GROW);
   NEXT();
@@ -824,9 +824,9 @@ L_REF_FUNC: {
 
 stop_slow: {
     int s_ = STOPPED();
-    if (s_ & WH_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
-    if ((s_ & WH_STOP_POKE) && wh_stop_check(stop, stop_outer)) TRAP(WH_TRAP_INTERRUPTED);
-    if (s_ & WH_STOP_SAMPLE) wh_prof_tick(ex, inst, def, ip, slow_cost, slow_call ? def : NULL);
+    if (s_ & WI_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
+    if ((s_ & WI_STOP_POKE) && wi_stop_check(stop, stop_outer)) TRAP(WH_TRAP_INTERRUPTED);
+    if (s_ & WI_STOP_SAMPLE) wi_prof_tick(ex, inst, def, ip, slow_cost, slow_call ? def : NULL);
     if (ex->fuel < 0) {
       if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }
       ex->fuel = INT64_MAX;
@@ -837,20 +837,20 @@ stop_slow: {
 out_of_bounds:
   /* one jump target for every access, with the trap code set here, not
    * in each access's hot path */
-  rc = wh_err_trap(ex->err, WH_TRAP_MEM_OOB);
+  rc = wi_err_trap(ex->err, WH_TRAP_MEM_OOB);
   goto failed;
 trapped:
-  rc = wh_err_trap(ex->err, trap);
+  rc = wi_err_trap(ex->err, trap);
 failed:
   if (rc == WH_ERR_EXCEPTION && ex->exn) goto eh_thrown; /* interp_eh.inc */
   if (rc == WH_ERR_TRAP && ex->err && ex->err->nframes == 0) {
     /* the backtrace: this frame, then the callers down to our entry */
     wh_error *e = ex->err;
-    wh_funcdef *d = def;
+    wi_funcdef *d = def;
     wh_instance *in = inst;
     uint32_t k = ex->nframes;
-    const wh_cell *at = ip; /* callers: their return address, inside the call */
-    wh_codemap_cache cc;
+    const wi_cell *at = ip; /* callers: their return address, inside the call */
+    wi_codemap_cache cc;
     memset(&cc, 0, sizeof cc);
     while (e->nframes < WH_BACKTRACE_MAX) {
       wh_module *m = in->mod;
@@ -858,7 +858,7 @@ failed:
       e->frames[e->nframes].func_index = idx;
       e->frames[e->nframes].name = wh_module_func_name(m, idx);
       e->frames[e->nframes].module = m;
-      e->frames[e->nframes].code_offset = wh_codemap_offset(
+      e->frames[e->nframes].code_offset = wi_codemap_offset(
           &cc, m, d, (uint32_t)(at - atomic_load_explicit(&d->code, memory_order_relaxed)));
       e->nframes++;
       if (k == base_frames) break;
@@ -867,7 +867,7 @@ failed:
       in = ex->frames[k].inst;
       at = ex->frames[k].ip - 1;
     }
-    wh_codemap_cache_free(&cc);
+    wi_codemap_cache_free(&cc);
   }
   ex->nframes = base_frames;
   return rc;
@@ -875,26 +875,26 @@ done:
   return 0;
 }
 
-#ifdef WH_EXACT_RUN
-#define wh_interp_handlers wh_interp_exact_handlers
-#define wh_interp_call wh_interp_exact_call
+#ifdef WI_EXACT_RUN
+#define wi_interp_handlers wi_interp_exact_handlers
+#define wi_interp_call wi_interp_exact_call
 #endif
-const void *const *wh_interp_handlers(void) {
+const void *const *wi_interp_handlers(void) {
   if (!handlers) run(NULL, NULL, NULL, NULL);
   return handlers;
 }
 
-int wh_interp_call(wh_exec *ex, wh_instance *inst, wh_funcdef *def, wh_val *fp) {
-#ifndef WH_EXACT_RUN
-  if (WH_UNLIKELY(inst->mod->exact)) return wh_interp_exact_call(ex, inst, def, fp);
+int wi_interp_call(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
+#ifndef WI_EXACT_RUN
+  if (WI_UNLIKELY(inst->mod->exact)) return wi_interp_exact_call(ex, inst, def, fp);
 #else
-  wh_prof_count_entry(inst, def); /* calls from the host or ordinary code */
+  wi_prof_count_entry(inst, def); /* calls from the host or ordinary code */
 #endif
   uint32_t np = def->type->ft.nparams;
-  if (!wh_funcdef_code(inst->mod, def))
-    return wh_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
+  if (!wi_funcdef_code(inst->mod, def))
+    return wi_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
   if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
-    return wh_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
+    return wi_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));
   ex->runs++; /* (interp_eh.inc's collection needs the only run) */
   int rc = run(ex, inst, def, fp);

@@ -103,7 +103,7 @@ enum {
 #define F(name, kind, cell, part) o.name = (wi_ct_##kind)WI_DEC_##kind(c[cell].WI_PART_##part);
 #define WI_FORM0(f, cells)
 #define WI_FORM(f, cells, fields)                                             \
-  static inline wi_##f wi_##f##_read(const wh_cell *c) {                      \
+  static inline wi_##f wi_##f##_read(const wi_cell *c) {                      \
     wi_##f o;                                                                 \
     fields                                                                    \
     return o;                                                                 \
@@ -113,7 +113,7 @@ enum {
 #define F(name, kind, cell, part) c[cell].WI_PART_##part = WI_PUT_##part(WI_ENC_##kind(o.name));
 #define WI_FORM0(f, cells)
 #define WI_FORM(f, cells, fields)                                             \
-  static inline void wi_##f##_write(wh_cell *c, wi_##f o) { fields }
+  static inline void wi_##f##_write(wi_cell *c, wi_##f o) { fields }
 #include "irforms.def"
 #undef F
 
@@ -126,7 +126,7 @@ enum {
 #define F(name, kind, cell, part) o.name = WI_XGET_##kind(c[cell].WI_PART_##part);
 #define WI_FORM0(f, cells)
 #define WI_FORM(f, cells, fields)                                             \
-  static inline wi_x_##f wi_x_##f##_read(const wh_cell *c) {                  \
+  static inline wi_x_##f wi_x_##f##_read(const wi_cell *c) {                  \
     wi_x_##f o;                                                               \
     fields                                                                    \
     return o;                                                                 \
@@ -137,12 +137,12 @@ enum {
 /* Per instruction: its form's operand type (wi_op_<name>), reader and
  * length (WI_LEN_<name>), so a handler names only its instruction. */
 typedef struct wi_NONE { int none_; } wi_NONE;
-static inline wi_NONE wi_NONE_read(const wh_cell *c) { (void)c; return (wi_NONE){ 0 }; }
+static inline wi_NONE wi_NONE_read(const wi_cell *c) { (void)c; return (wi_NONE){ 0 }; }
 typedef wi_NONE wi_x_NONE;
-static inline wi_x_NONE wi_x_NONE_read(const wh_cell *c) { (void)c; return (wi_x_NONE){ 0 }; }
+static inline wi_x_NONE wi_x_NONE_read(const wi_cell *c) { (void)c; return (wi_x_NONE){ 0 }; }
 #define IR(n, form, text)                                                     \
   typedef wi_x_##form wi_op_##n;                                              \
-  static inline wi_x_##form wi_read_##n(const wh_cell *c) { return wi_x_##form##_read(c); }
+  static inline wi_x_##form wi_read_##n(const wi_cell *c) { return wi_x_##form##_read(c); }
 #include "irops.def"
 enum {
 #define IR(n, form, text) WI_LEN_##n = WI_CELLS_##form,
@@ -151,11 +151,11 @@ enum {
 
 /* dump.c: what a handler address is, an instruction's dump name, and
  * a function's code as text (WASIHOST_DUMP_IR=1). */
-int wh_ir_op_of(const void *h);
-const char *wh_ir_name(int op);
-void wh_dump_code(const wh_module *m, const wh_funcdef *f, FILE *out);
+int wi_ir_op_of(const void *h);
+const char *wi_ir_name(int op);
+void wi_dump_code(const wh_module *m, const wi_funcdef *f, FILE *out);
 /* profile.c (the counting build): one executed instruction. */
-void wh_profile_count(const void *h);
+void wi_profile_count(const void *h);
 
 /* Per instruction, from the tables (dump.c). */
 extern const uint8_t wi_ir_form[IR_COUNT];
@@ -163,7 +163,7 @@ extern const uint8_t wi_ir_len[IR_COUNT];
 extern const char *const wi_ir_text[IR_COUNT];
 /* The length of the instruction at c (br_table's varies: its n + 1
  * targets follow the header). */
-static inline uint32_t wi_ir_cells(int op, const wh_cell *c) {
+static inline uint32_t wi_ir_cells(int op, const wi_cell *c) {
   return op == IR_BR_TABLE ? WI_CELLS_TBL + c[1].s.b + 1
        : op == IR_BR_TABLE_K ? WI_CELLS_TBLK + c[1].s.b + 1 : wi_ir_len[op];
 }

@@ -3,8 +3,8 @@
  * the address space behind a memory only has to hold its current size.
  *
  * A memory reserves address space in proportion to need: its declared
- * maximum when that is small (WH_MEM_FIXED_MAX: it never moves), else a
- * modest amount (at least WH_MEM_MIN_RESERVE) that a grow past it replaces
+ * maximum when that is small (WI_MEM_FIXED_MAX: it never moves), else a
+ * modest amount (at least WI_MEM_MIN_RESERVE) that a grow past it replaces
  * with one twice as large (mremap on Linux: page tables move, bytes do not;
  * a copy elsewhere).  A 4 GiB reservation per memory capped a process at
  * about 32,000 memories: 128 TiB of address space, and the kernel's 65,530
@@ -43,10 +43,10 @@
  * grow to 4 GiB at 12 moves.  A declared maximum up to 16 MiB is reserved
  * whole (it never moves); a larger one (toolchains often declare 2-4 GiB)
  * would bring back the 32,000-memory ceiling, so it moves like no maximum. */
-#define WH_MEM_MIN_RESERVE (1u << 20)
-#define WH_MEM_FIXED_MAX (16u << 20)
+#define WI_MEM_MIN_RESERVE (1u << 20)
+#define WI_MEM_FIXED_MAX (16u << 20)
 
-struct wh_memory_old {
+struct wi_memory_old {
   uint8_t *data;
   uint64_t len;
 };
@@ -82,59 +82,59 @@ static uint8_t *map_fresh(uint64_t len) {
 
 /* The most bytes the memory may ever hold. */
 static uint64_t limit_bytes(const wh_memory *m) {
-  uint64_t lim = m->max_pages * WH_PAGE_SIZE;
+  uint64_t lim = m->max_pages * WI_PAGE_SIZE;
   return m->cap_bytes < lim ? m->cap_bytes : lim;
 }
 
 /* The reservation for a memory of `size` bytes now. */
 static uint64_t reserve_for(const wh_memory *m, uint64_t size) {
   uint64_t lim = limit_bytes(m);
-  if (m->has_max && lim <= WH_MEM_FIXED_MAX) return lim;
-  uint64_t r = size < WH_MEM_MIN_RESERVE ? WH_MEM_MIN_RESERVE : size;
+  if (m->has_max && lim <= WI_MEM_FIXED_MAX) return lim;
+  uint64_t r = size < WI_MEM_MIN_RESERVE ? WI_MEM_MIN_RESERVE : size;
   return r < lim ? r : lim;
 }
 
-static void memory_destroy(wh_object *o);
+static void memory_destroy(wi_object *o);
 
-wh_memory *wh_memory_create(uint64_t min, uint64_t max, bool has_max,
+wh_memory *wi_memory_create(uint64_t min, uint64_t max, bool has_max,
                             uint64_t cap_bytes, wh_error *err) {
-  if (min > WH_MAX_PAGES || (has_max && (max > WH_MAX_PAGES || max < min))) {
-    wh_err_set(err, WH_ERR_ARG, "memory size must be at most 65536 pages (4GiB)");
+  if (min > WI_MAX_PAGES || (has_max && (max > WI_MAX_PAGES || max < min))) {
+    wi_err_set(err, WH_ERR_ARG, "memory size must be at most 65536 pages (4GiB)");
     return NULL;
   }
-  if (cap_bytes == 0 || cap_bytes > (uint64_t)WH_MAX_PAGES * WH_PAGE_SIZE)
-    cap_bytes = (uint64_t)WH_MAX_PAGES * WH_PAGE_SIZE;
-  uint64_t cap_pages = cap_bytes / WH_PAGE_SIZE;
+  if (cap_bytes == 0 || cap_bytes > (uint64_t)WI_MAX_PAGES * WI_PAGE_SIZE)
+    cap_bytes = (uint64_t)WI_MAX_PAGES * WI_PAGE_SIZE;
+  uint64_t cap_pages = cap_bytes / WI_PAGE_SIZE;
   if (min > cap_pages) {
-    wh_err_set(err, WH_ERR_LIMIT,
+    wi_err_set(err, WH_ERR_LIMIT,
                "memory of %llu pages exceeds the limit of %llu bytes",
                (unsigned long long)min, (unsigned long long)cap_bytes);
     return NULL;
   }
   wh_memory *m = calloc(1, sizeof *m);
   if (!m) {
-    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
   m->obj.destroy = memory_destroy;
-  m->max_pages = has_max ? max : WH_MAX_PAGES;
+  m->max_pages = has_max ? max : WI_MAX_PAGES;
   m->has_max = has_max;
   m->cap_bytes = cap_bytes;
   /* An empty memory reserves nothing until its first grow. */
   if (min) {
-    uint64_t r = reserve_for(m, min * WH_PAGE_SIZE);
+    uint64_t r = reserve_for(m, min * WI_PAGE_SIZE);
     if (!(m->data = map_fresh(r))) {
       free(m);
-      wh_err_set(err, WH_ERR_NOMEM, "cannot reserve linear memory");
+      wi_err_set(err, WH_ERR_NOMEM, "cannot reserve linear memory");
       return NULL;
     }
     m->reserved = r;
   }
-  m->size = min * WH_PAGE_SIZE;
+  m->size = min * WI_PAGE_SIZE;
   return m;
 }
 
-static void memory_destroy(wh_object *o) {
+static void memory_destroy(wi_object *o) {
   wh_memory *m = (wh_memory *)o;
   if (m->reserved) munmap(m->data, m->reserved);
   for (uint32_t i = 0; i < m->nold; i++) munmap(m->old[i].data, m->old[i].len);
@@ -161,7 +161,7 @@ static int relocate(wh_memory *m, uint64_t r) {
   /* Reserve room for the old-range record first, so that nothing can fail
    * once the bytes have moved. */
   if (m->exposed) {
-    struct wh_memory_old *o = realloc(m->old, (m->nold + 1) * sizeof *o);
+    struct wi_memory_old *o = realloc(m->old, (m->nold + 1) * sizeof *o);
     if (!o) return -1;
     m->old = o;
   }
@@ -225,12 +225,12 @@ static int relocate(wh_memory *m, uint64_t r) {
 static atomic_uint_fast64_t grow_count;
 
 int64_t wh_memory_grow(wh_memory *m, uint64_t delta) {
-  uint64_t old = m->size / WH_PAGE_SIZE;
+  uint64_t old = m->size / WI_PAGE_SIZE;
   if (delta == 0) return (int64_t)old;
-  uint64_t limit = limit_bytes(m) / WH_PAGE_SIZE;
+  uint64_t limit = limit_bytes(m) / WI_PAGE_SIZE;
   /* The cap may have been lowered below the size (wh_memory_set_cap). */
   if (old > limit || delta > limit - old) return -1;
-  uint64_t size = m->size + delta * WH_PAGE_SIZE;
+  uint64_t size = m->size + delta * WI_PAGE_SIZE;
   if (size > m->reserved) {
     uint64_t r = reserve_for(m, size);
     /* Doubling: a guest growing page by page moves a logarithmic number
@@ -257,16 +257,16 @@ void wh_memory_set_cap(wh_memory *m, uint64_t max_bytes) {
  * 2^32 or more is always out of bounds (tr_addr64.c relies on it). */
 wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t cap_bytes, wh_error *err) {
   if (has_max && max < min) {
-    wh_err_set(err, WH_ERR_ARG, "size minimum must not be greater than maximum");
+    wi_err_set(err, WH_ERR_ARG, "size minimum must not be greater than maximum");
     return NULL;
   }
-  if (min > WH_MAX_PAGES) {
-    wh_err_set(err, WH_ERR_LIMIT, "memory of %llu pages exceeds the limit of 65536 pages (4 GiB) of a 64-bit memory",
+  if (min > WI_MAX_PAGES) {
+    wi_err_set(err, WH_ERR_LIMIT, "memory of %llu pages exceeds the limit of 65536 pages (4 GiB) of a 64-bit memory",
                (unsigned long long)min);
     return NULL;
   }
-  bool small = has_max && max <= WH_MAX_PAGES;
-  wh_memory *m = wh_memory_create(min, small ? max : WH_MAX_PAGES, small, cap_bytes, err);
+  bool small = has_max && max <= WI_MAX_PAGES;
+  wh_memory *m = wi_memory_create(min, small ? max : WI_MAX_PAGES, small, cap_bytes, err);
   if (!m) return NULL;
   m->addr64 = true;
   m->has_max = has_max;
@@ -276,26 +276,26 @@ wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t
 
 wh_memory *wh_memory_new64(uint64_t min, uint64_t max, int has_max, wh_error *err) {
   wh_memory *m = wi_memory_create64(min, max, has_max, 0, err);
-  if (m && wh_object_init(&m->obj) != 0) {
+  if (m && wi_object_init(&m->obj) != 0) {
     memory_destroy(&m->obj);
-    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
   return m;
 }
 
 wh_memory *wh_memory_new(uint64_t min, uint64_t max, int has_max, wh_error *err) {
-  wh_memory *m = wh_memory_create(min, max, has_max, 0, err);
-  if (m && wh_object_init(&m->obj) != 0) {
+  wh_memory *m = wi_memory_create(min, max, has_max, 0, err);
+  if (m && wi_object_init(&m->obj) != 0) {
     memory_destroy(&m->obj);
-    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
   return m;
 }
 
-wh_memory *wh_memory_ref(wh_memory *m) { wh_object_ref(&m->obj); return m; }
-void wh_memory_unref(wh_memory *m) { if (m) wh_object_unref(&m->obj); }
+wh_memory *wh_memory_ref(wh_memory *m) { wi_object_ref(&m->obj); return m; }
+void wh_memory_unref(wh_memory *m) { if (m) wi_object_unref(&m->obj); }
 
 uint8_t *wh_memory_data(wh_memory *m) {
   /* The host may keep this pointer: a later move must leave it mapped. */
@@ -306,7 +306,7 @@ uint8_t *wh_memory_data(wh_memory *m) {
 uint64_t wh_memory_size(const wh_memory *m) { return m->size; }
 
 void wh_memory_type(const wh_memory *m, wh_limits *out) {
-  out->min = m->size / WH_PAGE_SIZE;
+  out->min = m->size / WI_PAGE_SIZE;
   out->max = m->addr64 ? m->decl_max : m->max_pages;
   out->has_max = m->has_max;
   out->addr64 = m->addr64;

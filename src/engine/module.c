@@ -17,7 +17,7 @@ static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
   }
 }
 
-void wh_module_free(wh_module *m) {
+void wi_module_free(wh_module *m) {
   if (!m) return;
   for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
     free(m->funcs[i].local_types);
@@ -49,7 +49,7 @@ void wh_module_free(wh_module *m) {
   free(m->data_offsets);
   free(m->declared_funcs);
   free(m->customs);
-  wh_module_free_dwarf(m);
+  wi_module_free_dwarf(m);
   if (m->release) m->release(m->release_ctx);
   free(m);
 }
@@ -61,15 +61,15 @@ static wh_module *parse(const uint8_t *bytes, size_t len, void (*release)(void *
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
   wh_module *m = calloc(1, sizeof *m);
-  if (!m) { wh_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
+  if (!m) { wi_err_set(err, WH_ERR_NOMEM, "out of memory"); return NULL; }
   m->refs = 1;
   m->start = -1;
   pthread_mutex_init(&m->translate_lock, NULL);
   m->bytes = len ? bytes : (const uint8_t *)"";
   m->len = len;
-  if (wh_decode(m, err) != 0 || wh_validate_module(m, err) != 0) {
-    if (err->status == 0) wh_err_set(err, WH_ERR_MALFORMED, "malformed module");
-    wh_module_free(m);
+  if (wi_decode(m, err) != 0 || wi_validate_module(m, err) != 0) {
+    if (err->status == 0) wi_err_set(err, WH_ERR_MALFORMED, "malformed module");
+    wi_module_free(m);
     return NULL;
   }
   m->release = release;
@@ -81,7 +81,7 @@ wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err) {
   uint8_t *copy = malloc(len ? len : 1);
   if (!copy) {
     wh_error local;
-    wh_err_set(err ? err : &local, WH_ERR_NOMEM, "out of memory");
+    wi_err_set(err ? err : &local, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
   if (len) memcpy(copy, bytes, len);
@@ -102,13 +102,13 @@ int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err) {
   if (!err) err = &local;
   wh_module *m = parse(bytes, len, NULL, NULL, err);
   if (!m) return err->status;
-  wh_module_free(m);
+  wi_module_free(m);
   return 0;
 }
 
 wh_module *wh_module_ref(wh_module *m) { atomic_fetch_add(&m->refs, 1); return m; }
 void wh_module_unref(wh_module *m) {
-  if (m && atomic_fetch_sub(&m->refs, 1) == 1) wh_module_free(m);
+  if (m && atomic_fetch_sub(&m->refs, 1) == 1) wi_module_free(m);
 }
 
 uint32_t wh_module_import_count(const wh_module *m) { return m->nimports; }
@@ -117,7 +117,7 @@ int wh_module_import(const wh_module *m, uint32_t i, const char **module,
                      uint32_t *module_len, const char **name, uint32_t *name_len,
                      wh_externtype *type) {
   if (i >= m->nimports) return WH_ERR_ARG;
-  const wh_import *im = &m->imports[i];
+  const wi_import *im = &m->imports[i];
   if (module) *module = im->module.ptr;
   if (module_len) *module_len = im->module.len;
   if (name) *name = im->name.ptr;
@@ -131,7 +131,7 @@ uint32_t wh_module_export_count(const wh_module *m) { return m->nexports; }
 int wh_module_export(const wh_module *m, uint32_t i, const char **name,
                      uint32_t *name_len, wh_externtype *type) {
   if (i >= m->nexports) return WH_ERR_ARG;
-  const wh_export *e = &m->exports[i];
+  const wi_export *e = &m->exports[i];
   if (name) *name = e->name.ptr;
   if (name_len) *name_len = e->name.len;
   if (type) fill_externtype(m, e->kind, e->index, type);

@@ -11,4 +11,4 @@ uint32_t wh_module_hash(const wh_module *m) {
   return h;
 }
 
-uint32_t wh_module_code_offset_base(const wh_module *m) { return wh_code_section_start(m); }
+uint32_t wh_module_code_offset_base(const wh_module *m) { return wi_code_section_start(m); }

@@ -11,21 +11,21 @@
                             : WI_FE_BASE + ((code) & 0xFFFF))
 #define OUTN(out) (uint8_t)(out[0] == '*' ? 0 : sizeof(out) - 1)
 const wi_opinfo wi_ops[WI_NOPS] = {
-#define WH_OP(n, code, text, imm, in, out) \
+#define WI_OP(n, code, text, imm, in, out) \
   [IDX(code)] = { text, in, out, WI_IMM_##imm, WI_K_OP, 0, 0, 0, OUTN(out), 0 },
-#define WH_BIN(n, code, text, ti, to, e) \
+#define WI_BIN(n, code, text, ti, to, e) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_NONE, WI_K_BIN, WH_##ti, WH_##to, 0, 1, IR_##n },
-#define WH_CMP(n, code, text, ti, e) \
+#define WI_CMP(n, code, text, ti, e) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_NONE, WI_K_CMP, WH_##ti, WH_I32, 0, 1, IR_##n },
-#define WH_BINT(n, code, text, ti, to, f) \
+#define WI_BINT(n, code, text, ti, to, f) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_NONE, WI_K_BINT, WH_##ti, WH_##to, 0, 1, IR_##n },
-#define WH_UN(n, code, text, ti, to, e) \
+#define WI_UN(n, code, text, ti, to, e) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_NONE, WI_K_UN, WH_##ti, WH_##to, 0, 1, IR_##n },
-#define WH_UNT(n, code, text, ti, to, f) \
+#define WI_UNT(n, code, text, ti, to, f) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_NONE, WI_K_UNT, WH_##ti, WH_##to, 0, 1, IR_##n },
-#define WH_LOAD(n, code, text, to, mt) \
+#define WI_LOAD(n, code, text, to, mt) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_MEMARG, WI_K_LOAD, WH_I32, WH_##to, sizeof(mt), 1, IR_##n },
-#define WH_STORE(n, code, text, ti, mt) \
+#define WI_STORE(n, code, text, ti, mt) \
   [IDX(code)] = { text, NULL, NULL, WI_IMM_MEMARG, WI_K_STORE, WH_##ti, 0, sizeof(mt), 0, IR_##n },
 /* SIMD rows: the result type and the immediate follow from the shape */
 #define VOUT_VUN(t) WH_V128
@@ -56,7 +56,7 @@ const wi_opinfo wi_ops[WI_NOPS] = {
 #define VIMM_VSTORELANE WI_IMM_MEMARG_LANE
 #define VIMM_VCONST WI_IMM_V128
 #define VIMM_VSHUFFLE WI_IMM_LANES16
-#define WH_V(n, code, text, cls, t, nn, fn) \
+#define WI_V(n, code, text, cls, t, nn, fn) \
   [IDX(code)] = { text, NULL, NULL, VIMM_##cls, WI_K_##cls, WH_##t, VOUT_##cls(t), nn, \
                   (uint8_t)(VOUT_##cls(t) != 0), IR_##n },
 #include "opcodes.def"

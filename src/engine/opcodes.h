@@ -12,15 +12,15 @@
 #define WI_FE(sub) (0xFE0000u | (uint32_t)(sub))
 
 enum wi_opcode {
-#define WH_OP(n, code, ...) OP_##n = code,
-#define WH_BIN(n, code, ...) OP_##n = code,
-#define WH_CMP(n, code, ...) OP_##n = code,
-#define WH_BINT(n, code, ...) OP_##n = code,
-#define WH_UN(n, code, ...) OP_##n = code,
-#define WH_UNT(n, code, ...) OP_##n = code,
-#define WH_LOAD(n, code, ...) OP_##n = code,
-#define WH_STORE(n, code, ...) OP_##n = code,
-#define WH_V(n, code, ...) OP_##n = code,
+#define WI_OP(n, code, ...) OP_##n = code,
+#define WI_BIN(n, code, ...) OP_##n = code,
+#define WI_CMP(n, code, ...) OP_##n = code,
+#define WI_BINT(n, code, ...) OP_##n = code,
+#define WI_UN(n, code, ...) OP_##n = code,
+#define WI_UNT(n, code, ...) OP_##n = code,
+#define WI_LOAD(n, code, ...) OP_##n = code,
+#define WI_STORE(n, code, ...) OP_##n = code,
+#define WI_V(n, code, ...) OP_##n = code,
 #include "opcodes.def"
 };
 
@@ -58,7 +58,7 @@ enum wi_immkind {
 /* How a numeric row is translated (opcodes.def's row macros). */
 enum wi_opclass { WI_K_NONE, WI_K_OP, WI_K_BIN, WI_K_CMP, WI_K_BINT, WI_K_UN, WI_K_UNT,
                   WI_K_LOAD, WI_K_STORE,
-                  /* SIMD shapes (opcodes.def's WH_V rows): tr_simd.c translates them */
+                  /* SIMD shapes (opcodes.def's WI_V rows): tr_simd.c translates them */
                   WI_K_VUN, WI_K_VBIN, WI_K_VTERN, WI_K_VSHIFT, WI_K_VTEST, WI_K_VSPLAT,
                   WI_K_VEXTRACT, WI_K_VREPLACE, WI_K_VLOAD, WI_K_VSTORE, WI_K_VLOADLANE,
                   WI_K_VSTORELANE, WI_K_VCONST, WI_K_VSHUFFLE };

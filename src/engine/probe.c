@@ -19,18 +19,18 @@ void wh_thread_set_probe(wh_probe_fn fn, void *data) {
 }
 
 void wh_instance_poke(wh_instance *inst) {
-  atomic_fetch_or_explicit(&inst->interrupt, WH_STOP_POKE, memory_order_relaxed);
+  atomic_fetch_or_explicit(&inst->interrupt, WI_STOP_POKE, memory_order_relaxed);
 }
 
 /* The words are never really const: the interpreter holds them through
  * const pointers because it only reads them. */
-int wh_stop_check(const atomic_int *a, const atomic_int *b) {
+int wi_stop_check(const atomic_int *a, const atomic_int *b) {
   atomic_int *x = (atomic_int *)a, *y = (atomic_int *)b;
   int v = atomic_load_explicit(x, memory_order_relaxed);
   if (y) v |= atomic_load_explicit(y, memory_order_relaxed);
-  if (v & WH_STOP_INTERRUPT) return 1;
-  if (!(v & WH_STOP_POKE)) return 0;
-  atomic_fetch_and_explicit(x, ~WH_STOP_POKE, memory_order_relaxed);
-  if (y && y != x) atomic_fetch_and_explicit(y, ~WH_STOP_POKE, memory_order_relaxed);
+  if (v & WI_STOP_INTERRUPT) return 1;
+  if (!(v & WI_STOP_POKE)) return 0;
+  atomic_fetch_and_explicit(x, ~WI_STOP_POKE, memory_order_relaxed);
+  if (y && y != x) atomic_fetch_and_explicit(y, ~WI_STOP_POKE, memory_order_relaxed);
   return probe_fn && probe_fn(probe_data);
 }

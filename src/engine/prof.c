@@ -14,13 +14,13 @@
 #define KIND_TRUNCATED 3u
 #define FRAME(kind, index) ((kind) << 30 | ((index) & 0x3fffffffu))
 
-static uint32_t func_index(const wh_prof *p, const wh_funcdef *def) {
+static uint32_t func_index(const wi_prof *p, const wi_funcdef *def) {
   const wh_module *m = p->mod;
   if (!def || def < m->funcs || def >= m->funcs + (m->nfuncs - m->nfunc_imports)) return UINT32_MAX;
   return (uint32_t)(def - m->funcs) + m->nfunc_imports;
 }
 
-static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh_func *f) {
+static uint32_t host_index(const wi_prof *p, const wh_instance *caller, const wh_func *f) {
   if (caller->mod != p->mod) return UINT32_MAX;
   for (uint32_t i = 0; i < p->mod->nfunc_imports; i++)
     if (caller->funcs[i] == f) return i;
@@ -33,7 +33,7 @@ static uint32_t host_index(const wh_prof *p, const wh_instance *caller, const wh
 
 /* Room for need more words, grown once per sample rather than checked per
  * word: a sample is written straight into it. */
-static uint32_t *reserve(wh_prof *p, size_t need) {
+static uint32_t *reserve(wi_prof *p, size_t need) {
   if (p->cap - p->nwords < need) {
     size_t nc = p->cap ? p->cap : 4096;
     while (nc - p->nwords < need) nc *= 2;
@@ -48,14 +48,14 @@ static uint32_t *reserve(wh_prof *p, size_t need) {
   return w;
 }
 
-static uint32_t *put_frame(uint32_t *w, const wh_prof *p, const wh_funcdef *def, const wh_cell *at) {
+static uint32_t *put_frame(uint32_t *w, const wi_prof *p, const wi_funcdef *def, const wi_cell *at) {
   uint32_t idx = func_index(p, def);
   if (idx == UINT32_MAX) {
     w[0] = FRAME(KIND_OTHER, 0);
     w[1] = UINT32_MAX;
     return w + 2;
   }
-  const wh_cell *code = atomic_load_explicit(&((wh_funcdef *)def)->code, memory_order_relaxed);
+  const wi_cell *code = atomic_load_explicit(&((wi_funcdef *)def)->code, memory_order_relaxed);
   w[0] = FRAME(KIND_WASM, idx);
   w[1] = at && code ? (uint32_t)(at - code) : UINT32_MAX;
   return w + 2;
@@ -65,8 +65,8 @@ static uint32_t *put_frame(uint32_t *w, const wh_prof *p, const wh_funcdef *def,
  * running function at ip, then the host function if one just returned.
  * now is the clock read that weighed it (one read per sample).  noinline:
  * test/profile/overhead-instr.js counts its instructions under callgrind. */
-__attribute__((noinline)) static void record(wh_prof *p, wh_exec *ex, const wh_funcdef *def,
-                                             const wh_cell *ip, uint32_t host, uint32_t weight,
+__attribute__((noinline)) static void record(wi_prof *p, wi_exec *ex, const wi_funcdef *def,
+                                             const wi_cell *ip, uint32_t host, uint32_t weight,
                                              uint64_t now) {
   uint32_t n = ex->nframes + 1 + (host != UINT32_MAX - 1);
   uint32_t first = 0;
@@ -96,7 +96,7 @@ __attribute__((noinline)) static void record(wh_prof *p, wh_exec *ex, const wh_f
 /* A sample's weight: the intervals since the last one.  The timer only
  * asks for a sample; on a loaded machine its thread may run late or skip
  * ticks, so the guest thread measures the time the sample stands for. */
-static uint32_t weight(wh_prof *p, uint64_t *now_out) {
+static uint32_t weight(wi_prof *p, uint64_t *now_out) {
   /* a plain load first: host calls pass here every time */
   if (!atomic_load_explicit(&p->ticks, memory_order_relaxed) ||
       !atomic_exchange_explicit(&p->ticks, 0, memory_order_relaxed))
@@ -112,22 +112,22 @@ static uint32_t weight(wh_prof *p, uint64_t *now_out) {
   return (uint32_t)w;
 }
 
-static void take(wh_prof *p, wh_exec *ex, const wh_funcdef *def, const wh_cell *ip, uint32_t host) {
-  atomic_fetch_and_explicit(&p->inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
+static void take(wi_prof *p, wi_exec *ex, const wi_funcdef *def, const wi_cell *ip, uint32_t host) {
+  atomic_fetch_and_explicit(&p->inst->interrupt, ~WI_STOP_SAMPLE, memory_order_relaxed);
   uint64_t now;
   uint32_t w = weight(p, &now);
   if (w) record(p, ex, def, ip, host, w, now);
 }
 
-void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const wh_cell *ip,
-                  int64_t cost, const wh_funcdef *callee) {
-  wh_prof *a = inst->prof, *b = ex->entry_inst && ex->entry_inst != inst ? ex->entry_inst->prof : NULL;
+void wi_prof_tick(wi_exec *ex, wh_instance *inst, const wi_funcdef *def, const wi_cell *ip,
+                  int64_t cost, const wi_funcdef *callee) {
+  wi_prof *a = inst->prof, *b = ex->entry_inst && ex->entry_inst != inst ? ex->entry_inst->prof : NULL;
   if (!a && !b) {
     /* a flag left from a profile that is gone */
-    atomic_fetch_and_explicit(&inst->interrupt, ~WH_STOP_SAMPLE, memory_order_relaxed);
+    atomic_fetch_and_explicit(&inst->interrupt, ~WI_STOP_SAMPLE, memory_order_relaxed);
     return;
   }
-  wh_prof *exact = a && a->mode == WH_PROFILE_EXACT ? a : b && b->mode == WH_PROFILE_EXACT ? b : NULL;
+  wi_prof *exact = a && a->mode == WH_PROFILE_EXACT ? a : b && b->mode == WH_PROFILE_EXACT ? b : NULL;
   (void)cost;
   if (exact) {
     uint32_t i;
@@ -137,8 +137,8 @@ void wh_prof_tick(wh_exec *ex, wh_instance *inst, const wh_funcdef *def, const w
   if (b && b->mode == WH_PROFILE_SAMPLE) take(b, ex, def, ip, UINT32_MAX - 1);
 }
 
-void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
-  wh_prof *p = caller->prof ? caller->prof : ex->entry_inst ? ex->entry_inst->prof : NULL;
+void wi_prof_host_return(wi_exec *ex, wh_instance *caller, const wh_func *f) {
+  wi_prof *p = caller->prof ? caller->prof : ex->entry_inst ? ex->entry_inst->prof : NULL;
   if (!p) return;
   if (p->mode == WH_PROFILE_EXACT) {
     uint32_t h = host_index(p, caller, f);
@@ -152,28 +152,28 @@ void wh_prof_host_return(wh_exec *ex, wh_instance *caller, const wh_func *f) {
   if (w) record(p, ex, ex->host_def, ex->host_ip, host_index(p, caller, f), w, now);
 }
 
-void wh_prof_enter(wh_prof *p, const wh_func *f) {
+void wi_prof_enter(wi_prof *p, const wh_func *f) {
   atomic_fetch_add(&p->running, 1);
   (void)f;
   if (p->mode == WH_PROFILE_EXACT) {
-    atomic_fetch_or(&p->inst->interrupt, WH_STOP_SAMPLE);
+    atomic_fetch_or(&p->inst->interrupt, WI_STOP_SAMPLE);
   } else {
     p->last_ns = wh_clock_ns();
     atomic_store(&p->ticks, 0);
-    atomic_fetch_and(&p->inst->interrupt, ~WH_STOP_SAMPLE);
+    atomic_fetch_and(&p->inst->interrupt, ~WI_STOP_SAMPLE);
   }
 }
 
 static _Thread_local uint64_t counter_sink;
 
-void wh_prof_count_entry(wh_instance *inst, const wh_funcdef *def) {
-  wh_prof *p = inst->prof;
+void wi_prof_count_entry(wh_instance *inst, const wi_funcdef *def) {
+  wi_prof *p = inst->prof;
   uint32_t i = p && p->calls ? func_index(p, def) : UINT32_MAX;
   if (i != UINT32_MAX) p->calls[i]++;
 }
 
-uint64_t *wh_prof_counter(wh_instance *inst, const wh_funcdef *def) {
-  wh_prof *p = inst->prof;
+uint64_t *wi_prof_counter(wh_instance *inst, const wi_funcdef *def) {
+  wi_prof *p = inst->prof;
   uint32_t i = p && p->units ? func_index(p, def) : UINT32_MAX;
   return i != UINT32_MAX ? &p->units[i] : &counter_sink;
 }
@@ -192,10 +192,10 @@ int wh_module_set_exact(wh_module *m) {
   return 0;
 }
 
-void wh_prof_leave(wh_prof *p) { atomic_fetch_sub(&p->running, 1); }
+void wi_prof_leave(wi_prof *p) { atomic_fetch_sub(&p->running, 1); }
 
-static void prof_free(wh_prof *p) {
-  if (p->listed) wh_sampler_remove(p);
+static void prof_free(wi_prof *p) {
+  if (p->listed) wi_sampler_remove(p);
   pthread_mutex_destroy(&p->lock);
   free(p->words);
   free(p->calls);
@@ -203,18 +203,18 @@ static void prof_free(wh_prof *p) {
   free(p);
 }
 
-void wh_prof_destroy(wh_instance *inst) {
+void wi_prof_destroy(wh_instance *inst) {
   if (inst->prof) prof_free(inst->prof);
   inst->prof = NULL;
 }
 
 int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us, wh_error *err) {
   if (mode != WH_PROFILE_SAMPLE && mode != WH_PROFILE_EXACT)
-    return wh_err_set(err, WH_ERR_ARG, "unknown profile mode %d", mode);
-  if (inst->prof) return wh_err_set(err, WH_ERR_ARG, "the instance is already being profiled");
+    return wi_err_set(err, WH_ERR_ARG, "unknown profile mode %d", mode);
+  if (inst->prof) return wi_err_set(err, WH_ERR_ARG, "the instance is already being profiled");
   if (interval_us < 10) interval_us = 10;
-  wh_prof *p = calloc(1, sizeof *p);
-  if (!p) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  wi_prof *p = calloc(1, sizeof *p);
+  if (!p) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   p->inst = inst;
   p->mod = inst->mod;
   p->mode = mode;
@@ -224,18 +224,18 @@ int wh_instance_profile_start(wh_instance *inst, int mode, uint32_t interval_us,
   if (mode == WH_PROFILE_EXACT) {
     p->calls = calloc(p->mod->nfuncs + 1, sizeof *p->calls);
     p->units = calloc(p->mod->nfuncs + 1, sizeof *p->units);
-    if (!p->calls || !p->units) { prof_free(p); return wh_err_set(err, WH_ERR_NOMEM, "out of memory"); }
-  } else if (wh_sampler_add(p)) {
+    if (!p->calls || !p->units) { prof_free(p); return wi_err_set(err, WH_ERR_NOMEM, "out of memory"); }
+  } else if (wi_sampler_add(p)) {
     prof_free(p);
-    return wh_err_set(err, WH_ERR_NOMEM, "cannot start the sampling thread");
+    return wi_err_set(err, WH_ERR_NOMEM, "cannot start the sampling thread");
   }
   inst->prof = p;
   return 0;
 }
 
 void wh_instance_profile_stop(wh_instance *inst) {
-  atomic_fetch_and(&inst->interrupt, ~WH_STOP_SAMPLE);
-  wh_prof_destroy(inst);
+  atomic_fetch_and(&inst->interrupt, ~WI_STOP_SAMPLE);
+  wi_prof_destroy(inst);
 }
 
 typedef struct { uint32_t func, cell; uint32_t *slot; } pending;
@@ -248,7 +248,7 @@ static int cmp_pending(const void *a, const void *b) {
 
 int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset) {
   memset(out, 0, sizeof *out);
-  wh_prof *p = inst->prof;
+  wi_prof *p = inst->prof;
   if (!p) return WH_ERR_ARG;
   out->mode = p->mode;
   out->interval_us = p->interval_us;
@@ -288,14 +288,14 @@ int wh_instance_profile_read(wh_instance *inst, wh_profile_data *out, int reset)
     i += 4 + 2 * (size_t)n;
   }
   qsort(pend, np, sizeof *pend, cmp_pending);
-  wh_codemap_cache cc;
+  wi_codemap_cache cc;
   memset(&cc, 0, sizeof cc);
   for (size_t k = 0; k < np; k++) {
     uint32_t idx = pend[k].func;
     if (idx < p->mod->nfunc_imports || idx >= p->mod->nfuncs) { *pend[k].slot = UINT32_MAX; continue; }
-    *pend[k].slot = wh_codemap_offset(&cc, p->mod, &p->mod->funcs[idx - p->mod->nfunc_imports], pend[k].cell);
+    *pend[k].slot = wi_codemap_offset(&cc, p->mod, &p->mod->funcs[idx - p->mod->nfunc_imports], pend[k].cell);
   }
-  wh_codemap_cache_free(&cc);
+  wi_codemap_cache_free(&cc);
   free(pend);
   return 0;
 }

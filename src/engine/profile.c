@@ -1,7 +1,7 @@
-/* Instruction-frequency profiling for the counting build (-DWH_PROFILE):
+/* Instruction-frequency profiling for the counting build (-DWI_PROFILE):
  * counts each executed instruction and each adjacent pair, and writes the
  * top entries at exit to the file named by wh_config.profile_path. */
-#ifdef WH_PROFILE
+#ifdef WI_PROFILE
 #include "internal.h"
 #include "ir.h"
 
@@ -15,7 +15,7 @@ static int last_op[64];
 static int registered;
 
 static void dump(void) {
-  FILE *f = wh_cfg_open_profile();
+  FILE *f = wi_cfg_open_profile();
   if (!f) return;
   uint64_t total = 0;
   for (int i = 0; i < IR_COUNT; i++) total += singles[i];
@@ -25,7 +25,7 @@ static void dump(void) {
     for (int i = 0; i < IR_COUNT; i++)
       if (singles[i] && (best < 0 || singles[i] > singles[best])) best = i;
     if (best < 0) break;
-    fprintf(f, "%6.2f%%  %s\n", 100.0 * singles[best] / total, wh_ir_name(best));
+    fprintf(f, "%6.2f%%  %s\n", 100.0 * singles[best] / total, wi_ir_name(best));
     singles[best] = 0;
   }
   fprintf(f, "# pairs\n");
@@ -35,13 +35,13 @@ static void dump(void) {
       for (int j = 0; j < IR_COUNT; j++)
         if (pairs[i][j] && (bi < 0 || pairs[i][j] > pairs[bi][bj])) { bi = i; bj = j; }
     if (bi < 0) break;
-    fprintf(f, "%6.2f%%  %s -> %s\n", 100.0 * pairs[bi][bj] / total, wh_ir_name(bi), wh_ir_name(bj));
+    fprintf(f, "%6.2f%%  %s -> %s\n", 100.0 * pairs[bi][bj] / total, wi_ir_name(bi), wi_ir_name(bj));
     pairs[bi][bj] = 0;
   }
   if (f != stderr) fclose(f);
 }
 
-void wh_profile_count(const void *h) {
+void wi_profile_count(const void *h) {
   if (!registered) {
     registered = 1;
     atexit(dump);
@@ -51,7 +51,7 @@ void wh_profile_count(const void *h) {
   if (last_h[slot] == h) {
     op = last_op[slot];
   } else {
-    op = wh_ir_op_of(h);
+    op = wi_ir_op_of(h);
     last_h[slot] = h;
     last_op[slot] = op;
   }

@@ -3,38 +3,38 @@
 
 #include <stdio.h>
 
-int wh_rd_fail(wh_reader *r, const char *fmt, ...) {
+int wi_rd_fail(wi_reader *r, const char *fmt, ...) {
   if (r->err) {
     va_list ap;
     va_start(ap, fmt);
     char msg[200];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    r->err->offset = wh_rd_off(r);
-    wh_err_set(r->err, WH_ERR_MALFORMED, "%s at offset %u", msg, wh_rd_off(r));
+    r->err->offset = wi_rd_off(r);
+    wi_err_set(r->err, WH_ERR_MALFORMED, "%s at offset %u", msg, wi_rd_off(r));
   }
   return -1;
 }
 
-int wh_rd_u8_slow(wh_reader *r, uint8_t *out) {
-  if (r->p >= r->end) return wh_rd_fail(r, "unexpected end");
+int wi_rd_u8_slow(wi_reader *r, uint8_t *out) {
+  if (r->p >= r->end) return wi_rd_fail(r, "unexpected end");
   *out = *r->p++;
   return 0;
 }
 
 /* Unsigned LEB128 of at most `bits` bits: at most ceil(bits/7) bytes, and
  * the unused high bits of the last byte must be zero. */
-static int rd_uleb(wh_reader *r, unsigned bits, uint64_t *out) {
+static int rd_uleb(wi_reader *r, unsigned bits, uint64_t *out) {
   uint64_t v = 0;
   unsigned shift = 0;
   for (;;) {
-    if (r->p >= r->end) return wh_rd_fail(r, "unexpected end");
+    if (r->p >= r->end) return wi_rd_fail(r, "unexpected end");
     uint8_t b = *r->p++;
     if (shift + 7 >= bits) {
       /* last permitted byte */
-      if (b & 0x80) return wh_rd_fail(r, "integer representation too long");
+      if (b & 0x80) return wi_rd_fail(r, "integer representation too long");
       unsigned used = bits - shift;
-      if (used < 7 && (b >> used) != 0) return wh_rd_fail(r, "integer too large");
+      if (used < 7 && (b >> used) != 0) return wi_rd_fail(r, "integer too large");
       v |= (uint64_t)b << shift;
       break;
     }
@@ -48,20 +48,20 @@ static int rd_uleb(wh_reader *r, unsigned bits, uint64_t *out) {
 
 /* Signed LEB128: the unused bits of the last byte must be a sign
  * extension of the value's top bit. */
-static int rd_sleb(wh_reader *r, unsigned bits, int64_t *out) {
+static int rd_sleb(wi_reader *r, unsigned bits, int64_t *out) {
   uint64_t v = 0;
   unsigned shift = 0;
   uint8_t b;
   for (;;) {
-    if (r->p >= r->end) return wh_rd_fail(r, "unexpected end");
+    if (r->p >= r->end) return wi_rd_fail(r, "unexpected end");
     b = *r->p++;
     if (shift + 7 >= bits) {
-      if (b & 0x80) return wh_rd_fail(r, "integer representation too long");
+      if (b & 0x80) return wi_rd_fail(r, "integer representation too long");
       unsigned used = bits - shift; /* bits of b that belong to the value */
       if (used < 7) {
         int8_t sb = (int8_t)(b << 1) >> 1; /* sign-extend 7-bit payload */
         int8_t top = (int8_t)(sb >> (used - 1)); /* 0 or -1 if canonical */
-        if (top != 0 && top != -1) return wh_rd_fail(r, "integer too large");
+        if (top != 0 && top != -1) return wi_rd_fail(r, "integer too large");
       }
       v |= (uint64_t)(b & 0x7f) << shift;
       shift += 7;
@@ -76,41 +76,41 @@ static int rd_sleb(wh_reader *r, unsigned bits, int64_t *out) {
   return 0;
 }
 
-int wh_rd_u32_slow(wh_reader *r, uint32_t *out) {
+int wi_rd_u32_slow(wi_reader *r, uint32_t *out) {
   uint64_t v = 0;
   if (rd_uleb(r, 32, &v)) return -1;
   *out = (uint32_t)v;
   return 0;
 }
 
-int wh_rd_u64(wh_reader *r, uint64_t *out) { return rd_uleb(r, 64, out); }
+int wi_rd_u64(wi_reader *r, uint64_t *out) { return rd_uleb(r, 64, out); }
 
-int wh_rd_s32(wh_reader *r, int32_t *out) {
+int wi_rd_s32(wi_reader *r, int32_t *out) {
   int64_t v;
   if (rd_sleb(r, 32, &v)) return -1;
   *out = (int32_t)v;
   return 0;
 }
 
-int wh_rd_s33(wh_reader *r, int64_t *out) { return rd_sleb(r, 33, out); }
-int wh_rd_s64(wh_reader *r, int64_t *out) { return rd_sleb(r, 64, out); }
+int wi_rd_s33(wi_reader *r, int64_t *out) { return rd_sleb(r, 33, out); }
+int wi_rd_s64(wi_reader *r, int64_t *out) { return rd_sleb(r, 64, out); }
 
-int wh_rd_f32(wh_reader *r, uint32_t *out) {
-  if (r->end - r->p < 4) return wh_rd_fail(r, "unexpected end");
+int wi_rd_f32(wi_reader *r, uint32_t *out) {
+  if (r->end - r->p < 4) return wi_rd_fail(r, "unexpected end");
   memcpy(out, r->p, 4); /* little-endian host */
   r->p += 4;
   return 0;
 }
 
-int wh_rd_f64(wh_reader *r, uint64_t *out) {
-  if (r->end - r->p < 8) return wh_rd_fail(r, "unexpected end");
+int wi_rd_f64(wi_reader *r, uint64_t *out) {
+  if (r->end - r->p < 8) return wi_rd_fail(r, "unexpected end");
   memcpy(out, r->p, 8);
   r->p += 8;
   return 0;
 }
 
-int wh_rd_bytes(wh_reader *r, uint32_t n, const uint8_t **out) {
-  if ((size_t)(r->end - r->p) < n) return wh_rd_fail(r, "unexpected end");
+int wi_rd_bytes(wi_reader *r, uint32_t n, const uint8_t **out) {
+  if ((size_t)(r->end - r->p) < n) return wi_rd_fail(r, "unexpected end");
   *out = r->p;
   r->p += n;
   return 0;
@@ -139,13 +139,13 @@ static bool utf8_valid(const uint8_t *s, uint32_t n) {
   return true;
 }
 
-int wh_rd_name(wh_reader *r, wh_name *out) {
+int wi_rd_name(wi_reader *r, wi_name *out) {
   uint32_t n;
   const uint8_t *b;
-  if (wh_rd_u32(r, &n)) return -1;
-  if ((size_t)(r->end - r->p) < n) return wh_rd_fail(r, "length out of bounds");
-  if (wh_rd_bytes(r, n, &b)) return -1;
-  if (!utf8_valid(b, n)) return wh_rd_fail(r, "malformed UTF-8 encoding");
+  if (wi_rd_u32(r, &n)) return -1;
+  if ((size_t)(r->end - r->p) < n) return wi_rd_fail(r, "length out of bounds");
+  if (wi_rd_bytes(r, n, &b)) return -1;
+  if (!utf8_valid(b, n)) return wi_rd_fail(r, "malformed UTF-8 encoding");
   out->ptr = (const char *)b;
   out->len = n;
   return 0;

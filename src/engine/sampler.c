@@ -1,6 +1,6 @@
 /* The sampling timer: one thread per process, alive while some profile is
  * registered.  Each tick of a profile whose instance is running adds to its
- * tick count and raises WH_STOP_SAMPLE in the instance's interrupt word;
+ * tick count and raises WI_STOP_SAMPLE in the instance's interrupt word;
  * nothing else is touched from here, so the guest thread records its own
  * stack (no cross-thread stack walking). */
 #include "prof.h"
@@ -11,7 +11,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
 static pthread_once_t changed_once = PTHREAD_ONCE_INIT;
-static wh_prof *list;
+static wi_prof *list;
 static bool thread_up;
 
 /* waits are on the monotonic clock (wh_clock_ns): a wall-clock step must
@@ -29,12 +29,12 @@ static void *timer_main(void *arg) {
   pthread_mutex_lock(&lock);
   while (list) {
     uint64_t now = wh_clock_ns(), wake = now + 100000000u;
-    for (wh_prof *p = list; p; p = p->next) {
+    for (wi_prof *p = list; p; p = p->next) {
       uint64_t step = (uint64_t)p->interval_us * 1000u;
       if (now >= p->next_ns) {
         if (atomic_load_explicit(&p->running, memory_order_relaxed) > 0) {
           atomic_fetch_add_explicit(&p->ticks, 1, memory_order_relaxed);
-          atomic_fetch_or_explicit(&p->inst->interrupt, WH_STOP_SAMPLE, memory_order_relaxed);
+          atomic_fetch_or_explicit(&p->inst->interrupt, WI_STOP_SAMPLE, memory_order_relaxed);
         }
         /* a late wake-up is not made up with a burst of ticks */
         p->next_ns = p->next_ns + step > now ? p->next_ns + step : now + step;
@@ -50,7 +50,7 @@ static void *timer_main(void *arg) {
   return NULL;
 }
 
-int wh_sampler_add(wh_prof *p) {
+int wi_sampler_add(wi_prof *p) {
   int rc = 0;
   pthread_once(&changed_once, changed_init);
   pthread_mutex_lock(&lock);
@@ -81,9 +81,9 @@ int wh_sampler_add(wh_prof *p) {
 
 /* After this returns the timer never touches p (nor its instance) again:
  * it only reads the list under the lock. */
-void wh_sampler_remove(wh_prof *p) {
+void wi_sampler_remove(wi_prof *p) {
   pthread_mutex_lock(&lock);
-  for (wh_prof **q = &list; *q; q = &(*q)->next)
+  for (wi_prof **q = &list; *q; q = &(*q)->next)
     if (*q == p) { *q = p->next; break; }
   p->listed = false;
   pthread_mutex_unlock(&lock);

@@ -1,5 +1,5 @@
 /* The semantics of the SIMD instructions (spec 4.3 "vector operations"),
- * one small function per row of opcodes.def's WH_V rows, over wh_v128.
+ * one small function per row of opcodes.def's WI_V rows, over wi_v128.
  *
  * Portability: GCC vector extensions (vector_size) where one C operator is
  * the whole lane operation (+ - * & | ^ << >> and comparisons: gcc and
@@ -11,8 +11,8 @@
  * whenever a NaN comes out (an arithmetic NaN, spec 4.3.3); min/max,
  * rounding and sqrt reuse the scalar helpers of ops.h so that -0/+0 and NaN
  * operands behave exactly as the scalar instructions. */
-#ifndef WH_SIMD_OPS_H
-#define WH_SIMD_OPS_H
+#ifndef WI_SIMD_OPS_H
+#define WI_SIMD_OPS_H
 
 #include "ops.h"
 
@@ -32,7 +32,7 @@ typedef float wi_f32x4 __attribute__((vector_size(16)));
 typedef double wi_f64x2 __attribute__((vector_size(16)));
 
 /* Lane i of each interpretation is element i (little-endian hosts). */
-typedef union wh_v128 {
+typedef union wi_v128 {
   uint8_t u8[16];
   int8_t i8[16];
   uint16_t u16[8];
@@ -53,16 +53,16 @@ typedef union wh_v128 {
   wi_i64x2 vi64;
   wi_f32x4 vf32;
   wi_f64x2 vf64;
-} wh_v128;
+} wi_v128;
 
 /* A slot's 16 bytes as a v128 and back (slots are only 8-aligned). */
-static inline wh_v128 wh_v128_get(const void *slot) { wh_v128 v; memcpy(&v, slot, 16); return v; }
-static inline void wh_v128_put(void *slot, wh_v128 v) { memcpy(slot, &v, 16); }
+static inline wi_v128 wi_v128_get(const void *slot) { wi_v128 v; memcpy(&v, slot, 16); return v; }
+static inline void wi_v128_put(void *slot, wi_v128 v) { memcpy(slot, &v, 16); }
 
 /* Lane-wise definitions: a, b, c are lane i of the operands A, B, C. */
 #define V_UN(name, L, N, expr)                                                \
-  static inline wh_v128 name(wh_v128 A) {                                     \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 A) {                                     \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++) {                                           \
       __typeof__(A.L[0]) a = A.L[i];                                          \
       r.L[i] = (expr);                                                        \
@@ -70,8 +70,8 @@ static inline void wh_v128_put(void *slot, wh_v128 v) { memcpy(slot, &v, 16); }
     return r;                                                                 \
   }
 #define V_BIN(name, L, N, expr)                                               \
-  static inline wh_v128 name(wh_v128 A, wh_v128 B) {                          \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 A, wi_v128 B) {                          \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++) {                                           \
       __typeof__(A.L[0]) a = A.L[i], b = B.L[i];                              \
       (void)a;                                                                \
@@ -81,16 +81,16 @@ static inline void wh_v128_put(void *slot, wh_v128 v) { memcpy(slot, &v, 16); }
   }
 /* one vector-extension expression over the whole value */
 #define V_VEC2(name, L, expr)                                                 \
-  static inline wh_v128 name(wh_v128 A, wh_v128 B) {                          \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 A, wi_v128 B) {                          \
+    wi_v128 r;                                                                \
     r.L = (expr);                                                             \
     return r;                                                                 \
   }
 /* comparisons give all-ones or zero lanes: the vector comparison operators
  * already produce exactly that (a signed integer vector of the lane width) */
 #define V_CMP(name, L, RL, op)                                                \
-  static inline wh_v128 name(wh_v128 A, wh_v128 B) {                          \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 A, wi_v128 B) {                          \
+    wi_v128 r;                                                                \
     r.RL = (__typeof__(r.RL))(A.L op B.L);                                    \
     return r;                                                                 \
   }
@@ -101,11 +101,11 @@ static inline int32_t wi_sat(int64_t x, int64_t lo, int64_t hi) {
 
 /* ---- memory: loads build a value from the bytes at p (the handler has
  * checked the bounds of the n bytes the row names) */
-static inline wh_v128 wi_v_v128_load(const uint8_t *p) { return wh_v128_get(p); }
+static inline wi_v128 wi_v_v128_load(const uint8_t *p) { return wi_v128_get(p); }
 #define V_LOAD_EXT(name, L, N, MT)                                            \
-  static inline wh_v128 name(const uint8_t *p) {                              \
+  static inline wi_v128 name(const uint8_t *p) {                              \
     MT m[N];                                                                  \
-    wh_v128 r;                                                                \
+    wi_v128 r;                                                                \
     memcpy(m, p, sizeof m);                                                   \
     for (int i = 0; i < (N); i++) r.L[i] = m[i];                              \
     return r;                                                                 \
@@ -117,9 +117,9 @@ V_LOAD_EXT(wi_v_v128_load16x4_u, u32, 4, uint16_t)
 V_LOAD_EXT(wi_v_v128_load32x2_s, i64, 2, int32_t)
 V_LOAD_EXT(wi_v_v128_load32x2_u, u64, 2, uint32_t)
 #define V_LOAD_SPLAT(name, L, N, MT)                                          \
-  static inline wh_v128 name(const uint8_t *p) {                              \
+  static inline wi_v128 name(const uint8_t *p) {                              \
     MT m;                                                                     \
-    wh_v128 r;                                                                \
+    wi_v128 r;                                                                \
     memcpy(&m, p, sizeof m);                                                  \
     for (int i = 0; i < (N); i++) r.L[i] = m;                                 \
     return r;                                                                 \
@@ -128,14 +128,14 @@ V_LOAD_SPLAT(wi_v_v128_load8_splat, u8, 16, uint8_t)
 V_LOAD_SPLAT(wi_v_v128_load16_splat, u16, 8, uint16_t)
 V_LOAD_SPLAT(wi_v_v128_load32_splat, u32, 4, uint32_t)
 V_LOAD_SPLAT(wi_v_v128_load64_splat, u64, 2, uint64_t)
-static inline wh_v128 wi_v_v128_load32_zero(const uint8_t *p) {
-  wh_v128 r;
+static inline wi_v128 wi_v_v128_load32_zero(const uint8_t *p) {
+  wi_v128 r;
   memset(&r, 0, sizeof r);
   memcpy(&r.u32[0], p, 4);
   return r;
 }
-static inline wh_v128 wi_v_v128_load64_zero(const uint8_t *p) {
-  wh_v128 r;
+static inline wi_v128 wi_v_v128_load64_zero(const uint8_t *p) {
+  wi_v128 r;
   memset(&r, 0, sizeof r);
   memcpy(&r.u64[0], p, 8);
   return r;
@@ -143,8 +143,8 @@ static inline wh_v128 wi_v_v128_load64_zero(const uint8_t *p) {
 
 /* ---- splat: from a slot's raw bits (an i32 or f32 in the low half) */
 #define V_SPLAT(name, L, N, T)                                                \
-  static inline wh_v128 name(uint64_t x) {                                    \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(uint64_t x) {                                    \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++) r.L[i] = (T)x;                              \
     return r;                                                                 \
   }
@@ -156,20 +156,20 @@ V_SPLAT(wi_v_f32x4_splat, u32, 4, uint32_t)
 V_SPLAT(wi_v_f64x2_splat, u64, 2, uint64_t)
 
 /* ---- lanes: extract gives slot bits (i32 zero-extended), replace takes them */
-static inline uint64_t wi_v_i8x16_extract_lane_s(wh_v128 a, uint32_t l) { return (uint32_t)(int32_t)a.i8[l]; }
-static inline uint64_t wi_v_i8x16_extract_lane_u(wh_v128 a, uint32_t l) { return a.u8[l]; }
-static inline uint64_t wi_v_i16x8_extract_lane_s(wh_v128 a, uint32_t l) { return (uint32_t)(int32_t)a.i16[l]; }
-static inline uint64_t wi_v_i16x8_extract_lane_u(wh_v128 a, uint32_t l) { return a.u16[l]; }
-static inline uint64_t wi_v_i32x4_extract_lane(wh_v128 a, uint32_t l) { return a.u32[l]; }
-static inline uint64_t wi_v_i64x2_extract_lane(wh_v128 a, uint32_t l) { return a.u64[l]; }
-static inline uint64_t wi_v_f32x4_extract_lane(wh_v128 a, uint32_t l) { return a.u32[l]; }
-static inline uint64_t wi_v_f64x2_extract_lane(wh_v128 a, uint32_t l) { return a.u64[l]; }
-static inline wh_v128 wi_v_i8x16_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u8[l] = (uint8_t)x; return a; }
-static inline wh_v128 wi_v_i16x8_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u16[l] = (uint16_t)x; return a; }
-static inline wh_v128 wi_v_i32x4_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u32[l] = (uint32_t)x; return a; }
-static inline wh_v128 wi_v_i64x2_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u64[l] = x; return a; }
-static inline wh_v128 wi_v_f32x4_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u32[l] = (uint32_t)x; return a; }
-static inline wh_v128 wi_v_f64x2_replace_lane(wh_v128 a, uint32_t l, uint64_t x) { a.u64[l] = x; return a; }
+static inline uint64_t wi_v_i8x16_extract_lane_s(wi_v128 a, uint32_t l) { return (uint32_t)(int32_t)a.i8[l]; }
+static inline uint64_t wi_v_i8x16_extract_lane_u(wi_v128 a, uint32_t l) { return a.u8[l]; }
+static inline uint64_t wi_v_i16x8_extract_lane_s(wi_v128 a, uint32_t l) { return (uint32_t)(int32_t)a.i16[l]; }
+static inline uint64_t wi_v_i16x8_extract_lane_u(wi_v128 a, uint32_t l) { return a.u16[l]; }
+static inline uint64_t wi_v_i32x4_extract_lane(wi_v128 a, uint32_t l) { return a.u32[l]; }
+static inline uint64_t wi_v_i64x2_extract_lane(wi_v128 a, uint32_t l) { return a.u64[l]; }
+static inline uint64_t wi_v_f32x4_extract_lane(wi_v128 a, uint32_t l) { return a.u32[l]; }
+static inline uint64_t wi_v_f64x2_extract_lane(wi_v128 a, uint32_t l) { return a.u64[l]; }
+static inline wi_v128 wi_v_i8x16_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u8[l] = (uint8_t)x; return a; }
+static inline wi_v128 wi_v_i16x8_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u16[l] = (uint16_t)x; return a; }
+static inline wi_v128 wi_v_i32x4_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u32[l] = (uint32_t)x; return a; }
+static inline wi_v128 wi_v_i64x2_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u64[l] = x; return a; }
+static inline wi_v128 wi_v_f32x4_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u32[l] = (uint32_t)x; return a; }
+static inline wi_v128 wi_v_f64x2_replace_lane(wi_v128 a, uint32_t l, uint64_t x) { a.u64[l] = x; return a; }
 
 /* ---- byte permutations (simd_shuffle.c): dst may be any operand */
 void wi_simd_shuffle(uint8_t *dst, const uint8_t *a, const uint8_t *b, const uint8_t *idx)
@@ -177,7 +177,7 @@ void wi_simd_shuffle(uint8_t *dst, const uint8_t *a, const uint8_t *b, const uin
 void wi_simd_swizzle(uint8_t *dst, const uint8_t *a, const uint8_t *idx)
     __attribute__((visibility("hidden")));
 /* swizzle: an index past the last lane selects zero */
-static inline wh_v128 wi_v_i8x16_swizzle(wh_v128 a, wh_v128 b) {
+static inline wi_v128 wi_v_i8x16_swizzle(wi_v128 a, wi_v128 b) {
   wi_simd_swizzle(a.u8, a.u8, b.u8);
   return a;
 }
@@ -236,16 +236,16 @@ V_CMP(wi_v_f64x2_le, vf64, vi64, <=)
 V_CMP(wi_v_f64x2_ge, vf64, vi64, >=)
 
 /* ---- bitwise */
-static inline wh_v128 wi_v_v128_not(wh_v128 a) { a.vu64 = ~a.vu64; return a; }
+static inline wi_v128 wi_v_v128_not(wi_v128 a) { a.vu64 = ~a.vu64; return a; }
 V_VEC2(wi_v_v128_and, vu64, A.vu64 & B.vu64)
 V_VEC2(wi_v_v128_andnot, vu64, A.vu64 & ~B.vu64)
 V_VEC2(wi_v_v128_or, vu64, A.vu64 | B.vu64)
 V_VEC2(wi_v_v128_xor, vu64, A.vu64 ^ B.vu64)
-static inline wh_v128 wi_v_v128_bitselect(wh_v128 a, wh_v128 b, wh_v128 c) {
+static inline wi_v128 wi_v_v128_bitselect(wi_v128 a, wi_v128 b, wi_v128 c) {
   a.vu64 = (a.vu64 & c.vu64) | (b.vu64 & ~c.vu64);
   return a;
 }
-static inline uint32_t wi_v_v128_any_true(wh_v128 a) { return (a.u64[0] | a.u64[1]) != 0; }
+static inline uint32_t wi_v_v128_any_true(wi_v128 a) { return (a.u64[0] | a.u64[1]) != 0; }
 /* relaxed_laneselect: the bitwise select for every lane width (a mask lane
  * that is neither all ones nor all zeros selects bit by bit) */
 #define wi_v_i8x16_relaxed_laneselect wi_v_v128_bitselect
@@ -255,7 +255,7 @@ static inline uint32_t wi_v_v128_any_true(wh_v128 a) { return (a.u64[0] | a.u64[
 
 /* ---- tests */
 #define V_ALL_TRUE(name, L, N)                                                \
-  static inline uint32_t name(wh_v128 a) {                                    \
+  static inline uint32_t name(wi_v128 a) {                                    \
     uint32_t r = 1;                                                           \
     for (int i = 0; i < (N); i++) r &= a.L[i] != 0;                           \
     return r;                                                                 \
@@ -265,7 +265,7 @@ V_ALL_TRUE(wi_v_i16x8_all_true, u16, 8)
 V_ALL_TRUE(wi_v_i32x4_all_true, u32, 4)
 V_ALL_TRUE(wi_v_i64x2_all_true, u64, 2)
 #define V_BITMASK(name, L, N)                                                 \
-  static inline uint32_t name(wh_v128 a) {                                    \
+  static inline uint32_t name(wi_v128 a) {                                    \
     uint32_t r = 0;                                                           \
     for (int i = 0; i < (N); i++) r |= (uint32_t)(a.L[i] < 0) << i;           \
     return r;                                                                 \
@@ -280,10 +280,10 @@ V_UN(wi_v_i8x16_abs, u8, 16, (uint8_t)(a & 0x80 ? -a : a))
 V_UN(wi_v_i16x8_abs, u16, 8, (uint16_t)(a & 0x8000 ? -a : a))
 V_UN(wi_v_i32x4_abs, u32, 4, a & 0x80000000u ? -a : a)
 V_UN(wi_v_i64x2_abs, u64, 2, a >> 63 ? -a : a)
-static inline wh_v128 wi_v_i8x16_neg(wh_v128 a) { a.vu8 = -a.vu8; return a; }
-static inline wh_v128 wi_v_i16x8_neg(wh_v128 a) { a.vu16 = -a.vu16; return a; }
-static inline wh_v128 wi_v_i32x4_neg(wh_v128 a) { a.vu32 = -a.vu32; return a; }
-static inline wh_v128 wi_v_i64x2_neg(wh_v128 a) { a.vu64 = -a.vu64; return a; }
+static inline wi_v128 wi_v_i8x16_neg(wi_v128 a) { a.vu8 = -a.vu8; return a; }
+static inline wi_v128 wi_v_i16x8_neg(wi_v128 a) { a.vu16 = -a.vu16; return a; }
+static inline wi_v128 wi_v_i32x4_neg(wi_v128 a) { a.vu32 = -a.vu32; return a; }
+static inline wi_v128 wi_v_i64x2_neg(wi_v128 a) { a.vu64 = -a.vu64; return a; }
 V_UN(wi_v_i8x16_popcnt, u8, 16, (uint8_t)__builtin_popcount(a))
 V_VEC2(wi_v_i8x16_add, vu8, A.vu8 + B.vu8)
 V_VEC2(wi_v_i16x8_add, vu16, A.vu16 + B.vu16)
@@ -325,7 +325,7 @@ V_BIN(wi_v_i16x8_relaxed_q15mulr_s, i16, 8, (int16_t)wi_sat(((int32_t)a * b + 0x
 
 /* ---- shifts: the count is taken modulo the lane width */
 #define V_SHIFT(name, L, bits, op)                                            \
-  static inline wh_v128 name(wh_v128 a, uint32_t s) {                         \
+  static inline wi_v128 name(wi_v128 a, uint32_t s) {                         \
     a.L = a.L op (__typeof__(a.L[0]))(s & ((bits) - 1));                      \
     return a;                                                                 \
   }
@@ -344,8 +344,8 @@ V_SHIFT(wi_v_i64x2_shr_u, vu64, 64, >>)
 
 /* ---- narrowing (signed inputs, saturated), widening, pairwise, dot */
 #define V_NARROW(name, RL, N, L, lo, hi)                                      \
-  static inline wh_v128 name(wh_v128 a, wh_v128 b) {                          \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a, wi_v128 b) {                          \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N) / 2; i++) {                                       \
       r.RL[i] = (__typeof__(r.RL[0]))wi_sat(a.L[i], lo, hi);                  \
       r.RL[i + (N) / 2] = (__typeof__(r.RL[0]))wi_sat(b.L[i], lo, hi);        \
@@ -357,8 +357,8 @@ V_NARROW(wi_v_i8x16_narrow_i16x8_u, u8, 16, i16, 0, UINT8_MAX)
 V_NARROW(wi_v_i16x8_narrow_i32x4_s, i16, 8, i32, INT16_MIN, INT16_MAX)
 V_NARROW(wi_v_i16x8_narrow_i32x4_u, u16, 8, i32, 0, UINT16_MAX)
 #define V_EXTEND(name, RL, N, L, from)                                        \
-  static inline wh_v128 name(wh_v128 a) {                                     \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a) {                                     \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++) r.RL[i] = a.L[i + (from)];                  \
     return r;                                                                 \
   }
@@ -377,8 +377,8 @@ V_EXTEND(wi_v_i64x2_extend_high_i32x4_u, u64, 2, u32, 2)
 /* extmul: the products of the widened lanes (wrapping in the wide lane,
  * which only i64x2's signed case can reach: it cannot overflow either) */
 #define V_EXTMUL(name, RL, WT, N, L, from)                                    \
-  static inline wh_v128 name(wh_v128 a, wh_v128 b) {                          \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a, wi_v128 b) {                          \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++)                                             \
       r.RL[i] = (__typeof__(r.RL[0]))((WT)a.L[i + (from)] * (WT)b.L[i + (from)]); \
     return r;                                                                 \
@@ -396,8 +396,8 @@ V_EXTMUL(wi_v_i64x2_extmul_high_i32x4_s, i64, int64_t, 2, i32, 2)
 V_EXTMUL(wi_v_i64x2_extmul_low_i32x4_u, u64, uint64_t, 2, u32, 0)
 V_EXTMUL(wi_v_i64x2_extmul_high_i32x4_u, u64, uint64_t, 2, u32, 2)
 #define V_PAIRWISE(name, RL, N, L)                                            \
-  static inline wh_v128 name(wh_v128 a) {                                     \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a) {                                     \
+    wi_v128 r;                                                                \
     for (int i = 0; i < (N); i++) r.RL[i] = a.L[2 * i] + a.L[2 * i + 1];      \
     return r;                                                                 \
   }
@@ -405,8 +405,8 @@ V_PAIRWISE(wi_v_i16x8_extadd_pairwise_i8x16_s, i16, 8, i8)
 V_PAIRWISE(wi_v_i16x8_extadd_pairwise_i8x16_u, u16, 8, u8)
 V_PAIRWISE(wi_v_i32x4_extadd_pairwise_i16x8_s, i32, 4, i16)
 V_PAIRWISE(wi_v_i32x4_extadd_pairwise_i16x8_u, u32, 4, u16)
-static inline wh_v128 wi_v_i32x4_dot_i16x8_s(wh_v128 a, wh_v128 b) {
-  wh_v128 r;
+static inline wi_v128 wi_v_i32x4_dot_i16x8_s(wi_v128 a, wi_v128 b) {
+  wi_v128 r;
   /* the sum wraps (2 * -32768 * -32768 = 2^31) */
   for (int i = 0; i < 4; i++)
     r.u32[i] = (uint32_t)((int32_t)a.i16[2 * i] * b.i16[2 * i]) +
@@ -415,14 +415,14 @@ static inline wh_v128 wi_v_i32x4_dot_i16x8_s(wh_v128 a, wh_v128 b) {
 }
 /* relaxed dot products: b's lanes are read as signed; the i16 sum of two
  * products wraps (only -128 * -128 twice reaches 2^15) */
-static inline wh_v128 wi_v_i16x8_relaxed_dot_i8x16_i7x16_s(wh_v128 a, wh_v128 b) {
-  wh_v128 r;
+static inline wi_v128 wi_v_i16x8_relaxed_dot_i8x16_i7x16_s(wi_v128 a, wi_v128 b) {
+  wi_v128 r;
   for (int i = 0; i < 8; i++)
     r.u16[i] = (uint16_t)((int32_t)a.i8[2 * i] * b.i8[2 * i] + (int32_t)a.i8[2 * i + 1] * b.i8[2 * i + 1]);
   return r;
 }
-static inline wh_v128 wi_v_i32x4_relaxed_dot_i8x16_i7x16_add_s(wh_v128 a, wh_v128 b, wh_v128 c) {
-  wh_v128 r;
+static inline wi_v128 wi_v_i32x4_relaxed_dot_i8x16_i7x16_add_s(wi_v128 a, wi_v128 b, wi_v128 c) {
+  wi_v128 r;
   for (int i = 0; i < 4; i++) {
     int32_t s = 0;
     for (int k = 4 * i; k < 4 * i + 4; k++) s += (int32_t)a.i8[k] * b.i8[k];
@@ -432,20 +432,20 @@ static inline wh_v128 wi_v_i32x4_relaxed_dot_i8x16_i7x16_add_s(wh_v128 a, wh_v12
 }
 
 /* ---- floats */
-static inline wh_v128 wi_v_f32x4_abs(wh_v128 a) { a.vu32 &= 0x7fffffffu; return a; }
-static inline wh_v128 wi_v_f32x4_neg(wh_v128 a) { a.vu32 ^= 0x80000000u; return a; }
-static inline wh_v128 wi_v_f64x2_abs(wh_v128 a) { a.vu64 &= 0x7fffffffffffffffull; return a; }
-static inline wh_v128 wi_v_f64x2_neg(wh_v128 a) { a.vu64 ^= 0x8000000000000000ull; return a; }
-V_UN(wi_v_f32x4_sqrt, f32, 4, wh_f32_sqrt(a))
-V_UN(wi_v_f32x4_ceil, f32, 4, wh_f32_ceil(a))
-V_UN(wi_v_f32x4_floor, f32, 4, wh_f32_floor(a))
-V_UN(wi_v_f32x4_trunc, f32, 4, wh_f32_trunc(a))
-V_UN(wi_v_f32x4_nearest, f32, 4, wh_f32_nearest(a))
-V_UN(wi_v_f64x2_sqrt, f64, 2, wh_f64_sqrt(a))
-V_UN(wi_v_f64x2_ceil, f64, 2, wh_f64_ceil(a))
-V_UN(wi_v_f64x2_floor, f64, 2, wh_f64_floor(a))
-V_UN(wi_v_f64x2_trunc, f64, 2, wh_f64_trunc(a))
-V_UN(wi_v_f64x2_nearest, f64, 2, wh_f64_nearest(a))
+static inline wi_v128 wi_v_f32x4_abs(wi_v128 a) { a.vu32 &= 0x7fffffffu; return a; }
+static inline wi_v128 wi_v_f32x4_neg(wi_v128 a) { a.vu32 ^= 0x80000000u; return a; }
+static inline wi_v128 wi_v_f64x2_abs(wi_v128 a) { a.vu64 &= 0x7fffffffffffffffull; return a; }
+static inline wi_v128 wi_v_f64x2_neg(wi_v128 a) { a.vu64 ^= 0x8000000000000000ull; return a; }
+V_UN(wi_v_f32x4_sqrt, f32, 4, wi_f32_sqrt(a))
+V_UN(wi_v_f32x4_ceil, f32, 4, wi_f32_ceil(a))
+V_UN(wi_v_f32x4_floor, f32, 4, wi_f32_floor(a))
+V_UN(wi_v_f32x4_trunc, f32, 4, wi_f32_trunc(a))
+V_UN(wi_v_f32x4_nearest, f32, 4, wi_f32_nearest(a))
+V_UN(wi_v_f64x2_sqrt, f64, 2, wi_f64_sqrt(a))
+V_UN(wi_v_f64x2_ceil, f64, 2, wi_f64_ceil(a))
+V_UN(wi_v_f64x2_floor, f64, 2, wi_f64_floor(a))
+V_UN(wi_v_f64x2_trunc, f64, 2, wi_f64_trunc(a))
+V_UN(wi_v_f64x2_nearest, f64, 2, wi_f64_nearest(a))
 V_VEC2(wi_v_f32x4_add, vf32, A.vf32 + B.vf32)
 V_VEC2(wi_v_f32x4_sub, vf32, A.vf32 - B.vf32)
 V_VEC2(wi_v_f32x4_mul, vf32, A.vf32 * B.vf32)
@@ -458,10 +458,10 @@ V_VEC2(wi_v_f64x2_div, vf64, A.vf64 / B.vf64)
  * operand gives a + b (a quiet NaN), equal operands (+0 and -0) combine
  * their bits (or: -0 wins min; and: +0 wins max) */
 #define V_MINMAX(name, FL, IL, IT, op, both)                                  \
-  static inline wh_v128 name(wh_v128 A, wh_v128 B) {                          \
+  static inline wi_v128 name(wi_v128 A, wi_v128 B) {                          \
     IT pick = (IT)(A.FL op B.FL), eq = (IT)(A.FL == B.FL);                    \
     IT un = (IT)(A.FL != A.FL) | (IT)(B.FL != B.FL);                          \
-    wh_v128 s, r;                                                             \
+    wi_v128 s, r;                                                             \
     s.FL = A.FL + B.FL;                                                       \
     r.IL = (A.IL & pick) | (B.IL & ~pick);                                    \
     r.IL = (r.IL & ~eq) | ((A.IL both B.IL) & eq);                            \
@@ -484,76 +484,76 @@ V_BIN(wi_v_f64x2_pmax, f64, 2, a < b ? b : a)
 #define wi_v_f64x2_relaxed_max wi_v_f64x2_max
 /* relaxed_madd / nmadd: fused, one rounding (fma() is exact IEEE on every
  * libm, so the result is the same on every machine) */
-static inline wh_v128 wi_v_f32x4_relaxed_madd(wh_v128 a, wh_v128 b, wh_v128 c) {
+static inline wi_v128 wi_v_f32x4_relaxed_madd(wi_v128 a, wi_v128 b, wi_v128 c) {
   for (int i = 0; i < 4; i++) a.f32[i] = fmaf(a.f32[i], b.f32[i], c.f32[i]);
   return a;
 }
-static inline wh_v128 wi_v_f32x4_relaxed_nmadd(wh_v128 a, wh_v128 b, wh_v128 c) {
+static inline wi_v128 wi_v_f32x4_relaxed_nmadd(wi_v128 a, wi_v128 b, wi_v128 c) {
   for (int i = 0; i < 4; i++) a.f32[i] = fmaf(-a.f32[i], b.f32[i], c.f32[i]);
   return a;
 }
-static inline wh_v128 wi_v_f64x2_relaxed_madd(wh_v128 a, wh_v128 b, wh_v128 c) {
+static inline wi_v128 wi_v_f64x2_relaxed_madd(wi_v128 a, wi_v128 b, wi_v128 c) {
   for (int i = 0; i < 2; i++) a.f64[i] = fma(a.f64[i], b.f64[i], c.f64[i]);
   return a;
 }
-static inline wh_v128 wi_v_f64x2_relaxed_nmadd(wh_v128 a, wh_v128 b, wh_v128 c) {
+static inline wi_v128 wi_v_f64x2_relaxed_nmadd(wi_v128 a, wi_v128 b, wi_v128 c) {
   for (int i = 0; i < 2; i++) a.f64[i] = fma(-a.f64[i], b.f64[i], c.f64[i]);
   return a;
 }
 
 /* ---- conversions */
-static inline wh_v128 wi_v_f32x4_demote_f64x2_zero(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f32x4_demote_f64x2_zero(wi_v128 a) {
+  wi_v128 r;
   memset(&r, 0, sizeof r);
   r.f32[0] = (float)a.f64[0];
   r.f32[1] = (float)a.f64[1];
   return r;
 }
-static inline wh_v128 wi_v_f64x2_promote_low_f32x4(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f64x2_promote_low_f32x4(wi_v128 a) {
+  wi_v128 r;
   r.f64[0] = a.f32[0];
   r.f64[1] = a.f32[1];
   return r;
 }
-static inline wh_v128 wi_v_f32x4_convert_i32x4_s(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f32x4_convert_i32x4_s(wi_v128 a) {
+  wi_v128 r;
   for (int i = 0; i < 4; i++) r.f32[i] = (float)a.i32[i];
   return r;
 }
-static inline wh_v128 wi_v_f32x4_convert_i32x4_u(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f32x4_convert_i32x4_u(wi_v128 a) {
+  wi_v128 r;
   for (int i = 0; i < 4; i++) r.f32[i] = (float)a.u32[i];
   return r;
 }
-static inline wh_v128 wi_v_f64x2_convert_low_i32x4_s(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f64x2_convert_low_i32x4_s(wi_v128 a) {
+  wi_v128 r;
   for (int i = 0; i < 2; i++) r.f64[i] = (double)a.i32[i];
   return r;
 }
-static inline wh_v128 wi_v_f64x2_convert_low_i32x4_u(wh_v128 a) {
-  wh_v128 r;
+static inline wi_v128 wi_v_f64x2_convert_low_i32x4_u(wi_v128 a) {
+  wi_v128 r;
   for (int i = 0; i < 2; i++) r.f64[i] = (double)a.u32[i];
   return r;
 }
 /* trunc_sat: the scalar saturating conversions lane by lane (NaN -> 0) */
 #define V_TRUNC4(name, fn)                                                    \
-  static inline wh_v128 name(wh_v128 a) {                                     \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a) {                                     \
+    wi_v128 r;                                                                \
     for (int i = 0; i < 4; i++) r.u32[i] = fn(a.f32[i]);                      \
     return r;                                                                 \
   }
 #define V_TRUNC2Z(name, fn)                                                   \
-  static inline wh_v128 name(wh_v128 a) {                                     \
-    wh_v128 r;                                                                \
+  static inline wi_v128 name(wi_v128 a) {                                     \
+    wi_v128 r;                                                                \
     r.u32[0] = fn(a.f64[0]);                                                  \
     r.u32[1] = fn(a.f64[1]);                                                  \
     r.u32[2] = r.u32[3] = 0;                                                  \
     return r;                                                                 \
   }
-V_TRUNC4(wi_v_i32x4_trunc_sat_f32x4_s, wh_i32_trunc_sat_f32_s)
-V_TRUNC4(wi_v_i32x4_trunc_sat_f32x4_u, wh_i32_trunc_sat_f32_u)
-V_TRUNC2Z(wi_v_i32x4_trunc_sat_f64x2_s_zero, wh_i32_trunc_sat_f64_s)
-V_TRUNC2Z(wi_v_i32x4_trunc_sat_f64x2_u_zero, wh_i32_trunc_sat_f64_u)
+V_TRUNC4(wi_v_i32x4_trunc_sat_f32x4_s, wi_i32_trunc_sat_f32_s)
+V_TRUNC4(wi_v_i32x4_trunc_sat_f32x4_u, wi_i32_trunc_sat_f32_u)
+V_TRUNC2Z(wi_v_i32x4_trunc_sat_f64x2_s_zero, wi_i32_trunc_sat_f64_s)
+V_TRUNC2Z(wi_v_i32x4_trunc_sat_f64x2_u_zero, wi_i32_trunc_sat_f64_u)
 /* relaxed_trunc: as trunc_sat (NaN -> 0, out of range saturates) */
 #define wi_v_i32x4_relaxed_trunc_f32x4_s wi_v_i32x4_trunc_sat_f32x4_s
 #define wi_v_i32x4_relaxed_trunc_f32x4_u wi_v_i32x4_trunc_sat_f32x4_u

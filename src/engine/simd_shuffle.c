@@ -52,11 +52,11 @@ __attribute__((target("ssse3"))) static void swizzle_ssse3(uint8_t *dst, const u
 }
 
 void wi_simd_shuffle(uint8_t *dst, const uint8_t *a, const uint8_t *b, const uint8_t *idx) {
-  if (WH_LIKELY(have_ssse3)) shuffle_ssse3(dst, a, b, idx);
+  if (WI_LIKELY(have_ssse3)) shuffle_ssse3(dst, a, b, idx);
   else shuffle_c(dst, a, b, idx);
 }
 void wi_simd_swizzle(uint8_t *dst, const uint8_t *a, const uint8_t *idx) {
-  if (WH_LIKELY(have_ssse3)) swizzle_ssse3(dst, a, idx);
+  if (WI_LIKELY(have_ssse3)) swizzle_ssse3(dst, a, idx);
   else swizzle_c(dst, a, idx);
 }
 

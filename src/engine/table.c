@@ -1,12 +1,12 @@
 /* Tables of references (funcref / externref). */
 #include "internal.h"
 
-static void table_destroy(wh_object *o);
+static void table_destroy(wi_object *o);
 
-wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
+wh_table *wi_table_create(uint8_t elem, uint64_t min, uint64_t max,
                           bool has_max, wh_val init, wh_error *err) {
-  if (min > WH_MAX_TABLE) {
-    wh_err_set(err, WH_ERR_LIMIT, "table of %llu elements is too large",
+  if (min > WI_MAX_TABLE) {
+    wi_err_set(err, WH_ERR_LIMIT, "table of %llu elements is too large",
                (unsigned long long)min);
     return NULL;
   }
@@ -26,11 +26,11 @@ wh_table *wh_table_create(uint8_t elem, uint64_t min, uint64_t max,
   }
   return t;
 oom:
-  wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   return NULL;
 }
 
-static void table_destroy(wh_object *o) {
+static void table_destroy(wi_object *o) {
   wh_table *t = (wh_table *)o;
   free(t->elems);
   free(t);
@@ -40,10 +40,10 @@ static int64_t table_grow(wh_table *t, uint32_t delta, wh_val init) {
   uint32_t old = t->size;
   uint64_t want = (uint64_t)old + delta;
   uint64_t max = t->type.limits.has_max ? t->type.limits.max : 0xffffffffu;
-  if (want > max || want > WH_MAX_TABLE) return -1;
+  if (want > max || want > WI_MAX_TABLE) return -1;
   if (want > t->cap) {
     uint64_t cap = t->cap * 2 > want ? t->cap * 2 : want;
-    if (cap > WH_MAX_TABLE) cap = WH_MAX_TABLE;
+    if (cap > WI_MAX_TABLE) cap = WI_MAX_TABLE;
     wh_val *e = realloc(t->elems, cap * sizeof(wh_val));
     if (!e) return -1;
     t->elems = e;
@@ -55,29 +55,29 @@ static int64_t table_grow(wh_table *t, uint32_t delta, wh_val init) {
 }
 
 /* The interpreter's entry: the caller already joined stores. */
-int64_t wh_table_grow_raw(wh_table *t, uint32_t delta, wh_val init) {
+int64_t wi_table_grow_raw(wh_table *t, uint32_t delta, wh_val init) {
   return table_grow(t, delta, init);
 }
 
 wh_table *wh_table_new(uint8_t elem, uint64_t min, uint64_t max, int has_max,
                        wh_val init, wh_error *err) {
   if (!wi_vt_is_ref(elem) || elem >= 0x80 || (has_max && max < min) || max > 0xffffffffu) {
-    wh_err_set(err, WH_ERR_ARG, "bad table type");
+    wi_err_set(err, WH_ERR_ARG, "bad table type");
     return NULL;
   }
-  wh_table *t = wh_table_create(elem, min, max, has_max, init, err);
+  wh_table *t = wi_table_create(elem, min, max, has_max, init, err);
   if (!t) return NULL;
-  if (wh_object_init(&t->obj) != 0) {
+  if (wi_object_init(&t->obj) != 0) {
     table_destroy(&t->obj);
-    wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
-  if (wh_reftype_family(elem) == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  if (wh_reftype_family(elem) == WH_FUNCREF && init.func) wi_store_join(&t->obj, &init.func->obj);
   return t;
 }
 
-wh_table *wh_table_ref(wh_table *t) { wh_object_ref(&t->obj); return t; }
-void wh_table_unref(wh_table *t) { if (t) wh_object_unref(&t->obj); }
+wh_table *wh_table_ref(wh_table *t) { wi_object_ref(&t->obj); return t; }
+void wh_table_unref(wh_table *t) { if (t) wi_object_unref(&t->obj); }
 void wh_table_type(const wh_table *t, wh_tabletype *out) {
   *out = t->type;
   out->limits.min = t->size;
@@ -94,12 +94,12 @@ int wh_table_get(const wh_table *t, uint32_t i, wh_val *out) {
 
 int wh_table_set(wh_table *t, uint32_t i, wh_val v) {
   if (i >= t->size) return WH_ERR_ARG;
-  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && v.func) wh_store_join(&t->obj, &v.func->obj);
+  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && v.func) wi_store_join(&t->obj, &v.func->obj);
   t->elems[i] = v;
   return 0;
 }
 
 int64_t wh_table_grow(wh_table *t, uint32_t delta, wh_val init) {
-  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && init.func) wh_store_join(&t->obj, &init.func->obj);
+  if (wh_reftype_family(t->type.elem) == WH_FUNCREF && init.func) wi_store_join(&t->obj, &init.func->obj);
   return table_grow(t, delta, init);
 }

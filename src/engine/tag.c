@@ -4,7 +4,7 @@
  *
  * Lifetime (the engine has no collector): an exception thrown by wasm or
  * by a host function (wh_call_throw) is "floating", on its thread's list
- * (wh_exec.floating).  A catch that only unpacks the payload (try_table's
+ * (wi_exec.floating).  A catch that only unpacks the payload (try_table's
  * catch / catch_all, the end of a legacy catch body) frees it on the spot;
  * one still held by a catch body that was left by a branch or a rethrow is
  * freed by wi_exn_collect, and whatever is still floating when the
@@ -16,9 +16,9 @@
  * makes (wh_exn_new); those hold a reference on their tag's store. */
 #include "internal.h"
 
-static void tag_destroy(wh_object *o) { free(o); }
+static void tag_destroy(wi_object *o) { free(o); }
 
-wh_tag *wi_tag_create(const wh_ftype *type) {
+wh_tag *wi_tag_create(const wi_ftype *type) {
   wh_tag *t = calloc(1, sizeof *t);
   if (!t) return NULL;
   t->obj.destroy = tag_destroy;
@@ -29,31 +29,31 @@ wh_tag *wi_tag_create(const wh_ftype *type) {
 wh_tag *wh_tag_new(const wh_functype *type) {
   if (!type || type->nresults) return NULL;
   for (uint32_t i = 0; i < type->nparams; i++)
-    if (!wh_is_valtype(type->params[i])) return NULL;
-  const wh_ftype *ft = wh_type_intern(type->params, type->nparams, NULL, 0);
+    if (!wi_is_valtype(type->params[i])) return NULL;
+  const wi_ftype *ft = wi_type_intern(type->params, type->nparams, NULL, 0);
   if (!ft) return NULL;
   wh_tag *t = wi_tag_create(ft);
   if (!t) return NULL;
-  if (wh_object_init(&t->obj) != 0) {
+  if (wi_object_init(&t->obj) != 0) {
     free(t);
     return NULL;
   }
   return t;
 }
 
-wh_tag *wh_tag_ref(wh_tag *t) { wh_object_ref(&t->obj); return t; }
-void wh_tag_unref(wh_tag *t) { if (t) wh_object_unref(&t->obj); }
+wh_tag *wh_tag_ref(wh_tag *t) { wi_object_ref(&t->obj); return t; }
+void wh_tag_unref(wh_tag *t) { if (t) wi_object_unref(&t->obj); }
 const wh_functype *wh_tag_type(const wh_tag *t) { return &t->type->ft; }
 
 static void exn_free(wh_exn *e) {
   if (e->finalize) e->finalize(e->host);
   /* (never inside the destruction of the tag's store: an exception that
    * joins a store gives its tag reference up, see wi_exn_store) */
-  if (e->tag_ref) wh_object_unref(&e->tag->obj);
+  if (e->tag_ref) wi_object_unref(&e->tag->obj);
   free(e);
 }
 
-static void exn_destroy(wh_object *o) { exn_free((wh_exn *)o); }
+static void exn_destroy(wi_object *o) { exn_free((wh_exn *)o); }
 
 static wh_exn *exn_alloc(wh_tag *tag, const wh_val *args) {
   uint32_t n = tag->type->ft.nparams;
@@ -67,7 +67,7 @@ static wh_exn *exn_alloc(wh_tag *tag, const wh_val *args) {
   return e;
 }
 
-wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args) {
+wh_exn *wi_exn_throw_new(wi_exec *ex, wh_tag *tag, const wh_val *args) {
   wh_exn *e = exn_alloc(tag, args);
   if (!e) return NULL;
   e->next = ex->floating;
@@ -77,7 +77,7 @@ wh_exn *wi_exn_throw_new(wh_exec *ex, wh_tag *tag, const wh_val *args) {
   return e;
 }
 
-static void unlink_floating(wh_exec *ex, wh_exn *e) {
+static void unlink_floating(wi_exec *ex, wh_exn *e) {
   if (e->prev) e->prev->next = e->next;
   else if (ex && ex->floating == e) ex->floating = e->next;
   if (e->next) e->next->prev = e->prev;
@@ -87,48 +87,48 @@ static void unlink_floating(wh_exec *ex, wh_exn *e) {
 
 void wi_exn_store(wh_exn *e, wh_instance *inst) {
   /* the tag may come from an instance this one is not linked with */
-  wh_store_join(&inst->obj, &e->tag->obj);
+  wi_store_join(&inst->obj, &e->tag->obj);
   if (e->tag_ref) {
     e->tag_ref = false;
-    wh_object_unref(&e->tag->obj);
+    wi_object_unref(&e->tag->obj);
   }
   if (!e->stored) {
-    unlink_floating(wh_exec_get(), e);
+    unlink_floating(wi_exec_get(), e);
     e->stored = true;
-    wh_store_adopt(&inst->obj, &e->obj);
+    wi_store_adopt(&inst->obj, &e->obj);
   } else {
-    wh_store_join(&inst->obj, &e->obj);
+    wi_store_join(&inst->obj, &e->obj);
   }
 }
 
-wh_exn *wi_exn_escape(wh_exec *ex, wh_exn *e) {
+wh_exn *wi_exn_escape(wi_exec *ex, wh_exn *e) {
   if (e->stored) return wh_exn_ref(e);
   unlink_floating(ex, e);
   e->stored = true;
-  if (wh_object_init(&e->obj) != 0) {
+  if (wi_object_init(&e->obj) != 0) {
     exn_free(e);
     return NULL;
   }
   if (!e->tag_ref) {
     e->tag_ref = true;
-    wh_object_ref(&e->tag->obj);
+    wi_object_ref(&e->tag->obj);
   }
   return e;
 }
 
-void wi_exn_drop(wh_exec *ex, wh_exn *e) {
+void wi_exn_drop(wi_exec *ex, wh_exn *e) {
   if (!e || e->stored || e->holds) return;
   unlink_floating(ex, e);
   exn_free(e);
 }
 
-void wi_exn_release(wh_exec *ex, wh_exn *e) {
+void wi_exn_release(wi_exec *ex, wh_exn *e) {
   if (!e || e->stored) return;
   if (e->holds) e->holds--;
   wi_exn_drop(ex, e);
 }
 
-void wi_exn_sweep(wh_exec *ex) {
+void wi_exn_sweep(wi_exec *ex) {
   wh_exn *e = ex->floating;
   ex->floating = NULL;
   ex->nfloating = 0;
@@ -140,7 +140,7 @@ void wi_exn_sweep(wh_exec *ex) {
 }
 
 /* The catch bodies of def covering pos hold their exceptions. */
-static void mark_frame(const wh_funcdef *def, const wh_val *fp, uint32_t pos) {
+static void mark_frame(const wi_funcdef *def, const wh_val *fp, uint32_t pos) {
   const wi_eh_table *t = def->eh;
   for (uint32_t i = 0; t && i < t->narms; i++) {
     const wi_eh_arm *a = &t->arms[i];
@@ -156,10 +156,10 @@ static void mark_frame(const wh_funcdef *def, const wh_val *fp, uint32_t pos) {
  * often a throw looks for the ones still held (a mark over the frames'
  * catch bodies, which is why it needs the only run of the thread: an outer
  * run's frames are not visible from here). */
-void wi_exn_collect(wh_exec *ex, const wh_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep) {
+void wi_exn_collect(wi_exec *ex, const wi_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep) {
   mark_frame(def, fp, pos);
   for (uint32_t k = ex->nframes; k-- > 0;) {
-    const wh_frame *f = &ex->frames[k];
+    const wi_frame *f = &ex->frames[k];
     mark_frame(f->def, f->fp, (uint32_t)(f->ip - atomic_load_explicit(&f->def->code, memory_order_relaxed)));
   }
   if (keep) keep->marked = true;
@@ -182,7 +182,7 @@ wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
   if (!tag || nargs != tag->type->ft.nparams || (nargs && !args)) return NULL;
   wh_exn *e = exn_alloc(tag, args);
   if (!e) return NULL;
-  if (wh_object_init(&e->obj) != 0) {
+  if (wi_object_init(&e->obj) != 0) {
     free(e);
     return NULL;
   }
@@ -190,12 +190,12 @@ wh_exn *wh_exn_new(wh_tag *tag, const wh_val *args, uint32_t nargs, void *host,
   e->host = host;
   e->finalize = finalize;
   e->tag_ref = true;
-  wh_object_ref(&tag->obj);
+  wi_object_ref(&tag->obj);
   return e;
 }
 
-wh_exn *wh_exn_ref(wh_exn *e) { wh_object_ref(&e->obj); return e; }
-void wh_exn_unref(wh_exn *e) { if (e) wh_object_unref(&e->obj); }
+wh_exn *wh_exn_ref(wh_exn *e) { wi_object_ref(&e->obj); return e; }
+void wh_exn_unref(wh_exn *e) { if (e) wi_object_unref(&e->obj); }
 wh_tag *wh_exn_tag(const wh_exn *e) { return e->tag; }
 uint32_t wh_exn_nargs(const wh_exn *e) { return e->n; }
 const wh_val *wh_exn_args(const wh_exn *e) { return e->vals; }
@@ -223,7 +223,7 @@ int wh_call_throw(wh_call *call, wh_tag *tag, const wh_val *args, uint32_t nargs
   e->finalize = finalize;
   /* the host may drop its tag while the exception is still going */
   e->tag_ref = true;
-  wh_object_ref(&tag->obj);
+  wi_object_ref(&tag->obj);
   call->ex->exn = e;
   return WH_ERR_EXCEPTION;
 }
@@ -232,7 +232,7 @@ int wh_call_throw(wh_call *call, wh_tag *tag, const wh_val *args, uint32_t nargs
  * delegate continues in the region it names (or leaves the function).
  * Regions are recorded in the order they open, so the innermost one
  * covering pos is the last such. */
-const wi_eh_clause *wi_eh_find(wh_instance *inst, const wh_funcdef *def, uint32_t pos,
+const wi_eh_clause *wi_eh_find(wh_instance *inst, const wi_funcdef *def, uint32_t pos,
                                const wh_exn *e) {
   const wi_eh_table *t = def->eh;
   if (!t) return NULL;

@@ -39,13 +39,13 @@ static int addr_operand(tr *t, uint32_t depth, bool is64, bool clamp, uint32_t t
 }
 
 /* A load or store whose static offset is 2^32 or more: typed, then a trap. */
-static int access_oob(tr *t, const wi_opinfo *oi, wh_reader *after) {
+static int access_oob(tr *t, const wi_opinfo *oi, wi_reader *after) {
   static const uint8_t v128[1] = { WH_V128 };
   bool simd = WI_K_IS_SIMD(oi->cls);
   bool load = oi->cls == WI_K_LOAD || oi->cls == WI_K_VLOAD || oi->cls == WI_K_VLOADLANE;
   if (oi->cls == WI_K_VLOADLANE || oi->cls == WI_K_VSTORELANE) {
     uint8_t lane;
-    TRY(wh_rd_u8(after, &lane));
+    TRY(wi_rd_u8(after, &lane));
     if (lane >= oi->width) { t->r = *after; FAILV("invalid lane index"); }
   }
   t->r = *after;
@@ -60,13 +60,13 @@ static int access_oob(tr *t, const wi_opinfo *oi, wh_reader *after) {
 }
 
 static int access(tr *t, const wi_opinfo *oi) {
-  wh_reader r = t->r;
+  wi_reader r = t->r;
   uint32_t align, mem = 0;
   uint64_t off;
-  TRY(wh_rd_u32(&r, &align));
-  if (align & 0x40) TRY(wh_rd_u32(&r, &mem));
+  TRY(wi_rd_u32(&r, &align));
+  if (align & 0x40) TRY(wi_rd_u32(&r, &mem));
   if (!mem64(t, mem)) return 0;
-  TRY(wh_rd_u64(&r, &off));
+  TRY(wi_rd_u64(&r, &off));
   uint32_t width = oi->cls == WI_K_VSTORE ? 16 : (oi->cls == WI_K_VLOADLANE || oi->cls == WI_K_VSTORELANE)
                    ? 16u / oi->width : oi->width;
   if ((align & ~0x40u) >= 32 || (1u << (align & ~0x40u)) > width) {
@@ -79,14 +79,14 @@ static int access(tr *t, const wi_opinfo *oi) {
 }
 
 /* A memory index immediate at *r (one byte where 2.0 had a zero byte). */
-static uint32_t peek_mem(wh_reader *r) {
+static uint32_t peek_mem(wi_reader *r) {
   uint32_t x = 0;
-  if (wh_rd_u32(r, &x)) return 0;
+  if (wi_rd_u32(r, &x)) return 0;
   return x;
 }
 
 int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post) {
-  wh_reader r = t->r;
+  wi_reader r = t->r;
   uint32_t a, b;
   *post = POST_NONE;
   switch (oi->cls) {
@@ -117,40 +117,40 @@ int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post) {
       return addr_operand(t, 0, wd && ws, false, WH_TRAP_MEM_OOB);
     }
     case OP_MEMORY_INIT:
-      if (wh_rd_u32(&r, &a)) return 0;
+      if (wi_rd_u32(&r, &a)) return 0;
       return addr_operand(t, 2, mem64(t, peek_mem(&r)), false, WH_TRAP_MEM_OOB);
     case OP_CALL_INDIRECT: case OP_RETURN_CALL_INDIRECT:
-      if (wh_rd_u32(&r, &a) || wh_rd_u32(&r, &b)) return 0;
+      if (wi_rd_u32(&r, &a) || wi_rd_u32(&r, &b)) return 0;
       return addr_operand(t, 0, tab64(t, b), false, WH_TRAP_UNDEFINED_ELEM);
     case OP_TABLE_GET:
-      if (wh_rd_u32(&r, &a)) return 0;
+      if (wi_rd_u32(&r, &a)) return 0;
       return addr_operand(t, 0, tab64(t, a), false, WH_TRAP_TABLE_OOB);
     case OP_TABLE_SET:
-      if (wh_rd_u32(&r, &a)) return 0;
+      if (wi_rd_u32(&r, &a)) return 0;
       return addr_operand(t, 1, tab64(t, a), false, WH_TRAP_TABLE_OOB);
     case OP_TABLE_SIZE:
-      if (wh_rd_u32(&r, &a)) return 0;
+      if (wi_rd_u32(&r, &a)) return 0;
       if (tab64(t, a)) *post = POST_I64;
       return 0;
     case OP_TABLE_GROW:
-      if (wh_rd_u32(&r, &a) || !tab64(t, a)) return 0;
+      if (wi_rd_u32(&r, &a) || !tab64(t, a)) return 0;
       *post = POST_EXTEND;
       return addr_operand(t, 0, true, true, 0);
     case OP_TABLE_FILL: {
-      if (wh_rd_u32(&r, &a)) return 0;
+      if (wi_rd_u32(&r, &a)) return 0;
       bool w = tab64(t, a);
       TRY(addr_operand(t, 2, w, false, WH_TRAP_TABLE_OOB));
       return addr_operand(t, 0, w, false, WH_TRAP_TABLE_OOB);
     }
     case OP_TABLE_COPY: {
-      if (wh_rd_u32(&r, &a) || wh_rd_u32(&r, &b)) return 0;
+      if (wi_rd_u32(&r, &a) || wi_rd_u32(&r, &b)) return 0;
       bool wd = tab64(t, a), ws = tab64(t, b);
       TRY(addr_operand(t, 2, wd, false, WH_TRAP_TABLE_OOB));
       TRY(addr_operand(t, 1, ws, false, WH_TRAP_TABLE_OOB));
       return addr_operand(t, 0, wd && ws, false, WH_TRAP_TABLE_OOB);
     }
     case OP_TABLE_INIT:
-      if (wh_rd_u32(&r, &a) || wh_rd_u32(&r, &b)) return 0;
+      if (wi_rd_u32(&r, &a) || wi_rd_u32(&r, &b)) return 0;
       return addr_operand(t, 2, tab64(t, b), false, WH_TRAP_TABLE_OOB);
   }
   return 0;

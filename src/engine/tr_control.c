@@ -17,7 +17,7 @@ int tr_read_blocktype(tr *t, tr_ctl *c) {
   const uint8_t *p = t->r.p;
   /* one value type: a byte, or a typed reference (3.0: 0x63/0x64, the
    * bottom types' shorthands), all negative as an s33 type index */
-  if (p < t->r.end && (*p == 0x40 || wh_is_valtype(*p) || *p == 0x63 || *p == 0x64 ||
+  if (p < t->r.end && (*p == 0x40 || wi_is_valtype(*p) || *p == 0x63 || *p == 0x64 ||
                        *p == WI_VT_NULLFUNCREF || *p == WI_VT_NULLEXTERNREF)) {
     c->np = 0;
     c->params = NULL;
@@ -31,9 +31,9 @@ int tr_read_blocktype(tr *t, tr_ctl *c) {
     }
     return 0;
   }
-  TRY(wh_rd_s33(&t->r, &bt));
+  TRY(wi_rd_s33(&t->r, &bt));
   if (bt < 0 || (uint64_t)bt >= t->m->ntypes) FAILV("unknown type %lld", (long long)bt);
-  const wh_ftype *ft = t->m->types[bt];
+  const wi_ftype *ft = t->m->types[bt];
   c->np = ft->ft.nparams;
   c->params = ft->ft.params;
   c->nr = ft->ft.nresults;
@@ -113,7 +113,7 @@ int tr_add_patch(tr *t, tr_ctl *c, int64_t insn, uint32_t cell, uint8_t half) {
 static void resolve_patches(tr *t, tr_ctl *c, uint32_t target) {
   for (int32_t k = c->patches; k >= 0; k = t->patches[k].next) {
     tr_patch *p = &t->patches[k];
-    wh_cell *cell = tr_cell(t, p->cell);
+    wi_cell *cell = tr_cell(t, p->cell);
     if (p->half) cell->s.b = target - p->insn;
     else cell->s.a = target - p->insn;
   }
@@ -132,7 +132,7 @@ int tr_branch(tr *t, tr_ctl *c) {
   if (c->op == OP_LOOP && tr_fuse_const_br_back(t, c->loop_pc)) return 0;
   int64_t at;
   if (c->op == OP_LOOP) {
-    wh_cell *b = tr_emit_at(t, IR_BR_BACK, &at);
+    wi_cell *b = tr_emit_at(t, IR_BR_BACK, &at);
     wi_O_write(b, (wi_O){ .off = (int32_t)((int64_t)c->loop_pc - at) });
     return 0;
   }
@@ -199,8 +199,8 @@ int tr_else(tr *t) {
 
 int tr_br_table(tr *t) {
   uint32_t n;
-  TRY(wh_rd_u32(&t->r, &n));
-  if (n > (size_t)(t->r.end - t->r.p)) return wh_rd_fail(&t->r, "unexpected end");
+  TRY(wi_rd_u32(&t->r, &n));
+  if (n > (size_t)(t->r.end - t->r.p)) return wi_rd_fail(&t->r, "unexpected end");
   uint32_t *labels = malloc(((size_t)n + 1) * sizeof(uint32_t));
   if (!labels) {
     t->oom = true;
@@ -208,7 +208,7 @@ int tr_br_table(tr *t) {
   }
   int rc = -1;
   for (uint32_t k = 0; k <= n; k++) {
-    if (wh_rd_u32(&t->r, &labels[k])) goto out;
+    if (wi_rd_u32(&t->r, &labels[k])) goto out;
     if (labels[k] >= t->nctl) { tr_fail(t, "unknown label %u", labels[k]); goto out; }
   }
   if (tr_need1(t, WH_I32)) goto out;

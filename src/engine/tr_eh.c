@@ -95,7 +95,7 @@ static int add_clause(tr *t, int32_t region, wi_eh_clause c) {
 }
 
 static int read_tag(tr *t, uint32_t *x) {
-  TRY(wh_rd_u32(&t->r, x));
+  TRY(wi_rd_u32(&t->r, x));
   if (*x >= t->m->ntags) FAILV("unknown tag %u", *x);
   return 0;
 }
@@ -125,17 +125,17 @@ static int try_table(tr *t) {
   nc.op = OP_BLOCK;
   TRY(tr_read_blocktype(t, &nc));
   uint32_t n;
-  TRY(wh_rd_u32(&t->r, &n));
-  if (n > (size_t)(t->r.end - t->r.p)) return wh_rd_fail(&t->r, "unexpected end");
+  TRY(wi_rd_u32(&t->r, &n));
+  if (n > (size_t)(t->r.end - t->r.p)) return wi_rd_fail(&t->r, "unexpected end");
   const uint8_t *clauses = t->r.p;
   /* first pass: validate the clauses against their labels */
   for (uint32_t i = 0; i < n; i++) {
     uint8_t kind;
     uint32_t x = 0, l;
-    TRY(wh_rd_u8(&t->r, &kind));
-    if (kind > 3) return wh_rd_fail(&t->r, "malformed catch clause");
+    TRY(wi_rd_u8(&t->r, &kind));
+    if (kind > 3) return wi_rd_fail(&t->r, "malformed catch clause");
     if (kind < 2) TRY(read_tag(t, &x));
-    TRY(wh_rd_u32(&t->r, &l));
+    TRY(wi_rd_u32(&t->r, &l));
     if (l >= t->nctl) FAILV("unknown label %u", l);
     const tr_ctl *c = &t->ctls[t->nctl - 1 - l];
     const wh_functype *ft = kind < 2 ? tag_type(t, x) : NULL;
@@ -159,9 +159,9 @@ static int try_table(tr *t) {
     for (uint32_t i = 0; i < n; i++) {
       uint8_t kind;
       uint32_t x = 0, l, pad, base;
-      wh_rd_u8(&t->r, &kind);
-      if (kind < 2) wh_rd_u32(&t->r, &x);
-      wh_rd_u32(&t->r, &l);
+      wi_rd_u8(&t->r, &kind);
+      if (kind < 2) wi_rd_u32(&t->r, &x);
+      wi_rd_u32(&t->r, &l);
       const wh_functype *ft = kind < 2 ? tag_type(t, x) : NULL;
       TRY(landing(t, ft, kind & 1, &t->ctls[t->nctl - 1 - l], &pad, &base));
       static const uint8_t kinds[4] = { WI_EH_CATCH, WI_EH_CATCH_REF, WI_EH_CATCH_ALL, WI_EH_CATCH_ALL_REF };
@@ -285,7 +285,7 @@ static int delegate(tr *t) {
   uint32_t l;
   tr_ctl *c = tr_top(t);
   tr_try *y = try_of(t, c);
-  TRY(wh_rd_u32(&t->r, &l));
+  TRY(wi_rd_u32(&t->r, &l));
   if (!y || y->kind != K_LEGACY || y->phase != P_BODY) FAILV("delegate without try");
   if (l >= t->nctl - 1) FAILV("unknown label %u", l);
   if (y->region >= 0) t->eh->regions[y->region].delegate = active_region(t, (int64_t)t->nctl - 2 - l);
@@ -314,7 +314,7 @@ int tr_eh(tr *t, uint32_t op) {
       break;
     }
     case OP_RETHROW: {
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       tr_ctl *c = &t->ctls[t->nctl - 1 - x];
       tr_try *y = try_of(t, c);
@@ -323,7 +323,7 @@ int tr_eh(tr *t, uint32_t op) {
       break;
     }
     default:
-      return wh_rd_fail(&t->r, "illegal opcode");
+      return wi_rd_fail(&t->r, "illegal opcode");
   }
   tr_no_dst(t);
   tr_set_unreachable(t);

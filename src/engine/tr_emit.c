@@ -19,9 +19,9 @@ static inline bool live(tr *t) { return tr_live(t); }
 static void flush_one(tr *t) {
   tr_insn *i = &t->stage[0];
   uint32_t n = len_of(i);
-  if (tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) {
-    if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(t->ncode, i->wasm_at);
-    memcpy(&t->code[t->ncode], i->c, n * sizeof(wh_cell));
+  if (tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wi_cell))) {
+    if (WI_UNLIKELY(wi_codemap_sink != NULL)) wi_codemap_note(t->ncode, i->wasm_at);
+    memcpy(&t->code[t->ncode], i->c, n * sizeof(wi_cell));
     t->code[t->ncode].h = t->h[i->op];
     t->ncode += n;
   }
@@ -50,7 +50,7 @@ int64_t tr_last_pos(tr *t) {
 
 /* The cell at a position, staged or not; a scratch cell once memory ran
  * out (nothing is read back then). */
-wh_cell *tr_cell(tr *t, int64_t pos) {
+wi_cell *tr_cell(tr *t, int64_t pos) {
   if (pos < 0 || t->oom) return &t->dead.c[0];
   if (pos < t->ncode) return &t->code[pos];
   uint32_t off = (uint32_t)(pos - t->ncode);
@@ -62,7 +62,7 @@ wh_cell *tr_cell(tr *t, int64_t pos) {
   return &t->dead.c[0];
 }
 
-wh_cell *tr_emit_live(tr *t, int op, int64_t *at) {
+wi_cell *tr_emit_live(tr *t, int op, int64_t *at) {
   if (t->nstage == 2) flush_one(t);
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
@@ -79,10 +79,10 @@ int64_t tr_emit_table(tr *t, int op, uint32_t ntargets) {
   if (!live(t)) return -1;
   tr_flush(t);
   uint32_t n = wi_ir_len[op] + ntargets;
-  if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wh_cell))) return -1;
+  if (!tr_grow(t, (void **)&t->code, &t->capcode, t->ncode + n, sizeof(wi_cell))) return -1;
   uint32_t at = t->ncode;
-  if (WH_UNLIKELY(wh_codemap_sink != NULL)) wh_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
-  memset(&t->code[at], 0, n * sizeof(wh_cell));
+  if (WI_UNLIKELY(wi_codemap_sink != NULL)) wi_codemap_note(at, (uint32_t)(t->op_at - t->m->bytes));
+  memset(&t->code[at], 0, n * sizeof(wi_cell));
   t->code[at].h = t->h[op];
   t->ncode += n;
   return at;
@@ -119,7 +119,7 @@ bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k) {
 
 void tr_set_jump(tr *t, tr_jump j, uint32_t target) {
   if (j.at < 0) return;
-  wh_cell *c = tr_cell(t, j.at + j.cell);
+  wi_cell *c = tr_cell(t, j.at + j.cell);
   uint32_t off = (uint32_t)((int64_t)target - j.at);
   if (j.half) c->s.b = off;
   else c->s.a = off;
@@ -244,7 +244,7 @@ bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc) {
   int64_t at = tr_last_pos(t);
   uint32_t target = loop_pc;
   if (loop_pc < t->ncode && t->code[loop_pc].h == t->h[IR_BR_TABLE]) {
-    const wh_cell *bt = &t->code[loop_pc];
+    const wi_cell *bt = &t->code[loop_pc];
     wi_TBL tb = wi_TBL_read(bt);
     if (tb.idx == k.dst) {
       uint32_t v = (uint32_t)k.k;
@@ -271,8 +271,8 @@ bool tr_fuse_const_br_back(tr *t, uint32_t loop_pc) {
  * offset in the table is known. */
 void tr_thread_resume_jumps(tr *t) {
   for (uint32_t k = 0; k < t->nthreads; k++) {
-    wh_cell *kc = &t->code[t->threads[k].at];
-    const wh_cell *bt = &t->code[t->threads[k].table];
+    wi_cell *kc = &t->code[t->threads[k].at];
+    const wi_cell *bt = &t->code[t->threads[k].table];
     wi_TBL tb = wi_TBL_read(bt);
     wi_DOK o = wi_DOK_read(kc);
     uint32_t v = (uint32_t)o.k;
@@ -286,18 +286,18 @@ void tr_thread_resume_jumps(tr *t) {
 
 /* 1: a comparison in slot form, 2: in immediate form (fusable) */
 static const uint8_t cmp_form[IR_COUNT] = {
-#define WH_CMP(n, ...) [IR_##n] = 1, [IR_##n##_I] = 2,
+#define WI_CMP(n, ...) [IR_##n] = 1, [IR_##n##_I] = 2,
 #include "opcodes.def"
 };
 
 /* An integer compare-with-immediate and the add of its type that may feed
  * it: the fused add+compare+branch (IR_ABT_n) and the add (slot form). */
 static const uint16_t add_branch[IR_COUNT] = {
-#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
+#define WI_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_ABT_##n,)
 #include "opcodes.def"
 };
 static const uint16_t add_feeding[IR_COUNT] = {
-#define WH_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
+#define WI_CMP(n, code, text, ti, ...) WI_IF_INT_##ti([IR_##n##_I] = IR_##ti##_ADD,)
 #include "opcodes.def"
 };
 
@@ -305,7 +305,7 @@ static const uint16_t add_feeding[IR_COUNT] = {
  * forms. */
 static const uint16_t load_branch[IR_COUNT] = {
 #define WI_LOAD_BRANCH(n) [IR_##n] = IR_##n + WI_IR_LD_BRT,
-#define WH_LOAD(n, code, text, to, mt) WI_IF_I32_##to(WI_LOAD_BRANCH(n))
+#define WI_LOAD(n, code, text, to, mt) WI_IF_I32_##to(WI_LOAD_BRANCH(n))
 #include "opcodes.def"
 #undef WI_LOAD_BRANCH
 };
@@ -564,8 +564,8 @@ bool tr_fuse_call_k(tr *t, uint32_t func, uint32_t base) {
 
 /* i32 ops with an immediate and their masked forms (n_I -> n_I_AND). */
 static const uint16_t masked_form[IR_COUNT] = {
-#define WH_BIN(n, code, text, ti, ...) WI_IF_I32_##ti([IR_##n##_I] = IR_##n##_I_AND,)
-#define WH_CMP(...)
+#define WI_BIN(n, code, text, ti, ...) WI_IF_I32_##ti([IR_##n##_I] = IR_##n##_I_AND,)
+#define WI_CMP(...)
 #include "opcodes.def"
 };
 

@@ -7,8 +7,8 @@
 
 /* From each load/store instruction to its _M form. */
 static const uint16_t to_m[IR_COUNT] = {
-#define WH_LOAD(n, code, ...) [IR_##n] = IR_##n##_M,
-#define WH_STORE(n, code, ...) [IR_##n] = IR_##n##_M,
+#define WI_LOAD(n, code, ...) [IR_##n] = IR_##n##_M,
+#define WI_STORE(n, code, ...) [IR_##n] = IR_##n##_M,
 #include "opcodes.def"
 };
 
@@ -16,24 +16,24 @@ static const uint16_t to_m[IR_COUNT] = {
  * `zero byte expected` for a longer encoding of 0 stays). */
 static int mem_index(tr *t, uint32_t *mem) {
   uint8_t b;
-  TRY(wh_rd_u8(&t->r, &b));
-  if (b & 0x80) return wh_rd_fail(&t->r, "zero byte expected (a memory index is one byte here)");
+  TRY(wi_rd_u8(&t->r, &b));
+  if (b & 0x80) return wi_rd_fail(&t->r, "zero byte expected (a memory index is one byte here)");
   if (b >= t->m->nmems) FAILV("unknown memory %u", b);
   *mem = b;
   return 0;
 }
 
 bool tr_memarg_names_memory(tr *t) {
-  wh_reader r = t->r;
+  wi_reader r = t->r;
   uint32_t align;
-  return wh_rd_u32(&r, &align) == 0 && (align & 0x40);
+  return wi_rd_u32(&r, &align) == 0 && (align & 0x40);
 }
 
 int tr_access_mem(tr *t, const wi_opinfo *ni) {
   uint32_t align, mem, off;
-  TRY(wh_rd_u32(&t->r, &align));
-  TRY(wh_rd_u32(&t->r, &mem));
-  TRY(wh_rd_u32(&t->r, &off));
+  TRY(wi_rd_u32(&t->r, &align));
+  TRY(wi_rd_u32(&t->r, &mem));
+  TRY(wi_rd_u32(&t->r, &off));
   if (mem >= t->m->nmems) FAILV("unknown memory %u", mem);
   align &= ~0x40u;
   if (align >= 32 || (1u << align) > ni->width) FAILV("alignment must not be larger than natural");
@@ -59,12 +59,12 @@ int tr_access_mem(tr *t, const wi_opinfo *ni) {
 /* memory.size/grow/fill/copy/init naming a memory other than 0 (peeked:
  * the reader is left untouched when they name memory 0 only) */
 bool tr_memory_op_names_memory(tr *t, uint32_t op) {
-  wh_reader r = t->r;
+  wi_reader r = t->r;
   uint32_t x;
   uint8_t a, b = 0;
-  if (op == OP_MEMORY_INIT && wh_rd_u32(&r, &x)) return false;
-  if (wh_rd_u8(&r, &a)) return false;
-  if (op == OP_MEMORY_COPY && wh_rd_u8(&r, &b)) return false;
+  if (op == OP_MEMORY_INIT && wi_rd_u32(&r, &x)) return false;
+  if (wi_rd_u8(&r, &a)) return false;
+  if (op == OP_MEMORY_COPY && wi_rd_u8(&r, &b)) return false;
   return (a != 0 && !(a & 0x80)) || (b != 0 && !(b & 0x80));
 }
 
@@ -96,7 +96,7 @@ int tr_memory_op(tr *t, uint32_t op) {
       wi_BMM_write(tr_emit(t, IR_MEMORY_COPY_M), (wi_BMM){ .base = base, .mem = mem, .mem2 = mem2 });
       break;
     case OP_MEMORY_INIT:
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       TRY(mem_index(t, &mem));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
@@ -115,7 +115,7 @@ int tr_memory_op(tr *t, uint32_t op) {
  * can call out or grow a memory. */
 int tr_simd_mem_begin(tr *t, uint32_t *align) {
   uint32_t mem;
-  TRY(wh_rd_u32(&t->r, &mem));
+  TRY(wi_rd_u32(&t->r, &mem));
   if (mem >= t->m->nmems) FAILV("unknown memory %u", mem);
   *align &= ~0x40u;
   if (mem == 0) return 0;

@@ -8,7 +8,7 @@
 /* Tracks initialization only when the function has a non-defaultable
  * local, so other functions pay nothing. */
 int tr_locals_begin(tr *t) {
-  const wh_funcdef *f = t->f;
+  const wi_funcdef *f = t->f;
   uint32_t np = f->type->ft.nparams;
   bool any = false;
   for (uint32_t i = np; i < f->nlocals && !any; i++) any = !wi_vt_defaultable(f->local_types[i]);
@@ -40,7 +40,7 @@ int tr_local_first_set(tr *t, uint32_t x) {
 
 
 static int ref_type_index(tr *t, uint32_t *x) {
-  TRY(wh_rd_u32(&t->r, x));
+  TRY(wi_rd_u32(&t->r, x));
   if (*x >= t->m->ntypes) FAILV("unknown type %u", *x);
   if (*x >= WI_VT_MAX_CONCRETE)
     FAILV("typed reference to type %u: wasihost supports typed references to the first %u types of a "
@@ -55,7 +55,7 @@ static int ref_type_index(tr *t, uint32_t *x) {
 static int call_ref(tr *t, bool tail) {
   uint32_t x, base;
   TRY(ref_type_index(t, &x));
-  const wh_ftype *ft = t->m->types[x];
+  const wi_ftype *ft = t->m->types[x];
   if (tail) {
     const tr_ctl *f = &t->ctls[0];
     bool same = ft->ft.nresults == f->nr;
@@ -133,7 +133,7 @@ int tr_ref(tr *t, uint32_t op) {
       return 0;
     }
     case OP_BR_ON_NULL: {
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       TRY(top_ref(t, &rt));
       tr_ctl *c = &t->ctls[t->nctl - 1 - x];
@@ -148,7 +148,7 @@ int tr_ref(tr *t, uint32_t op) {
       return 0;
     }
     case OP_BR_ON_NON_NULL: {
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       if (x >= t->nctl) FAILV("unknown label %u", x);
       tr_ctl *c = &t->ctls[t->nctl - 1 - x];
       uint32_t n = tr_label_arity(c);
@@ -166,5 +166,5 @@ int tr_ref(tr *t, uint32_t op) {
       return 0;
     }
   }
-  return wh_rd_fail(&t->r, "illegal opcode");
+  return wi_rd_fail(&t->r, "illegal opcode");
 }

@@ -1,4 +1,4 @@
-/* The visitor's SIMD part: validates and translates the WH_V rows of
+/* The visitor's SIMD part: validates and translates the WI_V rows of
  * opcodes.def (0xFD prefix, spec 3.3.3 "vector instructions"), one case
  * per shape.  A v128 operand is one slot like any other value (wh_val is
  * 16 bytes wide), so the stack, locals, blocks and calls need nothing of
@@ -21,9 +21,9 @@ static int result(tr *t, uint8_t ty) {
 
 static int memarg(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
-  TRY(wh_rd_u32(&t->r, &align));
+  TRY(wi_rd_u32(&t->r, &align));
   if (align & 0x40) TRY(tr_simd_mem_begin(t, &align)); /* another memory: tr_mem.c */
-  TRY(wh_rd_u32(&t->r, offset));
+  TRY(wi_rd_u32(&t->r, offset));
   if (t->m->nmems == 0) FAILV("unknown memory 0");
   if (align >= 32 || (1u << align) > width) FAILV("alignment must not be larger than natural");
   return 0;
@@ -31,7 +31,7 @@ static int memarg(tr *t, uint32_t width, uint32_t *offset) {
 
 static int lane(tr *t, uint32_t nlanes, uint32_t *l) {
   uint8_t b;
-  TRY(wh_rd_u8(&t->r, &b));
+  TRY(wi_rd_u8(&t->r, &b));
   if (b >= nlanes) FAILV("invalid lane index");
   *l = b;
   return 0;
@@ -40,7 +40,7 @@ static int lane(tr *t, uint32_t nlanes, uint32_t *l) {
 /* 16 immediate bytes as two little-endian cells */
 static int bytes16(tr *t, uint64_t *k, uint64_t *k2) {
   const uint8_t *p;
-  TRY(wh_rd_bytes(&t->r, 16, &p));
+  TRY(wi_rd_bytes(&t->r, 16, &p));
   memcpy(k, p, 8);
   memcpy(k2, p + 8, 8);
   return 0;
@@ -164,5 +164,5 @@ int tr_simd(tr *t, const wi_opinfo *oi) {
       return result(t, WH_V128);
     }
   }
-  return wh_rd_fail(&t->r, "illegal opcode");
+  return wi_rd_fail(&t->r, "illegal opcode");
 }

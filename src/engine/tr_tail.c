@@ -5,7 +5,7 @@
  * reuses the frame, so a chain of tail calls runs in constant space. */
 #include "translate.h"
 
-static int same_results(tr *t, const wh_ftype *ft) {
+static int same_results(tr *t, const wi_ftype *ft) {
   const tr_ctl *f = &t->ctls[0];
   bool same = ft->ft.nresults == f->nr;
   for (uint32_t k = 0; same && k < f->nr; k++) same = wi_vt_sub(t->m, ft->ft.results[k], tr_results(f)[k]);
@@ -13,7 +13,7 @@ static int same_results(tr *t, const wh_ftype *ft) {
   return 0;
 }
 
-static int args(tr *t, const wh_ftype *ft, uint32_t *base) {
+static int args(tr *t, const wi_ftype *ft, uint32_t *base) {
   uint32_t np = ft->ft.nparams;
   TRY(tr_need(t, ft->ft.params, np));
   for (uint32_t k = t->nst - np; k < t->nst; k++)
@@ -26,9 +26,9 @@ static int args(tr *t, const wh_ftype *ft, uint32_t *base) {
 int tr_tail_call(tr *t, uint32_t op) {
   uint32_t x, base;
   if (op == OP_RETURN_CALL) {
-    TRY(wh_rd_u32(&t->r, &x));
+    TRY(wi_rd_u32(&t->r, &x));
     if (x >= t->m->nfuncs) FAILV("unknown function %u", x);
-    const wh_ftype *ft = t->m->func_types[x];
+    const wi_ftype *ft = t->m->func_types[x];
     TRY(same_results(t, ft));
     TRY(args(t, ft, &base));
     bool imported = x < t->m->nfunc_imports;
@@ -36,12 +36,12 @@ int tr_tail_call(tr *t, uint32_t op) {
     wi_FB_write(tr_emit(t, imported ? IR_RETURN_CALL_IMPORT : IR_RETURN_CALL), (wi_FB){ .func = fx, .base = base });
   } else {
     uint32_t ti;
-    TRY(wh_rd_u32(&t->r, &x));
-    TRY(wh_rd_u32(&t->r, &ti));
+    TRY(wi_rd_u32(&t->r, &x));
+    TRY(wi_rd_u32(&t->r, &ti));
     if (ti >= t->m->ntables) FAILV("unknown table %u", ti);
     if (x >= t->m->ntypes) FAILV("unknown type %u", x);
     if (!wi_vt_sub(t->m, t->m->tables[ti].elem, WH_FUNCREF)) FAILV("type mismatch: return_call_indirect on a table of externref");
-    const wh_ftype *ft = t->m->types[x];
+    const wi_ftype *ft = t->m->types[x];
     TRY(same_results(t, ft));
     TRY(tr_need1(t, WH_I32));
     uint32_t islot = tr_operand(t, t->nst - 1); /* read before anything moves */

@@ -7,7 +7,7 @@
  * translation time on constant operands (same code, same results). */
 static bool fold_unary(int ir, uint64_t x, uint64_t *out) {
   switch (ir) {
-#define WH_UN(n, code, text, ti, to, expr) \
+#define WI_UN(n, code, text, ti, to, expr) \
     case IR_##n: { ct_##ti a = CV_##ti(x); (void)a; *out = TOR_##to(expr); return true; }
 #include "opcodes.def"
     default: return false;
@@ -16,7 +16,7 @@ static bool fold_unary(int ir, uint64_t x, uint64_t *out) {
 
 static bool fold_binary(int ir, uint64_t x, uint64_t y, uint64_t *out) {
   switch (ir) {
-#define WH_BIN(n, code, text, ti, to, expr) \
+#define WI_BIN(n, code, text, ti, to, expr) \
     case IR_##n: { ct_##ti a = CV_##ti(x), b = CV_##ti(y); *out = TOR_##to(expr); return true; }
 #include "opcodes.def"
     default: return false;
@@ -35,8 +35,8 @@ static int push_result(tr *t, uint8_t ty, uint8_t cell) {
 
 static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
-  TRY(wh_rd_u32(&t->r, &align));
-  TRY(wh_rd_u32(&t->r, offset));
+  TRY(wi_rd_u32(&t->r, &align));
+  TRY(wi_rd_u32(&t->r, offset));
   if (t->m->nmems == 0) FAILV("unknown memory 0");
   if (align >= 32 || (1u << align) > width) FAILV("alignment must not be larger than natural");
   return 0;
@@ -167,10 +167,10 @@ static int numeric(tr *t, const wi_opinfo *ni) {
   }
   if (WI_K_IS_SIMD(ni->cls)) {
     int rc = tr_simd(t, ni);
-    if (WH_UNLIKELY(t->mem_switched)) tr_simd_mem_end(t);
+    if (WI_UNLIKELY(t->mem_switched)) tr_simd_mem_end(t);
     return rc;
   }
-  return wh_rd_fail(&t->r, "illegal opcode");
+  return wi_rd_fail(&t->r, "illegal opcode");
 }
 
 static int local_set(tr *t, uint32_t x, bool tee) {
@@ -210,7 +210,7 @@ static int local_set(tr *t, uint32_t x, bool tee) {
 
 /* Calls: arguments are moved to consecutive slots at the top of the
  * stack, which become the callee's first slots (frames overlap). */
-static int call_args(tr *t, const wh_ftype *ft, uint32_t *argbase) {
+static int call_args(tr *t, const wi_ftype *ft, uint32_t *argbase) {
   uint32_t np = ft->ft.nparams;
   TRY(tr_need(t, ft->ft.params, np));
   for (uint32_t k = t->nst - np; k < t->nst; k++)
@@ -219,7 +219,7 @@ static int call_args(tr *t, const wh_ftype *ft, uint32_t *argbase) {
   return 0;
 }
 
-static int call_results(tr *t, const wh_ftype *ft) {
+static int call_results(tr *t, const wi_ftype *ft) {
   tr_pop(t, ft->ft.nparams);
   for (uint32_t k = 0; k < ft->ft.nresults; k++) TRY(tr_push_temp(t, ft->ft.results[k]));
   tr_no_dst(t);
@@ -236,15 +236,15 @@ int tr_in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
 }
 
 static int read_index(tr *t, uint32_t *x, uint32_t bound, const char *what) {
-  TRY(wh_rd_u32(&t->r, x));
+  TRY(wi_rd_u32(&t->r, x));
   if (*x >= bound) FAILV("unknown %s %u", what, *x);
   return 0;
 }
 
 static int zero_byte(tr *t) {
   uint8_t zero;
-  TRY(wh_rd_u8(&t->r, &zero));
-  if (zero != 0) return wh_rd_fail(&t->r, "zero byte expected");
+  TRY(wi_rd_u8(&t->r, &zero));
+  if (zero != 0) return wi_rd_fail(&t->r, "zero byte expected");
   return 0;
 }
 
@@ -333,7 +333,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     }
     case OP_CALL: {
       TRY(read_index(t, &x, t->m->nfuncs, "function"));
-      const wh_ftype *ft = t->m->func_types[x];
+      const wi_ftype *ft = t->m->func_types[x];
       TRY(call_args(t, ft, &base));
       bool imported = x < t->m->nfunc_imports;
       uint32_t fx = imported ? x : x - t->m->nfunc_imports;
@@ -344,8 +344,8 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     }
     case OP_CALL_INDIRECT: {
       uint32_t ti;
-      TRY(wh_rd_u32(&t->r, &x));
-      TRY(wh_rd_u32(&t->r, &ti));
+      TRY(wi_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &ti));
       if (ti >= t->m->ntables) FAILV("unknown table %u", ti);
       if (x >= t->m->ntypes) FAILV("unknown type %u", x);
       if (!wi_vt_sub(t->m, t->m->tables[ti].elem, WH_FUNCREF)) FAILV("type mismatch: call_indirect on a table of externref");
@@ -354,7 +354,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
        * read before the call writes anything */
       uint32_t islot = tr_operand(t, t->nst - 1);
       tr_pop(t, 1);
-      const wh_ftype *ft = t->m->types[x];
+      const wi_ftype *ft = t->m->types[x];
       TRY(call_args(t, ft, &base));
       wi_CALLI_write(tr_emit(t, IR_CALL_INDIRECT),
                      (wi_CALLI){ .type = ft->id, .base = base, .table = ti, .idx = islot });
@@ -375,7 +375,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       uint8_t ty = T_UNKNOWN;
       if (op == OP_SELECT_T) {
         uint32_t n;
-        TRY(wh_rd_u32(&t->r, &n));
+        TRY(wi_rd_u32(&t->r, &n));
         if (n != 1) FAILV("invalid result arity");
         TRY(wi_rd_valtype(&t->r, t->m->ntypes, &ty));
       }
@@ -406,7 +406,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       tr_no_dst(t);
       return 0;
     case OP_LOCAL_SET: case OP_LOCAL_TEE:
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       return local_set(t, x, op == OP_LOCAL_TEE);
     case OP_GLOBAL_GET:
       TRY(read_index(t, &x, t->m->nglobals, "global"));
@@ -461,10 +461,10 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       }
       tr_no_dst(t);
       return 0;
-    case OP_I32_CONST: { int32_t v; TRY(wh_rd_s32(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_I32, E_CONST, 0, (uint32_t)v); }
-    case OP_I64_CONST: { int64_t v; TRY(wh_rd_s64(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_I64, E_CONST, 0, (uint64_t)v); }
-    case OP_F32_CONST: { uint32_t v; TRY(wh_rd_f32(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_F32, E_CONST, 0, v); }
-    case OP_F64_CONST: { uint64_t v; TRY(wh_rd_f64(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_F64, E_CONST, 0, v); }
+    case OP_I32_CONST: { int32_t v; TRY(wi_rd_s32(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_I32, E_CONST, 0, (uint32_t)v); }
+    case OP_I64_CONST: { int64_t v; TRY(wi_rd_s64(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_I64, E_CONST, 0, (uint64_t)v); }
+    case OP_F32_CONST: { uint32_t v; TRY(wi_rd_f32(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_F32, E_CONST, 0, v); }
+    case OP_F64_CONST: { uint64_t v; TRY(wi_rd_f64(&t->r, &v)); tr_no_dst(t); return tr_push(t, WH_F64, E_CONST, 0, v); }
     case OP_REF_NULL: {
       uint8_t rt;
       TRY(wi_rd_heaptype(&t->r, t->m->ntypes, true, &rt));
@@ -491,7 +491,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       t->st[t->nst - 1].zx = false;
       return 0;
     case OP_MEMORY_INIT:
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       TRY(zero_byte(t));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (t->m->nmems == 0) FAILV("unknown memory 0");
@@ -500,7 +500,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       wi_SB_write(tr_emit(t, IR_MEMORY_INIT), (wi_SB){ .seg = x, .base = base });
       break;
     case OP_DATA_DROP:
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       if (!t->m->has_datacount) FAILV("data count section required");
       if (x >= t->m->datacount) FAILV("unknown data segment %u", x);
       wi_S_write(tr_emit(t, IR_DATA_DROP), (wi_S){ .seg = x });
@@ -513,7 +513,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       wi_B_write(tr_emit(t, op == OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL), (wi_B){ .base = base });
       break;
     case OP_TABLE_INIT:
-      TRY(wh_rd_u32(&t->r, &x));
+      TRY(wi_rd_u32(&t->r, &x));
       TRY(read_index(t, &y, t->m->ntables, "table"));
       if (x >= t->m->nelems) FAILV("unknown elem segment %u", x);
       if (!wi_vt_sub(t->m, t->m->elems[x].type, t->m->tables[y].elem)) FAILV("type mismatch: table.init element type");
@@ -567,29 +567,29 @@ int tr_step(tr *t) {
   uint32_t code;
   const uint8_t *start = t->r.p;
   t->op_at = start;
-  TRY(wh_rd_u8(&t->r, &byte));
+  TRY(wi_rd_u8(&t->r, &byte));
   code = byte;
   if (byte >= 0xFC) {
     uint32_t sub;
-    TRY(wh_rd_u32(&t->r, &sub));
+    TRY(wi_rd_u32(&t->r, &sub));
     code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
   }
   const wi_opinfo *oi = wi_op(code);
   if (!oi) {
     t->r.p = start;
-    if (byte >= 0xFC) return wh_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
-    return wh_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
+    if (byte >= 0xFC) return wi_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
+    return wi_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
   }
   int post = 0;
-  if (WH_UNLIKELY(t->any64)) {
+  if (WI_UNLIKELY(t->any64)) {
     int rc = tr_addr64_pre(t, code, oi, &post);
     if (rc) return rc < 0 ? -1 : 0;
   }
   TRY(visit(t, code, oi));
-  if (oi->nout && t->nctl > 0 && WH_UNLIKELY(tr_top(t)->unreachable)) {
+  if (oi->nout && t->nctl > 0 && WI_UNLIKELY(tr_top(t)->unreachable)) {
     const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
     for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
   }
-  if (WH_UNLIKELY(post)) tr_addr64_post(t, post);
+  if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   return 0;
 }

@@ -15,8 +15,8 @@ int tr_fail(tr *t, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (t->err) {
-    t->err->offset = wh_rd_off(&t->r);
-    wh_err_set(t->err, WH_ERR_INVALID, "%s at offset %u", msg, wh_rd_off(&t->r));
+    t->err->offset = wi_rd_off(&t->r);
+    wi_err_set(t->err, WH_ERR_INVALID, "%s at offset %u", msg, wi_rd_off(&t->r));
   }
   return -1;
 }
@@ -42,14 +42,14 @@ static void publish(tr *t) {
   t->f->ncode = t->ncode;
   t->f->frame_slots = tr_nloc(t) + t->maxh + 1;
   /* published last: a reader that sees the code sees its frame size */
-  wh_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
+  wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);
   t->code = NULL;
-  if (wh_cfg_dump_ir()) wh_dump_code(t->m, t->f, stderr);
+  if (wi_cfg_dump_ir()) wi_dump_code(t->m, t->f, stderr);
 }
 
 int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
-  wh_funcdef *f = &m->funcs[defidx];
+  wi_funcdef *f = &m->funcs[defidx];
   tr t;
   memset(&t, 0, sizeof t);
   tr_scratch_take(&t);
@@ -58,7 +58,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   t.err = err;
   t.emit = emit_code;
   t.any64 = m->any64;
-  t.h = m->exact ? wh_interp_exact_handlers() : wh_interp_handlers();
+  t.h = m->exact ? wi_interp_exact_handlers() : wi_interp_handlers();
   t.r.p = f->body;
   t.r.end = f->body_end;
   t.r.base = m->bytes;
@@ -73,17 +73,17 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   if (rc == 0) rc = tr_push_ctl(&t, &fc);
   while (rc == 0 && t.nctl > 0 && !t.oom) rc = tr_step(&t);
   if (rc == 0 && !t.oom && t.r.p != t.r.end)
-    rc = wh_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
+    rc = wi_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   tr_flush(&t);
   if (t.oom) {
-    rc = wh_err_set(err, WH_ERR_NOMEM, "out of memory");
-  } else if (rc == 0 && emit_code && wh_codemap_sink) {
+    rc = wi_err_set(err, WH_ERR_NOMEM, "out of memory");
+  } else if (rc == 0 && emit_code && wi_codemap_sink) {
     /* a mapping translation (codemap.c): the code is never run */
   } else if (rc == 0 && emit_code) {
-    if (tr_eh_publish(&t)) rc = wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    if (tr_eh_publish(&t)) rc = wi_err_set(err, WH_ERR_NOMEM, "out of memory");
     else publish(&t);
   } else if (rc != 0 && err && err->status == 0) {
-    wh_err_set(err, WH_ERR_INVALID, "invalid function");
+    wi_err_set(err, WH_ERR_INVALID, "invalid function");
   }
   free(t.code);
   free(t.threads);
@@ -95,9 +95,9 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
 
 /* wi_translate_module, every body at compile time: compile_par.c */
 
-wh_cell *wh_funcdef_code_slow(wh_module *m, wh_funcdef *f) {
+wi_cell *wi_funcdef_code_slow(wh_module *m, wi_funcdef *f) {
   pthread_mutex_lock(&m->translate_lock);
-  wh_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
+  wi_cell *c = atomic_load_explicit(&f->code, memory_order_acquire);
   if (!c) {
     wh_error err;
     memset(&err, 0, sizeof err);

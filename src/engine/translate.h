@@ -84,18 +84,18 @@ typedef struct tr_insn {
   uint8_t dst_cell; /* cell whose half a is a retargetable destination, 0 none */
   uint32_t dst_slot;
   uint32_t wasm_at; /* module offset of the wasm opcode that emitted it (codemap.h) */
-  wh_cell c[TR_MAX_CELLS];
+  wi_cell c[TR_MAX_CELLS];
 } tr_insn;
 
 typedef struct tr {
   wh_module *m;
-  wh_funcdef *f;
-  wh_reader r;
+  wi_funcdef *f;
+  wi_reader r;
   wh_error *err;
   bool emit;
   bool oom;
   const void *const *h;
-  wh_cell *code;
+  wi_cell *code;
   uint32_t ncode, capcode;
   tr_insn stage[2];      /* the tail: stage[nstage - 1] is the last */
   uint32_t nstage;
@@ -135,7 +135,7 @@ static inline uint32_t tr_slot(const tr *t, uint32_t h) { return tr_nloc(t) + h;
  * instruction of every function a module has) */
 int tr_push_slow(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval);
 static inline int tr_push(tr *t, uint8_t type, uint8_t kind, uint32_t local, uint64_t cval) {
-  if (WH_UNLIKELY(t->nst + 1 > t->capst)) return tr_push_slow(t, type, kind, local, cval);
+  if (WI_UNLIKELY(t->nst + 1 > t->capst)) return tr_push_slow(t, type, kind, local, cval);
   tr_vent *e = &t->st[t->nst++];
   e->type = type;
   e->kind = kind;
@@ -162,7 +162,7 @@ int tr_need_slow(tr *t, const uint8_t *types, uint32_t n, bool retype);
 static inline int tr_need(tr *t, const uint8_t *types, uint32_t n) {
   if (n == 0) return 0; /* and t->st may still be NULL */
   tr_ctl *c = tr_top(t);
-  if (WH_LIKELY(t->nst - c->height >= n)) {
+  if (WI_LIKELY(t->nst - c->height >= n)) {
     const tr_vent *e = &t->st[t->nst - n];
     uint32_t k = 0;
     while (k < n && (e[k].type == types[k] || types[k] == T_UNKNOWN)) k++;
@@ -175,22 +175,22 @@ static inline void tr_pop(tr *t, uint32_t n) { t->nst -= n; }
 
 /* tr_emit.c: the code buffer and the staged tail */
 static inline bool tr_live(const tr *t) { return t->emit && !t->ctls[t->nctl - 1].unreachable && !t->oom; }
-wh_cell *tr_emit_live(tr *t, int op, int64_t *at);
+wi_cell *tr_emit_live(tr *t, int op, int64_t *at);
 /* Stages an instruction of op's form; returns its cells for the form's
  * write function, and its position in *at (-1 while nothing is emitted:
  * the cells are then scratch, written and never read). */
-static inline wh_cell *tr_emit_at(tr *t, int op, int64_t *at) {
-  if (WH_UNLIKELY(!tr_live(t))) {
+static inline wi_cell *tr_emit_at(tr *t, int op, int64_t *at) {
+  if (WI_UNLIKELY(!tr_live(t))) {
     if (at) *at = -1;
     return t->dead.c;
   }
   return tr_emit_live(t, op, at);
 }
-static inline wh_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
+static inline wi_cell *tr_emit(tr *t, int op) { return tr_emit_at(t, op, NULL); }
 int64_t tr_emit_table(tr *t, int op, uint32_t ntargets);
 bool tr_fold_table_bias(tr *t, uint32_t *x, uint32_t *k);
 int64_t tr_last_pos(tr *t);
-wh_cell *tr_cell(tr *t, int64_t pos);
+wi_cell *tr_cell(tr *t, int64_t pos);
 uint32_t tr_label(tr *t);
 void tr_seal(tr *t);
 void tr_flush(tr *t);
@@ -273,10 +273,10 @@ int tr_local_first_set(tr *t, uint32_t x);
 /* local.get / local.set of a function with non-defaultable locals only
  * (t->linit) leave the inline path */
 static inline int tr_local_read(tr *t, uint32_t x) {
-  return WH_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_unset(t, x) : 0;
+  return WI_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_unset(t, x) : 0;
 }
 static inline int tr_local_written(tr *t, uint32_t x) {
-  return WH_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_first_set(t, x) : 0;
+  return WI_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_first_set(t, x) : 0;
 }
 /* At a block's end (or else): locals first set inside it are unset again. */
 static inline void tr_locals_reset(tr *t, uint32_t mark) {

@@ -5,7 +5,7 @@
 #include <pthread.h>
 
 typedef struct entry {
-  wh_ftype t;
+  wi_ftype t;
   struct entry *next;
   uint32_t *xkey; /* typed references: canonical ids per position, or NULL */
   uint8_t sig[];
@@ -16,7 +16,7 @@ static entry *buckets[NBUCKETS];
 static uint32_t next_id = 1;
 static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 
-const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
+const wi_ftype *wi_type_intern(const uint8_t *params, uint32_t np,
                                const uint8_t *results, uint32_t nr) {
   return wi_type_intern_x(params, np, results, nr, NULL);
 }
@@ -26,7 +26,7 @@ const wh_ftype *wh_type_intern(const uint8_t *params, uint32_t np,
  * WI_XKEY_SELF for the signature itself), 0 elsewhere.  Two signatures
  * whose bytes agree (concrete references show as their family, valtype.c)
  * are the same type only if their xkeys agree too. */
-const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
+const wi_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
                                  const uint8_t *results, uint32_t nr, const uint32_t *xkey) {
   uint32_t h = 2166136261u;
   for (uint32_t i = 0; i < np; i++) h = (h ^ params[i]) * 16777619u;
@@ -68,14 +68,14 @@ const wh_ftype *wi_type_intern_x(const uint8_t *params, uint32_t np,
   return e ? &e->t : NULL;
 }
 
-bool wh_is_reftype(uint8_t t) {
+bool wi_is_reftype(uint8_t t) {
   return t == WH_FUNCREF || t == WH_EXTERNREF ||
          t == WH_EXNREF; /* exception handling (3.0) */
 }
 
-bool wh_is_valtype(uint8_t t) {
+bool wi_is_valtype(uint8_t t) {
   return t == WH_I32 || t == WH_I64 || t == WH_F32 || t == WH_F64 || t == WH_V128 ||
-         wh_is_reftype(t);
+         wi_is_reftype(t);
 }
 
 const char *wh_valtype_name(uint8_t t) {

@@ -2,32 +2,32 @@
  * which the translator validates as it translates them (translate.h). */
 #include "internal.h"
 
-#define INVALID(...) return wh_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
+#define INVALID(...) return wi_err_set(err, WH_ERR_INVALID, __VA_ARGS__)
 
 /* Constant expressions: global.get names an immutable global among the
  * first `visible` ones.  3.0 (spec 3.4): a global's initializer sees the
  * imported globals and the globals defined before it; segment offsets and
  * items see every global.  (2.0 allowed imported globals only.) */
-static int check_constexpr(wh_module *m, const wh_constexpr *ce, uint8_t want,
+static int check_constexpr(wh_module *m, const wi_constexpr *ce, uint8_t want,
                            uint32_t visible, wh_error *err) {
   uint8_t got = ce->type;
   switch (ce->kind) {
-    case WH_CE_GLOBAL:
+    case WI_CE_GLOBAL:
       if (ce->index >= visible) INVALID("unknown global %u", ce->index);
       if (m->globals[ce->index].type.mutable_)
         INVALID("constant expression required: global %u is mutable", ce->index);
       got = m->globals[ce->index].type.type;
       break;
-    case WH_CE_REF_FUNC:
+    case WI_CE_REF_FUNC:
       if (ce->index >= m->nfuncs) INVALID("unknown function %u", ce->index);
       m->declared_funcs[ce->index] = 1;
       got = wi_vt_of_func(m, ce->index);
       break;
-    case WH_CE_REF_NULL:
+    case WI_CE_REF_NULL:
       if (got >= 0x80 && wi_vt_concrete_index(got) >= m->ntypes)
         INVALID("unknown type %u", wi_vt_concrete_index(got));
       break;
-    case WH_CE_EXPR:
+    case WI_CE_EXPR:
       if (wi_constexpr_check(m, ce, visible, &got, err)) return err->status;
       break;
     default:
@@ -47,16 +47,16 @@ static int check_limits(const wh_limits *l, uint64_t bound, const char *what,
   return 0;
 }
 
-int wh_validate_module(wh_module *m, wh_error *err) {
+int wi_validate_module(wh_module *m, wh_error *err) {
   m->declared_funcs = calloc(m->nfuncs + 1, 1);
-  if (!m->declared_funcs) return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+  if (!m->declared_funcs) return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   for (uint32_t i = 0; i < m->nmems; i++) m->any64 |= m->mems[i].addr64 != 0;
   for (uint32_t i = 0; i < m->ntables; i++) m->any64 |= m->tables[i].limits.addr64 != 0;
   for (uint32_t i = 0; i < m->nfuncs; i++)
     if (m->func_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->func_typeidx[i]);
   /* exception handling (3.0): a tag's type has no results */
   if (m->ntags && !(m->tag_types = calloc(m->ntags, sizeof *m->tag_types)))
-    return wh_err_set(err, WH_ERR_NOMEM, "out of memory");
+    return wi_err_set(err, WH_ERR_NOMEM, "out of memory");
   for (uint32_t i = 0; i < m->ntags; i++) {
     if (m->tag_typeidx[i] >= m->ntypes) INVALID("unknown type %u", m->tag_typeidx[i]);
     m->tag_types[i] = m->types[m->tag_typeidx[i]];
@@ -69,7 +69,7 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     /* memory64 (3.0): up to 2^48 pages may be declared */
     if (m->mems[i].addr64 && check_limits(&m->mems[i], 1ull << 48, "memory", err))
       INVALID("memory size must be at most 2^48 pages");
-    if (!m->mems[i].addr64 && check_limits(&m->mems[i], WH_MAX_PAGES, "memory", err))
+    if (!m->mems[i].addr64 && check_limits(&m->mems[i], WI_MAX_PAGES, "memory", err))
       INVALID("memory size must be at most 65536 pages (4GiB)");
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
@@ -83,7 +83,7 @@ int wh_validate_module(wh_module *m, wh_error *err) {
     if (has && check_constexpr(m, &m->table_init[i].ce, m->tables[i].elem, m->nglobal_imports, err)) return err->status;
   }
   for (uint32_t i = 0; i < m->nexports; i++) {
-    wh_export *e = &m->exports[i];
+    wi_export *e = &m->exports[i];
     uint32_t n = e->kind == WH_EXTERN_FUNC ? m->nfuncs
                : e->kind == WH_EXTERN_TABLE ? m->ntables
                : e->kind == WH_EXTERN_MEMORY ? m->nmems
@@ -98,12 +98,12 @@ int wh_validate_module(wh_module *m, wh_error *err) {
   }
   if (m->start >= 0) {
     if ((uint64_t)m->start >= m->nfuncs) INVALID("unknown function %lld", (long long)m->start);
-    const wh_ftype *t = m->func_types[m->start];
+    const wi_ftype *t = m->func_types[m->start];
     if (t->ft.nparams || t->ft.nresults) INVALID("start function must have type [] -> []");
   }
   for (uint32_t i = 0; i < m->nelems; i++) {
-    wh_elemseg *s = &m->elems[i];
-    if (s->mode == WH_SEG_ACTIVE) {
+    wi_elemseg *s = &m->elems[i];
+    if (s->mode == WI_SEG_ACTIVE) {
       if (s->table >= m->ntables) INVALID("unknown table %u", s->table);
       if (check_constexpr(m, &s->offset, m->tables[s->table].limits.addr64 ? WH_I64 : WH_I32, m->nglobals, err))
         return err->status;
@@ -115,10 +115,10 @@ int wh_validate_module(wh_module *m, wh_error *err) {
       if (check_constexpr(m, &s->items[k], s->type, m->nglobals, err)) return err->status;
   }
   for (uint32_t i = 0; i < m->ndatas; i++) {
-    wh_dataseg *d = &m->datas[i];
-    if (d->mode == WH_SEG_ACTIVE) {
+    wi_dataseg *d = &m->datas[i];
+    if (d->mode == WI_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
-      wh_constexpr offset = wi_dataseg_offset(m, d);
+      wi_constexpr offset = wi_dataseg_offset(m, d);
       if (check_constexpr(m, &offset, m->mems[d->memory].addr64 ? WH_I64 : WH_I32, m->nglobals, err))
         return err->status;
     }

@@ -101,18 +101,18 @@ bool wi_vt_eq(const wh_module *m, uint8_t a, uint8_t b) {
 
 /* Reads a heap type (s33: a type index or an abstract type's byte) and
  * gives the code of the reference to it; `ntypes`: indexes allowed. */
-int wi_rd_heaptype(wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
+int wi_rd_heaptype(wi_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
   const uint8_t *at = r->p;
   int64_t h;
-  if (wh_rd_s33(r, &h)) return -1;
+  if (wi_rd_s33(r, &h)) return -1;
   if (h >= 0) {
     if ((uint64_t)h >= ntypes) {
       if (r->err) r->err->offset = (uint32_t)(at - r->base);
-      return wh_err_set(r->err, WH_ERR_INVALID, "unknown type %lld", (long long)h);
+      return wi_err_set(r->err, WH_ERR_INVALID, "unknown type %lld", (long long)h);
     }
     if (h >= WI_VT_MAX_CONCRETE) {
       r->p = at;
-      return wh_rd_fail(r, "typed reference to type %lld: wasihost supports typed references "
+      return wi_rd_fail(r, "typed reference to type %lld: wasihost supports typed references "
                         "to the first %u types of a module only", (long long)h, WI_VT_MAX_CONCRETE);
     }
     *t = (uint8_t)(0x80 + 2 * h + nullable);
@@ -122,7 +122,7 @@ int wi_rd_heaptype(wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
   uint8_t b = (uint8_t)(h & 0x7F);
   if (h < -64) {
     r->p = at;
-    return wh_rd_fail(r, "malformed heap type");
+    return wi_rd_fail(r, "malformed heap type");
   }
   switch (b) {
     case 0x70: case 0x6F: case 0x73: case 0x72: case 0x69: case 0x74:
@@ -130,29 +130,29 @@ int wi_rd_heaptype(wh_reader *r, uint32_t ntypes, bool nullable, uint8_t *t) {
       return 0;
     default:
       r->p = at;
-      return wh_rd_fail(r, "malformed heap type 0x%02x%s", b, wi_unsupported_valtype(b));
+      return wi_rd_fail(r, "malformed heap type 0x%02x%s", b, wi_unsupported_valtype(b));
   }
 }
 
 /* A value type: one byte, or 0x63/0x64 and a heap type. */
-int wi_rd_valtype(wh_reader *r, uint32_t ntypes, uint8_t *t) {
+int wi_rd_valtype(wi_reader *r, uint32_t ntypes, uint8_t *t) {
   uint8_t b;
-  if (wh_rd_u8(r, &b)) return -1;
+  if (wi_rd_u8(r, &b)) return -1;
   if (b == 0x63 || b == 0x64) return wi_rd_heaptype(r, ntypes, b == 0x63, t);
-  if (b == WI_VT_NULLFUNCREF || b == WI_VT_NULLEXTERNREF || b == WI_VT_NULLEXNREF || wh_is_valtype(b)) {
+  if (b == WI_VT_NULLFUNCREF || b == WI_VT_NULLEXTERNREF || b == WI_VT_NULLEXNREF || wi_is_valtype(b)) {
     *t = b;
     return 0;
   }
   r->p--;
-  return wh_rd_fail(r, "malformed value type 0x%02x%s", b, wi_unsupported_valtype(b));
+  return wi_rd_fail(r, "malformed value type 0x%02x%s", b, wi_unsupported_valtype(b));
 }
 
-int wi_rd_reftype(wh_reader *r, uint32_t ntypes, uint8_t *t) {
+int wi_rd_reftype(wi_reader *r, uint32_t ntypes, uint8_t *t) {
   const uint8_t *at = r->p;
   if (wi_rd_valtype(r, ntypes, t)) return -1;
   if (!wi_vt_is_ref(*t)) {
     r->p = at;
-    return wh_rd_fail(r, "malformed reference type");
+    return wi_rd_fail(r, "malformed reference type");
   }
   return 0;
 }

@@ -147,7 +147,7 @@ int wh_func_call_timeout(wh_func *f, const wh_val *args, uint32_t nargs, wh_val 
   wh_watch w;
   if (!inst || timeout_ns == 0) return wh_func_call(f, args, nargs, results, nresults, err);
   if (wh_watch_arm(&w, inst, timeout_ns) != 0)
-    return wh_err_set(err, WH_ERR_NOMEM, "cannot start the watchdog thread");
+    return wi_err_set(err, WH_ERR_NOMEM, "cannot start the watchdog thread");
   int rc = wh_func_call(f, args, nargs, results, nresults, err);
   /* The flag was ours: the next run of inst must not see it. */
   if (wh_watch_disarm(&w)) wh_instance_clear_interrupt(inst);

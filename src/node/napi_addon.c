@@ -11,7 +11,7 @@
 
 /* napi_wasi.c (owned by the WASI helper) may not exist yet; a weak
  * reference lets the addon load either way. */
-#pragma weak wh_napi_wasi_init
+#pragma weak wn_wasi_init
 
 /* The probe of a Worker's JS thread (wh_thread_set_probe): a guest poked
  * during a sync run asks whether the Worker is being stopped
@@ -23,7 +23,7 @@
  * A RangeError near the stack limit also fails the call: the run then
  * stops with that RangeError. */
 static int probe(void *data) {
-  wh_napi_env *E = data;
+  wn_env *E = data;
   napi_env env = E->env;
   napi_handle_scope scope;
   napi_value fn, ignored;
@@ -31,7 +31,7 @@ static int probe(void *data) {
   if (!E->alive || !E->noop) return 0;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return 1;
   if (napi_get_reference_value(env, E->noop, &fn) == napi_ok && fn &&
-      napi_call_function(env, wh_napi_undefined(env), fn, 0, NULL, &ignored) != napi_ok)
+      napi_call_function(env, wn_undefined(env), fn, 0, NULL, &ignored) != napi_ok)
     stop = 1;
   napi_close_handle_scope(env, scope);
   return stop;
@@ -40,13 +40,13 @@ static int probe(void *data) {
 static void env_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  wh_napi_env *E = data;
+  wn_env *E = data;
   if (E->is_worker) wh_thread_set_probe(NULL, NULL);
   E->alive = 0;
-  wh_napi_env_release(E);
+  wn_env_release(E);
 }
 
-void wh_napi_env_release(wh_napi_env *E) {
+void wn_env_release(wn_env *E) {
   if (--E->refs > 0) return;
   for (size_t i = 0; i < E->caperrs; i++) free(E->errs[i]);
   free(E->errs);
@@ -55,14 +55,14 @@ void wh_napi_env_release(wh_napi_env *E) {
   free(E);
 }
 
-wh_napi_env *wh_napi_env_get(napi_env env) {
+wn_env *wn_env_get(napi_env env) {
   void *data = NULL;
   if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
   return data;
 }
 
-wh_napi_env *wh_napi_env_ready(napi_env env) {
-  wh_napi_env *E = wh_napi_env_get(env);
+wn_env *wn_env_ready(napi_env env) {
+  wn_env *E = wn_env_get(env);
   if (!E || !E->initialized) {
     napi_throw_error(env, NULL,
                      "wasihost: the binding is not initialised; load it "
@@ -76,15 +76,15 @@ static int keep(napi_env env, napi_value obj, const char *key, int want_fn,
                 napi_ref *out) {
   napi_value v;
   napi_valuetype t;
-  WH_TRY(napi_get_named_property(env, obj, key, &v), -1);
-  WH_TRY(napi_typeof(env, v, &t), -1);
+  WI_TRY(napi_get_named_property(env, obj, key, &v), -1);
+  WI_TRY(napi_typeof(env, v, &t), -1);
   if ((want_fn && t != napi_function) || (!want_fn && t != napi_object)) {
     char msg[96];
     snprintf(msg, sizeof msg, "wasihost init: %s has the wrong type", key);
     napi_throw_type_error(env, NULL, msg);
     return -1;
   }
-  WH_TRY(napi_create_reference(env, v, 1, out), -1);
+  WI_TRY(napi_create_reference(env, v, 1, out), -1);
   return 0;
 }
 
@@ -94,14 +94,14 @@ static int keep(napi_env env, napi_value obj, const char *key, int want_fn,
 static napi_value init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value cfg, global, object, bigint;
-  wh_napi_env *E = wh_napi_env_get(env);
-  WH_TRY(napi_get_cb_info(env, info, &argc, &cfg, NULL, NULL), NULL);
+  wn_env *E = wn_env_get(env);
+  WI_TRY(napi_get_cb_info(env, info, &argc, &cfg, NULL, NULL), NULL);
   if (!E) {
     napi_throw_error(env, NULL, "wasihost: no env state");
     return NULL;
   }
-  if (E->initialized) return wh_napi_undefined(env);
-  if (argc < 1 || !wh_napi_is_object(env, cfg)) {
+  if (E->initialized) return wn_undefined(env);
+  if (argc < 1 || !wn_is_object(env, cfg)) {
     napi_throw_type_error(env, NULL, "wasihost init: expected an object");
     return NULL;
   }
@@ -109,11 +109,11 @@ static napi_value init(napi_env env, napi_callback_info info) {
       keep(env, cfg, "LinkError", 1, &E->err_link) ||
       keep(env, cfg, "RuntimeError", 1, &E->err_runtime) ||
       keep(env, cfg, "WASIExit", 1, &E->err_exit) ||
-      keep(env, cfg, "MemoryProto", 0, &E->proto[WH_NK_MEMORY]) ||
-      keep(env, cfg, "TableProto", 0, &E->proto[WH_NK_TABLE]) ||
-      keep(env, cfg, "GlobalProto", 0, &E->proto[WH_NK_GLOBAL]) ||
-      keep(env, cfg, "TagProto", 0, &E->proto[WH_NK_TAG]) ||
-      keep(env, cfg, "ExceptionProto", 0, &E->proto[WH_NK_EXN]) ||
+      keep(env, cfg, "MemoryProto", 0, &E->proto[WN_NK_MEMORY]) ||
+      keep(env, cfg, "TableProto", 0, &E->proto[WN_NK_TABLE]) ||
+      keep(env, cfg, "GlobalProto", 0, &E->proto[WN_NK_GLOBAL]) ||
+      keep(env, cfg, "TagProto", 0, &E->proto[WN_NK_TAG]) ||
+      keep(env, cfg, "ExceptionProto", 0, &E->proto[WN_NK_EXN]) ||
       keep(env, cfg, "toList", 1, &E->to_list) ||
       keep(env, cfg, "externIntern", 1, &E->extern_intern) ||
       keep(env, cfg, "externValues", 0, &E->extern_values) ||
@@ -123,24 +123,24 @@ static napi_value init(napi_env env, napi_callback_info info) {
     return NULL;
   /* Reachable from JS only through the exported functions' closures. */
   napi_value entry;
-  WH_TRY(napi_create_function(env, "callExported", NAPI_AUTO_LENGTH, wh_napi_call_exported,
+  WI_TRY(napi_create_function(env, "callExported", NAPI_AUTO_LENGTH, wn_call_exported,
                               NULL, &entry), NULL);
-  WH_TRY(napi_create_reference(env, entry, 1, &E->call_exported), NULL);
-  WH_TRY(napi_get_global(env, &global), NULL);
-  WH_TRY(napi_get_named_property(env, global, "Object", &object), NULL);
-  WH_TRY(napi_get_named_property(env, global, "BigInt", &bigint), NULL);
+  WI_TRY(napi_create_reference(env, entry, 1, &E->call_exported), NULL);
+  WI_TRY(napi_get_global(env, &global), NULL);
+  WI_TRY(napi_get_named_property(env, global, "Object", &object), NULL);
+  WI_TRY(napi_get_named_property(env, global, "BigInt", &bigint), NULL);
   if (keep(env, object, "create", 1, &E->object_create) ||
       keep(env, bigint, "asIntN", 1, &E->bigint_asintn))
     return NULL;
   if (E->is_worker) {
     napi_value src, fn;
-    WH_TRY(napi_create_string_utf8(env, "(function () {})", NAPI_AUTO_LENGTH, &src), NULL);
-    WH_TRY(napi_run_script(env, src, &fn), NULL);
-    WH_TRY(napi_create_reference(env, fn, 1, &E->noop), NULL);
+    WI_TRY(napi_create_string_utf8(env, "(function () {})", NAPI_AUTO_LENGTH, &src), NULL);
+    WI_TRY(napi_run_script(env, src, &fn), NULL);
+    WI_TRY(napi_create_reference(env, fn, 1, &E->noop), NULL);
     wh_thread_set_probe(probe, E);
   }
   E->initialized = 1;
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
 /* Node dlclose()s an addon when the last Worker env that loaded it ends.
@@ -154,61 +154,61 @@ static void pin_image(void) {
     (void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NODELETE | RTLD_NOLOAD);
 }
 
-static const wh_napi_fn fns[] = {
+static const wn_fn fns[] = {
       {"init", init},
-      {"moduleNew", wh_napi_module_new},
-      {"moduleValidate", wh_napi_module_validate},
-      {"moduleImports", wh_napi_module_imports},
-      {"moduleExports", wh_napi_module_exports},
-      {"moduleCustomSections", wh_napi_module_custom_sections},
-      {"moduleShare", wh_napi_module_share},
-      {"moduleUnshare", wh_napi_module_unshare},
-      {"moduleFromShared", wh_napi_module_from_shared},
-      {"instanceNew", wh_napi_instance_new},
-      {"instanceStart", wh_napi_instance_start},
-      {"instanceFuel", wh_napi_instance_fuel},
-      {"instanceSetFuel", wh_napi_instance_set_fuel},
-      {"memoryNew", wh_napi_memory_new},
-      {"memoryBuffer", wh_napi_memory_buffer},
-      {"memoryGrow", wh_napi_memory_grow},
-      {"memoryType", wh_napi_memory_type},
-      {"tableNew", wh_napi_table_new},
-      {"tableGet", wh_napi_table_get},
-      {"tableSet", wh_napi_table_set},
-      {"tableGrow", wh_napi_table_grow},
-      {"tableLength", wh_napi_table_length},
-      {"tableType", wh_napi_table_type},
-      {"globalNew", wh_napi_global_new},
-      {"tagNew", wh_napi_tag_new},
-      {"tagType", wh_napi_tag_type},
-      {"jsTag", wh_napi_js_tag},
-      {"exnNew", wh_napi_exn_new},
-      {"exnIs", wh_napi_exn_is},
-      {"exnGetArg", wh_napi_exn_get_arg},
-      {"globalGet", wh_napi_global_get},
-      {"globalSet", wh_napi_global_set},
-      {"globalType", wh_napi_global_type},
-      {"callRaw", wh_napi_call_raw},
-      {"globalRaw", wh_napi_global_raw},
-      {"funcType", wh_napi_func_type},
-      {"kindOf", wh_napi_kind_of},
-      {"callSync", wh_napi_call_sync},
-      {"callAsync", wh_napi_call_async},
-      {"interrupt", wh_napi_interrupt},
-      {"instanceAbort", wh_napi_instance_abort},
-      {"dispose", wh_napi_dispose},
-      {"isDisposed", wh_napi_is_disposed},
-      {"poolInfo", wh_napi_pool_info},
-      {"externalBytes", wh_napi_external_bytes},
-      {"profileStart", wh_napi_profile_start},
-      {"profileRead", wh_napi_profile_read},
-      {"profileStop", wh_napi_profile_stop},
-      {"moduleBytes", wh_napi_module_bytes},
-      {"moduleSetExact", wh_napi_module_set_exact},
-      {"moduleFromFile", wh_napi_module_from_file},
+      {"moduleNew", wn_module_new},
+      {"moduleValidate", wn_module_validate},
+      {"moduleImports", wn_module_imports},
+      {"moduleExports", wn_module_exports},
+      {"moduleCustomSections", wn_module_custom_sections},
+      {"moduleShare", wn_module_share},
+      {"moduleUnshare", wn_module_unshare},
+      {"moduleFromShared", wn_module_from_shared},
+      {"instanceNew", wn_instance_new},
+      {"instanceStart", wn_instance_start},
+      {"instanceFuel", wn_instance_fuel},
+      {"instanceSetFuel", wn_instance_set_fuel},
+      {"memoryNew", wn_memory_new},
+      {"memoryBuffer", wn_memory_buffer},
+      {"memoryGrow", wn_memory_grow},
+      {"memoryType", wn_memory_type},
+      {"tableNew", wn_table_new},
+      {"tableGet", wn_table_get},
+      {"tableSet", wn_table_set},
+      {"tableGrow", wn_table_grow},
+      {"tableLength", wn_table_length},
+      {"tableType", wn_table_type},
+      {"globalNew", wn_global_new},
+      {"tagNew", wn_tag_new},
+      {"tagType", wn_tag_type},
+      {"jsTag", wn_js_tag},
+      {"exnNew", wn_exn_new},
+      {"exnIs", wn_exn_is},
+      {"exnGetArg", wn_exn_get_arg},
+      {"globalGet", wn_global_get},
+      {"globalSet", wn_global_set},
+      {"globalType", wn_global_type},
+      {"callRaw", wn_call_raw},
+      {"globalRaw", wn_global_raw},
+      {"funcType", wn_func_type},
+      {"kindOf", wn_kind_of},
+      {"callSync", wn_call_sync},
+      {"callAsync", wn_call_async},
+      {"interrupt", wn_interrupt},
+      {"instanceAbort", wn_instance_abort},
+      {"dispose", wn_dispose},
+      {"isDisposed", wn_is_disposed},
+      {"poolInfo", wn_pool_info},
+      {"externalBytes", wn_external_bytes},
+      {"profileStart", wn_profile_start},
+      {"profileRead", wn_profile_read},
+      {"profileStop", wn_profile_stop},
+      {"moduleBytes", wn_module_bytes},
+      {"moduleSetExact", wn_module_set_exact},
+      {"moduleFromFile", wn_module_from_file},
 };
 
-int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, size_t n) {
+int wn_export_fns(napi_env env, napi_value exports, const wn_fn *f, size_t n) {
   for (size_t i = 0; i < n; i++) {
     napi_value fn;
     if (napi_create_function(env, f[i].name, NAPI_AUTO_LENGTH, f[i].cb, NULL, &fn) != napi_ok ||
@@ -220,8 +220,8 @@ int wh_napi_export_fns(napi_env env, napi_value exports, const wh_napi_fn *f, si
 
 NAPI_MODULE_INIT() {
   pin_image();
-  wh_napi_config_from_env();
-  wh_napi_env *E = calloc(1, sizeof *E);
+  wn_config_from_env();
+  wn_env *E = calloc(1, sizeof *E);
   if (!E) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
@@ -237,20 +237,20 @@ NAPI_MODULE_INIT() {
   }
   if (napi_set_instance_data(env, E, env_finalize, NULL) != napi_ok) {
     free(E);
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
-  if (wh_napi_export_fns(env, exports, fns, sizeof fns / sizeof fns[0])) {
-    wh_napi_ensure_exception(env);
+  if (wn_export_fns(env, exports, fns, sizeof fns / sizeof fns[0])) {
+    wn_ensure_exception(env);
     return NULL;
   }
   {
     napi_value features, b;
-    WH_TRY(napi_create_object(env, &features), NULL);
-    WH_TRY(napi_get_boolean(env, wh_napi_has_func_instance(), &b), NULL);
-    WH_TRY(napi_set_named_property(env, features, "funcInstance", b), NULL);
-    WH_TRY(napi_set_named_property(env, exports, "features", features), NULL);
+    WI_TRY(napi_create_object(env, &features), NULL);
+    WI_TRY(napi_get_boolean(env, wn_has_func_instance(), &b), NULL);
+    WI_TRY(napi_set_named_property(env, features, "funcInstance", b), NULL);
+    WI_TRY(napi_set_named_property(env, exports, "features", features), NULL);
   }
-  if (wh_napi_wasi_init) return wh_napi_wasi_init(env, exports);
+  if (wn_wasi_init) return wn_wasi_init(env, exports);
   return exports;
 }

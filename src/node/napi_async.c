@@ -24,7 +24,7 @@
  * about a parked call is the JS thread's: the Promise settling (the value
  * converted into the guest's results, or the rejection kept as the
  * import's exception), or abandoning it: interrupt(), AbortSignals and a
- * queued dispose() reach wh_napi_job_interrupt on the JS thread; for its
+ * queued dispose() reach wn_job_interrupt on the JS thread; for its
  * deadline (the watchdog's) the parked guest waits no longer than that
  * and then asks for the abandon through the threadsafe function.  The
  * guest then traps "interrupted"; a Promise that settles later finds the
@@ -48,7 +48,7 @@ enum { REQ_HOST = 1, REQ_DONE, REQ_ABANDON };
 
 typedef struct host_req {
   int kind;
-  wh_napi_host_invoke invoke;
+  wn_host_invoke invoke;
   wh_call *call;
   void *data;
   const wh_val *args;
@@ -65,7 +65,7 @@ typedef struct host_req {
  * waits: a Promise nobody else holds is collected with its callbacks
  * before it settles. */
 typedef struct awaiter {
-  wh_napi_job *job;
+  wn_job *job;
   host_req *req;
   int refs;
 } awaiter;
@@ -74,11 +74,11 @@ static void awaiter_unref(awaiter *a) {
   if (--a->refs == 0) free(a);
 }
 
-struct wh_napi_job {
+struct wn_job {
   wh_task task; /* the pool's link */
   atomic_int refs;
-  wh_napi_env *E;
-  wh_napi_rs *rs;           /* a reference */
+  wn_env *E;
+  wn_rs *rs;           /* a reference */
   wh_instance *inst;        /* rs->inst, for the guest thread */
   wh_func *f;               /* a reference, dropped on the JS thread */
   const wh_functype *ft;
@@ -104,16 +104,16 @@ struct wh_napi_job {
   int tsfn_dropped;         /* a push saw napi_closing (it released us) */
   int hook;                 /* the cleanup hook is registered */
   /* What the instance imported, pinned for the run (JS thread only). */
-  wh_napi_obj **pins;
+  wn_obj **pins;
   napi_ref *pin_refs;       /* strong: the wrappers outlive the run */
   uint32_t npins;
 };
 
-static _Thread_local wh_napi_job *current;
+static _Thread_local wn_job *current;
 
-wh_napi_job *wh_napi_current_job(void) { return current; }
+wn_job *wn_current_job(void) { return current; }
 
-static void job_unref(wh_napi_job *job) {
+static void job_unref(wn_job *job) {
   if (atomic_fetch_sub_explicit(&job->refs, 1, memory_order_acq_rel) != 1) return;
   uv_cond_destroy(&job->cv);
   uv_mutex_destroy(&job->mu);
@@ -127,7 +127,7 @@ static int trap_closing(wh_call *call) {
 
 /* ---- guest thread ---- */
 
-int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call *call,
+int wn_job_host_call(wn_job *job, wn_host_invoke invoke, wh_call *call,
                           void *data, const wh_val *args, wh_val *results) {
   host_req req = {REQ_HOST, invoke, call, data, args, results, WH_ERR_TRAP, 0, 0, 0};
   uv_mutex_lock(&job->mu);
@@ -170,7 +170,7 @@ int wh_napi_job_host_call(wh_napi_job *job, wh_napi_host_invoke invoke, wh_call 
 }
 
 static void job_main(wh_task *task) {
-  wh_napi_job *job = (wh_napi_job *)task;
+  wn_job *job = (wn_job *)task;
   uint32_t np = job->ft->nparams, nr = job->ft->nresults;
   int watching = 0;
   current = job;
@@ -214,7 +214,7 @@ static void job_main(wh_task *task) {
 /* ---- JS thread ---- */
 
 static void job_cleanup(void *arg) {
-  wh_napi_job *job = arg;
+  wn_job *job = arg;
   job->hook = 0;
   if (wh_pool_cancel(&job->task)) {
     /* Never started: no thread will touch it; give back its share. */
@@ -233,31 +233,31 @@ static void job_cleanup(void *arg) {
 /* Pins what the instance imported: while the guest runs, the JS thread
  * may not touch those memories, tables and globals, nor run the instances
  * whose functions it imported. */
-static int pin_imports(napi_env env, wh_napi_job *job) {
-  wh_napi_rs *rs = job->rs;
+static int pin_imports(napi_env env, wn_job *job) {
+  wn_rs *rs = job->rs;
   if (!rs->nimports) return 0;
   job->pins = calloc(rs->nimports, sizeof *job->pins);
   job->pin_refs = calloc(rs->nimports, sizeof *job->pin_refs);
   if (!job->pins || !job->pin_refs) return -1;
   for (uint32_t i = 0; i < rs->nimports; i++) {
     napi_value v;
-    wh_napi_obj *w;
+    wn_obj *w;
     if (napi_get_reference_value(env, rs->imports[i], &v) != napi_ok || !v) continue;
-    if (!(w = wh_napi_unwrap_any(env, v)) || !w->ptr) continue;
-    if (w->kind == WH_NK_FUNC && !w->rs) continue; /* a host function */
+    if (!(w = wn_unwrap_any(env, v)) || !w->ptr) continue;
+    if (w->kind == WN_NK_FUNC && !w->rs) continue; /* a host function */
     if (napi_create_reference(env, v, 1, &job->pin_refs[job->npins]) != napi_ok) return -1;
     job->pins[job->npins++] = w;
-    if (w->kind == WH_NK_FUNC) w->rs->pins++;
+    if (w->kind == WN_NK_FUNC) w->rs->pins++;
     else w->jobs++;
   }
   return 0;
 }
 
-static void unpin_imports(napi_env env, wh_napi_job *job, int alive) {
+static void unpin_imports(napi_env env, wn_job *job, int alive) {
   for (uint32_t i = 0; i < job->npins; i++) {
-    wh_napi_obj *w = job->pins[i];
+    wn_obj *w = job->pins[i];
     /* Pinned objects cannot be disposed, so w->rs is still the one pinned. */
-    if (w->kind == WH_NK_FUNC) w->rs->pins--;
+    if (w->kind == WN_NK_FUNC) w->rs->pins--;
     else w->jobs--;
     if (alive) napi_delete_reference(env, job->pin_refs[i]);
   }
@@ -268,17 +268,17 @@ static void unpin_imports(napi_env env, wh_napi_job *job, int alive) {
   job->pin_refs = NULL;
 }
 
-static void lend(wh_napi_job *job, int d) {
+static void lend(wn_job *job, int d) {
   job->rs->lent += d;
   for (uint32_t i = 0; i < job->npins; i++) {
-    wh_napi_obj *w = job->pins[i];
-    if (w->kind == WH_NK_FUNC) w->rs->pins_lent += d;
+    wn_obj *w = job->pins[i];
+    if (w->kind == WN_NK_FUNC) w->rs->pins_lent += d;
     else w->jobs_lent += d;
   }
 }
 
 /* Ends a parked wait without settling it (the run is over). */
-static void unpark(wh_napi_job *job) {
+static void unpark(wn_job *job) {
   awaiter *a = job->await;
   if (!a) return;
   a->job = NULL;
@@ -287,7 +287,7 @@ static void unpark(wh_napi_job *job) {
   lend(job, -1);
 }
 
-static void job_done(napi_env env, wh_napi_job *job, int alive) {
+static void job_done(napi_env env, wn_job *job, int alive) {
   unpark(job);
   if (job->rs->job != job) return;
   job->rs->job = NULL;
@@ -295,33 +295,33 @@ static void job_done(napi_env env, wh_napi_job *job, int alive) {
   unpin_imports(env, job, alive);
 }
 
-static void settle(napi_env env, wh_napi_job *job, int ok, napi_value v) {
+static void settle(napi_env env, wn_job *job, int ok, napi_value v) {
   if (ok) napi_resolve_deferred(env, job->deferred, v);
   else napi_reject_deferred(env, job->deferred, v);
   job->deferred = NULL;
 }
 
 /* Rejects with whatever exception is pending (there must be one). */
-static void reject_pending(napi_env env, wh_napi_job *job) {
+static void reject_pending(napi_env env, wn_job *job) {
   napi_value exc;
-  wh_napi_ensure_exception(env);
+  wn_ensure_exception(env);
   if (napi_get_and_clear_last_exception(env, &exc) != napi_ok) return;
   settle(env, job, 0, exc);
 }
 
-static void complete(napi_env env, wh_napi_job *job) {
-  wh_napi_env *E = job->E;
+static void complete(napi_env env, wn_job *job) {
+  wn_env *E = job->E;
   napi_value fn = NULL, ret;
   if (job->hook) {
     napi_remove_env_cleanup_hook(env, job_cleanup, job);
     job->hook = 0;
   }
   job_done(env, job, 1);
-  wh_napi_sweep_memories(E);
-  wh_napi_rs_account(job->rs);
+  wn_sweep_memories(E);
+  wn_rs_account(job->rs);
   if (napi_get_reference_value(env, job->fn, &fn) != napi_ok) fn = NULL;
   if (job->rc == WH_OK) {
-    ret = wh_napi_results_to_js(E, job->ft, fn, job->vals + job->ft->nparams, 0);
+    ret = wn_results_to_js(E, job->ft, fn, job->vals + job->ft->nparams, 0);
     if (ret) settle(env, job, 1, ret);
     else reject_pending(env, job);
     return;
@@ -333,14 +333,14 @@ static void complete(napi_env env, wh_napi_job *job) {
     settle(env, job, 0, ret);
     return;
   }
-  wh_napi_throw_status(E, job->rc, &job->err);
+  wn_throw_status(E, job->rc, &job->err);
   reject_pending(env, job);
 }
 
 /* Keeps exc (the first one) for the run's promise.  Held through a
  * one-element array: N-API references to primitives (throw 42, undefined,
  * a string) are refused before Node 22. */
-static void keep_exception(napi_env env, wh_napi_job *job, napi_value exc) {
+static void keep_exception(napi_env env, wn_job *job, napi_value exc) {
   napi_value box;
   if (!job->exception &&
       (napi_create_array_with_length(env, 1, &box) != napi_ok ||
@@ -351,7 +351,7 @@ static void keep_exception(napi_env env, wh_napi_job *job, napi_value exc) {
 
 /* Keep a JS exception for the promise; never leave it pending here, it
  * would be reported as uncaught. */
-static int take_exception(napi_env env, wh_napi_job *job, int rc) {
+static int take_exception(napi_env env, wn_job *job, int rc) {
   napi_value exc;
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
@@ -362,7 +362,7 @@ static int take_exception(napi_env env, wh_napi_job *job, int rc) {
   return rc;
 }
 
-static void finish_req(wh_napi_job *job, host_req *req, int rc) {
+static void finish_req(wn_job *job, host_req *req, int rc) {
   uv_mutex_lock(&job->mu);
   req->rc = rc;
   req->done = 1;
@@ -385,7 +385,7 @@ static napi_value settle_parked(napi_env env, napi_callback_info info, int ok) {
   void *data = NULL;
   if (napi_get_cb_info(env, info, &argc, &value, NULL, &data) != napi_ok || !data) return NULL;
   awaiter *a = data;
-  wh_napi_job *job = a->job;
+  wn_job *job = a->job;
   if (!job) return NULL; /* abandoned, or the run is over */
   host_req *req = a->req;
   a->job = NULL;
@@ -393,14 +393,14 @@ static napi_value settle_parked(napi_env env, napi_callback_info info, int ok) {
     job->await = NULL;
     awaiter_unref(a);
   }
-  if (argc < 1 || !value) value = wh_napi_undefined(env);
+  if (argc < 1 || !value) value = wn_undefined(env);
   int rc;
   if (ok) {
     /* Converting may run user JS (valueOf): as on behalf of the guest. */
-    wh_napi_run frame;
-    wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
-    rc = wh_napi_host_settle(req->data, value, req->results);
-    wh_napi_run_end(&frame);
+    wn_run frame;
+    wn_run_lend(job->E, job->rs, job->deadline, &frame);
+    rc = wn_host_settle(req->data, value, req->results);
+    wn_run_end(&frame);
   } else {
     keep_exception(env, job, value);
     rc = WH_ERR_HOST;
@@ -420,7 +420,7 @@ static napi_value on_rejected(napi_env env, napi_callback_info info) {
 
 /* promise.then(on_resolved, on_rejected) for req; the instance stays lent.
  * -1 with an exception. */
-static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promise) {
+static int park(napi_env env, wn_job *job, host_req *req, napi_value promise) {
   napi_value fns[2], then, ignored;
   awaiter *a = calloc(1, sizeof *a);
   if (!a) {
@@ -434,7 +434,7 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
     if (napi_create_function(env, "wasihost.awaitImport", NAPI_AUTO_LENGTH, cbs[i], a,
                              &fns[i]) != napi_ok ||
         napi_add_finalizer(env, fns[i], a, awaiter_finalize, NULL, NULL) != napi_ok) {
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       if (a->refs == 0) free(a);
       else a->job = NULL;
       return -1;
@@ -445,7 +445,7 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
    * patched then() is the user's business, as with `await`. */
   if (napi_get_named_property(env, promise, "then", &then) != napi_ok ||
       napi_call_function(env, promise, then, 2, fns, &ignored) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     if (!a->job) {
       /* It settled the call before throwing: the guest has moved on. */
       napi_value exc;
@@ -461,7 +461,7 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
   a->refs++;
   /* interrupt() from the import itself came before there was a wait. */
   if (wh_call_interrupted(req->call)) {
-    wh_napi_job_interrupt(job);
+    wn_job_interrupt(job);
     return 0;
   }
   uv_mutex_lock(&job->mu);
@@ -475,7 +475,7 @@ static int park(napi_env env, wh_napi_job *job, host_req *req, napi_value promis
 /* The run was interrupted: a parked call ends now.  (When the guest asked
  * and the Promise won the race, the request may find a later parked call
  * of the same run: it is abandoned too, rightly, the flag is still set.) */
-void wh_napi_job_interrupt(wh_napi_job *job) {
+void wn_job_interrupt(wn_job *job) {
   awaiter *a = job ? job->await : NULL;
   if (!a) return;
   host_req *req = a->req;
@@ -483,14 +483,14 @@ void wh_napi_job_interrupt(wh_napi_job *job) {
   finish_req(job, req, RC_ABANDONED);
 }
 
-static void run_host(napi_env env, wh_napi_job *job, host_req *req) {
-  wh_napi_run frame;
+static void run_host(napi_env env, wn_job *job, host_req *req) {
+  wn_run frame;
   napi_value promise = NULL;
   lend(job, 1);
-  wh_napi_run_lend(job->E, job->rs, job->deadline, &frame);
+  wn_run_lend(job->E, job->rs, job->deadline, &frame);
   int rc = req->invoke(req->call, req->data, req->args, req->results, &promise);
-  wh_napi_run_end(&frame);
-  if (rc == WH_NAPI_PENDING) {
+  wn_run_end(&frame);
+  if (rc == WN_PENDING) {
     if (park(env, job, req, promise) == 0) return; /* still lent */
     rc = WH_ERR_HOST;
   }
@@ -503,17 +503,17 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   /* env is NULL while the function is torn down: context may be gone and
    * the waiting guest (if any) was released by job_cleanup. */
   if (!env) return;
-  wh_napi_job *job = context;
+  wn_job *job = context;
   host_req *req = data;
   if (req->kind == REQ_HOST) run_host(env, job, req);
-  else if (req->kind == REQ_ABANDON) wh_napi_job_interrupt(job);
+  else if (req->kind == REQ_ABANDON) wn_job_interrupt(job);
   else complete(env, job);
 }
 
 static void tsfn_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
-  wh_napi_job *job = data;
-  wh_napi_env *E = job->E;
+  wn_job *job = data;
+  wn_env *E = job->E;
   if (job->hook) {
     napi_remove_env_cleanup_hook(env, job_cleanup, job);
     job->hook = 0;
@@ -523,9 +523,9 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
     if (job->fn) napi_delete_reference(env, job->fn);
     if (job->exception) napi_delete_reference(env, job->exception);
   }
-  wh_napi_rs_unref(job->rs);
+  wn_rs_unref(job->rs);
   wh_func_unref(job->f); /* may free the store: JS thread only */
-  wh_napi_env_release(E);
+  wn_env_release(E);
   job_unref(job);
 }
 
@@ -533,33 +533,33 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
  * metered) -> Promise.  fuel: this run's budget (Number or BigInt, > 0),
  * taken from the instance's own when metered (it has a fuel limit).
  * Argument errors throw; a busy, disposed or aborted instance rejects. */
-napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
+napi_value wn_call_async(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5], promise, name, elem;
   uint32_t n;
   uint64_t timeout_ns, fuel = 0;
   bool metered = false;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, argv[0]) : NULL;
-  if (!w || w->kind != WH_NK_FUNC) {
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_any(env, argv[0]) : NULL;
+  if (!w || w->kind != WN_NK_FUNC) {
     napi_throw_type_error(env, NULL, "callAsync: not an exported WebAssembly function");
     return NULL;
   }
-  if (wh_napi_call_args(env, argc < 3 ? argc : 3, argv, NULL, &n, &timeout_ns)) return NULL;
+  if (wn_call_args(env, argc < 3 ? argc : 3, argv, NULL, &n, &timeout_ns)) return NULL;
   if (argc > 3) {
     napi_valuetype t;
-    WH_TRY(napi_typeof(env, argv[3], &t), NULL);
-    if (t != napi_undefined && (wh_napi_get_u64(env, argv[3], &fuel) || fuel == 0)) {
+    WI_TRY(napi_typeof(env, argv[3], &t), NULL);
+    if (t != napi_undefined && (wn_get_u64(env, argv[3], &fuel) || fuel == 0)) {
       bool pending = false;
       napi_is_exception_pending(env, &pending);
       if (!pending) napi_throw_type_error(env, NULL, "callAsync: fuel must be a positive Number or BigInt");
       return NULL;
     }
   }
-  if (argc > 4) WH_TRY(napi_get_value_bool(env, argv[4], &metered), NULL);
-  wh_napi_job *job = calloc(1, sizeof *job);
+  if (argc > 4) WI_TRY(napi_get_value_bool(env, argv[4], &metered), NULL);
+  wn_job *job = calloc(1, sizeof *job);
   if (!job) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
@@ -582,13 +582,13 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   job->fuel = fuel;
   job->metered = metered;
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     job_unref(job);
     return NULL;
   }
   /* From here on every failure rejects the promise. */
-  wh_napi_func *fw = (wh_napi_func *)w;
-  wh_napi_rs *rs;
+  wn_func *fw = (wn_func *)w;
+  wn_rs *rs;
   napi_value *args = NULL;
   if (!w->ptr) {
     napi_throw_error(env, "ERR_WASIHOST_DISPOSED",
@@ -610,7 +610,7 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
     if (napi_get_element(env, argv[1], i, &elem) != napi_ok) goto fail;
     args[i] = elem;
   }
-  if (wh_napi_args_to_wasm(E, job->ft, argv[0], n, args, 0, job->vals)) goto fail;
+  if (wn_args_to_wasm(E, job->ft, argv[0], n, args, 0, job->vals)) goto fail;
   /* Conversions may have run JS (valueOf, even dispose()): decide about
    * the function and its instance only now. */
   rs = w->rs;
@@ -629,12 +629,12 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Instance has been disposed");
     goto fail;
   }
-  if (rs->job || rs->sync_depth || wh_napi_rs_busy(rs) || wh_napi_rs_imports_busy(rs)) {
-    wh_napi_throw_busy(env, "start an async run");
+  if (rs->job || rs->sync_depth || wn_rs_busy(rs) || wn_rs_imports_busy(rs)) {
+    wn_throw_busy(env, "start an async run");
     goto fail;
   }
   if (rs->aborted) {
-    wh_napi_throw_interrupted(E);
+    wn_throw_interrupted(E);
     goto fail;
   }
   if (napi_create_string_utf8(env, "wasihost.callAsync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
@@ -648,11 +648,11 @@ napi_value wh_napi_call_async(napi_env env, napi_callback_info info) {
   }
   /* The finalizer owns the rest: rs, f, fn, the env reference. */
   job->rs = rs;
-  wh_napi_rs_ref(rs);
+  wn_rs_ref(rs);
   job->inst = rs->inst;
   E->refs++;
   atomic_store(&job->refs, 2); /* the guest thread's share and the finalizer's */
-  job->timeout_ns = wh_napi_timeout_min(rs->timeout_ns, timeout_ns);
+  job->timeout_ns = wn_timeout_min(rs->timeout_ns, timeout_ns);
   if (napi_add_env_cleanup_hook(env, job_cleanup, job) == napi_ok) job->hook = 1;
   rs->job = job;
   E->active_jobs++;

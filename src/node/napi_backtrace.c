@@ -51,7 +51,7 @@ static void stack_line(char *buf, size_t cap, size_t *len, const char *name, uin
   if (n > 0) *len += (size_t)n < cap - *len ? (size_t)n : cap - *len - 1;
 }
 
-void wh_napi_attach_backtrace(napi_env env, napi_value exc, const wh_error *err) {
+void wn_attach_backtrace(napi_env env, napi_value exc, const wh_error *err) {
   napi_valuetype t;
   if (napi_typeof(env, exc, &t) != napi_ok || t != napi_object) return;
   napi_value arr;

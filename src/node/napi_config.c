@@ -29,9 +29,9 @@ static void from_env(void) {
 }
 
 /* Workers load the addon again: the process's settings are read once. */
-void wh_napi_config_from_env(void) { uv_once(&once, from_env); }
+void wn_config_from_env(void) { uv_once(&once, from_env); }
 
-int wh_napi_env_flag(const char *name) {
+int wn_env_flag(const char *name) {
   const char *v = getenv(name);
   return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }

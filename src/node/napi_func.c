@@ -13,16 +13,16 @@
 #pragma weak wh_func_index
 #pragma weak wh_func_instance
 
-int wh_napi_has_func_instance(void) { return wh_func_instance != NULL; }
+int wn_has_func_instance(void) { return wh_func_instance != NULL; }
 
 /* callExported(handle, ...args): the native side of every exported function
  * (lib/api/exported.js), which passes exactly its parameters after the
  * External of its wrapper. */
-napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
+napi_value wn_call_exported(napi_env env, napi_callback_info info) {
   napi_value small[9], *argv = small, ret;
   size_t argc = 9;
   void *data = NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, small, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, small, NULL, NULL), NULL);
   if (argc > 9) {
     size_t want = argc;
     if (!(argv = malloc(want * sizeof *argv))) {
@@ -31,7 +31,7 @@ napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
     }
     if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
       free(argv);
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       return NULL;
     }
     if (argc > want) argc = want;
@@ -41,7 +41,7 @@ napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "callExported: not an exported function's handle");
     return NULL;
   }
-  wh_napi_func *w = data;
+  wn_func *w = data;
   /* A disposed function's type went with its wh_func. */
   if (!w->h.ptr) {
     if (argv != small) free(argv);
@@ -52,7 +52,7 @@ napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
   napi_value self = NULL;
   if (w->has_funcref && napi_get_reference_value(env, w->h.self, &self) != napi_ok)
     self = NULL;
-  ret = wh_napi_call(w->h.E, w, self, argc - 1, argv + 1, 0, 0);
+  ret = wn_call(w->h.E, w, self, argc - 1, argv + 1, 0, 0);
   if (argv != small) free(argv);
   return ret;
 }
@@ -60,24 +60,24 @@ napi_value wh_napi_call_exported(napi_env env, napi_callback_info info) {
 /* The function is a closure made in JS (lib/api/exported.js) around an
  * External of w.  Only the closure holds that External, and w is freed by
  * the closure's own finalizer: no call can reach a freed w. */
-int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
+int wn_func_value(wn_env *E, wh_func *f, const char *name,
                        napi_value owner, napi_value *out) {
   napi_env env = E->env;
   char buf[16];
   napi_value fn, make, argv[4];
-  if (wh_napi_lookup(E, f, out)) return 0;
+  if (wn_lookup(E, f, out)) return 0;
   if (!name) {
     uint32_t idx = wh_func_index ? wh_func_index(f) : UINT32_MAX;
     buf[0] = 0;
     if (idx != UINT32_MAX) snprintf(buf, sizeof buf, "%u", (unsigned)idx);
     name = buf;
   }
-  wh_napi_func *w = calloc(1, sizeof *w);
+  wn_func *w = calloc(1, sizeof *w);
   if (!w) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return -1;
   }
-  w->h.kind = WH_NK_FUNC;
+  w->h.kind = WN_NK_FUNC;
   w->h.ptr = wh_func_ref(f);
   w->h.E = E;
   w->type = wh_func_type(f);
@@ -90,38 +90,38 @@ int wh_napi_func_value(wh_napi_env *E, wh_func *f, const char *name,
       napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[2]) != napi_ok ||
       napi_create_uint32(env, w->type->nparams, &argv[3]) != napi_ok ||
       napi_get_reference_value(env, E->exported_function, &make) != napi_ok ||
-      napi_call_function(env, wh_napi_undefined(env), make, 4, argv, &fn) != napi_ok) {
-    wh_napi_ensure_exception(env);
+      napi_call_function(env, wn_undefined(env), make, 4, argv, &fn) != napi_ok) {
+    wn_ensure_exception(env);
     wh_func_unref(f);
     free(w);
     return -1;
   }
-  if (wh_napi_attach(E, fn, &w->h) || wh_napi_group_join(E, owner, fn)) return -1;
+  if (wn_attach(E, fn, &w->h) || wn_group_join(E, owner, fn)) return -1;
   /* Runs of it are runs of its instance: busy, timeout, dispose. */
   wh_instance *inst = wh_func_instance ? wh_func_instance(f) : NULL;
   if (inst) {
-    wh_napi_rs *rs = wh_napi_rs_find(E, inst);
+    wn_rs *rs = wn_rs_find(E, inst);
     if (rs) {
-      wh_napi_rs_attach(rs, &w->h);
-    } else if ((rs = wh_napi_rs_new(E, inst))) {
-      wh_napi_rs_attach(rs, &w->h);
-      wh_napi_rs_unref(rs);
+      wn_rs_attach(rs, &w->h);
+    } else if ((rs = wn_rs_new(E, inst))) {
+      wn_rs_attach(rs, &w->h);
+      wn_rs_unref(rs);
     }
   }
   *out = fn;
   return 0;
 }
 
-int wh_napi_call_args(napi_env env, size_t argc, napi_value *argv, const char *not_array,
+int wn_call_args(napi_env env, size_t argc, napi_value *argv, const char *not_array,
                       uint32_t *n, uint64_t *timeout_ns) {
   bool is_array = false;
   *n = 0;
   *timeout_ns = 0;
-  if (argc > 1) WH_TRY(napi_is_array(env, argv[1], &is_array), -1);
-  if (is_array) WH_TRY(napi_get_array_length(env, argv[1], n), -1);
+  if (argc > 1) WI_TRY(napi_is_array(env, argv[1], &is_array), -1);
+  if (is_array) WI_TRY(napi_get_array_length(env, argv[1], n), -1);
   if (argc > 1 && !is_array && not_array) {
     napi_valuetype t;
-    WH_TRY(napi_typeof(env, argv[1], &t), -1);
+    WI_TRY(napi_typeof(env, argv[1], &t), -1);
     if (t != napi_undefined) {
       napi_throw_type_error(env, NULL, not_array);
       return -1;
@@ -130,7 +130,7 @@ int wh_napi_call_args(napi_env env, size_t argc, napi_value *argv, const char *n
   if (argc > 2) {
     napi_valuetype t;
     double ms;
-    WH_TRY(napi_typeof(env, argv[2], &t), -1);
+    WI_TRY(napi_typeof(env, argv[2], &t), -1);
     /* +1: a positive timeout never truncates to 0, which means none. */
     if (t == napi_number && napi_get_value_double(env, argv[2], &ms) == napi_ok && ms > 0)
       *timeout_ns = ms * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(ms * 1e6) + 1;
@@ -146,10 +146,10 @@ static napi_value call_on_js_thread(napi_env env, napi_callback_info info, int r
   napi_value argv[3], small[16], *args = small, ret;
   uint32_t n;
   uint64_t timeout_ns;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap(env, argv[0], WH_NK_FUNC) : NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap(env, argv[0], WN_NK_FUNC) : NULL;
   if (!w) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -160,7 +160,7 @@ static napi_value call_on_js_thread(napi_env env, napi_callback_info info, int r
   }
   /* callRaw has no timeout argument: a third one is ignored. */
   if (raw && argc > 2) argc = 2;
-  if (wh_napi_call_args(env, argc, argv, raw ? "callRaw: args must be an Array" : NULL, &n,
+  if (wn_call_args(env, argc, argv, raw ? "callRaw: args must be an Array" : NULL, &n,
                         &timeout_ns))
     return NULL;
   if (n > 16 && !(args = malloc(n * sizeof *args))) {
@@ -169,42 +169,42 @@ static napi_value call_on_js_thread(napi_env env, napi_callback_info info, int r
   }
   for (uint32_t i = 0; i < n; i++) {
     if (napi_get_element(env, argv[1], i, &args[i]) != napi_ok) {
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       if (args != small) free(args);
       return NULL;
     }
   }
-  ret = wh_napi_call(E, (wh_napi_func *)w, argv[0], n, args, raw, timeout_ns);
+  ret = wn_call(E, (wn_func *)w, argv[0], n, args, raw, timeout_ns);
   if (args != small) free(args);
   return ret;
 }
 
-napi_value wh_napi_call_raw(napi_env env, napi_callback_info info) {
+napi_value wn_call_raw(napi_env env, napi_callback_info info) {
   return call_on_js_thread(env, info, 1);
 }
 
-napi_value wh_napi_call_sync(napi_env env, napi_callback_info info) {
+napi_value wn_call_sync(napi_env env, napi_callback_info info) {
   return call_on_js_thread(env, info, 0);
 }
 
 static int type_list(napi_env env, const uint8_t *types, uint32_t n,
                      napi_value *out) {
   napi_value s;
-  WH_TRY(napi_create_array_with_length(env, n, out), -1);
+  WI_TRY(napi_create_array_with_length(env, n, out), -1);
   for (uint32_t i = 0; i < n; i++) {
-    WH_TRY(napi_create_string_utf8(env, wh_valtype_name(types[i]),
+    WI_TRY(napi_create_string_utf8(env, wh_valtype_name(types[i]),
                                    NAPI_AUTO_LENGTH, &s), -1);
-    WH_TRY(napi_set_element(env, *out, i, s), -1);
+    WI_TRY(napi_set_element(env, *out, i, s), -1);
   }
   return 0;
 }
 
 /* funcType(fn) -> {params: [...], results: [...]} */
-napi_value wh_napi_func_type(napi_env env, napi_callback_info info) {
+napi_value wn_func_type(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value fn, out, params, results;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &fn, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap(env, fn, WH_NK_FUNC) : NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, &fn, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap(env, fn, WN_NK_FUNC) : NULL;
   if (!w) {
     napi_throw_type_error(env, NULL, "funcType: not an exported WebAssembly function");
     return NULL;
@@ -213,8 +213,8 @@ napi_value wh_napi_func_type(napi_env env, napi_callback_info info) {
   if (type_list(env, ft->params, ft->nparams, &params) ||
       type_list(env, ft->results, ft->nresults, &results))
     return NULL;
-  WH_TRY(napi_create_object(env, &out), NULL);
-  WH_TRY(napi_set_named_property(env, out, "params", params), NULL);
-  WH_TRY(napi_set_named_property(env, out, "results", results), NULL);
+  WI_TRY(napi_create_object(env, &out), NULL);
+  WI_TRY(napi_set_named_property(env, out, "params", params), NULL);
+  WI_TRY(napi_set_named_property(env, out, "results", results), NULL);
   return out;
 }

@@ -10,12 +10,12 @@
  *   Memory / Table from JS   that memory / table (no run state)
  * Memories, tables and functions an instance defines count with it.  V8
  * itself counts a memory's live ArrayBuffer (its length): that part is left
- * out (wh_napi_rs->buffered, wh_napi_memory->buffer_size). */
+ * out (wn_rs->buffered, wn_memory->buffer_size). */
 #include <stdlib.h>
 
 #include "node/napi_binding.h"
 
-static void report(wh_napi_env *E, int64_t *held, int64_t now) {
+static void report(wn_env *E, int64_t *held, int64_t now) {
   int64_t delta = now - *held, ignored;
   if (!delta) return;
   *held = now;
@@ -26,25 +26,25 @@ static void report(wh_napi_env *E, int64_t *held, int64_t now) {
 
 static int64_t clamp(uint64_t n) { return n > INT64_MAX ? INT64_MAX : (int64_t)n; }
 
-void wh_napi_obj_account(wh_napi_obj *w) {
+void wn_obj_account(wn_obj *w) {
   int64_t now = 0;
   if (w->ptr && !w->rs) {
     switch (w->kind) {
-    case WH_NK_MODULE: now = clamp(wh_module_footprint(w->ptr)); break;
-    case WH_NK_MEMORY: {
+    case WN_NK_MODULE: now = clamp(wh_module_footprint(w->ptr)); break;
+    case WN_NK_MEMORY: {
       /* what its live ArrayBuffer does not count already */
-      const wh_napi_memory *m = (const wh_napi_memory *)w;
+      const wn_memory *m = (const wn_memory *)w;
       now = clamp(wh_memory_size(w->ptr) - (m->buffer ? m->buffer_size : 0));
       break;
     }
-    case WH_NK_TABLE: now = clamp(wh_table_footprint(w->ptr)); break;
+    case WN_NK_TABLE: now = clamp(wh_table_footprint(w->ptr)); break;
     default: break;
     }
   }
   report(w->E, &w->ext_bytes, now);
 }
 
-void wh_napi_rs_account(wh_napi_rs *rs) {
+void wn_rs_account(wn_rs *rs) {
   uint64_t n = rs->inst ? wh_instance_footprint(rs->inst) : 0;
   rs->unrun = 0;
   /* V8 counts the memories with a live ArrayBuffer itself (the buffer's
@@ -52,37 +52,37 @@ void wh_napi_rs_account(wh_napi_rs *rs) {
   report(rs->E, &rs->ext_bytes, clamp(n > rs->buffered ? n - rs->buffered : 0));
 }
 
-void wh_napi_rs_account_unrun(wh_napi_rs *rs) {
+void wn_rs_account_unrun(wn_rs *rs) {
   rs->unrun = rs->inst != NULL;
   report(rs->E, &rs->ext_bytes, rs->inst ? clamp(wh_instance_footprint_unrun(rs->inst)) : 0);
 }
 
-void wh_napi_obj_unaccount(wh_napi_obj *w) { report(w->E, &w->ext_bytes, 0); }
+void wn_obj_unaccount(wn_obj *w) { report(w->E, &w->ext_bytes, 0); }
 
-void wh_napi_ref_drop(wh_napi_env *E, napi_ref ref) {
+void wn_ref_drop(wn_env *E, napi_ref ref) {
   if (ref && E->alive) napi_delete_reference(E->env, ref);
 }
 
 /* externalBytes(obj) -> what obj reports to V8 now (for tests: V8's own
  * statistics do not show napi_adjust_external_memory). */
-napi_value wh_napi_external_bytes(napi_env env, napi_callback_info info) {
+napi_value wn_external_bytes(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v, out;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_any(env, v) : NULL;
   if (!w) {
     napi_throw_type_error(env, NULL, "externalBytes: not a wasihost object");
     return NULL;
   }
-  int64_t n = w->kind == WH_NK_INSTANCE ? (w->rs ? w->rs->ext_bytes : 0) : w->ext_bytes;
-  WH_TRY(napi_create_double(env, (double)n, &out), NULL);
+  int64_t n = w->kind == WN_NK_INSTANCE ? (w->rs ? w->rs->ext_bytes : 0) : w->ext_bytes;
+  WI_TRY(napi_create_double(env, (double)n, &out), NULL);
   return out;
 }
 
 /* ---- error blocks of nested calls ----
  * One wh_error per JS->wasm call in progress on the JS thread, kept on the
  * heap and reused: the blocks of finished calls stay for the next ones. */
-wh_error *wh_napi_err_push(wh_napi_env *E) {
+wh_error *wn_err_push(wn_env *E) {
   if (E->nerrs == E->caperrs) {
     size_t cap = E->caperrs ? E->caperrs * 2 : 8;
     wh_error **a = realloc(E->errs, cap * sizeof *a);
@@ -95,4 +95,4 @@ wh_error *wh_napi_err_push(wh_napi_env *E) {
   return E->errs[E->nerrs++];
 }
 
-void wh_napi_err_pop(wh_napi_env *E) { E->nerrs--; }
+void wn_err_pop(wn_env *E) { E->nerrs--; }

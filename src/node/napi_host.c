@@ -19,7 +19,7 @@
 #include "node/napi_binding.h"
 
 typedef struct host_fn {
-  wh_napi_env *E;
+  wn_env *E;
   napi_ref fn;    /* weak: the owner's keep-alive group holds it */
   napi_ref owner; /* weak: the Instance, to group funcrefs it receives */
   uint32_t nparams, nresults;
@@ -28,31 +28,31 @@ typedef struct host_fn {
 
 static void host_finalize(void *data) {
   host_fn *h = data;
-  wh_napi_ref_drop(h->E, h->fn);
-  wh_napi_ref_drop(h->E, h->owner);
-  wh_napi_env_release(h->E);
+  wn_ref_drop(h->E, h->fn);
+  wn_ref_drop(h->E, h->owner);
+  wn_env_release(h->E);
   free(h);
 }
 
-static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value owner,
+static int host_results(wn_env *E, host_fn *h, napi_value ret, napi_value owner,
                         wh_val *results) {
   napi_env env = E->env;
   const uint8_t *rt = h->types + h->nparams;
   if (h->nresults == 0) return 0;
   if (h->nresults == 1) {
-    return wh_napi_to_wasm_held(E, ret, rt[0], owner, &results[0]);
+    return wn_to_wasm_held(E, ret, rt[0], owner, &results[0]);
   }
   /* Multi-value: the result must be an iterable of exactly nresults. */
   napi_value to_list, list, v;
   uint32_t n;
-  if (!wh_napi_is_object(env, ret)) {
+  if (!wn_is_object(env, ret)) {
     napi_throw_type_error(env, NULL,
                           "a host function with several results must return an iterable");
     return -1;
   }
-  WH_TRY(napi_get_reference_value(env, E->to_list, &to_list), -1);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), to_list, 1, &ret, &list), -1);
-  WH_TRY(napi_get_array_length(env, list, &n), -1);
+  WI_TRY(napi_get_reference_value(env, E->to_list, &to_list), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), to_list, 1, &ret, &list), -1);
+  WI_TRY(napi_get_array_length(env, list, &n), -1);
   if (n != h->nresults) {
     napi_throw_type_error(env, NULL,
                           "a host function returned the wrong number of results");
@@ -62,8 +62,8 @@ static int host_results(wh_napi_env *E, host_fn *h, napi_value ret, napi_value o
    * conversion must not leave half-written results (they are unused then
    * anyway, but keep it simple and ordered as the spec's loop). */
   for (uint32_t i = 0; i < n; i++) {
-    WH_TRY(napi_get_element(env, list, i, &v), -1);
-    if (wh_napi_to_wasm_held(E, v, rt[i], owner, &results[i])) return -1;
+    WI_TRY(napi_get_element(env, list, i, &v), -1);
+    if (wn_to_wasm_held(E, v, rt[i], owner, &results[i])) return -1;
   }
   return 0;
 }
@@ -97,7 +97,7 @@ static __attribute__((noinline, cold)) void throw_sync_promise(napi_env env, nap
 static int host_invoke(wh_call *call, void *data, const wh_val *args,
                        wh_val *results, napi_value *promise) {
   host_fn *h = data;
-  wh_napi_env *E = h->E;
+  wn_env *E = h->E;
   napi_env env = E->env;
   napi_escapable_handle_scope scope;
   napi_value small[8], *argv = small, fn = NULL, ret, owner = NULL;
@@ -111,14 +111,14 @@ static int host_invoke(wh_call *call, void *data, const wh_val *args,
     wh_call_trap(call, "host function: cannot open a handle scope");
     return WH_ERR_TRAP;
   }
-  wh_napi_sweep_memories(E);
+  wn_sweep_memories(E);
   if (h->nparams > 8 && !(argv = malloc(h->nparams * sizeof *argv))) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     goto out;
   }
   if (h->owner && napi_get_reference_value(env, h->owner, &owner) != napi_ok) owner = NULL;
   for (uint32_t i = 0; i < h->nparams; i++)
-    if (wh_napi_to_js(E, args[i], h->types[i], owner, &argv[i])) goto out;
+    if (wn_to_js(E, args[i], h->types[i], owner, &argv[i])) goto out;
   if (napi_get_reference_value(env, h->fn, &fn) != napi_ok || !fn) {
     /* Only reachable if a keep-alive group missed a store join. */
     napi_throw_error(env, NULL,
@@ -126,13 +126,13 @@ static int host_invoke(wh_call *call, void *data, const wh_val *args,
                      "wasm could still call it");
     goto out;
   }
-  if (napi_call_function(env, wh_napi_undefined(env), fn, h->nparams, argv, &ret) !=
+  if (napi_call_function(env, wn_undefined(env), fn, h->nparams, argv, &ret) !=
       napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     goto out;
   }
   if (napi_is_promise(env, ret, &is_promise) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     goto out;
   }
   if (is_promise) {
@@ -141,10 +141,10 @@ static int host_invoke(wh_call *call, void *data, const wh_val *args,
       goto out;
     }
     if (napi_escape_handle(env, scope, ret, promise) != napi_ok) {
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       goto out;
     }
-    rc = WH_NAPI_PENDING;
+    rc = WN_PENDING;
     goto out;
   }
   if (host_results(E, h, ret, owner, results) == 0) rc = WH_OK;
@@ -154,15 +154,15 @@ out:
   return rc;
 }
 
-int wh_napi_host_settle(void *data, napi_value value, wh_val *results) {
+int wn_host_settle(void *data, napi_value value, wh_val *results) {
   host_fn *h = data;
-  wh_napi_env *E = h->E;
+  wn_env *E = h->E;
   napi_env env = E->env;
   napi_handle_scope scope;
   napi_value owner = NULL;
   int rc = WH_ERR_HOST;
   if (napi_open_handle_scope(env, &scope) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return WH_ERR_HOST;
   }
   if (h->owner && napi_get_reference_value(env, h->owner, &owner) != napi_ok) owner = NULL;
@@ -173,15 +173,15 @@ int wh_napi_host_settle(void *data, napi_value value, wh_val *results) {
 
 static int host_call(wh_call *call, void *data, const wh_val *args,
                      wh_val *results) {
-  wh_napi_job *job = wh_napi_current_job();
-  if (job) return wh_napi_job_host_call(job, host_invoke, call, data, args, results);
+  wn_job *job = wn_current_job();
+  if (job) return wn_job_host_call(job, host_invoke, call, data, args, results);
   int rc = host_invoke(call, data, args, results, NULL);
   /* the JS exception goes on through wasm, which may catch it (napi_tag.c) */
-  if (rc == WH_ERR_HOST) rc = wh_napi_host_throw(((host_fn *)data)->E, call);
+  if (rc == WH_ERR_HOST) rc = wn_host_throw(((host_fn *)data)->E, call);
   return rc;
 }
 
-wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *type,
+wh_func *wn_host_func(wn_env *E, napi_value fn, const wh_functype *type,
                            napi_value owner) {
   napi_env env = E->env;
   size_t n = (size_t)type->nparams + type->nresults;
@@ -196,13 +196,13 @@ wh_func *wh_napi_host_func(wh_napi_env *E, napi_value fn, const wh_functype *typ
   if (type->nparams) memcpy(h->types, type->params, type->nparams);
   if (type->nresults) memcpy(h->types + type->nparams, type->results, type->nresults);
   /* Without an owner nothing else keeps fn: hold it strongly (a root). */
-  if (owner && wh_napi_group_keep(E, owner, fn)) {
+  if (owner && wn_group_keep(E, owner, fn)) {
     free(h);
     return NULL;
   }
   if (napi_create_reference(env, fn, owner ? 0 : 1, &h->fn) != napi_ok ||
       (owner && napi_create_reference(env, owner, 0, &h->owner) != napi_ok)) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     if (h->fn) napi_delete_reference(env, h->fn);
     free(h);
     return NULL;

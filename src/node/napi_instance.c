@@ -15,10 +15,10 @@ static int read_limit(napi_env env, napi_value obj, const char *key, uint64_t *o
   napi_value v;
   napi_valuetype t;
   *out = 0;
-  WH_TRY(napi_get_named_property(env, obj, key, &v), -1);
-  WH_TRY(napi_typeof(env, v, &t), -1);
+  WI_TRY(napi_get_named_property(env, obj, key, &v), -1);
+  WI_TRY(napi_typeof(env, v, &t), -1);
   if (t == napi_undefined) return 0;
-  return wh_napi_get_u64(env, v, out);
+  return wn_get_u64(env, v, out);
 }
 
 /* timeout: milliseconds (fractions allowed) -> nanoseconds; 0 = none. */
@@ -27,8 +27,8 @@ static int read_timeout(napi_env env, napi_value obj, uint64_t *out) {
   napi_valuetype t;
   double ms;
   *out = 0;
-  WH_TRY(napi_get_named_property(env, obj, "timeout", &v), -1);
-  WH_TRY(napi_typeof(env, v, &t), -1);
+  WI_TRY(napi_get_named_property(env, obj, "timeout", &v), -1);
+  WI_TRY(napi_typeof(env, v, &t), -1);
   if (t == napi_undefined) return 0;
   if (t != napi_number || napi_get_value_double(env, v, &ms) != napi_ok || !(ms >= 0)) {
     napi_throw_type_error(env, NULL, "timeout must be a non-negative number of milliseconds");
@@ -99,15 +99,15 @@ static const void *extern_ptr(const wh_extern *ext) {
   }
 }
 
-static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *inst,
-                                wh_napi_rs *rs, const wh_extern *imports,
+static napi_value build_exports(wn_env *E, napi_value owner, wh_instance *inst,
+                                wn_rs *rs, const wh_extern *imports,
                                 uint32_t nimports) {
   napi_env env = E->env;
   napi_value create, null, obj, v, key;
   wh_module *m = wh_instance_module(inst);
-  WH_TRY(napi_get_reference_value(env, E->object_create, &create), NULL);
-  WH_TRY(napi_get_null(env, &null), NULL);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &null, &obj), NULL);
+  WI_TRY(napi_get_reference_value(env, E->object_create, &create), NULL);
+  WI_TRY(napi_get_null(env, &null), NULL);
+  WI_TRY(napi_call_function(env, wn_undefined(env), create, 1, &null, &obj), NULL);
   uint32_t n = wh_module_export_count(m);
   /* The exports join the instance's keep-alive group in one call at the
    * end (one call into JS per instance, not per export). */
@@ -129,11 +129,11 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
       goto out;
     }
     int rc = ext.kind == WH_EXTERN_FUNC
-                 ? wh_napi_func_value(E, ext.u.func,
+                 ? wn_func_value(E, ext.u.func,
                                       export_func_name(ext.u.func, imports, nimports,
                                                        buf, sizeof buf),
                                       NULL, &v)
-                 : wh_napi_extern_value(E, &ext, NULL, &v);
+                 : wn_extern_value(E, &ext, NULL, &v);
     if (rc) goto out;
     values[i] = v;
     /* What the instance defines runs on (and is disposed with) it. */
@@ -141,19 +141,19 @@ static napi_value build_exports(wh_napi_env *E, napi_value owner, wh_instance *i
       /* v is the env's one live wrapper of this instance's own object,
        * made just above (or earlier): the identity map has it, without a
        * call into N-API. */
-      wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->objs, extern_ptr(&ext));
-      if (e) wh_napi_rs_attach(rs, WH_NAPI_CONTAINER(e, wh_napi_obj, map));
+      wn_ptrmap_entry *e = wn_ptrmap_find(&E->objs, extern_ptr(&ext));
+      if (e) wn_rs_attach(rs, WN_CONTAINER(e, wn_obj, map));
     }
-    if (!(key = wh_napi_string_n(env, name, name_len)) ||
+    if (!(key = wn_string_n(env, name, name_len)) ||
         napi_set_property(env, obj, key, v) != napi_ok)
       goto out;
   }
-  if (wh_napi_group_join_all(E, owner, values, n) == 0 &&
+  if (wn_group_join_all(E, owner, values, n) == 0 &&
       napi_object_freeze(env, obj) == napi_ok)
     result = obj;
 out:
   if (values != small) free(values);
-  if (!result) wh_napi_ensure_exception(env);
+  if (!result) wn_ensure_exception(env);
   return result;
 }
 
@@ -161,23 +161,23 @@ out:
  * disposed or lent out anything looked at earlier) the module and every
  * wrapper taken as an import must still be usable.  The references held
  * meanwhile only keep the memory valid; this decides whether to go on. */
-static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
+static int still_usable(napi_env env, wn_obj *mw, const napi_value *values,
                         const wh_extern *exts, uint32_t n) {
-  static const int kinds[] = {[WH_EXTERN_FUNC] = WH_NK_FUNC, [WH_EXTERN_TABLE] = WH_NK_TABLE,
-                              [WH_EXTERN_MEMORY] = WH_NK_MEMORY,
-                              [WH_EXTERN_GLOBAL] = WH_NK_GLOBAL, [WH_EXTERN_TAG] = WH_NK_TAG};
+  static const int kinds[] = {[WH_EXTERN_FUNC] = WN_NK_FUNC, [WH_EXTERN_TABLE] = WN_NK_TABLE,
+                              [WH_EXTERN_MEMORY] = WN_NK_MEMORY,
+                              [WH_EXTERN_GLOBAL] = WN_NK_GLOBAL, [WH_EXTERN_TAG] = WN_NK_TAG};
   if (!mw->ptr) {
     napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Module has been disposed");
     return -1;
   }
   for (uint32_t i = 0; i < n; i++) {
-    wh_napi_obj *w = values[i] ? wh_napi_unwrap_any(env, values[i]) : NULL;
+    wn_obj *w = values[i] ? wn_unwrap_any(env, values[i]) : NULL;
     if (!w) continue; /* a JS callable or a plain value: a new object */
-    if (!wh_napi_unwrap(env, values[i], kinds[exts[i].kind])) return -1;
+    if (!wn_unwrap(env, values[i], kinds[exts[i].kind])) return -1;
     /* this instance's runs may run the other's code or touch its memory */
-    wh_napi_rs_touch(w->rs);
-    if (w->kind == WH_NK_FUNC && wh_napi_rs_busy(w->rs)) {
-      wh_napi_throw_busy(env, "link its function");
+    wn_rs_touch(w->rs);
+    if (w->kind == WN_NK_FUNC && wn_rs_busy(w->rs)) {
+      wn_throw_busy(env, "link its function");
       return -1;
     }
   }
@@ -188,7 +188,7 @@ static int still_usable(napi_env env, wh_napi_obj *mw, const napi_value *values,
  * Order (issue 13): convert the limits, then look up the module and hold a
  * reference on it and on each import as it is read, since reading the
  * import object runs user JS that may dispose() any of them. */
-napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
+napi_value wn_instance_new(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4], exports = NULL;
   wh_limits_config cfg;
@@ -198,19 +198,19 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
   napi_value *values = NULL;
   uint32_t nowned = 0;
   wh_error err;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  wh_napi_sweep_dead(E, 0);
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  if (argc < 4 || !wh_napi_is_object(env, argv[0])) {
+  wn_sweep_dead(E, 0);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 4 || !wn_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "instanceNew(target, module, imports, limits)");
     return NULL;
   }
-  if (wh_napi_is_object(env, argv[3])) {
+  if (wn_is_object(env, argv[3])) {
     if (read_limits(env, argv[3], &cfg, &timeout_ns)) return NULL;
     has_limits = 1;
   }
-  wh_napi_obj *mw = wh_napi_unwrap(env, argv[1], WH_NK_MODULE);
+  wn_obj *mw = wn_unwrap(env, argv[1], WN_NK_MODULE);
   if (!mw) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -233,33 +233,33 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
     }
   }
   wh_instance *inst = NULL;
-  if (wh_napi_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0 &&
+  if (wn_read_imports(E, m, argv[2], argv[0], exts, owned, &nowned, values) == 0 &&
       still_usable(env, mw, values, exts, n) == 0) {
     memset(&err, 0, sizeof err);
     inst = wh_instance_new_unstarted(m, exts, n, has_limits ? &cfg : NULL, &err);
-    wh_napi_sweep_memories(E);
-    if (!inst) wh_napi_throw_status(E, err.status ? err.status : WH_ERR_LINK, &err);
+    wn_sweep_memories(E);
+    if (!inst) wn_throw_status(E, err.status ? err.status : WH_ERR_LINK, &err);
   }
   if (inst) {
-    wh_napi_instance *w = calloc(1, sizeof *w);
-    wh_napi_rs *rs = w ? wh_napi_rs_new(E, inst) : NULL;
+    wn_instance *w = calloc(1, sizeof *w);
+    wn_rs *rs = w ? wn_rs_new(E, inst) : NULL;
     if (!rs) {
       free(w);
       wh_instance_unref(inst);
       napi_throw_error(env, NULL, "wasihost: out of memory");
     } else {
-      w->h.kind = WH_NK_INSTANCE;
+      w->h.kind = WN_NK_INSTANCE;
       w->h.ptr = inst;
       w->h.rs = rs; /* the wrapper owns rs's first reference */
       rs->timeout_ns = timeout_ns;
       w->has_fuel = has_limits && cfg.fuel != 0;
-      if (wh_napi_attach(E, argv[0], &w->h) == 0 && wh_napi_rs_set_imports(rs, values, n) == 0)
+      if (wn_attach(E, argv[0], &w->h) == 0 && wn_rs_set_imports(rs, values, n) == 0)
         exports = build_exports(E, argv[0], inst, rs, exts, n);
-      wh_napi_rs_account_unrun(rs);
+      wn_rs_account_unrun(rs);
     }
   }
   /* The instance holds its own references to what it imported. */
-  for (uint32_t i = 0; i < nowned; i++) wh_napi_extern_unref(&owned[i]);
+  for (uint32_t i = 0; i < nowned; i++) wn_extern_unref(&owned[i]);
   wh_module_unref(m);
   free(exts);
   free(owned);
@@ -268,67 +268,67 @@ napi_value wh_napi_instance_new(napi_env env, napi_callback_info info) {
 }
 
 /* The receiver argv[0] as an Instance wrapper (an exception when not). */
-wh_napi_instance *wh_napi_arg_instance(napi_env env, napi_callback_info info, size_t *argc,
+wn_instance *wn_arg_instance(napi_env env, napi_callback_info info, size_t *argc,
                                        napi_value *argv) {
   if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   if (*argc < 1) {
     napi_throw_type_error(env, NULL, "Receiver is not a WebAssembly.Instance");
     return NULL;
   }
-  return (wh_napi_instance *)wh_napi_unwrap_or_throw(env, argv[0], WH_NK_INSTANCE,
+  return (wn_instance *)wn_unwrap_or_throw(env, argv[0], WN_NK_INSTANCE,
                                                      "WebAssembly.Instance");
 }
 
 /* instanceStart(instance): runs the start function, if the module has one
  * and it has not run, as a run of the instance: its timeout, AbortSignal,
  * fuel and "instance is busy" rules hold.  Throws what it trapped with. */
-napi_value wh_napi_instance_start(napi_env env, napi_callback_info info) {
+napi_value wn_instance_start(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  wh_napi_run run;
+  wn_run run;
   wh_error err;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
+  wn_instance *w = wn_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   wh_instance *inst = w->h.ptr;
-  if (!inst || !wh_instance_start_pending(inst)) return wh_napi_undefined(env);
-  if (wh_napi_run_begin(E, w->h.rs, 0, &run)) return NULL;
+  if (!inst || !wh_instance_start_pending(inst)) return wn_undefined(env);
+  if (wn_run_begin(E, w->h.rs, 0, &run)) return NULL;
   int rc = wh_instance_start(inst, &err);
-  wh_napi_run_end(&run);
-  wh_napi_sweep_memories(E);
+  wn_run_end(&run);
+  wn_sweep_memories(E);
   if (rc != WH_OK) {
-    wh_napi_throw_status(E, rc, &err);
+    wn_throw_status(E, rc, &err);
     return NULL;
   }
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
 /* instanceFuel(instance) -> Number, or undefined without a fuel limit */
-napi_value wh_napi_instance_fuel(napi_env env, napi_callback_info info) {
+napi_value wn_instance_fuel(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
-  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
+  wn_instance *w = wn_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
-  if (!w->has_fuel) return wh_napi_undefined(env);
+  if (!w->has_fuel) return wn_undefined(env);
   /* The guest thread keeps the budget in its own registers while it runs. */
-  if (wh_napi_rs_busy(w->h.rs)) {
-    wh_napi_throw_busy(env, "read its fuel");
+  if (wn_rs_busy(w->h.rs)) {
+    wn_throw_busy(env, "read its fuel");
     return NULL;
   }
-  WH_TRY(napi_create_double(env, (double)wh_instance_fuel(w->h.ptr), &out), NULL);
+  WI_TRY(napi_create_double(env, (double)wh_instance_fuel(w->h.ptr), &out), NULL);
   return out;
 }
 
 /* instanceSetFuel(instance, fuel) */
-napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info) {
+napi_value wn_instance_set_fuel(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   uint64_t fuel;
-  wh_napi_instance *w = wh_napi_arg_instance(env, info, &argc, argv);
+  wn_instance *w = wn_arg_instance(env, info, &argc, argv);
   if (!w) return NULL;
   if (!w->has_fuel) {
     napi_throw_type_error(env, NULL,
@@ -338,13 +338,13 @@ napi_value wh_napi_instance_set_fuel(napi_env env, napi_callback_info info) {
   /* A run in progress (even one lent to the JS thread) writes its budget
    * back when it ends: a refill now would be lost. */
   if (w->h.rs && (w->h.rs->job || w->h.rs->sync_depth)) {
-    wh_napi_throw_busy(env, "refill its fuel");
+    wn_throw_busy(env, "refill its fuel");
     return NULL;
   }
-  if (argc < 2 || wh_napi_get_u64(env, argv[1], &fuel)) {
+  if (argc < 2 || wn_get_u64(env, argv[1], &fuel)) {
     if (argc < 2) napi_throw_type_error(env, NULL, "fuel must be a Number or BigInt");
     return NULL;
   }
   wh_instance_set_fuel(w->h.ptr, fuel);
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }

@@ -8,7 +8,7 @@
 
 #include "node/napi_binding.h"
 
-void wh_napi_extern_unref(const wh_extern *e) {
+void wn_extern_unref(const wh_extern *e) {
   switch (e->kind) {
   case WH_EXTERN_FUNC: wh_func_unref(e->u.func); break;
   case WH_EXTERN_TABLE: wh_table_unref(e->u.table); break;
@@ -31,7 +31,7 @@ static void extern_ref(const wh_extern *e) {
 }
 
 typedef struct import_ctx {
-  wh_napi_env *E;
+  wn_env *E;
   napi_value owner;
   const char *mod, *name;
   uint32_t mod_len, name_len;
@@ -43,25 +43,25 @@ static void link_error(import_ctx *c, const char *got) {
   wh_externtype_format(c->want, want, sizeof want);
   snprintf(msg, sizeof msg, "incompatible import type for %.*s::%.*s: expected %s, got %s",
            (int)c->mod_len, c->mod, (int)c->name_len, c->name, want, got);
-  wh_napi_throw_class(c->E, c->E->err_link, msg);
+  wn_throw_class(c->E, c->E->err_link, msg);
 }
 
 /* The wasm object a JS value wraps, or 0 (kind left unset). */
 static int unwrap_extern(napi_env env, napi_value v, wh_extern *out) {
-  wh_napi_obj *w;
-  if ((w = wh_napi_unwrap(env, v, WH_NK_FUNC))) {
+  wn_obj *w;
+  if ((w = wn_unwrap(env, v, WN_NK_FUNC))) {
     out->kind = WH_EXTERN_FUNC;
     out->u.func = w->ptr;
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_MEMORY))) {
+  } else if ((w = wn_unwrap(env, v, WN_NK_MEMORY))) {
     out->kind = WH_EXTERN_MEMORY;
     out->u.memory = w->ptr;
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_TABLE))) {
+  } else if ((w = wn_unwrap(env, v, WN_NK_TABLE))) {
     out->kind = WH_EXTERN_TABLE;
     out->u.table = w->ptr;
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_GLOBAL))) {
+  } else if ((w = wn_unwrap(env, v, WN_NK_GLOBAL))) {
     out->kind = WH_EXTERN_GLOBAL;
     out->u.global = w->ptr;
-  } else if ((w = wh_napi_unwrap(env, v, WH_NK_TAG))) {
+  } else if ((w = wn_unwrap(env, v, WN_NK_TAG))) {
     out->kind = WH_EXTERN_TAG;
     out->u.tag = w->ptr;
   } else {
@@ -103,9 +103,9 @@ static int incompatible(import_ctx *c, napi_value v) {
 
 static int read_func(import_ctx *c, napi_value v, napi_valuetype t, wh_extern *out,
                      int *owned) {
-  if (wh_napi_unwrap(c->E->env, v, WH_NK_FUNC)) return matches(c, v, out) ? 0 : incompatible(c, v);
+  if (wn_unwrap(c->E->env, v, WN_NK_FUNC)) return matches(c, v, out) ? 0 : incompatible(c, v);
   if (t != napi_function) return incompatible(c, v);
-  out->u.func = wh_napi_host_func(c->E, v, &c->want->u.func, c->owner);
+  out->u.func = wn_host_func(c->E, v, &c->want->u.func, c->owner);
   if (!out->u.func) return -1;
   *owned = 1;
   return 0;
@@ -115,14 +115,14 @@ static int read_global(import_ctx *c, napi_value v, napi_valuetype t, wh_extern 
                        int *owned) {
   const wh_globaltype *gt = &c->want->u.global;
   wh_val val;
-  if (wh_napi_unwrap(c->E->env, v, WH_NK_GLOBAL)) return matches(c, v, out) ? 0 : incompatible(c, v);
+  if (wn_unwrap(c->E->env, v, WN_NK_GLOBAL)) return matches(c, v, out) ? 0 : incompatible(c, v);
   /* A plain value makes a new immutable global. */
   if ((gt->type == WH_I64 && t != napi_bigint) ||
       ((gt->type == WH_I32 || gt->type == WH_F32 || gt->type == WH_F64) &&
        t != napi_number) ||
       gt->type == WH_V128 || gt->mutable_)
     return incompatible(c, v);
-  if (wh_napi_to_wasm(c->E, v, gt->type, &val)) return -1;
+  if (wn_to_wasm(c->E, v, gt->type, &val)) return -1;
   out->u.global = wh_global_new(gt->type, 0, val);
   if (!out->u.global) {
     napi_throw_error(c->E->env, NULL, "wasihost: out of memory");
@@ -137,7 +137,7 @@ static int read_wrapped(import_ctx *c, napi_value v, wh_extern *out) {
   return matches(c, v, out) ? 0 : incompatible(c, v);
 }
 
-int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
+int wn_read_imports(wn_env *E, wh_module *m, napi_value import_object,
                          napi_value owner, wh_extern *exts, wh_extern *owned,
                          uint32_t *nowned, napi_value *values) {
   napi_env env = E->env;
@@ -145,7 +145,7 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
   char msg[512];
   *nowned = 0;
   if (n == 0) return 0;
-  if (!wh_napi_is_object(env, import_object)) {
+  if (!wn_is_object(env, import_object)) {
     napi_throw_type_error(env, NULL, "Imports argument must be present and must be an object");
     return -1;
   }
@@ -163,22 +163,22 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
       napi_throw_error(env, NULL, "wasihost: cannot read an import of the module");
       return -1;
     }
-    WH_TRY(napi_create_string_utf8(env, c.mod, c.mod_len, &key), -1);
-    WH_TRY(napi_get_property(env, import_object, key, &ns), -1);
-    if (!wh_napi_is_object(env, ns)) {
+    WI_TRY(napi_create_string_utf8(env, c.mod, c.mod_len, &key), -1);
+    WI_TRY(napi_get_property(env, import_object, key, &ns), -1);
+    if (!wn_is_object(env, ns)) {
       snprintf(msg, sizeof msg,
                "import module \"%.*s\" is not an object (needed by %.*s::%.*s)",
                (int)c.mod_len, c.mod, (int)c.mod_len, c.mod, (int)c.name_len, c.name);
       napi_throw_type_error(env, NULL, msg);
       return -1;
     }
-    WH_TRY(napi_create_string_utf8(env, c.name, c.name_len, &key), -1);
-    WH_TRY(napi_get_property(env, ns, key, &v), -1);
-    WH_TRY(napi_typeof(env, v, &t), -1);
+    WI_TRY(napi_create_string_utf8(env, c.name, c.name_len, &key), -1);
+    WI_TRY(napi_get_property(env, ns, key, &v), -1);
+    WI_TRY(napi_typeof(env, v, &t), -1);
     if (t == napi_undefined) {
       snprintf(msg, sizeof msg, "unknown import: %.*s::%.*s", (int)c.mod_len, c.mod,
                (int)c.name_len, c.name);
-      wh_napi_throw_class(E, E->err_link, msg);
+      wn_throw_class(E, E->err_link, msg);
       return -1;
     }
     exts[i].kind = type.kind;
@@ -199,7 +199,7 @@ int wh_napi_read_imports(wh_napi_env *E, wh_module *m, napi_value import_object,
     if (!own) extern_ref(&exts[i]);
     owned[(*nowned)++] = exts[i];
     /* The instance will share the store of an imported wrapper. */
-    if (!own && wh_napi_group_join(E, owner, v)) return -1;
+    if (!own && wn_group_join(E, owner, v)) return -1;
   }
   return 0;
 }

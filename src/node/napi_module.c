@@ -22,10 +22,10 @@ static const char *kind_name(int kind) {
 static wh_module *arg_module(napi_env env, napi_callback_info info, size_t *argc,
                              napi_value *argv) {
   if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
-  wh_napi_obj *w = *argc ? wh_napi_unwrap(env, argv[0], WH_NK_MODULE) : NULL;
+  wn_obj *w = *argc ? wn_unwrap(env, argv[0], WN_NK_MODULE) : NULL;
   if (!w) {
     napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
     return NULL;
@@ -34,29 +34,29 @@ static wh_module *arg_module(napi_env env, napi_callback_info info, size_t *argc
 }
 
 /* moduleNew(target, bytes): compiles and wraps target. */
-napi_value wh_napi_module_new(napi_env env, napi_callback_info info) {
+napi_value wn_module_new(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   const uint8_t *data = NULL;
   size_t len = 0;
   wh_error err;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  wh_napi_sweep_dead(E, 0);
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  if (argc < 2 || !wh_napi_is_object(env, argv[0])) {
+  wn_sweep_dead(E, 0);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 2 || !wn_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "moduleNew(target, bytes)");
     return NULL;
   }
-  if (wh_napi_buffer_source(env, argv[1], &data, &len)) return NULL;
+  if (wn_buffer_source(env, argv[1], &data, &len)) return NULL;
   memset(&err, 0, sizeof err);
   wh_module *m = wh_module_new(data ? data : (const uint8_t *)"", len, &err);
   if (!m) {
-    wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
+    wn_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
     return NULL;
   }
-  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
-  return wh_napi_undefined(env);
+  if (wn_module_attach(E, argv[0], m)) return NULL;
+  return wn_undefined(env);
 }
 
 /* Reads a whole file into memory of our own (synchronous libuv calls);
@@ -104,15 +104,15 @@ static uint8_t *read_file(napi_env env, const char *path, size_t *len) {
  * reads them in place: one copy of the module, not the caller's buffer
  * plus ours (which moduleNew needs, since a caller may change its buffer
  * after compiling). */
-napi_value wh_napi_module_from_file(napi_env env, napi_callback_info info) {
+napi_value wn_module_from_file(napi_env env, napi_callback_info info) {
   size_t argc = 2, plen = 0;
   napi_value argv[2];
   wh_error err;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  wh_napi_sweep_dead(E, 0);
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  if (argc < 2 || !wh_napi_is_object(env, argv[0])) {
+  wn_sweep_dead(E, 0);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 2 || !wn_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "moduleFromFile(target, path)");
     return NULL;
   }
@@ -127,7 +127,7 @@ napi_value wh_napi_module_from_file(napi_env env, napi_callback_info info) {
   }
   if (napi_get_value_string_utf8(env, argv[1], path, plen + 1, &plen) != napi_ok) {
     free(path);
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   if (strlen(path) != plen) {
@@ -143,53 +143,53 @@ napi_value wh_napi_module_from_file(napi_env env, napi_callback_info info) {
   wh_module *m = wh_module_new_borrowed(bytes, len, free, bytes, &err);
   if (!m) {
     free(bytes);
-    wh_napi_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
+    wn_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
     return NULL;
   }
-  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
-  return wh_napi_undefined(env);
+  if (wn_module_attach(E, argv[0], m)) return NULL;
+  return wn_undefined(env);
 }
 
 /* Wraps m (whose reference the wrapper takes over) in the JS Module js,
  * and tells V8 what it keeps alive in this environment. */
-int wh_napi_module_attach(wh_napi_env *E, napi_value js, wh_module *m) {
-  wh_napi_obj *w = calloc(1, sizeof *w);
+int wn_module_attach(wn_env *E, napi_value js, wh_module *m) {
+  wn_obj *w = calloc(1, sizeof *w);
   if (!w) {
     wh_module_unref(m);
     napi_throw_error(E->env, NULL, "wasihost: out of memory");
     return -1;
   }
-  w->kind = WH_NK_MODULE;
+  w->kind = WN_NK_MODULE;
   w->ptr = m;
-  if (wh_napi_attach(E, js, w)) return -1;
-  wh_napi_obj_account(w);
+  if (wn_attach(E, js, w)) return -1;
+  wn_obj_account(w);
   return 0;
 }
 
 /* moduleValidate(bytes) -> boolean */
-napi_value wh_napi_module_validate(napi_env env, napi_callback_info info) {
+napi_value wn_module_validate(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value bytes;
   const uint8_t *data = NULL;
   size_t len = 0;
   wh_error err;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &bytes, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, &bytes, NULL, NULL), NULL);
   if (argc < 1) {
     napi_throw_type_error(env, NULL,
                           "first argument must be an ArrayBuffer or typed array object");
     return NULL;
   }
-  if (wh_napi_buffer_source(env, bytes, &data, &len)) return NULL;
+  if (wn_buffer_source(env, bytes, &data, &len)) return NULL;
   memset(&err, 0, sizeof err);
-  return wh_napi_bool(env, wh_module_validate(data ? data : (const uint8_t *)"", len,
+  return wn_bool(env, wh_module_validate(data ? data : (const uint8_t *)"", len,
                                               &err) == WH_OK);
 }
 
 static int set_str(napi_env env, napi_value obj, const char *key, const char *s,
                    size_t len) {
-  napi_value v = wh_napi_string_n(env, s, len);
+  napi_value v = wn_string_n(env, s, len);
   if (!v) return -1;
-  WH_TRY(napi_set_named_property(env, obj, key, v), -1);
+  WI_TRY(napi_set_named_property(env, obj, key, v), -1);
   return 0;
 }
 
@@ -201,7 +201,7 @@ static napi_value extern_list(napi_env env, napi_callback_info info, int imports
   wh_module *m = arg_module(env, info, &argc, argv);
   if (!m) return NULL;
   uint32_t n = imports ? wh_module_import_count(m) : wh_module_export_count(m);
-  WH_TRY(napi_create_array_with_length(env, n, &arr), NULL);
+  WI_TRY(napi_create_array_with_length(env, n, &arr), NULL);
   for (uint32_t i = 0; i < n; i++) {
     const char *mod = NULL, *name;
     uint32_t mod_len = 0, name_len;
@@ -212,26 +212,26 @@ static napi_value extern_list(napi_env env, napi_callback_info info, int imports
                                           : "wasihost: cannot read an export");
       return NULL;
     }
-    WH_TRY(napi_create_object(env, &o), NULL);
+    WI_TRY(napi_create_object(env, &o), NULL);
     if ((imports && set_str(env, o, "module", mod, mod_len)) ||
         set_str(env, o, "name", name, name_len) ||
         set_str(env, o, "kind", kind_name(t.kind), strlen(kind_name(t.kind))))
       return NULL;
-    WH_TRY(napi_set_element(env, arr, i, o), NULL);
+    WI_TRY(napi_set_element(env, arr, i, o), NULL);
   }
   return arr;
 }
 
-napi_value wh_napi_module_imports(napi_env env, napi_callback_info info) {
+napi_value wn_module_imports(napi_env env, napi_callback_info info) {
   return extern_list(env, info, 1);
 }
 
-napi_value wh_napi_module_exports(napi_env env, napi_callback_info info) {
+napi_value wn_module_exports(napi_env env, napi_callback_info info) {
   return extern_list(env, info, 0);
 }
 
 /* moduleCustomSections(module, name) -> [ArrayBuffer] (copies) */
-napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info) {
+napi_value wn_module_custom_sections(napi_env env, napi_callback_info info) {
   size_t argc = 2, want_len = 0;
   napi_value argv[2], arr, ab;
   char *want = NULL;
@@ -242,7 +242,7 @@ napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info)
     napi_throw_type_error(env, NULL, "Argument 1 is required");
     return NULL;
   }
-  WH_TRY(napi_get_value_string_utf8(env, argv[1], NULL, 0, &want_len), NULL);
+  WI_TRY(napi_get_value_string_utf8(env, argv[1], NULL, 0, &want_len), NULL);
   if (!(want = malloc(want_len + 1))) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
@@ -250,7 +250,7 @@ napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info)
   if (napi_get_value_string_utf8(env, argv[1], want, want_len + 1, &want_len) != napi_ok ||
       napi_create_array(env, &arr) != napi_ok) {
     free(want);
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   uint32_t n = wh_module_custom_count(m);
@@ -265,7 +265,7 @@ napi_value wh_napi_module_custom_sections(napi_env env, napi_callback_info info)
     if (napi_create_arraybuffer(env, len, &copy, &ab) != napi_ok ||
         napi_set_element(env, arr, count++, ab) != napi_ok) {
       free(want);
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       return NULL;
     }
     if (len) memcpy(copy, data, len);

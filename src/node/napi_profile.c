@@ -18,16 +18,16 @@
 #define MAX_INLINE 16
 
 static wh_instance *arg_inst(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  wh_napi_instance *w = wh_napi_arg_instance(env, info, argc, argv);
+  wn_instance *w = wn_arg_instance(env, info, argc, argv);
   /* the guest thread of an async run writes the profile's counters */
-  if (w && wh_napi_rs_busy(w->h.rs)) {
-    wh_napi_throw_busy(env, "read or change its profile");
+  if (w && wn_rs_busy(w->h.rs)) {
+    wn_throw_busy(env, "read or change its profile");
     return NULL;
   }
   return w ? w->h.ptr : NULL;
 }
 
-napi_value wh_napi_profile_start(napi_env env, napi_callback_info info) {
+napi_value wn_profile_start(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   wh_instance *inst = arg_inst(env, info, &argc, argv);
@@ -45,16 +45,16 @@ napi_value wh_napi_profile_start(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, err.message[0] ? err.message : "cannot start the profile");
     return NULL;
   }
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
-napi_value wh_napi_profile_stop(napi_env env, napi_callback_info info) {
+napi_value wn_profile_stop(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   wh_instance *inst = arg_inst(env, info, &argc, argv);
   if (!inst) return NULL;
   wh_instance_profile_stop(inst);
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
 static napi_value f64_array(napi_env env, const uint64_t *v, uint32_t n) {
@@ -83,7 +83,7 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-napi_value wh_napi_profile_read(napi_env env, napi_callback_info info) {
+napi_value wn_profile_read(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   wh_instance *inst = arg_inst(env, info, &argc, argv);
@@ -105,7 +105,7 @@ napi_value wh_napi_profile_read(napi_env env, napi_callback_info info) {
   if (napi_create_object(env, &out) != napi_ok ||
       napi_create_arraybuffer(env, d.nwords * 4, &data, &ab) != napi_ok) {
     wh_profile_data_free(&d);
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   if (d.nwords) memcpy(data, d.words, d.nwords * 4);
@@ -188,26 +188,26 @@ napi_value wh_napi_profile_read(napi_env env, napi_callback_info info) {
 }
 
 /* Argument 0 as a Module wrapper (an exception when not). */
-static wh_napi_obj *arg_module(napi_env env, napi_callback_info info) {
+static wn_obj *arg_module(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
-  wh_napi_obj *w = argc ? wh_napi_unwrap_or_throw(env, argv[0], WH_NK_MODULE, "WebAssembly.Module") : NULL;
+  wn_obj *w = argc ? wn_unwrap_or_throw(env, argv[0], WN_NK_MODULE, "WebAssembly.Module") : NULL;
   if (!w && !argc) napi_throw_type_error(env, NULL, "Argument 0 must be a WebAssembly.Module");
   return w;
 }
 
-napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info) {
+napi_value wn_module_bytes(napi_env env, napi_callback_info info) {
   napi_value out;
-  wh_napi_obj *w = arg_module(env, info);
+  wn_obj *w = arg_module(env, info);
   if (!w) return NULL;
   size_t len;
   const uint8_t *b = wh_module_bytes(w->ptr, &len);
   if (napi_create_buffer_copy(env, len, b, NULL, &out) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   return out;
@@ -215,9 +215,9 @@ napi_value wh_napi_module_bytes(napi_env env, napi_callback_info info) {
 
 /* moduleSetExact(module): see wh_module_set_exact (lib/api/instance.js
  * calls it on a private copy of the module). */
-napi_value wh_napi_module_set_exact(napi_env env, napi_callback_info info) {
-  wh_napi_obj *w = arg_module(env, info);
+napi_value wn_module_set_exact(napi_env env, napi_callback_info info) {
+  wn_obj *w = arg_module(env, info);
   if (!w) return NULL;
   wh_module_set_exact(w->ptr);
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }

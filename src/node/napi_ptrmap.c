@@ -16,14 +16,14 @@ static size_t hash_ptr(const void *p, size_t nbuckets) {
   return (size_t)x & (nbuckets - 1);
 }
 
-static int grow(wh_napi_ptrmap *m) {
+static int grow(wn_ptrmap *m) {
   size_t n = m->nbuckets ? m->nbuckets * 2 : 64;
-  wh_napi_ptrmap_entry **b = calloc(n, sizeof *b);
+  wn_ptrmap_entry **b = calloc(n, sizeof *b);
   if (!b) return -1;
   for (size_t i = 0; i < m->nbuckets; i++) {
-    wh_napi_ptrmap_entry *e = m->buckets[i];
+    wn_ptrmap_entry *e = m->buckets[i];
     while (e) {
-      wh_napi_ptrmap_entry *next = e->next;
+      wn_ptrmap_entry *next = e->next;
       size_t h = hash_ptr(e->key, n);
       e->next = b[h];
       b[h] = e;
@@ -36,16 +36,16 @@ static int grow(wh_napi_ptrmap *m) {
   return 0;
 }
 
-wh_napi_ptrmap_entry *wh_napi_ptrmap_find(const wh_napi_ptrmap *m, const void *key) {
+wn_ptrmap_entry *wn_ptrmap_find(const wn_ptrmap *m, const void *key) {
   if (!key || !m->nbuckets) return NULL;
-  for (wh_napi_ptrmap_entry *e = m->buckets[hash_ptr(key, m->nbuckets)]; e; e = e->next)
+  for (wn_ptrmap_entry *e = m->buckets[hash_ptr(key, m->nbuckets)]; e; e = e->next)
     if (e->key == key) return e;
   return NULL;
 }
 
-void wh_napi_ptrmap_remove(wh_napi_ptrmap *m, wh_napi_ptrmap_entry *e) {
+void wn_ptrmap_remove(wn_ptrmap *m, wn_ptrmap_entry *e) {
   if (!e->key) return;
-  wh_napi_ptrmap_entry **pp = &m->buckets[hash_ptr(e->key, m->nbuckets)];
+  wn_ptrmap_entry **pp = &m->buckets[hash_ptr(e->key, m->nbuckets)];
   while (*pp && *pp != e) pp = &(*pp)->next;
   if (*pp) {
     *pp = e->next;
@@ -56,13 +56,13 @@ void wh_napi_ptrmap_remove(wh_napi_ptrmap *m, wh_napi_ptrmap_entry *e) {
 }
 
 /* Grows before it unlinks anything, so a failure leaves the map as it was. */
-int wh_napi_ptrmap_put(wh_napi_ptrmap *m, wh_napi_ptrmap_entry *e, const void *key,
-                       wh_napi_ptrmap_entry **old) {
+int wn_ptrmap_put(wn_ptrmap *m, wn_ptrmap_entry *e, const void *key,
+                       wn_ptrmap_entry **old) {
   if (old) *old = NULL;
   if (m->count + 1 > m->nbuckets && grow(m)) return -1;
-  wh_napi_ptrmap_entry *prev = wh_napi_ptrmap_find(m, key);
+  wn_ptrmap_entry *prev = wn_ptrmap_find(m, key);
   if (prev) {
-    wh_napi_ptrmap_remove(m, prev);
+    wn_ptrmap_remove(m, prev);
     if (old) *old = prev;
   }
   size_t h = hash_ptr(key, m->nbuckets);

@@ -25,17 +25,17 @@
 /* A disposed instance's state stays findable (and refusing) as long as
  * anything holds it: its wh_instance may live on in a store shared with
  * live objects.  Its address cannot be reused meanwhile without a new
- * instance, whose wh_napi_rs_new replaces the entry. */
-wh_napi_rs *wh_napi_rs_find(wh_napi_env *E, wh_instance *inst) {
-  wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->rs_map, inst);
-  return e ? WH_NAPI_CONTAINER(e, wh_napi_rs, reg) : NULL;
+ * instance, whose wn_rs_new replaces the entry. */
+wn_rs *wn_rs_find(wn_env *E, wh_instance *inst) {
+  wn_ptrmap_entry *e = wn_ptrmap_find(&E->rs_map, inst);
+  return e ? WN_CONTAINER(e, wn_rs, reg) : NULL;
 }
 
-wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst) {
-  wh_napi_ptrmap_entry *old;
-  wh_napi_rs *rs = calloc(1, sizeof *rs);
+wn_rs *wn_rs_new(wn_env *E, wh_instance *inst) {
+  wn_ptrmap_entry *old;
+  wn_rs *rs = calloc(1, sizeof *rs);
   if (!rs) return NULL;
-  if (wh_napi_ptrmap_put(&E->rs_map, &rs->reg, inst, &old)) {
+  if (wn_ptrmap_put(&E->rs_map, &rs->reg, inst, &old)) {
     free(rs);
     return NULL;
   }
@@ -44,28 +44,28 @@ wh_napi_rs *wh_napi_rs_new(wh_napi_env *E, wh_instance *inst) {
   rs->refs = 1;
   /* An older state of the same address belongs to a freed instance that
    * only waits for its holders' finalizers: it no longer matches. */
-  if (old) WH_NAPI_CONTAINER(old, wh_napi_rs, reg)->inst = NULL;
+  if (old) WN_CONTAINER(old, wn_rs, reg)->inst = NULL;
   E->refs++;
   return rs;
 }
 
-void wh_napi_rs_ref(wh_napi_rs *rs) { rs->refs++; }
+void wn_rs_ref(wn_rs *rs) { rs->refs++; }
 
-void wh_napi_rs_unref(wh_napi_rs *rs) {
+void wn_rs_unref(wn_rs *rs) {
   if (!rs || --rs->refs > 0) return;
   rs->inst = NULL;
-  wh_napi_rs_account(rs);
-  wh_napi_ptrmap_remove(&rs->E->rs_map, &rs->reg);
+  wn_rs_account(rs);
+  wn_ptrmap_remove(&rs->E->rs_map, &rs->reg);
   if (rs->E->alive)
-    for (uint32_t i = 0; i < rs->nimports; i++) wh_napi_ref_drop(rs->E, rs->imports[i]);
+    for (uint32_t i = 0; i < rs->nimports; i++) wn_ref_drop(rs->E, rs->imports[i]);
   free(rs->imports);
-  wh_napi_env_release(rs->E);
+  wn_env_release(rs->E);
   free(rs);
 }
 
-void wh_napi_rs_attach(wh_napi_rs *rs, wh_napi_obj *w) {
-  if (!rs || w->rs || w->kind == WH_NK_INSTANCE) return;
-  wh_napi_rs_ref(rs);
+void wn_rs_attach(wn_rs *rs, wn_obj *w) {
+  if (!rs || w->rs || w->kind == WN_NK_INSTANCE) return;
+  wn_rs_ref(rs);
   w->rs = rs;
   w->rs_prev = NULL;
   w->rs_next = rs->objs;
@@ -73,28 +73,28 @@ void wh_napi_rs_attach(wh_napi_rs *rs, wh_napi_obj *w) {
   rs->objs = w;
 }
 
-void wh_napi_rs_detach(wh_napi_obj *w) {
-  wh_napi_rs *rs = w->rs;
+void wn_rs_detach(wn_obj *w) {
+  wn_rs *rs = w->rs;
   if (!rs) return;
-  if (w->kind != WH_NK_INSTANCE) {
+  if (w->kind != WN_NK_INSTANCE) {
     if (w->rs_prev) w->rs_prev->rs_next = w->rs_next;
     else if (rs->objs == w) rs->objs = w->rs_next;
     if (w->rs_next) w->rs_next->rs_prev = w->rs_prev;
     w->rs_prev = w->rs_next = NULL;
   }
   w->rs = NULL;
-  wh_napi_rs_unref(rs);
+  wn_rs_unref(rs);
 }
 
-int wh_napi_rs_busy(const wh_napi_rs *rs) {
+int wn_rs_busy(const wn_rs *rs) {
   return rs && ((rs->job && !rs->lent) || rs->pins > rs->pins_lent);
 }
 
-int wh_napi_obj_busy(const wh_napi_obj *w) {
-  return w->jobs > w->jobs_lent || wh_napi_rs_busy(w->rs);
+int wn_obj_busy(const wn_obj *w) {
+  return w->jobs > w->jobs_lent || wn_rs_busy(w->rs);
 }
 
-int wh_napi_rs_set_imports(wh_napi_rs *rs, const napi_value *values, uint32_t n) {
+int wn_rs_set_imports(wn_rs *rs, const napi_value *values, uint32_t n) {
   napi_env env = rs->E->env;
   if (!n) return 0;
   rs->imports = calloc(n, sizeof *rs->imports);
@@ -103,41 +103,41 @@ int wh_napi_rs_set_imports(wh_napi_rs *rs, const napi_value *values, uint32_t n)
     return -1;
   }
   for (uint32_t i = 0; i < n; i++) {
-    if (!values[i] || !wh_napi_unwrap_any(env, values[i])) continue; /* a JS callable */
-    WH_TRY(napi_create_reference(env, values[i], 0, &rs->imports[rs->nimports]), -1);
+    if (!values[i] || !wn_unwrap_any(env, values[i])) continue; /* a JS callable */
+    WI_TRY(napi_create_reference(env, values[i], 0, &rs->imports[rs->nimports]), -1);
     rs->nimports++;
   }
   return 0;
 }
 
-int wh_napi_rs_imports_busy(const wh_napi_rs *rs) {
+int wn_rs_imports_busy(const wn_rs *rs) {
   napi_env env = rs->E->env;
   if (!rs->E->active_jobs) return 0;
   for (uint32_t i = 0; i < rs->nimports; i++) {
     napi_value v;
-    wh_napi_obj *w;
+    wn_obj *w;
     if (napi_get_reference_value(env, rs->imports[i], &v) != napi_ok || !v) continue;
-    if ((w = wh_napi_unwrap_any(env, v)) && w->ptr && wh_napi_obj_busy(w)) return 1;
+    if ((w = wn_unwrap_any(env, v)) && w->ptr && wn_obj_busy(w)) return 1;
   }
   return 0;
 }
 
 /* A run of rs's own instance is in progress (what interrupt() stops). */
-static int rs_running(const wh_napi_rs *rs) {
+static int rs_running(const wn_rs *rs) {
   return rs && (rs->job || rs->sync_depth > 0);
 }
 
-void wh_napi_throw_busy(napi_env env, const char *what) {
+void wn_throw_busy(napi_env env, const char *what) {
   char msg[160];
   snprintf(msg, sizeof msg, "instance is busy: cannot %s during a run in progress", what);
   napi_throw_error(env, "ERR_WASIHOST_BUSY", msg);
 }
 
-void wh_napi_throw_interrupted(wh_napi_env *E) {
-  wh_napi_throw_class(E, E->err_runtime, wh_trap_message(WH_TRAP_INTERRUPTED));
+void wn_throw_interrupted(wn_env *E) {
+  wn_throw_class(E, E->err_runtime, wh_trap_message(WH_TRAP_INTERRUPTED));
 }
 
-uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
+uint64_t wn_timeout_min(uint64_t a, uint64_t b) {
   if (!a) return b;
   if (!b) return a;
   return a < b ? a : b;
@@ -149,7 +149,7 @@ uint64_t wh_napi_timeout_min(uint64_t a, uint64_t b) {
  * call of a no-op per poke, about 1 us in 20 ms. */
 #define POKE_NS 20000000u
 
-static uint64_t deadline_min(uint64_t a, uint64_t b) { return wh_napi_timeout_min(a, b); }
+static uint64_t deadline_min(uint64_t a, uint64_t b) { return wn_timeout_min(a, b); }
 
 static uint64_t deadline_in(uint64_t timeout_ns) {
   uint64_t now = wh_clock_ns();
@@ -158,20 +158,20 @@ static uint64_t deadline_in(uint64_t timeout_ns) {
 
 /* Is a run on this thread already poked (an enclosing sync run; a lend
  * frame's guest runs on its own thread and is not)? */
-static int poked(const wh_napi_run *r) {
+static int poked(const wn_run *r) {
   for (; r; r = r->prev)
     if (r->poking) return 1;
   return 0;
 }
 
-int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
-                      wh_napi_run *run) {
+int wn_run_begin(wn_env *E, wn_rs *rs, uint64_t timeout_ns,
+                      wn_run *run) {
   napi_env env = E->env;
-  wh_napi_run *parent = E->runs;
+  wn_run *parent = E->runs;
   memset(run, 0, sizeof *run);
   if (parent && parent->stopped) {
     /* The run this one would nest in was interrupted: so is this. */
-    wh_napi_throw_interrupted(E);
+    wn_throw_interrupted(E);
     return -1;
   }
   if (!rs) return 0; /* a host function, or an instance we cannot name */
@@ -179,12 +179,12 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
     napi_throw_error(env, "ERR_WASIHOST_DISPOSED", "WebAssembly.Instance has been disposed");
     return -1;
   }
-  if (wh_napi_rs_busy(rs) || wh_napi_rs_imports_busy(rs)) {
-    wh_napi_throw_busy(env, "call it");
+  if (wn_rs_busy(rs) || wn_rs_imports_busy(rs)) {
+    wn_throw_busy(env, "call it");
     return -1;
   }
   if (rs->aborted) {
-    wh_napi_throw_interrupted(E);
+    wn_throw_interrupted(E);
     return -1;
   }
   run->rs = rs;
@@ -215,46 +215,46 @@ int wh_napi_run_begin(wh_napi_env *E, wh_napi_rs *rs, uint64_t timeout_ns,
       wh_watch_poke_every(&run->poke, rs->inst, POKE_NS) == 0)
     run->poking = 1;
   rs->sync_depth++;
-  wh_napi_rs_ref(rs);
+  wn_rs_ref(rs);
   run->prev = parent;
   E->runs = run;
   return 0;
 }
 
-void wh_napi_run_lend(wh_napi_env *E, wh_napi_rs *rs, uint64_t deadline, wh_napi_run *run) {
+void wn_run_lend(wn_env *E, wn_rs *rs, uint64_t deadline, wn_run *run) {
   memset(run, 0, sizeof *run);
   run->rs = rs;
   run->deadline = deadline;
   run->outer = -1; /* marks a lend frame: nothing to count */
-  wh_napi_rs_ref(rs);
+  wn_rs_ref(rs);
   run->prev = E->runs;
   E->runs = run;
 }
 
-void wh_napi_run_end(wh_napi_run *run) {
-  wh_napi_rs *rs = run->rs;
+void wn_run_end(wn_run *run) {
+  wn_rs *rs = run->rs;
   if (!rs) return;
   if (run->watching) wh_watch_disarm(&run->watch);
   if (run->poking) wh_watch_disarm(&run->poke);
   if (run->outer >= 0) rs->sync_depth--;
   /* The instance's last run here may have grown its memory. */
-  if (run->outer == 1) wh_napi_rs_account(rs);
+  if (run->outer == 1) wn_rs_account(rs);
   rs->E->runs = run->prev;
-  wh_napi_rs_unref(rs);
+  wn_rs_unref(rs);
   run->rs = NULL;
 }
 
-int wh_napi_rs_interrupt(wh_napi_rs *rs) {
+int wn_rs_interrupt(wn_rs *rs) {
   int hit = rs->inst && rs_running(rs);
   if (hit) wh_instance_interrupt(rs->inst);
   /* A guest parked on a Promise does not look at its flag. */
-  if (hit && rs->job) wh_napi_job_interrupt(rs->job);
+  if (hit && rs->job) wn_job_interrupt(rs->job);
   /* The outermost frame of rs on the JS thread, then everything above. */
-  wh_napi_run *bottom = NULL;
-  for (wh_napi_run *r = rs->E->runs; r; r = r->prev)
+  wn_run *bottom = NULL;
+  for (wn_run *r = rs->E->runs; r; r = r->prev)
     if (r->rs == rs) bottom = r;
   if (!bottom) return hit;
-  for (wh_napi_run *r = rs->E->runs;; r = r->prev) {
+  for (wn_run *r = rs->E->runs;; r = r->prev) {
     r->stopped = 1;
     if (r->rs && r->rs->inst) wh_instance_interrupt(r->rs->inst);
     if (r == bottom) break;
@@ -264,9 +264,9 @@ int wh_napi_rs_interrupt(wh_napi_rs *rs) {
 
 /* ---- entry points ---- */
 
-static wh_napi_rs *target_rs(napi_env env, napi_value v) {
-  wh_napi_obj *w = wh_napi_unwrap_any(env, v);
-  if (!w || (w->kind != WH_NK_INSTANCE && w->kind != WH_NK_FUNC)) {
+static wn_rs *target_rs(napi_env env, napi_value v) {
+  wn_obj *w = wn_unwrap_any(env, v);
+  if (!w || (w->kind != WN_NK_INSTANCE && w->kind != WN_NK_FUNC)) {
     napi_throw_type_error(env, NULL, "expected a WebAssembly.Instance or an exported function");
     return NULL;
   }
@@ -276,113 +276,113 @@ static wh_napi_rs *target_rs(napi_env env, napi_value v) {
 /* interrupt(instanceOrFunction) -> true when a run was in progress.  The
  * run traps "interrupted" at its next loop back-edge or call (or within a
  * millisecond of a blocking WASI call). */
-napi_value wh_napi_interrupt(napi_env env, napi_callback_info info) {
+napi_value wn_interrupt(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
   if (argc < 1) {
     napi_throw_type_error(env, NULL, "interrupt(target)");
     return NULL;
   }
-  wh_napi_rs *rs = target_rs(env, v);
+  wn_rs *rs = target_rs(env, v);
   bool pending = false;
   napi_is_exception_pending(env, &pending);
   if (pending) return NULL;
-  return wh_napi_bool(env, rs && wh_napi_rs_interrupt(rs));
+  return wn_bool(env, rs && wn_rs_interrupt(rs));
 }
 
 /* instanceAbort(instance): its AbortSignal fired.  The run in progress is
  * interrupted and every later run fails at once. */
-napi_value wh_napi_instance_abort(napi_env env, napi_callback_info info) {
+napi_value wn_instance_abort(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
-  if (!w || w->kind != WH_NK_INSTANCE) {
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_any(env, v) : NULL;
+  if (!w || w->kind != WN_NK_INSTANCE) {
     napi_throw_type_error(env, NULL, "instanceAbort(instance)");
     return NULL;
   }
-  wh_napi_rs *rs = w->rs;
+  wn_rs *rs = w->rs;
   if (rs) {
     rs->aborted = 1;
-    wh_napi_rs_interrupt(rs);
+    wn_rs_interrupt(rs);
   }
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
 static const char *kind_class(int kind) {
   switch (kind) {
-  case WH_NK_MODULE: return "WebAssembly.Module";
-  case WH_NK_INSTANCE: return "WebAssembly.Instance";
-  case WH_NK_MEMORY: return "WebAssembly.Memory";
-  case WH_NK_TABLE: return "WebAssembly.Table";
-  case WH_NK_GLOBAL: return "WebAssembly.Global";
+  case WN_NK_MODULE: return "WebAssembly.Module";
+  case WN_NK_INSTANCE: return "WebAssembly.Instance";
+  case WN_NK_MEMORY: return "WebAssembly.Memory";
+  case WN_NK_TABLE: return "WebAssembly.Table";
+  case WN_NK_GLOBAL: return "WebAssembly.Global";
   default: return "function";
   }
 }
 
-static void dispose_instance(wh_napi_obj *w) {
-  wh_napi_rs *rs = w->rs;
+static void dispose_instance(wn_obj *w) {
+  wn_rs *rs = w->rs;
   if (rs) {
     while (rs->objs) {
-      wh_napi_obj *o = rs->objs;
-      wh_napi_obj_dispose(o); /* leaves the list */
-      if (rs->objs == o) wh_napi_rs_detach(o);
+      wn_obj *o = rs->objs;
+      wn_obj_dispose(o); /* leaves the list */
+      if (rs->objs == o) wn_rs_detach(o);
     }
-    rs->inst = NULL; /* stays registered (rs->reg): see wh_napi_rs_find */
-    wh_napi_rs_account(rs);
+    rs->inst = NULL; /* stays registered (rs->reg): see wn_rs_find */
+    wn_rs_account(rs);
   }
-  wh_napi_obj_dispose(w);
+  wn_obj_dispose(w);
 }
 
 /* dispose(obj): releases an Instance (with the functions, memories, tables
  * and globals it defines and exported), Module, Memory, Table or Global
  * now instead of at garbage collection.  Idempotent. */
-napi_value wh_napi_dispose(napi_env env, napi_callback_info info) {
+napi_value wn_dispose(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v;
   char msg[128];
-  if (!wh_napi_env_ready(env)) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
-  if (!w || w->kind == WH_NK_FUNC) {
+  if (!wn_env_ready(env)) return NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_any(env, v) : NULL;
+  if (!w || w->kind == WN_NK_FUNC) {
     napi_throw_type_error(env, NULL,
                           "dispose(): expected a WebAssembly.Instance, Module, Memory, "
                           "Table or Global (functions go with their Instance)");
     return NULL;
   }
-  if (!w->ptr) return wh_napi_undefined(env);
-  if (w->kind != WH_NK_MODULE &&
+  if (!w->ptr) return wn_undefined(env);
+  if (w->kind != WN_NK_MODULE &&
       (rs_running(w->rs) || (w->rs && w->rs->pins) || w->jobs)) {
     snprintf(msg, sizeof msg, "dispose a %s", kind_class(w->kind));
-    wh_napi_throw_busy(env, msg);
+    wn_throw_busy(env, msg);
     return NULL;
   }
-  if (w->kind == WH_NK_INSTANCE) dispose_instance(w);
-  else wh_napi_obj_dispose(w);
-  return wh_napi_undefined(env);
+  if (w->kind == WN_NK_INSTANCE) dispose_instance(w);
+  else wn_obj_dispose(w);
+  return wn_undefined(env);
 }
 
 /* isDisposed(obj) -> boolean */
-napi_value wh_napi_is_disposed(napi_env env, napi_callback_info info) {
+napi_value wn_is_disposed(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_any(env, v) : NULL;
-  return wh_napi_bool(env, w && !w->ptr);
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_any(env, v) : NULL;
+  return wn_bool(env, w && !w->ptr);
 }
 
 /* poolInfo([max]) -> {max, threads, idle, queued, running}; a Number
  * argument sets the cap on guest threads first. */
-napi_value wh_napi_pool_info(napi_env env, napi_callback_info info) {
+napi_value wn_pool_info(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v, out, n;
   wh_pool_stats ps;
   static const char *keys[5] = {"max", "threads", "idle", "queued", "running"};
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
   if (argc >= 1) {
     napi_valuetype t;
-    WH_TRY(napi_typeof(env, v, &t), NULL);
+    WI_TRY(napi_typeof(env, v, &t), NULL);
     if (t != napi_undefined) {
       uint32_t max;
       if (napi_get_value_uint32(env, v, &max) != napi_ok || max == 0) {
@@ -394,10 +394,10 @@ napi_value wh_napi_pool_info(napi_env env, napi_callback_info info) {
   }
   wh_pool_get_stats(&ps);
   const uint32_t st[5] = {ps.max, ps.threads, ps.idle, ps.queued, ps.running};
-  WH_TRY(napi_create_object(env, &out), NULL);
+  WI_TRY(napi_create_object(env, &out), NULL);
   for (int i = 0; i < 5; i++) {
-    WH_TRY(napi_create_uint32(env, st[i], &n), NULL);
-    WH_TRY(napi_set_named_property(env, out, keys[i], n), NULL);
+    WI_TRY(napi_create_uint32(env, st[i], &n), NULL);
+    WI_TRY(napi_set_named_property(env, out, keys[i], n), NULL);
   }
   return out;
 }

@@ -30,7 +30,7 @@ static void init_mutex(void) { uv_mutex_init(&mu); }
 static napi_value id_string(napi_env env, uint64_t id) {
   char buf[24];
   int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)id);
-  return wh_napi_string_n(env, buf, (size_t)n);
+  return wn_string_n(env, buf, (size_t)n);
 }
 
 /* The id argument as a number; 0 when it is not one of ours. */
@@ -49,11 +49,11 @@ static uint64_t arg_id(napi_env env, napi_value v) {
 
 /* moduleShare(module) -> id: the same id for the same compiled module, one
  * more sharer. */
-napi_value wh_napi_module_share(napi_env env, napi_callback_info info) {
+napi_value wn_module_share(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  wh_napi_obj *w = argc ? wh_napi_unwrap_or_throw(env, argv[0], WH_NK_MODULE, "WebAssembly.Module") : NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wn_obj *w = argc ? wn_unwrap_or_throw(env, argv[0], WN_NK_MODULE, "WebAssembly.Module") : NULL;
   if (!w) return NULL;
   uv_once(&once, init_mutex);
   uv_mutex_lock(&mu);
@@ -86,11 +86,11 @@ napi_value wh_napi_module_share(napi_env env, napi_callback_info info) {
 }
 
 /* moduleUnshare(id): one sharer fewer; the last one drops the entry. */
-napi_value wh_napi_module_unshare(napi_env env, napi_callback_info info) {
+napi_value wn_module_unshare(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   wh_module *drop = NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   uint64_t id = argc ? arg_id(env, argv[0]) : 0;
   uv_once(&once, init_mutex);
   uv_mutex_lock(&mu);
@@ -105,20 +105,20 @@ napi_value wh_napi_module_unshare(napi_env env, napi_callback_info info) {
   }
   uv_mutex_unlock(&mu);
   wh_module_unref(drop);
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }
 
 /* moduleFromShared(target, id) -> this thread's live Module of the shared
  * module when there is one (one wrapper per module per thread), else true
  * once target wraps it; false when no Module shares that id any more. */
-napi_value wh_napi_module_from_shared(napi_env env, napi_callback_info info) {
+napi_value wn_module_from_shared(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   wh_module *m = NULL;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  if (argc < 2 || !wh_napi_is_object(env, argv[0])) {
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  if (argc < 2 || !wn_is_object(env, argv[0])) {
     napi_throw_type_error(env, NULL, "moduleFromShared(target, id)");
     return NULL;
   }
@@ -132,12 +132,12 @@ napi_value wh_napi_module_from_shared(napi_env env, napi_callback_info info) {
     }
   }
   uv_mutex_unlock(&mu);
-  if (!m) return wh_napi_bool(env, false);
+  if (!m) return wn_bool(env, false);
   napi_value existing;
-  if (wh_napi_lookup(E, m, &existing)) {
+  if (wn_lookup(E, m, &existing)) {
     wh_module_unref(m);
     return existing;
   }
-  if (wh_napi_module_attach(E, argv[0], m)) return NULL;
-  return wh_napi_bool(env, true);
+  if (wn_module_attach(E, argv[0], m)) return NULL;
+  return wn_bool(env, true);
 }

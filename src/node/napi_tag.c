@@ -54,42 +54,42 @@ static int valtype_of(napi_env env, napi_value v, uint8_t *out) {
   return -1;
 }
 
-static int wrap_new(wh_napi_env *E, napi_value target, int kind, void *ptr) {
-  wh_napi_obj *w = calloc(1, sizeof *w);
+static int wrap_new(wn_env *E, napi_value target, int kind, void *ptr) {
+  wn_obj *w = calloc(1, sizeof *w);
   if (!w) {
-    if (kind == WH_NK_TAG) wh_tag_unref(ptr);
+    if (kind == WN_NK_TAG) wh_tag_unref(ptr);
     else wh_exn_unref(ptr);
     napi_throw_error(E->env, NULL, "wasihost: out of memory");
     return -1;
   }
   w->kind = kind;
   w->ptr = ptr;
-  return wh_napi_attach(E, target, w);
+  return wn_attach(E, target, w);
 }
 
 /* The JS object of an engine object (made with the prototype the JS side
  * gave, when it has none yet); ptr gains a reference held by it. */
-static int value_of(wh_napi_env *E, int kind, void *ptr, napi_value *out) {
+static int value_of(wn_env *E, int kind, void *ptr, napi_value *out) {
   napi_env env = E->env;
-  if (wh_napi_lookup(E, ptr, out)) return 0;
+  if (wn_lookup(E, ptr, out)) return 0;
   napi_value create, proto, obj;
-  WH_TRY(napi_get_reference_value(env, E->object_create, &create), -1);
-  WH_TRY(napi_get_reference_value(env, E->proto[kind], &proto), -1);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &proto, &obj), -1);
-  if (kind == WH_NK_TAG) wh_tag_ref(ptr);
+  WI_TRY(napi_get_reference_value(env, E->object_create, &create), -1);
+  WI_TRY(napi_get_reference_value(env, E->proto[kind], &proto), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), create, 1, &proto, &obj), -1);
+  if (kind == WN_NK_TAG) wh_tag_ref(ptr);
   else wh_exn_ref(ptr);
   if (wrap_new(E, obj, kind, ptr)) return -1;
   *out = obj;
   return 0;
 }
 
-int wh_napi_tag_value(wh_napi_env *E, wh_tag *t, napi_value owner, napi_value *out) {
+int wn_tag_value(wn_env *E, wh_tag *t, napi_value owner, napi_value *out) {
   (void)owner; /* a tag holds nothing the owner's group must keep */
-  return value_of(E, WH_NK_TAG, t, out);
+  return value_of(E, WN_NK_TAG, t, out);
 }
 
 static void *arg_obj(napi_env env, napi_value v, int kind, const char *what) {
-  wh_napi_obj *w = wh_napi_unwrap(env, v, kind);
+  wn_obj *w = wn_unwrap(env, v, kind);
   if (!w) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -100,18 +100,18 @@ static void *arg_obj(napi_env env, napi_value v, int kind, const char *what) {
 }
 
 /* tagNew(target, [type names]) */
-napi_value wh_napi_tag_new(napi_env env, napi_callback_info info) {
+napi_value wn_tag_new(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], v;
   uint32_t n = 0;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 2) {
     napi_throw_type_error(env, NULL, "tagNew(target, parameters)");
     return NULL;
   }
-  WH_TRY(napi_get_array_length(env, argv[1], &n), NULL);
+  WI_TRY(napi_get_array_length(env, argv[1], &n), NULL);
   uint8_t *types = malloc(n + 1);
   if (!types) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
@@ -119,7 +119,7 @@ napi_value wh_napi_tag_new(napi_env env, napi_callback_info info) {
   }
   for (uint32_t i = 0; i < n; i++) {
     if (napi_get_element(env, argv[1], i, &v) != napi_ok || valtype_of(env, v, &types[i])) {
-      wh_napi_ensure_exception(env);
+      wn_ensure_exception(env);
       free(types);
       return NULL;
     }
@@ -131,60 +131,60 @@ napi_value wh_napi_tag_new(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
   }
-  if (wrap_new(E, argv[0], WH_NK_TAG, t)) return NULL;
-  return wh_napi_undefined(env);
+  if (wrap_new(E, argv[0], WN_NK_TAG, t)) return NULL;
+  return wn_undefined(env);
 }
 
 /* tagType(tag) -> {parameters: [...]} */
-napi_value wh_napi_tag_type(napi_env env, napi_callback_info info) {
+napi_value wn_tag_type(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out, list, s;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
-  wh_tag *t = argc ? arg_obj(env, argv[0], WH_NK_TAG, "Receiver is not a WebAssembly.Tag") : NULL;
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  wh_tag *t = argc ? arg_obj(env, argv[0], WN_NK_TAG, "Receiver is not a WebAssembly.Tag") : NULL;
   if (!t) return NULL;
   const wh_functype *ft = wh_tag_type(t);
-  WH_TRY(napi_create_array_with_length(env, ft->nparams, &list), NULL);
+  WI_TRY(napi_create_array_with_length(env, ft->nparams, &list), NULL);
   for (uint32_t i = 0; i < ft->nparams; i++) {
     uint8_t ty = ft->params[i];
-    WH_TRY(napi_create_string_utf8(env, ty == WH_FUNCREF ? "funcref" : wh_valtype_name(ty),
+    WI_TRY(napi_create_string_utf8(env, ty == WH_FUNCREF ? "funcref" : wh_valtype_name(ty),
                                    NAPI_AUTO_LENGTH, &s), NULL);
-    WH_TRY(napi_set_element(env, list, i, s), NULL);
+    WI_TRY(napi_set_element(env, list, i, s), NULL);
   }
-  WH_TRY(napi_create_object(env, &out), NULL);
-  WH_TRY(napi_set_named_property(env, out, "parameters", list), NULL);
+  WI_TRY(napi_create_object(env, &out), NULL);
+  WI_TRY(napi_set_named_property(env, out, "parameters", list), NULL);
   return out;
 }
 
 /* jsTag() -> the WebAssembly.Tag of JS exceptions passing through wasm */
-napi_value wh_napi_js_tag(napi_env env, napi_callback_info info) {
+napi_value wn_js_tag(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
   if (!js_tag()) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
   }
-  if (value_of(E, WH_NK_TAG, js_tag(), &out)) return NULL;
+  if (value_of(E, WN_NK_TAG, js_tag(), &out)) return NULL;
   return out;
 }
 
 /* exnNew(target, tag, [payload]) */
-napi_value wh_napi_exn_new(napi_env env, napi_callback_info info) {
+napi_value wn_exn_new(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], v;
   uint32_t n = 0;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 3) {
     napi_throw_type_error(env, NULL, "exnNew(target, tag, payload)");
     return NULL;
   }
-  wh_tag *t = arg_obj(env, argv[1], WH_NK_TAG, "WebAssembly.Exception(): Argument 0 must be a WebAssembly tag");
+  wh_tag *t = arg_obj(env, argv[1], WN_NK_TAG, "WebAssembly.Exception(): Argument 0 must be a WebAssembly tag");
   if (!t) return NULL;
   const wh_functype *ft = wh_tag_type(t);
-  WH_TRY(napi_get_array_length(env, argv[2], &n), NULL);
+  WI_TRY(napi_get_array_length(env, argv[2], &n), NULL);
   if (n != ft->nparams) {
     napi_throw_type_error(env, NULL, "WebAssembly.Exception(): Number of exception values does not match signature length");
     return NULL;
@@ -196,67 +196,67 @@ napi_value wh_napi_exn_new(napi_env env, napi_callback_info info) {
   }
   for (uint32_t i = 0; i < n; i++) {
     if (napi_get_element(env, argv[2], i, &v) != napi_ok ||
-        wh_napi_to_wasm_held(E, v, ft->params[i], argv[0], &vals[i])) {
-      wh_napi_ensure_exception(env);
+        wn_to_wasm_held(E, v, ft->params[i], argv[0], &vals[i])) {
+      wn_ensure_exception(env);
       free(vals);
       return NULL;
     }
   }
   /* the conversions ran user JS (valueOf): look the tag up again */
-  t = arg_obj(env, argv[1], WH_NK_TAG, "WebAssembly.Exception(): Argument 0 must be a WebAssembly tag");
+  t = arg_obj(env, argv[1], WN_NK_TAG, "WebAssembly.Exception(): Argument 0 must be a WebAssembly tag");
   wh_exn *e = t ? wh_exn_new(t, vals, n, NULL, NULL) : NULL;
   free(vals);
   if (!e) {
     if (t) napi_throw_error(env, NULL, "wasihost: out of memory");
     return NULL;
   }
-  if (wrap_new(E, argv[0], WH_NK_EXN, e)) return NULL;
-  return wh_napi_undefined(env);
+  if (wrap_new(E, argv[0], WN_NK_EXN, e)) return NULL;
+  return wn_undefined(env);
 }
 
 /* exnIs(exception, tag) -> boolean */
-napi_value wh_napi_exn_is(napi_env env, napi_callback_info info) {
+napi_value wn_exn_is(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], out;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 2) {
     napi_throw_type_error(env, NULL, "exnIs(exception, tag)");
     return NULL;
   }
-  wh_exn *e = arg_obj(env, argv[0], WH_NK_EXN, "Receiver is not a WebAssembly.Exception");
+  wh_exn *e = arg_obj(env, argv[0], WN_NK_EXN, "Receiver is not a WebAssembly.Exception");
   if (!e) return NULL;
-  wh_tag *t = arg_obj(env, argv[1], WH_NK_TAG, "WebAssembly.Exception.is(): Argument 0 must be a WebAssembly tag");
+  wh_tag *t = arg_obj(env, argv[1], WN_NK_TAG, "WebAssembly.Exception.is(): Argument 0 must be a WebAssembly tag");
   if (!t) return NULL;
-  WH_TRY(napi_get_boolean(env, wh_exn_tag(e) == t, &out), NULL);
+  WI_TRY(napi_get_boolean(env, wh_exn_tag(e) == t, &out), NULL);
   return out;
 }
 
 /* exnGetArg(exception, tag, index) */
-napi_value wh_napi_exn_get_arg(napi_env env, napi_callback_info info) {
+napi_value wn_exn_get_arg(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], out;
   uint32_t i;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
-  WH_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  WI_TRY(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
   if (argc < 3) {
     napi_throw_type_error(env, NULL, "exnGetArg(exception, tag, index)");
     return NULL;
   }
-  wh_exn *e = arg_obj(env, argv[0], WH_NK_EXN, "Receiver is not a WebAssembly.Exception");
+  wh_exn *e = arg_obj(env, argv[0], WN_NK_EXN, "Receiver is not a WebAssembly.Exception");
   if (!e) return NULL;
-  wh_tag *t = arg_obj(env, argv[1], WH_NK_TAG, "WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly tag");
+  wh_tag *t = arg_obj(env, argv[1], WN_NK_TAG, "WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly tag");
   if (!t) return NULL;
   if (wh_exn_tag(e) != t) {
     napi_throw_type_error(env, NULL, "WebAssembly.Exception.getArg(): First argument does not match the exception tag");
     return NULL;
   }
-  WH_TRY(napi_get_value_uint32(env, argv[2], &i), NULL);
+  WI_TRY(napi_get_value_uint32(env, argv[2], &i), NULL);
   if (i >= wh_exn_nargs(e)) {
     napi_throw_range_error(env, NULL, "WebAssembly.Exception.getArg(): Index out of range");
     return NULL;
   }
-  if (wh_napi_to_js(E, wh_exn_args(e)[i], wh_tag_type(t)->params[i], argv[0], &out)) return NULL;
+  if (wn_to_js(E, wh_exn_args(e)[i], wh_tag_type(t)->params[i], argv[0], &out)) return NULL;
   return out;
 }
 
@@ -265,19 +265,19 @@ napi_value wh_napi_exn_get_arg(napi_env env, napi_callback_info info) {
  * only, and a JS import may throw a number; a defined own property runs
  * no setter a script put on a prototype). */
 typedef struct js_thrown {
-  wh_napi_env *E;
+  wn_env *E;
   napi_ref ref;
 } js_thrown;
 
 static void js_thrown_free(void *data) {
   js_thrown *j = data;
-  wh_napi_ref_drop(j->E, j->ref);
-  wh_napi_env_release(j->E);
+  wn_ref_drop(j->E, j->ref);
+  wn_env_release(j->E);
   free(j);
 }
 
 /* An exception that left wasm, thrown to JS; takes the error's reference. */
-void wh_napi_throw_exn(wh_napi_env *E, wh_exn *e) {
+void wn_throw_exn(wn_env *E, wh_exn *e) {
   napi_env env = E->env;
   napi_value v = NULL;
   const js_thrown *j = wh_exn_host_data(e);
@@ -285,16 +285,16 @@ void wh_napi_throw_exn(wh_napi_env *E, wh_exn *e) {
   int rc = 0;
   if (!(j && j->E == E && napi_get_reference_value(env, j->ref, &box) == napi_ok && box &&
         napi_get_named_property(env, box, "v", &v) == napi_ok))
-    rc = value_of(E, WH_NK_EXN, e, &v);
+    rc = value_of(E, WN_NK_EXN, e, &v);
   wh_exn_unref(e);
   if (rc == 0) napi_throw(env, v);
-  else wh_napi_ensure_exception(env);
+  else wn_ensure_exception(env);
 }
 
 /* A sync host call's pending JS exception, thrown into the calling wasm
  * code; WH_ERR_HOST (the exception left pending) when there is none to
  * take or nothing could hold it. */
-int wh_napi_host_throw(wh_napi_env *E, wh_call *call) {
+int wn_host_throw(wn_env *E, wh_call *call) {
   napi_env env = E->env;
   napi_value exc;
   bool pending = false;
@@ -302,10 +302,10 @@ int wh_napi_host_throw(wh_napi_env *E, wh_call *call) {
       napi_is_exception_pending(env, &pending) != napi_ok || !pending ||
       napi_get_and_clear_last_exception(env, &exc) != napi_ok)
     return WH_ERR_HOST;
-  wh_napi_obj *w = NULL;
+  wn_obj *w = NULL;
   napi_valuetype t;
   if (napi_typeof(env, exc, &t) == napi_ok && t == napi_object)
-    w = wh_napi_unwrap(env, exc, WH_NK_EXN);
+    w = wn_unwrap(env, exc, WN_NK_EXN);
   js_thrown *j = calloc(1, sizeof *j);
   napi_value box;
   napi_property_descriptor d = { "v", NULL, NULL, NULL, NULL, exc, napi_default, NULL };

@@ -5,7 +5,7 @@
 
 #include "node/napi_binding.h"
 
-void wh_napi_ensure_exception(napi_env env) {
+void wn_ensure_exception(napi_env env) {
   const napi_extended_error_info *info = NULL;
   const char *msg = "wasihost: N-API call failed";
   bool pending = false;
@@ -20,13 +20,13 @@ void wh_napi_ensure_exception(napi_env env) {
 static void throw_with(napi_env env, napi_value ctor, napi_value arg) {
   napi_value err;
   if (napi_new_instance(env, ctor, 1, &arg, &err) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return;
   }
   napi_throw(env, err);
 }
 
-void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor_ref, const char *message) {
+void wn_throw_class(wn_env *E, napi_ref ctor_ref, const char *message) {
   napi_env env = E->env;
   napi_value ctor, msg;
   if (!ctor_ref || napi_get_reference_value(env, ctor_ref, &ctor) != napi_ok ||
@@ -35,7 +35,7 @@ void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor_ref, const char *message)
     return;
   }
   if (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return;
   }
   throw_with(env, ctor, msg);
@@ -46,11 +46,11 @@ void wh_napi_throw_class(wh_napi_env *E, napi_ref ctor_ref, const char *message)
 static void attach_backtrace(napi_env env, const wh_error *err) {
   napi_value exc;
   if (napi_get_and_clear_last_exception(env, &exc) != napi_ok) return;
-  wh_napi_attach_backtrace(env, exc, err);
+  wn_attach_backtrace(env, exc, err);
   napi_throw(env, exc);
 }
 
-void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err) {
+void wn_throw_status(wn_env *E, int status, const wh_error *err) {
   napi_env env = E->env;
   char buf[320];
   const char *msg = err && err->message[0] ? err->message : NULL;
@@ -65,14 +65,14 @@ void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err) {
       snprintf(buf, sizeof buf, "%s (at offset %u)", msg, (unsigned)err->offset);
     else
       snprintf(buf, sizeof buf, "%s", msg);
-    wh_napi_throw_class(E, E->err_compile, buf);
+    wn_throw_class(E, E->err_compile, buf);
     return;
   case WH_ERR_LINK:
-    wh_napi_throw_class(E, E->err_link, msg ? msg : "link error");
+    wn_throw_class(E, E->err_link, msg ? msg : "link error");
     return;
   case WH_ERR_TRAP:
     if (!msg && err) msg = wh_trap_message((wh_trap)err->trap);
-    wh_napi_throw_class(E, E->err_runtime, msg ? msg : "trap");
+    wn_throw_class(E, E->err_runtime, msg ? msg : "trap");
     if (err && err->nframes) attach_backtrace(env, err);
     return;
   case WH_ERR_EXIT: {
@@ -90,7 +90,7 @@ void wh_napi_throw_status(wh_napi_env *E, int status, const wh_error *err) {
     return;
   case WH_ERR_EXCEPTION: /* napi_tag.c */
     if (err && err->exn) {
-      wh_napi_throw_exn(E, err->exn);
+      wn_throw_exn(E, err->exn);
       return;
     }
     napi_throw_error(env, NULL, msg ? msg : "uncaught wasm exception");
@@ -129,29 +129,29 @@ static size_t typedarray_elem_size(napi_typedarray_type t) {
   }
 }
 
-int wh_napi_buffer_source(napi_env env, napi_value v, const uint8_t **data,
+int wn_buffer_source(napi_env env, napi_value v, const uint8_t **data,
                           size_t *len) {
   bool is = false;
   void *p = NULL;
   size_t n = 0;
-  WH_TRY(napi_is_typedarray(env, v, &is), -1);
+  WI_TRY(napi_is_typedarray(env, v, &is), -1);
   if (is) {
     napi_typedarray_type t;
-    WH_TRY(napi_get_typedarray_info(env, v, &t, &n, &p, NULL, NULL), -1);
+    WI_TRY(napi_get_typedarray_info(env, v, &t, &n, &p, NULL, NULL), -1);
     *data = p;
     *len = n * typedarray_elem_size(t);
     return 0;
   }
-  WH_TRY(napi_is_arraybuffer(env, v, &is), -1);
+  WI_TRY(napi_is_arraybuffer(env, v, &is), -1);
   if (is) {
-    WH_TRY(napi_get_arraybuffer_info(env, v, &p, &n), -1);
+    WI_TRY(napi_get_arraybuffer_info(env, v, &p, &n), -1);
     *data = p;
     *len = n;
     return 0;
   }
-  WH_TRY(napi_is_dataview(env, v, &is), -1);
+  WI_TRY(napi_is_dataview(env, v, &is), -1);
   if (is) {
-    WH_TRY(napi_get_dataview_info(env, v, &n, &p, NULL, NULL), -1);
+    WI_TRY(napi_get_dataview_info(env, v, &n, &p, NULL, NULL), -1);
     *data = p;
     *len = n;
     return 0;
@@ -161,39 +161,39 @@ int wh_napi_buffer_source(napi_env env, napi_value v, const uint8_t **data,
   return -1;
 }
 
-int wh_napi_is_object(napi_env env, napi_value v) {
+int wn_is_object(napi_env env, napi_value v) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok) return 0;
   return t == napi_object || t == napi_function;
 }
 
-napi_value wh_napi_undefined(napi_env env) {
+napi_value wn_undefined(napi_env env) {
   napi_value v = NULL;
   napi_get_undefined(env, &v);
   return v;
 }
 
-napi_value wh_napi_bool(napi_env env, int b) {
+napi_value wn_bool(napi_env env, int b) {
   napi_value v = NULL;
   napi_get_boolean(env, b != 0, &v);
   return v;
 }
 
-napi_value wh_napi_string_n(napi_env env, const char *s, size_t len) {
+napi_value wn_string_n(napi_env env, const char *s, size_t len) {
   napi_value v = NULL;
   if (napi_create_string_utf8(env, s ? s : "", s ? len : 0, &v) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   return v;
 }
 
-int wh_napi_get_u64(napi_env env, napi_value v, uint64_t *out) {
+int wn_get_u64(napi_env env, napi_value v, uint64_t *out) {
   napi_valuetype t;
-  WH_TRY(napi_typeof(env, v, &t), -1);
+  WI_TRY(napi_typeof(env, v, &t), -1);
   if (t == napi_bigint) {
     bool lossless = false;
-    WH_TRY(napi_get_value_bigint_uint64(env, v, out, &lossless), -1);
+    WI_TRY(napi_get_value_bigint_uint64(env, v, out, &lossless), -1);
     if (!lossless) {
       napi_throw_range_error(env, NULL, "value out of range for a 64-bit unsigned integer");
       return -1;
@@ -202,7 +202,7 @@ int wh_napi_get_u64(napi_env env, napi_value v, uint64_t *out) {
   }
   if (t == napi_number) {
     double d;
-    WH_TRY(napi_get_value_double(env, v, &d), -1);
+    WI_TRY(napi_get_value_double(env, v, &d), -1);
     if (isnan(d) || d < 0) {
       napi_throw_range_error(env, NULL, "expected a non-negative number");
       return -1;

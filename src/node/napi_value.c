@@ -15,30 +15,30 @@
 static int to_i32(napi_env env, napi_value v, int32_t *out) {
   if (napi_get_value_int32(env, v, out) == napi_ok) return 0;
   /* ToInt32: ToNumber first (may throw: Symbol, BigInt, valueOf). */
-  WH_TRY(napi_coerce_to_number(env, v, &v), -1);
-  WH_TRY(napi_get_value_int32(env, v, out), -1);
+  WI_TRY(napi_coerce_to_number(env, v, &v), -1);
+  WI_TRY(napi_get_value_int32(env, v, out), -1);
   return 0;
 }
 
 static int to_f64(napi_env env, napi_value v, double *out) {
   if (napi_get_value_double(env, v, out) == napi_ok) return 0;
-  WH_TRY(napi_coerce_to_number(env, v, &v), -1);
-  WH_TRY(napi_get_value_double(env, v, out), -1);
+  WI_TRY(napi_coerce_to_number(env, v, &v), -1);
+  WI_TRY(napi_get_value_double(env, v, out), -1);
   return 0;
 }
 
 /* ToBigInt64: BigInt.asIntN(64, v) runs the spec's ToBigInt, which throws
  * a TypeError for Numbers, undefined and Symbols. */
-static int to_i64(wh_napi_env *E, napi_value v, int64_t *out) {
+static int to_i64(wn_env *E, napi_value v, int64_t *out) {
   napi_env env = E->env;
   bool lossless;
   if (napi_get_value_bigint_int64(env, v, out, &lossless) == napi_ok) return 0;
   napi_value fn, argv[2], big;
-  WH_TRY(napi_get_reference_value(env, E->bigint_asintn, &fn), -1);
-  WH_TRY(napi_create_int32(env, 64, &argv[0]), -1);
+  WI_TRY(napi_get_reference_value(env, E->bigint_asintn, &fn), -1);
+  WI_TRY(napi_create_int32(env, 64, &argv[0]), -1);
   argv[1] = v;
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 2, argv, &big), -1);
-  WH_TRY(napi_get_value_bigint_int64(env, big, out, &lossless), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), fn, 2, argv, &big), -1);
+  WI_TRY(napi_get_value_bigint_int64(env, big, out, &lossless), -1);
   return 0;
 }
 
@@ -47,14 +47,14 @@ static int is_null(napi_env env, napi_value v) {
   return napi_typeof(env, v, &t) == napi_ok && t == napi_null;
 }
 
-static int to_ref(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+static int to_ref(wn_env *E, napi_value v, uint8_t type, wh_val *out) {
   napi_env env = E->env;
   if (is_null(env, v)) {
     out->raw = 0;
     return 0;
   }
   if (type == WH_FUNCREF) {
-    wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_FUNC);
+    wn_obj *w = wn_unwrap(env, v, WN_NK_FUNC);
     if (!w) {
       napi_throw_type_error(env, NULL,
                             "type incompatibility when transforming from/to JS: "
@@ -62,38 +62,38 @@ static int to_ref(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
       return -1;
     }
     /* wasm code may call it from a run of another instance */
-    wh_napi_rs_touch(w->rs);
+    wn_rs_touch(w->rs);
     out->raw = 0;
     out->func = w->ptr;
     return 0;
   }
   napi_value fn, id;
   double d;
-  WH_TRY(napi_get_reference_value(env, E->extern_intern, &fn), -1);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 1, &v, &id), -1);
-  WH_TRY(napi_get_value_double(env, id, &d), -1);
+  WI_TRY(napi_get_reference_value(env, E->extern_intern, &fn), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), fn, 1, &v, &id), -1);
+  WI_TRY(napi_get_value_double(env, id, &d), -1);
   out->raw = 0;
   out->ext = (uintptr_t)d;
   return 0;
 }
 
-static int from_ref(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+static int from_ref(wn_env *E, wh_val v, uint8_t type, napi_value owner,
                     napi_value *out) {
   napi_env env = E->env;
   if (type == WH_FUNCREF) {
     if (!v.func) {
-      WH_TRY(napi_get_null(env, out), -1);
+      WI_TRY(napi_get_null(env, out), -1);
       return 0;
     }
-    return wh_napi_func_value(E, v.func, NULL, owner, out);
+    return wn_func_value(E, v.func, NULL, owner, out);
   }
   if (!v.ext) {
-    WH_TRY(napi_get_null(env, out), -1);
+    WI_TRY(napi_get_null(env, out), -1);
     return 0;
   }
   napi_value values;
-  WH_TRY(napi_get_reference_value(env, E->extern_values, &values), -1);
-  WH_TRY(napi_get_element(env, values, (uint32_t)v.ext, out), -1);
+  WI_TRY(napi_get_reference_value(env, E->extern_values, &values), -1);
+  WI_TRY(napi_get_element(env, values, (uint32_t)v.ext, out), -1);
   return 0;
 }
 
@@ -102,7 +102,7 @@ static int no_v128(napi_env env) {
   return -1;
 }
 
-int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+int wn_to_wasm(wn_env *E, napi_value v, uint8_t type, wh_val *out) {
   napi_env env = E->env;
   double d;
   float f;
@@ -136,13 +136,13 @@ int wh_napi_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
   }
 }
 
-int wh_napi_to_wasm_held(wh_napi_env *E, napi_value v, uint8_t type, napi_value holder,
+int wn_to_wasm_held(wn_env *E, napi_value v, uint8_t type, napi_value holder,
                          wh_val *out) {
-  if (wh_napi_to_wasm(E, v, type, out)) return -1;
-  return wh_reftype_family(type) == WH_FUNCREF && out->func ? wh_napi_group_join(E, holder, v) : 0;
+  if (wn_to_wasm(E, v, type, out)) return -1;
+  return wh_reftype_family(type) == WH_FUNCREF && out->func ? wn_group_join(E, holder, v) : 0;
 }
 
-int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+int wn_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
                   napi_value *out) {
   napi_env env = E->env;
   double d;
@@ -150,18 +150,18 @@ int wh_napi_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
   type = wh_reftype_family(type);
   switch (type) {
   case WH_I32:
-    WH_TRY(napi_create_int32(env, v.i32, out), -1);
+    WI_TRY(napi_create_int32(env, v.i32, out), -1);
     return 0;
   case WH_I64:
-    WH_TRY(napi_create_bigint_int64(env, v.i64, out), -1);
+    WI_TRY(napi_create_bigint_int64(env, v.i64, out), -1);
     return 0;
   case WH_F32:
     memcpy(&f, &v.f32_bits, 4);
-    WH_TRY(napi_create_double(env, (double)f, out), -1);
+    WI_TRY(napi_create_double(env, (double)f, out), -1);
     return 0;
   case WH_F64:
     memcpy(&d, &v.f64_bits, 8);
-    WH_TRY(napi_create_double(env, d, out), -1);
+    WI_TRY(napi_create_double(env, d, out), -1);
     return 0;
   case WH_FUNCREF:
   case WH_EXTERNREF:
@@ -192,7 +192,7 @@ static int raw_bits(napi_env env, napi_value v, uint64_t *out) {
   return -1;
 }
 
-int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out) {
+int wn_raw_to_wasm(wn_env *E, napi_value v, uint8_t type, wh_val *out) {
   uint64_t bits;
   out->raw = 0;
   type = wh_reftype_family(type);
@@ -225,64 +225,64 @@ int wh_napi_raw_to_wasm(wh_napi_env *E, napi_value v, uint8_t type, wh_val *out)
     return 0;
   }
   default:
-    return wh_napi_to_wasm(E, v, type, out);
+    return wn_to_wasm(E, v, type, out);
   }
 }
 
-int wh_napi_raw_to_js(wh_napi_env *E, wh_val v, uint8_t type, napi_value owner,
+int wn_raw_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
                       napi_value *out) {
   napi_env env = E->env;
   switch (type) {
   case WH_I32:
   case WH_F32:
-    WH_TRY(napi_create_bigint_uint64(env, (uint64_t)v.f32_bits, out), -1);
+    WI_TRY(napi_create_bigint_uint64(env, (uint64_t)v.f32_bits, out), -1);
     return 0;
   case WH_I64:
   case WH_F64:
-    WH_TRY(napi_create_bigint_uint64(env, v.f64_bits, out), -1);
+    WI_TRY(napi_create_bigint_uint64(env, v.f64_bits, out), -1);
     return 0;
   case WH_V128: {
     uint64_t w[2];
     memcpy(w, v.v128, 16);
-    WH_TRY(napi_create_bigint_words(env, 0, 2, w, out), -1);
+    WI_TRY(napi_create_bigint_words(env, 0, 2, w, out), -1);
     return 0;
   }
   default:
-    return wh_napi_to_js(E, v, type, owner, out);
+    return wn_to_js(E, v, type, owner, out);
   }
 }
 
-int wh_napi_args_to_wasm(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+int wn_args_to_wasm(wn_env *E, const wh_functype *ft, napi_value fn,
                          size_t argc, napi_value *argv, int raw, wh_val *args) {
-  napi_value undef = wh_napi_undefined(E->env);
+  napi_value undef = wn_undefined(E->env);
   for (size_t i = 0; i < ft->nparams; i++) {
     napi_value v = i < argc ? argv[i] : undef;
-    int rc = raw ? wh_napi_raw_to_wasm(E, v, ft->params[i], &args[i])
-                 : wh_napi_to_wasm(E, v, ft->params[i], &args[i]);
+    int rc = raw ? wn_raw_to_wasm(E, v, ft->params[i], &args[i])
+                 : wn_to_wasm(E, v, ft->params[i], &args[i]);
     if (rc) return -1;
     /* A funcref handed to f may be stored in f's tables: same store. */
-    if (wh_reftype_family(ft->params[i]) == WH_FUNCREF && args[i].func && wh_napi_group_join(E, fn, v))
+    if (wh_reftype_family(ft->params[i]) == WH_FUNCREF && args[i].func && wn_group_join(E, fn, v))
       return -1;
   }
   return 0;
 }
 
-napi_value wh_napi_results_to_js(wh_napi_env *E, const wh_functype *ft, napi_value fn,
+napi_value wn_results_to_js(wn_env *E, const wh_functype *ft, napi_value fn,
                                  const wh_val *results, int raw) {
   napi_env env = E->env;
   size_t nr = ft->nresults;
   napi_value ret = NULL, arr, v;
-  if (nr == 0 && !raw) return wh_napi_undefined(env);
+  if (nr == 0 && !raw) return wn_undefined(env);
   if (nr == 1 && !raw) {
-    if (wh_napi_to_js(E, results[0], ft->results[0], fn, &ret)) return NULL;
+    if (wn_to_js(E, results[0], ft->results[0], fn, &ret)) return NULL;
     return ret;
   }
-  WH_TRY(napi_create_array_with_length(env, nr, &arr), NULL);
+  WI_TRY(napi_create_array_with_length(env, nr, &arr), NULL);
   for (size_t i = 0; i < nr; i++) {
-    int c = raw ? wh_napi_raw_to_js(E, results[i], ft->results[i], fn, &v)
-                : wh_napi_to_js(E, results[i], ft->results[i], fn, &v);
+    int c = raw ? wn_raw_to_js(E, results[i], ft->results[i], fn, &v)
+                : wn_to_js(E, results[i], ft->results[i], fn, &v);
     if (c) return NULL;
-    WH_TRY(napi_set_element(env, arr, (uint32_t)i, v), NULL);
+    WI_TRY(napi_set_element(env, arr, (uint32_t)i, v), NULL);
   }
   return arr;
 }
@@ -292,12 +292,12 @@ static void throw_func_disposed(napi_env env) {
                    "this function's WebAssembly.Instance has been disposed");
 }
 
-napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t argc,
+napi_value wn_call(wn_env *E, wn_func *w, napi_value fn, size_t argc,
                         napi_value *argv, int raw, uint64_t timeout_ns) {
   napi_env env = E->env;
   wh_val small[8], *args = small, *results;
   napi_value ret = NULL;
-  wh_napi_run run;
+  wn_run run;
   if (!w->h.ptr) {
     throw_func_disposed(env);
     return NULL;
@@ -315,7 +315,7 @@ napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t a
     }
   }
   results = args + np;
-  if (wh_napi_args_to_wasm(E, ft, fn, argc, argv, raw, args)) goto out;
+  if (wn_args_to_wasm(E, ft, fn, argc, argv, raw, args)) goto out;
   /* Conversions ran JS, which may have disposed the instance or started a
    * run of it: decide only now (run_begin checks busy and aborted). */
   if (!w->h.ptr) {
@@ -324,24 +324,24 @@ napi_value wh_napi_call(wh_napi_env *E, wh_napi_func *w, napi_value fn, size_t a
   }
   /* The error block (800 bytes) lives off the C stack: JS->wasm->JS
    * nesting is bounded by V8's stack limit, which our frames share. */
-  wh_error *err = wh_napi_err_push(E);
+  wh_error *err = wn_err_push(E);
   if (!err) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     goto out;
   }
-  if (wh_napi_run_begin(E, w->h.rs, timeout_ns, &run)) {
-    wh_napi_err_pop(E);
+  if (wn_run_begin(E, w->h.rs, timeout_ns, &run)) {
+    wn_err_pop(E);
     goto out;
   }
   err->status = 0;
   err->message[0] = 0;
   int rc = wh_func_call(f, args, (uint32_t)np, results, (uint32_t)nr, err);
-  wh_napi_run_end(&run);
-  wh_napi_sweep_memories(E);
-  if (rc != WH_OK) wh_napi_throw_status(E, rc, err);
-  wh_napi_err_pop(E);
+  wn_run_end(&run);
+  wn_sweep_memories(E);
+  if (rc != WH_OK) wn_throw_status(E, rc, err);
+  wn_err_pop(E);
   if (rc != WH_OK) goto out;
-  ret = wh_napi_results_to_js(E, ft, fn, results, raw);
+  ret = wn_results_to_js(E, ft, fn, results, raw);
 out:
   if (args != small && args) free(args);
   wh_func_unref(f);

@@ -235,7 +235,7 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value cfgv, v, result = NULL;
   if (napi_get_cb_info(env, info, &argc, &cfgv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 1 || !wh_napi_is_object(env, cfgv)) {
+  if (argc < 1 || !wn_is_object(env, cfgv)) {
     napi_throw_type_error(env, NULL, "wasi: config must be an object");
     return NULL;
   }
@@ -277,14 +277,14 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
     napi_value e, f;
     int32_t n = 0;
     if (napi_get_element(env, v, i, &e) != napi_ok) goto done;
-    if (!wh_napi_is_object(env, e)) continue;
+    if (!wn_is_object(env, e)) continue;
     if (get_prop(env, e, "kind", &f) > 0) napi_get_value_int32(env, f, &n);
     cfg.stdio[i].kind = n;
     if (get_prop(env, e, "fd", &f) > 0) napi_get_value_int32(env, f, &cfg.stdio[i].fd);
     if (get_prop(env, e, "data", &f) > 0) {
       const uint8_t *d;
       size_t len;
-      if (wh_napi_buffer_source(env, f, &d, &len)) goto done;
+      if (wn_buffer_source(env, f, &d, &len)) goto done;
       cfg.stdio[i].data = d; /* copied by wh_wasi_new */
       cfg.stdio[i].len = len;
     }
@@ -333,8 +333,8 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
     bool b = false;
     if (get_prop(env, cfgv, "deterministic", &v) > 0) napi_get_value_bool(env, v, &b);
     cfg.deterministic = b;
-    if (get_prop(env, cfgv, "seed", &v) > 0 && wh_napi_get_u64(env, v, &cfg.seed) != 0) {
-      wh_napi_ensure_exception(env);
+    if (get_prop(env, cfgv, "seed", &v) > 0 && wn_get_u64(env, v, &cfg.seed) != 0) {
+      wn_ensure_exception(env);
       goto done;
     }
   }
@@ -361,7 +361,7 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
     cfg.trace_mask = mask;
   }
 
-  cfg.no_openat2 = wh_napi_env_flag("WASIHOST_NO_OPENAT2");
+  cfg.no_openat2 = wn_env_flag("WASIHOST_NO_OPENAT2");
 
   wh_error err;
   memset(&err, 0, sizeof err);
@@ -374,7 +374,7 @@ static napi_value wasi_create(napi_env env, napi_callback_info info) {
       napi_type_tag_object(env, result, &wasi_tag) != napi_ok ||
       napi_wrap(env, result, w, wasi_finalize, NULL, NULL) != napi_ok) {
     wh_wasi_free(w);
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     result = NULL;
   }
   goto done;
@@ -399,7 +399,7 @@ static napi_value wasi_import(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], out;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  wh_napi_env *E = wh_napi_env_ready(env);
+  wn_env *E = wn_env_ready(env);
   if (!E) return NULL;
   wh_wasi *w = get_wasi(env, argv[0]);
   if (!w) return NULL;
@@ -410,8 +410,8 @@ static napi_value wasi_import(napi_env env, napi_callback_info info) {
     return NULL;
   }
   wh_func *f = wh_wasi_import(w, name, (uint32_t)len);
-  if (!f) return wh_napi_undefined(env);
-  int r = wh_napi_func_value(E, f, name, NULL, &out);
+  if (!f) return wn_undefined(env);
+  int r = wn_func_value(E, f, name, NULL, &out);
   wh_func_unref(f); /* the wrapper holds its own reference */
   return r ? NULL : out;
 }
@@ -428,7 +428,7 @@ static napi_value wasi_captured(napi_env env, napi_callback_info info) {
   const uint8_t *d = wh_wasi_captured(w, fd, &len);
   void *copy;
   if (napi_create_buffer_copy(env, len, d ? (const void *)d : "", &copy, &out) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     return NULL;
   }
   return out;
@@ -455,16 +455,16 @@ static napi_value wasi_listeners(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static const wh_napi_fn wasi_fns[] = {
+static const wn_fn wasi_fns[] = {
   {"wasiCreate", wasi_create},
   {"wasiImport", wasi_import},
   {"wasiCaptured", wasi_captured},
   {"wasiListeners", wasi_listeners},
 };
 
-napi_value wh_napi_wasi_init(napi_env env, napi_value exports) {
-  if (wh_napi_export_fns(env, exports, wasi_fns, sizeof wasi_fns / sizeof wasi_fns[0])) {
-    wh_napi_ensure_exception(env);
+napi_value wn_wasi_init(napi_env env, napi_value exports) {
+  if (wn_export_fns(env, exports, wasi_fns, sizeof wasi_fns / sizeof wasi_fns[0])) {
+    wn_ensure_exception(env);
     return NULL;
   }
   return exports;

@@ -7,7 +7,7 @@
 #include "node/napi_binding.h"
 
 /* One tag per kind, so a Memory can never be unwrapped as a Table. */
-static const napi_type_tag tags[WH_NK_COUNT] = {
+static const napi_type_tag tags[WN_NK_COUNT] = {
     {0, 0},
     {0x7768617369686f73ULL, 0x74000000000001ULL},
     {0x7768617369686f73ULL, 0x74000000000002ULL},
@@ -22,19 +22,19 @@ static const napi_type_tag tags[WH_NK_COUNT] = {
 static void unref_ptr(int kind, void *p) {
   if (!p) return; /* disposed */
   switch (kind) {
-  case WH_NK_MODULE: wh_module_unref(p); break;
-  case WH_NK_INSTANCE: wh_instance_unref(p); break;
-  case WH_NK_FUNC: wh_func_unref(p); break;
-  case WH_NK_MEMORY: wh_memory_unref(p); break;
-  case WH_NK_TABLE: wh_table_unref(p); break;
-  case WH_NK_GLOBAL: wh_global_unref(p); break;
-  case WH_NK_TAG: wh_tag_unref(p); break;
-  case WH_NK_EXN: wh_exn_unref(p); break;
+  case WN_NK_MODULE: wh_module_unref(p); break;
+  case WN_NK_INSTANCE: wh_instance_unref(p); break;
+  case WN_NK_FUNC: wh_func_unref(p); break;
+  case WN_NK_MEMORY: wh_memory_unref(p); break;
+  case WN_NK_TABLE: wh_table_unref(p); break;
+  case WN_NK_GLOBAL: wh_global_unref(p); break;
+  case WN_NK_TAG: wh_tag_unref(p); break;
+  case WN_NK_EXN: wh_exn_unref(p); break;
   default: break;
   }
 }
 
-static void all_link(wh_napi_env *E, wh_napi_obj *w) {
+static void all_link(wn_env *E, wn_obj *w) {
   w->all_prev = NULL;
   w->all_next = E->all;
   if (E->all) E->all->all_prev = w;
@@ -43,7 +43,7 @@ static void all_link(wh_napi_env *E, wh_napi_obj *w) {
   E->made_since_sweep++;
 }
 
-static void all_unlink(wh_napi_env *E, wh_napi_obj *w) {
+static void all_unlink(wn_env *E, wn_obj *w) {
   if (!w->all_prev && E->all != w) return; /* not linked */
   if (w->all_prev) w->all_prev->all_next = w->all_next;
   else E->all = w->all_next;
@@ -54,28 +54,28 @@ static void all_unlink(wh_napi_env *E, wh_napi_obj *w) {
 
 /* Everything a wrapper holds of the engine, let go of; idempotent (a
  * swept wrapper is released again, harmlessly, by its finalizer). */
-static void release(wh_napi_obj *w) {
-  wh_napi_env *E = w->E;
+static void release(wn_obj *w) {
+  wn_env *E = w->E;
   all_unlink(E, w);
-  wh_napi_ptrmap_remove(&E->objs, &w->map);
+  wn_ptrmap_remove(&E->objs, &w->map);
   /* Its ArrayBuffer, if alive, holds a memory reference of its own. */
-  if (w->kind == WH_NK_MEMORY) wh_napi_memory_release(E, (wh_napi_memory *)w);
-  wh_napi_obj_unaccount(w);
+  if (w->kind == WN_NK_MEMORY) wn_memory_release(E, (wn_memory *)w);
+  wn_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   w->ptr = NULL;
-  wh_napi_rs_detach(w);
+  wn_rs_detach(w);
 }
 
 /* Runs from the event loop after the collection (napi_binding.h). */
 static void obj_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   (void)env;
-  wh_napi_obj *w = data;
-  wh_napi_env *E = w->E;
+  wn_obj *w = data;
+  wn_env *E = w->E;
   release(w);
-  wh_napi_ref_drop(E, w->self);
+  wn_ref_drop(E, w->self);
   free(w);
-  wh_napi_env_release(E);
+  wn_env_release(E);
 }
 
 /* The walk costs one reference lookup per wrapper.  It is done when half
@@ -88,7 +88,7 @@ static void obj_finalize(napi_env env, void *data, void *hint) {
  * be told cheaply: a weak "canary" object made while V8 marks
  * incrementally, which under external-memory pressure is nearly always,
  * is allocated already marked and survives that collection.) */
-void wh_napi_sweep_dead(wh_napi_env *E, int force) {
+void wn_sweep_dead(wn_env *E, int force) {
   napi_env env = E->env;
   if (!E->alive) return;
   int64_t want = E->ext_swept / 4 > ((int64_t)8 << 20) ? E->ext_swept / 4 : ((int64_t)8 << 20);
@@ -98,10 +98,10 @@ void wh_napi_sweep_dead(wh_napi_env *E, int force) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   E->made_since_sweep = 0;
   E->grown_since_sweep = 0;
-  for (wh_napi_obj *w = E->all, *next; w; w = next) {
+  for (wn_obj *w = E->all, *next; w; w = next) {
     next = w->all_next;
     napi_value v = NULL;
-    if (!w->self || wh_napi_obj_busy(w)) continue;
+    if (!w->self || wn_obj_busy(w)) continue;
     if (napi_get_reference_value(env, w->self, &v) != napi_ok || v) continue;
     /* Releasing may free engine objects whose host-function data hold
      * references, never another wrapper: the list stays intact. */
@@ -112,24 +112,24 @@ void wh_napi_sweep_dead(wh_napi_env *E, int force) {
   E->ext_swept = E->ext_total;
 }
 
-void wh_napi_obj_dispose(wh_napi_obj *w) {
-  wh_napi_env *E = w->E;
+void wn_obj_dispose(wn_obj *w) {
+  wn_env *E = w->E;
   if (!w->ptr) return;
-  wh_napi_ptrmap_remove(&E->objs, &w->map);
+  wn_ptrmap_remove(&E->objs, &w->map);
   /* A Memory's ArrayBuffer is detached: it holds its own reference to the
    * memory, dropped when V8 frees the detached backing store. */
-  if (w->kind == WH_NK_MEMORY) wh_napi_memory_release_detach(E, (wh_napi_memory *)w);
-  wh_napi_obj_unaccount(w);
+  if (w->kind == WN_NK_MEMORY) wn_memory_release_detach(E, (wn_memory *)w);
+  wn_obj_unaccount(w);
   unref_ptr(w->kind, w->ptr);
   w->ptr = NULL;
-  if (w->kind != WH_NK_INSTANCE) wh_napi_rs_detach(w);
+  if (w->kind != WN_NK_INSTANCE) wn_rs_detach(w);
 }
 
-int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
+int wn_attach(wn_env *E, napi_value obj, wn_obj *w) {
   napi_env env = E->env;
   w->E = E;
   if (napi_type_tag_object(env, obj, &tags[w->kind]) != napi_ok) {
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     goto fail;
   }
   E->refs++;
@@ -139,17 +139,17 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
   if (napi_wrap(env, obj, w, obj_finalize, NULL, &w->self) != napi_ok) {
     E->refs--;
     w->self = NULL;
-    wh_napi_ensure_exception(env);
+    wn_ensure_exception(env);
     goto fail;
   }
   /* From here on the finalizer owns w. */
   all_link(E, w);
-  if (w->kind == WH_NK_FUNC || w->kind == WH_NK_MEMORY ||
-      w->kind == WH_NK_TABLE || w->kind == WH_NK_GLOBAL || w->kind == WH_NK_TAG ||
-      w->kind == WH_NK_EXN) {
+  if (w->kind == WN_NK_FUNC || w->kind == WN_NK_MEMORY ||
+      w->kind == WN_NK_TABLE || w->kind == WN_NK_GLOBAL || w->kind == WN_NK_TAG ||
+      w->kind == WN_NK_EXN) {
     /* An older entry of the same pointer is a wrapper whose JS object has
      * been collected and that only waits for its finalizer: w replaces it. */
-    if (wh_napi_ptrmap_put(&E->objs, &w->map, w->ptr, NULL)) {
+    if (wn_ptrmap_put(&E->objs, &w->map, w->ptr, NULL)) {
       napi_throw_error(env, NULL, "wasihost: out of memory");
       return -1;
     }
@@ -157,25 +157,25 @@ int wh_napi_attach(wh_napi_env *E, napi_value obj, wh_napi_obj *w) {
   return 0;
 fail:
   unref_ptr(w->kind, w->ptr);
-  wh_napi_rs_detach(w);
+  wn_rs_detach(w);
   free(w);
   return -1;
 }
 
-int wh_napi_lookup(wh_napi_env *E, void *ptr, napi_value *out) {
-  wh_napi_ptrmap_entry *e = wh_napi_ptrmap_find(&E->objs, ptr);
-  wh_napi_obj *w = e ? WH_NAPI_CONTAINER(e, wh_napi_obj, map) : NULL;
+int wn_lookup(wn_env *E, void *ptr, napi_value *out) {
+  wn_ptrmap_entry *e = wn_ptrmap_find(&E->objs, ptr);
+  wn_obj *w = e ? WN_CONTAINER(e, wn_obj, map) : NULL;
   *out = NULL;
   if (!w || !w->self) return 0;
   if (napi_get_reference_value(E->env, w->self, out) != napi_ok) *out = NULL;
   return *out != NULL;
 }
 
-static wh_napi_obj *unwrap_raw(napi_env env, napi_value v, int kind) {
+static wn_obj *unwrap_raw(napi_env env, napi_value v, int kind) {
   napi_valuetype t;
   bool ok = false;
   void *data = NULL;
-  if (kind <= 0 || kind >= WH_NK_COUNT) return NULL;
+  if (kind <= 0 || kind >= WN_NK_COUNT) return NULL;
   if (napi_typeof(env, v, &t) != napi_ok) return NULL;
   if (t != napi_object && t != napi_function) return NULL;
   if (napi_check_object_type_tag(env, v, &tags[kind], &ok) != napi_ok || !ok)
@@ -186,19 +186,19 @@ static wh_napi_obj *unwrap_raw(napi_env env, napi_value v, int kind) {
 
 static const char *class_name(int kind) {
   switch (kind) {
-  case WH_NK_MODULE: return "WebAssembly.Module";
-  case WH_NK_INSTANCE: return "WebAssembly.Instance";
-  case WH_NK_FUNC: return "an exported function (its WebAssembly.Instance)";
-  case WH_NK_MEMORY: return "WebAssembly.Memory";
-  case WH_NK_TABLE: return "WebAssembly.Table";
-  case WH_NK_TAG: return "WebAssembly.Tag";
-  case WH_NK_EXN: return "WebAssembly.Exception";
+  case WN_NK_MODULE: return "WebAssembly.Module";
+  case WN_NK_INSTANCE: return "WebAssembly.Instance";
+  case WN_NK_FUNC: return "an exported function (its WebAssembly.Instance)";
+  case WN_NK_MEMORY: return "WebAssembly.Memory";
+  case WN_NK_TABLE: return "WebAssembly.Table";
+  case WN_NK_TAG: return "WebAssembly.Tag";
+  case WN_NK_EXN: return "WebAssembly.Exception";
   default: return "WebAssembly.Global";
   }
 }
 
-wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
-  wh_napi_obj *w = unwrap_raw(env, v, kind);
+wn_obj *wn_unwrap(napi_env env, napi_value v, int kind) {
+  wn_obj *w = unwrap_raw(env, v, kind);
   if (!w) return NULL;
   if (!w->ptr) {
     char msg[128];
@@ -208,27 +208,27 @@ wh_napi_obj *wh_napi_unwrap(napi_env env, napi_value v, int kind) {
   }
   /* Instances and functions decide for themselves (interrupt() must work
    * on a busy instance). */
-  if (kind != WH_NK_INSTANCE && kind != WH_NK_FUNC && wh_napi_obj_busy(w)) {
+  if (kind != WN_NK_INSTANCE && kind != WN_NK_FUNC && wn_obj_busy(w)) {
     char msg[96];
     snprintf(msg, sizeof msg, "use this %s", class_name(kind));
-    wh_napi_throw_busy(env, msg);
+    wn_throw_busy(env, msg);
     return NULL;
   }
   return w;
 }
 
-wh_napi_obj *wh_napi_unwrap_any(napi_env env, napi_value v) {
-  for (int k = 1; k < WH_NK_COUNT; k++) {
-    wh_napi_obj *w = unwrap_raw(env, v, k);
+wn_obj *wn_unwrap_any(napi_env env, napi_value v) {
+  for (int k = 1; k < WN_NK_COUNT; k++) {
+    wn_obj *w = unwrap_raw(env, v, k);
     if (w) return w;
   }
   return NULL;
 }
 
-wh_napi_obj *wh_napi_unwrap_or_throw(napi_env env, napi_value v, int kind,
+wn_obj *wn_unwrap_or_throw(napi_env env, napi_value v, int kind,
                                      const char *what) {
   bool pending = false;
-  wh_napi_obj *w = wh_napi_unwrap(env, v, kind);
+  wn_obj *w = wn_unwrap(env, v, kind);
   if (!w && napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
     char msg[128];
     snprintf(msg, sizeof msg, "Receiver is not a %s", what);
@@ -237,20 +237,20 @@ wh_napi_obj *wh_napi_unwrap_or_throw(napi_env env, napi_value v, int kind,
   return w;
 }
 
-static int call2(wh_napi_env *E, napi_ref fn_ref, napi_value a, napi_value b) {
+static int call2(wn_env *E, napi_ref fn_ref, napi_value a, napi_value b) {
   napi_env env = E->env;
   napi_value fn, argv[2] = {a, b}, ignored;
-  WH_TRY(napi_get_reference_value(env, fn_ref, &fn), -1);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), fn, 2, argv, &ignored), -1);
+  WI_TRY(napi_get_reference_value(env, fn_ref, &fn), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), fn, 2, argv, &ignored), -1);
   return 0;
 }
 
-int wh_napi_group_join(wh_napi_env *E, napi_value a, napi_value b) {
+int wn_group_join(wn_env *E, napi_value a, napi_value b) {
   if (!a || !b) return 0;
   return call2(E, E->group_join, a, b);
 }
 
-int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t n) {
+int wn_group_join_all(wn_env *E, napi_value a, napi_value *bs, size_t n) {
   napi_env env = E->env;
   napi_value fn, small[9], *argv = small, ignored;
   if (!n) return 0;
@@ -261,20 +261,20 @@ int wh_napi_group_join_all(wh_napi_env *E, napi_value a, napi_value *bs, size_t 
   argv[0] = a;
   memcpy(argv + 1, bs, n * sizeof *bs);
   int rc = napi_get_reference_value(env, E->group_join, &fn) != napi_ok ||
-                   napi_call_function(env, wh_napi_undefined(env), fn, n + 1, argv,
+                   napi_call_function(env, wn_undefined(env), fn, n + 1, argv,
                                       &ignored) != napi_ok
                ? -1
                : 0;
   if (argv != small) free(argv);
-  if (rc) wh_napi_ensure_exception(env);
+  if (rc) wn_ensure_exception(env);
   return rc;
 }
 
-int wh_napi_group_keep(wh_napi_env *E, napi_value owner, napi_value value) {
+int wn_group_keep(wn_env *E, napi_value owner, napi_value value) {
   return call2(E, E->group_keep, owner, value);
 }
 
-int wh_napi_extern_value(wh_napi_env *E, const wh_extern *ext, napi_value owner,
+int wn_extern_value(wn_env *E, const wh_extern *ext, napi_value owner,
                          napi_value *out) {
   napi_env env = E->env;
   void *ptr;
@@ -282,72 +282,72 @@ int wh_napi_extern_value(wh_napi_env *E, const wh_extern *ext, napi_value owner,
   size_t size;
   switch (ext->kind) {
   case WH_EXTERN_FUNC:
-    return wh_napi_func_value(E, ext->u.func, NULL, owner, out);
+    return wn_func_value(E, ext->u.func, NULL, owner, out);
   case WH_EXTERN_MEMORY:
-    ptr = ext->u.memory, kind = WH_NK_MEMORY, size = sizeof(wh_napi_memory);
+    ptr = ext->u.memory, kind = WN_NK_MEMORY, size = sizeof(wn_memory);
     break;
   case WH_EXTERN_TABLE:
-    ptr = ext->u.table, kind = WH_NK_TABLE, size = sizeof(wh_napi_obj);
+    ptr = ext->u.table, kind = WN_NK_TABLE, size = sizeof(wn_obj);
     break;
   case WH_EXTERN_GLOBAL:
-    ptr = ext->u.global, kind = WH_NK_GLOBAL, size = sizeof(wh_napi_obj);
+    ptr = ext->u.global, kind = WN_NK_GLOBAL, size = sizeof(wn_obj);
     break;
   case WH_EXTERN_TAG:
-    return wh_napi_tag_value(E, ext->u.tag, owner, out);
+    return wn_tag_value(E, ext->u.tag, owner, out);
   default:
     napi_throw_error(env, NULL, "wasihost: unknown extern kind");
     return -1;
   }
-  if (wh_napi_lookup(E, ptr, out)) return 0;
+  if (wn_lookup(E, ptr, out)) return 0;
   napi_value create, proto, obj;
-  WH_TRY(napi_get_reference_value(env, E->object_create, &create), -1);
-  WH_TRY(napi_get_reference_value(env, E->proto[kind], &proto), -1);
-  WH_TRY(napi_call_function(env, wh_napi_undefined(env), create, 1, &proto, &obj), -1);
-  wh_napi_obj *w = calloc(1, size);
+  WI_TRY(napi_get_reference_value(env, E->object_create, &create), -1);
+  WI_TRY(napi_get_reference_value(env, E->proto[kind], &proto), -1);
+  WI_TRY(napi_call_function(env, wn_undefined(env), create, 1, &proto, &obj), -1);
+  wn_obj *w = calloc(1, size);
   if (!w) {
     napi_throw_error(env, NULL, "wasihost: out of memory");
     return -1;
   }
   w->kind = kind;
   switch (kind) {
-  case WH_NK_MEMORY: w->ptr = wh_memory_ref(ptr); break;
-  case WH_NK_TABLE: w->ptr = wh_table_ref(ptr); break;
+  case WN_NK_MEMORY: w->ptr = wh_memory_ref(ptr); break;
+  case WN_NK_TABLE: w->ptr = wh_table_ref(ptr); break;
   default: w->ptr = wh_global_ref(ptr); break;
   }
-  if (wh_napi_attach(E, obj, w) || wh_napi_group_join(E, owner, obj)) return -1;
+  if (wn_attach(E, obj, w) || wn_group_join(E, owner, obj)) return -1;
   *out = obj;
   return 0;
 }
 
-wh_instance *wh_napi_get_instance(napi_env env, napi_value v) {
-  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_INSTANCE);
+wh_instance *wn_get_instance(napi_env env, napi_value v) {
+  wn_obj *w = wn_unwrap(env, v, WN_NK_INSTANCE);
   return w ? w->ptr : NULL;
 }
 
-wh_memory *wh_napi_get_memory(napi_env env, napi_value v) {
-  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_MEMORY);
+wh_memory *wn_get_memory(napi_env env, napi_value v) {
+  wn_obj *w = wn_unwrap(env, v, WN_NK_MEMORY);
   return w ? w->ptr : NULL;
 }
 
-wh_func *wh_napi_get_func(napi_env env, napi_value v) {
-  wh_napi_obj *w = wh_napi_unwrap(env, v, WH_NK_FUNC);
+wh_func *wn_get_func(napi_env env, napi_value v) {
+  wn_obj *w = wn_unwrap(env, v, WN_NK_FUNC);
   return w ? w->ptr : NULL;
 }
 
 /* kindOf(v): "module" | "instance" | "function" | "memory" | "table" |
  * "global" for a wasihost wrapper, else undefined. */
-napi_value wh_napi_kind_of(napi_env env, napi_callback_info info) {
-  static const char *names[WH_NK_COUNT] = {NULL,     "module", "instance", "function",
+napi_value wn_kind_of(napi_env env, napi_callback_info info) {
+  static const char *names[WN_NK_COUNT] = {NULL,     "module", "instance", "function",
                                            "memory", "table",  "global", "tag", "exception"};
   size_t argc = 1;
   napi_value v, s;
-  WH_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
-  if (argc < 1) return wh_napi_undefined(env);
-  for (int k = 1; k < WH_NK_COUNT; k++) {
+  WI_TRY(napi_get_cb_info(env, info, &argc, &v, NULL, NULL), NULL);
+  if (argc < 1) return wn_undefined(env);
+  for (int k = 1; k < WN_NK_COUNT; k++) {
     if (unwrap_raw(env, v, k)) {
-      WH_TRY(napi_create_string_utf8(env, names[k], NAPI_AUTO_LENGTH, &s), NULL);
+      WI_TRY(napi_create_string_utf8(env, names[k], NAPI_AUTO_LENGTH, &s), NULL);
       return s;
     }
   }
-  return wh_napi_undefined(env);
+  return wn_undefined(env);
 }

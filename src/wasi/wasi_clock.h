@@ -1,6 +1,6 @@
 /* Clock reads shared by clock_time_get and poll_oneoff. */
-#ifndef WH_WASI_CLOCK_H
-#define WH_WASI_CLOCK_H
+#ifndef WI_WASI_CLOCK_H
+#define WI_WASI_CLOCK_H
 #include <stdint.h>
 #include "wasihost.h"
 /* Current value of wasi clock id in ns: 0, or EINVAL for an unknown id.

@@ -4,8 +4,8 @@
  * (wasi_sandbox_*), guest-memory helpers, and the table of calls
  * (wasi_call_*, WASI_FUNCTIONS).  Nothing here is
  * public; the public surface is the WASI section of include/wasihost.h. */
-#ifndef WH_WASI_INTERNAL_H
-#define WH_WASI_INTERNAL_H
+#ifndef WI_WASI_INTERNAL_H
+#define WI_WASI_INTERNAL_H
 
 #include "wasihost.h"
 
@@ -432,4 +432,4 @@ int wasi_times_from_flags(uint64_t atim, uint64_t mtim, uint32_t fst,
 /* A directory fd a path_* call may use: EBADF, ENOTDIR, ENOTCAPABLE. */
 int wasi_dir_check(wh_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out);
 
-#endif /* WH_WASI_INTERNAL_H */
+#endif /* WI_WASI_INTERNAL_H */

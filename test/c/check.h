@@ -1,7 +1,7 @@
 /* What the C test programs here share: CHECK lines for test/c/checks.js
  * and reading a module file. */
-#ifndef WH_TEST_CHECK_H
-#define WH_TEST_CHECK_H
+#ifndef WI_TEST_CHECK_H
+#define WI_TEST_CHECK_H
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
