@@ -11,7 +11,7 @@ const { watToBytes, compareWithV8 } = require('./v8-diff.js');
 const { dumpIr } = require('./ir-dump.js');
 
 const def = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'opcodes.def'), 'utf8');
-const loads = [...def.matchAll(/^WH_LOAD\(\w+,\s*0x\w+,\s*"([\w.]+)",\s*I32,/gm)].map((m) => m[1]);
+const loads = [...def.matchAll(/^WI_LOAD\(\w+,\s*0x\w+,\s*"([\w.]+)",\s*I32,/gm)].map((m) => m[1]);
 
 const funcs = [];
 const names = [];

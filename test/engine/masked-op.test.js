@@ -12,7 +12,7 @@ const { watToBytes, compareWithV8 } = require('./v8-diff.js');
 const { dumpIr } = require('./ir-dump.js');
 
 const def = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'opcodes.def'), 'utf8');
-const ops = [...def.matchAll(/^WH_BIN\(\w+,\s*0x\w+,\s*"(i32\.\w+)",\s*I32,/gm)].map((m) => m[1]);
+const ops = [...def.matchAll(/^WI_BIN\(\w+,\s*0x\w+,\s*"(i32\.\w+)",\s*I32,/gm)].map((m) => m[1]);
 
 const ks = [0, 1, 7, 31, 33, -1, 0x12345678];
 const ms = [0xff, 1, 0x7fff, -1, 0x80000000 | 0, 0x0ff0];

@@ -15,7 +15,7 @@ const { dumpIr } = require('./ir-dump.js');
 // The rows of the table itself, so a new access is covered when it is added.
 const def = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'opcodes.def'), 'utf8');
 const SIZES = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4, uint64_t: 8 };
-const rows = [...def.matchAll(/^WH_(LOAD|STORE)\(\w+,\s*0x\w+,\s*"([\w.]+)",\s*(\w+),\s*(\w+)\)/gm)]
+const rows = [...def.matchAll(/^WI_(LOAD|STORE)\(\w+,\s*0x\w+,\s*"([\w.]+)",\s*(\w+),\s*(\w+)\)/gm)]
   .map(([, kind, text, ty, mt]) => ({ kind, text, ty: ty.toLowerCase(), width: SIZES[mt] }));
 
 // Floats cross into JS as their bits (V8 and we may differ on NaN payloads).

@@ -1,7 +1,7 @@
 'use strict';
 // Differential test of every fixed-width SIMD instruction against V8: one
 // exported function per instruction (and per lane for lane instructions),
-// generated from the WH_V rows of src/engine/opcodes.def, so a row that is
+// generated from the WI_V rows of src/engine/opcodes.def, so a row that is
 // added is tested and a row with a wrong shape fails V8's validation here.
 // Operands go in through linear memory (v128 cannot cross the JS API) and
 // the result comes back through it; the bytes must be equal, except that a
@@ -15,7 +15,7 @@ const wasihost = require('../..');
 
 const rows = [];
 const def = fs.readFileSync(path.join(__dirname, '../../src/engine/opcodes.def'), 'utf8');
-for (const m of def.matchAll(/^WH_V\(\s*(\w+),\s*WI_FD\(0x([0-9a-f]+)\),\s*"([^"]+)",\s*(\w+),\s*(\w+),\s*(\d+),/gm)) {
+for (const m of def.matchAll(/^WI_V\(\s*(\w+),\s*WI_FD\(0x([0-9a-f]+)\),\s*"([^"]+)",\s*(\w+),\s*(\w+),\s*(\d+),/gm)) {
   rows.push({ sub: parseInt(m[2], 16), text: m[3], cls: m[4], t: m[5].toLowerCase(), n: Number(m[6]) });
 }
 const fixed = rows.filter((r) => r.sub < 0x100);
