@@ -54,6 +54,31 @@ t.test('fuel approximates executed instructions', async (t) => {
   t.ok(spent >= 10000 && spent < 10000 * 40, `10000 iterations cost ${spent}`);
 });
 
+// The interpreter reads the interrupt flags only every few thousand fuel
+// units (its fuel counts down to the next full check): the budget a run
+// may spend must stay exact across those refills.
+t.test('fuel is exact across the interpreter\'s check points', async (t) => {
+  const probe = new W.Instance(mod, noop, { fuel: 1e12 });
+  probe.exports.count(200000);
+  const need = 1e12 - probe.fuel;
+  t.ok(need > 1 << 18, `the run spans many check points (${need} units)`);
+  const exact = new W.Instance(mod, noop, { fuel: need });
+  t.equal(exact.exports.count(200000), 200000, 'exactly the budget it needs: it runs');
+  t.equal(exact.fuel, 0, 'and nothing is left');
+  const short = new W.Instance(mod, noop, { fuel: need - 1 });
+  throwsWith(t, () => short.exports.count(200000), isTrap('fuel exhausted'), 'one unit less: it traps');
+  t.equal(short.fuel, 0, 'nothing left after the trap');
+  // the same budget split over many runs spends the same
+  const split = new W.Instance(mod, noop, { fuel: need * 4 });
+  for (let i = 0; i < 4; i++) split.exports.count(200000);
+  t.equal(split.fuel, 0, 'four runs spend four budgets');
+  const rec = new W.Instance(mod, noop, { fuel: 1e12 });
+  rec.exports.rec(5000);
+  const recNeed = 1e12 - rec.fuel;
+  const recShort = new W.Instance(mod, noop, { fuel: recNeed - 1 });
+  throwsWith(t, () => recShort.exports.rec(5000), isTrap('fuel exhausted'), 'calls are charged exactly too');
+});
+
 t.test('maxMemory: instantiation over the cap fails, growth beyond it returns -1', async (t) => {
   throwsWith(t, () => new W.Instance(mod, noop, { maxMemory: 1000 }),
     (e) => e instanceof RangeError && /exceeds the limit of 1000 bytes/.test(e.message),
