@@ -73,7 +73,7 @@ static wh_memory no_memory;
  * The flags are read only when ex->fuel, which counts down to the next
  * full check (at most WI_FUEL_CHUNK units away, internal.h), goes
  * negative: a check is one subtract and branch (the two flag loads in
- * every check were ~x% of CoreMark's instructions).  The counting copy
+ * every check were 4.7% of CoreMark's instructions).  The counting copy
  * (interp_exact.c) still reads them in every check: its profile counts
  * calls in stop_slow, so the flag stays raised and every call lands there. */
 #define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
