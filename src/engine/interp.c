@@ -79,9 +79,23 @@ static wh_memory no_memory;
 #define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
 #ifdef WI_EXACT_RUN
 #define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0 || STOPPED())
+#define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0 || STOPPED())
 #else
 #define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0)
+#define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0)
 #endif
+/* A back-edge of offset off <= 0 is charged BACK_COST(off) (below), which
+ * is -((off - 1) >> 1): added as that, the charge is a decrement, a shift
+ * and an add (the negation and the +1 cost two more on every back-edge). */
+#define CHECK_STOP_BACK(off)                                                  \
+  do {                                                                        \
+    int64_t d_ = ((int64_t)(off) - 1) >> 1;                                   \
+    if (WI_UNLIKELY(STOP_DUE_ADD(d_))) {                                      \
+      slow_cost = -d_;                                                        \
+      slow_call = 0;                                                          \
+      goto stop_slow;                                                         \
+    }                                                                         \
+  } while (0)
 #define CHECK_STOP_AT(cost, is_call)                                          \
   do {                                                                        \
     if (WI_UNLIKELY(STOP_DUE(cost))) {                                        \
@@ -213,7 +227,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
     ip += o_;                                                                 \
-    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
+    if (o_ <= 0) CHECK_STOP_BACK(o_);                               \
     NEXT();                                                                   \
   } while (0)
 /* Fused compare-and-branch: slots x, y or slot x and immediate k. */
@@ -266,7 +280,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
     OPS(name##_BACK);                                                         \
     if (test) {                                                               \
       ip += o.off;                                                            \
-      CHECK_STOP_COST(BACK_COST(o.off));                                      \
+      CHECK_STOP_BACK(o.off);                                      \
     } else {                                                                  \
       STEP(name##_BACK);                                                      \
     }                                                                         \
@@ -452,7 +466,7 @@ L_BR: {
 L_BR_BACK: {
   OPS(BR_BACK);
   ip += o.off;
-  CHECK_STOP_COST(BACK_COST(o.off));
+  CHECK_STOP_BACK(o.off);
   NEXT();
 }
 L_CONST_BR_BACK: {
@@ -461,7 +475,7 @@ L_CONST_BR_BACK: {
   OPS(CONST_BR_BACK);
   R(o.dst) = o.k;
   ip += o.off;
-  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
+  if (o.off <= 0) CHECK_STOP_BACK(o.off);
   NEXT();
 }
 COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
@@ -521,7 +535,7 @@ L_BR_TABLE: {
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
   ip += off;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  if (off <= 0) CHECK_STOP_BACK(off);
   NEXT();
 }
 L_BR_TABLE_K: {
@@ -530,7 +544,7 @@ L_BR_TABLE_K: {
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE_K + i].s.a;
   ip += off;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  if (off <= 0) CHECK_STOP_BACK(off);
   NEXT();
 }
 L_RETURN:
