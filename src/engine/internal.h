@@ -220,7 +220,9 @@ typedef struct wi_funcdef {
   _Atomic(wi_cell *) code;
   uint32_t frame_slots;    /* locals + operand stack + scratch; with code */
   uint32_t nlocals;        /* params + declared locals */
-  uint32_t nparams;        /* type->ft.nparams; published with code */
+  /* The declared locals' bytes in the frame, [zero_lo, zero_hi): what a
+   * call zeroes; published with code. */
+  uint32_t zero_lo, zero_hi;
   uint32_t ncode;
   const wi_ftype *type;
   uint32_t typeidx;

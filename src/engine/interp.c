@@ -128,7 +128,8 @@ static const void *const *handlers;
     fr_->fp = fp;                                                             \
     fr_->inst = inst;                                                         \
     fr_->def = def;                                                           \
-    for (wh_val *p = nfp + callee->nparams, *e = nfp + callee->nlocals; p < e; p++) { \
+    for (wh_val *p = (wh_val *)((char *)nfp + callee->zero_lo),                 \
+                *e = (wh_val *)((char *)nfp + callee->zero_hi); p < e; p++) {          \
       static const wh_val zero;                                               \
       *p = zero;                                                              \
       __asm__("" : "+r"(p));                                                  \
