@@ -123,6 +123,30 @@ t.test('timeout interrupts a sync runaway loop promptly', async (t) => {
   t.equal(inst.exports.count(10), 10, 'the flag is cleared before the next run');
 });
 
+// Calls without a loop between them pass the same stop check as
+// back-edges: an endless cycle of tail calls, or of calls that return
+// and are made again from a loop, is stopped as promptly.
+t.test('timeout stops endless tail calls and call-heavy loops promptly', async (t) => {
+  const CALLS = `(module
+    (func $a (export "tails") (return_call $b))
+    (func $b (return_call $a))
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "calls") (local i32)
+      (loop $l (local.set 0 (call $leaf (local.get 0))) (br $l))))`;
+  const w = await require('wabt')();
+  const parsed = w.parseWat('calls.wat', CALLS, { tail_call: true });
+  const m = new W.Module(Buffer.from(parsed.toBinary({}).buffer));
+  parsed.destroy();
+  const T = 30;
+  for (const f of ['tails', 'calls']) {
+    const inst = new W.Instance(m, {}, { timeout: T });
+    const t0 = now();
+    throwsWith(t, () => inst.exports[f](), isTrap('interrupted'), `${f}: "interrupted"`);
+    const over = now() - t0 - T;
+    t.ok(over < 200, `${f}: overshoot ${over.toFixed(2)} ms`);
+  }
+});
+
 t.test('timeout counts per run, nested calls share it', async (t) => {
   const inst = new W.Instance(mod, noop, { timeout: 200 });
   const t0 = now();
