@@ -58,7 +58,7 @@ wi_exec *wi_exec_get(void) {
   ex->stack_end = ex->stack + DEFAULT_STACK_SLOTS;
   ex->max_frames = DEFAULT_FRAMES;
   ex->sp = ex->stack;
-  ex->fuel = INT64_MAX;
+  wi_fuel_refill(ex);
   tls_exec = ex;
   return ex;
 }
@@ -77,7 +77,8 @@ static void enter_limits(wi_exec *ex, wh_instance *inst) {
   uint32_t slots = DEFAULT_STACK_SLOTS, frames = DEFAULT_FRAMES;
   ex->entry_inst = inst;
   ex->fuel_on = false;
-  ex->fuel = INT64_MAX;
+  ex->fuel = 0;
+  ex->fuel_rest = 0;
   ex->fuel_inst = NULL;
   if (inst) {
     if (inst->limits.max_stack_slots)
@@ -86,16 +87,18 @@ static void enter_limits(wi_exec *ex, wh_instance *inst) {
       frames = inst->limits.max_call_depth < FRAMES_CAP ? inst->limits.max_call_depth : FRAMES_CAP;
     if (inst->limits.fuel) {
       ex->fuel_on = true;
-      ex->fuel = inst->fuel;
+      ex->fuel_rest = inst->fuel;
       ex->fuel_inst = inst;
     }
   }
+  wi_fuel_refill(ex);
   ex->stack_end = ex->stack + slots;
   ex->max_frames = frames;
 }
 
 static void leave_limits(wi_exec *ex) {
-  if (ex->fuel_on && ex->fuel_inst) ex->fuel_inst->fuel = ex->fuel < 0 ? 0 : ex->fuel;
+  int64_t left = ex->fuel + ex->fuel_rest;
+  if (ex->fuel_on && ex->fuel_inst) ex->fuel_inst->fuel = left < 0 ? 0 : left;
 }
 
 int wi_call_host(wi_exec *ex, wh_instance *caller, wh_func *f, wh_val *args) {

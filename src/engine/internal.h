@@ -215,17 +215,21 @@ typedef union wi_cell {
 } wi_cell;
 
 typedef struct wi_funcdef {
-  const wi_ftype *type;
-  uint32_t typeidx;
-  const uint8_t *body;     /* the expression after the locals */
-  const uint8_t *body_end;
-  uint32_t body_offset;    /* of the code entry in the module, for errors */
-  uint32_t nlocals;        /* params + declared locals */
-  uint8_t *local_types;    /* nlocals entries */
+  /* What a call reads, first and together (one cache line): */
   /* translation, done on first call (see wi_funcdef_code) */
   _Atomic(wi_cell *) code;
+  uint32_t frame_slots;    /* locals + operand stack + scratch; with code */
+  uint32_t nlocals;        /* params + declared locals */
+  /* The declared locals' bytes in the frame, [zero_lo, zero_hi): what a
+   * call zeroes; published with code. */
+  uint32_t zero_lo, zero_hi;
   uint32_t ncode;
-  uint32_t frame_slots;    /* locals + operand stack + scratch */
+  const wi_ftype *type;
+  uint32_t typeidx;
+  uint32_t body_offset;    /* of the code entry in the module, for errors */
+  const uint8_t *body;     /* the expression after the locals */
+  const uint8_t *body_end;
+  uint8_t *local_types;    /* nlocals entries */
   struct wi_eh_table *eh;  /* its try regions (tr_eh.c), NULL when none;
                               published before code */
 } wi_funcdef;
@@ -433,7 +437,11 @@ typedef struct wi_exec {
   wh_error *err;
   const char *host_trap;  /* message from wh_call_trap */
   int exit_code;
-  int64_t fuel;           /* shared budget of the outermost call */
+  /* Fuel counts down to the next full stop check (wi_fuel_refill): the
+   * interpreter's back-edges and calls only subtract and test its sign.
+   * The outermost call's budget left is fuel + fuel_rest. */
+  int64_t fuel;
+  int64_t fuel_rest;
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */
@@ -451,6 +459,24 @@ struct wh_call {
 };
 
 wi_exec *wi_exec_get(void);
+/* The most fuel units between two reads of the interrupt flags: at about
+ * a nanosecond a unit, an interrupt, a timeout or a profiler's sample
+ * request waits at most ~16 us for a running guest to notice it. */
+#define WI_FUEL_CHUNK ((int64_t)1 << 14)
+/* Sets ex->fuel to the next chunk of the budget left; 0 when that budget
+ * is spent (a metered run has run out), 1 otherwise. */
+static inline int wi_fuel_refill(wi_exec *ex) {
+  int64_t left = ex->fuel + ex->fuel_rest;
+  if (!ex->fuel_on) left = INT64_MAX / 2; /* unmetered: never runs out */
+  if (left < 0) {
+    ex->fuel = 0;
+    ex->fuel_rest = 0;
+    return 0;
+  }
+  ex->fuel = left < WI_FUEL_CHUNK ? left : WI_FUEL_CHUNK;
+  ex->fuel_rest = left - ex->fuel;
+  return 1;
+}
 /* The bits of wh_instance.interrupt (probe.c). */
 #define WI_STOP_INTERRUPT 1
 #define WI_STOP_POKE 2

@@ -69,11 +69,36 @@ static wh_memory no_memory;
  * dispatch at ip (a back-edge has jumped, a call has entered its callee),
  * so everything after a failed test is one shared block (stop_slow) that
  * ends by dispatching: the handlers carry only the test and a jump (a
- * call in each check cost c-matmul 13%). */
+ * call in each check cost c-matmul 13%).
+ * The flags are read only when ex->fuel, which counts down to the next
+ * full check (at most WI_FUEL_CHUNK units away, internal.h), goes
+ * negative: a check is one subtract and branch (the two flag loads in
+ * every check were 4.7% of CoreMark's instructions).  The counting copy
+ * (interp_exact.c) still reads them in every check: its profile counts
+ * calls in stop_slow, so the flag stays raised and every call lands there. */
 #define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
+#ifdef WI_EXACT_RUN
+#define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0 || STOPPED())
+#define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0 || STOPPED())
+#else
+#define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0)
+#define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0)
+#endif
+/* A back-edge of offset off <= 0 is charged BACK_COST(off) (below), which
+ * is -((off - 1) >> 1): added as that, the charge is a decrement, a shift
+ * and an add (the negation and the +1 cost two more on every back-edge). */
+#define CHECK_STOP_BACK(off)                                                  \
+  do {                                                                        \
+    int64_t d_ = ((int64_t)(off) - 1) >> 1;                                   \
+    if (WI_UNLIKELY(STOP_DUE_ADD(d_))) {                                      \
+      slow_cost = -d_;                                                        \
+      slow_call = 0;                                                          \
+      goto stop_slow;                                                         \
+    }                                                                         \
+  } while (0)
 #define CHECK_STOP_AT(cost, is_call)                                          \
   do {                                                                        \
-    if (WI_UNLIKELY((ex->fuel -= (cost)) < 0 || STOPPED())) {                \
+    if (WI_UNLIKELY(STOP_DUE(cost))) {                                        \
       slow_cost = (cost);                                                     \
       slow_call = (is_call);                                                  \
       goto stop_slow;                                                         \
@@ -81,6 +106,46 @@ static wh_memory no_memory;
   } while (0)
 
 static const void *const *handlers;
+
+/* Entering a wasm callee (callee, its frame nfp, the return address ret;
+ * cinst its instance when `cross`, else this one): the frame push, the
+ * locals' zeroing, the stop check.  Written out twice, so that direct
+ * calls (the most common, always in the same instance) carry no instance
+ * test.  A callee not yet translated goes through call_translate_*.
+ * The locals start at zero, all 16 bytes (a v128 local reads them).  The
+ * empty asm keeps GCC from turning the loop into a call of memset: a
+ * frame has a few locals, and the call cost more than zeroing them, with
+ * every live register spilled around it. */
+#define ENTER_WASM(cross)                                                     \
+  do {                                                                        \
+    const wi_cell *code_ = atomic_load_explicit(&callee->code, memory_order_acquire); \
+    if (WI_UNLIKELY(!code_)) goto call_translate_##cross;                     \
+    if (WI_UNLIKELY(ex->nframes >= ex->max_frames ||                          \
+                    nfp + callee->frame_slots > ex->stack_end))               \
+      TRAP(WH_TRAP_STACK_EXHAUSTED);                                          \
+    wi_frame *fr_ = &ex->frames[ex->nframes++];                               \
+    fr_->ip = ret;                                                            \
+    fr_->fp = fp;                                                             \
+    fr_->inst = inst;                                                         \
+    fr_->def = def;                                                           \
+    for (wh_val *p = (wh_val *)((char *)nfp + callee->zero_lo),                 \
+                *e = (wh_val *)((char *)nfp + callee->zero_hi); p < e; p++) {          \
+      static const wh_val zero;                                               \
+      *p = zero;                                                              \
+      __asm__("" : "+r"(p));                                                  \
+    }                                                                         \
+    fp = nfp;                                                                 \
+    def = callee;                                                             \
+    ip = code_;                                                               \
+    if ((cross) && cinst != inst) {                                           \
+      inst = cinst;                                                           \
+      RELOAD_MEM();                                                           \
+    }                                                                         \
+    EXACT_SWITCH();                                                           \
+    CHECK_STOP(); /* in the callee, as its first dispatch would be */         \
+    NEXT();                                                                   \
+  } while (0)
+
 
 /* The dispatch loop wants every register: without a frame pointer GCC
  * keeps the memory's base and size in registers instead of reloading
@@ -163,7 +228,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
     ip += o_;                                                                 \
-    if (o_ <= 0) CHECK_STOP_COST(BACK_COST(o_));                               \
+    if (o_ <= 0) CHECK_STOP_BACK(o_);                               \
     NEXT();                                                                   \
   } while (0)
 /* Fused compare-and-branch: slots x, y or slot x and immediate k. */
@@ -216,7 +281,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
     OPS(name##_BACK);                                                         \
     if (test) {                                                               \
       ip += o.off;                                                            \
-      CHECK_STOP_COST(BACK_COST(o.off));                                      \
+      CHECK_STOP_BACK(o.off);                                      \
     } else {                                                                  \
       STEP(name##_BACK);                                                      \
     }                                                                         \
@@ -402,7 +467,7 @@ L_BR: {
 L_BR_BACK: {
   OPS(BR_BACK);
   ip += o.off;
-  CHECK_STOP_COST(BACK_COST(o.off));
+  CHECK_STOP_BACK(o.off);
   NEXT();
 }
 L_CONST_BR_BACK: {
@@ -411,7 +476,7 @@ L_CONST_BR_BACK: {
   OPS(CONST_BR_BACK);
   R(o.dst) = o.k;
   ip += o.off;
-  if (o.off <= 0) CHECK_STOP_COST(BACK_COST(o.off));
+  if (o.off <= 0) CHECK_STOP_BACK(o.off);
   NEXT();
 }
 COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
@@ -471,7 +536,7 @@ L_BR_TABLE: {
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE + i].s.a;
   ip += off;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  if (off <= 0) CHECK_STOP_BACK(off);
   NEXT();
 }
 L_BR_TABLE_K: {
@@ -480,7 +545,7 @@ L_BR_TABLE_K: {
   if (i > o.n) i = o.n;
   int32_t off = (int32_t)ip[WI_LEN_BR_TABLE_K + i].s.a;
   ip += off;
-  if (off <= 0) CHECK_STOP_COST(BACK_COST(off));
+  if (off <= 0) CHECK_STOP_BACK(off);
   NEXT();
 }
 L_RETURN:
@@ -506,15 +571,13 @@ L_RETURN:
     wh_val *nfp;
     const wi_cell *ret;
     wh_instance *cinst;
-    const wi_cell *ret_code_;
     wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
     callee = &inst->mod->funcs[o.func];
     nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL;
-    cinst = inst;
-    goto call_wasm;
+    goto call_wasm_same;
   }
 L_CALL_K: {
     OPS(CALL_K);
@@ -522,8 +585,7 @@ L_CALL_K: {
     nfp = FRAME_AT(o.base);
     nfp[0].raw = o.k;
     ret = ip + WI_LEN_CALL_K;
-    cinst = inst;
-    goto call_wasm;
+    goto call_wasm_same;
   }
 L_CALL_IMPORT: {
     OPS(CALL_IMPORT);
@@ -590,43 +652,17 @@ call_nested:
     ip = ret;
     NEXT();
 call_wasm:
-    {
-      const wi_cell *code = wi_funcdef_code(cinst->mod, callee);
-      if (WI_UNLIKELY(!code)) {
-        rc = wi_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
-        goto failed;
-      }
-      ret_code_ = code;
+    ENTER_WASM(1);
+call_wasm_same:
+    ENTER_WASM(0);
+call_translate_0:
+    cinst = inst;
+call_translate_1:
+    if (WI_UNLIKELY(!wi_funcdef_code_slow(cinst->mod, callee))) {
+      rc = wi_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
+      goto failed;
     }
-    if (WI_UNLIKELY(ex->nframes >= ex->max_frames ||
-                    nfp + callee->frame_slots > ex->stack_end))
-      TRAP(WH_TRAP_STACK_EXHAUSTED);
-    {
-      wi_frame *fr = &ex->frames[ex->nframes++];
-      fr->ip = ret;
-      fr->fp = fp;
-      fr->inst = inst;
-      fr->def = def;
-    }
-    /* The locals start at zero, all 16 bytes (a v128 local reads them).
-     * The empty asm keeps GCC from turning the loop into a call of
-     * memset: a frame has a few locals, and the call cost more than
-     * zeroing them, with every live register spilled around it. */
-    for (wh_val *p = nfp + callee->type->ft.nparams, *e = nfp + callee->nlocals; p < e; p++) {
-      static const wh_val zero;
-      *p = zero;
-      __asm__("" : "+r"(p));
-    }
-    fp = nfp;
-    def = callee;
-    ip = ret_code_;
-    if (cinst != inst) {
-      inst = cinst;
-      RELOAD_MEM();
-    }
-    EXACT_SWITCH();
-    CHECK_STOP(); /* in the callee, as its first dispatch would be */
-    NEXT();
+    goto call_wasm;
   }
 
 L_SELECT: {
@@ -827,10 +863,7 @@ stop_slow: {
     if (s_ & WI_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
     if ((s_ & WI_STOP_POKE) && wi_stop_check(stop, stop_outer)) TRAP(WH_TRAP_INTERRUPTED);
     if (s_ & WI_STOP_SAMPLE) wi_prof_tick(ex, inst, def, ip, slow_cost, slow_call ? def : NULL);
-    if (ex->fuel < 0) {
-      if (ex->fuel_on) { ex->fuel = 0; TRAP(WH_TRAP_FUEL); }
-      ex->fuel = INT64_MAX;
-    }
+    if (ex->fuel < 0 && !wi_fuel_refill(ex)) TRAP(WH_TRAP_FUEL);
     NEXT();
   }
 

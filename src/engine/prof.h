@@ -1,8 +1,9 @@
 /* The guest profiler (prof.c, sampler.c).  Sampling: a timer thread counts
  * ticks for each running profiled instance and raises WI_STOP_SAMPLE in its
- * interrupt word; the interpreter notices at its next back-edge or call
- * (where it already checks for interrupts, so a run without a profile pays
- * nothing more) and records the wasm stack, weighted by the ticks.  Time a
+ * interrupt word; the interpreter notices at its next full stop check (at
+ * a back-edge or call at most WI_FUEL_CHUNK fuel units later, where it
+ * already checks for interrupts, so a run without a profile pays nothing
+ * more) and records the wasm stack, weighted by the ticks.  Time a
  * host function spends is recorded when it returns, with the host function
  * as the innermost frame.  Exact mode keeps the flag raised, so every
  * call is counted, and runs a module translated for the counting copy of

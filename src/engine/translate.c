@@ -41,6 +41,8 @@ static void publish(tr *t) {
   tr_thread_resume_jumps(t);
   t->f->ncode = t->ncode;
   t->f->frame_slots = tr_nloc(t) + t->maxh + 1;
+  t->f->zero_lo = t->f->type->ft.nparams * (uint32_t)sizeof(wh_val);
+  t->f->zero_hi = t->f->nlocals * (uint32_t)sizeof(wh_val);
   /* published last: a reader that sees the code sees its frame size */
   wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);

@@ -54,6 +54,31 @@ t.test('fuel approximates executed instructions', async (t) => {
   t.ok(spent >= 10000 && spent < 10000 * 40, `10000 iterations cost ${spent}`);
 });
 
+// The interpreter reads the interrupt flags only every few thousand fuel
+// units (its fuel counts down to the next full check): the budget a run
+// may spend must stay exact across those refills.
+t.test('fuel is exact across the interpreter\'s check points', async (t) => {
+  const probe = new W.Instance(mod, noop, { fuel: 1e12 });
+  probe.exports.count(200000);
+  const need = 1e12 - probe.fuel;
+  t.ok(need > 1 << 18, `the run spans many check points (${need} units)`);
+  const exact = new W.Instance(mod, noop, { fuel: need });
+  t.equal(exact.exports.count(200000), 200000, 'exactly the budget it needs: it runs');
+  t.equal(exact.fuel, 0, 'and nothing is left');
+  const short = new W.Instance(mod, noop, { fuel: need - 1 });
+  throwsWith(t, () => short.exports.count(200000), isTrap('fuel exhausted'), 'one unit less: it traps');
+  t.equal(short.fuel, 0, 'nothing left after the trap');
+  // the same budget split over many runs spends the same
+  const split = new W.Instance(mod, noop, { fuel: need * 4 });
+  for (let i = 0; i < 4; i++) split.exports.count(200000);
+  t.equal(split.fuel, 0, 'four runs spend four budgets');
+  const rec = new W.Instance(mod, noop, { fuel: 1e12 });
+  rec.exports.rec(5000);
+  const recNeed = 1e12 - rec.fuel;
+  const recShort = new W.Instance(mod, noop, { fuel: recNeed - 1 });
+  throwsWith(t, () => recShort.exports.rec(5000), isTrap('fuel exhausted'), 'calls are charged exactly too');
+});
+
 t.test('maxMemory: instantiation over the cap fails, growth beyond it returns -1', async (t) => {
   throwsWith(t, () => new W.Instance(mod, noop, { maxMemory: 1000 }),
     (e) => e instanceof RangeError && /exceeds the limit of 1000 bytes/.test(e.message),
@@ -96,6 +121,30 @@ t.test('timeout interrupts a sync runaway loop promptly', async (t) => {
   t.ok(best < 50, `overshoot past ${T} ms: ${overs.map((o) => o.toFixed(2)).join(', ')} ms`);
   t.comment(`sync timeout overshoot (ms): min ${best.toFixed(3)} median ${overs.sort((a, b) => a - b)[2].toFixed(3)}`);
   t.equal(inst.exports.count(10), 10, 'the flag is cleared before the next run');
+});
+
+// Calls without a loop between them pass the same stop check as
+// back-edges: an endless cycle of tail calls, or of calls that return
+// and are made again from a loop, is stopped as promptly.
+t.test('timeout stops endless tail calls and call-heavy loops promptly', async (t) => {
+  const CALLS = `(module
+    (func $a (export "tails") (return_call $b))
+    (func $b (return_call $a))
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "calls") (local i32)
+      (loop $l (local.set 0 (call $leaf (local.get 0))) (br $l))))`;
+  const w = await require('wabt')();
+  const parsed = w.parseWat('calls.wat', CALLS, { tail_call: true });
+  const m = new W.Module(Buffer.from(parsed.toBinary({}).buffer));
+  parsed.destroy();
+  const T = 30;
+  for (const f of ['tails', 'calls']) {
+    const inst = new W.Instance(m, {}, { timeout: T });
+    const t0 = now();
+    throwsWith(t, () => inst.exports[f](), isTrap('interrupted'), `${f}: "interrupted"`);
+    const over = now() - t0 - T;
+    t.ok(over < 200, `${f}: overshoot ${over.toFixed(2)} ms`);
+  }
 });
 
 t.test('timeout counts per run, nested calls share it', async (t) => {
