@@ -380,6 +380,18 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       /* eqz (or its negation) of a mask just computed */
       t->nstage = 1;
       and_branch(p, (int64_t)t->ncode, (op == IR_I32_EQZ) == when_true, j);
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && load_branch[p->op] &&
+               wi_LD_read(p->c).dst == wi_DX_read(l->c).x) {
+      /* eqz (or its negation) of an i32 just loaded (`while (*s)` compiled
+       * as `br_if (eqz (load))`, `if (!p->x)`): the load branches with the
+       * sense flipped, and still writes what it loaded */
+      wi_LD a = wi_LD_read(p->c);
+      bool on_nonzero = (op == IR_I32_NEZ) == when_true;
+      t->nstage = 1;
+      p->op = load_branch[p->op] + (on_nonzero ? 0 : WI_IR_LD_BRF - WI_IR_LD_BRT);
+      wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
     } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
       uint32_t x = wi_DX_read(l->c).x;
       bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;
