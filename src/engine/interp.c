@@ -356,6 +356,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
 #include "interp_tail.inc"
 #include "interp_mem.inc"
 #include "interp_eh.inc"
+#include "interp_fused.inc"
 
 L_I64_LOAD2: {
   OPS(I64_LOAD2);

@@ -392,6 +392,14 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
       p->dst_cell = 0;
       *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if (op == IR_GLOBAL_GET) {
+      /* a flag global read only to be tested: the branch reads it (the
+       * low half: an i32, or the wrap of a wider one) */
+      uint32_t g = wi_DG_read(l->c).global;
+      l->op = when_true ? IR_BR_IF_GLOBAL : IR_BR_IFZ_GLOBAL;
+      memset(l->c, 0, sizeof l->c);
+      wi_GO_write(l->c, (wi_GO){ .global = g, .off = 0 });
+      *j = (tr_jump){ at, 1, 1 };
     } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
       uint32_t x = wi_DX_read(l->c).x;
       bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;
@@ -409,9 +417,33 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   }
   uint32_t cond = tr_operand(t, i);
   tr_pop(t, 1);
+  int delta = (when_true ? 0 : IR_BR_IFZ - IR_BR_IF) + (back ? 1 : 0);
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_COPY) {
+    /* the condition was computed before the body's last move (a loop
+     * variable's update): the move and the branch share a dispatch */
+    wi_DX c = wi_DX_read(l->c);
+    int64_t at = tr_last_pos(t);
+    l->op = IR_COPY_BR_IF + delta;
+    wi_DXCO_write(l->c, (wi_DXCO){ .dst = c.dst, .x = c.x, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 2, 1 };
+    return;
+  }
+  if (l && live(t) && (l->op == IR_I32_ADD_I || l->op == IR_I32_SUB_I)) {
+    /* ... or before its last increment (x - k is x + (2^32 - k)) */
+    wi_DXK c = wi_DXK_read(l->c);
+    uint32_t k = l->op == IR_I32_ADD_I ? (uint32_t)c.k : 0u - (uint32_t)c.k;
+    int64_t at = tr_last_pos(t);
+    l->op = IR_ADDI_BR_IF + delta;
+    memset(l->c, 0, sizeof l->c);
+    wi_DXKCO_write(l->c, (wi_DXKCO){ .dst = c.dst, .x = c.x, .k = k, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 3, 0 };
+    return;
+  }
   int64_t at;
-  wi_CO_write(tr_emit_at(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0), &at),
-              (wi_CO){ .cond = cond, .off = 0 });
+  wi_CO_write(tr_emit_at(t, IR_BR_IF + delta, &at), (wi_CO){ .cond = cond, .off = 0 });
   *j = (tr_jump){ at, 1, 1 };
 }
 

@@ -125,7 +125,8 @@ static int load(tr *t, const wi_opinfo *ni) {
   else wi_LD_write(tr_emit(t, ni->ir), (wi_LD){ .dst = dst, .addr = a, .off = off, .k = k });
   /* paired, its destination is the second half's: a local.set may
    * still retarget it */
-  bool paired = fa == 1 && ni->ir == IR_I64_LOAD && tr_pair_access(t, IR_I64_LOAD, IR_I64_LOAD2);
+  bool paired = fa == 1 && ((ni->ir == IR_I64_LOAD && tr_pair_access(t, IR_I64_LOAD, IR_I64_LOAD2)) ||
+                             (ni->ir == IR_I32_LOAD && tr_pair_access(t, IR_I32_LOAD, IR_I32_LOAD2)));
   return push_result(t, ni->tout, paired ? 3 : 1);
 }
 
@@ -155,6 +156,7 @@ static int store(tr *t, const wi_opinfo *ni) {
   else
     wi_ST_write(tr_emit(t, ni->ir), (wi_ST){ .addr = a, .val = b, .off = off, .k = k });
   if (fa == 1 && !imm && ni->ir == IR_I64_STORE) tr_pair_access(t, IR_I64_STORE, IR_I64_STORE2);
+  if (fa == 1 && !imm && ni->ir == IR_I32_STORE) tr_pair_access(t, IR_I32_STORE, IR_I32_STORE2);
   return 0;
 }
 
