@@ -392,6 +392,17 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
       p->dst_cell = 0;
       *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && p->op == IR_GLOBAL_GET &&
+               wi_DG_read(p->c).dst == wi_DX_read(l->c).x && wi_DG_read(p->c).dst >= tr_nloc(t)) {
+      /* `if (!flag)` on a global (TinyGo's asyncify state), read into a
+       * temp only the eqz read (a local.tee's local must still be set) */
+      uint32_t g = wi_DG_read(p->c).global;
+      t->nstage = 1;
+      p->op = (op == IR_I32_NEZ) == when_true ? IR_BR_IF_GLOBAL : IR_BR_IFZ_GLOBAL;
+      memset(p->c, 0, sizeof p->c);
+      wi_GO_write(p->c, (wi_GO){ .global = g, .off = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 1, 1 };
     } else if (op == IR_GLOBAL_GET) {
       /* a flag global read only to be tested: the branch reads it (the
        * low half: an i32, or the wrap of a wider one) */

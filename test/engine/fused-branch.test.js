@@ -91,6 +91,19 @@ add('glob64', `(global.set $h (i64.shl (i64.extend_i32_u (local.get $a)) (i64.ex
   (block (br_if 0 (i32.wrap_i64 (global.get $h))) (return (i32.const 11))) (i32.const 12)`, 'BR_IF_GLOBAL');
 add('glob_tee', `(local $x i32) (global.set $g (local.get $a))
   (block (br_if 0 (local.tee $x (global.get $g))) (return (i32.sub (local.get $x) (i32.const 1)))) (local.get $x)`, '!BR_IF_GLOBAL');
+add('glob_eqz', `(global.set $g (local.get $a))
+  (block (br_if 0 (i32.eqz (global.get $g))) (return (i32.const 5))) (i32.const 6)`, 'BR_IFZ_GLOBAL');
+add('glob_ifnot', `(global.set $g (local.get $b))
+  (if (result i32) (i32.eqz (global.get $g)) (then (i32.const 1)) (else (i32.const 0)))`, 'BR_IF_GLOBAL');
+add('glob_nez_back', `(local $n i32)
+  (global.set $g (i32.or (i32.and (local.get $a) (i32.const 15)) (i32.const 1)))
+  (loop $l
+    (local.set $n (i32.add (local.get $n) (i32.const 3)))
+    (global.set $g (i32.sub (global.get $g) (i32.const 1)))
+    (br_if $l (i32.eqz (i32.eqz (global.get $g)))))
+  (local.get $n)`, 'BR_IF_GLOBAL');
+add('glob_eqz_tee', `(local $x i32) (global.set $g (local.get $a))
+  (block (br_if 0 (i32.eqz (local.tee $x (global.get $g)))) (return (i32.add (local.get $x) (i32.const 1)))) (local.get $x)`, '!_GLOBAL');
 // two i32 loads: independent, the second's address the first's value,
 // the first value kept in a local
 add('load2', `(i32.sub (i32.load offset=4 (local.get $a)) (i32.load offset=8 (local.get $b)))`, 'I32_LOAD2');
