@@ -14,6 +14,7 @@ static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
 static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1] : NULL; }
 static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
 static inline bool live(tr *t) { return tr_live(t); }
+static bool merge_staged(tr *t, int next);
 
 /* Moves the oldest staged instruction into the code buffer. */
 static void flush_one(tr *t) {
@@ -30,6 +31,7 @@ static void flush_one(tr *t) {
 }
 
 void tr_flush(tr *t) {
+  if (t->nstage == 2) merge_staged(t, -1);
   while (t->nstage) flush_one(t);
 }
 
@@ -63,7 +65,7 @@ wi_cell *tr_cell(tr *t, int64_t pos) {
 }
 
 wi_cell *tr_emit_live(tr *t, int op, int64_t *at) {
-  if (t->nstage == 2) flush_one(t);
+  if (t->nstage == 2 && !merge_staged(t, op)) flush_one(t);
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
   i->op = op;
@@ -639,5 +641,43 @@ bool tr_fuse_mask(tr *t, uint32_t slot, uint32_t m) {
   wi_DXKM_write(l->c, (wi_DXKM){ .dst = c.dst, .x = c.x, .k = (uint32_t)c.k, .m = m });
   l->dst_cell = 1;
   l->dst_slot = c.dst;
+  return true;
+}
+
+/* An i32 add/imm's constant as an addend (sub/imm k adds 2^32 - k);
+ * false for any other instruction. */
+static bool addend(const tr_insn *i, uint32_t *k) {
+  if (i->op != IR_I32_ADD_I && i->op != IR_I32_SUB_I) return false;
+  uint32_t v = (uint32_t)wi_DXK_read(i->c).k;
+  *k = i->op == IR_I32_ADD_I ? v : 0u - v;
+  return true;
+}
+
+/* The two staged instructions are final (a third is being staged, `next`,
+ * or everything is flushed: -1) and are two i32 adds: they become one
+ * instruction, staged alone.  Not when the third is a compare with an
+ * immediate: the second add may yet fuse with it and its branch
+ * (add;br_if.., a counted loop), which saves as much and more. */
+static bool merge_staged(tr *t, int next) {
+  tr_insn *a = &t->stage[0], *b = &t->stage[1];
+  uint32_t k, k2;
+  if (t->oom || !addend(b, &k2)) return false;
+  if (next >= 0 && cmp_form[next] == 2) return false;
+  wi_DXK s = wi_DXK_read(b->c);
+  if (addend(a, &k)) {
+    wi_DXK f = wi_DXK_read(a->c);
+    a->op = IR_ADDI2;
+    memset(a->c, 0, sizeof a->c);
+    wi_DXDXKK_write(a->c, (wi_DXDXKK){ .dst = f.dst, .x = f.x, .dst2 = s.dst, .x2 = s.x, .k = k, .k2 = k2 });
+  } else if (a->op == IR_I32_ADD) {
+    wi_DXY f = wi_DXY_read(a->c);
+    a->op = IR_ADD_ADDI;
+    memset(a->c, 0, sizeof a->c);
+    wi_DXYDXK_write(a->c, (wi_DXYDXK){ .dst = f.dst, .x = f.x, .y = f.y, .dst2 = s.dst, .x2 = s.x, .k2 = k2 });
+  } else {
+    return false;
+  }
+  a->dst_cell = 0;
+  t->nstage = 1;
   return true;
 }

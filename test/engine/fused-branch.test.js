@@ -123,6 +123,30 @@ add('store2_same', `(i32.store (local.get $a) (local.get $b))
   (i32.store offset=2 (local.get $a) (i32.xor (local.get $b) (local.get $a)))
   (i32.load (local.get $a))`, '!I32_STORE2');
 
+// two i32 adds in a row (either may be a sub/imm): independent, the
+// second reading the first, the same local twice, slot + slot first
+add('addi2', `(local.set $a (i32.add (local.get $a) (i32.const 1)))
+  (local.set $b (i32.sub (local.get $b) (i32.const 7)))
+  (i32.xor (local.get $a) (i32.rotl (local.get $b) (i32.const 9)))`, 'i32.add/imm;i32.add/imm');
+add('addi2_dep', `(local $x i32) (local $y i32)
+  (local.set $x (i32.add (local.get $a) (i32.const 5)))
+  (local.set $y (i32.add (local.get $x) (i32.const 0x7fffffff)))
+  (i32.sub (local.get $y) (i32.mul (local.get $x) (i32.const 3)))`, 'i32.add/imm;i32.add/imm');
+add('addi2_same', `(local.set $a (i32.add (local.get $a) (i32.const 1)))
+  (local.set $a (i32.sub (local.get $a) (i32.const -0x80000000)))
+  (local.get $a)`, 'i32.add/imm;i32.add/imm');
+add('add_addi', `(local $x i32) (local $y i32)
+  (local.set $x (i32.add (local.get $a) (local.get $b)))
+  (local.set $y (i32.add (local.get $x) (i32.const -3)))
+  (i32.xor (local.get $y) (i32.shl (local.get $x) (i32.const 5)))`, 'i32.add;i32.add/imm');
+// a counted loop keeps its add+compare+branch: the adds are not merged
+add('addi2_counted', `(local $n i32) (local $i i32)
+  (local.set $i (i32.and (local.get $a) (i32.const 7)))
+  (loop $l
+    (local.set $n (i32.add (local.get $n) (i32.const 3)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+  (i32.add (local.get $n) (local.get $i))`, 'add/imm;br_if i32.lt_u/imm');
 const funcs = F.map((f) => `(func (export "${f.name}") ${f.params} (result i32) ${f.body})`);
 const wat = `(module (memory (export "mem") 1)
   (global $g (mut i32) (i32.const 0)) (global $h (mut i64) (i64.const 0))
