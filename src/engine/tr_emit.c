@@ -394,6 +394,26 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
       p->dst_cell = 0;
       *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && cmp_form[p->op] &&
+               wi_DXY_read(p->c).dst == wi_DX_read(l->c).x && wi_DXY_read(p->c).dst >= tr_nloc(t)) {
+      /* eqz of a comparison the translator could not invert in place (a
+       * float's: NaN), or (nez) kept: the comparison branches with the
+       * sense flipped, as br_unless is the negation of its br_if */
+      bool on_true = (op == IR_I32_NEZ) == when_true;
+      int cop = p->op;
+      t->nstage = 1;
+      if (cmp_form[cop] == 1) {
+        wi_DXY c = wi_DXY_read(p->c);
+        p->op = cop + (on_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+        wi_XYO_write(p->c, (wi_XYO){ .x = c.x, .y = c.y, .off = 0 });
+        *j = (tr_jump){ (int64_t)t->ncode, 2, 0 };
+      } else {
+        wi_DXK c = wi_DXK_read(p->c);
+        p->op = cop + (on_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+        wi_XOK_write(p->c, (wi_XOK){ .x = c.x, .off = 0, .k = c.k });
+        *j = (tr_jump){ (int64_t)t->ncode, 1, 1 };
+      }
+      p->dst_cell = 0;
     } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && p->op == IR_GLOBAL_GET &&
                wi_DG_read(p->c).dst == wi_DX_read(l->c).x && wi_DG_read(p->c).dst >= tr_nloc(t)) {
       /* `if (!flag)` on a global (TinyGo's asyncify state), read into a
@@ -439,6 +459,16 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
     int64_t at = tr_last_pos(t);
     l->op = IR_COPY_BR_IF + delta;
     wi_DXCO_write(l->c, (wi_DXCO){ .dst = c.dst, .x = c.x, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 2, 1 };
+    return;
+  }
+  if (l && live(t) && l->op == IR_GLOBAL_GET) {
+    /* ... or after a global read into a local (Go's stack pointer) */
+    wi_DG c = wi_DG_read(l->c);
+    int64_t at = tr_last_pos(t);
+    l->op = IR_GLOBAL_GET_BR_IF + delta;
+    wi_DGCO_write(l->c, (wi_DGCO){ .dst = c.dst, .global = c.global, .cond = cond, .off = 0 });
     l->dst_cell = 0;
     *j = (tr_jump){ at, 2, 1 };
     return;

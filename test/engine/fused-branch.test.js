@@ -104,6 +104,27 @@ add('glob_nez_back', `(local $n i32)
   (local.get $n)`, 'BR_IF_GLOBAL');
 add('glob_eqz_tee', `(local $x i32) (global.set $g (local.get $a))
   (block (br_if 0 (i32.eqz (local.tee $x (global.get $g)))) (return (i32.add (local.get $x) (i32.const 1)))) (local.get $x)`, '!_GLOBAL');
+// a global read into a local, then a branch on another value (Go
+// reloads its stack pointer after a call, then tests the call's result)
+add('gget_fwd', `(local $sp i32) (global.set $g (local.get $a))
+  (block (local.set $sp (global.get $g)) (br_if 0 (local.get $b)) (return (i32.sub (local.get $sp) (i32.const 1))))
+  (i32.add (local.get $sp) (i32.const 1))`, 'GLOBAL_GET;BR_IF ');
+add('gget_self', `(local $x i32) (global.set $g (local.get $b))
+  (block (br_if 0 (local.tee $x (global.get $g))) (return (i32.const -9))) (local.get $x)`, 'GLOBAL_GET;BR_IF ');
+add('gget_if64', `(local $w i64) (global.set $h (i64.extend_i32_s (local.get $a)))
+  (local.set $w (global.get $h))
+  (if (result i32) (local.get $b) (then (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 7)))) (else (i32.wrap_i64 (local.get $w))))`, 'GLOBAL_GET;BR_IFZ ');
+add('gget_back', `(local $n i32) (local $x i32)
+  (global.set $g (local.get $a))
+  (loop $l
+    (local.set $n (i32.add (local.get $n) (i32.const 1)))
+    (global.set $g (i32.add (global.get $g) (local.get $n)))
+    local.get $n
+    i32.const 9
+    i32.lt_u
+    (local.set $x (global.get $g))
+    br_if $l)
+  (local.get $x)`, 'GLOBAL_GET;BR_IF_BACK');
 // two i32 loads: independent, the second's address the first's value,
 // the first value kept in a local
 add('load2', `(i32.sub (i32.load offset=4 (local.get $a)) (i32.load offset=8 (local.get $b)))`, 'I32_LOAD2');
@@ -147,6 +168,24 @@ add('addi2_counted', `(local $n i32) (local $i i32)
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
   (i32.add (local.get $n) (local.get $i))`, 'add/imm;br_if i32.lt_u/imm');
+// eqz of a float comparison (no inverse: NaN) branches on the comparison
+// with the sense flipped; slot and immediate forms, br_if, if, a loop
+for (const ty of ['f32', 'f64']) {
+  for (const c of ['eq', 'ne', 'lt', 'gt', 'le', 'ge']) {
+    const p = '(param $a i32) (param $b i32)';
+    const init = `(local $x ${ty}) (local $y ${ty}) (local $r i32)
+      (local.set $x (${ty}.div (${ty}.convert_i32_s (local.get $a)) (${ty}.convert_i32_s (i32.and (local.get $b) (i32.const 3)))))
+      (local.set $y (${ty}.convert_i32_s (local.get $b)))`;
+    add(`${ty}_${c}_eqz`, `${init}
+      (block (br_if 0 (i32.eqz (${ty}.${c} (local.get $x) (local.get $y)))) (return (i32.const 1))) (i32.const 2)`, `br_unless ${ty}.${c} `, p);
+    add(`${ty}_${c}_eqz_imm`, `${init}
+      (if (result i32) (i32.eqz (${ty}.${c} (local.get $x) (${ty}.const 0.5))) (then (i32.const 3)) (else (i32.const 4)))`, `br_if ${ty}.${c}/imm`, p);
+    add(`${ty}_${c}_nez`, `${init}
+      (block (br_if 0 (i32.eqz (i32.eqz (${ty}.${c} (local.get $x) (local.get $y))))) (return (i32.const 1))) (i32.const 2)`, `br_if ${ty}.${c} `, p);
+    add(`${ty}_${c}_tee`, `${init}
+      (block (br_if 0 (i32.eqz (local.tee $r (${ty}.${c} (local.get $x) (local.get $y))))) (return (local.get $r))) (i32.const 2)`, `!br_unless ${ty}.${c}`, p);
+  }
+}
 const funcs = F.map((f) => `(func (export "${f.name}") ${f.params} (result i32) ${f.body})`);
 const wat = `(module (memory (export "mem") 1)
   (global $g (mut i32) (i32.const 0)) (global $h (mut i64) (i64.const 0))
