@@ -356,7 +356,6 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
 #include "interp_tail.inc"
 #include "interp_mem.inc"
 #include "interp_eh.inc"
-#include "interp_fused.inc"
 
 L_I64_LOAD2: {
   OPS(I64_LOAD2);
@@ -823,6 +822,9 @@ L_REF_FUNC: {
   NEXT();
 }
 
+/* last: placed among the others, the fused handlers moved hot ones and
+ * cost blake3-scalar and shootout/matrix 8% (same code, other layout) */
+#include "interp_fused.inc"
 stop_slow: {
     int s_ = STOPPED();
     if (s_ & WI_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);
