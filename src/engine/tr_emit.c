@@ -14,6 +14,7 @@ static inline uint32_t len_of(const tr_insn *i) { return wi_ir_len[i->op]; }
 static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1] : NULL; }
 static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
 static inline bool live(tr *t) { return tr_live(t); }
+static bool merge_staged(tr *t, int next);
 
 /* Moves the oldest staged instruction into the code buffer. */
 static void flush_one(tr *t) {
@@ -30,6 +31,7 @@ static void flush_one(tr *t) {
 }
 
 void tr_flush(tr *t) {
+  if (t->nstage == 2) merge_staged(t, -1);
   while (t->nstage) flush_one(t);
 }
 
@@ -63,7 +65,7 @@ wi_cell *tr_cell(tr *t, int64_t pos) {
 }
 
 wi_cell *tr_emit_live(tr *t, int op, int64_t *at) {
-  if (t->nstage == 2) flush_one(t);
+  if (t->nstage == 2 && !merge_staged(t, op)) flush_one(t);
   tr_insn *i = &t->stage[t->nstage++];
   memset(i, 0, sizeof *i);
   i->op = op;
@@ -380,6 +382,57 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       /* eqz (or its negation) of a mask just computed */
       t->nstage = 1;
       and_branch(p, (int64_t)t->ncode, (op == IR_I32_EQZ) == when_true, j);
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && load_branch[p->op] &&
+               wi_LD_read(p->c).dst == wi_DX_read(l->c).x) {
+      /* eqz (or its negation) of an i32 just loaded (`while (*s)` compiled
+       * as `br_if (eqz (load))`, `if (!p->x)`): the load branches with the
+       * sense flipped, and still writes what it loaded */
+      wi_LD a = wi_LD_read(p->c);
+      bool on_nonzero = (op == IR_I32_NEZ) == when_true;
+      t->nstage = 1;
+      p->op = load_branch[p->op] + (on_nonzero ? 0 : WI_IR_LD_BRF - WI_IR_LD_BRT);
+      wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && cmp_form[p->op] &&
+               wi_DXY_read(p->c).dst == wi_DX_read(l->c).x && wi_DXY_read(p->c).dst >= tr_nloc(t)) {
+      /* eqz of a comparison the translator could not invert in place (a
+       * float's: NaN), or (nez) kept: the comparison branches with the
+       * sense flipped, as br_unless is the negation of its br_if */
+      bool on_true = (op == IR_I32_NEZ) == when_true;
+      int cop = p->op;
+      t->nstage = 1;
+      if (cmp_form[cop] == 1) {
+        wi_DXY c = wi_DXY_read(p->c);
+        p->op = cop + (on_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+        wi_XYO_write(p->c, (wi_XYO){ .x = c.x, .y = c.y, .off = 0 });
+        *j = (tr_jump){ (int64_t)t->ncode, 2, 0 };
+      } else {
+        wi_DXK c = wi_DXK_read(p->c);
+        p->op = cop + (on_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
+        wi_XOK_write(p->c, (wi_XOK){ .x = c.x, .off = 0, .k = c.k });
+        *j = (tr_jump){ (int64_t)t->ncode, 1, 1 };
+      }
+      p->dst_cell = 0;
+    } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && p->op == IR_GLOBAL_GET &&
+               wi_DG_read(p->c).dst == wi_DX_read(l->c).x && wi_DG_read(p->c).dst >= tr_nloc(t)) {
+      /* `if (!flag)` on a global (TinyGo's asyncify state), read into a
+       * temp only the eqz read (a local.tee's local must still be set) */
+      uint32_t g = wi_DG_read(p->c).global;
+      t->nstage = 1;
+      p->op = (op == IR_I32_NEZ) == when_true ? IR_BR_IF_GLOBAL : IR_BR_IFZ_GLOBAL;
+      memset(p->c, 0, sizeof p->c);
+      wi_GO_write(p->c, (wi_GO){ .global = g, .off = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 1, 1 };
+    } else if (op == IR_GLOBAL_GET) {
+      /* a flag global read only to be tested: the branch reads it (the
+       * low half: an i32, or the wrap of a wider one) */
+      uint32_t g = wi_DG_read(l->c).global;
+      l->op = when_true ? IR_BR_IF_GLOBAL : IR_BR_IFZ_GLOBAL;
+      memset(l->c, 0, sizeof l->c);
+      wi_GO_write(l->c, (wi_GO){ .global = g, .off = 0 });
+      *j = (tr_jump){ at, 1, 1 };
     } else if (op == IR_I32_EQZ || op == IR_I64_EQZ || op == IR_I32_NEZ || op == IR_I64_NEZ) {
       uint32_t x = wi_DX_read(l->c).x;
       bool on_zero = (op == IR_I32_EQZ || op == IR_I64_EQZ) == when_true;
@@ -397,9 +450,43 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
   }
   uint32_t cond = tr_operand(t, i);
   tr_pop(t, 1);
+  int delta = (when_true ? 0 : IR_BR_IFZ - IR_BR_IF) + (back ? 1 : 0);
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_COPY) {
+    /* the condition was computed before the body's last move (a loop
+     * variable's update): the move and the branch share a dispatch */
+    wi_DX c = wi_DX_read(l->c);
+    int64_t at = tr_last_pos(t);
+    l->op = IR_COPY_BR_IF + delta;
+    wi_DXCO_write(l->c, (wi_DXCO){ .dst = c.dst, .x = c.x, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 2, 1 };
+    return;
+  }
+  if (l && live(t) && l->op == IR_GLOBAL_GET) {
+    /* ... or after a global read into a local (Go's stack pointer) */
+    wi_DG c = wi_DG_read(l->c);
+    int64_t at = tr_last_pos(t);
+    l->op = IR_GLOBAL_GET_BR_IF + delta;
+    wi_DGCO_write(l->c, (wi_DGCO){ .dst = c.dst, .global = c.global, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 2, 1 };
+    return;
+  }
+  if (l && live(t) && (l->op == IR_I32_ADD_I || l->op == IR_I32_SUB_I)) {
+    /* ... or before its last increment (x - k is x + (2^32 - k)) */
+    wi_DXK c = wi_DXK_read(l->c);
+    uint32_t k = l->op == IR_I32_ADD_I ? (uint32_t)c.k : 0u - (uint32_t)c.k;
+    int64_t at = tr_last_pos(t);
+    l->op = IR_ADDI_BR_IF + delta;
+    memset(l->c, 0, sizeof l->c);
+    wi_DXKCO_write(l->c, (wi_DXKCO){ .dst = c.dst, .x = c.x, .k = k, .cond = cond, .off = 0 });
+    l->dst_cell = 0;
+    *j = (tr_jump){ at, 3, 0 };
+    return;
+  }
   int64_t at;
-  wi_CO_write(tr_emit_at(t, (when_true ? IR_BR_IF : IR_BR_IFZ) + (back ? 1 : 0), &at),
-              (wi_CO){ .cond = cond, .off = 0 });
+  wi_CO_write(tr_emit_at(t, IR_BR_IF + delta, &at), (wi_CO){ .cond = cond, .off = 0 });
   *j = (tr_jump){ at, 1, 1 };
 }
 
@@ -584,5 +671,43 @@ bool tr_fuse_mask(tr *t, uint32_t slot, uint32_t m) {
   wi_DXKM_write(l->c, (wi_DXKM){ .dst = c.dst, .x = c.x, .k = (uint32_t)c.k, .m = m });
   l->dst_cell = 1;
   l->dst_slot = c.dst;
+  return true;
+}
+
+/* An i32 add/imm's constant as an addend (sub/imm k adds 2^32 - k);
+ * false for any other instruction. */
+static bool addend(const tr_insn *i, uint32_t *k) {
+  if (i->op != IR_I32_ADD_I && i->op != IR_I32_SUB_I) return false;
+  uint32_t v = (uint32_t)wi_DXK_read(i->c).k;
+  *k = i->op == IR_I32_ADD_I ? v : 0u - v;
+  return true;
+}
+
+/* The two staged instructions are final (a third is being staged, `next`,
+ * or everything is flushed: -1) and are two i32 adds: they become one
+ * instruction, staged alone.  Not when the third is a compare with an
+ * immediate: the second add may yet fuse with it and its branch
+ * (add;br_if.., a counted loop), which saves as much and more. */
+static bool merge_staged(tr *t, int next) {
+  tr_insn *a = &t->stage[0], *b = &t->stage[1];
+  uint32_t k, k2;
+  if (t->oom || !addend(b, &k2)) return false;
+  if (next >= 0 && cmp_form[next] == 2) return false;
+  wi_DXK s = wi_DXK_read(b->c);
+  if (addend(a, &k)) {
+    wi_DXK f = wi_DXK_read(a->c);
+    a->op = IR_ADDI2;
+    memset(a->c, 0, sizeof a->c);
+    wi_DXDXKK_write(a->c, (wi_DXDXKK){ .dst = f.dst, .x = f.x, .dst2 = s.dst, .x2 = s.x, .k = k, .k2 = k2 });
+  } else if (a->op == IR_I32_ADD) {
+    wi_DXY f = wi_DXY_read(a->c);
+    a->op = IR_ADD_ADDI;
+    memset(a->c, 0, sizeof a->c);
+    wi_DXYDXK_write(a->c, (wi_DXYDXK){ .dst = f.dst, .x = f.x, .y = f.y, .dst2 = s.dst, .x2 = s.x, .k2 = k2 });
+  } else {
+    return false;
+  }
+  a->dst_cell = 0;
+  t->nstage = 1;
   return true;
 }

@@ -110,11 +110,25 @@ static int unary(tr *t, const wi_opinfo *ni) {
   return push_result(t, ni->tout, 1);
 }
 
+/* The access at a constant address of each load and store (the _A rows). */
+static const uint16_t abs_form[IR_COUNT] = {
+#define WI_LOAD(n, code, text, ...) [IR_##n] = IR_##n##_A,
+#define WI_STORE(n, code, text, ...) [IR_##n] = IR_##n##_A,
+#include "opcodes.def"
+};
+
 static int load(tr *t, const wi_opinfo *ni) {
   uint32_t off, a, k = 0;
   if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
+  if (t->st[t->nst - 1].kind == E_CONST) {
+    /* a constant address is no slot: nothing is written to read it */
+    uint32_t ka = (uint32_t)t->st[t->nst - 1].cval;
+    tr_pop(t, 1);
+    wi_LD_write(tr_emit(t, abs_form[ni->ir]), (wi_LD){ .dst = tr_slot(t, t->nst), .addr = 0, .off = off, .k = ka });
+    return push_result(t, ni->tout, 1);
+  }
   int fa = tr_fold_address(t, t->nst - 1, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 1);
   tr_pop(t, 1);
@@ -125,7 +139,8 @@ static int load(tr *t, const wi_opinfo *ni) {
   else wi_LD_write(tr_emit(t, ni->ir), (wi_LD){ .dst = dst, .addr = a, .off = off, .k = k });
   /* paired, its destination is the second half's: a local.set may
    * still retarget it */
-  bool paired = fa == 1 && ni->ir == IR_I64_LOAD && tr_pair_access(t, IR_I64_LOAD, IR_I64_LOAD2);
+  bool paired = fa == 1 && ((ni->ir == IR_I64_LOAD && tr_pair_access(t, IR_I64_LOAD, IR_I64_LOAD2)) ||
+                             (ni->ir == IR_I32_LOAD && tr_pair_access(t, IR_I32_LOAD, IR_I32_LOAD2)));
   return push_result(t, ni->tout, paired ? 3 : 1);
 }
 
@@ -138,6 +153,20 @@ static int store(tr *t, const wi_opinfo *ni) {
   /* the folded add must be the last instruction, so only a value that
    * needs no code (a local or a constant) allows folding */
   uint8_t vk = t->st[t->nst - 1].kind;
+  if (t->st[t->nst - 2].kind == E_CONST) {
+    uint32_t ka = (uint32_t)t->st[t->nst - 2].cval;
+    int op = abs_form[ni->ir];
+    if (vk == E_CONST) {
+      uint64_t v = t->st[t->nst - 1].cval;
+      tr_pop(t, 2);
+      wi_STK_write(tr_emit(t, op + 1), (wi_STK){ .addr = 0, .off = off, .k = ka, .val = v });
+    } else {
+      b = tr_operand(t, t->nst - 1);
+      tr_pop(t, 2);
+      wi_ST_write(tr_emit(t, op), (wi_ST){ .addr = 0, .val = b, .off = off, .k = ka });
+    }
+    return 0;
+  }
   int fa = vk == E_TEMP ? 1 : tr_fold_address(t, t->nst - 2, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 2);
   bool imm = vk == E_CONST;
@@ -155,6 +184,7 @@ static int store(tr *t, const wi_opinfo *ni) {
   else
     wi_ST_write(tr_emit(t, ni->ir), (wi_ST){ .addr = a, .val = b, .off = off, .k = k });
   if (fa == 1 && !imm && ni->ir == IR_I64_STORE) tr_pair_access(t, IR_I64_STORE, IR_I64_STORE2);
+  if (fa == 1 && !imm && ni->ir == IR_I32_STORE) tr_pair_access(t, IR_I32_STORE, IR_I32_STORE2);
   return 0;
 }
 

@@ -37,8 +37,22 @@ for (const ld of loads) {
         (br_if 1 (i32.ge_u (local.get $n) (i32.const 40)))
         (br_if $l (local.tee $p (${ld} (i32.and (local.get $p) (i32.const 0xfc)))))))
       (local.get $n)`, true],
-    // negated: the load's value is tested for zero
-    ['eqz', `(block (br_if 0 (i32.eqz (${ld} (local.get $p)))) (return (i32.const 3))) (i32.const 4)`, false],
+    // negated: the load's value is tested for zero, the load branches
+    // with the sense flipped (br_if, if, a loop's back-edge, tee'd)
+    ['eqz', `(block (br_if 0 (i32.eqz (${ld} (local.get $p)))) (return (i32.const 3))) (i32.const 4)`, true],
+    ['nez', `(block (br_if 0 (i32.eqz (i32.eqz (${ld} offset=3 (local.get $p))))) (return (i32.const 3))) (i32.const 4)`, true],
+    ['ifnot', `(if (result i32) (i32.eqz (${ld} offset=1 (local.get $p))) (then (i32.const 7)) (else (i32.const 9)))`, true],
+    ['eqztee', `(block (br_if 0 (i32.eqz (local.tee $v (${ld} (local.get $p))))) (return (local.get $v))) (i32.const -5)`, true],
+    ['eqzwalk', `(local.set $n (i32.const 0))
+      (block (loop $l
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if 1 (i32.ge_u (local.get $n) (i32.const 40)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $l (i32.eqz (${ld} (i32.and (local.get $p) (i32.const 0x1fc)))))))
+      (local.get $n)`, true],
+    // not fused: the eqz's operand is not what the load just wrote
+    ['eqzother', `(local.set $v (${ld} (local.get $p)))
+      (block (br_if 0 (i32.eqz (local.get $n))) (return (local.get $v))) (i32.const 6)`, false],
   ];
   for (const [sfx, body, fused] of shapes) {
     names.push({ name: `${b}_${sfx}`, fused });
@@ -63,5 +77,6 @@ t.test('loads fused with a branch agree with V8', async (t) => {
   const ir = dumpIr(bytes);
   names.forEach(({ name, fused }, i) => {
     if (fused) t.match(ir[i], /load[\w]*;br_(if|unless)/, `${name}: load and branch are one instruction`);
+    else t.notMatch(ir[i], /load[\w]*;br_(if|unless)/, `${name}: not fused`);
   });
 });
