@@ -239,6 +239,10 @@ struct wh_module {
    * of its copy; wh_module_new_borrowed: the caller's); NULL: nothing */
   void (*release)(void *ctx);
   void *release_ctx;
+  /* wh_module_new: where the caller's bytes are being copied while they
+   * are validated in place (compile_par.c copies, module.c then moves
+   * every pointer over); NULL when the bytes are already the module's */
+  uint8_t *copy_to;
 
   uint32_t ntypes;
   const wi_ftype **types;

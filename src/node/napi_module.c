@@ -33,6 +33,22 @@ static wh_module *arg_module(napi_env env, napi_callback_info info, size_t *argc
   return w->ptr;
 }
 
+/* Whether a view's memory may be shared with other threads (a
+ * SharedArrayBuffer's, or one we cannot tell): those could change it
+ * while wh_module_new validates the bytes it is copying. */
+static bool maybe_shared(napi_env env, napi_value v) {
+  bool is = false, plain = false;
+  napi_value ab = NULL;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is)
+    napi_get_typedarray_info(env, v, NULL, NULL, NULL, &ab, NULL);
+  else if (napi_is_dataview(env, v, &is) == napi_ok && is)
+    napi_get_dataview_info(env, v, NULL, NULL, &ab, NULL);
+  else
+    return false; /* an ArrayBuffer itself (wn_buffer_source takes no other) */
+  /* napi_is_arraybuffer is false for a SharedArrayBuffer */
+  return !ab || napi_is_arraybuffer(env, ab, &plain) != napi_ok || !plain;
+}
+
 /* moduleNew(target, bytes): compiles and wraps target. */
 napi_value wn_module_new(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -50,7 +66,20 @@ napi_value wn_module_new(napi_env env, napi_callback_info info) {
   }
   if (wn_buffer_source(env, argv[1], &data, &len)) return NULL;
   memset(&err, 0, sizeof err);
-  wh_module *m = wh_module_new(data ? data : (const uint8_t *)"", len, &err);
+  wh_module *m;
+  if (len && maybe_shared(env, argv[1])) {
+    /* copied before anything reads it, as V8 does */
+    uint8_t *copy = malloc(len);
+    if (!copy) {
+      napi_throw_error(env, NULL, "wasihost: out of memory");
+      return NULL;
+    }
+    memcpy(copy, data, len);
+    m = wh_module_new_borrowed(copy, len, free, copy, &err);
+    if (!m) free(copy);
+  } else {
+    m = wh_module_new(data ? data : (const uint8_t *)"", len, &err);
+  }
   if (!m) {
     wn_throw_status(E, err.status ? err.status : WH_ERR_MALFORMED, &err);
     return NULL;
