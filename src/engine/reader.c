@@ -85,7 +85,7 @@ int wi_rd_u32_slow(wi_reader *r, uint32_t *out) {
 
 int wi_rd_u64(wi_reader *r, uint64_t *out) { return rd_uleb(r, 64, out); }
 
-int wi_rd_s32(wi_reader *r, int32_t *out) {
+int wi_rd_s32_slow(wi_reader *r, int32_t *out) {
   int64_t v;
   if (rd_sleb(r, 32, &v)) return -1;
   *out = (int32_t)v;
@@ -93,7 +93,7 @@ int wi_rd_s32(wi_reader *r, int32_t *out) {
 }
 
 int wi_rd_s33(wi_reader *r, int64_t *out) { return rd_sleb(r, 33, out); }
-int wi_rd_s64(wi_reader *r, int64_t *out) { return rd_sleb(r, 64, out); }
+int wi_rd_s64_slow(wi_reader *r, int64_t *out) { return rd_sleb(r, 64, out); }
 
 int wi_rd_f32(wi_reader *r, uint32_t *out) {
   if (r->end - r->p < 4) return wi_rd_fail(r, "unexpected end");

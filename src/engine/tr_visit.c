@@ -45,6 +45,11 @@ static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
 static int binary(tr *t, const wi_opinfo *ni) {
   uint8_t ty[2] = { ni->tin, ni->tin };
   TRY(tr_need(t, ty, 2));
+  /* validating only (or unreachable): the types are all there is to do */
+  if (tr_dead(t)) {
+    tr_pop(t, 2);
+    return tr_push_temp(t, ni->tout);
+  }
   tr_vent *x = &t->st[t->nst - 2], *y = &t->st[t->nst - 1];
   uint64_t folded;
   if (ni->cls != WI_K_BINT && y->kind == E_CONST && x->kind == E_CONST &&
@@ -78,6 +83,10 @@ static int binary(tr *t, const wi_opinfo *ni) {
 
 static int unary(tr *t, const wi_opinfo *ni) {
   TRY(tr_need1(t, ni->tin));
+  if (tr_dead(t)) {
+    tr_pop(t, 1);
+    return tr_push_temp(t, ni->tout);
+  }
   tr_vent *e = &t->st[t->nst - 1];
   if (ni->ir == IR_I32_REINTERPRET_F32 || ni->ir == IR_I64_REINTERPRET_F64 ||
       ni->ir == IR_F32_REINTERPRET_I32 || ni->ir == IR_F64_REINTERPRET_I64 ||
@@ -115,6 +124,10 @@ static int load(tr *t, const wi_opinfo *ni) {
   if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
+  if (tr_dead(t)) {
+    tr_pop(t, 1);
+    return tr_push_temp(t, ni->tout);
+  }
   int fa = tr_fold_address(t, t->nst - 1, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 1);
   tr_pop(t, 1);
@@ -135,6 +148,10 @@ static int store(tr *t, const wi_opinfo *ni) {
   TRY(check_memarg(t, ni->width, &off));
   uint8_t ty[2] = { WH_I32, ni->tin };
   TRY(tr_need(t, ty, 2));
+  if (tr_dead(t)) {
+    tr_pop(t, 2);
+    return 0;
+  }
   /* the folded add must be the last instruction, so only a value that
    * needs no code (a local or a constant) allows folding */
   uint8_t vk = t->st[t->nst - 1].kind;
@@ -253,11 +270,11 @@ static const uint8_t three_i32[3] = { WH_I32, WH_I32, WH_I32 };
 static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   uint32_t x, y, base;
   int64_t idx;
-  tr_ctl nc;
-  memset(&nc, 0, sizeof nc);
-  if ((op == OP_MEMORY_SIZE || op == OP_MEMORY_GROW || op == OP_MEMORY_FILL || op == OP_MEMORY_COPY ||
-       op == OP_MEMORY_INIT) && tr_memory_op_names_memory(t, op))
-    return tr_memory_op(t, op);
+  tr_ctl nc; /* zeroed by the cases that open a block only: every
+               * instruction passes here */
+/* memory.size/grow/fill/copy/init naming a memory other than 0 (tr_mem.c) */
+#define OTHER_MEMORY() \
+  do { if (tr_memory_op_names_memory(t, op)) return tr_memory_op(t, op); } while (0)
   switch ((enum wi_opcode)op) {
     case OP_UNREACHABLE:
       tr_emit(t, IR_UNREACHABLE);
@@ -265,10 +282,12 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return 0;
     case OP_NOP: return 0;
     case OP_BLOCK: case OP_LOOP:
+      memset(&nc, 0, sizeof nc);
       nc.op = (uint8_t)op;
       TRY(tr_read_blocktype(t, &nc));
       return tr_enter_block(t, &nc);
     case OP_IF: {
+      memset(&nc, 0, sizeof nc);
       nc.op = (uint8_t)op;
       TRY(tr_read_blocktype(t, &nc));
       TRY(tr_need1(t, WH_I32));
@@ -449,6 +468,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return 0;
     }
     case OP_MEMORY_SIZE: case OP_MEMORY_GROW:
+      OTHER_MEMORY();
       TRY(zero_byte(t));
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       if (op == OP_MEMORY_SIZE) {
@@ -491,6 +511,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       t->st[t->nst - 1].zx = false;
       return 0;
     case OP_MEMORY_INIT:
+      OTHER_MEMORY();
       TRY(wi_rd_u32(&t->r, &x));
       TRY(zero_byte(t));
       if (!t->m->has_datacount) FAILV("data count section required");
@@ -506,6 +527,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       wi_S_write(tr_emit(t, IR_DATA_DROP), (wi_S){ .seg = x });
       break;
     case OP_MEMORY_COPY: case OP_MEMORY_FILL:
+      OTHER_MEMORY();
       TRY(zero_byte(t));
       if (op == OP_MEMORY_COPY) TRY(zero_byte(t));
       if (t->m->nmems == 0) FAILV("unknown memory 0");
@@ -554,6 +576,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     default:
       return numeric(t, oi);
   }
+#undef OTHER_MEMORY
   tr_no_dst(t);
   return 0;
 }
