@@ -77,6 +77,24 @@ static int rd_sleb(wi_reader *r, unsigned bits, int64_t *out) {
 }
 
 int wi_rd_u32_slow(wi_reader *r, uint32_t *out) {
+  /* Go's offsets and indices: 2 to 4 bytes, read without a bounds check
+   * per byte; anything unusual (the end near, an overlong or too large
+   * encoding) takes the general loop from the start, for its errors */
+  const uint8_t *p = r->p;
+  if (WI_LIKELY(r->end - p >= 5)) {
+    uint32_t v = p[0] & 0x7fu;
+    unsigned k = 0;
+    /* at most 4 bytes (28 bits) here: none can be too large */
+    while (k < 3 && (p[k] & 0x80)) {
+      k++;
+      v |= (uint32_t)(p[k] & 0x7f) << (7 * k);
+    }
+    if (!(p[k] & 0x80)) {
+      r->p = p + k + 1;
+      *out = v;
+      return 0;
+    }
+  }
   uint64_t v = 0;
   if (rd_uleb(r, 32, &v)) return -1;
   *out = (uint32_t)v;
