@@ -45,7 +45,7 @@ int tr_read_blocktype(tr *t, tr_ctl *c) {
  * is materialized so no path through the block can see a stale entry. */
 int tr_enter_block(tr *t, tr_ctl *c) {
   TRY(tr_need(t, c->params, c->np));
-  tr_materialize_all(t);
+  if (!tr_dead(t)) tr_materialize_all(t);
   c->height = t->nst - c->np;
   c->loop_pc = tr_label(t);
   c->else_j.at = -1;
@@ -122,6 +122,7 @@ static void resolve_patches(tr *t, tr_ctl *c, uint32_t target) {
 
 /* A jump to label c (after moving its operands into place). */
 int tr_branch(tr *t, tr_ctl *c) {
+  if (tr_dead(t)) return 0; /* nothing to move or jump */
   if (c->op == CTL_FUNC) {
     /* the function's own label: a return */
     TRY(tr_move_to(t, 0, c->nr));
@@ -145,7 +146,7 @@ int tr_branch(tr *t, tr_ctl *c) {
 static int close_arm(tr *t, tr_ctl *c, uint32_t dst_base) {
   TRY(tr_need(t, tr_results(c), c->nr));
   if (t->nst - c->height != c->nr) FAILV("type mismatch: block leaves %u values, expected %u", t->nst - c->height, c->nr);
-  return tr_move_to(t, dst_base, c->nr);
+  return tr_dead(t) ? 0 : tr_move_to(t, dst_base, c->nr);
 }
 
 int tr_end(tr *t) {

@@ -252,10 +252,21 @@ int tr_in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
   return 0;
 }
 
-static int read_index(tr *t, uint32_t *x, uint32_t bound, const char *what) {
+static int read_index_slow(tr *t, uint32_t *x, uint32_t bound, const char *what) {
   TRY(wi_rd_u32(&t->r, x));
   if (*x >= bound) FAILV("unknown %s %u", what, *x);
   return 0;
+}
+
+/* inline: every local.get, br and call reads one */
+static inline int read_index(tr *t, uint32_t *x, uint32_t bound, const char *what) {
+  const uint8_t *p = t->r.p;
+  if (WI_LIKELY(p < t->r.end && *p < 0x80 && *p < bound)) {
+    *x = *p;
+    t->r.p = p + 1;
+    return 0;
+  }
+  return read_index_slow(t, x, bound, what);
 }
 
 static int zero_byte(tr *t) {
