@@ -592,38 +592,44 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   return 0;
 }
 
-/* Reads one instruction's opcode and translates it.  Where the table
- * fixes the result types, unreachable code gets them from the table
- * whatever the operands were: the validator's exactness does not depend
- * on each case remembering it (spec appendix, validation algorithm). */
-int tr_step(tr *t) {
-  uint8_t byte;
-  uint32_t code;
-  const uint8_t *start = t->r.p;
-  t->op_at = start;
-  TRY(wi_rd_u8(&t->r, &byte));
-  code = byte;
-  if (byte >= 0xFC) {
-    uint32_t sub;
-    TRY(wi_rd_u32(&t->r, &sub));
-    code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
+/* Reads each instruction's opcode and translates it, until the body's
+ * own frame is closed (or memory ran out): one call per function, not per
+ * instruction, since validation does little else for most of them.
+ * Where the table fixes the result types, unreachable code gets them from
+ * the table whatever the operands were: the validator's exactness does
+ * not depend on each case remembering it (spec appendix, validation
+ * algorithm). */
+int tr_steps(tr *t) {
+  while (t->nctl > 0 && !t->oom) {
+    uint8_t byte;
+    uint32_t code;
+    const uint8_t *start = t->r.p;
+    t->op_at = start;
+    TRY(wi_rd_u8(&t->r, &byte));
+    code = byte;
+    if (byte >= 0xFC) {
+      uint32_t sub;
+      TRY(wi_rd_u32(&t->r, &sub));
+      code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
+    }
+    const wi_opinfo *oi = wi_op(code);
+    if (!oi) {
+      t->r.p = start;
+      if (byte >= 0xFC) return wi_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
+      return wi_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
+    }
+    int post = 0;
+    if (WI_UNLIKELY(t->any64)) {
+      int rc = tr_addr64_pre(t, code, oi, &post);
+      if (rc < 0) return -1;
+      if (rc) continue;
+    }
+    TRY(visit(t, code, oi));
+    if (oi->nout && t->nctl > 0 && WI_UNLIKELY(tr_top(t)->unreachable)) {
+      const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
+      for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
+    }
+    if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   }
-  const wi_opinfo *oi = wi_op(code);
-  if (!oi) {
-    t->r.p = start;
-    if (byte >= 0xFC) return wi_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
-    return wi_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
-  }
-  int post = 0;
-  if (WI_UNLIKELY(t->any64)) {
-    int rc = tr_addr64_pre(t, code, oi, &post);
-    if (rc) return rc < 0 ? -1 : 0;
-  }
-  TRY(visit(t, code, oi));
-  if (oi->nout && t->nctl > 0 && WI_UNLIKELY(tr_top(t)->unreachable)) {
-    const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
-    for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
-  }
-  if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   return 0;
 }

@@ -71,7 +71,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   fc.else_j.at = -1;
   int rc = tr_locals_begin(&t);
   if (rc == 0) rc = tr_push_ctl(&t, &fc);
-  while (rc == 0 && t.nctl > 0 && !t.oom) rc = tr_step(&t);
+  if (rc == 0) rc = tr_steps(&t);
   if (rc == 0 && !t.oom && t.r.p != t.r.end)
     rc = wi_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   tr_flush(&t);

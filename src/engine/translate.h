@@ -247,7 +247,7 @@ int tr_br_table(tr *t);
 void tr_set_unreachable(tr *t);
 
 /* tr_visit.c */
-int tr_step(tr *t);
+int tr_steps(tr *t);
 /* tr_mem.c: instructions naming a memory other than 0 (multiple memories) */
 bool tr_memarg_names_memory(tr *t);
 int tr_access_mem(tr *t, const wi_opinfo *ni);
