@@ -33,6 +33,12 @@ static inline int wi_rd_u32(wi_reader *r, uint32_t *out) {
     *out = *r->p++;
     return 0;
   }
+  /* two bytes: Go's memory offsets and function indices */
+  if (r->end - r->p >= 2 && r->p[1] < 0x80) {
+    *out = (r->p[0] & 0x7fu) | (uint32_t)r->p[1] << 7;
+    r->p += 2;
+    return 0;
+  }
   return wi_rd_u32_slow(r, out);
 }
 int wi_rd_u64(wi_reader *r, uint64_t *out);

@@ -33,6 +33,12 @@ static int push_result(tr *t, uint8_t ty, uint8_t cell) {
   return 0;
 }
 
+/* Whether a memarg may name a memory (tr_mem.c decides): the flag is bit
+ * 6 of its alignment, which is in the LEB's first byte. */
+static inline bool memarg_flag(const tr *t) {
+  return t->r.p < t->r.end && (*t->r.p & 0x40);
+}
+
 static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
   TRY(wi_rd_u32(&t->r, &align));
@@ -121,7 +127,7 @@ static int unary(tr *t, const wi_opinfo *ni) {
 
 static int load(tr *t, const wi_opinfo *ni) {
   uint32_t off, a, k = 0;
-  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
+  if (WI_UNLIKELY(memarg_flag(t)) && tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
   if (tr_dead(t)) {
@@ -144,7 +150,7 @@ static int load(tr *t, const wi_opinfo *ni) {
 
 static int store(tr *t, const wi_opinfo *ni) {
   uint32_t off, a = 0, b = 0, k = 0;
-  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
+  if (WI_UNLIKELY(memarg_flag(t)) && tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   uint8_t ty[2] = { WH_I32, ni->tin };
   TRY(tr_need(t, ty, 2));
@@ -278,7 +284,8 @@ static int zero_byte(tr *t) {
 
 static const uint8_t three_i32[3] = { WH_I32, WH_I32, WH_I32 };
 
-static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
+/* inlined into tr_steps, its one caller: the loop keeps its registers */
+static inline __attribute__((always_inline)) int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   uint32_t x, y, base;
   int64_t idx;
   tr_ctl nc; /* zeroed by the cases that open a block only: every
