@@ -81,7 +81,7 @@ static void move_to_copy(wh_module *m) {
     move_constexpr(m, &m->elems[i].offset);
     for (uint32_t k = 0; k < m->elems[i].count; k++) move_constexpr(m, &m->elems[i].items[k]);
   }
-  for (uint32_t i = 0; i < m->ndatas; i++) MOVE(m, m->datas[i].bytes);
+  for (uint32_t i = 0; m->datas && i < m->ndatas; i++) MOVE(m, m->datas[i].bytes);
   for (uint32_t i = 0; i < m->ndata_offsets; i++) move_constexpr(m, &m->data_offsets[i]);
   for (uint32_t i = 0; i < m->ncustoms; i++) {
     MOVE(m, m->customs[i].name.ptr);
@@ -113,6 +113,7 @@ static wh_module *parse(const uint8_t *bytes, size_t len, uint8_t *copy_to,
     return NULL;
   }
   if (m->copy_to) move_to_copy(m);
+  wi_module_drop_datas(m);
   m->release = release;
   m->release_ctx = ctx;
   return m;
