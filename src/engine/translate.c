@@ -41,6 +41,13 @@ static void publish(tr *t) {
   tr_thread_resume_jumps(t);
   t->f->ncode = t->ncode;
   t->f->frame_slots = tr_nloc(t) + t->maxh + 1;
+  /* the buffer grew by doubling: what it has beyond the code goes back
+   * to the allocator for the next translations (a running Go program
+   * translates hundreds of functions) */
+  if (t->capcode > t->ncode && t->ncode) {
+    wi_cell *fit = realloc(t->code, (size_t)t->ncode * sizeof(wi_cell));
+    if (fit) t->code = fit;
+  }
   /* published last: a reader that sees the code sees its frame size */
   wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);
