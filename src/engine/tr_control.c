@@ -60,6 +60,7 @@ void tr_set_unreachable(tr *t) {
   tr_ctl *c = tr_top(t);
   t->nst = c->height;
   c->unreachable = true;
+  t->maybe_unreachable = true;
   tr_no_dst(t);
 }
 
@@ -174,6 +175,7 @@ int tr_end(tr *t) {
   uint8_t single = c->single;
   const uint8_t *rt = c->is_single ? &single : c->results_;
   t->nctl--;
+  t->maybe_unreachable = true; /* the enclosing frame may be */
   t->nst = h;
   for (uint32_t k = 0; k < nr; k++) TRY(tr_push_temp(t, rt[k]));
   tr_no_dst(t);

@@ -632,9 +632,13 @@ int tr_steps(tr *t) {
       if (rc) continue;
     }
     TRY(visit(t, code, oi));
-    if (oi->nout && t->nctl > 0 && WI_UNLIKELY(tr_top(t)->unreachable)) {
-      const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
-      for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
+    if (WI_UNLIKELY(t->maybe_unreachable)) {
+      if (t->nctl > 0 && tr_top(t)->unreachable) {
+        const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
+        for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
+      } else {
+        t->maybe_unreachable = false;
+      }
     }
     if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   }

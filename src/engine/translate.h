@@ -117,6 +117,9 @@ typedef struct tr {
   uint32_t nilog, capilog;
   bool mem_switched;     /* tr_mem.c: a SIMD access switched memories */
   bool any64;            /* the module has a 64-bit memory or table (tr_addr64.c) */
+  /* set whenever the top frame may have become unreachable (set
+   * unreachable, or a frame closed onto one): tr_steps then looks */
+  bool maybe_unreachable;
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
