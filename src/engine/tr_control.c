@@ -4,7 +4,8 @@
 #include "translate.h"
 
 int tr_push_ctl(tr *t, tr_ctl *proto) {
-  if (!tr_grow(t, (void **)&t->ctls, &t->capctl, t->nctl + 1, sizeof(tr_ctl))) return -1;
+  if (t->nctl + 1 > t->capctl && !tr_grow(t, (void **)&t->ctls, &t->capctl, t->nctl + 1, sizeof(tr_ctl)))
+    return -1;
   proto->patches = -1;
   proto->unreachable = false;
   proto->ilog = t->nilog;
