@@ -23,6 +23,13 @@ static bool fold_binary(int ir, uint64_t x, uint64_t y, uint64_t *out) {
   }
 }
 
+/* Validating only (or unreachable code): n checked operands on top become
+ * one fresh temp of type ty in place of the first (a pop and a push). */
+static inline void dead_result(tr *t, uint32_t n, uint8_t ty) {
+  t->nst -= n - 1;
+  t->st[t->nst - 1] = (tr_vent){ .type = ty, .kind = E_TEMP };
+}
+
 /* A fresh temp of type ty holding what the last instruction wrote to its
  * destination (cell `cell`, half a): handlers zero-extend i32 results. */
 static int push_result(tr *t, uint8_t ty, uint8_t cell) {
@@ -39,7 +46,7 @@ static inline bool memarg_flag(const tr *t) {
   return t->r.p < t->r.end && (*t->r.p & 0x40);
 }
 
-static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
+static int check_memarg_slow(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
   TRY(wi_rd_u32(&t->r, &align));
   TRY(wi_rd_u32(&t->r, offset));
@@ -48,13 +55,33 @@ static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
   return 0;
 }
 
+/* inline: every load and store has one; most have an alignment and an
+ * offset of one or two bytes */
+static inline int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
+  const uint8_t *p = t->r.p;
+  /* align < 32: one byte, no memory index flag, and a shift in range */
+  if (WI_LIKELY(t->r.end - p >= 3 && p[0] < 32 && (1u << p[0]) <= width && t->m->nmems)) {
+    if (p[1] < 0x80) {
+      *offset = p[1];
+      t->r.p = p + 2;
+      return 0;
+    }
+    if (p[2] < 0x80) {
+      *offset = (p[1] & 0x7fu) | (uint32_t)p[2] << 7;
+      t->r.p = p + 3;
+      return 0;
+    }
+  }
+  return check_memarg_slow(t, width, offset);
+}
+
 static int binary(tr *t, const wi_opinfo *ni) {
   uint8_t ty[2] = { ni->tin, ni->tin };
   TRY(tr_need(t, ty, 2));
   /* validating only (or unreachable): the types are all there is to do */
   if (tr_dead(t)) {
-    tr_pop(t, 2);
-    return tr_push_temp(t, ni->tout);
+    dead_result(t, 2, ni->tout);
+    return 0;
   }
   tr_vent *x = &t->st[t->nst - 2], *y = &t->st[t->nst - 1];
   uint64_t folded;
@@ -90,8 +117,8 @@ static int binary(tr *t, const wi_opinfo *ni) {
 static int unary(tr *t, const wi_opinfo *ni) {
   TRY(tr_need1(t, ni->tin));
   if (tr_dead(t)) {
-    tr_pop(t, 1);
-    return tr_push_temp(t, ni->tout);
+    dead_result(t, 1, ni->tout);
+    return 0;
   }
   tr_vent *e = &t->st[t->nst - 1];
   if (ni->ir == IR_I32_REINTERPRET_F32 || ni->ir == IR_I64_REINTERPRET_F64 ||
@@ -131,8 +158,8 @@ static int load(tr *t, const wi_opinfo *ni) {
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
   if (tr_dead(t)) {
-    tr_pop(t, 1);
-    return tr_push_temp(t, ni->tout);
+    dead_result(t, 1, ni->tout);
+    return 0;
   }
   int fa = tr_fold_address(t, t->nst - 1, ni->width, &a, &k);
   if (fa == 1) a = tr_operand(t, t->nst - 1);
