@@ -213,8 +213,9 @@ size_t wh_externtype_format(const wh_externtype *t, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* Modules                                                             */
 
-/* Decodes, validates and translates.  The bytes are copied.  Returns NULL
- * and fills err (WH_ERR_MALFORMED / WH_ERR_INVALID with offset) on failure. */
+/* Decodes, validates and translates.  The bytes are copied (while they are
+ * validated: they must not change during the call).  Returns NULL and
+ * fills err (WH_ERR_MALFORMED / WH_ERR_INVALID with offset) on failure. */
 wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err);
 /* wh_module_new without the copy: the module reads `bytes` in place for
  * its whole life (function bodies are translated on first call, data

@@ -13,10 +13,17 @@
  * The error reported is the one the single-threaded loop would report:
  * that of the lowest-numbered invalid body.  Threads claim bodies in
  * increasing order, so once a body fails, every body before it has been
- * claimed and will be finished; bodies after it need not be. */
+ * claimed and will be finished; bodies after it need not be.
+ *
+ * wh_module_new's copy of the caller's bytes is made here too (m->copy_to),
+ * shared out in chunks among the same threads before the bodies: the
+ * bodies are read from the caller's bytes meanwhile, and the copy would
+ * otherwise be a serial ~10 ms (a 25 MB binary: mostly page faults)
+ * before any of them starts. */
 #include "internal.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* Below this much body code a thread costs more than it saves (creating
@@ -25,6 +32,8 @@
 /* bodies claimed at once: small enough to balance uneven sizes */
 #define PAR_CHUNK 16u
 #define PAR_MAX_THREADS 8u
+/* bytes of the module's copy claimed at once */
+#define PAR_COPY_CHUNK ((size_t)1 << 20)
 
 typedef struct par_job {
   wh_module *m;
@@ -34,7 +43,32 @@ typedef struct par_job {
   atomic_uint fail_at;         /* lowest failed body so far, n = none */
   pthread_mutex_t lock;        /* guards err and fail_at's updates */
   wh_error *err;
+  atomic_size_t copy_next;     /* first byte of m->copy_to not yet claimed */
 } par_job;
+
+/* Pages of the copy are made present a chunk at a time where the kernel
+ * can (Linux 5.14): one call instead of a fault per page, which is most
+ * of a fresh copy's cost (24 MB: 11 ms -> 6 ms).  Elsewhere the faults
+ * happen as before. */
+static void copy_chunk(uint8_t *dst, const uint8_t *src, size_t n) {
+#ifdef MADV_POPULATE_WRITE
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)dst + page - 1) & ~(page - 1), e = ((uintptr_t)dst + n) & ~(page - 1);
+  if (e > a) (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#endif
+  memcpy(dst, src, n);
+}
+
+static void par_copy(par_job *j) {
+  const wh_module *m = j->m;
+  if (!m->copy_to) return;
+  for (;;) {
+    size_t at = atomic_fetch_add_explicit(&j->copy_next, PAR_COPY_CHUNK, memory_order_relaxed);
+    if (at >= m->len) return;
+    size_t n = m->len - at < PAR_COPY_CHUNK ? m->len - at : PAR_COPY_CHUNK;
+    copy_chunk(m->copy_to + at, m->bytes + at, n);
+  }
+}
 
 static void note_failure(par_job *j, uint32_t i, const wh_error *e) {
   pthread_mutex_lock(&j->lock);
@@ -48,6 +82,7 @@ static void note_failure(par_job *j, uint32_t i, const wh_error *e) {
 static void *par_work(void *p) {
   par_job *j = p;
   wh_error e;
+  par_copy(j);
   for (;;) {
     uint32_t at = atomic_fetch_add_explicit(&j->next, PAR_CHUNK, memory_order_relaxed);
     if (at >= j->n) break;
@@ -89,6 +124,8 @@ int wi_translate_module(wh_module *m, wh_error *err) {
   uint32_t n = m->nfuncs - m->nfunc_imports;
   uint32_t nt = par_threads(m, n, eager);
   if (nt == 1) {
+    for (size_t at = 0; m->copy_to && at < m->len; at += PAR_COPY_CHUNK)
+      copy_chunk(m->copy_to + at, m->bytes + at, m->len - at < PAR_COPY_CHUNK ? m->len - at : PAR_COPY_CHUNK);
     for (uint32_t i = 0; i < n; i++) {
       int rc = wi_translate(m, i, eager, err);
       if (rc) return rc;
@@ -100,6 +137,7 @@ int wi_translate_module(wh_module *m, wh_error *err) {
   par_job j = { .m = m, .eager = eager, .n = n, .err = err };
   atomic_init(&j.next, 0);
   atomic_init(&j.fail_at, n);
+  atomic_init(&j.copy_next, 0);
   pthread_mutex_init(&j.lock, NULL);
   pthread_t tid[PAR_MAX_THREADS];
   pthread_attr_t attr;

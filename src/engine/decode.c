@@ -434,36 +434,59 @@ static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
   return 0;
 }
 
+static int rd_dataseg(wi_reader *r, wh_module *m, wi_dataseg *d) {
+  uint32_t flags;
+  TRY(wi_rd_u32(r, &flags));
+  if (flags > 2) FAIL("malformed data segment kind");
+  d->mode = flags == 1 ? WI_SEG_PASSIVE : WI_SEG_ACTIVE;
+  if (flags == 2) TRY(wi_rd_u32(r, &d->memory));
+  if (d->mode == WI_SEG_ACTIVE) {
+    wi_constexpr ce;
+    TRY(wi_rd_constexpr(r, &ce));
+    d->offset_const = ce.kind == WI_CE_CONST && ce.type == WH_I32;
+    if (d->offset_const) {
+      d->offset = (uint32_t)ce.value.i32;
+    } else {
+      /* room for every segment at once: at most ndatas of them */
+      if (!m->data_offsets && !(m->data_offsets = alloc_n(r, m->ndatas, sizeof ce))) return -1;
+      d->offset = m->ndata_offsets;
+      m->data_offsets[m->ndata_offsets++] = ce;
+    }
+  }
+  TRY(wi_rd_u32(r, &d->len));
+  if (d->len > (size_t)(r->end - r->p)) FAIL("unexpected end of section or function");
+  TRY(wi_rd_bytes(r, d->len, &d->bytes));
+  return 0;
+}
+
 static int sec_data(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ndatas));
   if (m->has_datacount && m->datacount != m->ndatas)
     FAIL("data count and data section have inconsistent lengths");
   if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;
-  for (uint32_t i = 0; i < m->ndatas; i++) {
-    wi_dataseg *d = &m->datas[i];
-    uint32_t flags;
-    TRY(wi_rd_u32(r, &flags));
-    if (flags > 2) FAIL("malformed data segment kind");
-    d->mode = flags == 1 ? WI_SEG_PASSIVE : WI_SEG_ACTIVE;
-    if (flags == 2) TRY(wi_rd_u32(r, &d->memory));
-    if (d->mode == WI_SEG_ACTIVE) {
-      wi_constexpr ce;
-      TRY(wi_rd_constexpr(r, &ce));
-      d->offset_const = ce.kind == WI_CE_CONST && ce.type == WH_I32;
-      if (d->offset_const) {
-        d->offset = (uint32_t)ce.value.i32;
-      } else {
-        /* room for every segment at once: at most ndatas of them */
-        if (!m->data_offsets && !(m->data_offsets = alloc_n(r, m->ndatas, sizeof ce))) return -1;
-        d->offset = m->ndata_offsets;
-        m->data_offsets[m->ndata_offsets++] = ce;
-      }
-    }
-    TRY(wi_rd_u32(r, &d->len));
-    if (d->len > (size_t)(r->end - r->p)) FAIL("unexpected end of section or function");
-    TRY(wi_rd_bytes(r, d->len, &d->bytes));
-  }
+  m->data_at = wi_rd_off(r);
+  m->data_end = (uint32_t)(r->end - r->base);
+  for (uint32_t i = 0; i < m->ndatas; i++) TRY(rd_dataseg(r, m, &m->datas[i]));
   return 0;
+}
+
+/* Go binaries have tens of thousands of data segments (~24 bytes each in
+ * m->datas, most of the size of the section itself), all active at a
+ * constant offset and needed only when an instance is made: such a
+ * module drops the array once it is valid, and instantiation reads the
+ * segments again from the section (wi_dataseg_next). */
+void wi_module_drop_datas(wh_module *m) {
+  for (uint32_t i = 0; i < m->ndatas; i++)
+    if (m->datas[i].mode != WI_SEG_ACTIVE || !m->datas[i].offset_const) return;
+  free(m->datas);
+  m->datas = NULL;
+}
+
+void wi_dataseg_next(const wh_module *m, uint32_t *at, wi_dataseg *d) {
+  wi_reader r = { m->bytes + *at, m->bytes + m->data_end, m->bytes, NULL };
+  memset(d, 0, sizeof *d);
+  (void)rd_dataseg(&r, (wh_module *)m, d); /* read once already: valid */
+  *at = wi_rd_off(&r);
 }
 
 /* The name section is advisory: a malformed one is ignored (spec 7.4). */

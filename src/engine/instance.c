@@ -213,7 +213,8 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     for (uint32_t k = 0; k < s->count; k++) inst->elem_items[i][k] = eval_const(inst, &s->items[k]);
     inst->elem_len[i] = s->count;
   }
-  for (uint32_t i = 0; i < m->ndatas; i++)
+  /* (without m->datas every segment is active: their lengths stay 0) */
+  for (uint32_t i = 0; m->datas && i < m->ndatas; i++)
     inst->data_len[i] = m->datas[i].mode == WI_SEG_PASSIVE ? m->datas[i].len : 0;
 
   /* Active segments behave as table.init / memory.init followed by a
@@ -231,8 +232,11 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
     }
     for (uint32_t k = 0; k < s->count; k++) t->elems[d + k] = eval_const(inst, &s->items[k]);
   }
+  uint32_t data_at = m->data_at;
   for (uint32_t i = 0; i < m->ndatas; i++) {
-    const wi_dataseg *s = &m->datas[i];
+    wi_dataseg reread;
+    if (!m->datas) wi_dataseg_next(m, &data_at, &reread);
+    const wi_dataseg *s = m->datas ? &m->datas[i] : &reread;
     if (s->mode != WI_SEG_ACTIVE) continue;
     wh_memory *mem = inst->mems[s->memory];
     wi_constexpr offset = wi_dataseg_offset(m, s);

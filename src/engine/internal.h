@@ -243,6 +243,10 @@ struct wh_module {
    * of its copy; wh_module_new_borrowed: the caller's); NULL: nothing */
   void (*release)(void *ctx);
   void *release_ctx;
+  /* wh_module_new: where the caller's bytes are being copied while they
+   * are validated in place (compile_par.c copies, module.c then moves
+   * every pointer over); NULL when the bytes are already the module's */
+  uint8_t *copy_to;
 
   uint32_t ntypes;
   const wi_ftype **types;
@@ -278,7 +282,8 @@ struct wh_module {
   bool has_datacount;
   uint32_t datacount;
   uint32_t ndatas;
-  wi_dataseg *datas;
+  wi_dataseg *datas;                  /* NULL once dropped: wi_module_drop_datas */
+  uint32_t data_at, data_end;         /* the segments' bytes in the module's */
   wi_constexpr *data_offsets;         /* of active segments not at an i32.const */
   uint32_t ndata_offsets;
 
@@ -295,6 +300,11 @@ struct wh_module {
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
 int wi_decode(wh_module *m, wh_error *err);
+/* decode.c: a valid module whose data segments are all active at an i32
+ * constant frees m->datas; instantiation then reads them one at a time
+ * from the section (*at: from m->data_at on) */
+void wi_module_drop_datas(wh_module *m);
+void wi_dataseg_next(const wh_module *m, uint32_t *at, wi_dataseg *d);
 int wi_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code;
  * validates every body of a module (translating them when

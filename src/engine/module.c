@@ -54,9 +54,48 @@ void wi_module_free(wh_module *m) {
   free(m);
 }
 
-/* On failure the bytes are not released: they stay the caller's. */
-static wh_module *parse(const uint8_t *bytes, size_t len, void (*release)(void *),
-                        void *ctx, wh_error *err) {
+/* Everything decoding kept that points into the bytes, moved from the
+ * caller's bytes to the module's copy of them (wh_module_new). */
+static const uint8_t *moved(const wh_module *m, const uint8_t *p) {
+  return p ? m->copy_to + (p - m->bytes) : p;
+}
+#define MOVE(m, p) ((p) = (void *)moved(m, (const uint8_t *)(p)))
+
+static void move_constexpr(const wh_module *m, wi_constexpr *ce) {
+  if (ce->kind == WI_CE_EXPR) MOVE(m, ce->expr);
+}
+
+static void move_to_copy(wh_module *m) {
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    MOVE(m, m->imports[i].module.ptr);
+    MOVE(m, m->imports[i].name.ptr);
+  }
+  for (uint32_t i = 0; i < m->nexports; i++) MOVE(m, m->exports[i].name.ptr);
+  for (uint32_t i = 0; i + m->nfunc_imports < m->nfuncs; i++) {
+    MOVE(m, m->funcs[i].body);
+    MOVE(m, m->funcs[i].body_end);
+  }
+  for (uint32_t i = 0; i < m->nglobals; i++) move_constexpr(m, &m->globals[i].init);
+  for (uint32_t i = 0; m->table_init && i < m->ntables; i++) move_constexpr(m, &m->table_init[i].ce);
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    move_constexpr(m, &m->elems[i].offset);
+    for (uint32_t k = 0; k < m->elems[i].count; k++) move_constexpr(m, &m->elems[i].items[k]);
+  }
+  for (uint32_t i = 0; m->datas && i < m->ndatas; i++) MOVE(m, m->datas[i].bytes);
+  for (uint32_t i = 0; i < m->ndata_offsets; i++) move_constexpr(m, &m->data_offsets[i]);
+  for (uint32_t i = 0; i < m->ncustoms; i++) {
+    MOVE(m, m->customs[i].name.ptr);
+    MOVE(m, m->customs[i].data);
+  }
+  m->bytes = m->copy_to;
+  m->copy_to = NULL;
+}
+
+/* On failure the bytes are not released: they stay the caller's (and
+ * copy_to, when given, is not freed either).  copy_to: the module is
+ * read from bytes while they are copied there, and then from there. */
+static wh_module *parse(const uint8_t *bytes, size_t len, uint8_t *copy_to,
+                        void (*release)(void *), void *ctx, wh_error *err) {
   wh_error local;
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
@@ -67,11 +106,14 @@ static wh_module *parse(const uint8_t *bytes, size_t len, void (*release)(void *
   pthread_mutex_init(&m->translate_lock, NULL);
   m->bytes = len ? bytes : (const uint8_t *)"";
   m->len = len;
+  m->copy_to = len ? copy_to : NULL;
   if (wi_decode(m, err) != 0 || wi_validate_module(m, err) != 0) {
     if (err->status == 0) wi_err_set(err, WH_ERR_MALFORMED, "malformed module");
     wi_module_free(m);
     return NULL;
   }
+  if (m->copy_to) move_to_copy(m);
+  wi_module_drop_datas(m);
   m->release = release;
   m->release_ctx = ctx;
   return m;
@@ -84,8 +126,10 @@ wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err) {
     wi_err_set(err ? err : &local, WH_ERR_NOMEM, "out of memory");
     return NULL;
   }
-  if (len) memcpy(copy, bytes, len);
-  wh_module *m = parse(copy, len, free, copy, err);
+  /* Eager translation keeps the copy first: nothing it makes need be moved. */
+  bool in_place = len && !wi_cfg_eager();
+  if (len && !in_place) memcpy(copy, bytes, len);
+  wh_module *m = in_place ? parse(bytes, len, copy, free, copy, err) : parse(copy, len, NULL, free, copy, err);
   if (!m) free(copy);
   return m;
 }
@@ -93,14 +137,14 @@ wh_module *wh_module_new(const uint8_t *bytes, size_t len, wh_error *err) {
 wh_module *wh_module_new_borrowed(const uint8_t *bytes, size_t len,
                                   void (*release)(void *ctx), void *ctx,
                                   wh_error *err) {
-  return parse(bytes, len, release, ctx, err);
+  return parse(bytes, len, NULL, release, ctx, err);
 }
 
 /* The bytes outlive the check: nothing is copied. */
 int wh_module_validate(const uint8_t *bytes, size_t len, wh_error *err) {
   wh_error local;
   if (!err) err = &local;
-  wh_module *m = parse(bytes, len, NULL, NULL, err);
+  wh_module *m = parse(bytes, len, NULL, NULL, NULL, err);
   if (!m) return err->status;
   wi_module_free(m);
   return 0;

@@ -77,6 +77,24 @@ static int rd_sleb(wi_reader *r, unsigned bits, int64_t *out) {
 }
 
 int wi_rd_u32_slow(wi_reader *r, uint32_t *out) {
+  /* Go's offsets and indices: 2 to 4 bytes, read without a bounds check
+   * per byte; anything unusual (the end near, an overlong or too large
+   * encoding) takes the general loop from the start, for its errors */
+  const uint8_t *p = r->p;
+  if (WI_LIKELY(r->end - p >= 5)) {
+    uint32_t v = p[0] & 0x7fu;
+    unsigned k = 0;
+    /* at most 4 bytes (28 bits) here: none can be too large */
+    while (k < 3 && (p[k] & 0x80)) {
+      k++;
+      v |= (uint32_t)(p[k] & 0x7f) << (7 * k);
+    }
+    if (!(p[k] & 0x80)) {
+      r->p = p + k + 1;
+      *out = v;
+      return 0;
+    }
+  }
   uint64_t v = 0;
   if (rd_uleb(r, 32, &v)) return -1;
   *out = (uint32_t)v;
@@ -85,7 +103,7 @@ int wi_rd_u32_slow(wi_reader *r, uint32_t *out) {
 
 int wi_rd_u64(wi_reader *r, uint64_t *out) { return rd_uleb(r, 64, out); }
 
-int wi_rd_s32(wi_reader *r, int32_t *out) {
+int wi_rd_s32_slow(wi_reader *r, int32_t *out) {
   int64_t v;
   if (rd_sleb(r, 32, &v)) return -1;
   *out = (int32_t)v;
@@ -93,7 +111,29 @@ int wi_rd_s32(wi_reader *r, int32_t *out) {
 }
 
 int wi_rd_s33(wi_reader *r, int64_t *out) { return rd_sleb(r, 33, out); }
-int wi_rd_s64(wi_reader *r, int64_t *out) { return rd_sleb(r, 64, out); }
+int wi_rd_s64_slow(wi_reader *r, int64_t *out) {
+  /* Go's constants (addresses, masks): up to 9 bytes (63 bits) read
+   * without a bounds check per byte; the 10th byte's checks and the
+   * errors are the general loop's */
+  const uint8_t *p = r->p;
+  if (WI_LIKELY(r->end - p >= 10)) {
+    uint64_t v = 0;
+    unsigned k = 0;
+    while (k < 8 && (p[k] & 0x80)) {
+      v |= (uint64_t)(p[k] & 0x7f) << (7 * k);
+      k++;
+    }
+    if (!(p[k] & 0x80)) {
+      v |= (uint64_t)(p[k] & 0x7f) << (7 * k);
+      unsigned shift = 7 * (k + 1);
+      if (p[k] & 0x40) v |= ~0ull << shift; /* shift <= 63 */
+      r->p = p + k + 1;
+      *out = (int64_t)v;
+      return 0;
+    }
+  }
+  return rd_sleb(r, 64, out);
+}
 
 int wi_rd_f32(wi_reader *r, uint32_t *out) {
   if (r->end - r->p < 4) return wi_rd_fail(r, "unexpected end");

@@ -33,12 +33,33 @@ static inline int wi_rd_u32(wi_reader *r, uint32_t *out) {
     *out = *r->p++;
     return 0;
   }
+  /* two bytes: Go's memory offsets and function indices */
+  if (r->end - r->p >= 2 && r->p[1] < 0x80) {
+    *out = (r->p[0] & 0x7fu) | (uint32_t)r->p[1] << 7;
+    r->p += 2;
+    return 0;
+  }
   return wi_rd_u32_slow(r, out);
 }
 int wi_rd_u64(wi_reader *r, uint64_t *out);
-int wi_rd_s32(wi_reader *r, int32_t *out);
+int wi_rd_s32_slow(wi_reader *r, int32_t *out);
 int wi_rd_s33(wi_reader *r, int64_t *out);
-int wi_rd_s64(wi_reader *r, int64_t *out);
+int wi_rd_s64_slow(wi_reader *r, int64_t *out);
+/* one-byte signed LEBs (most constants): their 7 bits sign-extended */
+static inline int wi_rd_s32(wi_reader *r, int32_t *out) {
+  if (WI_LIKELY(r->p < r->end && *r->p < 0x80)) {
+    *out = (int8_t)(uint8_t)(*r->p++ << 1) >> 1;
+    return 0;
+  }
+  return wi_rd_s32_slow(r, out);
+}
+static inline int wi_rd_s64(wi_reader *r, int64_t *out) {
+  if (WI_LIKELY(r->p < r->end && *r->p < 0x80)) {
+    *out = (int8_t)(uint8_t)(*r->p++ << 1) >> 1;
+    return 0;
+  }
+  return wi_rd_s64_slow(r, out);
+}
 int wi_rd_f32(wi_reader *r, uint32_t *out);
 int wi_rd_f64(wi_reader *r, uint64_t *out);
 int wi_rd_bytes(wi_reader *r, uint32_t n, const uint8_t **out);

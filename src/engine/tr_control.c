@@ -4,7 +4,8 @@
 #include "translate.h"
 
 int tr_push_ctl(tr *t, tr_ctl *proto) {
-  if (!tr_grow(t, (void **)&t->ctls, &t->capctl, t->nctl + 1, sizeof(tr_ctl))) return -1;
+  if (t->nctl + 1 > t->capctl && !tr_grow(t, (void **)&t->ctls, &t->capctl, t->nctl + 1, sizeof(tr_ctl)))
+    return -1;
   proto->patches = -1;
   proto->unreachable = false;
   proto->ilog = t->nilog;
@@ -45,7 +46,7 @@ int tr_read_blocktype(tr *t, tr_ctl *c) {
  * is materialized so no path through the block can see a stale entry. */
 int tr_enter_block(tr *t, tr_ctl *c) {
   TRY(tr_need(t, c->params, c->np));
-  tr_materialize_all(t);
+  if (!tr_dead(t)) tr_materialize_all(t);
   c->height = t->nst - c->np;
   c->loop_pc = tr_label(t);
   c->else_j.at = -1;
@@ -60,6 +61,7 @@ void tr_set_unreachable(tr *t) {
   tr_ctl *c = tr_top(t);
   t->nst = c->height;
   c->unreachable = true;
+  t->maybe_unreachable = true;
   tr_no_dst(t);
 }
 
@@ -122,6 +124,7 @@ static void resolve_patches(tr *t, tr_ctl *c, uint32_t target) {
 
 /* A jump to label c (after moving its operands into place). */
 int tr_branch(tr *t, tr_ctl *c) {
+  if (tr_dead(t)) return 0; /* nothing to move or jump */
   if (c->op == CTL_FUNC) {
     /* the function's own label: a return */
     TRY(tr_move_to(t, 0, c->nr));
@@ -145,7 +148,7 @@ int tr_branch(tr *t, tr_ctl *c) {
 static int close_arm(tr *t, tr_ctl *c, uint32_t dst_base) {
   TRY(tr_need(t, tr_results(c), c->nr));
   if (t->nst - c->height != c->nr) FAILV("type mismatch: block leaves %u values, expected %u", t->nst - c->height, c->nr);
-  return tr_move_to(t, dst_base, c->nr);
+  return tr_dead(t) ? 0 : tr_move_to(t, dst_base, c->nr);
 }
 
 int tr_end(tr *t) {
@@ -173,6 +176,7 @@ int tr_end(tr *t) {
   uint8_t single = c->single;
   const uint8_t *rt = c->is_single ? &single : c->results_;
   t->nctl--;
+  t->maybe_unreachable = true; /* the enclosing frame may be */
   t->nst = h;
   for (uint32_t k = 0; k < nr; k++) TRY(tr_push_temp(t, rt[k]));
   tr_no_dst(t);

@@ -23,6 +23,13 @@ static bool fold_binary(int ir, uint64_t x, uint64_t y, uint64_t *out) {
   }
 }
 
+/* Validating only (or unreachable code): n checked operands on top become
+ * one fresh temp of type ty in place of the first (a pop and a push). */
+static inline void dead_result(tr *t, uint32_t n, uint8_t ty) {
+  t->nst -= n - 1;
+  t->st[t->nst - 1] = (tr_vent){ .type = ty, .kind = E_TEMP };
+}
+
 /* A fresh temp of type ty holding what the last instruction wrote to its
  * destination (cell `cell`, half a): handlers zero-extend i32 results. */
 static int push_result(tr *t, uint8_t ty, uint8_t cell) {
@@ -33,7 +40,13 @@ static int push_result(tr *t, uint8_t ty, uint8_t cell) {
   return 0;
 }
 
-static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
+/* Whether a memarg may name a memory (tr_mem.c decides): the flag is bit
+ * 6 of its alignment, which is in the LEB's first byte. */
+static inline bool memarg_flag(const tr *t) {
+  return t->r.p < t->r.end && (*t->r.p & 0x40);
+}
+
+static int check_memarg_slow(tr *t, uint32_t width, uint32_t *offset) {
   uint32_t align;
   TRY(wi_rd_u32(&t->r, &align));
   TRY(wi_rd_u32(&t->r, offset));
@@ -42,9 +55,34 @@ static int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
   return 0;
 }
 
+/* inline: every load and store has one; most have an alignment and an
+ * offset of one or two bytes */
+static inline int check_memarg(tr *t, uint32_t width, uint32_t *offset) {
+  const uint8_t *p = t->r.p;
+  /* align < 32: one byte, no memory index flag, and a shift in range */
+  if (WI_LIKELY(t->r.end - p >= 3 && p[0] < 32 && (1u << p[0]) <= width && t->m->nmems)) {
+    if (p[1] < 0x80) {
+      *offset = p[1];
+      t->r.p = p + 2;
+      return 0;
+    }
+    if (p[2] < 0x80) {
+      *offset = (p[1] & 0x7fu) | (uint32_t)p[2] << 7;
+      t->r.p = p + 3;
+      return 0;
+    }
+  }
+  return check_memarg_slow(t, width, offset);
+}
+
 static int binary(tr *t, const wi_opinfo *ni) {
   uint8_t ty[2] = { ni->tin, ni->tin };
   TRY(tr_need(t, ty, 2));
+  /* validating only (or unreachable): the types are all there is to do */
+  if (tr_dead(t)) {
+    dead_result(t, 2, ni->tout);
+    return 0;
+  }
   tr_vent *x = &t->st[t->nst - 2], *y = &t->st[t->nst - 1];
   uint64_t folded;
   if (ni->cls != WI_K_BINT && y->kind == E_CONST && x->kind == E_CONST &&
@@ -78,6 +116,10 @@ static int binary(tr *t, const wi_opinfo *ni) {
 
 static int unary(tr *t, const wi_opinfo *ni) {
   TRY(tr_need1(t, ni->tin));
+  if (tr_dead(t)) {
+    dead_result(t, 1, ni->tout);
+    return 0;
+  }
   tr_vent *e = &t->st[t->nst - 1];
   if (ni->ir == IR_I32_REINTERPRET_F32 || ni->ir == IR_I64_REINTERPRET_F64 ||
       ni->ir == IR_F32_REINTERPRET_I32 || ni->ir == IR_F64_REINTERPRET_I64 ||
@@ -119,9 +161,13 @@ static const uint16_t abs_form[IR_COUNT] = {
 
 static int load(tr *t, const wi_opinfo *ni) {
   uint32_t off, a, k = 0;
-  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
+  if (WI_UNLIKELY(memarg_flag(t)) && tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   TRY(tr_need1(t, WH_I32));
+  if (tr_dead(t)) {
+    dead_result(t, 1, ni->tout);
+    return 0;
+  }
   if (t->st[t->nst - 1].kind == E_CONST) {
     /* a constant address is no slot: nothing is written to read it */
     uint32_t ka = (uint32_t)t->st[t->nst - 1].cval;
@@ -146,10 +192,14 @@ static int load(tr *t, const wi_opinfo *ni) {
 
 static int store(tr *t, const wi_opinfo *ni) {
   uint32_t off, a = 0, b = 0, k = 0;
-  if (tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
+  if (WI_UNLIKELY(memarg_flag(t)) && tr_memarg_names_memory(t)) return tr_access_mem(t, ni);
   TRY(check_memarg(t, ni->width, &off));
   uint8_t ty[2] = { WH_I32, ni->tin };
   TRY(tr_need(t, ty, 2));
+  if (tr_dead(t)) {
+    tr_pop(t, 2);
+    return 0;
+  }
   /* the folded add must be the last instruction, so only a value that
    * needs no code (a local or a constant) allows folding */
   uint8_t vk = t->st[t->nst - 1].kind;
@@ -265,10 +315,21 @@ int tr_in_slots(tr *t, const uint8_t *ty, uint32_t n, uint32_t *base) {
   return 0;
 }
 
-static int read_index(tr *t, uint32_t *x, uint32_t bound, const char *what) {
+static int read_index_slow(tr *t, uint32_t *x, uint32_t bound, const char *what) {
   TRY(wi_rd_u32(&t->r, x));
   if (*x >= bound) FAILV("unknown %s %u", what, *x);
   return 0;
+}
+
+/* inline: every local.get, br and call reads one */
+static inline int read_index(tr *t, uint32_t *x, uint32_t bound, const char *what) {
+  const uint8_t *p = t->r.p;
+  if (WI_LIKELY(p < t->r.end && *p < 0x80 && *p < bound)) {
+    *x = *p;
+    t->r.p = p + 1;
+    return 0;
+  }
+  return read_index_slow(t, x, bound, what);
 }
 
 static int zero_byte(tr *t) {
@@ -280,14 +341,15 @@ static int zero_byte(tr *t) {
 
 static const uint8_t three_i32[3] = { WH_I32, WH_I32, WH_I32 };
 
-static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
+/* inlined into tr_steps, its one caller: the loop keeps its registers */
+static inline __attribute__((always_inline)) int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
   uint32_t x, y, base;
   int64_t idx;
-  tr_ctl nc;
-  memset(&nc, 0, sizeof nc);
-  if ((op == OP_MEMORY_SIZE || op == OP_MEMORY_GROW || op == OP_MEMORY_FILL || op == OP_MEMORY_COPY ||
-       op == OP_MEMORY_INIT) && tr_memory_op_names_memory(t, op))
-    return tr_memory_op(t, op);
+  tr_ctl nc; /* zeroed by the cases that open a block only: every
+               * instruction passes here */
+/* memory.size/grow/fill/copy/init naming a memory other than 0 (tr_mem.c) */
+#define OTHER_MEMORY() \
+  do { if (tr_memory_op_names_memory(t, op)) return tr_memory_op(t, op); } while (0)
   switch ((enum wi_opcode)op) {
     case OP_UNREACHABLE:
       tr_emit(t, IR_UNREACHABLE);
@@ -295,10 +357,12 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return 0;
     case OP_NOP: return 0;
     case OP_BLOCK: case OP_LOOP:
+      memset(&nc, 0, sizeof nc);
       nc.op = (uint8_t)op;
       TRY(tr_read_blocktype(t, &nc));
       return tr_enter_block(t, &nc);
     case OP_IF: {
+      memset(&nc, 0, sizeof nc);
       nc.op = (uint8_t)op;
       TRY(tr_read_blocktype(t, &nc));
       TRY(tr_need1(t, WH_I32));
@@ -479,6 +543,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       return 0;
     }
     case OP_MEMORY_SIZE: case OP_MEMORY_GROW:
+      OTHER_MEMORY();
       TRY(zero_byte(t));
       if (t->m->nmems == 0) FAILV("unknown memory 0");
       if (op == OP_MEMORY_SIZE) {
@@ -521,6 +586,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       t->st[t->nst - 1].zx = false;
       return 0;
     case OP_MEMORY_INIT:
+      OTHER_MEMORY();
       TRY(wi_rd_u32(&t->r, &x));
       TRY(zero_byte(t));
       if (!t->m->has_datacount) FAILV("data count section required");
@@ -536,6 +602,7 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
       wi_S_write(tr_emit(t, IR_DATA_DROP), (wi_S){ .seg = x });
       break;
     case OP_MEMORY_COPY: case OP_MEMORY_FILL:
+      OTHER_MEMORY();
       TRY(zero_byte(t));
       if (op == OP_MEMORY_COPY) TRY(zero_byte(t));
       if (t->m->nmems == 0) FAILV("unknown memory 0");
@@ -584,42 +651,53 @@ static int visit(tr *t, uint32_t op, const wi_opinfo *oi) {
     default:
       return numeric(t, oi);
   }
+#undef OTHER_MEMORY
   tr_no_dst(t);
   return 0;
 }
 
-/* Reads one instruction's opcode and translates it.  Where the table
- * fixes the result types, unreachable code gets them from the table
- * whatever the operands were: the validator's exactness does not depend
- * on each case remembering it (spec appendix, validation algorithm). */
-int tr_step(tr *t) {
-  uint8_t byte;
-  uint32_t code;
-  const uint8_t *start = t->r.p;
-  t->op_at = start;
-  TRY(wi_rd_u8(&t->r, &byte));
-  code = byte;
-  if (byte >= 0xFC) {
-    uint32_t sub;
-    TRY(wi_rd_u32(&t->r, &sub));
-    code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
+/* Reads each instruction's opcode and translates it, until the body's
+ * own frame is closed (or memory ran out): one call per function, not per
+ * instruction, since validation does little else for most of them.
+ * Where the table fixes the result types, unreachable code gets them from
+ * the table whatever the operands were: the validator's exactness does
+ * not depend on each case remembering it (spec appendix, validation
+ * algorithm). */
+int tr_steps(tr *t) {
+  while (t->nctl > 0 && !t->oom) {
+    uint8_t byte;
+    uint32_t code;
+    const uint8_t *start = t->r.p;
+    t->op_at = start;
+    TRY(wi_rd_u8(&t->r, &byte));
+    code = byte;
+    if (byte >= 0xFC) {
+      uint32_t sub;
+      TRY(wi_rd_u32(&t->r, &sub));
+      code = sub > 0xFFFF ? 0xFFFFFFFFu : ((uint32_t)byte << 16) | sub;
+    }
+    const wi_opinfo *oi = wi_op(code);
+    if (!oi) {
+      t->r.p = start;
+      if (byte >= 0xFC) return wi_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
+      return wi_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
+    }
+    int post = 0;
+    if (WI_UNLIKELY(t->any64)) {
+      int rc = tr_addr64_pre(t, code, oi, &post);
+      if (rc < 0) return -1;
+      if (rc) continue;
+    }
+    TRY(visit(t, code, oi));
+    if (WI_UNLIKELY(t->maybe_unreachable)) {
+      if (t->nctl > 0 && tr_top(t)->unreachable) {
+        const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
+        for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
+      } else {
+        t->maybe_unreachable = false;
+      }
+    }
+    if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   }
-  const wi_opinfo *oi = wi_op(code);
-  if (!oi) {
-    t->r.p = start;
-    if (byte >= 0xFC) return wi_rd_fail(&t->r, "illegal opcode 0x%02x %u%s", byte, code & 0xFFFF, wi_unsupported_opcode(byte));
-    return wi_rd_fail(&t->r, "illegal opcode 0x%02x%s", byte, wi_unsupported_opcode(byte));
-  }
-  int post = 0;
-  if (WI_UNLIKELY(t->any64)) {
-    int rc = tr_addr64_pre(t, code, oi, &post);
-    if (rc) return rc < 0 ? -1 : 0;
-  }
-  TRY(visit(t, code, oi));
-  if (oi->nout && t->nctl > 0 && WI_UNLIKELY(tr_top(t)->unreachable)) {
-    const uint8_t *out = oi->cls == WI_K_OP ? (const uint8_t *)oi->out : &oi->tout;
-    for (uint32_t k = 0; k < oi->nout; k++) t->st[t->nst - oi->nout + k].type = out[k];
-  }
-  if (WI_UNLIKELY(post)) tr_addr64_post(t, post);
   return 0;
 }

@@ -43,6 +43,13 @@ static void publish(tr *t) {
   t->f->frame_slots = tr_nloc(t) + t->maxh + 1;
   t->f->zero_lo = t->f->type->ft.nparams * (uint32_t)sizeof(wh_val);
   t->f->zero_hi = t->f->nlocals * (uint32_t)sizeof(wh_val);
+  /* the buffer grew by doubling: what it has beyond the code goes back
+   * to the allocator for the next translations (a running Go program
+   * translates hundreds of functions) */
+  if (t->capcode > t->ncode && t->ncode) {
+    wi_cell *fit = realloc(t->code, (size_t)t->ncode * sizeof(wi_cell));
+    if (fit) t->code = fit;
+  }
   /* published last: a reader that sees the code sees its frame size */
   wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);
@@ -73,7 +80,7 @@ int wi_translate(wh_module *m, uint32_t defidx, bool emit_code, wh_error *err) {
   fc.else_j.at = -1;
   int rc = tr_locals_begin(&t);
   if (rc == 0) rc = tr_push_ctl(&t, &fc);
-  while (rc == 0 && t.nctl > 0 && !t.oom) rc = tr_step(&t);
+  if (rc == 0) rc = tr_steps(&t);
   if (rc == 0 && !t.oom && t.r.p != t.r.end)
     rc = wi_rd_fail(&t.r, "section size mismatch: operators after the end of the function");
   tr_flush(&t);

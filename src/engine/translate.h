@@ -117,6 +117,9 @@ typedef struct tr {
   uint32_t nilog, capilog;
   bool mem_switched;     /* tr_mem.c: a SIMD access switched memories */
   bool any64;            /* the module has a 64-bit memory or table (tr_addr64.c) */
+  /* set whenever the top frame may have become unreachable (set
+   * unreachable, or a frame closed onto one): tr_steps then looks */
+  bool maybe_unreachable;
 } tr;
 
 #define TRY(x) do { if ((x) != 0) return -1; } while (0)
@@ -247,7 +250,7 @@ int tr_br_table(tr *t);
 void tr_set_unreachable(tr *t);
 
 /* tr_visit.c */
-int tr_step(tr *t);
+int tr_steps(tr *t);
 /* tr_mem.c: instructions naming a memory other than 0 (multiple memories) */
 bool tr_memarg_names_memory(tr *t);
 int tr_access_mem(tr *t, const wi_opinfo *ni);
