@@ -76,7 +76,6 @@ static wh_memory no_memory;
  * every check were 4.7% of CoreMark's instructions).  The counting copy
  * (interp_exact.c) still reads them in every check: its profile counts
  * calls in stop_slow, so the flag stays raised and every call lands there. */
-#define CHECK_STOP_COST(cost) CHECK_STOP_AT(cost, 0)
 #ifdef WI_EXACT_RUN
 #define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0 || STOPPED())
 #define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0 || STOPPED())
@@ -84,9 +83,10 @@ static wh_memory no_memory;
 #define STOP_DUE(cost) ((ex->fuel -= (cost)) < 0)
 #define STOP_DUE_ADD(d) ((ex->fuel += (d)) < 0)
 #endif
-/* A back-edge of offset off <= 0 is charged BACK_COST(off) (below), which
- * is -((off - 1) >> 1): added as that, the charge is a decrement, a shift
- * and an add (the negation and the +1 cost two more on every back-edge). */
+/* A back-edge of offset off <= 0 is charged its loop's length in
+ * instructions, about half its distance in cells: 1 + (-off >> 1), which
+ * is -((off - 1) >> 1).  Added as the latter, the charge is a decrement,
+ * a shift and an add (the negation and the +1 cost two more). */
 #define CHECK_STOP_BACK(off)                                                  \
   do {                                                                        \
     int64_t d_ = ((int64_t)(off) - 1) >> 1;                                   \
@@ -223,12 +223,11 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
     NEXT();                                                                   \
   }
 /* A taken branch; offsets <= 0 are back-edges and pass the stop check. */
-#define BACK_COST(o) ((int64_t)1 + ((-(int64_t)(o)) >> 1))
 #define BRANCH_TO(off)                                                        \
   do {                                                                        \
     int32_t o_ = (int32_t)(off);                                              \
     ip += o_;                                                                 \
-    if (o_ <= 0) CHECK_STOP_BACK(o_);                               \
+    if (o_ <= 0) CHECK_STOP_BACK(o_);                                         \
     NEXT();                                                                   \
   } while (0)
 /* Fused compare-and-branch: slots x, y or slot x and immediate k. */
@@ -268,20 +267,23 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
     STEP(lbl##_##n##sfx);                                                     \
     NEXT();                                                                   \
   }
-/* A branch on a slot's value; the _BACK form is a loop's back-edge and
- * passes the stop check. */
-#define COND_BRANCH(name, test)                                               \
+/* A branch on a slot's value, after `first` (a fused instruction's own
+ * part, interp_fused.inc; empty for the plain branches); the _BACK form
+ * is a loop's back-edge and passes the stop check. */
+#define COND_BRANCH(name, first, test)                                        \
   L_##name: {                                                                 \
     OPS(name);                                                                \
+    first;                                                                    \
     if (test) ip += o.off;                                                    \
     else STEP(name);                                                          \
     NEXT();                                                                   \
   }                                                                           \
   L_##name##_BACK: {                                                          \
     OPS(name##_BACK);                                                         \
+    first;                                                                    \
     if (test) {                                                               \
       ip += o.off;                                                            \
-      CHECK_STOP_BACK(o.off);                                      \
+      CHECK_STOP_BACK(o.off);                                                 \
     } else {                                                                  \
       STEP(name##_BACK);                                                      \
     }                                                                         \
@@ -479,8 +481,8 @@ L_CONST_BR_BACK: {
   if (o.off <= 0) CHECK_STOP_BACK(o.off);
   NEXT();
 }
-COND_BRANCH(BR_IF, (uint32_t)R(o.cond))
-COND_BRANCH(BR_IFZ, !(uint32_t)R(o.cond))
+COND_BRANCH(BR_IF, , (uint32_t)R(o.cond))
+COND_BRANCH(BR_IFZ, , !(uint32_t)R(o.cond))
 L_RETURN_CONST: {
   OPS(RETURN_CONST);
   R(o.dst) = o.k;
@@ -528,8 +530,8 @@ L_BR_ANDZ_I: {
   STEP(BR_ANDZ_I);
   NEXT();
 }
-COND_BRANCH(BR_IF64, R(o.cond))
-COND_BRANCH(BR_IFZ64, !R(o.cond))
+COND_BRANCH(BR_IF64, , R(o.cond))
+COND_BRANCH(BR_IFZ64, , !R(o.cond))
 L_BR_TABLE: {
   OPS(BR_TABLE);
   uint32_t i = (uint32_t)R(o.idx);
