@@ -485,6 +485,25 @@ static inline __attribute__((always_inline)) int visit(tr *t, uint32_t op, const
       uint8_t ty3[3] = { rt, rt, WH_I32 };
       TRY(tr_need(t, ty3, 3));
       uint32_t c = tr_operand(t, t->nst - 1);
+      const tr_vent *e1 = &t->st[t->nst - 3], *e2 = &t->st[t->nst - 2];
+      if (tr_is_num(rt) && (e1->kind == E_CONST || e2->kind == E_CONST)) {
+        /* a constant operand is read from the instruction, not written
+         * to its slot first (one dispatch fewer) */
+        uint32_t dst = tr_slot(t, t->nst - 3);
+        if (e1->kind == E_CONST && e2->kind == E_CONST) {
+          wi_DCKK_write(tr_emit(t, IR_SELECT_KK), (wi_DCKK){ .dst = dst, .cond = c, .k = e1->cval, .k2 = e2->cval });
+        } else if (e1->kind == E_CONST) {
+          uint32_t v2 = tr_operand(t, t->nst - 2);
+          wi_DCXK_write(tr_emit(t, IR_SELECT_KX), (wi_DCXK){ .dst = dst, .cond = c, .x = v2, .k = e1->cval });
+        } else {
+          uint32_t v1 = tr_operand(t, t->nst - 3);
+          wi_DCXK_write(tr_emit(t, IR_SELECT_XK), (wi_DCXK){ .dst = dst, .cond = c, .x = v1, .k = e2->cval });
+        }
+        tr_pop(t, 3);
+        TRY(push_result(t, rt, 1));
+        t->st[t->nst - 1].zx = false;
+        return 0;
+      }
       uint32_t v2 = tr_operand(t, t->nst - 2);
       uint32_t v1 = tr_operand(t, t->nst - 3);
       tr_pop(t, 3);
