@@ -543,6 +543,16 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
     *k = c.y;
     tr_seal(t);
     return scaled ? 3 : 2;
+  } else if (l->op == IR_SHL_ADD) {
+    /* the shift and add already one (tr_fuse_shl_add): the scaled form
+     * when the shift is the access's width, else the access stays apart */
+    wi_DXYK c = wi_DXYK_read(l->c);
+    if (!width || c.k != width_log2(width)) return 1;
+    *slot = c.y;
+    *k = c.x;
+    t->nstage--;
+    tr_seal(t);
+    return 3;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
      * low 32 bits of the sum are the sum of the low 32 bits */
@@ -709,5 +719,34 @@ static bool merge_staged(tr *t, int next) {
   }
   a->dst_cell = 0;
   t->nstage = 1;
+  return true;
+}
+
+/* A call of a defined function right after a move (an argument copied
+ * into its slot): one dispatch, the move first.  The instruction is the
+ * call's for traps and backtraces (the move cannot trap). */
+bool tr_fuse_copy_call(tr *t, uint32_t func, uint32_t base) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != IR_COPY) return false;
+  wi_DX c = wi_DX_read(l->c);
+  l->op = IR_COPY_CALL;
+  wi_DXFB_write(l->c, (wi_DXFB){ .dst = c.dst, .x = c.x, .func = func, .base = base });
+  l->dst_cell = 0;
+  l->wasm_at = (uint32_t)(t->op_at - t->m->bytes);
+  return true;
+}
+
+/* i32.add of the temp `a` or `b` that the i32.shl/imm just staged wrote
+ * (nothing else reads a temp its consumer popped): one instruction into
+ * dst.  Returns false when it does not apply. */
+bool tr_fuse_shl_add(tr *t, uint32_t a, uint32_t b, uint32_t dst) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != IR_I32_SHL_I || a == b) return false;
+  wi_DXK s = wi_DXK_read(l->c);
+  if (s.dst < tr_nloc(t) || (s.dst != a && s.dst != b)) return false;
+  l->op = IR_SHL_ADD;
+  memset(l->c, 0, sizeof l->c);
+  wi_DXYK_write(l->c, (wi_DXYK){ .dst = dst, .x = s.x, .y = s.dst == a ? b : a, .k = (uint32_t)s.k & 31 });
+  l->dst_cell = 0;
   return true;
 }

@@ -109,6 +109,7 @@ static int binary(tr *t, const wi_opinfo *ni) {
   if (!imm) b = tr_operand(t, t->nst - 1);
   tr_pop(t, 2);
   uint32_t dst = tr_slot(t, t->nst);
+  if (!imm && ni->ir == IR_I32_ADD && tr_fuse_shl_add(t, a, b, dst)) return push_result(t, WH_I32, 1);
   if (imm) wi_DXK_write(tr_emit(t, ni->ir + 1), (wi_DXK){ .dst = dst, .x = a, .k = yv });
   else wi_DXY_write(tr_emit(t, ni->ir), (wi_DXY){ .dst = dst, .x = a, .y = b });
   return push_result(t, ni->tout, 1);
@@ -432,7 +433,8 @@ static inline __attribute__((always_inline)) int visit(tr *t, uint32_t op, const
       bool imported = x < t->m->nfunc_imports;
       uint32_t fx = imported ? x : x - t->m->nfunc_imports;
       /* the constant just written is the first argument: one dispatch */
-      if (imported || ft->ft.nparams == 0 || !tr_fuse_call_k(t, fx, base))
+      /* ... or a move just before it */
+      if (imported || ((ft->ft.nparams == 0 || !tr_fuse_call_k(t, fx, base)) && !tr_fuse_copy_call(t, fx, base)))
         wi_FB_write(tr_emit(t, imported ? IR_CALL_IMPORT : IR_CALL), (wi_FB){ .func = fx, .base = base });
       return call_results(t, ft);
     }

@@ -230,6 +230,8 @@ bool tr_negate_last(tr *t, uint32_t i);
 bool tr_fuse_add_zx(tr *t, uint32_t slot, uint32_t dst, uint64_t k);
 bool tr_fuse_global_set(tr *t, uint32_t local, uint32_t global);
 bool tr_fuse_call_k(tr *t, uint32_t func, uint32_t base);
+bool tr_fuse_copy_call(tr *t, uint32_t func, uint32_t base);
+bool tr_fuse_shl_add(tr *t, uint32_t a, uint32_t b, uint32_t dst);
 bool tr_fuse_mask(tr *t, uint32_t slot, uint32_t m);
 void tr_thread_resume_jumps(tr *t);
 
