@@ -303,6 +303,14 @@ static const uint16_t add_feeding[IR_COUNT] = {
 #include "opcodes.def"
 };
 
+/* An i32 comparison (slot form) and its add/imm-then-branch form
+ * (AIT_n; AIF_n follows it). */
+static const uint16_t addi_branch[IR_COUNT] = {
+#define WI_CMP(n, code, text, ti, ...) WI_IF_I32_##ti([IR_##n] = IR_AIT_##n,)
+#include "opcodes.def"
+};
+static bool addend(const tr_insn *i, uint32_t *k);
+
 /* An i32 load (address slot + constant form) and its branch-on-value
  * forms. */
 static const uint16_t load_branch[IR_COUNT] = {
@@ -353,7 +361,23 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
     tr_insn *l = last(t), *p = prev(t);
     int op = l->op;
     int64_t at = tr_last_pos(t);
-    if (cmp_form[op] == 1) {
+    uint32_t ak;
+    wi_DXY c2 = wi_DXY_read(l->c);
+    if (cmp_form[op] == 1 && addi_branch[op] && p && addend(p, &ak) &&
+        (wi_DXK_read(p->c).dst == c2.x ||
+         (wi_DXK_read(p->c).dst == c2.y && (op == IR_I32_EQ || op == IR_I32_NE)))) {
+      /* the add/imm just before wrote what is compared with a slot (a
+       * loop to a bound in a local): one instruction; eq and ne take the
+       * sum from either side */
+      wi_DXK a = wi_DXK_read(p->c);
+      uint32_t y = a.dst == c2.x ? c2.y : c2.x;
+      p->op = addi_branch[op] + (when_true ? 0 : 1);
+      memset(p->c, 0, sizeof p->c);
+      wi_DXKYO_write(p->c, (wi_DXKYO){ .dst = a.dst, .x = a.x, .k = ak, .y = y, .off = 0 });
+      p->dst_cell = 0;
+      t->nstage = 1;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if (cmp_form[op] == 1) {
       wi_DXY c = wi_DXY_read(l->c);
       l->op = op + (when_true ? WI_IR_BRT_DELTA : WI_IR_BRF_DELTA);
       wi_XYO_write(l->c, (wi_XYO){ .x = c.x, .y = c.y, .off = 0 });
