@@ -232,6 +232,15 @@ void tr_emit_return(tr *t) {
     tr_seal(t);
     return;
   }
+  tr_insn *l = last(t);
+  if (l && live(t) && l->op == IR_COPY) {
+    /* a result (most often) moved just before: the move, then the return */
+    l->op = IR_COPY_RETURN;
+    l->dst_cell = 0;
+    l->wasm_at = (uint32_t)(t->op_at - t->m->bytes);
+    tr_seal(t);
+    return;
+  }
   tr_emit(t, IR_RETURN);
 }
 

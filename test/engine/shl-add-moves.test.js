@@ -5,7 +5,8 @@
 // address: of an access of the shift's width it becomes the scaled form,
 // of another it stays apart), and a move just before a call of a defined
 // function (COPY;CALL: arguments copied, a callee that traps, recursion,
-// a call without parameters).  V8 must
+// a call without parameters), and a move just before a return
+// (COPY;RETURN: from the end, a block, an if, a loop).  V8 must
 // agree on every result, trap and byte of memory (recursion stays
 // shallow: the two stack limits differ).
 const t = require('tap');
@@ -68,6 +69,23 @@ add('call_copy_trap', `(local $x i32)
   (local.set $x (local.get $b))
   (call $div (local.get $a) (local.get $x))`, 'COPY;CALL');
 add('call_copy_deep', `(call $rec (i32.and (local.get $a) (i32.const 1023)) (local.get $b))`, 'COPY;CALL');
+// a local's value returned: from the function's end, from inside a
+// block, an if and a loop (`return`), from a callee and from the entry
+add('ret_end', `(local $x i32)
+  (local.set $x (i32.xor (local.get $a) (local.get $b)))
+  (local.get $x)`, 'COPY;RETURN');
+add('ret_if', `(local $x i32)
+  (local.set $x (i32.sub (local.get $a) (local.get $b)))
+  (if (i32.lt_s (local.get $x) (i32.const 0)) (then (return (local.get $b))))
+  (block (br_if 0 (local.get $a)) (return (local.get $x)))
+  (i32.const 77)`, 'COPY;RETURN');
+add('ret_loop', `(local $i i32)
+  (loop $l
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.ge_u (local.get $i) (i32.and (local.get $a) (i32.const 15))) (then (return (local.get $i))))
+    (br $l))
+  (unreachable)`, 'COPY;RETURN');
+add('ret_callee', `(i32.add (call $ret (local.get $a) (local.get $b)) (call $ret (local.get $b) (local.get $a)))`, 'CALL');
 
 const funcs = F.map((f) => `(func (export "${f.name}") ${f.params} (result i32) ${f.body})`);
 const wat = `(module (memory (export "mem") 1)
@@ -80,6 +98,10 @@ const wat = `(module (memory (export "mem") 1)
       (else
         (local.set $x (i32.add (local.get $m) (i32.const 1)))
         (call $rec (i32.sub (local.get $n) (i32.const 1)) (local.get $x)))))
+  (func $ret (param $a i32) (param $b i32) (result i32) (local $x i32)
+    (local.set $x (i32.mul (local.get $a) (local.get $b)))
+    (if (local.get $b) (then (return (local.get $x))))
+    (local.get $a))
   ${funcs.join('\n')})`;
 const vals = [0, 1, 2, 3, 7, 100, 4095, 16383, 65535, 65536, 0x7fffffff, -1, -2, -0x80000000, 0x12345678, 200000];
 const argsOf = () => {
@@ -92,18 +114,19 @@ function fill({ mem }) {
   for (let i = 0; i < m.length; i++) m[i] = (i * 37 + (i >> 8)) & 0xff;
 }
 
-t.test('shl;add and copy;call agree with V8', async (t) => {
+t.test('shl;add, copy;call and copy;return agree with V8', async (t) => {
   const bytes = await watToBytes('shl-add-call.wat', wat);
   const r = compareWithV8(t, bytes, F.map((f) => f.name), argsOf, fill);
   t.equal(r.bad, 0, `${r.calls} calls over ${F.length} functions agree`);
   t.ok(r.v8.out.includes('trap'), 'some calls trap');
   t.ok(Buffer.compare(r.v8.mem, r.wh.mem) === 0, 'memory is the same after every call');
   const ir = dumpIr(bytes);
-  const first = ir.length - F.length; // $f2, $f0, $div, $rec come first
+  const first = ir.length - F.length; // $f2, $f0, $div, $rec, $ret come first
   F.forEach((f, i) => {
     const text = ir[first + i];
     if (f.want.startsWith('!')) t.notOk(text.includes(f.want.slice(1)), `${f.name}: no ${f.want.slice(1)}`);
     else t.ok(text.includes(f.want), `${f.name}: ${f.want}`);
   });
   t.ok(ir[3].includes('COPY;CALL'), '$rec: COPY;CALL');
+  t.ok(ir[4].includes('COPY;RETURN'), '$ret: COPY;RETURN');
 });
