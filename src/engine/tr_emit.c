@@ -15,6 +15,7 @@ static inline tr_insn *last(tr *t) { return t->nstage ? &t->stage[t->nstage - 1]
 static inline tr_insn *prev(tr *t) { return t->nstage == 2 ? &t->stage[0] : NULL; }
 static inline bool live(tr *t) { return tr_live(t); }
 static bool merge_staged(tr *t, int next);
+static bool addend(const tr_insn *i, uint32_t *k);
 
 /* Moves the oldest staged instruction into the code buffer. */
 static void flush_one(tr *t) {
@@ -127,11 +128,20 @@ void tr_set_jump(tr *t, tr_jump j, uint32_t target) {
   else c->s.a = off;
 }
 
+/* Whether the two staged instructions are adds merge_staged will pair:
+ * a move after them leaves the second add to that. */
+static bool pairs_adds(tr *t) {
+  tr_insn *p = prev(t);
+  uint32_t k;
+  return p && (addend(p, &k) || p->op == IR_I32_ADD);
+}
+
 /* Moves (a copy or a constant into a slot) come in runs: block results,
  * phi-like updates of loop variables, locals initialised together.  Two
  * consecutive moves share one dispatch (COPY2, CONST_COPY, COPY_CONST,
  * CONST2), done in order, so a move reading what the first wrote sees the
- * new value. */
+ * new value; so do three copies (COPY3), and a move after an i32 add/imm
+ * (ADDI_COPY, ADDI_CONST: a loop's increment, then its other updates). */
 void tr_emit_copy(tr *t, uint32_t dst, uint32_t src, uint8_t type) {
   if (dst == src) return;
   if (!tr_is_num(type)) {
@@ -150,6 +160,22 @@ void tr_emit_copy(tr *t, uint32_t dst, uint32_t src, uint8_t type) {
     wi_DK c = wi_DK_read(l->c);
     l->op = IR_CONST_COPY;
     wi_DKDX_write(l->c, (wi_DKDX){ .dst = c.dst, .k = c.k, .dst2 = dst, .x2 = src });
+    l->dst_cell = 0;
+    return;
+  }
+  if (l && live(t) && l->op == IR_COPY2) {
+    wi_DX2 c = wi_DX2_read(l->c);
+    l->op = IR_COPY3;
+    wi_DX3_write(l->c, (wi_DX3){ .dst = c.dst, .x = c.x, .dst2 = c.dst2, .x2 = c.x2, .dst3 = dst, .x3 = src });
+    l->dst_cell = 0;
+    return;
+  }
+  uint32_t k;
+  if (l && live(t) && addend(l, &k) && !pairs_adds(t)) {
+    wi_DXK c = wi_DXK_read(l->c);
+    l->op = IR_ADDI_COPY;
+    memset(l->c, 0, sizeof l->c);
+    wi_DXDXKK_write(l->c, (wi_DXDXKK){ .dst = c.dst, .x = c.x, .dst2 = dst, .x2 = src, .k = k, .k2 = 0 });
     l->dst_cell = 0;
     return;
   }
@@ -172,6 +198,15 @@ void tr_emit_const(tr *t, uint32_t dst, uint64_t v) {
     l->dst_cell = 0;
     return;
   }
+  uint32_t k;
+  if (l && live(t) && addend(l, &k) && !pairs_adds(t)) {
+    wi_DXK c = wi_DXK_read(l->c);
+    l->op = IR_ADDI_CONST;
+    memset(l->c, 0, sizeof l->c);
+    wi_DXKDK_write(l->c, (wi_DXKDK){ .dst = c.dst, .x = c.x, .k = k, .dst2 = dst, .k2 = v });
+    l->dst_cell = 0;
+    return;
+  }
   wi_DK_write(tr_emit(t, IR_CONST), (wi_DK){ .dst = dst, .k = v });
 }
 
@@ -189,6 +224,9 @@ static bool last_const(tr *t, wi_DK *k) {
     *k = (wi_DK){ .dst = m.dst2, .k = m.k2 };
   } else if (l->op == IR_CONST2) {
     wi_DDKK m = wi_DDKK_read(l->c);
+    *k = (wi_DK){ .dst = m.dst2, .k = m.k2 };
+  } else if (l->op == IR_ADDI_CONST) {
+    wi_DXKDK m = wi_DXKDK_read(l->c);
     *k = (wi_DK){ .dst = m.dst2, .k = m.k2 };
   } else {
     return false;
@@ -211,6 +249,12 @@ static tr_insn *take_const(tr *t) {
     memset(l->c, 0, sizeof l->c);
     l->op = IR_COPY;
     wi_DX_write(l->c, (wi_DX){ .dst = m.dst, .x = m.x });
+    wi_DK_write(second.c, (wi_DK){ .dst = m.dst2, .k = m.k2 });
+  } else if (l->op == IR_ADDI_CONST) {
+    wi_DXKDK m = wi_DXKDK_read(l->c);
+    memset(l->c, 0, sizeof l->c);
+    l->op = IR_I32_ADD_I;
+    wi_DXK_write(l->c, (wi_DXK){ .dst = m.dst, .x = m.x, .k = m.k });
     wi_DK_write(second.c, (wi_DK){ .dst = m.dst2, .k = m.k2 });
   } else {
     wi_DDKK m = wi_DDKK_read(l->c);
@@ -318,7 +362,6 @@ static const uint16_t addi_branch[IR_COUNT] = {
 #define WI_CMP(n, code, text, ti, ...) WI_IF_I32_##ti([IR_##n] = IR_AIT_##n,)
 #include "opcodes.def"
 };
-static bool addend(const tr_insn *i, uint32_t *k);
 
 /* An i32 load (address slot + constant form) and its branch-on-value
  * forms. */

@@ -6,7 +6,8 @@
 // of another it stays apart), and a move just before a call of a defined
 // function (COPY;CALL: arguments copied, a callee that traps, recursion,
 // a call without parameters), and a move just before a return
-// (COPY;RETURN: from the end, a block, an if, a loop).  V8 must
+// (COPY;RETURN: from the end, a block, an if, a loop); runs of moves
+// (COPY3, i32.add/imm;COPY, i32.add/imm;CONST).  V8 must
 // agree on every result, trap and byte of memory (recursion stays
 // shallow: the two stack limits differ).
 const t = require('tap');
@@ -56,7 +57,7 @@ add('shl_same', `(local $x i32)
 // calls right after a move of an argument
 add('call_copy', `(local $x i32)
   (local.set $x (i32.mul (local.get $a) (i32.const 3)))
-  (call $f2 (i32.add (local.get $b) (i32.const 1)) (local.get $x))`, 'COPY;CALL');
+  (call $f2 (i32.mul (local.get $b) (i32.const 5)) (local.get $x))`, 'COPY;CALL');
 add('call_copy_result', `(local $x i32) (local $y i32)
   (local.set $x (local.get $a))
   (local.set $y (call $f2 (i32.const 7) (local.get $x)))
@@ -67,7 +68,7 @@ add('call_copy_noargs', `(local $x i32)
   (i32.add (call $f0) (local.get $x))`, 'COPY;CALL');
 add('call_copy_trap', `(local $x i32)
   (local.set $x (local.get $b))
-  (call $div (local.get $a) (local.get $x))`, 'COPY;CALL');
+  (call $div (i32.mul (local.get $a) (i32.const 1)) (local.get $x))`, 'COPY;CALL');
 add('call_copy_deep', `(call $rec (i32.and (local.get $a) (i32.const 1023)) (local.get $b))`, 'COPY;CALL');
 // a local's value returned: from the function's end, from inside a
 // block, an if and a loop (`return`), from a callee and from the entry
@@ -86,6 +87,38 @@ add('ret_loop', `(local $i i32)
     (br $l))
   (unreachable)`, 'COPY;RETURN');
 add('ret_callee', `(i32.add (call $ret (local.get $a) (local.get $b)) (call $ret (local.get $b) (local.get $a)))`, 'CALL');
+// runs of moves: three copies (a swap through a temporary: each reads
+// what the one before wrote), a copy or a constant after an i32 add/imm
+// (the copy reads the sum); two adds still pair, and a constant result
+// after an add still returns with the constant
+add('copy3_swap', `(local $x i32) (local $y i32) (local $t i32)
+  (local.set $x (i32.mul (local.get $a) (i32.const 3)))
+  (local.set $y (i32.xor (local.get $b) (i32.const 5)))
+  (local.set $t (local.get $x))
+  (local.set $x (local.get $y))
+  (local.set $y (local.get $t))
+  (i32.sub (local.get $x) (i32.shl (local.get $y) (i32.const 1)))`, 'COPY3');
+add('addi_copy', `(local $i i32) (local $x i32)
+  (local.set $i (i32.xor (local.get $a) (local.get $b)))
+  (local.set $i (i32.add (local.get $i) (i32.const 0x7fffffff)))
+  (local.set $x (local.get $i))
+  (local.set $i (i32.mul (local.get $i) (local.get $b)))
+  (i32.add (local.get $x) (local.get $i))`, 'i32.add/imm;COPY');
+add('subi_const', `(local $i i32) (local $x i32)
+  (local.set $i (i32.xor (local.get $a) (local.get $b)))
+  (local.set $i (i32.sub (local.get $i) (i32.const 5)))
+  (local.set $x (i32.const -3))
+  (i32.add (i32.mul (local.get $x) (local.get $b)) (local.get $i))`, 'i32.add/imm;CONST');
+add('addi2_copy', `(local $i i32) (local $j i32) (local $x i32)
+  (local.set $i (i32.xor (local.get $a) (local.get $b)))
+  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+  (local.set $j (i32.add (local.get $b) (i32.const -1)))
+  (local.set $x (local.get $i))
+  (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $j)))`, 'i32.add/imm;i32.add/imm');
+add('addi_return_const', `(local $i i32)
+  (local.set $i (i32.xor (local.get $a) (local.get $b)))
+  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+  (i32.const 7)`, 'RETURN_CONST');
 
 const funcs = F.map((f) => `(func (export "${f.name}") ${f.params} (result i32) ${f.body})`);
 const wat = `(module (memory (export "mem") 1)
