@@ -220,10 +220,12 @@ typedef struct wi_funcdef {
   _Atomic(wi_cell *) code;
   uint32_t frame_slots;    /* locals + operand stack + scratch; with code */
   uint32_t nlocals;        /* params + declared locals */
-  /* The declared locals' bytes in the frame, [zero_lo, zero_hi): what a
-   * call zeroes; published with code. */
+  /* The bytes in the frame a call zeroes, [zero_lo, zero_hi): those of the
+   * declared locals that may be read before they are set (translate.c);
+   * published with code, as is nparams (a tail call's argument count). */
   uint32_t zero_lo, zero_hi;
   uint32_t ncode;
+  uint32_t nparams;
   const wi_ftype *type;
   uint32_t typeidx;
   uint32_t body_offset;    /* of the code entry in the module, for errors */
