@@ -120,6 +120,7 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   inst->obj.destroy = instance_destroy;
   if (wi_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
+  inst->defs = m->funcs;
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
   inst->funcs = (wh_func **)(block + l.funcs);

@@ -385,6 +385,7 @@ struct wh_global {
 struct wh_instance {
   wi_object obj;
   wh_module *mod;
+  wi_funcdef *defs;      /* mod->funcs: a direct call's callee without mod's load */
   wh_func **funcs;       /* per function index */
   wh_func *own_funcs;    /* defined functions, storage */
   wh_table **tables;

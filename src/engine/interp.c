@@ -582,14 +582,14 @@ L_RETURN:
     wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
-    callee = &inst->mod->funcs[o.func];
+    callee = &inst->defs[o.func];
     nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL;
     goto call_wasm_same;
   }
 L_CALL_K: {
     OPS(CALL_K);
-    callee = &inst->mod->funcs[o.func];
+    callee = &inst->defs[o.func];
     nfp = FRAME_AT(o.base);
     nfp[0].raw = o.k;
     ret = ip + WI_LEN_CALL_K;
