@@ -56,7 +56,8 @@ wi_exec *wi_exec_get(void) {
     return NULL;
   }
   ex->stack_end = ex->stack + DEFAULT_STACK_SLOTS;
-  ex->max_frames = DEFAULT_FRAMES;
+  ex->top = ex->frames;
+  wi_set_max_frames(ex, DEFAULT_FRAMES);
   ex->sp = ex->stack;
   wi_fuel_refill(ex);
   tls_exec = ex;
@@ -93,7 +94,7 @@ static void enter_limits(wi_exec *ex, wh_instance *inst) {
   }
   wi_fuel_refill(ex);
   ex->stack_end = ex->stack + slots;
-  ex->max_frames = frames;
+  wi_set_max_frames(ex, frames);
 }
 
 static void leave_limits(wi_exec *ex) {
@@ -182,7 +183,7 @@ int wh_func_call(wh_func *f, const wh_val *args, uint32_t nargs, wh_val *results
   if (outer) {
     enter_limits(ex, f->host ? NULL : f->inst);
     ex->sp = ex->stack;
-    ex->nframes = 0;
+    ex->top = ex->frames;
     if (!f->host && f->inst->prof) wi_prof_enter(prof = f->inst->prof, f);
   }
   wh_val *base = ex->sp;

@@ -84,11 +84,13 @@ static size_t place(size_t *at, size_t n, size_t size) {
 
 static void layout(const wh_module *m, inst_layout *l) {
   size_t at = sizeof(wh_instance);
+  /* first, at WI_INST_GLOBALS_OFF: the interpreter reaches a global's
+   * object in one load from the instance (internal.h, WI_GLOBAL) */
+  l->globals = place(&at, m->nglobals, sizeof(wh_global *));
   l->funcs = place(&at, m->nfuncs, sizeof(wh_func *));
   l->own_funcs = place(&at, m->nfuncs - m->nfunc_imports, sizeof(wh_func));
   l->tables = place(&at, m->ntables, sizeof(wh_table *));
   l->mems = place(&at, m->nmems, sizeof(wh_memory *));
-  l->globals = place(&at, m->nglobals, sizeof(wh_global *));
   l->own_globals = place(&at, m->nglobals - m->nglobal_imports, sizeof(wh_global));
   l->elem_items = place(&at, m->nelems, sizeof(wh_val *));
   l->elem_len = place(&at, m->nelems, sizeof(uint32_t));
@@ -118,13 +120,14 @@ wh_instance *wh_instance_new_unstarted(wh_module *m, const wh_extern *imports,
   inst->obj.destroy = instance_destroy;
   if (wi_object_init(&inst->obj) != 0) { free(inst); goto oom0; }
   inst->mod = wh_module_ref(m);
+  inst->defs = m->funcs;
   if (limits) inst->limits = *limits;
   inst->fuel = (int64_t)(inst->limits.fuel > INT64_MAX ? INT64_MAX : inst->limits.fuel);
   inst->funcs = (wh_func **)(block + l.funcs);
   inst->own_funcs = (wh_func *)(block + l.own_funcs);
   inst->tables = (wh_table **)(block + l.tables);
   inst->mems = m->nmems ? (wh_memory **)(block + l.mems) : NULL;
-  inst->globals = (wh_global **)(block + l.globals);
+  inst->globals = (wh_global **)(block + l.globals); /* == block + WI_INST_GLOBALS_OFF */
   wh_global *own_globals = (wh_global *)(block + l.own_globals);
   inst->elem_items = (wh_val **)(block + l.elem_items);
   inst->elem_len = (uint32_t *)(block + l.elem_len);

@@ -220,10 +220,12 @@ typedef struct wi_funcdef {
   _Atomic(wi_cell *) code;
   uint32_t frame_slots;    /* locals + operand stack + scratch; with code */
   uint32_t nlocals;        /* params + declared locals */
-  /* The declared locals' bytes in the frame, [zero_lo, zero_hi): what a
-   * call zeroes; published with code. */
+  /* The bytes in the frame a call zeroes, [zero_lo, zero_hi): those of the
+   * declared locals that may be read before they are set (translate.c);
+   * published with code, as is nparams (a tail call's argument count). */
   uint32_t zero_lo, zero_hi;
   uint32_t ncode;
+  uint32_t nparams;
   const wi_ftype *type;
   uint32_t typeidx;
   uint32_t body_offset;    /* of the code entry in the module, for errors */
@@ -383,6 +385,7 @@ struct wh_global {
 struct wh_instance {
   wi_object obj;
   wh_module *mod;
+  wi_funcdef *defs;      /* mod->funcs: a direct call's callee without mod's load */
   wh_func **funcs;       /* per function index */
   wh_func *own_funcs;    /* defined functions, storage */
   wh_table **tables;
@@ -402,6 +405,14 @@ struct wh_instance {
    * or the host reads or writes it (wh_instance_footprint_unrun). */
   uint64_t init_touched;
 };
+
+/* The per-index global pointers come first after the instance in its
+ * block (instance.c's layout), at an offset that is the same for every
+ * instance: the interpreter reads a global as WI_GLOBAL(inst, g)->val, two
+ * dependent loads where inst->globals[g]->val was three (Go's code reads
+ * and writes its stack pointer, global 0, in nearly every function). */
+#define WI_INST_GLOBALS_OFF ((sizeof(wh_instance) + 15) & ~(size_t)15)
+#define WI_GLOBAL(inst, g) (((wh_global *const *)((const char *)(inst) + WI_INST_GLOBALS_OFF))[g])
 
 /* memory.c / table.c: used by instantiation and the interpreter */
 wh_memory *wi_memory_create(uint64_t min, uint64_t max, bool has_max,
@@ -440,8 +451,12 @@ typedef struct wi_frame {
 typedef struct wi_exec {
   wh_val *stack, *stack_end;
   size_t stack_bytes;
-  wi_frame *frames;
-  uint32_t nframes, max_frames;
+  /* The frame stack: frames[0 .. top - frames) are in use.  A pointer,
+   * not a count, so a call's push and a return's pop need no scaling and
+   * no load of the array's address; frames_end = frames + max_frames, the depth
+   * limit, is one compare. */
+  wi_frame *frames, *top, *frames_end;
+  uint32_t max_frames;
   wh_val *sp;             /* first free slot for a nested entry */
   int depth;              /* nested entries */
   wh_error *err;
@@ -462,6 +477,12 @@ typedef struct wi_exec {
   uint32_t nfloating, floating_limit; /* how many; when to collect them */
   int runs;                   /* interpreter loops active (nested entries) */
 } wi_exec;
+
+static inline uint32_t wi_nframes(const wi_exec *ex) { return (uint32_t)(ex->top - ex->frames); }
+static inline void wi_set_max_frames(wi_exec *ex, uint32_t n) {
+  ex->max_frames = n;
+  ex->frames_end = ex->frames + n;
+}
 
 struct wh_call {
   wi_exec *ex;

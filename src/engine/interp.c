@@ -120,10 +120,11 @@ static const void *const *handlers;
   do {                                                                        \
     const wi_cell *code_ = atomic_load_explicit(&callee->code, memory_order_acquire); \
     if (WI_UNLIKELY(!code_)) goto call_translate_##cross;                     \
-    if (WI_UNLIKELY(ex->nframes >= ex->max_frames ||                          \
+    wi_frame *fr_ = ex->top;                                                  \
+    if (WI_UNLIKELY(fr_ >= ex->frames_end ||                                  \
                     nfp + callee->frame_slots > ex->stack_end))               \
       TRAP(WH_TRAP_STACK_EXHAUSTED);                                          \
-    wi_frame *fr_ = &ex->frames[ex->nframes++];                               \
+    ex->top = fr_ + 1;                                                        \
     fr_->ip = ret;                                                            \
     fr_->fp = fp;                                                             \
     fr_->inst = inst;                                                         \
@@ -156,7 +157,7 @@ static const void *const *handlers;
 #define WI_RUN_NO_FP 1
 __attribute__((optimize("omit-frame-pointer")))
 #endif
-static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
+static int run(wi_exec *ex, wh_instance *inst_in, wi_funcdef *def, wh_val *fp) {
   static const void *const table[IR_COUNT] = {
 #define IR(n, form, text) [IR_##n] = &&L_##n,
 #include "irops.def"
@@ -167,7 +168,7 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
     return 0;
   }
   const wi_cell *ip = atomic_load_explicit(&def->code, memory_order_relaxed);
-  uint32_t base_frames = ex->nframes;
+  wi_frame *base_frames = ex->top;
   wh_memory *memobj;
   /* Whether GCC keeps these two in registers used to depend on every
    * other handler in this function: the SIMD handlers' arrival put the
@@ -180,9 +181,14 @@ static int run(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) {
 #if defined(WI_RUN_NO_FP) && defined(__x86_64__) && defined(__OPTIMIZE__)
   register uint8_t *mem __asm__("r15");
   register uint64_t mem_size __asm__("rbp");
+  /* and the instance: calls, globals and tables start from it, and where
+   * GCC put it otherwise moved with unrelated changes (a spilled one costs
+   * every global access and call one more load) */
+  register wh_instance *inst __asm__("r13") = inst_in;
 #else
   uint8_t *mem;
   uint64_t mem_size;
+  wh_instance *inst = inst_in;
 #endif
   int trap = 0, rc = 0;
   int64_t slow_cost = 0; /* what a failed stop check hands to stop_slow */
@@ -492,7 +498,7 @@ L_ADD_GLOBAL_SET32: {
   OPS(ADD_GLOBAL_SET32);
   uint32_t v = (uint32_t)R(o.x) + o.k;
   R(o.dst) = v;
-  inst->globals[o.global]->val.raw = v;
+  WI_GLOBAL(inst, o.global)->val.raw = v;
   STEP(ADD_GLOBAL_SET32);
   NEXT();
 }
@@ -551,9 +557,9 @@ L_BR_TABLE_K: {
   NEXT();
 }
 L_RETURN:
-  if (ex->nframes == base_frames) goto done;
+  if (ex->top == base_frames) goto done;
   {
-    wi_frame *f = &ex->frames[--ex->nframes];
+    wi_frame *f = --ex->top;
     ip = f->ip;
     fp = f->fp;
     def = f->def;
@@ -576,14 +582,14 @@ L_RETURN:
     wh_func *nested_f;
 L_CALL: {
     OPS(CALL);
-    callee = &inst->mod->funcs[o.func];
+    callee = &inst->defs[o.func];
     nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL;
     goto call_wasm_same;
   }
 L_CALL_K: {
     OPS(CALL_K);
-    callee = &inst->mod->funcs[o.func];
+    callee = &inst->defs[o.func];
     nfp = FRAME_AT(o.base);
     nfp[0].raw = o.k;
     ret = ip + WI_LEN_CALL_K;
@@ -681,31 +687,31 @@ L_SELECT16: {
 }
 L_GLOBAL_GET: {
   OPS(GLOBAL_GET);
-  R(o.dst) = inst->globals[o.global]->val.raw;
+  R(o.dst) = WI_GLOBAL(inst, o.global)->val.raw;
   STEP(GLOBAL_GET);
   NEXT();
 }
 L_GLOBAL_GET16: {
   OPS(GLOBAL_GET16);
-  SLOT(o.dst) = inst->globals[o.global]->val;
+  SLOT(o.dst) = WI_GLOBAL(inst, o.global)->val;
   STEP(GLOBAL_GET16);
   NEXT();
 }
 L_GLOBAL_SET: {
   OPS(GLOBAL_SET);
-  inst->globals[o.global]->val.raw = R(o.x);
+  WI_GLOBAL(inst, o.global)->val.raw = R(o.x);
   STEP(GLOBAL_SET);
   NEXT();
 }
 L_GLOBAL_SET16: {
   OPS(GLOBAL_SET16);
-  inst->globals[o.global]->val = SLOT(o.x);
+  WI_GLOBAL(inst, o.global)->val = SLOT(o.x);
   STEP(GLOBAL_SET16);
   NEXT();
 }
 L_GLOBAL_SET32: {
   OPS(GLOBAL_SET32);
-  inst->globals[o.global]->val.raw = (uint32_t)R(o.x);
+  WI_GLOBAL(inst, o.global)->val.raw = (uint32_t)R(o.x);
   STEP(GLOBAL_SET32);
   NEXT();
 }
@@ -886,7 +892,7 @@ failed:
     wh_error *e = ex->err;
     wi_funcdef *d = def;
     wh_instance *in = inst;
-    uint32_t k = ex->nframes;
+    const wi_frame *k = ex->top;
     const wi_cell *at = ip; /* callers: their return address, inside the call */
     wi_codemap_cache cc;
     memset(&cc, 0, sizeof cc);
@@ -901,13 +907,13 @@ failed:
       e->nframes++;
       if (k == base_frames) break;
       k--;
-      d = ex->frames[k].def;
-      in = ex->frames[k].inst;
-      at = ex->frames[k].ip - 1;
+      d = k->def;
+      in = k->inst;
+      at = k->ip - 1;
     }
     wi_codemap_cache_free(&cc);
   }
-  ex->nframes = base_frames;
+  ex->top = base_frames;
   return rc;
 done:
   return 0;
@@ -931,7 +937,7 @@ int wi_interp_call(wi_exec *ex, wh_instance *inst, wi_funcdef *def, wh_val *fp) 
   uint32_t np = def->type->ft.nparams;
   if (!wi_funcdef_code(inst->mod, def))
     return wi_err_set(ex->err, WH_ERR_NOMEM, "out of memory translating a function");
-  if (fp + def->frame_slots > ex->stack_end || ex->nframes >= ex->max_frames)
+  if (fp + def->frame_slots > ex->stack_end || ex->top >= ex->frames_end)
     return wi_err_trap(ex->err, WH_TRAP_STACK_EXHAUSTED);
   if (def->nlocals > np) memset(fp + np, 0, (def->nlocals - np) * sizeof(wh_val));
   ex->runs++; /* (interp_eh.inc's collection needs the only run) */

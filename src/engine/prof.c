@@ -68,7 +68,8 @@ static uint32_t *put_frame(uint32_t *w, const wi_prof *p, const wi_funcdef *def,
 __attribute__((noinline)) static void record(wi_prof *p, wi_exec *ex, const wi_funcdef *def,
                                              const wi_cell *ip, uint32_t host, uint32_t weight,
                                              uint64_t now) {
-  uint32_t n = ex->nframes + 1 + (host != UINT32_MAX - 1);
+  uint32_t nf = wi_nframes(ex);
+  uint32_t n = nf + 1 + (host != UINT32_MAX - 1);
   uint32_t first = 0;
   bool truncated = n > MAX_FRAMES;
   if (truncated) {
@@ -84,7 +85,7 @@ __attribute__((noinline)) static void record(wi_prof *p, wi_exec *ex, const wi_f
     *w++ = (uint32_t)t;
     *w++ = (uint32_t)(t >> 32);
     if (truncated) { *w++ = FRAME(KIND_TRUNCATED, 0); *w++ = UINT32_MAX; }
-    for (uint32_t k = first; k < ex->nframes; k++)
+    for (uint32_t k = first; k < nf; k++)
       w = put_frame(w, p, ex->frames[k].def, ex->frames[k].ip - 1);
     w = put_frame(w, p, def, ip);
     if (host != UINT32_MAX - 1) { *w++ = FRAME(KIND_HOST, host); *w++ = UINT32_MAX; }

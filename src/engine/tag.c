@@ -158,7 +158,7 @@ static void mark_frame(const wi_funcdef *def, const wh_val *fp, uint32_t pos) {
  * run's frames are not visible from here). */
 void wi_exn_collect(wi_exec *ex, const wi_funcdef *def, wh_val *fp, uint32_t pos, wh_exn *keep) {
   mark_frame(def, fp, pos);
-  for (uint32_t k = ex->nframes; k-- > 0;) {
+  for (uint32_t k = wi_nframes(ex); k-- > 0;) {
     const wi_frame *f = &ex->frames[k];
     mark_frame(f->def, f->fp, (uint32_t)(f->ip - atomic_load_explicit(&f->def->code, memory_order_relaxed)));
   }

@@ -9,6 +9,7 @@ int tr_push_ctl(tr *t, tr_ctl *proto) {
   proto->patches = -1;
   proto->unreachable = false;
   proto->ilog = t->nilog;
+  proto->zlog = t->nzlog;
   t->ctls[t->nctl++] = *proto;
   return 0;
 }
@@ -172,6 +173,7 @@ int tr_end(tr *t) {
     resolve_patches(t, c, here);
   }
   tr_locals_reset(t, c->ilog);
+  if (c->op != OP_LOOP) tr_zero_reset(t, c->zlog);
   uint32_t h = c->height, nr = c->nr;
   uint8_t single = c->single;
   const uint8_t *rt = c->is_single ? &single : c->results_;
@@ -195,6 +197,7 @@ int tr_else(tr *t) {
   c->op = OP_ELSE;
   c->unreachable = false;
   tr_locals_reset(t, c->ilog);
+  tr_zero_reset(t, c->zlog);
   t->nst = c->height;
   for (uint32_t k = 0; k < c->np; k++) TRY(tr_push_temp(t, c->params[k]));
   tr_no_dst(t);

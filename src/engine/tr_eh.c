@@ -238,6 +238,7 @@ static int legacy_catch(tr *t, uint32_t op) {
   TRY(tr_add_patch(t, c, at, 1, 0));
   y->phase = op == OP_CATCH ? P_CATCH : P_CATCH_ALL;
   c->unreachable = false;
+  tr_zero_reset(t, c->zlog); /* a handler starts from the try's start */
   t->nst = c->height;
   tr_no_dst(t);
   uint32_t pad = tr_label(t);

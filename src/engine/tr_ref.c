@@ -10,6 +10,16 @@
 int tr_locals_begin(tr *t) {
   const wi_funcdef *f = t->f;
   uint32_t np = f->type->ft.nparams;
+  t->zread_lo = UINT32_MAX;
+  t->zread_hi = 0;
+  if (t->emit && f->nlocals > np) {
+    t->zset = calloc(f->nlocals, 1);
+    if (!t->zset) {
+      t->oom = true;
+      return -1;
+    }
+    memset(t->zset, 1, np);
+  }
   bool any = false;
   for (uint32_t i = np; i < f->nlocals && !any; i++) any = !wi_vt_defaultable(f->local_types[i]);
   if (!any) return 0;
@@ -27,6 +37,17 @@ void tr_locals_end(tr *t) {
   free(t->ilog);
   t->linit = NULL;
   t->ilog = NULL;
+  free(t->zset);
+  free(t->zlog);
+  t->zset = NULL;
+  t->zlog = NULL;
+}
+
+int tr_zero_first_set(tr *t, uint32_t x) {
+  if (!tr_grow(t, (void **)&t->zlog, &t->capzlog, t->nzlog + 1, sizeof *t->zlog)) return -1;
+  t->zlog[t->nzlog++] = x;
+  t->zset[x] = 1;
+  return 0;
 }
 
 int tr_local_unset(tr *t, uint32_t x) { FAILV("uninitialized local %u", x); }

@@ -41,8 +41,16 @@ static void publish(tr *t) {
   tr_thread_resume_jumps(t);
   t->f->ncode = t->ncode;
   t->f->frame_slots = tr_nloc(t) + t->maxh + 1;
-  t->f->zero_lo = t->f->type->ft.nparams * (uint32_t)sizeof(wh_val);
-  t->f->zero_hi = t->f->nlocals * (uint32_t)sizeof(wh_val);
+  /* only the declared locals some path may read before setting them need
+   * their zeros (tr_local_read): the smallest range that holds them */
+  uint32_t np = t->f->type->ft.nparams;
+  t->f->nparams = np;
+  if (t->zread_lo < t->zread_hi) {
+    t->f->zero_lo = t->zread_lo * (uint32_t)sizeof(wh_val);
+    t->f->zero_hi = t->zread_hi * (uint32_t)sizeof(wh_val);
+  } else {
+    t->f->zero_lo = t->f->zero_hi = np * (uint32_t)sizeof(wh_val);
+  }
   /* the buffer grew by doubling: what it has beyond the code goes back
    * to the allocator for the next translations (a running Go program
    * translates hundreds of functions) */

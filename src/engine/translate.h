@@ -67,6 +67,7 @@ typedef struct tr_ctl {
   uint32_t loop_pc;
   int32_t patches; /* list of forward branches to the end, -1 = none */
   uint32_t ilog;   /* tr_ref.c: locals initialized before the block */
+  uint32_t zlog;   /* tr_ref.c: locals surely set before the block (t->zset) */
   tr_jump else_j;  /* an `if`'s jump to its else arm (at = -1: none) */
   uint32_t eh;     /* tr_eh.c: 1 + the try block's index there, 0 for others */
 } tr_ctl;
@@ -115,6 +116,14 @@ typedef struct tr {
   uint8_t *linit;
   uint32_t *ilog;
   uint32_t nilog, capilog;
+  /* tr_ref.c: the declared locals surely set on every path to here (NULL:
+   * the function declares none), their log, and the range of those read
+   * where they may not be: what a call must zero (wi_funcdef's zero_lo,
+   * zero_hi) */
+  uint8_t *zset;
+  uint32_t *zlog;
+  uint32_t nzlog, capzlog;
+  uint32_t zread_lo, zread_hi;
   bool mem_switched;     /* tr_mem.c: a SIMD access switched memories */
   bool any64;            /* the module has a 64-bit memory or table (tr_addr64.c) */
   /* set whenever the top frame may have become unreachable (set
@@ -277,15 +286,29 @@ int tr_local_unset(tr *t, uint32_t x);
 int tr_local_first_set(tr *t, uint32_t x);
 /* local.get / local.set of a function with non-defaultable locals only
  * (t->linit) leave the inline path */
+int tr_zero_first_set(tr *t, uint32_t x);
 static inline int tr_local_read(tr *t, uint32_t x) {
+  if (t->zset && !t->zset[x]) {
+    if (x < t->zread_lo) t->zread_lo = x;
+    if (x + 1 > t->zread_hi) t->zread_hi = x + 1;
+  }
   return WI_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_unset(t, x) : 0;
 }
 static inline int tr_local_written(tr *t, uint32_t x) {
+  if (t->zset && !t->zset[x]) TRY(tr_zero_first_set(t, x));
   return WI_UNLIKELY(t->linit != NULL) && !t->linit[x] ? tr_local_first_set(t, x) : 0;
 }
 /* At a block's end (or else): locals first set inside it are unset again. */
 static inline void tr_locals_reset(tr *t, uint32_t mark) {
   while (t->nilog > mark) t->linit[t->ilog[--t->nilog]] = 0;
+}
+/* The same for the zeroing's record: where control can arrive at a point
+ * by another path than the straight line from the block's start (an
+ * else, a catch, the end of a block, if or try, which branches reach too),
+ * only what was set before the block is surely set.  A loop's end is
+ * reached from its last instruction only: what its body set stays set. */
+static inline void tr_zero_reset(tr *t, uint32_t mark) {
+  while (t->nzlog > mark) t->zset[t->zlog[--t->nzlog]] = 0;
 }
 /* tr_addr64.c: memory64 / table64 (1: the instruction was translated) */
 int tr_addr64_pre(tr *t, uint32_t op, const wi_opinfo *oi, int *post);
