@@ -26,4 +26,13 @@ function dumpIr(bytes) {
   return ir.split(/^func /m).slice(1);
 }
 
-module.exports = { dumpIr };
+// Each case { name, want } of a fusion test: its function's code (texts[i])
+// holds `want`, or, for a want starting with '!', does not hold the rest.
+function checkWants(t, texts, cases) {
+  cases.forEach((f, i) => {
+    if (f.want.startsWith('!')) t.notOk(texts[i].includes(f.want.slice(1)), `${f.name}: no ${f.want.slice(1)}`);
+    else t.ok(texts[i].includes(f.want), `${f.name}: ${f.want}`);
+  });
+}
+
+module.exports = { dumpIr, checkWants };
