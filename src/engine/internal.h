@@ -453,10 +453,9 @@ typedef struct wi_exec {
   size_t stack_bytes;
   /* The frame stack: frames[0 .. top - frames) are in use.  A pointer,
    * not a count, so a call's push and a return's pop need no scaling and
-   * no load of the array's address; frames_end = frames + max_frames, the depth
-   * limit, is one compare. */
+   * no load of the array's address; frames_end, the depth limit, is one
+   * compare. */
   wi_frame *frames, *top, *frames_end;
-  uint32_t max_frames;
   wh_val *sp;             /* first free slot for a nested entry */
   int depth;              /* nested entries */
   wh_error *err;
@@ -479,10 +478,7 @@ typedef struct wi_exec {
 } wi_exec;
 
 static inline uint32_t wi_nframes(const wi_exec *ex) { return (uint32_t)(ex->top - ex->frames); }
-static inline void wi_set_max_frames(wi_exec *ex, uint32_t n) {
-  ex->max_frames = n;
-  ex->frames_end = ex->frames + n;
-}
+static inline void wi_set_max_frames(wi_exec *ex, uint32_t n) { ex->frames_end = ex->frames + n; }
 
 struct wh_call {
   wi_exec *ex;
