@@ -939,3 +939,23 @@ static bool merge_seq(tr *t, int next) {
   t->nstage = 1;
   return true;
 }
+
+/* i32.rotl/imm (i64.rotl/imm) k of the temp `slot` that the xor of its
+ * width just staged computed (`d = rotl(d ^ a, k)`: ChaCha's, BLAKE's and
+ * Gimli's rounds): the xor rotates its own result, which stays in `slot`
+ * (the rotate's result slot is its first operand's; nothing else reads a
+ * temp its consumer popped).  As for tr_fuse_mask, the count's constant
+ * cleared the xor's retargetable mark: its destination is compared with
+ * the slot instead. */
+bool tr_fuse_xor_rotl(tr *t, uint32_t slot, bool wide, uint32_t k) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != (wide ? IR_I64_XOR : IR_I32_XOR)) return false;
+  wi_DXY c = wi_DXY_read(l->c);
+  if (c.dst != slot || slot < tr_nloc(t)) return false;
+  l->op = wide ? IR_XOR_ROTL64 : IR_XOR_ROTL32;
+  memset(l->c, 0, sizeof l->c);
+  wi_DXYK_write(l->c, (wi_DXYK){ .dst = c.dst, .x = c.x, .y = c.y, .k = k & (wide ? 63 : 31) });
+  l->dst_cell = 1;
+  l->dst_slot = c.dst;
+  return true;
+}
