@@ -788,11 +788,17 @@ static bool addend(const tr_insn *i, uint32_t *k) {
  * immediate: the second add may yet fuse with it and its branch
  * (add;br_if.., a counted loop), which saves as much and more. */
 static bool merge_seq(tr *t, int next);
+/* The first instructions of merge_seq's pairs: most staged pairs are
+ * rejected by this one look-up (translation runs it on every emission). */
+static const uint8_t seq_first[IR_COUNT] = {
+  [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I32_ADD_I] = 1, [IR_I32_SUB_I] = 1,
+  [IR_I64_LOAD] = 1, [IR_COPY] = 1,
+};
 static bool merge_staged(tr *t, int next) {
   tr_insn *a = &t->stage[0], *b = &t->stage[1];
   uint32_t k, k2;
   if (t->oom) return false;
-  if (!addend(b, &k2)) return merge_seq(t, next);
+  if (!addend(b, &k2)) return seq_first[a->op] && merge_seq(t, next);
   if (next >= 0 && cmp_form[next] == 2) return false;
   wi_DXK s = wi_DXK_read(b->c);
   if (addend(a, &k)) {
@@ -806,7 +812,7 @@ static bool merge_staged(tr *t, int next) {
     memset(a->c, 0, sizeof a->c);
     wi_DXYDXK_write(a->c, (wi_DXYDXK){ .dst = f.dst, .x = f.x, .y = f.y, .dst2 = s.dst, .x2 = s.x, .k2 = k2 });
   } else {
-    return merge_seq(t, next);
+    return seq_first[a->op] && merge_seq(t, next);
   }
   a->dst_cell = 0;
   t->nstage = 1;
@@ -877,6 +883,14 @@ static int copy_load(int op) {
   }
 }
 
+/* ... and their second instructions */
+static const uint8_t seq_second[IR_COUNT] = {
+  [IR_I32_ADD] = 1, [IR_I32_AND] = 1, [IR_I32_XOR] = 1, [IR_I32_MUL] = 1, [IR_I32_ADD_I] = 1,
+  [IR_I32_SUB_I] = 1, [IR_I32_AND_I] = 1, [IR_I32_SHR_U_I] = 1, [IR_I32_SHL_I] = 1,
+  [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I64_LOAD] = 1, [IR_I32_LOAD_X] = 1,
+  [IR_I32_LOAD8_U_X] = 1, [IR_I64_LOAD_X] = 1, [IR_I32_STORE] = 1, [IR_I64_STORE] = 1,
+};
+
 /* The two staged instructions are final (see merge_staged): an i32 load
  * and an i32 op of the value it loaded; an i32 add/imm and an access; an
  * i64 load and an i64 store; a move and a load.  Not when `next` is
@@ -885,8 +899,8 @@ static int copy_load(int op) {
  * saves as much. */
 static bool merge_seq(tr *t, int next) {
   tr_insn *a = &t->stage[0], *b = &t->stage[1];
-  if (next >= 0 && (cmp_form[next] || next == IR_I32_EQZ || next == IR_I32_NEZ ||
-                    next == IR_I64_EQZ || next == IR_I64_NEZ))
+  if (!seq_second[b->op] || (next >= 0 && (cmp_form[next] || next == IR_I32_EQZ || next == IR_I32_NEZ ||
+                                           next == IR_I64_EQZ || next == IR_I64_NEZ)))
     return false;
   uint32_t k;
   int op;
