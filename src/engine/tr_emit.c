@@ -591,6 +591,19 @@ static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
   return true;
 }
 
+/* After an address fold: what is staged is final (tr_seal), except an
+ * i32 add/imm left alone, which may still pair with the access that
+ * follows (merge_seq; nothing else fuses with an add/imm before an
+ * access). */
+static void seal_access(tr *t) {
+  uint32_t k;
+  if (t->nstage == 1 && addend(&t->stage[0], &k)) {
+    t->stage[0].dst_cell = 0;
+    return;
+  }
+  tr_seal(t);
+}
+
 /* An address computed by the `i32.add x, K` just emitted is folded into
  * the memory access (which adds K with the same wraparound), removing
  * the add.  Returns 0 with the slot and constant when it applies, 2 with
@@ -617,7 +630,7 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
     bool scaled = fold_scale(t, &c, width);
     *slot = c.x;
     *k = c.y;
-    tr_seal(t);
+    seal_access(t);
     return scaled ? 3 : 2;
   } else if (l->op == IR_SHL_ADD) {
     /* the shift and add already one (tr_fuse_shl_add): the scaled form
@@ -627,7 +640,7 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
     *slot = c.y;
     *k = c.x;
     t->nstage--;
-    tr_seal(t);
+    seal_access(t);
     return 3;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
@@ -646,7 +659,7 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
   } else {
     return 1;
   }
-  tr_seal(t);
+  seal_access(t);
   return 0;
 }
 
@@ -774,10 +787,18 @@ static bool addend(const tr_insn *i, uint32_t *k) {
  * instruction, staged alone.  Not when the third is a compare with an
  * immediate: the second add may yet fuse with it and its branch
  * (add;br_if.., a counted loop), which saves as much and more. */
+static bool merge_seq(tr *t, int next);
+/* The first instructions of merge_seq's pairs: most staged pairs are
+ * rejected by this one look-up (translation runs it on every emission). */
+static const uint8_t seq_first[IR_COUNT] = {
+  [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I32_ADD_I] = 1, [IR_I32_SUB_I] = 1,
+  [IR_I64_LOAD] = 1, [IR_COPY] = 1,
+};
 static bool merge_staged(tr *t, int next) {
   tr_insn *a = &t->stage[0], *b = &t->stage[1];
   uint32_t k, k2;
-  if (t->oom || !addend(b, &k2)) return false;
+  if (t->oom) return false;
+  if (!addend(b, &k2)) return seq_first[a->op] && merge_seq(t, next);
   if (next >= 0 && cmp_form[next] == 2) return false;
   wi_DXK s = wi_DXK_read(b->c);
   if (addend(a, &k)) {
@@ -791,7 +812,7 @@ static bool merge_staged(tr *t, int next) {
     memset(a->c, 0, sizeof a->c);
     wi_DXYDXK_write(a->c, (wi_DXYDXK){ .dst = f.dst, .x = f.x, .y = f.y, .dst2 = s.dst, .x2 = s.x, .k2 = k2 });
   } else {
-    return false;
+    return seq_first[a->op] && merge_seq(t, next);
   }
   a->dst_cell = 0;
   t->nstage = 1;
@@ -824,5 +845,131 @@ bool tr_fuse_shl_add(tr *t, uint32_t a, uint32_t b, uint32_t dst) {
   memset(l->c, 0, sizeof l->c);
   wi_DXYK_write(l->c, (wi_DXYK){ .dst = dst, .x = s.x, .y = s.dst == a ? b : a, .k = (uint32_t)s.k & 31 });
   l->dst_cell = 0;
+  return true;
+}
+
+/* Third round of pairs (merge_seq), each done in order in one dispatch,
+ * every slot of both still written. */
+
+/* An i32 op after an i32 load (i32.load: [0], i32.load8_u: [1]) that
+ * reads the loaded value: the fused op (0: none). */
+static const uint16_t ldop_form[2][IR_COUNT] = {
+  { [IR_I32_ADD] = IR_LDOP_I32_LOAD_ADD, [IR_I32_AND] = IR_LDOP_I32_LOAD_AND,
+    [IR_I32_XOR] = IR_LDOP_I32_LOAD_XOR, [IR_I32_MUL] = IR_LDOP_I32_LOAD_MUL,
+    [IR_I32_ADD_I] = IR_LDOP_I32_LOAD_ADD_I, [IR_I32_SUB_I] = IR_LDOP_I32_LOAD_ADD_I,
+    [IR_I32_AND_I] = IR_LDOP_I32_LOAD_AND_I, [IR_I32_SHR_U_I] = IR_LDOP_I32_LOAD_SHR_U_I,
+    [IR_I32_SHL_I] = IR_LDOP_I32_LOAD_SHL_I },
+  { [IR_I32_XOR] = IR_LDOP_I32_LOAD8_U_XOR },
+};
+
+/* An access after an i32 add/imm, a load after a move: the fused op. */
+static int addi_access(int op) {
+  switch (op) {
+    case IR_I32_LOAD: return IR_ADDI_I32_LOAD;
+    case IR_I64_LOAD: return IR_ADDI_I64_LOAD;
+    case IR_I32_LOAD_X: return IR_ADDI_I32_LOAD_X;
+    case IR_I32_LOAD8_U_X: return IR_ADDI_I32_LOAD8_U_X;
+    case IR_I64_LOAD_X: return IR_ADDI_I64_LOAD_X;
+    case IR_I32_STORE: return IR_ADDI_I32_STORE;
+    case IR_I64_STORE: return IR_ADDI_I64_STORE;
+    default: return -1;
+  }
+}
+static int copy_load(int op) {
+  switch (op) {
+    case IR_I32_LOAD: return IR_COPY_I32_LOAD;
+    case IR_I32_LOAD8_U: return IR_COPY_I32_LOAD8_U;
+    default: return -1;
+  }
+}
+
+/* ... and their second instructions */
+static const uint8_t seq_second[IR_COUNT] = {
+  [IR_I32_ADD] = 1, [IR_I32_AND] = 1, [IR_I32_XOR] = 1, [IR_I32_MUL] = 1, [IR_I32_ADD_I] = 1,
+  [IR_I32_SUB_I] = 1, [IR_I32_AND_I] = 1, [IR_I32_SHR_U_I] = 1, [IR_I32_SHL_I] = 1,
+  [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I64_LOAD] = 1, [IR_I32_LOAD_X] = 1,
+  [IR_I32_LOAD8_U_X] = 1, [IR_I64_LOAD_X] = 1, [IR_I32_STORE] = 1, [IR_I64_STORE] = 1,
+};
+
+/* The two staged instructions are final (see merge_staged): an i32 load
+ * and an i32 op of the value it loaded; an i32 add/imm and an access; an
+ * i64 load and an i64 store; a move and a load.  Not when `next` is
+ * a comparison or an eqz: tr_cond_jump fuses the second with it and its
+ * branch (an add/imm with a compare, a load or a mask with eqz), which
+ * saves as much. */
+static bool merge_seq(tr *t, int next) {
+  tr_insn *a = &t->stage[0], *b = &t->stage[1];
+  if (!seq_second[b->op] || (next >= 0 && (cmp_form[next] || next == IR_I32_EQZ || next == IR_I32_NEZ ||
+                                           next == IR_I64_EQZ || next == IR_I64_NEZ)))
+    return false;
+  uint32_t k;
+  int op;
+  if ((a->op == IR_I32_LOAD || a->op == IR_I32_LOAD8_U) && (op = ldop_form[a->op == IR_I32_LOAD8_U][b->op])) {
+    /* the op reads the loaded value: on the left, or on either side of a
+     * commutative op (every slot form here is) */
+    wi_LD l = wi_LD_read(a->c);
+    if (wi_ir_form[b->op] == WI_FORM_DXY) {
+      wi_DXY c = wi_DXY_read(b->c);
+      uint32_t y;
+      if (c.x == l.dst) y = c.y;
+      else if (c.y == l.dst) y = c.x;
+      else return false;
+      memset(a->c, 0, sizeof a->c);
+      wi_LDOP_write(a->c, (wi_LDOP){ .dst = l.dst, .addr = l.addr, .off = l.off, .k = l.k, .dst2 = c.dst,
+                                     .y = y });
+    } else {
+      wi_DXK c = wi_DXK_read(b->c);
+      if (c.x != l.dst) return false;
+      uint32_t v = (uint32_t)c.k;
+      if (b->op == IR_I32_SUB_I) v = 0u - v;
+      else if (b->op == IR_I32_SHR_U_I || b->op == IR_I32_SHL_I) v &= 31;
+      memset(a->c, 0, sizeof a->c);
+      wi_LDOPK_write(a->c, (wi_LDOPK){ .dst = l.dst, .addr = l.addr, .off = l.off, .k = l.k, .dst2 = c.dst,
+                                       .k2 = v });
+    }
+    a->op = op;
+  } else if (addend(a, &k) && (op = addi_access(b->op)) >= 0) {
+    /* the access is the one that can trap: the pair is its for traps */
+    wi_DXK c = wi_DXK_read(a->c);
+    memset(a->c, 0, sizeof a->c);
+    wi_AILD_write(a->c, (wi_AILD){ .dst = c.dst, .x = c.x, .k = k });
+    a->c[3] = b->c[1];
+    a->c[4] = b->c[2];
+    a->op = op;
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_I64_LOAD && b->op == IR_I64_STORE) {
+    a->op = IR_I64_LOAD_STORE;
+    a->c[3] = b->c[1];
+    a->c[4] = b->c[2];
+  } else if (a->op == IR_COPY && (op = copy_load(b->op)) >= 0) {
+    a->c[2] = b->c[1];
+    a->c[3] = b->c[2];
+    a->op = op;
+    a->wasm_at = b->wasm_at;
+  } else {
+    return false;
+  }
+  a->dst_cell = 0;
+  t->nstage = 1;
+  return true;
+}
+
+/* i32.rotl/imm (i64.rotl/imm) k of the temp `slot` that the xor of its
+ * width just staged computed (`d = rotl(d ^ a, k)`: ChaCha's, BLAKE's and
+ * Gimli's rounds): the xor rotates its own result, which stays in `slot`
+ * (the rotate's result slot is its first operand's; nothing else reads a
+ * temp its consumer popped).  As for tr_fuse_mask, the count's constant
+ * cleared the xor's retargetable mark: its destination is compared with
+ * the slot instead. */
+bool tr_fuse_xor_rotl(tr *t, uint32_t slot, bool wide, uint32_t k) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || l->op != (wide ? IR_I64_XOR : IR_I32_XOR)) return false;
+  wi_DXY c = wi_DXY_read(l->c);
+  if (c.dst != slot || slot < tr_nloc(t)) return false;
+  l->op = wide ? IR_XOR_ROTL64 : IR_XOR_ROTL32;
+  memset(l->c, 0, sizeof l->c);
+  wi_DXYK_write(l->c, (wi_DXYK){ .dst = c.dst, .x = c.x, .y = c.y, .k = k & (wide ? 63 : 31) });
+  l->dst_cell = 1;
+  l->dst_slot = c.dst;
   return true;
 }

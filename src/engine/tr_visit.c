@@ -105,6 +105,12 @@ static int binary(tr *t, const wi_opinfo *ni) {
     tr_pop(t, 2);
     return push_result(t, WH_I32, 1);
   }
+  if (imm && (ni->ir == IR_I32_ROTL || ni->ir == IR_I64_ROTL) && x->kind == E_TEMP &&
+      tr_fuse_xor_rotl(t, tr_slot(t, t->nst - 2), ni->ir == IR_I64_ROTL, (uint32_t)yv)) {
+    /* rotates the xor that computed x: one instruction */
+    tr_pop(t, 2);
+    return push_result(t, ni->tout, 1);
+  }
   uint32_t a = tr_operand(t, t->nst - 2), b = 0;
   if (!imm) b = tr_operand(t, t->nst - 1);
   tr_pop(t, 2);
