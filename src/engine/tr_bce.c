@@ -61,6 +61,13 @@ static const uint16_t unchecked[IR_COUNT] = {
   [IR_I32_LOAD2] = IR_I32_LOAD2_NC, [IR_I64_LOAD2] = IR_I64_LOAD2_NC,
   [IR_I32_STORE2] = IR_I32_STORE2_NC, [IR_I64_STORE2] = IR_I64_STORE2_NC,
 };
+/* a pair with only its first (second) half proved: the twin checking the other */
+static const uint16_t unchecked_half[IR_COUNT][2] = {
+  [IR_I32_LOAD2] = { IR_I32_LOAD2_NC1, IR_I32_LOAD2_NC2 },
+  [IR_I64_LOAD2] = { IR_I64_LOAD2_NC1, IR_I64_LOAD2_NC2 },
+  [IR_I32_STORE2] = { IR_I32_STORE2_NC1, IR_I32_STORE2_NC2 },
+  [IR_I64_STORE2] = { IR_I64_STORE2_NC1, IR_I64_STORE2_NC2 },
+};
 static acc_info acc[IR_COUNT];
 static form_info forms[WI_FORM_COUNT];
 
@@ -418,7 +425,11 @@ void tr_bce(tr *t) {
     switch (cls[op]) {
       case C_ACCESS: {
         unsigned m = accesses(&s, op, c);
-        if (unchecked[op] && m == (acc[op].n == 2 ? 3u : 1u)) code[pc].h = t->h[unchecked[op]];
+        if (m && unchecked[op]) {
+          /* a pair with one half proved: its _NC1 (first) or _NC2 (second) */
+          int u = acc[op].n == 1 || m == 3 ? unchecked[op] : unchecked_half[op][m - 1];
+          code[pc].h = t->h[u];
+        }
         break;
       }
       case C_GENERIC: generic(&s, op, c); break;

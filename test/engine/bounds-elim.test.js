@@ -14,6 +14,7 @@ const { dumpIr } = require('./ir-dump.js');
 
 // [name, body, want]: want is a text the function's code holds, or
 // '!text' it must not hold.  (param $p i32) (local $a i32) (local $n i32)
+// (local $x i64)
 const cases = [
   // read-modify-write: the store and the second load lose their checks
   ['rmw', `(i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
@@ -104,10 +105,23 @@ const cases = [
   ['pair', `(i64.store offset=16 (local.get $p) (i64.const 3))
     (i64.store (local.get $p) (i64.add (i64.load (local.get $p)) (i64.load offset=8 (local.get $p))))
     (i32.load (local.get $p))`, 'I64_LOAD2/nc'],
+  // pairs with one half proved: the other keeps its check, in its place
+  ['pair_nc2', `(i64.store (local.get $p) (i64.const 5))
+    (i32.wrap_i64 (i64.add (i64.load offset=16 (local.get $p)) (i64.load (local.get $p))))`, 'I64_LOAD2/nc2'],
+  ['pair_nc1', `(i64.store (local.get $p) (i64.const 5))
+    (i32.wrap_i64 (i64.add (i64.load (local.get $p)) (i64.load offset=8 (local.get $p))))`, 'I64_LOAD2/nc1'],
+  ['pair_st_nc1', `(local.set $x (i64.load (local.get $p)))
+    (i64.store (local.get $p) (local.get $x)) (i64.store offset=8 (local.get $p) (local.get $x))
+    (i32.const 1)`, 'I64_STORE2/nc1'],
+  ['pair_st_nc2', `(local.set $x (i64.load (local.get $p)))
+    (i64.store offset=16 (local.get $p) (local.get $x)) (i64.store (local.get $p) (local.get $x))
+    (i32.const 1)`, 'I64_STORE2/nc2'],
+  ['pair32_nc2', `(i32.store offset=4 (local.get $p) (i32.const 5))
+    (i32.add (i32.load offset=8 (local.get $p)) (i32.load offset=4 (local.get $p)))`, 'I32_LOAD2/nc2'],
 ];
 
 const funcs = cases.map(([name, body]) =>
-  `(func (export "${name}") (param $p i32) (result i32) (local $a i32) (local $n i32) ${body})`);
+  `(func (export "${name}") (param $p i32) (result i32) (local $a i32) (local $n i32) (local $x i64) ${body})`);
 const wat = `(module (memory (export "mem") 1)
   (global $sp (mut i32) (i32.const 64))
   (func $next (param i32) (result i32) (i32.add (local.get 0) (i32.const 4)))
