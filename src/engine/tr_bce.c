@@ -217,6 +217,7 @@ typedef struct {
   val *globals;
   uint32_t nglobals;
   uint32_t epoch, gepoch, next_root;
+  uint32_t hi; /* slots at or above were not touched since the last reset */
   fact facts[NFACTS];
   uint32_t nfacts, evict;
 } st;
@@ -226,6 +227,7 @@ static inline uint32_t cell_slot(const wi_cell *c, loc l) { return WI_DEC_SLOT(c
 
 static void reset(st *s) {
   s->epoch++;
+  s->hi = 0;
   s->gepoch++;
   s->nfacts = 0;
 }
@@ -233,12 +235,26 @@ static void reset(st *s) {
 static val get(st *s, uint32_t slot) {
   if (slot >= s->nslots) return (val){ s->next_root++, 0, 0 };
   val *v = &s->slots[slot];
-  if (v->epoch != s->epoch) *v = (val){ s->next_root++, 0, s->epoch };
+  if (v->epoch != s->epoch) {
+    *v = (val){ s->next_root++, 0, s->epoch };
+    if (slot >= s->hi) s->hi = slot + 1;
+  }
   return *v;
 }
 
 static void set(st *s, uint32_t slot, uint32_t root, uint32_t c) {
-  if (slot < s->nslots) s->slots[slot] = (val){ root, c, s->epoch };
+  if (slot >= s->nslots) return;
+  s->slots[slot] = (val){ root, c, s->epoch };
+  if (slot >= s->hi) s->hi = slot + 1;
+}
+
+/* A call: every slot from its base up may change (the callee's frame),
+ * and every global.  Slots not touched since the last reset are fresh
+ * already. */
+static void clobber_from(st *s, uint32_t base) {
+  for (uint32_t k = base; k < s->hi; k++) s->slots[k].epoch = 0;
+  if (base < s->hi) s->hi = base;
+  s->gepoch++;
 }
 
 static void fresh(st *s, uint32_t slot) { set(s, slot, s->next_root++, 0); }
@@ -376,8 +392,7 @@ static void generic(st *s, int op, const wi_cell *c) {
   if (fi->nbase) {
     /* a call (or a table instruction): the callee's frame starts there;
      * globals may be set by the callee */
-    for (uint32_t k = cell_slot(c, fi->base); k < s->nslots; k++) fresh(s, k);
-    s->gepoch++;
+    clobber_from(s, cell_slot(c, fi->base));
   }
 }
 
@@ -500,8 +515,7 @@ void tr_bce(tr *t) {
       case C_COPY_CALL: {
         wi_DXFB o = wi_DXFB_read(c);
         copy(&s, o.dst, o.x);
-        for (uint32_t k = o.base; k < s.nslots; k++) fresh(&s, k);
-        s.gepoch++;
+        clobber_from(&s, o.base);
         break;
       }
       case C_GLOBAL_GET: {
