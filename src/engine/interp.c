@@ -877,6 +877,8 @@ L_REF_FUNC: {
 /* last: placed among the others, the fused handlers moved hot ones and
  * cost blake3-scalar and shootout/matrix 8% (same code, other layout) */
 #include "interp_fused.inc"
+/* after the fused ones, for the same reason */
+#include "interp_bce.inc"
 stop_slow: {
     int s_ = STOPPED();
     if (s_ & WI_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);

@@ -58,6 +58,7 @@ static void publish(tr *t) {
     wi_cell *fit = realloc(t->code, (size_t)t->ncode * sizeof(wi_cell));
     if (fit) t->code = fit;
   }
+  tr_bce(t);
   /* published last: a reader that sees the code sees its frame size */
   wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);

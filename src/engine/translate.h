@@ -317,6 +317,9 @@ void tr_addr64_post(tr *t, int post);
 /* tr_simd.c: the SIMD rows (WI_K_IS_SIMD classes) */
 int tr_simd(tr *t, const wi_opinfo *oi);
 
+/* tr_bce.c: accesses whose bounds check cannot fail lose it */
+void tr_bce(tr *t);
+
 /* tr_scratch.c */
 void tr_scratch_take(tr *t);
 void tr_scratch_keep(tr *t);
