@@ -33,7 +33,8 @@ enum {
   C_ADDI, C_SUBI, C_ADDI2, C_ADD_ADDI, C_ADDI_COPY, C_ADDI_CONST, C_ADDI_BR, C_COPY_BR,
   C_ZX, C_ADD_ZX_I, C_AIT, C_COPY_CALL,
   C_GLOBAL_GET, C_GLOBAL_GET_BR, C_GLOBAL_SET, C_ADD_GLOBAL_SET, C_GLOBAL_CLOBBER,
-  C_ACCESS /* a scalar access to memory 0 (acc[] says which) */
+  C_ACCESS, /* a scalar access to memory 0 (acc[] says which) */
+  C_FUSED   /* a fused pair holding a checked access (fused_w[] its width) */
 };
 
 /* An access's address shape. */
@@ -69,6 +70,7 @@ static const uint16_t unchecked_half[IR_COUNT][2] = {
   [IR_I64_STORE2] = { IR_I64_STORE2_NC1, IR_I64_STORE2_NC2 },
 };
 static acc_info acc[IR_COUNT];
+static uint8_t fused_w[IR_COUNT];
 static form_info forms[WI_FORM_COUNT];
 
 /* handler -> op, for the two handler tables */
@@ -171,16 +173,24 @@ static void init(void) {
     IR_THROW_REF, IR_RETHROW, IR_CALL_REF, IR_RETURN_CALL_REF, IR_REF_AS_NON_NULL,
     IR_ADDR_CHECK32, IR_CLAMP32, IR_TRAP_CODE, IR_BR_IF_GLOBAL, IR_BR_IFZ_GLOBAL,
     IR_SELECT_KX, IR_SELECT_XK, IR_SELECT_KK, IR_SHL_ADD, IR_COPY_RETURN, IR_MEM_RESTORE,
-    /* the third round's fused pairs: they write dst (and dst2) only; their
-     * accesses keep their checks and teach the pass nothing */
-    IR_LDOP_I32_LOAD_ADD, IR_LDOP_I32_LOAD_AND, IR_LDOP_I32_LOAD_XOR, IR_LDOP_I32_LOAD_MUL,
-    IR_LDOP_I32_LOAD_ADD_I, IR_LDOP_I32_LOAD_AND_I, IR_LDOP_I32_LOAD_SHR_U_I,
-    IR_LDOP_I32_LOAD_SHL_I, IR_LDOP_I32_LOAD8_U_XOR, IR_ADDI_I32_LOAD, IR_ADDI_I64_LOAD,
-    IR_ADDI_I32_LOAD_X, IR_ADDI_I32_LOAD8_U_X, IR_ADDI_I64_LOAD_X, IR_ADDI_I32_STORE,
-    IR_ADDI_I64_STORE, IR_I64_LOAD_STORE, IR_COPY_I32_LOAD, IR_COPY_I32_LOAD8_U,
     IR_XOR_ROTL32, IR_XOR_ROTL64,
   };
   for (size_t k = 0; k < sizeof generic / sizeof generic[0]; k++) cls[generic[k]] = C_GENERIC;
+  /* the fused pairs with an access (interp_fused.inc): they keep their
+   * checks, and what they prove is recorded like a plain access's */
+  static const uint16_t fw[][2] = {
+    { IR_LDOP_I32_LOAD_ADD, 4 }, { IR_LDOP_I32_LOAD_AND, 4 }, { IR_LDOP_I32_LOAD_XOR, 4 },
+    { IR_LDOP_I32_LOAD_MUL, 4 }, { IR_LDOP_I32_LOAD_ADD_I, 4 }, { IR_LDOP_I32_LOAD_AND_I, 4 },
+    { IR_LDOP_I32_LOAD_SHR_U_I, 4 }, { IR_LDOP_I32_LOAD_SHL_I, 4 }, { IR_LDOP_I32_LOAD8_U_XOR, 1 },
+    { IR_ADDI_I32_LOAD, 4 }, { IR_ADDI_I64_LOAD, 8 }, { IR_ADDI_I32_LOAD_X, 4 },
+    { IR_ADDI_I32_LOAD8_U_X, 1 }, { IR_ADDI_I64_LOAD_X, 8 }, { IR_ADDI_I32_STORE, 4 },
+    { IR_ADDI_I64_STORE, 8 }, { IR_I64_LOAD_STORE, 8 }, { IR_COPY_I32_LOAD, 4 },
+    { IR_COPY_I32_LOAD8_U, 1 },
+  };
+  for (size_t k = 0; k < sizeof fw / sizeof fw[0]; k++) {
+    cls[fw[k][0]] = C_FUSED;
+    fused_w[fw[k][0]] = (uint8_t)fw[k][1];
+  }
   cls[IR_MEM_SWITCH] = C_RESET;
   cls[IR_EXN_RELEASE] = C_RESET;
   cls[IR_COPY] = cls[IR_COPY16] = C_COPY;
@@ -394,6 +404,65 @@ static unsigned accesses(st *s, int op, const wi_cell *c) {
   return m;
 }
 
+/* A fused pair, in the order its handler runs its parts (an add/imm or
+ * move before its access may compute the access's address). */
+static void fused(st *s, int op, const wi_cell *c) {
+  uint32_t w = fused_w[op];
+  switch (wi_ir_form[op]) {
+    case WI_FORM_LDOP: {
+      wi_LDOP o = wi_LDOP_read(c);
+      access_k(s, o.addr, o.k, o.off, w);
+      fresh(s, o.dst);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_LDOPK: {
+      wi_LDOPK o = wi_LDOPK_read(c);
+      access_k(s, o.addr, o.k, o.off, w);
+      fresh(s, o.dst);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_AILD: {
+      wi_AILD o = wi_AILD_read(c);
+      addk(s, o.dst, o.x, o.k);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_AILDX: {
+      wi_AILDX o = wi_AILDX_read(c);
+      addk(s, o.dst, o.x, o.k);
+      access_x(s, o.addr2, o.idx2, 0, o.off2, w);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_AIST: {
+      wi_AIST o = wi_AIST_read(c);
+      addk(s, o.dst, o.x, o.k);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      break;
+    }
+    case WI_FORM_LDST: {
+      wi_LDST o = wi_LDST_read(c);
+      access_k(s, o.addr, o.k, o.off, w);
+      fresh(s, o.dst);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      break;
+    }
+    case WI_FORM_CPLD: {
+      wi_CPLD o = wi_CPLD_read(c);
+      copy(s, o.dst, o.x);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      fresh(s, o.dst2);
+      break;
+    }
+    default:
+      reset(s);
+      break;
+  }
+}
+
 static void generic(st *s, int op, const wi_cell *c) {
   const form_info *fi = &forms[wi_ir_form[op]];
   for (uint32_t k = 0; k < fi->ndst; k++) fresh(s, cell_slot(c, fi->dst[k]));
@@ -456,6 +525,7 @@ void tr_bce(tr *t) {
         break;
       }
       case C_GENERIC: generic(&s, op, c); break;
+      case C_FUSED: fused(&s, op, c); break;
       case C_COPY: { wi_DX o = wi_DX_read(c); copy(&s, o.dst, o.x); break; }
       case C_COPY_BR: { wi_DXCO o = wi_DXCO_read(c); copy(&s, o.dst, o.x); break; }
       case C_ZX: { wi_DX o = wi_DX_read(c); copy(&s, o.dst, o.x); break; }
