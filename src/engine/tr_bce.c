@@ -409,15 +409,11 @@ static unsigned accesses(st *s, int op, const wi_cell *c) {
 static void fused(st *s, int op, const wi_cell *c) {
   uint32_t w = fused_w[op];
   switch (wi_ir_form[op]) {
-    case WI_FORM_LDOP: {
-      wi_LDOP o = wi_LDOP_read(c);
-      access_k(s, o.addr, o.k, o.off, w);
-      fresh(s, o.dst);
-      fresh(s, o.dst2);
-      break;
-    }
+    case WI_FORM_LDOP:
     case WI_FORM_LDOPK: {
-      wi_LDOPK o = wi_LDOPK_read(c);
+      /* the two differ only in their last operand (slot y or immediate
+       * k2), which the pass does not read */
+      wi_LDOP o = wi_LDOP_read(c);
       access_k(s, o.addr, o.k, o.off, w);
       fresh(s, o.dst);
       fresh(s, o.dst2);
