@@ -114,8 +114,11 @@ int wi_validate_module(wh_module *m, wh_error *err) {
     for (uint32_t k = 0; k < s->count; k++)
       if (check_constexpr(m, &s->items[k], s->type, m->nglobals, err)) return err->status;
   }
+  uint32_t data_at = m->data_at;
   for (uint32_t i = 0; i < m->ndatas; i++) {
-    wi_dataseg *d = &m->datas[i];
+    wi_dataseg reread;
+    if (!m->datas) wi_dataseg_next(m, &data_at, &reread);
+    const wi_dataseg *d = m->datas ? &m->datas[i] : &reread;
     if (d->mode == WI_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
       wi_constexpr offset = wi_dataseg_offset(m, d);
