@@ -480,8 +480,8 @@ static int rd_dataseg(wi_reader *r, wh_module *m, wi_dataseg *d) {
  * module no array of them is made at all (it would be ~24 bytes a segment,
  * most of the size of the section itself, allocated and touched only to
  * be dropped), and validation and instantiation read them again from the
- * section (wi_dataseg_next).  Other modules keep m->datas: a second pass
- * fills it. */
+ * section (wi_dataseg_next; validation only when data_mem_max says one
+ * may be invalid).  Other modules keep m->datas: a second pass fills it. */
 static int sec_data(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ndatas));
   if (m->has_datacount && m->datacount != m->ndatas)
@@ -495,6 +495,7 @@ static int sec_data(wi_reader *r, wh_module *m) {
     memset(&d, 0, sizeof d);
     TRY(rd_dataseg(r, m, &d));
     all_const = all_const && d.mode == WI_SEG_ACTIVE && d.offset_const;
+    if (d.mode == WI_SEG_ACTIVE && d.memory > m->data_mem_max) m->data_mem_max = d.memory;
   }
   if (all_const) return 0;
   if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;

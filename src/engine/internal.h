@@ -287,6 +287,7 @@ struct wh_module {
   uint32_t ndatas;
   wi_dataseg *datas;                  /* NULL when all are active at an i32 constant (decode.c) */
   uint32_t data_at, data_end;         /* the segments' bytes in the module's */
+  uint32_t data_mem_max;              /* the highest memory index of an active segment */
   wi_constexpr *data_offsets;         /* of active segments not at an i32.const */
   uint32_t ndata_offsets;
 
