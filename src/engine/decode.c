@@ -387,10 +387,17 @@ static int sec_elem(wi_reader *r, wh_module *m) {
   return 0;
 }
 
+/* Every function's local types (one byte each, read again by the
+ * translator) go in one block for the module: Go binaries have thousands
+ * of functions with a few locals each, where a block apiece cost ~6x the
+ * bytes in allocator overhead (bench/go/big: 72 KB of types in 440 KB of
+ * blocks).  Two passes: the first checks every entry and counts, the
+ * second fills the block. */
 static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
   uint32_t n;
   TRY(rd_count(r, &n));
   if (n != ndefined) FAIL("function and code section have inconsistent lengths");
+  size_t all = 0;
   for (uint32_t i = 0; i < n; i++) {
     wi_funcdef *f = &m->funcs[i];
     uint32_t size, ngroups;
@@ -401,8 +408,6 @@ static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
     r->p += size;
     const wi_ftype *ft = m->func_types[m->nfunc_imports + i];
     TRY(rd_count(&body, &ngroups));
-    /* first pass: total locals, rejecting > 2^32 - 1 before allocating */
-    const uint8_t *groups = body.p;
     uint64_t total = ft->ft.nparams;
     for (uint32_t g = 0; g < ngroups; g++) {
       uint32_t cnt;
@@ -416,20 +421,31 @@ static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
       }
     }
     f->nlocals = (uint32_t)total;
-    if (!(f->local_types = alloc_n(r, total, 1))) return -1;
-    memcpy(f->local_types, ft->ft.params, ft->ft.nparams);
-    body.p = groups;
-    uint32_t at = ft->ft.nparams;
+    all += (size_t)total;
+    /* until the second pass: the whole entry, its local groups first */
+    f->body = body.end - size;
+    f->body_end = body.end;
+  }
+  if (!(m->local_types = alloc_n(r, all, 1))) return -1;
+  uint8_t *at = m->local_types;
+  for (uint32_t i = 0; i < n; i++) {
+    wi_funcdef *f = &m->funcs[i];
+    const wi_ftype *ft = m->func_types[m->nfunc_imports + i];
+    wi_reader body = { f->body, f->body_end, r->base, NULL };
+    uint32_t ngroups;
+    rd_count(&body, &ngroups); /* read once already: valid */
+    f->local_types = at;
+    memcpy(at, ft->ft.params, ft->ft.nparams);
+    at += ft->ft.nparams;
     for (uint32_t g = 0; g < ngroups; g++) {
       uint32_t cnt;
       uint8_t t;
       wi_rd_u32(&body, &cnt);
       rd_valtype(&body, m, &t);
-      memset(f->local_types + at, t, cnt);
+      memset(at, t, cnt);
       at += cnt;
     }
     f->body = body.p;
-    f->body_end = body.end;
   }
   return 0;
 }
@@ -459,27 +475,36 @@ static int rd_dataseg(wi_reader *r, wh_module *m, wi_dataseg *d) {
   return 0;
 }
 
+/* Go binaries have tens of thousands of data segments, all active at a
+ * constant offset and needed only when an instance is made: for such a
+ * module no array of them is made at all (it would be ~24 bytes a segment,
+ * most of the size of the section itself, allocated and touched only to
+ * be dropped), and validation and instantiation read them again from the
+ * section (wi_dataseg_next; validation only when data_mem_max says one
+ * may be invalid).  Other modules keep m->datas: a second pass fills it. */
 static int sec_data(wi_reader *r, wh_module *m) {
   TRY(rd_count(r, &m->ndatas));
   if (m->has_datacount && m->datacount != m->ndatas)
     FAIL("data count and data section have inconsistent lengths");
-  if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;
   m->data_at = wi_rd_off(r);
   m->data_end = (uint32_t)(r->end - r->base);
+  const uint8_t *first = r->p;
+  bool all_const = true;
+  for (uint32_t i = 0; i < m->ndatas; i++) {
+    wi_dataseg d;
+    memset(&d, 0, sizeof d);
+    TRY(rd_dataseg(r, m, &d));
+    all_const = all_const && d.mode == WI_SEG_ACTIVE && d.offset_const;
+    if (d.mode == WI_SEG_ACTIVE && d.memory > m->data_mem_max) m->data_mem_max = d.memory;
+  }
+  if (all_const) return 0;
+  if (!(m->datas = alloc_n(r, m->ndatas, sizeof *m->datas))) return -1;
+  const uint8_t *end = r->p;
+  r->p = first;
+  m->ndata_offsets = 0; /* the same offsets again, in the same order */
   for (uint32_t i = 0; i < m->ndatas; i++) TRY(rd_dataseg(r, m, &m->datas[i]));
+  r->p = end;
   return 0;
-}
-
-/* Go binaries have tens of thousands of data segments (~24 bytes each in
- * m->datas, most of the size of the section itself), all active at a
- * constant offset and needed only when an instance is made: such a
- * module drops the array once it is valid, and instantiation reads the
- * segments again from the section (wi_dataseg_next). */
-void wi_module_drop_datas(wh_module *m) {
-  for (uint32_t i = 0; i < m->ndatas; i++)
-    if (m->datas[i].mode != WI_SEG_ACTIVE || !m->datas[i].offset_const) return;
-  free(m->datas);
-  m->datas = NULL;
 }
 
 void wi_dataseg_next(const wh_module *m, uint32_t *at, wi_dataseg *d) {
@@ -489,35 +514,54 @@ void wi_dataseg_next(const wh_module *m, uint32_t *at, wi_dataseg *d) {
   *at = wi_rd_off(&r);
 }
 
-/* The name section is advisory: a malformed one is ignored (spec 7.4). */
-static void sec_names(wi_reader *r, wh_module *m) {
-  wi_reader s = *r;
-  s.err = NULL;
-  while (s.p < s.end) {
-    uint8_t id;
-    uint32_t size;
-    if (wi_rd_u8(&s, &id) || wi_rd_u32(&s, &size) || size > (size_t)(s.end - s.p)) return;
-    const uint8_t *next = s.p + size;
-    if (id == 1 && m->nfuncs) {
-      uint32_t n;
-      if (wi_rd_u32(&s, &n)) return;
-      if (!m->func_names) m->func_names = calloc(m->nfuncs, sizeof(char *));
-      if (!m->func_names) return;
-      for (uint32_t k = 0; k < n; k++) {
-        uint32_t idx;
-        wi_name nm;
-        if (wi_rd_u32(&s, &idx) || wi_rd_name(&s, &nm)) return;
-        if (idx < m->nfuncs && !m->func_names[idx]) {
-          char *c = malloc(nm.len + 1);
-          if (!c) return;
-          memcpy(c, nm.ptr, nm.len);
-          c[nm.len] = 0;
-          m->func_names[idx] = c;
+/* The function names of the name section, read on first use
+ * (wh_module_func_name) rather than at compile: a Go binary names every
+ * function (~50 bytes each with their pointers), which only traps and
+ * profiles ask for.  One block: nfuncs pointers, then the names.  The
+ * section is advisory: a malformed one is read up to the fault (spec 7.4).
+ * NULL when no "name" section has function names (or memory runs out). */
+char **wi_module_read_names(const wh_module *m) {
+  char **names = NULL;
+  char *text = NULL;
+  size_t bytes = 0;
+  bool any = false;
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t c = 0; c < m->ncustoms; c++) {
+      if (m->customs[c].name.len != 4 || memcmp(m->customs[c].name.ptr, "name", 4) != 0) continue;
+      wi_reader s = { m->customs[c].data, m->customs[c].data + m->customs[c].len, m->bytes, NULL };
+      bool ok = true;
+      while (ok && s.p < s.end) {
+        uint8_t id;
+        uint32_t size, n;
+        if (wi_rd_u8(&s, &id) || wi_rd_u32(&s, &size) || size > (size_t)(s.end - s.p)) break;
+        const uint8_t *next = s.p + size;
+        if (id == 1 && m->nfuncs) {
+          if (wi_rd_u32(&s, &n)) break;
+          any = true;
+          for (uint32_t k = 0; k < n; k++) {
+            uint32_t idx;
+            wi_name nm;
+            if (wi_rd_u32(&s, &idx) || wi_rd_name(&s, &nm)) { ok = false; break; }
+            if (idx >= m->nfuncs) continue;
+            if (!pass) {
+              bytes += nm.len + 1;
+            } else if (!names[idx]) {
+              memcpy(text, nm.ptr, nm.len);
+              text[nm.len] = 0;
+              names[idx] = text;
+              text += nm.len + 1;
+            }
+          }
         }
+        s.p = next;
       }
     }
-    s.p = next;
+    if (!pass) {
+      if (!any || !(names = calloc(1, (size_t)m->nfuncs * sizeof *names + bytes))) return NULL;
+      text = (char *)(names + m->nfuncs);
+    }
   }
+  return names;
 }
 
 static int sec_custom(wi_reader *r, wh_module *m) {
@@ -530,7 +574,6 @@ static int sec_custom(wi_reader *r, wh_module *m) {
   m->customs[m->ncustoms].data = r->p;
   m->customs[m->ncustoms].len = (size_t)(r->end - r->p);
   m->ncustoms++;
-  if (name.len == 4 && memcmp(name.ptr, "name", 4) == 0) sec_names(r, m);
   r->p = r->end;
   return 0;
 }
@@ -621,7 +664,7 @@ int wi_decode(wh_module *m, wh_error *err) {
   }
   if (ndefined && !have_code) FAIL("function and code section have inconsistent lengths");
   (void)have_func;
-  if (m->has_datacount && !m->datas && m->datacount != 0)
+  if (m->has_datacount && !m->data_end && m->datacount != 0)
     FAIL("data count and data section have inconsistent lengths");
   if (!m->funcs) {
     m->funcs = calloc(1, sizeof *m->funcs);

@@ -231,7 +231,7 @@ typedef struct wi_funcdef {
   uint32_t body_offset;    /* of the code entry in the module, for errors */
   const uint8_t *body;     /* the expression after the locals */
   const uint8_t *body_end;
-  uint8_t *local_types;    /* nlocals entries */
+  uint8_t *local_types;    /* nlocals entries, in the module's local_types */
   struct wi_eh_table *eh;  /* its try regions (tr_eh.c), NULL when none;
                               published before code */
 } wi_funcdef;
@@ -260,6 +260,7 @@ struct wh_module {
   const wi_ftype **func_types;        /* per function index */
   uint32_t *func_typeidx;
   wi_funcdef *funcs;                  /* defined ones: index - nfunc_imports */
+  uint8_t *local_types;               /* every defined function's, one block (decode.c) */
 
   uint32_t ntables, ntable_imports;
   wh_tabletype *tables;
@@ -284,8 +285,9 @@ struct wh_module {
   bool has_datacount;
   uint32_t datacount;
   uint32_t ndatas;
-  wi_dataseg *datas;                  /* NULL once dropped: wi_module_drop_datas */
+  wi_dataseg *datas;                  /* NULL when all are active at an i32 constant (decode.c) */
   uint32_t data_at, data_end;         /* the segments' bytes in the module's */
+  uint32_t data_mem_max;              /* the highest memory index of an active segment */
   wi_constexpr *data_offsets;         /* of active segments not at an i32.const */
   uint32_t ndata_offsets;
 
@@ -294,7 +296,9 @@ struct wh_module {
 
   uint32_t ncustoms;
   struct { wi_name name; const uint8_t *data; size_t len; } *customs;
-  char **func_names;                  /* from the name section, may be NULL */
+  /* from the name section on first use (wh_module_func_name): NULL until
+   * then, wi_no_names when it has none */
+  _Atomic(char **) func_names;
   _Atomic(struct wi_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
   bool exact;                         /* translated for the counting loop
                                          (interp_exact.c, prof.c) */
@@ -302,17 +306,21 @@ struct wh_module {
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */
 int wi_decode(wh_module *m, wh_error *err);
-/* decode.c: a valid module whose data segments are all active at an i32
- * constant frees m->datas; instantiation then reads them one at a time
- * from the section (*at: from m->data_at on) */
-void wi_module_drop_datas(wh_module *m);
+/* decode.c: a module whose data segments are all active at an i32
+ * constant has no m->datas; validation and instantiation read them one at
+ * a time from the section (*at: from m->data_at on) */
 void wi_dataseg_next(const wh_module *m, uint32_t *at, wi_dataseg *d);
+/* decode.c: the name section's function names, one block (NULL: none) */
+char **wi_module_read_names(const wh_module *m);
+extern char **const wi_no_names; /* module.c: func_names when there are none */
 int wi_validate_module(wh_module *m, wh_error *err);
 /* translate.c: validates one body and (when emit) produces its code;
  * validates every body of a module (translating them when
  * wh_config.eager is set). */
 int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
+/* tr_scratch.c: gives back this thread's translator scratch if it grew large */
+void wi_translate_scratch_trim(void);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
 /* An active data segment's offset expression. */

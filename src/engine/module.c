@@ -17,18 +17,20 @@ static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
   }
 }
 
+/* func_names of a module whose name section names no function */
+static char *no_names_slot;
+char **const wi_no_names = &no_names_slot;
+
 void wi_module_free(wh_module *m) {
   if (!m) return;
   for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
-    free(m->funcs[i].local_types);
     free(atomic_load(&m->funcs[i].code));
     wi_eh_table_free(m->funcs[i].eh);
   }
   pthread_mutex_destroy(&m->translate_lock);
   for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
-  if (m->func_names)
-    for (uint32_t i = 0; i < m->nfuncs; i++) free(m->func_names[i]);
-  free(m->func_names);
+  char **names = atomic_load(&m->func_names);
+  if (names != wi_no_names) free(names);
   /* a module's own views of signatures with typed references (decode.c) */
   for (uint32_t i = 0; m->types && i < m->ntypes; i++)
     if (m->types[i] && m->types[i]->canon != m->types[i]) free((void *)m->types[i]);
@@ -38,6 +40,7 @@ void wi_module_free(wh_module *m) {
   free(m->func_types);
   free(m->func_typeidx);
   free(m->funcs);
+  free(m->local_types);
   free(m->tables);
   free(m->mems);
   free(m->globals);
@@ -113,7 +116,6 @@ static wh_module *parse(const uint8_t *bytes, size_t len, uint8_t *copy_to,
     return NULL;
   }
   if (m->copy_to) move_to_copy(m);
-  wi_module_drop_datas(m);
   m->release = release;
   m->release_ctx = ctx;
   return m;
@@ -194,7 +196,22 @@ int wh_module_custom(const wh_module *m, uint32_t i, const char **name,
   return 0;
 }
 
+/* Read on first use by any thread; a thread that loses the race to
+ * publish them frees its own. */
 const char *wh_module_func_name(const wh_module *m, uint32_t index) {
-  if (!m->func_names || index >= m->nfuncs) return NULL;
-  return m->func_names[index];
+  if (index >= m->nfuncs) return NULL;
+  wh_module *w = (wh_module *)m;
+  char **names = atomic_load_explicit(&w->func_names, memory_order_acquire);
+  if (!names) {
+    char **mine = wi_module_read_names(m);
+    if (!mine) mine = wi_no_names;
+    names = NULL;
+    if (atomic_compare_exchange_strong_explicit(&w->func_names, &names, mine, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+      names = mine;
+    } else if (mine != wi_no_names) {
+      free(mine);
+    }
+  }
+  return names == wi_no_names ? NULL : names[index];
 }

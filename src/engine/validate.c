@@ -114,8 +114,18 @@ int wi_validate_module(wh_module *m, wh_error *err) {
     for (uint32_t k = 0; k < s->count; k++)
       if (check_constexpr(m, &s->items[k], s->type, m->nglobals, err)) return err->status;
   }
-  for (uint32_t i = 0; i < m->ndatas; i++) {
-    wi_dataseg *d = &m->datas[i];
+  /* Without m->datas every segment is active at an i32.const: valid unless
+   * one names a memory that does not exist or has 64-bit addresses.  Only
+   * then are they read again, for the first one at fault (a Go binary has
+   * tens of thousands). */
+  bool check_datas = m->datas != NULL || (m->ndatas && m->data_mem_max >= m->nmems);
+  for (uint32_t i = 0; !check_datas && m->ndatas && i <= m->data_mem_max; i++)
+    check_datas = m->mems[i].addr64;
+  uint32_t data_at = m->data_at;
+  for (uint32_t i = 0; check_datas && i < m->ndatas; i++) {
+    wi_dataseg reread;
+    if (!m->datas) wi_dataseg_next(m, &data_at, &reread);
+    const wi_dataseg *d = m->datas ? &m->datas[i] : &reread;
     if (d->mode == WI_SEG_ACTIVE) {
       if (d->memory >= m->nmems) INVALID("unknown memory %u", d->memory);
       wi_constexpr offset = wi_dataseg_offset(m, d);
