@@ -642,6 +642,13 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
     t->nstage--;
     seal_access(t);
     return 3;
+  } else if (l->op == IR_I64_ADD_ZX_I) {
+    /* zero-extend and add a constant (tr_fuse_add_zx): the low 32 bits of
+     * the sum are the i32 plus the constant's low half, as below */
+    wi_DXK c = wi_DXK_read(l->c);
+    *slot = c.x;
+    *k = (uint32_t)c.k;
+    t->nstage--;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
      * low 32 bits of the sum are the sum of the low 32 bits */
@@ -707,10 +714,13 @@ bool tr_negate_last(tr *t, uint32_t i) {
 
 /* i64.add of a constant to the i64.extend_i32_u just staged, whose result
  * is the temp `slot`: one instruction (Go's address arithmetic).  The
- * result goes to dst. */
+ * result goes to dst.  As for tr_fuse_mask, the constant cleared the
+ * extend's retargetable mark (so `produced` never held here): its
+ * destination is compared with the temp's slot instead. */
 bool tr_fuse_add_zx(tr *t, uint32_t slot, uint32_t dst, uint64_t k) {
   tr_insn *l = last(t);
-  if (!produced(t, slot) || l->op != IR_I64_EXTEND_I32_U) return false;
+  if (!l || !live(t) || l->op != IR_I64_EXTEND_I32_U || slot < tr_nloc(t)) return false;
+  if (wi_DX_read(l->c).dst != slot) return false;
   uint32_t src = wi_DX_read(l->c).x;
   l->op = IR_I64_ADD_ZX_I;
   wi_DXK_write(l->c, (wi_DXK){ .dst = dst, .x = src, .k = k });
