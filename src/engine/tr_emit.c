@@ -470,6 +470,17 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
       p->dst_cell = 0;
       *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if ((op == IR_I64_EQZ || op == IR_I64_NEZ) && p && p->op == IR_I64_LOAD &&
+               wi_LD_read(p->c).dst == wi_DX_read(l->c).x) {
+      /* the same for an i64 just loaded (Go's `i64.load; i64.eqz; br_if`,
+       * whose eqz of an eqz is a nez) */
+      wi_LD a = wi_LD_read(p->c);
+      bool on_nonzero = (op == IR_I64_NEZ) == when_true;
+      t->nstage = 1;
+      p->op = on_nonzero ? IR_BRT_I64_LOAD : IR_BRF_I64_LOAD;
+      wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
     } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && cmp_form[p->op] &&
                wi_DXY_read(p->c).dst == wi_DX_read(l->c).x && wi_DXY_read(p->c).dst >= tr_nloc(t)) {
       /* eqz of a comparison the translator could not invert in place (a
