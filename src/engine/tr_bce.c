@@ -173,7 +173,8 @@ static void init(void) {
     IR_THROW_REF, IR_RETHROW, IR_CALL_REF, IR_RETURN_CALL_REF, IR_REF_AS_NON_NULL,
     IR_ADDR_CHECK32, IR_CLAMP32, IR_TRAP_CODE, IR_BR_IF_GLOBAL, IR_BR_IFZ_GLOBAL,
     IR_SELECT_KX, IR_SELECT_XK, IR_SELECT_KK, IR_SHL_ADD, IR_COPY_RETURN, IR_MEM_RESTORE,
-    IR_XOR_ROTL32, IR_XOR_ROTL64,
+    IR_XOR_ROTL32, IR_XOR_ROTL64, IR_SHR_U_XOR32, IR_SHL_XOR32, IR_ADD_ADD32, IR_XOR_XOR64,
+    IR_AND_XOR64, IR_ADD_ADD64, IR_ROTL_XOR64,
   };
   for (size_t k = 0; k < sizeof generic / sizeof generic[0]; k++) cls[generic[k]] = C_GENERIC;
   /* the fused pairs with an access (interp_fused.inc): they keep their

@@ -994,3 +994,43 @@ bool tr_fuse_xor_rotl(tr *t, uint32_t slot, bool wide, uint32_t k) {
   l->dst_slot = c.dst;
   return true;
 }
+
+/* Fourth round.  The i32/i64 op just staged computed temp `a` or `b`,
+ * which only the commutative op `op2` that follows reads (a temp its
+ * consumer popped is dead, as for tr_fuse_shl_add): one instruction into
+ * dst.  Returns false when the pair is not one of these. */
+static int chain_form(int op1, int op2) {
+  switch (op2) {
+    case IR_I32_XOR:
+      return op1 == IR_I32_SHR_U_I ? IR_SHR_U_XOR32 : op1 == IR_I32_SHL_I ? IR_SHL_XOR32 : -1;
+    case IR_I32_ADD: return op1 == IR_I32_ADD ? IR_ADD_ADD32 : -1;
+    case IR_I64_XOR:
+      return op1 == IR_I64_XOR ? IR_XOR_XOR64 : op1 == IR_I64_AND ? IR_AND_XOR64
+           : op1 == IR_I64_ROTL_I ? IR_ROTL_XOR64 : -1;
+    case IR_I64_ADD: return op1 == IR_I64_ADD ? IR_ADD_ADD64 : -1;
+    default: return -1;
+  }
+}
+
+bool tr_fuse_chain(tr *t, int op2, uint32_t a, uint32_t b, uint32_t dst) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || a == b) return false;
+  int op = chain_form(l->op, op2);
+  if (op < 0) return false;
+  uint32_t d = wi_DXY_read(l->c).dst; /* DXK has it where DXY does */
+  if (d < tr_nloc(t) || (d != a && d != b)) return false;
+  uint32_t other = d == a ? b : a;
+  if (wi_ir_form[l->op] == WI_FORM_DXK) {
+    wi_DXK c = wi_DXK_read(l->c);
+    uint32_t k = (uint32_t)c.k & (l->op == IR_I64_ROTL_I ? 63 : 31);
+    memset(l->c, 0, sizeof l->c);
+    wi_DXYK_write(l->c, (wi_DXYK){ .dst = dst, .x = c.x, .y = other, .k = k });
+  } else {
+    wi_DXY c = wi_DXY_read(l->c);
+    memset(l->c, 0, sizeof l->c);
+    wi_DXYZ_write(l->c, (wi_DXYZ){ .dst = dst, .x = c.x, .y = c.y, .z = other });
+  }
+  l->op = op;
+  l->dst_cell = 0;
+  return true;
+}
