@@ -187,6 +187,7 @@ static void init(void) {
     { IR_ADDI_I32_LOAD8_U_X, 1 }, { IR_ADDI_I64_LOAD_X, 8 }, { IR_ADDI_I32_STORE, 4 },
     { IR_ADDI_I64_STORE, 8 }, { IR_I64_LOAD_STORE, 8 }, { IR_COPY_I32_LOAD, 4 },
     { IR_COPY_I32_LOAD8_U, 1 }, { IR_BRT_I64_LOAD, 8 }, { IR_BRF_I64_LOAD, 8 },
+    { IR_SHL_ADD_I32_LOAD, 4 }, { IR_ADD_GLOBAL_SET32_I64_STORE_I, 8 },
   };
   for (size_t k = 0; k < sizeof fw / sizeof fw[0]; k++) {
     cls[fw[k][0]] = C_FUSED;
@@ -458,6 +459,20 @@ static void fused(st *s, int op, const wi_cell *c) {
       wi_LDB o = wi_LDB_read(c);
       access_k(s, o.addr, o.k, o.off, w);
       fresh(s, o.dst);
+      break;
+    }
+    case WI_FORM_OPLD: {
+      wi_OPLD o = wi_OPLD_read(c);
+      fresh(s, o.dst);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_AGSTK: {
+      wi_AGSTK o = wi_AGSTK_read(c);
+      addk(s, o.dst, o.x, o.k);
+      gset(s, o.global, get(s, o.dst));
+      access_k(s, o.addr2, o.k2, o.off2, w);
       break;
     }
     default:

@@ -603,12 +603,12 @@ static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
 }
 
 /* After an address fold: what is staged is final (tr_seal), except an
- * i32 add/imm left alone, which may still pair with the access that
- * follows (merge_seq; nothing else fuses with an add/imm before an
- * access). */
+ * i32 add/imm or a shift-and-add left alone, which may still pair with
+ * the access that follows (merge_seq; nothing else fuses with them
+ * before an access). */
 static void seal_access(tr *t) {
   uint32_t k;
-  if (t->nstage == 1 && addend(&t->stage[0], &k)) {
+  if (t->nstage == 1 && (addend(&t->stage[0], &k) || t->stage[0].op == IR_SHL_ADD)) {
     t->stage[0].dst_cell = 0;
     return;
   }
@@ -813,7 +813,7 @@ static bool merge_seq(tr *t, int next);
  * rejected by this one look-up (translation runs it on every emission). */
 static const uint8_t seq_first[IR_COUNT] = {
   [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I32_ADD_I] = 1, [IR_I32_SUB_I] = 1,
-  [IR_I64_LOAD] = 1, [IR_COPY] = 1,
+  [IR_I64_LOAD] = 1, [IR_COPY] = 1, [IR_SHL_ADD] = 1, [IR_ADD_GLOBAL_SET32] = 1,
 };
 static bool merge_staged(tr *t, int next) {
   tr_insn *a = &t->stage[0], *b = &t->stage[1];
@@ -910,6 +910,7 @@ static const uint8_t seq_second[IR_COUNT] = {
   [IR_I32_SUB_I] = 1, [IR_I32_AND_I] = 1, [IR_I32_SHR_U_I] = 1, [IR_I32_SHL_I] = 1,
   [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I64_LOAD] = 1, [IR_I32_LOAD_X] = 1,
   [IR_I32_LOAD8_U_X] = 1, [IR_I64_LOAD_X] = 1, [IR_I32_STORE] = 1, [IR_I64_STORE] = 1,
+  [IR_I64_STORE_I] = 1,
 };
 
 /* The two staged instructions are final (see merge_staged): an i32 load
@@ -966,6 +967,22 @@ static bool merge_seq(tr *t, int next) {
     a->c[2] = b->c[1];
     a->c[3] = b->c[2];
     a->op = op;
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_SHL_ADD && b->op == IR_I32_LOAD) {
+    /* fourth round: a shift-and-add kept (the access did not fold it),
+     * then a load */
+    a->op = IR_SHL_ADD_I32_LOAD;
+    a->c[3] = b->c[1];
+    a->c[4] = b->c[2];
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_ADD_GLOBAL_SET32 && b->op == IR_I64_STORE_I && !(wi_STK_read(b->c).val >> 32)) {
+    /* Go's prologue (the return address is below 2^32) */
+    wi_STK st = wi_STK_read(b->c);
+    wi_DXKG g = wi_DXKG_read(a->c);
+    memset(a->c, 0, sizeof a->c);
+    wi_AGSTK_write(a->c, (wi_AGSTK){ .dst = g.dst, .x = g.x, .k = g.k, .global = g.global, .addr2 = st.addr,
+                                     .val2 = (uint32_t)st.val, .off2 = st.off, .k2 = st.k });
+    a->op = IR_ADD_GLOBAL_SET32_I64_STORE_I;
     a->wasm_at = b->wasm_at;
   } else {
     return false;
