@@ -910,7 +910,7 @@ static const uint8_t seq_second[IR_COUNT] = {
   [IR_I32_SUB_I] = 1, [IR_I32_AND_I] = 1, [IR_I32_SHR_U_I] = 1, [IR_I32_SHL_I] = 1,
   [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I64_LOAD] = 1, [IR_I32_LOAD_X] = 1,
   [IR_I32_LOAD8_U_X] = 1, [IR_I64_LOAD_X] = 1, [IR_I32_STORE] = 1, [IR_I64_STORE] = 1,
-  [IR_I64_STORE_I] = 1,
+  [IR_I64_STORE_I] = 1, [IR_RETURN_CONST] = 1,
 };
 
 /* The two staged instructions are final (see merge_staged): an i32 load
@@ -974,6 +974,14 @@ static bool merge_seq(tr *t, int next) {
     a->op = IR_SHL_ADD_I32_LOAD;
     a->c[3] = b->c[1];
     a->c[4] = b->c[2];
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_ADD_GLOBAL_SET32 && b->op == IR_RETURN_CONST) {
+    /* Go's epilogue; the return is the pair's for backtraces */
+    wi_DK r = wi_DK_read(b->c);
+    wi_DXKG g = wi_DXKG_read(a->c);
+    memset(a->c, 0, sizeof a->c);
+    wi_AGSRK_write(a->c, (wi_AGSRK){ .dst = g.dst, .x = g.x, .k = g.k, .global = g.global, .dst2 = r.dst, .k2 = r.k });
+    a->op = IR_ADD_GLOBAL_SET32_RETURN_CONST;
     a->wasm_at = b->wasm_at;
   } else if (a->op == IR_ADD_GLOBAL_SET32 && b->op == IR_I64_STORE_I && !(wi_STK_read(b->c).val >> 32)) {
     /* Go's prologue (the return address is below 2^32) */

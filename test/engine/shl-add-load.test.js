@@ -4,7 +4,9 @@
 // then a load: one instruction, both still written
 // (i32.shl/imm;i32.add;i32.load in irops.def's last group).  Go's
 // prologue, the stack pointer moved and set and the return address stored
-// at it (ADD_GLOBAL_SET32;i64.store/imm, for constants below 2^32).  Sums
+// at it (ADD_GLOBAL_SET32;i64.store/imm, for constants below 2^32), and its
+// epilogue, the pointer moved back and a constant returned
+// (ADD_GLOBAL_SET32;RETURN_CONST).  Sums
 // that wrap, addresses up to and past the memory's end, shift counts past
 // 31; not fused: a plain add then a load (fusing it saved dispatches but
 // no machine instructions), a store's constant of 2^32 or more.  V8 must
@@ -48,8 +50,19 @@ for (const [cn, c, fused] of [['0', '0', true], ['1', '1', true], ['big', '0x100
     fused ? 'ADD_GLOBAL_SET32;i64.store/imm' : '!ADD_GLOBAL_SET32;');
   }
 }
+// Go's epilogue: explicit return or the function's end, the global read back by a caller
+for (const [kn, k] of [['16', 16], ['m16', -16], ['big', 0x7ffffff0]]) {
+  add(`epi_${kn}`, `(local $s i32) (global.set $sp ${P})
+    (global.set $sp (local.tee $s (i32.add (global.get $sp) (i32.const ${k}))))
+    (return (i32.const 1))`, 'ADD_GLOBAL_SET32;RETURN_CONST');
+  add(`epiend_${kn}`, `(local $s i32) (global.set $sp ${P})
+    (global.set $sp (local.tee $s (i32.sub (global.get $sp) (i32.const ${k}))))
+    (i32.const 0)`, 'ADD_GLOBAL_SET32;RETURN_CONST');
+  add(`epicall_${kn}`, `(i32.add (i32.mul (call $epi_${kn} ${P} ${I}) (i32.const 1000))
+    (i32.xor (global.get $sp) (call $epiend_${kn} ${I} ${P})))`, 'CALL');
+}
 
-const funcs = F.map((f) => `(func (export "${f.name}") (param $p i32) (param $i i32) (result i32) (local $q i32) ${f.body})`);
+const funcs = F.map((f) => `(func $${f.name} (export "${f.name}") (param $p i32) (param $i i32) (result i32) (local $q i32) ${f.body})`);
 const wat = `(module (memory (export "mem") 1) (global $sp (mut i32) (i32.const 0)) ${funcs.join('\n')})`;
 const ps = [0, 1, 8, 16, 24, 100, 65520, 65528, 65531, 65532, 65533, 65535, 65536, 65544, -1, -8];
 const is = [0, 1, 4, -1, -4, 0x40000000, 16];
@@ -59,7 +72,7 @@ function fill({ mem }) {
   for (let i = 0; i < 65536; i++) m[i] = (i * 37 + 11) & 0xff;
 }
 
-t.test('a shift-and-add, then a load (and Go\'s prologue) agree with V8', async (t) => {
+t.test('a shift-and-add, then a load (and Go\'s prologue and epilogue) agree with V8', async (t) => {
   const bytes = await watToBytes('op-load.wat', wat);
   const argsOf = () => { const out = []; for (const p of ps) for (const i of is) out.push([p, i]); return out; };
   const r = compareWithV8(t, bytes, F.map((f) => f.name), argsOf, fill);
