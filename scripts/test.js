@@ -2,7 +2,7 @@
 // `npm test`: runs every test/**/*.test.js under tap and closes with the
 // totals alone on a line, "N passed, N failed, N skipped", which CI reads.
 // Counts are leaf assertions: a subtest's own summary line is not counted.
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 const fs = require('fs');
 
@@ -71,7 +71,7 @@ function tapBuiltWithRemovedPlugin() {
   return !!m && removed.some((p) => m[1].split('\n').includes(p));
 }
 if (tapBuiltWithRemovedPlugin()) {
-  const r = require('child_process').spawnSync(process.execPath, [tapBin, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [tapBin, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.stderr.write('tap build failed; running with the installed plugins\n');
 }
 
