@@ -173,7 +173,8 @@ static void init(void) {
     IR_THROW_REF, IR_RETHROW, IR_CALL_REF, IR_RETURN_CALL_REF, IR_REF_AS_NON_NULL,
     IR_ADDR_CHECK32, IR_CLAMP32, IR_TRAP_CODE, IR_BR_IF_GLOBAL, IR_BR_IFZ_GLOBAL,
     IR_SELECT_KX, IR_SELECT_XK, IR_SELECT_KK, IR_SHL_ADD, IR_COPY_RETURN, IR_MEM_RESTORE,
-    IR_XOR_ROTL32, IR_XOR_ROTL64,
+    IR_XOR_ROTL32, IR_XOR_ROTL64, IR_SHR_U_XOR32, IR_SHL_XOR32, IR_ADD_ADD32, IR_XOR_XOR64,
+    IR_AND_XOR64, IR_ADD_ADD64, IR_ROTL_XOR64,
   };
   for (size_t k = 0; k < sizeof generic / sizeof generic[0]; k++) cls[generic[k]] = C_GENERIC;
   /* the fused pairs with an access (interp_fused.inc): they keep their
@@ -185,7 +186,8 @@ static void init(void) {
     { IR_ADDI_I32_LOAD, 4 }, { IR_ADDI_I64_LOAD, 8 }, { IR_ADDI_I32_LOAD_X, 4 },
     { IR_ADDI_I32_LOAD8_U_X, 1 }, { IR_ADDI_I64_LOAD_X, 8 }, { IR_ADDI_I32_STORE, 4 },
     { IR_ADDI_I64_STORE, 8 }, { IR_I64_LOAD_STORE, 8 }, { IR_COPY_I32_LOAD, 4 },
-    { IR_COPY_I32_LOAD8_U, 1 },
+    { IR_COPY_I32_LOAD8_U, 1 }, { IR_BRT_I64_LOAD, 8 }, { IR_BRF_I64_LOAD, 8 },
+    { IR_SHL_ADD_I32_LOAD, 4 }, { IR_ADD_GLOBAL_SET32_I64_STORE_I, 8 },
   };
   for (size_t k = 0; k < sizeof fw / sizeof fw[0]; k++) {
     cls[fw[k][0]] = C_FUSED;
@@ -451,6 +453,26 @@ static void fused(st *s, int op, const wi_cell *c) {
       copy(s, o.dst, o.x);
       access_k(s, o.addr2, o.k2, o.off2, w);
       fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_LDB: {
+      wi_LDB o = wi_LDB_read(c);
+      access_k(s, o.addr, o.k, o.off, w);
+      fresh(s, o.dst);
+      break;
+    }
+    case WI_FORM_OPLD: {
+      wi_OPLD o = wi_OPLD_read(c);
+      fresh(s, o.dst);
+      access_k(s, o.addr2, o.k2, o.off2, w);
+      fresh(s, o.dst2);
+      break;
+    }
+    case WI_FORM_AGSTK: {
+      wi_AGSTK o = wi_AGSTK_read(c);
+      addk(s, o.dst, o.x, o.k);
+      gset(s, o.global, get(s, o.dst));
+      access_k(s, o.addr2, o.k2, o.off2, w);
       break;
     }
     default:

@@ -470,6 +470,17 @@ void tr_cond_jump(tr *t, bool when_true, bool back, tr_jump *j) {
       wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
       p->dst_cell = 0;
       *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
+    } else if ((op == IR_I64_EQZ || op == IR_I64_NEZ) && p && p->op == IR_I64_LOAD &&
+               wi_LD_read(p->c).dst == wi_DX_read(l->c).x) {
+      /* the same for an i64 just loaded (Go's `i64.load; i64.eqz; br_if`,
+       * whose eqz of an eqz is a nez) */
+      wi_LD a = wi_LD_read(p->c);
+      bool on_nonzero = (op == IR_I64_NEZ) == when_true;
+      t->nstage = 1;
+      p->op = on_nonzero ? IR_BRT_I64_LOAD : IR_BRF_I64_LOAD;
+      wi_LDB_write(p->c, (wi_LDB){ .dst = a.dst, .addr = a.addr, .off = a.off, .k = a.k, .to = 0 });
+      p->dst_cell = 0;
+      *j = (tr_jump){ (int64_t)t->ncode, 3, 0 };
     } else if ((op == IR_I32_EQZ || op == IR_I32_NEZ) && p && cmp_form[p->op] &&
                wi_DXY_read(p->c).dst == wi_DX_read(l->c).x && wi_DXY_read(p->c).dst >= tr_nloc(t)) {
       /* eqz of a comparison the translator could not invert in place (a
@@ -592,12 +603,12 @@ static bool fold_scale(tr *t, wi_DXY *c, uint32_t width) {
 }
 
 /* After an address fold: what is staged is final (tr_seal), except an
- * i32 add/imm left alone, which may still pair with the access that
- * follows (merge_seq; nothing else fuses with an add/imm before an
- * access). */
+ * i32 add/imm or a shift-and-add left alone, which may still pair with
+ * the access that follows (merge_seq; nothing else fuses with them
+ * before an access). */
 static void seal_access(tr *t) {
   uint32_t k;
-  if (t->nstage == 1 && addend(&t->stage[0], &k)) {
+  if (t->nstage == 1 && (addend(&t->stage[0], &k) || t->stage[0].op == IR_SHL_ADD)) {
     t->stage[0].dst_cell = 0;
     return;
   }
@@ -642,6 +653,13 @@ int tr_fold_address(tr *t, uint32_t i, uint32_t width, uint32_t *slot, uint32_t 
     t->nstage--;
     seal_access(t);
     return 3;
+  } else if (l->op == IR_I64_ADD_ZX_I) {
+    /* zero-extend and add a constant (tr_fuse_add_zx): the low 32 bits of
+     * the sum are the i32 plus the constant's low half, as below */
+    wi_DXK c = wi_DXK_read(l->c);
+    *slot = c.x;
+    *k = (uint32_t)c.k;
+    t->nstage--;
   } else if (l->op == IR_I32_ADD_I || l->op == IR_I64_ADD_I) {
     /* an i64.add reaches here only through i32.wrap_i64 (a retype): the
      * low 32 bits of the sum are the sum of the low 32 bits */
@@ -707,10 +725,13 @@ bool tr_negate_last(tr *t, uint32_t i) {
 
 /* i64.add of a constant to the i64.extend_i32_u just staged, whose result
  * is the temp `slot`: one instruction (Go's address arithmetic).  The
- * result goes to dst. */
+ * result goes to dst.  As for tr_fuse_mask, the constant cleared the
+ * extend's retargetable mark (so `produced` never held here): its
+ * destination is compared with the temp's slot instead. */
 bool tr_fuse_add_zx(tr *t, uint32_t slot, uint32_t dst, uint64_t k) {
   tr_insn *l = last(t);
-  if (!produced(t, slot) || l->op != IR_I64_EXTEND_I32_U) return false;
+  if (!l || !live(t) || l->op != IR_I64_EXTEND_I32_U || slot < tr_nloc(t)) return false;
+  if (wi_DX_read(l->c).dst != slot) return false;
   uint32_t src = wi_DX_read(l->c).x;
   l->op = IR_I64_ADD_ZX_I;
   wi_DXK_write(l->c, (wi_DXK){ .dst = dst, .x = src, .k = k });
@@ -792,7 +813,7 @@ static bool merge_seq(tr *t, int next);
  * rejected by this one look-up (translation runs it on every emission). */
 static const uint8_t seq_first[IR_COUNT] = {
   [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I32_ADD_I] = 1, [IR_I32_SUB_I] = 1,
-  [IR_I64_LOAD] = 1, [IR_COPY] = 1,
+  [IR_I64_LOAD] = 1, [IR_COPY] = 1, [IR_SHL_ADD] = 1, [IR_ADD_GLOBAL_SET32] = 1,
 };
 static bool merge_staged(tr *t, int next) {
   tr_insn *a = &t->stage[0], *b = &t->stage[1];
@@ -889,6 +910,7 @@ static const uint8_t seq_second[IR_COUNT] = {
   [IR_I32_SUB_I] = 1, [IR_I32_AND_I] = 1, [IR_I32_SHR_U_I] = 1, [IR_I32_SHL_I] = 1,
   [IR_I32_LOAD] = 1, [IR_I32_LOAD8_U] = 1, [IR_I64_LOAD] = 1, [IR_I32_LOAD_X] = 1,
   [IR_I32_LOAD8_U_X] = 1, [IR_I64_LOAD_X] = 1, [IR_I32_STORE] = 1, [IR_I64_STORE] = 1,
+  [IR_I64_STORE_I] = 1, [IR_RETURN_CONST] = 1,
 };
 
 /* The two staged instructions are final (see merge_staged): an i32 load
@@ -946,6 +968,30 @@ static bool merge_seq(tr *t, int next) {
     a->c[3] = b->c[2];
     a->op = op;
     a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_SHL_ADD && b->op == IR_I32_LOAD) {
+    /* fourth round: a shift-and-add kept (the access did not fold it),
+     * then a load */
+    a->op = IR_SHL_ADD_I32_LOAD;
+    a->c[3] = b->c[1];
+    a->c[4] = b->c[2];
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_ADD_GLOBAL_SET32 && b->op == IR_RETURN_CONST) {
+    /* Go's epilogue; the return is the pair's for backtraces */
+    wi_DK r = wi_DK_read(b->c);
+    wi_DXKG g = wi_DXKG_read(a->c);
+    memset(a->c, 0, sizeof a->c);
+    wi_AGSRK_write(a->c, (wi_AGSRK){ .dst = g.dst, .x = g.x, .k = g.k, .global = g.global, .dst2 = r.dst, .k2 = r.k });
+    a->op = IR_ADD_GLOBAL_SET32_RETURN_CONST;
+    a->wasm_at = b->wasm_at;
+  } else if (a->op == IR_ADD_GLOBAL_SET32 && b->op == IR_I64_STORE_I && !(wi_STK_read(b->c).val >> 32)) {
+    /* Go's prologue (the return address is below 2^32) */
+    wi_STK st = wi_STK_read(b->c);
+    wi_DXKG g = wi_DXKG_read(a->c);
+    memset(a->c, 0, sizeof a->c);
+    wi_AGSTK_write(a->c, (wi_AGSTK){ .dst = g.dst, .x = g.x, .k = g.k, .global = g.global, .addr2 = st.addr,
+                                     .val2 = (uint32_t)st.val, .off2 = st.off, .k2 = st.k });
+    a->op = IR_ADD_GLOBAL_SET32_I64_STORE_I;
+    a->wasm_at = b->wasm_at;
   } else {
     return false;
   }
@@ -971,5 +1017,45 @@ bool tr_fuse_xor_rotl(tr *t, uint32_t slot, bool wide, uint32_t k) {
   wi_DXYK_write(l->c, (wi_DXYK){ .dst = c.dst, .x = c.x, .y = c.y, .k = k & (wide ? 63 : 31) });
   l->dst_cell = 1;
   l->dst_slot = c.dst;
+  return true;
+}
+
+/* Fourth round.  The i32/i64 op just staged computed temp `a` or `b`,
+ * which only the commutative op `op2` that follows reads (a temp its
+ * consumer popped is dead, as for tr_fuse_shl_add): one instruction into
+ * dst.  Returns false when the pair is not one of these. */
+static int chain_form(int op1, int op2) {
+  switch (op2) {
+    case IR_I32_XOR:
+      return op1 == IR_I32_SHR_U_I ? IR_SHR_U_XOR32 : op1 == IR_I32_SHL_I ? IR_SHL_XOR32 : -1;
+    case IR_I32_ADD: return op1 == IR_I32_ADD ? IR_ADD_ADD32 : -1;
+    case IR_I64_XOR:
+      return op1 == IR_I64_XOR ? IR_XOR_XOR64 : op1 == IR_I64_AND ? IR_AND_XOR64
+           : op1 == IR_I64_ROTL_I ? IR_ROTL_XOR64 : -1;
+    case IR_I64_ADD: return op1 == IR_I64_ADD ? IR_ADD_ADD64 : -1;
+    default: return -1;
+  }
+}
+
+bool tr_fuse_chain(tr *t, int op2, uint32_t a, uint32_t b, uint32_t dst) {
+  tr_insn *l = last(t);
+  if (!l || !live(t) || a == b) return false;
+  int op = chain_form(l->op, op2);
+  if (op < 0) return false;
+  uint32_t d = wi_DXY_read(l->c).dst; /* DXK has it where DXY does */
+  if (d < tr_nloc(t) || (d != a && d != b)) return false;
+  uint32_t other = d == a ? b : a;
+  if (wi_ir_form[l->op] == WI_FORM_DXK) {
+    wi_DXK c = wi_DXK_read(l->c);
+    uint32_t k = (uint32_t)c.k & (l->op == IR_I64_ROTL_I ? 63 : 31);
+    memset(l->c, 0, sizeof l->c);
+    wi_DXYK_write(l->c, (wi_DXYK){ .dst = dst, .x = c.x, .y = other, .k = k });
+  } else {
+    wi_DXY c = wi_DXY_read(l->c);
+    memset(l->c, 0, sizeof l->c);
+    wi_DXYZ_write(l->c, (wi_DXYZ){ .dst = dst, .x = c.x, .y = c.y, .z = other });
+  }
+  l->op = op;
+  l->dst_cell = 0;
   return true;
 }

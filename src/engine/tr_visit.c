@@ -116,6 +116,7 @@ static int binary(tr *t, const wi_opinfo *ni) {
   tr_pop(t, 2);
   uint32_t dst = tr_slot(t, t->nst);
   if (!imm && ni->ir == IR_I32_ADD && tr_fuse_shl_add(t, a, b, dst)) return push_result(t, WH_I32, 1);
+  if (!imm && tr_fuse_chain(t, ni->ir, a, b, dst)) return push_result(t, ni->tout, 1);
   if (imm) wi_DXK_write(tr_emit(t, ni->ir + 1), (wi_DXK){ .dst = dst, .x = a, .k = yv });
   else wi_DXY_write(tr_emit(t, ni->ir), (wi_DXY){ .dst = dst, .x = a, .y = b });
   return push_result(t, ni->tout, 1);

@@ -243,6 +243,7 @@ bool tr_fuse_copy_call(tr *t, uint32_t func, uint32_t base);
 bool tr_fuse_shl_add(tr *t, uint32_t a, uint32_t b, uint32_t dst);
 bool tr_fuse_mask(tr *t, uint32_t slot, uint32_t m);
 bool tr_fuse_xor_rotl(tr *t, uint32_t slot, bool wide, uint32_t k);
+bool tr_fuse_chain(tr *t, int op2, uint32_t a, uint32_t b, uint32_t dst);
 void tr_thread_resume_jumps(tr *t);
 
 /* tr_control.c */
