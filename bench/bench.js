@@ -392,17 +392,24 @@ function printSaved(results) {
 // Time to first output of a Go program: a fresh process per run, from
 // spawn to the first stdout byte (node's own startup included for the
 // in-node runtimes; the baseline row is node printing one byte).
+// Another build of the addon (--addon) runs as wasihost with its own
+// WASIHOST_BINDING: its rows in the in-process sections (startup,
+// instantiate, host calls) must not fall back to the tree's build or, by
+// their name, to V8's path in instantiate.js and hostcall.js.
+const inNodeName = (r) => (r.addon ? 'wasihost' : r.name);
+const optsFor = (r, childOpts, extra = {}) => ({ ...childOpts, ...extra, env: { ...childOpts.env, ...(r.env || {}) } });
+
 async function startup(prog, expect, runtimes, opts, childOpts, log) {
   const n = opts.quick ? 2 : Math.max(5, opts.runs);
   const rows = [];
   const cases = [{ name: 'node-baseline', label: 'node (prints 1 byte)', argv: [process.execPath, '-e', "process.stdout.write('x')"] }];
-  for (const r of runtimes) if (r.kind === 'wasm') cases.push({ name: r.name, label: r.label, argv: r.argv(prog, []) });
+  for (const r of runtimes) if (r.kind === 'wasm') cases.push({ name: r.name, label: r.label, argv: r.argv(prog, []), r });
   log(`startup ${path.basename(prog)} x${n}`);
   for (const c of cases) c.runs = [];
   for (let i = 0; i < n; i++) {
     for (const c of cases) {
       if (c.error) continue;
-      const res = await runChild(c.argv, childOpts);
+      const res = await runChild(c.argv, c.r ? optsFor(c.r, childOpts) : childOpts);
       if (!res.ok) {
         c.error = res.error;
         continue;
@@ -436,7 +443,7 @@ async function instantiate(big, runtimes, opts, childOpts, log) {
   const rows = [];
   for (const r of runtimes.filter((x) => x.inNode)) {
     log(`instantiate ${r.name} x${reps}`);
-    const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'instantiate.js'), r.name, big, String(reps)], childOpts);
+    const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'instantiate.js'), inNodeName(r), big, String(reps)], optsFor(r, childOpts));
     if (!res.ok) {
       rows.push({ name: r.name, label: r.label, error: res.error });
       continue;
@@ -468,15 +475,15 @@ async function hostCalls(hostcall, cmd, runtimes, opts, childOpts, log) {
     const row = { name: r.name, label: r.label };
     rows.push(row);
     if (r.inNode) {
-      const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'hostcall.js'), r.name, hostcall, String(cmd.calls), String(reps)], childOpts);
+      const res = await runChild([process.execPath, '--no-warnings', path.join(LIB, 'hostcall.js'), inNodeName(r), hostcall, String(cmd.calls), String(reps)], optsFor(r, childOpts));
       if (!res.ok) row.error = res.error;
       else Object.assign(row, JSON.parse(res.stdout.trim().split('\n').pop()));
     }
     const w = [];
     const e = [];
     for (let i = 0; i < reps && !row.cliError; i++) {
-      const a = await runChild(r.argv(cmd.write, []), { ...childOpts, stdout: 'devnull' });
-      const b = await runChild(r.argv(cmd.empty, []), { ...childOpts, stdout: 'devnull' });
+      const a = await runChild(r.argv(cmd.write, []), optsFor(r, childOpts, { stdout: 'devnull' }));
+      const b = await runChild(r.argv(cmd.empty, []), optsFor(r, childOpts, { stdout: 'devnull' }));
       if (!a.ok || !b.ok) row.cliError = a.error || b.error;
       w.push(a.wallMs);
       e.push(b.wallMs);
