@@ -126,11 +126,10 @@ int wi_translate_module(wh_module *m, wh_error *err) {
   if (nt == 1) {
     for (size_t at = 0; m->copy_to && at < m->len; at += PAR_COPY_CHUNK)
       copy_chunk(m->copy_to + at, m->bytes + at, m->len - at < PAR_COPY_CHUNK ? m->len - at : PAR_COPY_CHUNK);
-    for (uint32_t i = 0; i < n; i++) {
-      int rc = wi_translate(m, i, eager, err);
-      if (rc) return rc;
-    }
-    return 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) rc = wi_translate(m, i, eager, err);
+    wi_translate_scratch_trim();
+    return rc;
   }
   /* set up before the threads read it (it is filled on first use) */
   (void)(m->exact ? wi_interp_exact_handlers() : wi_interp_handlers());
@@ -152,6 +151,7 @@ int wi_translate_module(wh_module *m, wh_error *err) {
   if (attr_ok) pthread_attr_destroy(&attr);
   par_work(&j);
   for (uint32_t i = 0; i < started; i++) pthread_join(tid[i], NULL);
+  wi_translate_scratch_trim();
   pthread_mutex_destroy(&j.lock);
   uint32_t failed = atomic_load_explicit(&j.fail_at, memory_order_relaxed);
   return failed < n ? (err->status ? err->status : WH_ERR_INVALID) : 0;

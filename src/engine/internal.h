@@ -319,6 +319,8 @@ int wi_validate_module(wh_module *m, wh_error *err);
  * wh_config.eager is set). */
 int wi_translate(wh_module *m, uint32_t defidx, bool emit, wh_error *err);
 int wi_translate_module(wh_module *m, wh_error *err);
+/* tr_scratch.c: gives back this thread's translator scratch if it grew large */
+void wi_translate_scratch_trim(void);
 /* The function's code, translating it first if this is its first call.
  * NULL only when memory runs out. */
 /* An active data segment's offset expression. */

@@ -60,3 +60,17 @@ void tr_scratch_keep(tr *t) {
     scratch_keyed = scratch_key_ok && pthread_setspecific(scratch_key, &scratch) == 0;
   }
 }
+
+/* Between bursts of translation a thread keeps at most this much: a large
+ * function's arrays (a Go function of 50 KB of wasm: ~120 KB) would
+ * otherwise stay with the thread for the life of the process.  Called once
+ * a module's bodies are validated and after each lazy translation, where
+ * growing them again costs little next to translating such a function. */
+#define SCRATCH_KEEP_BYTES ((size_t)32 << 10)
+
+void wi_translate_scratch_trim(void) {
+  size_t bytes = (size_t)scratch.capst * sizeof(tr_vent) + (size_t)scratch.capctl * sizeof(tr_ctl) +
+                 (size_t)scratch.cappatch * sizeof(tr_patch);
+  if (bytes <= SCRATCH_KEEP_BYTES) return;
+  scratch_free(&scratch);
+}

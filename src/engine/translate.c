@@ -123,5 +123,6 @@ wi_cell *wi_funcdef_code_slow(wh_module *m, wi_funcdef *f) {
       c = atomic_load_explicit(&f->code, memory_order_acquire);
   }
   pthread_mutex_unlock(&m->translate_lock);
+  wi_translate_scratch_trim();
   return c;
 }

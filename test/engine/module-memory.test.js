@@ -6,7 +6,9 @@
 //    read the section twice, the second time into the array;
 //  - the locals' types of every function sit in one block;
 //  - the name section's function names are read on first use (a trap's
-//    backtrace), from the module's own copy of the bytes.
+//    backtrace), from the module's own copy of the bytes;
+//  - a thread's translator scratch is given back when it grew large, after
+//    compiling and after each lazy translation.
 // Each case runs on wasihost and on V8 (instance memory, results, traps and
 // compile errors compared), with new Module(bytes) (the caller's bytes
 // zeroed after compiling) and Module.fromFile.
@@ -39,6 +41,10 @@ function wasihostModules(bytes) {
   fs.writeFileSync(file, bytes);
   return [['new Module(bytes)', a], ['Module.fromFile', w.Module.fromFile(file)]];
 }
+
+const uleb = (n) => { const o = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
+// (for the small non-negative constants used here)
+const sleb = (n) => { const o = []; for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40))) { o.push(b); return o; } o.push(b | 0x80); } };
 
 // Runs `calls` on a fresh instance; returns results/traps and the memory.
 function run(ns, mod, imports, calls) {
@@ -161,8 +167,34 @@ t.test('locals of every function, from one block', (t) => {
   t.end();
 });
 
+t.test('lazy translation after the translator scratch was given back (large functions, both ways)', (t) => {
+  // Nesting 600 blocks deep needs more translator scratch (control frames)
+  // than a thread keeps between translations: each call grows it again.
+  // Made by hand: wabt's parser recurses on nesting that deep.
+  const deep = (depth, k) => {
+    const code = [];
+    for (let i = 0; i < depth; i++) code.push(0x02, 0x7f); // block (result i32)
+    code.push(0x20, 0); // local.get 0
+    for (let i = 0; i < depth; i++) code.push(0x41, ...sleb((i * k) % 97), 0x6a, 0x20, 0, 0x45, 0x0d, 0, 0x0b);
+    return [0, ...code, 0x0b]; // no locals; end
+  };
+  const small = (i) => [0, 0x20, 0, 0x41, ...sleb(i), 0x6a, 0x0b];
+  const bodies = [deep(600, 3), deep(900, 5), ...Array.from({ length: 400 }, (_, i) => small(i))];
+  const names = ['a', 'b', ...Array.from({ length: 400 }, (_, i) => `s${i}`)];
+  const vec = (items) => [...uleb(items.length), ...items.flat()];
+  const section = (id, payload) => [id, ...uleb(payload.length), ...payload];
+  const bytes = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec([[0x60, 1, 0x7f, 1, 0x7f]])),
+    ...section(3, vec(bodies.map(() => [0]))),
+    ...section(7, vec(names.map((n, i) => [n.length, ...Buffer.from(n), 0, ...uleb(i)]))),
+    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])))]);
+  const calls = [['a', 1], ['s1', 1], ['b', 2], ['a', 0], ['s399', 7], ['b', 0]];
+  const want = [0, 1].map(() => run(WebAssembly, new WebAssembly.Module(bytes), {}, calls));
+  for (const [how, mod] of wasihostModules(bytes)) t.same([0, 1].map(() => run(w, mod, {}, calls)), want, how);
+  t.end();
+});
+
 // A name section: wabt's, then hand-made ones appended.
-const uleb = (n) => { const o = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
 const nameEntry = (idx, s) => [...uleb(idx), s.length, ...Buffer.from(s)];
 const nameSection = (entries, tail = []) => {
   const sub = [...uleb(entries.length), ...entries.flat(), ...tail];
