@@ -168,7 +168,7 @@ static const void *const *handlers;
  * own sets (README.md, Performance, has the figures); it is not immune (main's
  * handlers before the fourth round of fusions, aligned so, made gimli
  * 1.45x slower).  Padding before labels that code also falls into is
- * executed (c-fib: +4.5% instructions, its calls' shared tails); run()
+ * executed (so the direct calls enter their callee themselves); run()
  * grows from 69 to 146 KB, of which a loop keeps only its handlers'
  * lines in cache. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
@@ -606,7 +606,7 @@ L_CALL: {
     callee = &inst->defs[o.func];
     nfp = FRAME_AT(o.base);
     ret = ip + WI_LEN_CALL;
-    goto call_wasm_same;
+    ENTER_WASM(0);
   }
 L_CALL_K: {
     OPS(CALL_K);
@@ -614,7 +614,7 @@ L_CALL_K: {
     nfp = FRAME_AT(o.base);
     nfp[0].raw = o.k;
     ret = ip + WI_LEN_CALL_K;
-    goto call_wasm_same;
+    ENTER_WASM(0);
   }
 L_CALL_IMPORT: {
     OPS(CALL_IMPORT);
@@ -682,8 +682,6 @@ call_nested:
     NEXT();
 call_wasm:
     ENTER_WASM(1);
-call_wasm_same:
-    ENTER_WASM(0);
 call_translate_0:
     cinst = inst;
 call_translate_1:
