@@ -133,6 +133,13 @@ function stage(runDir, file) {
   return dst;
 }
 
+// A runtime's child options: another build of the addon (--addon) brings
+// its own WASIHOST_BINDING, and runs in the in-process sections (startup,
+// instantiate, host calls) under the name wasihost, not wasihost@X, which
+// instantiate.js and hostcall.js would take for V8.
+const inNodeName = (r) => (r.addon ? 'wasihost' : r.name);
+const optsFor = (r, childOpts, extra = {}) => ({ ...childOpts, ...extra, env: { ...childOpts.env, ...(r.env || {}) } });
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const cacheDir = process.env.WASIHOST_BENCH_DIR || path.join(REPO, 'build', 'bench');
@@ -276,7 +283,7 @@ async function main() {
         const e = entry.runtimes[r.name];
         if (e.failed) continue;
         const file = r.kind === 'native' ? w.files.native : w.files.wasm;
-        const res = await runChild(r.argv(file, args), { ...childOpts, env: { ...childEnv, ...(r.env || {}) } });
+        const res = await runChild(r.argv(file, args), optsFor(r, childOpts));
         e.runs.push({ wallMs: res.wallMs, cpuMs: res.cpuMs, rssKB: res.rssKB, report: res.report });
         if (!res.ok) {
           e.failed = res.error;
@@ -392,13 +399,6 @@ function printSaved(results) {
 // Time to first output of a Go program: a fresh process per run, from
 // spawn to the first stdout byte (node's own startup included for the
 // in-node runtimes; the baseline row is node printing one byte).
-// Another build of the addon (--addon) runs as wasihost with its own
-// WASIHOST_BINDING: its rows in the in-process sections (startup,
-// instantiate, host calls) must not fall back to the tree's build or, by
-// their name, to V8's path in instantiate.js and hostcall.js.
-const inNodeName = (r) => (r.addon ? 'wasihost' : r.name);
-const optsFor = (r, childOpts, extra = {}) => ({ ...childOpts, ...extra, env: { ...childOpts.env, ...(r.env || {}) } });
-
 async function startup(prog, expect, runtimes, opts, childOpts, log) {
   const n = opts.quick ? 2 : Math.max(5, opts.runs);
   const rows = [];
