@@ -255,6 +255,15 @@ int wn_raw_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
 int wn_args_to_wasm(wn_env *E, const wh_functype *ft, napi_value fn,
                          size_t argc, napi_value *argv, int raw, wh_val *args) {
   napi_value undef = wn_undefined(E->env);
+  /* The JS API refuses a v128 anywhere in the type before it converts an
+   * argument or runs the function (V8 does too): a v128 result must not be
+   * found unconvertible only after the function's side effects. */
+  if (!raw) {
+    for (size_t i = 0; i < ft->nparams + ft->nresults; i++) {
+      uint8_t t = i < ft->nparams ? ft->params[i] : ft->results[i - ft->nparams];
+      if (t == WH_V128) return no_v128(E->env);
+    }
+  }
   for (size_t i = 0; i < ft->nparams; i++) {
     napi_value v = i < argc ? argv[i] : undef;
     int rc = raw ? wn_raw_to_wasm(E, v, ft->params[i], &args[i])

@@ -57,21 +57,35 @@ t.test('v128 values move through locals, globals, calls, blocks and select', asy
 t.test('v128 at the JS boundary is a TypeError, as in V8', async (t) => {
   const bytes = await build(`(module
     (import "m" "f" (func $f (param v128)))
+    (import "m" "r" (func $r (result v128)))
     (global (export "g") (mut v128) (v128.const i64x2 0 0))
+    (global $ran (export "ran") (mut i32) (i32.const 0))
     (func (export "id") (param v128) (result v128) (local.get 0))
-    (func (export "make") (result v128) (v128.const i64x2 1 2))
-    (func (export "callf") (call $f (v128.const i64x2 0 0))))`);
+    (func (export "make") (result v128)
+      (global.set $ran (i32.add (global.get $ran) (i32.const 1))) (v128.const i64x2 1 2))
+    (func (export "pair") (param i32) (result i32 v128)
+      (global.set $ran (i32.add (global.get $ran) (i32.const 10))) (local.get 0) (v128.const i64x2 1 2))
+    (func (export "callf") (call $f (v128.const i64x2 0 0)))
+    (func (export "callr") (drop (call $r))))`);
   for (const api of [WebAssembly, wasihost]) {
     let called = 0;
-    const ex = new api.Instance(new api.Module(bytes), { m: { f: () => { called++; } } }).exports;
+    const imports = { m: { f: () => { called++; }, r: () => { called++; return 0; } } };
+    const ex = new api.Instance(new api.Module(bytes), imports).exports;
     const who = api === WebAssembly ? 'V8' : 'wasihost';
     t.throws(() => ex.id(0n), TypeError, `${who}: v128 parameter`);
     t.throws(() => ex.make(), TypeError, `${who}: v128 result`);
+    t.throws(() => ex.pair(1), TypeError, `${who}: a v128 among the results`);
+    t.equal(ex.ran.value, 0, `${who}: a function with a v128 result is refused before it runs`);
     t.throws(() => ex.g.value, TypeError, `${who}: v128 global get`);
     t.throws(() => { ex.g.value = 1; }, TypeError, `${who}: v128 global set`);
     t.throws(() => ex.callf(), TypeError, `${who}: wasm calling a JS import with a v128 parameter`);
-    t.equal(called, 0, `${who}: the import never ran`);
+    t.throws(() => ex.callr(), TypeError, `${who}: wasm calling a JS import with a v128 result`);
+    t.equal(called, 0, `${who}: the imports never ran`);
   }
+  // an async call is refused the same way, before it runs
+  const inst = new wasihost.Instance(new wasihost.Module(bytes), { m: { f() {}, r() { return 0; } } });
+  await t.rejects(Promise.resolve().then(() => inst.callAsync('make')), TypeError, 'callAsync: v128 result');
+  t.equal(inst.exports.ran.value, 0, 'wasihost: callAsync of a function with a v128 result does not run it');
   t.throws(() => new wasihost.Global({ value: 'v128' }, 0), TypeError);
 });
 
