@@ -4,7 +4,7 @@
 // and on V8's WebAssembly; every exported function is called with the same
 // arguments and the outcomes compared, then the exported memories, globals
 // and tables.  Not part of npm test.
-//   node fuzz/diff-v8.js [--minutes M] [--seed N] [--out DIR] [--no-simd]
+//   node fuzz/diff-v8.js [--minutes M] [--modules N] [--seed N] [--out DIR] [--no-simd]
 //   node fuzz/diff-v8.js --replay FILE|DIR...
 // Prints counts; a module that differs is written to DIR (default
 // build/fuzz/diff) with a .txt saying how.
@@ -16,6 +16,7 @@ const W = require('../lib');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const minutes = Number(opt('--minutes', '1'));
+const maxModules = Number(opt('--modules', 'Infinity'));
 let seed = Number(opt('--seed', String(Date.now() % 1e9)));
 const outDir = opt('--out', path.join(__dirname, '..', 'build', 'fuzz', 'diff'));
 
@@ -203,7 +204,8 @@ if (args.includes('--replay')) {
 const startSeed = seed;
 const end = Date.now() + minutes * 60000;
 const c0 = process.cpuUsage();
-while (Date.now() < end) one();
+const t0 = Date.now();
+while (Date.now() < end && counts.modules + counts.smithFailed < maxModules) one();
 const c = process.cpuUsage(c0);
-console.log(`seed ${startSeed}, ${minutes} min (cpu ${((c.user + c.system) / 1e6).toFixed(1)} s of this process): ${JSON.stringify(counts)}`);
+console.log(`seed ${startSeed}, ${((Date.now() - t0) / 1000).toFixed(0)} s (cpu ${((c.user + c.system) / 1e6).toFixed(1)} s of this process): ${JSON.stringify(counts)}`);
 process.exit(counts.validityMismatch + counts.instantiateMismatch + counts.callMismatch + counts.stateMismatch ? 1 : 0);
