@@ -23,7 +23,7 @@ typedef struct host_fn {
   napi_ref fn;    /* weak: the owner's keep-alive group holds it */
   napi_ref owner; /* weak: the Instance, to group funcrefs it receives */
   uint32_t nparams, nresults;
-  bool has_v128; /* the JS API refuses the call before it reaches fn */
+  int not_js; /* a v128 or exnref in the type, +1: the call is refused before fn runs */
   uint8_t types[]; /* params, then results */
 } host_fn;
 
@@ -117,8 +117,8 @@ static int host_invoke(wh_call *call, void *data, const wh_val *args,
     napi_throw_error(env, NULL, "wasihost: out of memory");
     goto out;
   }
-  if (h->has_v128) {
-    napi_throw_type_error(env, NULL, "type incompatibility when transforming from/to JS: v128");
+  if (h->not_js) {
+    wn_throw_not_js(env, h->types[h->not_js - 1]);
     goto out;
   }
   if (h->owner && napi_get_reference_value(env, h->owner, &owner) != napi_ok) owner = NULL;
@@ -200,7 +200,8 @@ wh_func *wn_host_func(wn_env *E, napi_value fn, const wh_functype *type,
   h->nresults = type->nresults;
   if (type->nparams) memcpy(h->types, type->params, type->nparams);
   if (type->nresults) memcpy(h->types + type->nparams, type->results, type->nresults);
-  for (size_t i = 0; i < n; i++) h->has_v128 |= h->types[i] == WH_V128;
+  for (size_t i = 0; i < n && !h->not_js; i++)
+    if (wn_type_not_js(h->types[i])) h->not_js = (int)i + 1;
   /* Without an owner nothing else keeps fn: hold it strongly (a root). */
   if (owner && wn_group_keep(E, owner, fn)) {
     free(h);

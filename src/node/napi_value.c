@@ -97,8 +97,17 @@ static int from_ref(wn_env *E, wh_val v, uint8_t type, napi_value owner,
   return 0;
 }
 
-static int no_v128(napi_env env) {
-  napi_throw_type_error(env, NULL, "type incompatibility when transforming from/to JS: v128");
+/* The types no JS value converts to or from (the JS API's ToJSValue and
+ * ToWebAssemblyValue throw for them). */
+bool wn_type_not_js(uint8_t type) {
+  uint8_t f = wh_reftype_family(type);
+  return f == WH_V128 || f == WH_EXNREF;
+}
+
+int wn_throw_not_js(napi_env env, uint8_t type) {
+  napi_throw_type_error(env, NULL, wh_reftype_family(type) == WH_EXNREF
+                                       ? "type incompatibility when transforming from/to JS: exnref"
+                                       : "type incompatibility when transforming from/to JS: v128");
   return -1;
 }
 
@@ -132,7 +141,7 @@ int wn_to_wasm(wn_env *E, napi_value v, uint8_t type, wh_val *out) {
   case WH_EXTERNREF:
     return to_ref(E, v, type, out);
   default:
-    return no_v128(env);
+    return wn_throw_not_js(env, type);
   }
 }
 
@@ -167,7 +176,7 @@ int wn_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
   case WH_EXTERNREF:
     return from_ref(E, v, type, owner, out);
   default:
-    return no_v128(env);
+    return wn_throw_not_js(env, type);
   }
 }
 
@@ -255,13 +264,13 @@ int wn_raw_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
 int wn_args_to_wasm(wn_env *E, const wh_functype *ft, napi_value fn,
                          size_t argc, napi_value *argv, int raw, wh_val *args) {
   napi_value undef = wn_undefined(E->env);
-  /* The JS API refuses a v128 anywhere in the type before it converts an
-   * argument or runs the function (V8 does too): a v128 result must not be
-   * found unconvertible only after the function's side effects. */
+  /* The JS API refuses a v128 or exnref anywhere in the type before it
+   * converts an argument or runs the function (V8 does too): such a result
+   * must not be found unconvertible only after the function's side effects. */
   if (!raw) {
     for (size_t i = 0; i < ft->nparams + ft->nresults; i++) {
       uint8_t t = i < ft->nparams ? ft->params[i] : ft->results[i - ft->nparams];
-      if (t == WH_V128) return no_v128(E->env);
+      if (wn_type_not_js(t)) return wn_throw_not_js(E->env, t);
     }
   }
   for (size_t i = 0; i < ft->nparams; i++) {

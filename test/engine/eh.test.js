@@ -260,6 +260,26 @@ t.test('try_table and exnref', async (t) => {
   t.equal(ex.tt_param(5n), 9);
 });
 
+t.test('exnref at the JS boundary: a TypeError before anything runs', async (t) => {
+  const bytes = await bytesOf(`(module
+    (import "m" "r" (func $r (result exnref)))
+    (import "m" "p" (func $p (param exnref)))
+    (global $ran (export "ran") (mut i32) (i32.const 0))
+    (global (export "g") (mut exnref) (ref.null exn))
+    (func (export "make") (result exnref) (global.set $ran (i32.const 1)) (ref.null exn))
+    (func (export "take") (param exnref) (global.set $ran (i32.const 2)))
+    (func (export "callr") (drop (call $r)))
+    (func (export "callp") (call $p (ref.null exn))))`, { exceptions: true });
+  let called = 0;
+  const ex = new wasihost.Instance(new wasihost.Module(bytes), { m: { r() { called++; return null; }, p() { called++; } } }).exports;
+  for (const name of ['make', 'take', 'callr', 'callp']) {
+    t.throws(() => ex[name](null), { name: 'TypeError', message: /exnref/ }, name);
+  }
+  t.equal(ex.ran.value, 0, 'no exported function ran');
+  t.equal(called, 0, 'no JS import was called');
+  t.throws(() => ex.g.value, { name: 'TypeError', message: /exnref/ }, 'an exnref global');
+});
+
 t.test('JS API: Tag, Exception, JSTag', async (t) => {
   const tag = new wasihost.Tag({ parameters: ['i32', 'f64', 'externref'] });
   t.same(tag.type(), { parameters: ['i32', 'f64', 'externref'] });
