@@ -9,6 +9,7 @@
 const native = require('./binding');
 const { guard } = require('../uncloneable');
 const { isObject } = require('./convert');
+const { enumerable, requiredArgs } = require('./webidl');
 const { Tag } = require('./tag');
 
 class Exception {
@@ -33,12 +34,16 @@ class Exception {
   }
 
   getArg(tag, index) {
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Exception.getArg(): Argument 1 is required');
     if (!(tag instanceof Tag)) throw new TypeError('WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly tag');
     const i = Number(index);
     if (!Number.isInteger(i) || i < 0) throw new RangeError('WebAssembly.Exception.getArg(): Index out of range');
     return native.exnGetArg(this, tag, i);
   }
 }
+
+enumerable(Exception.prototype, ['is', 'getArg']);
+requiredArgs(Exception, 2); // (tag, payload[, options]), as the JS API's IDL says
 
 Object.defineProperty(Exception.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Exception', configurable: true,

@@ -4,6 +4,7 @@ const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
 const { isObject, defaultValue } = require('./convert');
+const { enumerable, requiredArgs } = require('./webidl');
 
 const TYPES = new Set(['i32', 'i64', 'f32', 'f64', 'externref', 'anyfunc', 'funcref']);
 
@@ -39,6 +40,9 @@ class Global {
     return native.globalType(this);
   }
 }
+
+enumerable(Global.prototype, ['valueOf', 'value']);
+requiredArgs(Global, 1);
 
 // dispose(): see lib/api/dispose.js.
 addDispose(Global);

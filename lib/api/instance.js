@@ -33,6 +33,7 @@
 // everything it defines now (lib/api/dispose.js).
 const native = require('./binding');
 const { isObject } = require('./convert');
+const { enumerable, requiredArgs } = require('./webidl');
 const {
   runAsync, withAbortCause, checkRunSignal, checkTimeout, checkFuel,
 } = require('./run');
@@ -317,5 +318,7 @@ if (typeof Symbol.dispose === 'symbol') {
 Object.defineProperty(Instance.prototype, Symbol.toStringTag, {
   value: 'WebAssembly.Instance', configurable: true,
 });
+enumerable(Instance.prototype, ['exports']);
+requiredArgs(Instance, 1); // (module[, importObject]); the limits argument is ours
 
 module.exports = { Instance };

@@ -6,6 +6,7 @@ const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
 const { toU32, toU64, addressType, isObject } = require('./convert');
+const { enumerable } = require('./webidl');
 
 const MAX_PAGES = 65536;
 const MAX_PAGES64 = 2 ** 48; // memory64: what may be declared (the engine holds 4 GiB)
@@ -15,19 +16,25 @@ class Memory {
     if (!isObject(descriptor)) {
       throw new TypeError('WebAssembly.Memory(): Argument 0 must be a memory descriptor');
     }
+    // A WebIDL dictionary: each member read and converted before the next,
+    // in the members' alphabetical order (address, initial, maximum,
+    // minimum, shared).
+    const address = addressType(descriptor, 'WebAssembly.Memory()');
+    const conv = address === 'i64' ? toU64 : toU32;
+    const bound = address === 'i64' ? MAX_PAGES64 : MAX_PAGES;
     let initial = descriptor.initial;
-    if (initial === undefined) initial = descriptor.minimum; // type reflection spelling
+    if (initial !== undefined) initial = conv(initial, "WebAssembly.Memory(): Property 'initial'");
     const maximum = descriptor.maximum;
+    const max = maximum === undefined
+      ? undefined : conv(maximum, "WebAssembly.Memory(): Property 'maximum'");
+    if (initial === undefined) { // type reflection spelling
+      const minimum = descriptor.minimum;
+      if (minimum !== undefined) initial = conv(minimum, "WebAssembly.Memory(): Property 'minimum'");
+    }
     const shared = descriptor.shared;
     if (initial === undefined) {
       throw new TypeError("WebAssembly.Memory(): Property 'initial' is required");
     }
-    const address = addressType(descriptor, 'WebAssembly.Memory()');
-    const conv = address === 'i64' ? toU64 : toU32;
-    const bound = address === 'i64' ? MAX_PAGES64 : MAX_PAGES;
-    initial = conv(initial, "WebAssembly.Memory(): Property 'initial'");
-    const max = maximum === undefined
-      ? undefined : conv(maximum, "WebAssembly.Memory(): Property 'maximum'");
     if (shared) throw new TypeError('WebAssembly.Memory(): shared memories are not supported');
     if (initial > bound) {
       throw new RangeError(`WebAssembly.Memory(): Property 'initial': value ${initial} is above the upper bound ${bound}`);
@@ -65,6 +72,7 @@ class Memory {
 }
 
 // dispose(): see lib/api/dispose.js.
+enumerable(Memory.prototype, ['grow', 'buffer']);
 addDispose(Memory);
 
 Object.defineProperty(Memory.prototype, Symbol.toStringTag, {

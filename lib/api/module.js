@@ -7,6 +7,7 @@
 const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
+const { enumerable } = require('./webidl');
 
 class Module {
   constructor(bytes) {
@@ -37,7 +38,11 @@ class Module {
     if (sectionName === undefined) {
       throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
     }
-    return native.moduleCustomSections(module, `${sectionName}`);
+    const name = `${sectionName}`;
+    // A name with a lone surrogate equals no section's (names are UTF-8);
+    // converted to UTF-8 it would read U+FFFD and could match one.
+    if (!name.isWellFormed()) return [];
+    return native.moduleCustomSections(module, name);
   }
 }
 
@@ -97,6 +102,7 @@ Module.fromShared = function fromShared(handle) {
 };
 
 // dispose(): see lib/api/dispose.js.
+enumerable(Module, ['exports', 'imports', 'customSections']);
 addDispose(Module);
 {
   // Disposing a Module that shared itself ends its share.

@@ -4,6 +4,7 @@ const native = require('./binding');
 const { addDispose } = require('./dispose');
 const { guard } = require('../uncloneable');
 const { toU32, toU64, addressType, isObject, defaultValue } = require('./convert');
+const { enumerable, requiredArgs } = require('./webidl');
 
 const MAX_TABLE = 10000000;
 const ELEMENTS = new Set(['anyfunc', 'funcref', 'externref']);
@@ -29,22 +30,27 @@ class Table {
     if (!isObject(descriptor)) {
       throw new TypeError('WebAssembly.Table(): Argument 0 must be a table descriptor');
     }
-    const element = descriptor.element;
-    let initial = descriptor.initial;
-    if (initial === undefined) initial = descriptor.minimum;
-    const maximum = descriptor.maximum;
-    const elem = String(element);
+    // A WebIDL dictionary: each member read and converted before the next,
+    // in the members' alphabetical order (address, element, initial,
+    // maximum, minimum).
+    const address = addressType(descriptor, 'WebAssembly.Table()');
+    const conv = address === 'i64' ? toU64 : toU32;
+    const elem = String(descriptor.element);
     if (!ELEMENTS.has(elem)) {
       throw new TypeError("WebAssembly.Table(): Descriptor property 'element' must be a WebAssembly reference type");
+    }
+    let initial = descriptor.initial;
+    if (initial !== undefined) initial = conv(initial, "WebAssembly.Table(): Property 'initial'");
+    const maximum = descriptor.maximum;
+    let max = maximum === undefined
+      ? undefined : conv(maximum, "WebAssembly.Table(): Property 'maximum'");
+    if (initial === undefined) { // type reflection spelling
+      const minimum = descriptor.minimum;
+      if (minimum !== undefined) initial = conv(minimum, "WebAssembly.Table(): Property 'minimum'");
     }
     if (initial === undefined) {
       throw new TypeError("WebAssembly.Table(): Property 'initial' is required");
     }
-    const address = addressType(descriptor, 'WebAssembly.Table()');
-    const conv = address === 'i64' ? toU64 : toU32;
-    initial = conv(initial, "WebAssembly.Table(): Property 'initial'");
-    let max = maximum === undefined
-      ? undefined : conv(maximum, "WebAssembly.Table(): Property 'maximum'");
     if (initial > MAX_TABLE) {
       throw new RangeError(`WebAssembly.Table(): Property 'initial': value ${initial} is above the upper bound ${MAX_TABLE}`);
     }
@@ -68,9 +74,13 @@ class Table {
     return native.tableGet(this, index64(this, index, 'WebAssembly.Table.get(): Argument 0'));
   }
 
+  // Only a missing value means the default: an explicit undefined is
+  // converted (a TypeError for funcref, as in V8; externref's default is
+  // undefined anyway).  grow() and the constructor take undefined as
+  // missing, as V8 does.
   set(index, value) {
     const i = index64(this, index, 'WebAssembly.Table.set(): Argument 0');
-    native.tableSet(this, i, value === undefined ? elementDefault(this) : value);
+    native.tableSet(this, i, arguments.length < 2 ? elementDefault(this) : value);
   }
 
   grow(delta, value) {
@@ -85,6 +95,11 @@ class Table {
     return native.tableType(this);
   }
 }
+
+enumerable(Table.prototype, ['grow', 'get', 'set', 'length']);
+requiredArgs(Table, 1);
+requiredArgs(Table.prototype.grow, 1);
+requiredArgs(Table.prototype.set, 1);
 
 // dispose(): see lib/api/dispose.js.
 addDispose(Table);

@@ -44,7 +44,8 @@ static int valtype_of(napi_env env, napi_value v, uint8_t *out) {
   if (napi_typeof(env, v, &t) == napi_ok && t == napi_string &&
       napi_get_value_string_utf8(env, v, s, sizeof s, &len) == napi_ok) {
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-      if (!strcmp(s, names[i].name)) {
+      /* by length too: "i32\0" is not "i32" */
+      if (len == strlen(names[i].name) && !memcmp(s, names[i].name, len)) {
         *out = names[i].type;
         return 0;
       }

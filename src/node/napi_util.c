@@ -151,7 +151,16 @@ int wn_buffer_source(napi_env env, napi_value v, const uint8_t **data,
   }
   WI_TRY(napi_is_dataview(env, v, &is), -1);
   if (is) {
-    WI_TRY(napi_get_dataview_info(env, v, &n, &p, NULL, NULL), -1);
+    napi_value ab;
+    size_t off = 0, ab_len = 0;
+    WI_TRY(napi_get_dataview_info(env, v, &n, &p, &ab, &off), -1);
+    /* A view past the end of its (resizable, since shrunk) buffer is no
+     * buffer source: V8 throws, and reading it would overrun. */
+    WI_TRY(napi_get_arraybuffer_info(env, ab, NULL, &ab_len), -1);
+    if (off > ab_len || n > ab_len - off) {
+      napi_throw_type_error(env, NULL, "Argument 0 must be a buffer source (the DataView is out of bounds)");
+      return -1;
+    }
     *data = p;
     *len = n;
     return 0;
