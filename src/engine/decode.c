@@ -24,6 +24,34 @@ static int rd_count(wi_reader *r, uint32_t *n) {
   return 0;
 }
 
+/* The JS API's implementation-defined limits (JS API §"Limits"; V8 and
+ * the other engines keep the same): a module past one does not compile.
+ * They are far above what toolchains emit (Go's linker keeps data
+ * segments under 100,000 for this very limit) and bound what a hostile
+ * module makes the decoder allocate. */
+enum {
+  LIM_TYPES = 1000000,
+  LIM_FUNCS = 1000000,
+  LIM_IMPORTS = 1000000,
+  LIM_EXPORTS = 1000000,
+  LIM_GLOBALS = 1000000,
+  LIM_TAGS = 1000000,
+  LIM_DATAS = 100000,
+  LIM_TABLES = 100000,
+  LIM_MEMS = 100,
+  LIM_PARAMS = 1000,
+  LIM_RESULTS = 1000,
+  LIM_BODY_BYTES = 7654321,
+  LIM_ELEM_ENTRIES = 10000000,
+};
+
+/* rd_count, then the limit on what it counts */
+static int rd_count_max(wi_reader *r, uint32_t *n, uint32_t max, const char *what) {
+  TRY(rd_count(r, n));
+  if (*n > max) FAIL("too many %s (%u; the limit is %u)", what, *n, max);
+  return 0;
+}
+
 /* value and reference types may name a type (3.0 typed references:
  * valtype.c); the module's whole type section is read by then */
 static int rd_valtype(wi_reader *r, const wh_module *m, uint8_t *t) {
@@ -163,21 +191,21 @@ static int type_of_sig(wi_reader *r, wh_module *m, uint32_t i, const uint8_t *si
 }
 
 static int sec_type(wi_reader *r, wh_module *m) {
-  TRY(rd_count(r, &m->ntypes));
+  TRY(rd_count_max(r, &m->ntypes, LIM_TYPES, "types"));
   if (!(m->types = alloc_n(r, m->ntypes, sizeof *m->types))) return -1;
   for (uint32_t i = 0; i < m->ntypes; i++) {
     uint8_t form;
     uint32_t np, nr;
     TRY(wi_rd_u8(r, &form));
     if (form != 0x60) FAIL("malformed function type 0x%02x%s", form, wi_unsupported_type_form(form));
-    TRY(rd_count(r, &np));
+    TRY(rd_count_max(r, &np, LIM_PARAMS, "parameters"));
     uint8_t *sig = malloc(np + 1);
     if (!sig) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
     /* a type may name itself and the types before it (3.0: its own
      * recursion group and earlier ones) */
     for (uint32_t k = 0; k < np; k++)
       if (wi_rd_valtype(r, i + 1, &sig[k])) { free(sig); return -1; }
-    if (rd_count(r, &nr)) { free(sig); return -1; }
+    if (rd_count_max(r, &nr, LIM_RESULTS, "results")) { free(sig); return -1; }
     uint8_t *sig2 = realloc(sig, np + nr + 1);
     if (!sig2) { free(sig); return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory"); }
     sig = sig2;
@@ -204,14 +232,14 @@ static int rd_tag(wi_reader *r, wh_module *m) {
 
 static int sec_tag(wi_reader *r, wh_module *m) {
   uint32_t n;
-  TRY(rd_count(r, &n));
+  TRY(rd_count_max(r, &n, LIM_TAGS, "tags"));
   for (uint32_t i = 0; i < n; i++) TRY(rd_tag(r, m));
   return 0;
 }
 
 /* Index spaces grow as imports are read; sizes are known from counts. */
 static int sec_import(wi_reader *r, wh_module *m) {
-  TRY(rd_count(r, &m->nimports));
+  TRY(rd_count_max(r, &m->nimports, LIM_IMPORTS, "imports"));
   if (!(m->imports = alloc_n(r, m->nimports, sizeof *m->imports))) return -1;
   /* first pass sizes are unknown; store per-kind data in growing arrays */
   for (uint32_t i = 0; i < m->nimports; i++) {
@@ -232,6 +260,7 @@ static int sec_import(wi_reader *r, wh_module *m) {
         break;
       }
       case WH_EXTERN_TABLE: {
+        if (m->ntables >= LIM_TABLES) FAIL("too many tables (the limit is %u)", (unsigned)LIM_TABLES);
         void *p = realloc(m->tables, (m->ntables + 1) * sizeof *m->tables);
         if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->tables = p;
@@ -241,6 +270,7 @@ static int sec_import(wi_reader *r, wh_module *m) {
         break;
       }
       case WH_EXTERN_MEMORY: {
+        if (m->nmems >= LIM_MEMS) FAIL("too many memories (the limit is %u)", (unsigned)LIM_MEMS);
         void *p = realloc(m->mems, (m->nmems + 1) * sizeof *m->mems);
         if (!p) return wi_err_set(r->err, WH_ERR_NOMEM, "out of memory");
         m->mems = p;
@@ -282,7 +312,7 @@ static int grow_array(wi_reader *r, void **arr, uint32_t have, uint32_t add, siz
 
 static int sec_function(wi_reader *r, wh_module *m, uint32_t *ndefined) {
   uint32_t n;
-  TRY(rd_count(r, &n));
+  TRY(rd_count_max(r, &n, LIM_FUNCS, "functions"));
   TRY(grow_array(r, (void **)&m->func_typeidx, m->nfuncs, n, sizeof(uint32_t)));
   for (uint32_t i = 0; i < n; i++) TRY(wi_rd_u32(r, &m->func_typeidx[m->nfuncs + i]));
   m->nfuncs += n;
@@ -291,8 +321,9 @@ static int sec_function(wi_reader *r, wh_module *m, uint32_t *ndefined) {
 }
 
 static int sec_table(wi_reader *r, wh_module *m) {
-  uint32_t n;
+  uint32_t n = 0;
   TRY(rd_count(r, &n));
+  if (n > LIM_TABLES - m->ntables) FAIL("too many tables (the limit is %u)", (unsigned)LIM_TABLES);
   TRY(grow_array(r, (void **)&m->tables, m->ntables, n, sizeof *m->tables));
   TRY(grow_array(r, (void **)&m->table_init, 0, m->ntables + n, sizeof *m->table_init));
   for (uint32_t i = 0; i < n; i++) {
@@ -314,8 +345,9 @@ static int sec_table(wi_reader *r, wh_module *m) {
 }
 
 static int sec_memory(wi_reader *r, wh_module *m) {
-  uint32_t n;
+  uint32_t n = 0;
   TRY(rd_count(r, &n));
+  if (n > LIM_MEMS - m->nmems) FAIL("too many memories (the limit is %u)", (unsigned)LIM_MEMS);
   TRY(grow_array(r, (void **)&m->mems, m->nmems, n, sizeof *m->mems));
   for (uint32_t i = 0; i < n; i++) TRY(rd_limits(r, &m->mems[m->nmems++], NULL));
   return 0;
@@ -323,7 +355,7 @@ static int sec_memory(wi_reader *r, wh_module *m) {
 
 static int sec_global(wi_reader *r, wh_module *m) {
   uint32_t n;
-  TRY(rd_count(r, &n));
+  TRY(rd_count_max(r, &n, LIM_GLOBALS, "globals"));
   TRY(grow_array(r, (void **)&m->globals, m->nglobals, n, sizeof *m->globals));
   for (uint32_t i = 0; i < n; i++) {
     wi_globaldef *g = &m->globals[m->nglobals++];
@@ -334,7 +366,7 @@ static int sec_global(wi_reader *r, wh_module *m) {
 }
 
 static int sec_export(wi_reader *r, wh_module *m) {
-  TRY(rd_count(r, &m->nexports));
+  TRY(rd_count_max(r, &m->nexports, LIM_EXPORTS, "exports"));
   if (!(m->exports = alloc_n(r, m->nexports, sizeof *m->exports))) return -1;
   for (uint32_t i = 0; i < m->nexports; i++) {
     wi_export *e = &m->exports[i];
@@ -372,7 +404,7 @@ static int sec_elem(wi_reader *r, wh_module *m) {
         if (kind != 0) FAIL("malformed element kind");
       }
     }
-    TRY(rd_count(r, &s->count));
+    TRY(rd_count_max(r, &s->count, LIM_ELEM_ENTRIES, "elements in a segment"));
     if (!(s->items = alloc_n(r, s->count, sizeof *s->items))) return -1;
     for (uint32_t k = 0; k < s->count; k++) {
       if (exprs) {
@@ -403,6 +435,7 @@ static int sec_code(wi_reader *r, wh_module *m, uint32_t ndefined) {
     uint32_t size, ngroups;
     TRY(wi_rd_u32(r, &size));
     if (size > (size_t)(r->end - r->p)) FAIL("length out of bounds");
+    if (size > LIM_BODY_BYTES) FAIL("function body too large (%u bytes; the limit is %u)", size, (unsigned)LIM_BODY_BYTES);
     wi_reader body = { r->p, r->p + size, r->base, r->err };
     f->body_offset = wi_rd_off(r);
     r->p += size;
@@ -483,7 +516,7 @@ static int rd_dataseg(wi_reader *r, wh_module *m, wi_dataseg *d) {
  * section (wi_dataseg_next; validation only when data_mem_max says one
  * may be invalid).  Other modules keep m->datas: a second pass fills it. */
 static int sec_data(wi_reader *r, wh_module *m) {
-  TRY(rd_count(r, &m->ndatas));
+  TRY(rd_count_max(r, &m->ndatas, LIM_DATAS, "data segments"));
   if (m->has_datacount && m->datacount != m->ndatas)
     FAIL("data count and data section have inconsistent lengths");
   m->data_at = wi_rd_off(r);
