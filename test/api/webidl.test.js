@@ -11,17 +11,9 @@ const wasihost = require('../..');
 
 const ENGINES = [['V8', WebAssembly], ['wasihost', wasihost]];
 
+const { uleb: leb } = require('../helpers/wasm-bytes');
+
 // A module from sections (id, bytes) after the header.
-function leb(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 function section(id, body) {
   return [id, ...leb(body.length), ...body];
 }
