@@ -71,8 +71,9 @@ class Memory {
   }
 }
 
-// dispose(): see lib/api/dispose.js.
 enumerable(Memory.prototype, ['grow', 'buffer']);
+
+// dispose(): see lib/api/dispose.js.
 addDispose(Memory);
 
 Object.defineProperty(Memory.prototype, Symbol.toStringTag, {

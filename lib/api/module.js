@@ -101,8 +101,9 @@ Module.fromShared = function fromShared(handle) {
   return r === true ? guard(target, 'Module') : r;
 };
 
-// dispose(): see lib/api/dispose.js.
 enumerable(Module, ['exports', 'imports', 'customSections']);
+
+// dispose(): see lib/api/dispose.js.
 addDispose(Module);
 {
   // Disposing a Module that shared itself ends its share.
