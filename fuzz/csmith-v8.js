@@ -39,8 +39,9 @@ const BUILDS = [
   { name: '19-Oz-tail', cc: 'clang-19', flags: ['-Oz', '-mtail-call'] },
 ];
 
+// (in the temp dir: every csmith run writes platform.info where it runs)
 function have(cmd, a) {
-  try { execFileSync(cmd, a, { stdio: 'ignore' }); return true; } catch { return false; }
+  try { execFileSync(cmd, a, { stdio: 'ignore', cwd: os.tmpdir() }); return true; } catch { return false; }
 }
 
 function run(cmd, argv, opts = {}) {

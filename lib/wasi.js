@@ -71,6 +71,14 @@ function typeError(msg) {
   return e;
 }
 
+// node:wasi's wording for what it received, so that its messages and ours
+// read alike ("Received null", "Received function _start", ...).
+function received(v) {
+  if (v === null || v === undefined) return `Received ${v}`;
+  if (typeof v === 'function') return `Received function ${v.name}`;
+  return `Received type ${typeof v}`;
+}
+
 function stringArray(v, what) {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw typeError(`options.${what} must be an array`);
@@ -192,9 +200,13 @@ class WASI {
 
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw typeError('options must be an object');
+    // (node:wasi requires the version; missing, it is preview1 here)
     const { version = 'preview1' } = options;
+    if (typeof version !== 'string') throw typeError(`The "options.version" property must be of type string. ${received(version)}`);
     if (version !== 'preview1') {
-      throw typeError(`options.version must be 'preview1' (wasihost implements wasi_snapshot_preview1 only), got ${version}`);
+      const e = new TypeError(`The property 'options.version' is invalid. Received '${version}' (wasihost implements wasi_snapshot_preview1 only)`);
+      e.code = 'ERR_INVALID_ARG_VALUE';
+      throw e;
     }
     const args = stringArray(options.args, 'args');
     const env = [];
@@ -292,14 +304,23 @@ class WASI {
     return native.wasiCaptured(this.#handle, fd);
   }
 
+  // The checks and their codes are node:wasi's.
   #begin(instance, method) {
-    if (this.#started) throw new Error(`WASI.${method}(): this WASI object has already been started`);
-    if (instance === null || typeof instance !== 'object' || typeof instance.exports !== 'object') {
-      throw typeError('instance must be a WebAssembly instance');
+    if (this.#started) {
+      const e = new Error(`WASI instance has already started (WASI.${method}())`);
+      e.code = 'ERR_WASI_ALREADY_STARTED';
+      throw e;
+    }
+    if (instance === null || typeof instance !== 'object') {
+      throw typeError(`The "instance" argument must be of type object. ${received(instance)}`);
+    }
+    const exports = instance.exports;
+    if (exports === null || typeof exports !== 'object') {
+      throw typeError(`The "instance.exports" property must be of type object. ${received(exports)}`);
     }
     if (native.kindOf(instance) !== 'instance') throw typeError(foreignInstance(instance, method));
     this.#started = true;
-    return instance.exports;
+    return exports;
   }
 
   #exit(code) {
@@ -309,9 +330,11 @@ class WASI {
 
   #command(instance, method) {
     const exports = this.#begin(instance, method);
-    if (typeof exports._start !== 'function') throw typeError('instance.exports._start must be a function');
-    if (typeof exports._initialize === 'function') {
-      throw typeError(`instance.exports._initialize must not be a function for ${method}()`);
+    if (typeof exports._start !== 'function') {
+      throw typeError(`The "instance.exports._start" property must be of type function. ${received(exports._start)}`);
+    }
+    if (exports._initialize !== undefined) {
+      throw typeError(`The "instance.exports._initialize" property must be undefined for ${method}(). ${received(exports._initialize)}`);
     }
     return exports._start;
   }
@@ -349,9 +372,13 @@ class WASI {
   // Initialises a reactor: calls _initialize when present.
   initialize(instance) {
     const exports = this.#begin(instance, 'initialize');
-    if (typeof exports._start === 'function') throw typeError('instance.exports._start must not be a function for initialize()');
+    if (exports._start !== undefined) {
+      throw typeError(`The "instance.exports._start" property must be undefined for initialize(). ${received(exports._start)}`);
+    }
     if (exports._initialize === undefined) return undefined;
-    if (typeof exports._initialize !== 'function') throw typeError('instance.exports._initialize must be a function');
+    if (typeof exports._initialize !== 'function') {
+      throw typeError(`The "instance.exports._initialize" property must be of type function. ${received(exports._initialize)}`);
+    }
     try {
       exports._initialize();
     } catch (e) {

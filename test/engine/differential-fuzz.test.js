@@ -9,7 +9,8 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
-const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+// (in the temp dir: every csmith run writes platform.info where it runs)
+const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore', cwd: require('os').tmpdir() }).status === 0;
 
 function counts(stdout) {
   const line = stdout.trim().split('\n').pop() || '';

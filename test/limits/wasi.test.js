@@ -19,7 +19,7 @@ t.test('startAsync: output captured, exit codes', async (t) => {
   t.throws(() => w.stdout, /not available while startAsync/, 'stdout is off limits while it runs');
   t.equal(await p, 0, 'resolves 0 when _start returns');
   t.equal(w.stdout.toString(), 'hello\n', 'captured with pipe');
-  t.throws(() => w.startAsync(inst), /already been started/);
+  t.throws(() => w.startAsync(inst), { code: 'ERR_WASI_ALREADY_STARTED' });
 
   const exits = await command('(call $print (i32.const 1024) (i32.const 4)) (call $exit (i32.const 7)) (unreachable)', 'bye\\n');
   const w2 = new W.WASI({ stdout: 'pipe' });

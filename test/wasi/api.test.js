@@ -73,8 +73,8 @@ if (!wh) {
     const w = new WASI({ version: 'preview1', args: ['hello', '0'], stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
     const inst = new wh.Instance(hello, w.getImportObject());
     w.start(inst);
-    t.throws(() => w.start(inst), /already been started/);
-    t.throws(() => w.initialize(inst), /already been started/);
+    t.throws(() => w.start(inst), { code: 'ERR_WASI_ALREADY_STARTED', message: /already started/ });
+    t.throws(() => w.initialize(inst), { code: 'ERR_WASI_ALREADY_STARTED' });
   });
 
   t.test('initialize() runs a reactor', async (t) => {
@@ -84,9 +84,35 @@ if (!wh) {
     t.equal(w.initialize(inst), undefined);
     t.equal(inst.exports.add(2), 42, 'constructors ran');
     const w2 = new WASI({ version: 'preview1' });
-    t.throws(() => w2.start(inst), /_start must be a function/);
+    t.throws(() => w2.start(inst), { code: 'ERR_INVALID_ARG_TYPE', message: /"instance.exports._start" property must be of type function/ });
     const w3 = new WASI({ version: 'preview1', args: ['hello', '0'], stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
-    t.throws(() => w3.initialize(new wh.Instance(hello, w3.getImportObject())), /_start must not be/);
+    t.throws(() => w3.initialize(new wh.Instance(hello, w3.getImportObject())), /"instance.exports._start" property must be undefined/);
+  });
+
+  t.test('argument errors carry node:wasi\'s codes', async (t) => {
+    const NodeWASI = require('wasi').WASI;
+    const devnull = fs.openSync('/dev/null', 'r+');
+    t.teardown(() => fs.closeSync(devnull));
+    const base = { version: 'preview1', args: ['hello', '0'], returnOnExit: true };
+    const impls = [
+      ['node:wasi', NodeWASI, WebAssembly, { ...base, stdin: devnull, stdout: devnull, stderr: devnull }],
+      ['wasihost', WASI, wh, { ...base, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' }],
+    ];
+    for (const [who, W, NS, o] of impls) {
+      const code = (fn) => { try { fn(); return 'no error'; } catch (e) { return e.code; } };
+      t.equal(code(() => new W({ ...o, version: 'foo' })), 'ERR_INVALID_ARG_VALUE', `${who}: version 'foo'`);
+      t.equal(code(() => new W({ ...o, version: 5 })), 'ERR_INVALID_ARG_TYPE', `${who}: version 5`);
+      for (const [what, inst] of [['null', null], ['exports null', { exports: null }], ['exports 1', { exports: 1 }]]) {
+        t.equal(code(() => new W(o).start(inst)), 'ERR_INVALID_ARG_TYPE', `${who}: start(${what})`);
+        t.equal(code(() => new W(o).initialize(inst)), 'ERR_INVALID_ARG_TYPE', `${who}: initialize(${what})`);
+      }
+      const w = new W(o);
+      const inst = new NS.Instance(new NS.Module(helloWasm), w.getImportObject());
+      t.equal(code(() => new W(o).initialize(inst)), 'ERR_INVALID_ARG_TYPE', `${who}: initialize() of a command`);
+      w.start(inst);
+      t.equal(code(() => w.start(inst)), 'ERR_WASI_ALREADY_STARTED', `${who}: start() twice`);
+      t.equal(code(() => w.initialize(inst)), 'ERR_WASI_ALREADY_STARTED', `${who}: initialize() after start()`);
+    }
   });
 
   t.test('bad options', async (t) => {
