@@ -16,6 +16,8 @@
  * No wait is longer than WASI_WAIT_SLICE_NS: between slices the call looks
  * whether the embedder interrupted the guest (timeout, AbortSignal) and
  * then traps "interrupted" instead of sleeping on. */
+/* POLLRDHUP (Linux): a socket whose peer shut down writing */
+#define _GNU_SOURCE 1
 #include "wasi_internal.h"
 #include "wasi_clock.h"
 
@@ -26,6 +28,18 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The hang-up a read subscription reports: a pipe's writer gone (POLLHUP)
+ * or, where the system says it, a socket's peer done writing (POLLRDHUP:
+ * what stdin is at its end when the parent gave it a socketpair, as
+ * Node's spawn does); POLLHUP alone misses the latter. */
+#ifdef POLLRDHUP
+#define HANGUP_EVENTS (POLLHUP | POLLERR | POLLRDHUP)
+#define READ_EVENTS (POLLIN | POLLRDHUP)
+#else
+#define HANGUP_EVENTS (POLLHUP | POLLERR)
+#define READ_EVENTS POLLIN
+#endif
 
 /* More subscriptions than this in one call is not a real program. */
 #define WASI_MAX_SUBSCRIPTIONS (1u << 16)
@@ -106,7 +120,7 @@ static void classify_fd(wasi_req *c, sub *s, uint32_t fd, struct pollfd *pfds,
   }
   s->pfd = (int)*npfd;
   pfds[*npfd].fd = e->host;
-  pfds[*npfd].events = write ? POLLOUT : POLLIN;
+  pfds[*npfd].events = write ? POLLOUT : READ_EVENTS;
   pfds[*npfd].revents = 0;
   (*npfd)++;
 }
@@ -245,9 +259,9 @@ int wasi_call_poll_oneoff(wasi_req *c, const wh_val *a) {
         if (re & POLLNVAL) {
           s->error = WASI_EBADF;
           fire = 1;
-        } else if (re & (POLLIN | POLLOUT | POLLHUP | POLLERR)) {
+        } else if (re & (POLLIN | POLLOUT | HANGUP_EVENTS)) {
           fire = 1;
-          if (re & (POLLHUP | POLLERR)) s->rwflags = WASI_EVENT_FD_READWRITE_HANGUP;
+          if (re & HANGUP_EVENTS) s->rwflags = WASI_EVENT_FD_READWRITE_HANGUP;
           if (s->type == WASI_EVENTTYPE_FD_READ) {
             int avail = 0;
             if (ioctl(pfds[s->pfd].fd, FIONREAD, &avail) == 0 && avail > 0)

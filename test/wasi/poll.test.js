@@ -26,9 +26,10 @@ if (skip) {
   const nodeKnownRe = /^abs_/;
 
   t.test(`clocks and files on ${h.runtime()}`, async (t) => {
-    const res = h.run({ wasm, args: ['poll'], mounts, input: '' });
+    // stdin: spawnSync's input, a socketpair at its end
+    const res = h.run({ wasm, args: ['poll', 'eof'], mounts, input: '' });
     t.equal(res.code, 0, 'exit code 0');
-    h.assertChecks(t, res, { expectCount: 33, nodeKnown, nodeKnownRe });
+    h.assertChecks(t, res, { expectCount: 34, nodeKnown, nodeKnownRe });
   });
 
   t.test(`stdin pipe readiness on ${h.runtime()}`, async (t) => {
