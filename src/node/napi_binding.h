@@ -340,11 +340,11 @@ int wn_to_wasm(wn_env *E, napi_value v, uint8_t type, wh_val *out);
  * could be collected while the wasm side still refers to it. */
 int wn_to_wasm_held(wn_env *E, napi_value v, uint8_t type, napi_value holder,
                          wh_val *out);
-/* ToJSValue: 0, or -1 with a pending exception.  owner: see
- * wn_extern_value (matters for funcref only). */
 /* v128 and exnref: no JS value converts to or from them (a TypeError). */
 bool wn_type_not_js(uint8_t type);
 int wn_throw_not_js(napi_env env, uint8_t type);
+/* ToJSValue: 0, or -1 with a pending exception.  owner: see
+ * wn_extern_value (matters for funcref only). */
 int wn_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
                   napi_value *out);
 /* Raw bit conventions of require('wasihost').internals (see lib/index.js). */
