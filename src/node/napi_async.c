@@ -610,7 +610,7 @@ napi_value wn_call_async(napi_env env, napi_callback_info info) {
     if (napi_get_element(env, argv[1], i, &elem) != napi_ok) goto fail;
     args[i] = elem;
   }
-  if (wn_args_to_wasm(E, job->ft, argv[0], n, args, 0, job->vals)) goto fail;
+  if (wn_args_to_wasm(E, job->ft, fw->not_js, argv[0], n, args, 0, job->vals)) goto fail;
   /* Conversions may have run JS (valueOf, even dispose()): decide about
    * the function and its instance only now. */
   rs = w->rs;

@@ -88,6 +88,7 @@ typedef struct wn_func {
   const wh_functype *type; /* owned by the wh_func */
   int has_funcref;         /* a funcref param or result: calls need the JS
                               function itself for keep-alive groups */
+  int not_js;              /* wn_functype_not_js(type) */
 } wn_func;
 
 typedef struct wn_memory {
@@ -340,8 +341,11 @@ int wn_to_wasm(wn_env *E, napi_value v, uint8_t type, wh_val *out);
  * could be collected while the wasm side still refers to it. */
 int wn_to_wasm_held(wn_env *E, napi_value v, uint8_t type, napi_value holder,
                          wh_val *out);
-/* v128 and exnref: no JS value converts to or from them (a TypeError). */
-bool wn_type_not_js(uint8_t type);
+/* v128 and exnref: no JS value converts to or from them (a TypeError).
+ * wn_functype_not_js: 1 + the position (params, then results) of the first
+ * such type in ft, or 0; worked out once per function, since the JS API
+ * refuses a call of such a function before it runs (V8 does too). */
+int wn_functype_not_js(const wh_functype *ft);
 int wn_throw_not_js(napi_env env, uint8_t type);
 /* ToJSValue: 0, or -1 with a pending exception.  owner: see
  * wn_extern_value (matters for funcref only). */
@@ -366,9 +370,10 @@ napi_value wn_call(wn_env *E, wn_func *w, napi_value fn, size_t argc,
  * TypeError.  0, or -1 with a pending exception. */
 int wn_call_args(napi_env env, size_t argc, napi_value *argv, const char *not_array,
                       uint32_t *n, uint64_t *timeout_ns);
-/* Args from JS to wasm for f's type (funcref args join fn's group):
+/* Args from JS to wasm for f's type (funcref args join fn's group;
+ * not_js: wn_functype_not_js(ft), the refusal unless raw):
  * 0, or -1 with a pending exception. */
-int wn_args_to_wasm(wn_env *E, const wh_functype *ft, napi_value fn,
+int wn_args_to_wasm(wn_env *E, const wh_functype *ft, int not_js, napi_value fn,
                          size_t argc, napi_value *argv, int raw, wh_val *args);
 /* Results of a finished call as the JS return value. */
 napi_value wn_results_to_js(wn_env *E, const wh_functype *ft, napi_value fn,

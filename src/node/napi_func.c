@@ -85,6 +85,7 @@ int wn_func_value(wn_env *E, wh_func *f, const char *name,
     if (wh_reftype_family(w->type->params[i]) == WH_FUNCREF) w->has_funcref = 1;
   for (uint32_t i = 0; i < w->type->nresults; i++)
     if (wh_reftype_family(w->type->results[i]) == WH_FUNCREF) w->has_funcref = 1;
+  w->not_js = wn_functype_not_js(w->type);
   if (napi_get_reference_value(env, E->call_exported, &argv[0]) != napi_ok ||
       napi_create_external(env, w, NULL, NULL, &argv[1]) != napi_ok ||
       napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[2]) != napi_ok ||

@@ -23,7 +23,7 @@ typedef struct host_fn {
   napi_ref fn;    /* weak: the owner's keep-alive group holds it */
   napi_ref owner; /* weak: the Instance, to group funcrefs it receives */
   uint32_t nparams, nresults;
-  int not_js; /* a v128 or exnref in the type, +1: the call is refused before fn runs */
+  int not_js; /* wn_functype_not_js(type): the call is refused before fn runs */
   uint8_t types[]; /* params, then results */
 } host_fn;
 
@@ -200,8 +200,7 @@ wh_func *wn_host_func(wn_env *E, napi_value fn, const wh_functype *type,
   h->nresults = type->nresults;
   if (type->nparams) memcpy(h->types, type->params, type->nparams);
   if (type->nresults) memcpy(h->types + type->nparams, type->results, type->nresults);
-  for (size_t i = 0; i < n && !h->not_js; i++)
-    if (wn_type_not_js(h->types[i])) h->not_js = (int)i + 1;
+  h->not_js = wn_functype_not_js(type);
   /* Without an owner nothing else keeps fn: hold it strongly (a root). */
   if (owner && wn_group_keep(E, owner, fn)) {
     free(h);

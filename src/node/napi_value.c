@@ -99,9 +99,20 @@ static int from_ref(wn_env *E, wh_val v, uint8_t type, napi_value owner,
 
 /* The types no JS value converts to or from (the JS API's ToJSValue and
  * ToWebAssemblyValue throw for them). */
-bool wn_type_not_js(uint8_t type) {
+static bool type_not_js(uint8_t type) {
   uint8_t f = wh_reftype_family(type);
   return f == WH_V128 || f == WH_EXNREF;
+}
+
+/* ft's type at position k: params, then results */
+static uint8_t type_at(const wh_functype *ft, size_t k) {
+  return k < ft->nparams ? ft->params[k] : ft->results[k - ft->nparams];
+}
+
+int wn_functype_not_js(const wh_functype *ft) {
+  for (size_t k = 0; k < (size_t)ft->nparams + ft->nresults; k++)
+    if (type_not_js(type_at(ft, k))) return (int)k + 1;
+  return 0;
 }
 
 int wn_throw_not_js(napi_env env, uint8_t type) {
@@ -261,19 +272,12 @@ int wn_raw_to_js(wn_env *E, wh_val v, uint8_t type, napi_value owner,
   }
 }
 
-int wn_args_to_wasm(wn_env *E, const wh_functype *ft, napi_value fn,
+int wn_args_to_wasm(wn_env *E, const wh_functype *ft, int not_js, napi_value fn,
                          size_t argc, napi_value *argv, int raw, wh_val *args) {
   napi_value undef = wn_undefined(E->env);
-  /* The JS API refuses a v128 or exnref anywhere in the type before it
-   * converts an argument or runs the function (V8 does too): such a result
-   * must not be found unconvertible only after the function's side effects. */
-  if (!raw) {
-    for (size_t i = 0; i < ft->nparams + ft->nresults; i++) {
-      uint8_t t = i < ft->nparams ? ft->params[i] : ft->results[i - ft->nparams];
-      if (t >= WH_F64 && t <= WH_I32) continue; /* the numbers: no call on every JS call */
-      if (wn_type_not_js(t)) return wn_throw_not_js(E->env, t);
-    }
-  }
+  /* before any argument is converted: such a result must not be found
+   * unconvertible only after the function's side effects */
+  if (!raw && not_js) return wn_throw_not_js(E->env, type_at(ft, (size_t)not_js - 1));
   for (size_t i = 0; i < ft->nparams; i++) {
     napi_value v = i < argc ? argv[i] : undef;
     int rc = raw ? wn_raw_to_wasm(E, v, ft->params[i], &args[i])
@@ -334,7 +338,7 @@ napi_value wn_call(wn_env *E, wn_func *w, napi_value fn, size_t argc,
     }
   }
   results = args + np;
-  if (wn_args_to_wasm(E, ft, fn, argc, argv, raw, args)) goto out;
+  if (wn_args_to_wasm(E, ft, w->not_js, fn, argc, argv, raw, args)) goto out;
   /* Conversions ran JS, which may have disposed the instance or started a
    * run of it: decide only now (run_begin checks busy and aborted). */
   if (!w->h.ptr) {
