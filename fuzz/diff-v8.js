@@ -116,6 +116,8 @@ function state(NS, exports, mod, ext) {
 const counts = { modules: 0, valid: 0, invalid: 0, validityMismatch: 0, instantiated: 0,
   instantiateMismatch: 0, calls: 0, callMismatch: 0, stateMismatch: 0, smithFailed: 0 };
 
+const differences = () => counts.validityMismatch + counts.instantiateMismatch + counts.callMismatch + counts.stateMismatch;
+
 function report(bytes, how) {
   fs.mkdirSync(outDir, { recursive: true });
   const base = path.join(outDir, `diff-${counts.modules}-${seed >>> 0}`);
@@ -199,7 +201,7 @@ if (args.includes('--replay')) {
       ? fs.readdirSync(f).filter((n) => n.endsWith('.wasm')).map((n) => path.join(f, n)) : [f]));
   for (const f of files) check(fs.readFileSync(f));
   console.log(`replayed ${files.length}: ${JSON.stringify(counts)}`);
-  process.exit(counts.validityMismatch + counts.instantiateMismatch + counts.callMismatch + counts.stateMismatch ? 1 : 0);
+  process.exit(differences() ? 1 : 0);
 }
 const startSeed = seed;
 const end = Date.now() + minutes * 60000;
@@ -208,4 +210,4 @@ const t0 = Date.now();
 while (Date.now() < end && counts.modules + counts.smithFailed < maxModules) one();
 const c = process.cpuUsage(c0);
 console.log(`seed ${startSeed}, ${((Date.now() - t0) / 1000).toFixed(0)} s (cpu ${((c.user + c.system) / 1e6).toFixed(1)} s of this process): ${JSON.stringify(counts)}`);
-process.exit(counts.validityMismatch + counts.instantiateMismatch + counts.callMismatch + counts.stateMismatch ? 1 : 0);
+process.exit(differences() ? 1 : 0);
