@@ -331,8 +331,8 @@ typedef struct wh_limits_config {
 /* Process-wide settings (wasihost extension)                          */
 
 /* The core reads no environment variables: an embedder sets these (the
- * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR, WASIHOST_PROFILE and
- * WASIHOST_COMPILE_THREADS when the addon loads).  All zero is the default. */
+ * Node binding from WASIHOST_EAGER, WASIHOST_DUMP_IR, WASIHOST_PROFILE,
+ * WASIHOST_COMPILE_THREADS and WASIHOST_JIT=0 when the addon loads).  All zero is the default. */
 typedef struct wh_config {
   int eager;   /* translate every function when its module compiles, not
                   on its first call (to test the translator on all code) */
@@ -343,6 +343,8 @@ typedef struct wh_config {
   int compile_threads; /* threads that validate a large module's function
                   bodies when it compiles: 0 = one per CPU (at most 8),
                   1 = the calling thread only */
+  int no_jit;  /* run every function in the interpreter: no native code
+                  (there is native code on x86-64 Linux only) */
 } wh_config;
 /* Replaces the settings (copied); modules compiled afterwards follow them.
  * Safe from any thread. */

@@ -4,14 +4,18 @@
  * atomics because modules compile and functions translate on several
  * threads at once. */
 #include "internal.h"
+#include "jit.h"
 
 static atomic_int eager, dump_ir, compile_threads;
+/* on by default (all-zero wh_config), where there is a native tier */
+static atomic_int jit = WI_JIT_AVAILABLE;
 static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *profile_path;
 
 void wh_config_set(const wh_config *c) {
   atomic_store_explicit(&eager, c->eager != 0, memory_order_relaxed);
   atomic_store_explicit(&dump_ir, c->dump_ir, memory_order_relaxed);
+  atomic_store_explicit(&jit, !c->no_jit && wi_jit_available(), memory_order_relaxed);
   atomic_store_explicit(&compile_threads, c->compile_threads < 0 ? 0 : c->compile_threads,
                         memory_order_relaxed);
   char *p = NULL;
@@ -30,6 +34,7 @@ void wh_config_get(wh_config *out) {
   memset(out, 0, sizeof *out);
   out->eager = wi_cfg_eager();
   out->dump_ir = wi_cfg_dump_ir();
+  out->no_jit = !wi_cfg_jit();
   out->compile_threads = wi_cfg_compile_threads();
   /* the string stays ours; it lives until the next wh_config_set */
   pthread_mutex_lock(&path_lock);
@@ -38,6 +43,7 @@ void wh_config_get(wh_config *out) {
 }
 
 bool wi_cfg_eager(void) { return atomic_load_explicit(&eager, memory_order_relaxed) != 0; }
+bool wi_cfg_jit(void) { return atomic_load_explicit(&jit, memory_order_relaxed) != 0; }
 int wi_cfg_dump_ir(void) { return atomic_load_explicit(&dump_ir, memory_order_relaxed); }
 int wi_cfg_compile_threads(void) {
   return atomic_load_explicit(&compile_threads, memory_order_relaxed);

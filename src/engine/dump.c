@@ -4,6 +4,7 @@
  * irops.def. */
 #include "internal.h"
 #include "ir.h"
+#include "jit.h"
 
 #include <stdio.h>
 
@@ -70,11 +71,12 @@ void wi_dump_code(const wh_module *m, const wi_funcdef *f, FILE *out) {
   uint32_t idx = (uint32_t)(f - m->funcs) + m->nfunc_imports;
   const char *name = wh_module_func_name(m, idx);
   bool raw = wi_cfg_dump_ir() == 2;
-  fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells\n", idx, name ? name : "",
-          f->nlocals, f->frame_slots, f->ncode);
+  fprintf(out, "func %u %s: locals %u, frame %u slots, %u cells%s\n", idx, name ? name : "",
+          f->nlocals, f->frame_slots, f->ncode, f->jit ? ", native code" : "");
   for (uint32_t pc = 0; pc < f->ncode;) {
     const wi_cell *c = &f->code[pc];
     int op = wi_ir_op_of(c->h);
+    if (op == IR_JIT_ENTER) op = wi_jit_op_at(f->jit, pc, op);
     uint32_t n = op < 0 ? 1 : wi_ir_cells(op, c);
     fprintf(out, "  %5u  %-22s", pc, wi_ir_name(op));
     if (raw || op < 0 || pc + n > f->ncode) {

@@ -234,6 +234,8 @@ typedef struct wi_funcdef {
   uint8_t *local_types;    /* nlocals entries, in the module's local_types */
   struct wi_eh_table *eh;  /* its try regions (tr_eh.c), NULL when none;
                               published before code */
+  struct wi_jit *jit;      /* its native code (jit.h), NULL when none;
+                              published before code */
 } wi_funcdef;
 
 struct wh_module {
@@ -441,6 +443,7 @@ wh_memory *wi_memory_create64(uint64_t min, uint64_t max, bool has_max, uint64_t
 /* config.c: the settings of wh_config_set, read where they apply. */
 bool wi_cfg_eager(void);
 int wi_cfg_dump_ir(void);
+bool wi_cfg_jit(void); /* the native tier is on (wh_config.jit) */
 int wi_cfg_compile_threads(void);
 /* The counting build's output (wh_config.profile_path, else stderr). */
 FILE *wi_cfg_open_profile(void);

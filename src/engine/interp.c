@@ -6,6 +6,7 @@
 #include "codemap.h"
 #include "internal.h"
 #include "ir.h"
+#include "jit.h"
 #include "prof.h"
 #include "simd_ops.h"
 
@@ -890,6 +891,15 @@ L_REF_FUNC: {
 #include "interp_fused.inc"
 /* after the fused ones, for the same reason */
 #include "interp_bce.inc"
+/* Native code runs from here to the next instruction it leaves to us,
+ * whose own handler it returns (this cell's is this one). */
+L_JIT_ENTER: {
+  const wi_cell *code_ = atomic_load_explicit(&def->code, memory_order_relaxed);
+  const wi_jit *j_ = def->jit;
+  wi_jit_ret r_ = j_->fn(fp, mem, mem_size, ex, inst, code_, j_->base + j_->off[ip - code_]);
+  ip = r_.ip;
+  goto *r_.h;
+}
 stop_slow: {
     int s_ = STOPPED();
     if (s_ & WI_STOP_INTERRUPT) TRAP(WH_TRAP_INTERRUPTED);

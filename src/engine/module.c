@@ -1,5 +1,6 @@
 /* Module objects and their public accessors. */
 #include "internal.h"
+#include "jit.h"
 
 static void fill_externtype(const wh_module *m, uint8_t kind, uint32_t index,
                             wh_externtype *t) {
@@ -26,6 +27,7 @@ void wi_module_free(wh_module *m) {
   for (uint32_t i = 0; m->funcs && i + m->nfunc_imports < m->nfuncs; i++) {
     free(atomic_load(&m->funcs[i].code));
     wi_eh_table_free(m->funcs[i].eh);
+    wi_jit_free(m->funcs[i].jit);
   }
   pthread_mutex_destroy(&m->translate_lock);
   for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);

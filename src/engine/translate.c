@@ -4,6 +4,7 @@
  * among the tr_*.c files: translate.h. */
 #include "codemap.h"
 #include "translate.h"
+#include "jit.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -59,6 +60,13 @@ static void publish(tr *t) {
     if (fit) t->code = fit;
   }
   tr_bce(t);
+  /* the native tier (jit.h) patches its entry cells: before publishing.
+   * A retranslation (translation is deterministic) reuses what the first
+   * compiled, which a run may be executing. */
+  if (wi_cfg_jit() && !t->m->exact && t->h == wi_interp_handlers()) {
+    if (t->f->jit) wi_jit_patch(t->f->jit, t->code, t->h);
+    else t->f->jit = wi_jit_compile(t->m, t->code, t->ncode, t->h);
+  }
   /* published last: a reader that sees the code sees its frame size */
   wi_cell *old = atomic_exchange_explicit(&t->f->code, t->code, memory_order_acq_rel);
   free(old);

@@ -21,6 +21,8 @@ static void from_env(void) {
   const char *ct = getenv("WASIHOST_COMPILE_THREADS");
   unsigned long t = ct && *ct ? strtoul(ct, NULL, 10) : 0;
   c.compile_threads = t > 64 ? 64 : (int)t;
+  const char *jit = getenv("WASIHOST_JIT");
+  c.no_jit = jit != NULL && strcmp(jit, "0") == 0;
   wh_config_set(&c);
   const char *s = getenv("WASIHOST_MAX_THREADS");
   unsigned long n = s && *s ? strtoul(s, NULL, 10) : 0;
