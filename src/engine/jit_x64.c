@@ -94,6 +94,11 @@ static void op_mem(jbuf *b, int w, const uint8_t *opc, int nopc, int reg, int in
 static void ld32(jbuf *b, int r, uint32_t slot) { op_rm(b, 0, OPC(0x8B), r, RBX, (int32_t)slot); }
 static void ld64(jbuf *b, int r, uint32_t slot) { op_rm(b, 1, OPC(0x8B), r, RBX, (int32_t)slot); }
 static void st64(jbuf *b, int r, uint32_t slot) { op_rm(b, 1, OPC(0x89), r, RBX, (int32_t)slot); }
+/* an i64 operand (w) or an i32 one, whose upper half is not read */
+static void ldw(jbuf *b, int w, int r, uint32_t slot) {
+  if (w) ld64(b, r, slot);
+  else ld32(b, r, slot);
+}
 static void mov_ri(jbuf *b, int r, uint64_t v) {
   if (v <= UINT32_MAX) { /* mov r32, imm32 zero-extends */
     rex(b, 0, 0, 0, r, false);
@@ -230,16 +235,14 @@ static void jmp_exit(jc *c, uint32_t at) {
 }
 
 /* A taken branch from the instruction at `at` to cell `to`: backward
- * (and zero) offsets, or every offset when `force` (the _BACK forms), pass the interpreter's fuel charge (interp.c's
- * CHECK_STOP_BACK), handing the branch back when the count would go
- * negative so that the interpreter charges it and stops or refills. */
-static void branch(jc *c, uint32_t at, uint32_t to, bool force) {
-  int32_t off = (int32_t)to - (int32_t)at;
-  if (off > 0 && !force) {
-    jmp_cell(c, to);
-    return;
-  }
-  int64_t d = ((int64_t)off - 1) >> 1;
+ * (and zero) offsets, or every offset when `force` (the _BACK forms),
+ * pass the interpreter's fuel charge (interp.c's CHECK_STOP_BACK),
+ * handing the branch back when the count would go negative so that the
+ * interpreter charges it and stops or refills. */
+/* the stop check of a taken back-edge, then (reg >= 0) the write the
+ * instruction makes, then the jump; no flags are read after it */
+static void charge_and_jump(jc *c, uint32_t at, uint32_t to, int reg, uint32_t slot) {
+  int64_t d = ((int64_t)((int32_t)to - (int32_t)at) - 1) >> 1;
   op_rm(&c->b, 1, OPC(0x8B), RSI, R14, (int32_t)offsetof(wi_exec, fuel));
   rex(&c->b, 1, 0, 0, RSI, false); /* add rsi, d */
   b1(&c->b, 0x81);
@@ -247,52 +250,36 @@ static void branch(jc *c, uint32_t at, uint32_t to, bool force) {
   b4(&c->b, (uint32_t)(int32_t)d);
   jcc_exit(c, CC_S, at);
   op_rm(&c->b, 1, OPC(0x89), RSI, R14, (int32_t)offsetof(wi_exec, fuel));
+  if (reg >= 0) st64(&c->b, reg, slot);
   jmp_cell(c, to);
 }
-/* jcc: taken to `to` (with branch()'s checks) when cc holds */
-static void branch_if(jc *c, int cc, uint32_t at, uint32_t to, bool force) {
-  int32_t off = (int32_t)to - (int32_t)at;
-  if (off > 0 && !force) {
-    jcc_cell(c, cc, to);
-    return;
-  }
-  /* skip over the back-edge when cc does not hold */
-  b1(&c->b, 0x0F);
-  b1(&c->b, (uint8_t)(0x80 | (cc ^ 1)));
-  size_t at_skip = c->b.n;
-  b4(&c->b, 0);
-  branch(c, at, to, force);
-  patch4(&c->b, at_skip, (uint32_t)(c->b.n - (at_skip + 4)));
+static void branch(jc *c, uint32_t at, uint32_t to, bool force) {
+  if ((int32_t)to - (int32_t)at > 0 && !force) jmp_cell(c, to);
+  else charge_and_jump(c, at, to, -1, 0);
 }
 
-/* branch_if whose instruction also writes `reg` to `slot`, after the
- * stop check of a back-edge: a branch handed back is redone from the
- * state before the instruction (its write may feed its own inputs).
- * No flags change between the compare and the jcc (mov keeps them). */
+/* jcc to `to` (with branch()'s checks) when cc holds, for an instruction
+ * that also writes `reg` (>= 0) to `slot`: on a back-edge after the stop
+ * check, so that a branch handed back is redone from the state before
+ * the instruction (its write may feed its own inputs).  mov keeps the
+ * flags of the compare. */
 static void branch_if_st(jc *c, int cc, uint32_t at, uint32_t to, bool force, int reg,
                          uint32_t slot) {
-  int32_t off = (int32_t)to - (int32_t)at;
-  if (off > 0 && !force) {
-    st64(&c->b, reg, slot);
+  if ((int32_t)to - (int32_t)at > 0 && !force) {
+    if (reg >= 0) st64(&c->b, reg, slot);
     jcc_cell(c, cc, to);
     return;
   }
-  b1(&c->b, 0x0F);
+  b1(&c->b, 0x0F); /* not taken: over the back-edge */
   b1(&c->b, (uint8_t)(0x80 | (cc ^ 1)));
   size_t skip = c->b.n;
   b4(&c->b, 0);
-  int64_t d = ((int64_t)off - 1) >> 1;
-  op_rm(&c->b, 1, OPC(0x8B), RSI, R14, (int32_t)offsetof(wi_exec, fuel));
-  rex(&c->b, 1, 0, 0, RSI, false);
-  b1(&c->b, 0x81);
-  b1(&c->b, (uint8_t)(0xC0 | (RSI & 7)));
-  b4(&c->b, (uint32_t)(int32_t)d);
-  jcc_exit(c, CC_S, at);
-  op_rm(&c->b, 1, OPC(0x89), RSI, R14, (int32_t)offsetof(wi_exec, fuel));
-  st64(&c->b, reg, slot);
-  jmp_cell(c, to);
+  charge_and_jump(c, at, to, reg, slot);
   patch4(&c->b, skip, (uint32_t)(c->b.n - (skip + 4)));
-  st64(&c->b, reg, slot);
+  if (reg >= 0) st64(&c->b, reg, slot);
+}
+static void branch_if(jc *c, int cc, uint32_t at, uint32_t to, bool force) {
+  branch_if_st(c, cc, at, to, force, -1, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -647,7 +634,7 @@ static int unary(jc *c, const opinfo *in, const wi_cell *ip) {
   int w = in->w64;
   switch (in->a) {
   case U_EQZ:
-    if (w) ld64(b, RAX, x); else ld32(b, RAX, x);
+    ldw(b, w, RAX, x);
     op_rr(b, w, OPC(0x85), RAX, RAX); /* test */
     setcc_rax(b, CC_E);
     break;
@@ -683,8 +670,8 @@ static int divrem(jc *c, const opinfo *in, const wi_cell *ip, uint32_t at) {
   wi_DXY o = wi_DXY_read(ip);
   int w = in->w64;
   bool sgn = in->a == 0 || in->a == 2, rem = in->a >= 2;
-  if (w) { ld64(b, RAX, WI_ENC_SLOT(o.x)); ld64(b, RCX, WI_ENC_SLOT(o.y)); }
-  else { ld32(b, RAX, WI_ENC_SLOT(o.x)); ld32(b, RCX, WI_ENC_SLOT(o.y)); }
+  ldw(b, w, RAX, WI_ENC_SLOT(o.x));
+    ldw(b, w, RCX, WI_ENC_SLOT(o.y));
   op_rr(b, w, OPC(0x85), RCX, RCX);
   jcc_exit(c, CC_E, at);
   if (sgn) {
@@ -724,11 +711,22 @@ static void copy(jc *c, uint32_t dst, uint32_t x) {
   ld64(&c->b, RAX, x);
   st64(&c->b, RAX, dst);
 }
+static void set_const(jc *c, uint32_t dst, uint64_t k) {
+  mov_ri(&c->b, RAX, k);
+  st64(&c->b, RAX, dst);
+}
 static void load_to(jc *c, uint32_t at, int mt, bool to64, uint32_t dst, uint32_t addr,
                     uint32_t k, uint32_t off) {
   ea_addr_k(c, addr, true, k, false, 0, 0, off, at, mt_width(mt));
   load_mem(c, mt, to64);
   st64(&c->b, RDX, dst);
+}
+static void shl_add(jc *c, uint32_t dst, uint32_t x, uint32_t k, uint32_t y) {
+  ld32(&c->b, RAX, x);
+  alu_imm(&c->b, A_SHL, 0, k);
+  ld32(&c->b, RCX, y);
+  alu_reg(&c->b, A_ADD, 0);
+  st64(&c->b, RAX, dst);
 }
 static void cmp_slot0(jc *c, uint32_t slot) { /* cmp dword [rbx + slot], 0 */
   rex(&c->b, 0, 0, 0, RBX, false);
@@ -831,11 +829,7 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
   }
   case IR_SHL_ADD: {
     wi_DXYK o = wi_DXYK_read(ip);
-    ld32(b, RAX, S_(o.x));
-    alu_imm(b, A_SHL, 0, o.k);
-    ld32(b, RCX, S_(o.y));
-    alu_reg(b, A_ADD, 0);
-    st64(b, RAX, S_(o.dst));
+    shl_add(c, S_(o.dst), S_(o.x), o.k, S_(o.y));
     return 0;
   }
   case IR_COPY3: {
@@ -854,8 +848,7 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
   case IR_ADDI_CONST: {
     wi_DXKDK o = wi_DXKDK_read(ip);
     addi32(c, S_(o.dst), S_(o.x), o.k);
-    mov_ri(b, RAX, o.k2);
-    st64(b, RAX, S_(o.dst2));
+    set_const(c, S_(o.dst2), o.k2);
     return 0;
   }
   case IR_LDOP_I32_LOAD_ADD: case IR_LDOP_I32_LOAD_AND: case IR_LDOP_I32_LOAD_XOR:
@@ -923,8 +916,8 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
   case IR_XOR_ROTL32: case IR_XOR_ROTL64: {
     wi_DXYK o = wi_DXYK_read(ip);
     int w = op == IR_XOR_ROTL64;
-    if (w) { ld64(b, RAX, S_(o.x)); ld64(b, RCX, S_(o.y)); }
-    else { ld32(b, RAX, S_(o.x)); ld32(b, RCX, S_(o.y)); }
+    ldw(b, w, RAX, S_(o.x));
+    ldw(b, w, RCX, S_(o.y));
     alu_reg(b, A_XOR, w);
     alu_imm(b, A_ROTL, w, o.k);
     st64(b, RAX, S_(o.dst));
@@ -933,8 +926,8 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
   case IR_SHR_U_XOR32: case IR_SHL_XOR32: case IR_ROTL_XOR64: {
     wi_DXYK o = wi_DXYK_read(ip);
     int w = op == IR_ROTL_XOR64;
-    if (w) { ld64(b, RAX, S_(o.x)); ld64(b, RCX, S_(o.y)); }
-    else { ld32(b, RAX, S_(o.x)); ld32(b, RCX, S_(o.y)); }
+    ldw(b, w, RAX, S_(o.x));
+    ldw(b, w, RCX, S_(o.y));
     alu_imm(b, op == IR_SHR_U_XOR32 ? A_SHR_U : op == IR_SHL_XOR32 ? A_SHL : A_ROTL, w, o.k);
     alu_reg(b, A_XOR, w);
     st64(b, RAX, S_(o.dst));
@@ -943,23 +936,19 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
   case IR_ADD_ADD32: case IR_XOR_XOR64: case IR_AND_XOR64: case IR_ADD_ADD64: {
     wi_DXYZ o = wi_DXYZ_read(ip);
     int w = op != IR_ADD_ADD32;
-    if (w) { ld64(b, RAX, S_(o.x)); ld64(b, RCX, S_(o.y)); }
-    else { ld32(b, RAX, S_(o.x)); ld32(b, RCX, S_(o.y)); }
+    ldw(b, w, RAX, S_(o.x));
+    ldw(b, w, RCX, S_(o.y));
     int a1 = op == IR_XOR_XOR64 ? A_XOR : op == IR_AND_XOR64 ? A_AND : A_ADD;
     int a2 = op == IR_ADD_ADD32 || op == IR_ADD_ADD64 ? A_ADD : A_XOR;
     alu_reg(b, a1, w);
-    if (w) ld64(b, RCX, S_(o.z)); else ld32(b, RCX, S_(o.z));
+    ldw(b, w, RCX, S_(o.z));
     alu_reg(b, a2, w);
     st64(b, RAX, S_(o.dst));
     return 0;
   }
   case IR_SHL_ADD_I32_LOAD: {
     wi_OPLD o = wi_OPLD_read(ip);
-    ld32(b, RAX, S_(o.x));
-    alu_imm(b, A_SHL, 0, o.k);
-    ld32(b, RCX, S_(o.y));
-    alu_reg(b, A_ADD, 0);
-    st64(b, RAX, S_(o.dst));
+    shl_add(c, S_(o.dst), S_(o.x), o.k, S_(o.y));
     load_to(c, at, MT_U32, false, S_(o.dst2), S_(o.addr2), o.k2, o.off2);
     return 0;
   }
@@ -993,15 +982,15 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
     return 0;
   case K_BIN: {
     wi_DXY o = wi_DXY_read(ip);
-    if (w) ld64(b, RAX, WI_ENC_SLOT(o.x)); else ld32(b, RAX, WI_ENC_SLOT(o.x));
-    if (w) ld64(b, RCX, WI_ENC_SLOT(o.y)); else ld32(b, RCX, WI_ENC_SLOT(o.y));
+    ldw(b, w, RAX, WI_ENC_SLOT(o.x));
+    ldw(b, w, RCX, WI_ENC_SLOT(o.y));
     alu_reg(b, in->a, w);
     st64(b, RAX, WI_ENC_SLOT(o.dst));
     return 0;
   }
   case K_BIN_I: {
     wi_DXK o = wi_DXK_read(ip);
-    if (w) ld64(b, RAX, WI_ENC_SLOT(o.x)); else ld32(b, RAX, WI_ENC_SLOT(o.x));
+    ldw(b, w, RAX, WI_ENC_SLOT(o.x));
     alu_imm(b, in->a, w, w ? o.k : (uint32_t)o.k);
     st64(b, RAX, WI_ENC_SLOT(o.dst));
     return 0;
@@ -1020,13 +1009,13 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
     if (in->kind == K_CMP) {
       wi_DXY o = wi_DXY_read(ip);
       x = WI_ENC_SLOT(o.x); d = WI_ENC_SLOT(o.dst);
-      if (w) ld64(b, RCX, WI_ENC_SLOT(o.y)); else ld32(b, RCX, WI_ENC_SLOT(o.y));
-      if (w) ld64(b, RDX, x); else ld32(b, RDX, x);
+      ldw(b, w, RCX, WI_ENC_SLOT(o.y));
+      ldw(b, w, RDX, x);
       op_rr(b, w, OPC(0x39), RCX, RDX); /* cmp rdx, rcx */
     } else {
       wi_DXK o = wi_DXK_read(ip);
       x = WI_ENC_SLOT(o.x); d = WI_ENC_SLOT(o.dst);
-      if (w) ld64(b, RDX, x); else ld32(b, RDX, x);
+      ldw(b, w, RDX, x);
       cmp_imm(b, RDX, w, w ? o.k : (uint32_t)o.k);
     }
     setcc_rax(b, in->cc);
@@ -1038,13 +1027,13 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
     int32_t off;
     if (in->kind == K_BRC) {
       wi_XYO o = wi_XYO_read(ip);
-      if (w) ld64(b, RCX, WI_ENC_SLOT(o.y)); else ld32(b, RCX, WI_ENC_SLOT(o.y));
-      if (w) ld64(b, RDX, WI_ENC_SLOT(o.x)); else ld32(b, RDX, WI_ENC_SLOT(o.x));
+      ldw(b, w, RCX, WI_ENC_SLOT(o.y));
+      ldw(b, w, RDX, WI_ENC_SLOT(o.x));
       op_rr(b, w, OPC(0x39), RCX, RDX);
       off = o.off;
     } else {
       wi_XOK o = wi_XOK_read(ip);
-      if (w) ld64(b, RDX, WI_ENC_SLOT(o.x)); else ld32(b, RDX, WI_ENC_SLOT(o.x));
+      ldw(b, w, RDX, WI_ENC_SLOT(o.x));
       cmp_imm(b, RDX, w, w ? o.k : (uint32_t)o.k);
       off = o.off;
     }
@@ -1058,13 +1047,13 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
     uint64_t k;
     if (in->kind == K_ABR) {
       wi_DXYOK o = wi_DXYOK_read(ip);
-      if (w) ld64(b, RAX, WI_ENC_SLOT(o.x)); else ld32(b, RAX, WI_ENC_SLOT(o.x));
-      if (w) ld64(b, RCX, WI_ENC_SLOT(o.y)); else ld32(b, RCX, WI_ENC_SLOT(o.y));
+      ldw(b, w, RAX, WI_ENC_SLOT(o.x));
+      ldw(b, w, RCX, WI_ENC_SLOT(o.y));
       alu_reg(b, A_ADD, w);
       d = WI_ENC_SLOT(o.dst); off = o.off; k = o.k;
     } else {
       wi_DXJOK o = wi_DXJOK_read(ip);
-      if (w) ld64(b, RAX, WI_ENC_SLOT(o.x)); else ld32(b, RAX, WI_ENC_SLOT(o.x));
+      ldw(b, w, RAX, WI_ENC_SLOT(o.x));
       alu_imm(b, A_ADD, w, w ? o.j : (uint32_t)o.j);
       d = WI_ENC_SLOT(o.dst); off = o.off; k = o.k;
     }
@@ -1182,14 +1171,12 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
   }
   case K_COPY: {
     wi_DX o = wi_DX_read(ip);
-    ld64(b, RAX, WI_ENC_SLOT(o.x));
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
+    copy(c, S_(o.dst), S_(o.x));
     return 0;
   }
   case K_CONST: {
     wi_DK o = wi_DK_read(ip);
-    mov_ri(b, RAX, o.k);
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
+    set_const(c, S_(o.dst), o.k);
     return 0;
   }
   case K_BR: {
@@ -1205,8 +1192,7 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
   case K_CONST_BR: {
     wi_DOK o = wi_DOK_read(ip);
     /* the const is idempotent: written before a hand-back is harmless */
-    mov_ri(b, RAX, o.k);
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
+    set_const(c, S_(o.dst), o.k);
     branch(c, at, target(at, o.off), false);
     return 0;
   }
@@ -1309,39 +1295,31 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
   }
   case K_COPY2: {
     wi_DX2 o = wi_DX2_read(ip);
-    ld64(b, RAX, WI_ENC_SLOT(o.x));
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
-    ld64(b, RAX, WI_ENC_SLOT(o.x2));
-    st64(b, RAX, WI_ENC_SLOT(o.dst2));
+    copy(c, S_(o.dst), S_(o.x));
+    copy(c, S_(o.dst2), S_(o.x2));
     return 0;
   }
   case K_CONST_COPY: {
     wi_DKDX o = wi_DKDX_read(ip);
-    mov_ri(b, RAX, o.k);
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
-    ld64(b, RAX, WI_ENC_SLOT(o.x2));
-    st64(b, RAX, WI_ENC_SLOT(o.dst2));
+    set_const(c, S_(o.dst), o.k);
+    copy(c, S_(o.dst2), S_(o.x2));
     return 0;
   }
   case K_COPY_CONST: {
     wi_DXDK o = wi_DXDK_read(ip);
-    ld64(b, RAX, WI_ENC_SLOT(o.x));
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
-    mov_ri(b, RAX, o.k2);
-    st64(b, RAX, WI_ENC_SLOT(o.dst2));
+    copy(c, S_(o.dst), S_(o.x));
+    set_const(c, S_(o.dst2), o.k2);
     return 0;
   }
   case K_CONST2: {
     wi_DDKK o = wi_DDKK_read(ip);
-    mov_ri(b, RAX, o.k);
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
-    mov_ri(b, RAX, o.k2);
-    st64(b, RAX, WI_ENC_SLOT(o.dst2));
+    set_const(c, S_(o.dst), o.k);
+    set_const(c, S_(o.dst2), o.k2);
     return 0;
   }
   case K_NEZ: {
     wi_DX o = wi_DX_read(ip);
-    if (w) ld64(b, RAX, WI_ENC_SLOT(o.x)); else ld32(b, RAX, WI_ENC_SLOT(o.x));
+    ldw(b, w, RAX, WI_ENC_SLOT(o.x));
     op_rr(b, w, OPC(0x85), RAX, RAX);
     setcc_rax(b, CC_NE);
     st64(b, RAX, WI_ENC_SLOT(o.dst));
