@@ -304,6 +304,7 @@ struct wh_module {
   _Atomic(struct wi_dwarf *) dwarf;   /* dwarf_module.c, read on first use */
   bool exact;                         /* translated for the counting loop
                                          (interp_exact.c, prof.c) */
+  struct wi_jit_arena *jit_arena;     /* its functions' native code (jit.h) */
 };
 
 /* decode.c: parse everything; validate.c runs afterwards on the result. */

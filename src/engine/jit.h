@@ -34,7 +34,7 @@ typedef wi_jit_ret (*wi_jit_fn)(wh_val *fp, uint8_t *mem, uint64_t mem_size, wi_
 typedef struct wi_jit {
   wi_jit_fn fn;      /* the shared prologue, at base */
   uint8_t *base;
-  size_t map_len;
+  size_t map_len;    /* a mapping of its own; 0 when in the module's arena */
   uint32_t ncode;
   int16_t *op;       /* per cell: the op of the instruction starting there */
   uint32_t off[];    /* per cell: where its native code enters, 0 when no entry */
@@ -46,11 +46,13 @@ bool wi_jit_available(void);
  * patches its entry cells with h[IR_JIT_ENTER]; returns NULL when the
  * function stays interpreted (an instruction without a template that is
  * not one to hand back, or no memory). */
-wi_jit *wi_jit_compile(const wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h);
+wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h);
 /* Patches a retranslation's identical code with an existing compilation's
  * entries. */
 void wi_jit_patch(const wi_jit *j, wi_cell *code, const void *const *h);
 void wi_jit_free(wi_jit *j);
+/* The module's code arena, freed with the module after its functions. */
+void wi_jit_arena_free(struct wi_jit_arena *a);
 /* The op of the instruction at cell pc of a compiled function whose cell
  * may now hold IR_JIT_ENTER (for the dump). */
 static inline int wi_jit_op_at(const wi_jit *j, uint32_t pc, int op) {

@@ -1434,8 +1434,78 @@ static void patch_cells(const wi_jit *j, wi_cell *code, const void *const *h) {
 
 void wi_jit_patch(const wi_jit *j, wi_cell *code, const void *const *h) { patch_cells(j, code, h); }
 
-wi_jit *wi_jit_compile(const wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h) {
-  (void)m;
+/* ------------------------------------------------------------------ */
+/* Code memory.  A module's functions share chunks mapped twice from one
+ * memfd: written through a read-write view, run through a read-execute
+ * one, so no page is ever writable and executable and no chunk changes
+ * protection while another thread runs code in it (a function per
+ * mapping took a 4 KB page for a 200-byte function).  Without memfd, a
+ * mapping per function, written and then made executable. */
+#define CHUNK (256u << 10)
+typedef struct wi_jit_arena {
+  struct wi_jit_arena *next;
+  uint8_t *rw, *rx;
+  size_t size, used;
+} wi_jit_arena;
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static wi_jit_arena *chunk_new(size_t size) {
+  int fd = memfd_create("wasihost-jit", MFD_CLOEXEC);
+  if (fd < 0) return NULL;
+  wi_jit_arena *a = NULL;
+  void *rw = MAP_FAILED, *rx = MAP_FAILED;
+  if (ftruncate(fd, (off_t)size) == 0) {
+    rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  }
+  close(fd);
+  if (rw != MAP_FAILED && rx != MAP_FAILED && (a = calloc(1, sizeof *a))) {
+    a->rw = rw;
+    a->rx = rx;
+    a->size = size;
+    return a;
+  }
+  if (rw != MAP_FAILED) munmap(rw, size);
+  if (rx != MAP_FAILED) munmap(rx, size);
+  return NULL;
+}
+
+/* Copies n bytes of code into the module's arena; returns where they run. */
+static uint8_t *arena_put(wh_module *m, const uint8_t *code, size_t n) {
+  uint8_t *at = NULL;
+  size_t need = (n + 63) & ~(size_t)63; /* functions start on cache lines */
+  pthread_mutex_lock(&arena_lock);
+  wi_jit_arena *a = m->jit_arena;
+  if (!a || a->size - a->used < need) {
+    size_t size = need > CHUNK ? (need + 4095) & ~(size_t)4095 : CHUNK;
+    wi_jit_arena *fresh = chunk_new(size);
+    if (fresh) {
+      fresh->next = a;
+      m->jit_arena = a = fresh;
+    } else {
+      a = NULL;
+    }
+  }
+  if (a) {
+    memcpy(a->rw + a->used, code, n);
+    at = a->rx + a->used;
+    a->used += need;
+  }
+  pthread_mutex_unlock(&arena_lock);
+  return at;
+}
+
+void wi_jit_arena_free(wi_jit_arena *a) {
+  while (a) {
+    wi_jit_arena *next = a->next;
+    munmap(a->rw, a->size);
+    munmap(a->rx, a->size);
+    free(a);
+    a = next;
+  }
+}
+
+wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h) {
   pthread_once(&init_once, jit_init);
   pthread_mutex_lock(&hmap_lock);
   if (hmap_of != h) hmap_fill(h);
@@ -1503,18 +1573,19 @@ wi_jit *wi_jit_compile(const wh_module *m, wi_cell *code, uint32_t ncode, const 
     patch4(&c.b, f->at, (uint32_t)(int32_t)((int64_t)to - (int64_t)(f->at + 4)));
   }
   /* the branch targets of br_table stubs were fixups too; done */
-  size_t len = (c.b.n + 4095) & ~(size_t)4095;
-  void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED) goto out;
-  memcpy(map, c.b.p, c.b.n);
-  if (mprotect(map, len, PROT_READ | PROT_EXEC) != 0) {
-    munmap(map, len);
-    goto out;
-  }
   j = calloc(1, sizeof *j + (size_t)ncode * (sizeof(uint32_t) + sizeof(int16_t)));
-  if (!j) {
-    munmap(map, len);
-    goto out;
+  if (!j || c.b.oom) goto fail;
+  uint8_t *map = arena_put(m, c.b.p, c.b.n);
+  size_t len = 0;
+  if (!map) { /* no memfd: a mapping of its own */
+    len = (c.b.n + 4095) & ~(size_t)4095;
+    map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) goto fail;
+    memcpy(map, c.b.p, c.b.n);
+    if (mprotect(map, len, PROT_READ | PROT_EXEC) != 0) {
+      munmap(map, len);
+      goto fail;
+    }
   }
   j->base = map;
   j->map_len = len;
@@ -1525,6 +1596,10 @@ wi_jit *wi_jit_compile(const wh_module *m, wi_cell *code, uint32_t ncode, const 
   for (uint32_t i = 0; i < ncode; i++)
     if (c.entry[i] && c.opn[i] >= 0) j->off[i] = c.label[i];
   patch_cells(j, code, h);
+  goto out;
+fail:
+  free(j);
+  j = NULL;
 out:
   free(c.b.p);
   free(c.fx);
@@ -1537,17 +1612,18 @@ out:
 
 void wi_jit_free(wi_jit *j) {
   if (!j) return;
-  munmap(j->base, j->map_len);
+  if (j->map_len) munmap(j->base, j->map_len);
   free(j);
 }
 
 #else /* no native tier on this platform */
 
 bool wi_jit_available(void) { return false; }
-wi_jit *wi_jit_compile(const wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h) {
+wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *const *h) {
   (void)m; (void)code; (void)ncode; (void)h;
   return NULL;
 }
+void wi_jit_arena_free(struct wi_jit_arena *a) { (void)a; }
 void wi_jit_patch(const wi_jit *j, wi_cell *code, const void *const *h) {
   (void)j; (void)code; (void)h;
 }

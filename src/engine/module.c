@@ -29,6 +29,7 @@ void wi_module_free(wh_module *m) {
     wi_eh_table_free(m->funcs[i].eh);
     wi_jit_free(m->funcs[i].jit);
   }
+  wi_jit_arena_free(m->jit_arena);
   pthread_mutex_destroy(&m->translate_lock);
   for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
   char **names = atomic_load(&m->func_names);
