@@ -892,13 +892,15 @@ L_REF_FUNC: {
 /* after the fused ones, for the same reason */
 #include "interp_bce.inc"
 /* Native code runs from here to the next instruction it leaves to us,
- * whose own handler it returns (this cell's is this one). */
+ * with that instruction's own handler when its cell is patched too. */
 L_JIT_ENTER: {
   const wi_cell *code_ = atomic_load_explicit(&def->code, memory_order_relaxed);
   const wi_jit *j_ = def->jit;
-  wi_jit_ret r_ = j_->fn(fp, mem, mem_size, ex, inst, code_, j_->base + j_->off[ip - code_]);
+  wi_jit_ret r_ = j_->fn(fp, mem, mem_size, ex, inst, code_, wi_jit_entry(j_, (uint32_t)(ip - code_)));
   ip = r_.ip;
-  goto *r_.h;
+  /* no handler: the cell is not patched, its own is in it */
+  if (r_.h) goto *r_.h;
+  NEXT();
 }
 stop_slow: {
     int s_ = STOPPED();

@@ -31,14 +31,24 @@ typedef struct wi_jit_ret {
 typedef wi_jit_ret (*wi_jit_fn)(wh_val *fp, uint8_t *mem, uint64_t mem_size, wi_exec *ex,
                                 wh_instance *inst, const wi_cell *code, const uint8_t *at);
 
+typedef struct wi_jit_ent { uint32_t cell, off; } wi_jit_ent;
 typedef struct wi_jit {
   wi_jit_fn fn;      /* the shared prologue, at base */
   uint8_t *base;
   size_t map_len;    /* a mapping of its own; 0 when in the module's arena */
   uint32_t ncode;
-  int16_t *op;       /* per cell: the op of the instruction starting there */
-  uint32_t off[];    /* per cell: where its native code enters, 0 when no entry */
+  uint32_t mask;     /* of ent: its size less one, a power of two */
+  int16_t *op;       /* per cell, the op of the instruction starting there
+                        (kept for the IR dump only, else NULL) */
+  wi_jit_ent ent[];  /* the entries by cell, open addressing (off 0: free) */
 } wi_jit;
+
+/* Where native code enters at cell `at` (an entry: its cell is patched). */
+static inline const uint8_t *wi_jit_entry(const wi_jit *j, uint32_t at) {
+  uint32_t i = (at * 2654435761u) & j->mask;
+  while (j->ent[i].cell != at) i = (i + 1) & j->mask;
+  return j->base + j->ent[i].off;
+}
 
 /* Whether this build has a native tier (x86-64 Linux) at all. */
 bool wi_jit_available(void);
@@ -56,7 +66,7 @@ void wi_jit_arena_free(struct wi_jit_arena *a);
 /* The op of the instruction at cell pc of a compiled function whose cell
  * may now hold IR_JIT_ENTER (for the dump). */
 static inline int wi_jit_op_at(const wi_jit *j, uint32_t pc, int op) {
-  return j && pc < j->ncode && j->op[pc] >= 0 ? j->op[pc] : op;
+  return j && j->op && pc < j->ncode && j->op[pc] >= 0 ? j->op[pc] : op;
 }
 
 #endif

@@ -62,11 +62,17 @@ static void rex(jbuf *b, int w, int r, int x, int base, bool force) {
   uint8_t v = (uint8_t)(0x40 | (w ? 8 : 0) | ((r & 8) ? 4 : 0) | ((x & 8) ? 2 : 0) | ((base & 8) ? 1 : 0));
   if (v != 0x40 || force) b1(b, v);
 }
-/* ModRM for [base + disp32] */
+/* rbx points this far into the frame, so that the first 16 slots are
+ * reached with a one-byte displacement */
+#define FP_BIAS 128
+/* ModRM for [base + disp] (disp8 when it fits; rbp/r13 always take one) */
 static void mem_disp(jbuf *b, int reg, int base, int32_t disp) {
-  b1(b, (uint8_t)(0x80 | ((reg & 7) << 3) | (base & 7)));
+  if (base == RBX) disp -= FP_BIAS;
+  bool d8 = disp >= -128 && disp <= 127;
+  b1(b, (uint8_t)((d8 ? 0x40 : 0x80) | ((reg & 7) << 3) | (base & 7)));
   if ((base & 7) == RSP) b1(b, 0x24);
-  b4(b, (uint32_t)disp);
+  if (d8) b1(b, (uint8_t)(int8_t)disp);
+  else b4(b, (uint32_t)disp);
 }
 /* op reg, [base + disp32] (or the reverse direction, by opcode) */
 static void op_rm(jbuf *b, int w, const uint8_t *opc, int nopc, int reg, int base, int32_t disp) {
@@ -1403,7 +1409,7 @@ static void prologue(jbuf *b) {
     0x41, 0x56,             /* push r14 */
     0x41, 0x57,             /* push r15 */
     0x48, 0x83, 0xEC, 0x08, /* sub rsp, 8 */
-    0x48, 0x89, 0xFB,       /* mov rbx, rdi */
+    0x48, 0x8D, 0x9F, 0x80, 0x00, 0x00, 0x00, /* lea rbx, [rdi + FP_BIAS] */
     0x49, 0x89, 0xF4,       /* mov r12, rsi */
     0x49, 0x89, 0xD5,       /* mov r13, rdx */
     0x49, 0x89, 0xCE,       /* mov r14, rcx */
@@ -1428,8 +1434,8 @@ bool wi_jit_available(void) { return true; }
 
 
 static void patch_cells(const wi_jit *j, wi_cell *code, const void *const *h) {
-  for (uint32_t i = 0; i < j->ncode; i++)
-    if (j->off[i]) code[i].h = h[IR_JIT_ENTER];
+  for (uint32_t i = 0; i <= j->mask; i++)
+    if (j->ent[i].off) code[j->ent[i].cell].h = h[IR_JIT_ENTER];
 }
 
 void wi_jit_patch(const wi_jit *j, wi_cell *code, const void *const *h) { patch_cells(j, code, h); }
@@ -1547,7 +1553,15 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     i += wi_ir_cells(op, &code[i]);
   }
   /* falling off the end cannot happen (a function ends in RETURN) */
-  /* hand-back stubs: rax = the cell, rdx = its own handler */
+  /* every branch target is an entry */
+  for (size_t k = 0; k < c.nfx; k++) {
+    fixup *f = &c.fx[k];
+    if (f->kind != FX_LABEL) continue;
+    if (f->cell >= ncode || c.opn[f->cell] < 0) goto out; /* not an instruction */
+    c.entry[f->cell] = true;
+  }
+  /* hand-back stubs: rax = the cell, rdx = its own handler when the cell
+   * is patched (an entry), else 0 */
   for (size_t k = 0; k < c.nfx; k++) {
     fixup *f = &c.fx[k];
     if (f->kind != FX_EXIT || c.exit_at[f->cell]) continue;
@@ -1555,7 +1569,8 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     /* lea rax, [rbp + cell*8] */
     if ((uint64_t)f->cell * sizeof(wi_cell) > INT32_MAX) goto out;
     op_rm(&c.b, 1, OPC(0x8D), RAX, RBP, (int32_t)(f->cell * sizeof(wi_cell)));
-    mov_ri(&c.b, RDX, (uint64_t)(uintptr_t)h[c.opn[f->cell]]);
+    if (c.entry[f->cell]) mov_ri(&c.b, RDX, (uint64_t)(uintptr_t)h[c.opn[f->cell]]);
+    else op_rr(&c.b, 0, OPC(0x31), RDX, RDX);
     b1(&c.b, 0xE9);
     b4(&c.b, (uint32_t)(int32_t)((int64_t)c.epilogue - (int64_t)(c.b.n + 4)));
   }
@@ -1566,14 +1581,17 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     if (f->kind == FX_EXIT) {
       to = c.exit_at[f->cell];
     } else {
-      if (f->cell >= ncode || c.opn[f->cell] < 0) goto out; /* not an instruction */
       to = c.label[f->cell];
-      c.entry[f->cell] = true; /* every branch target is an entry */
     }
     patch4(&c.b, f->at, (uint32_t)(int32_t)((int64_t)to - (int64_t)(f->at + 4)));
   }
   /* the branch targets of br_table stubs were fixups too; done */
-  j = calloc(1, sizeof *j + (size_t)ncode * (sizeof(uint32_t) + sizeof(int16_t)));
+  uint32_t nent = 0, cap = 2;
+  for (uint32_t i = 0; i < ncode; i++) nent += c.entry[i] && c.opn[i] >= 0;
+  while (cap < 2 * nent) cap *= 2;
+  bool keep_ops = wi_cfg_dump_ir() != 0;
+  j = calloc(1, sizeof *j + (size_t)cap * sizeof(wi_jit_ent) +
+                    (keep_ops ? (size_t)ncode * sizeof(int16_t) : 0));
   if (!j || c.b.oom) goto fail;
   uint8_t *map = arena_put(m, c.b.p, c.b.n);
   size_t len = 0;
@@ -1591,10 +1609,17 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   j->map_len = len;
   j->ncode = ncode;
   j->fn = (wi_jit_fn)(uintptr_t)map;
-  j->op = (int16_t *)&j->off[ncode];
-  memcpy(j->op, c.opn, (size_t)ncode * sizeof(int16_t));
-  for (uint32_t i = 0; i < ncode; i++)
-    if (c.entry[i] && c.opn[i] >= 0) j->off[i] = c.label[i];
+  j->mask = cap - 1;
+  if (keep_ops) {
+    j->op = (int16_t *)&j->ent[cap];
+    memcpy(j->op, c.opn, (size_t)ncode * sizeof(int16_t));
+  }
+  for (uint32_t i = 0; i < ncode; i++) {
+    if (!c.entry[i] || c.opn[i] < 0) continue;
+    uint32_t k = (i * 2654435761u) & j->mask;
+    while (j->ent[k].off) k = (k + 1) & j->mask;
+    j->ent[k] = (wi_jit_ent){ i, c.label[i] };
+  }
   patch_cells(j, code, h);
   goto out;
 fail:
