@@ -478,6 +478,12 @@ typedef struct wi_exec {
    * The outermost call's budget left is fuel + fuel_rest. */
   int64_t fuel;
   int64_t fuel_rest;
+  /* native code (jit.h) between an entry and its hand-back: where the run
+   * that entered it started (a return there leaves the run), and the
+   * frame and function it is in, which calls and returns change */
+  wi_frame *jit_base;
+  wh_val *jit_fp;
+  struct wi_funcdef *jit_def;
   bool fuel_on;
   wh_instance *fuel_inst;
   wh_instance *entry_inst; /* the outermost call's instance (interrupts) */

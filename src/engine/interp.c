@@ -896,8 +896,12 @@ L_REF_FUNC: {
 L_JIT_ENTER: {
   const wi_cell *code_ = atomic_load_explicit(&def->code, memory_order_relaxed);
   const wi_jit *j_ = def->jit;
+  ex->jit_base = base_frames;
+  ex->jit_def = def;
   wi_jit_ret r_ = j_->fn(fp, mem, mem_size, ex, inst, code_, wi_jit_entry(j_, (uint32_t)(ip - code_)));
   ip = r_.ip;
+  fp = ex->jit_fp;
+  def = ex->jit_def;
   /* no handler: the cell is not patched, its own is in it */
   if (r_.h) goto *r_.h;
   NEXT();

@@ -9,7 +9,12 @@
  * trap about to happen, a stop check that failed, an instruction it has
  * no template for.  It never does anything it then hands back, so the
  * interpreter redoes that instruction from the same state, and traps,
- * fuel, interrupts, stack traces and suspension stay the interpreter's. */
+ * fuel, interrupts, stack traces and suspension stay the interpreter's.
+ * A direct call of a native function in the same instance, and a return
+ * to one, stay native: they push and pop the interpreter's frames as it
+ * would (so guest recursion still never grows the native stack), and
+ * the frame and function native code ends in are handed back with it
+ * (wi_exec's jit_fp, jit_def). */
 #ifndef WI_JIT_H
 #define WI_JIT_H
 
@@ -35,6 +40,7 @@ typedef struct wi_jit_ent { uint32_t cell, off; } wi_jit_ent;
 typedef struct wi_jit {
   wi_jit_fn fn;      /* the shared prologue, at base */
   uint8_t *base;
+  const uint8_t *start; /* the code of cell 0, where native calls enter */
   size_t map_len;    /* a mapping of its own; 0 when in the module's arena */
   uint32_t ncode;
   uint32_t mask;     /* of ent: its size less one, a power of two */

@@ -94,6 +94,16 @@ static void op_mem(jbuf *b, int w, const uint8_t *opc, int nopc, int reg, int in
   b1(b, (uint8_t)(((index & 7) << 3) | (R12 & 7)));
 }
 
+/* op reg, [base + index*8 + disp32] */
+static void op_sib8(jbuf *b, int w, const uint8_t *opc, int nopc, int reg, int base, int index,
+                    int32_t disp) {
+  rex(b, w, reg, index, base, false);
+  put(b, opc, (size_t)nopc);
+  b1(b, (uint8_t)(0x84 | ((reg & 7) << 3)));
+  b1(b, (uint8_t)(0xC0 | ((index & 7) << 3) | (base & 7)));
+  b4(b, (uint32_t)disp);
+}
+
 #define OPC(...) (const uint8_t[]){ __VA_ARGS__ }, (int)sizeof((const uint8_t[]){ __VA_ARGS__ })
 
 /* slot loads and stores (fp = rbx) */
@@ -381,6 +391,7 @@ enum {
   K_SELECT, K_GGET, K_GSET, K_GSET32, K_COPY2, K_CONST_COPY, K_COPY_CONST, K_CONST2,
   K_NEZ, K_ADD_ZX_I, K_ADD_GSET32, K_FUSED, K_AI,
   K_HBIN, K_HBIN_I, K_HBRC, K_HBRC_I, K_HUN, K_HUNT,
+  K_CALL, K_RET, /* native when the callee (caller) is; the next cell is an entry */
 };
 /* unary ops */
 enum { U_EQZ, U_CLZ, U_CTZ, U_POPCNT, U_WRAP, U_EXT_S, U_EXT_U, U_EXT8, U_EXT16, U_EXT32 };
@@ -620,15 +631,17 @@ static void jit_init(void) {
   /* handed back: calls and returns (the instruction after a call is an
    * entry, where the callee returns to), and what is rare or leaves */
   static const int exits[] = {
-    IR_UNREACHABLE, IR_RETURN, IR_RETURN_CONST, IR_CALL, IR_CALL_K, IR_CALL_IMPORT,
+    IR_UNREACHABLE, IR_CALL_IMPORT,
     IR_CALL_INDIRECT, IR_RETURN_CALL, IR_RETURN_CALL_IMPORT, IR_RETURN_CALL_INDIRECT,
-    IR_COPY_CALL, IR_COPY_RETURN, IR_MEMORY_SIZE, IR_MEMORY_GROW, IR_MEMORY_INIT,
+    IR_MEMORY_SIZE, IR_MEMORY_GROW, IR_MEMORY_INIT,
     IR_DATA_DROP, IR_MEMORY_COPY, IR_MEMORY_FILL, IR_TABLE_GET, IR_TABLE_SET, IR_TABLE_INIT,
     IR_ELEM_DROP, IR_TABLE_COPY, IR_TABLE_GROW, IR_TABLE_SIZE, IR_TABLE_FILL, IR_REF_FUNC,
     IR_TRAP_CODE, IR_CALL_REF, IR_RETURN_CALL_REF, IR_THROW, IR_THROW_REF, IR_RETHROW,
     IR_ADD_GLOBAL_SET32_RETURN_CONST,
   };
   for (size_t i = 0; i < sizeof exits / sizeof exits[0]; i++) info[exits[i]].kind = K_EXIT;
+  info[IR_CALL].kind = info[IR_CALL_K].kind = info[IR_COPY_CALL].kind = K_CALL;
+  info[IR_RETURN].kind = info[IR_RETURN_CONST].kind = info[IR_COPY_RETURN].kind = K_RET;
 }
 
 /* ------------------------------------------------------------------ */
@@ -701,6 +714,123 @@ static int divrem(jc *c, const opinfo *in, const wi_cell *ip, uint32_t at) {
 }
 
 static uint32_t target(uint32_t at, int32_t off) { return (uint32_t)((int32_t)at + off); }
+
+/* ------------------------------------------------------------------ */
+/* Calls of native functions in the same instance and returns to them,
+ * without leaving native code: interp.c's ENTER_WASM and L_RETURN done
+ * here, every check before the first write (a failed one hands the
+ * instruction back and the interpreter does it all, or traps). */
+#define EXF(f) ((int32_t)offsetof(wi_exec, f))
+#define FDF(f) ((int32_t)offsetof(wi_funcdef, f))
+#define FRF(f) ((int32_t)offsetof(wi_frame, f))
+
+static int call_native(jc *c, uint32_t at, uint32_t func, uint32_t base, uint32_t ret,
+                       bool has_k, uint64_t k) {
+  jbuf *b = &c->b;
+  uint64_t fo = (uint64_t)func * sizeof(wi_funcdef);
+  if (fo > INT32_MAX || (uint64_t)ret * sizeof(wi_cell) > INT32_MAX) return -1;
+  op_rm(b, 1, OPC(0x8B), RDI, R15, (int32_t)offsetof(wh_instance, defs));
+  if (fo) op_rm(b, 1, OPC(0x8D), RDI, RDI, (int32_t)fo);      /* rdi = callee */
+  op_rm(b, 1, OPC(0x8B), RSI, RDI, FDF(jit));                 /* its native code */
+  op_rr(b, 1, OPC(0x85), RSI, RSI);
+  jcc_exit(c, CC_E, at);
+  op_rm(b, 1, OPC(0x8B), R8, RDI, FDF(code));
+  op_rr(b, 1, OPC(0x85), R8, R8);
+  jcc_exit(c, CC_E, at);
+  op_rm(b, 1, OPC(0x8B), RAX, R14, EXF(fuel));                /* the call's charge */
+  alu_imm(b, A_SUB, 1, 1);
+  jcc_exit(c, CC_S, at);
+  op_rm(b, 1, OPC(0x8B), RCX, R14, EXF(top));                 /* a frame left? */
+  op_rm(b, 1, OPC(0x3B), RCX, R14, EXF(frames_end));
+  jcc_exit(c, CC_AE, at);
+  op_rm(b, 1, OPC(0x8D), RDX, RBX, (int32_t)base);            /* rdx = the callee's frame */
+  op_rm(b, 0, OPC(0x8B), R9, RDI, FDF(frame_slots));
+  rex(b, 1, 0, 0, R9, false); b1(b, 0xC1); b1(b, (uint8_t)(0xC0 | (4 << 3) | (R9 & 7))); b1(b, 4);
+  op_rr(b, 1, OPC(0x01), RDX, R9);
+  op_rm(b, 1, OPC(0x3B), R9, R14, EXF(stack_end));            /* and room for it */
+  jcc_exit(c, CC_A, at);
+  /* checked: charge, push the frame, zero the callee's locals, switch */
+  op_rm(b, 1, OPC(0x89), RAX, R14, EXF(fuel));
+  op_rm(b, 1, OPC(0x8D), R9, RBP, (int32_t)(ret * sizeof(wi_cell)));
+  op_rm(b, 1, OPC(0x89), R9, RCX, FRF(ip));
+  op_rm(b, 1, OPC(0x8D), R9, RBX, 0);
+  op_rm(b, 1, OPC(0x89), R9, RCX, FRF(fp));
+  op_rm(b, 1, OPC(0x89), R15, RCX, FRF(inst));
+  op_rm(b, 1, OPC(0x8B), R9, R14, EXF(jit_def));
+  op_rm(b, 1, OPC(0x89), R9, RCX, FRF(def));
+  op_rm(b, 1, OPC(0x8D), RCX, RCX, (int32_t)sizeof(wi_frame));
+  op_rm(b, 1, OPC(0x89), RCX, R14, EXF(top));
+  if (has_k) {
+    mov_ri(b, R9, k);
+    op_rm(b, 1, OPC(0x89), R9, RDX, 0);
+  }
+  op_rm(b, 0, OPC(0x8B), R9, RDI, FDF(zero_lo));
+  op_rr(b, 1, OPC(0x01), RDX, R9);
+  op_rm(b, 0, OPC(0x8B), R10, RDI, FDF(zero_hi));
+  op_rr(b, 1, OPC(0x01), RDX, R10);
+  op_rr(b, 0, OPC(0x31), RAX, RAX);
+  size_t loop = b->n;
+  op_rr(b, 1, OPC(0x39), R10, R9);                            /* cmp r9, r10 */
+  b1(b, 0x73); size_t done = b->n; b1(b, 0);                  /* jae done */
+  op_rm(b, 1, OPC(0x89), RAX, R9, 0);
+  op_rm(b, 1, OPC(0x89), RAX, R9, 8);
+  op_rm(b, 1, OPC(0x8D), R9, R9, 16);
+  b1(b, 0xEB); b1(b, (uint8_t)(int8_t)((int64_t)loop - (int64_t)(b->n + 1)));
+  if (!b->oom) b->p[done] = (uint8_t)(b->n - (done + 1));
+  op_rm(b, 1, OPC(0x8D), RBX, RDX, FP_BIAS);                   /* fp = the callee's frame */
+  mov_rr(b, 1, RBP, R8);
+  op_rm(b, 1, OPC(0x89), RDI, R14, EXF(jit_def));
+  rex(b, 0, 0, 0, RSI, false);                                /* jmp [rsi + start] */
+  b1(b, 0xFF);
+  mem_disp(b, 4, RSI, (int32_t)offsetof(wi_jit, start));
+  return 0;
+}
+
+/* A return to a native caller in the same instance, not past the frame
+ * the run started from: its return cell's entry found in the caller's
+ * table as wi_jit_entry does. */
+static void return_native(jc *c, uint32_t at) {
+  jbuf *b = &c->b;
+  op_rm(b, 1, OPC(0x8B), RAX, R14, EXF(top));
+  op_rm(b, 1, OPC(0x3B), RAX, R14, EXF(jit_base));
+  jcc_exit(c, CC_E, at);
+  op_rm(b, 1, OPC(0x8D), RCX, RAX, -(int32_t)sizeof(wi_frame)); /* rcx = the caller's frame */
+  op_rm(b, 1, OPC(0x3B), R15, RCX, FRF(inst));
+  jcc_exit(c, CC_NE, at);
+  op_rm(b, 1, OPC(0x8B), RDI, RCX, FRF(def));
+  op_rm(b, 1, OPC(0x8B), RSI, RDI, FDF(jit));
+  op_rr(b, 1, OPC(0x85), RSI, RSI);
+  jcc_exit(c, CC_E, at);
+  op_rm(b, 1, OPC(0x8B), R8, RDI, FDF(code));
+  op_rm(b, 1, OPC(0x8B), RDX, RCX, FRF(ip));
+  op_rr(b, 1, OPC(0x29), R8, RDX);                            /* rdx = ip - code */
+  rex(b, 1, 0, 0, RDX, false); b1(b, 0xC1); b1(b, (uint8_t)(0xC0 | (5 << 3) | RDX)); b1(b, 3);
+  op_rr(b, 0, OPC(0x69), R9, RDX);                            /* r9d = at * 2654435761 */
+  b4(b, 2654435761u);
+  op_rm(b, 0, OPC(0x23), R9, RSI, (int32_t)offsetof(wi_jit, mask));
+  int32_t ent = (int32_t)offsetof(wi_jit, ent);
+  size_t loop = b->n;
+  op_sib8(b, 0, OPC(0x3B), RDX, RSI, R9, ent);                 /* cmp edx, ent[r9].cell */
+  b1(b, 0x74); size_t found = b->n; b1(b, 0);                 /* je found */
+  op_sib8(b, 0, OPC(0x8B), R10, RSI, R9, ent + 4);
+  op_rr(b, 0, OPC(0x85), R10, R10);                           /* a free slot: not an entry */
+  jcc_exit(c, CC_E, at);
+  op_rm(b, 0, OPC(0x8D), R9, R9, 1);
+  op_rm(b, 0, OPC(0x23), R9, RSI, (int32_t)offsetof(wi_jit, mask));
+  b1(b, 0xEB); b1(b, (uint8_t)(int8_t)((int64_t)loop - (int64_t)(b->n + 1)));
+  if (!b->oom) b->p[found] = (uint8_t)(b->n - (found + 1));
+  op_sib8(b, 0, OPC(0x8B), R10, RSI, R9, ent + 4);            /* r10 = its offset */
+  op_rm(b, 1, OPC(0x03), R10, RSI, (int32_t)offsetof(wi_jit, base));
+  /* found: pop the frame and go on in the caller */
+  op_rm(b, 1, OPC(0x89), RCX, R14, EXF(top));
+  op_rm(b, 1, OPC(0x8B), R11, RCX, FRF(fp));
+  op_rm(b, 1, OPC(0x8D), RBX, R11, FP_BIAS);
+  op_rm(b, 1, OPC(0x8B), RBP, RDI, FDF(code));
+  op_rm(b, 1, OPC(0x89), RDI, R14, EXF(jit_def));
+  rex(b, 0, 0, 0, R10, false);                                /* jmp r10 */
+  b1(b, 0xFF);
+  b1(b, (uint8_t)(0xC0 | (4 << 3) | (R10 & 7)));
+}
 
 /* ------------------------------------------------------------------ */
 /* The interpreter's fusions (interp_fused.inc), each its parts in order.
@@ -1351,6 +1481,31 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
   }
   case K_FUSED:
     return fused(c, op, ip, at);
+  case K_CALL: {
+    uint32_t len = wi_ir_len[op];
+    if (op == IR_CALL) {
+      wi_FB o = wi_FB_read(ip);
+      return call_native(c, at, o.func, S_(o.base), at + len, false, 0);
+    }
+    if (op == IR_CALL_K) {
+      wi_FBK o = wi_FBK_read(ip);
+      return call_native(c, at, o.func, S_(o.base), at + len, true, o.k);
+    }
+    wi_DXFB o = wi_DXFB_read(ip); /* COPY;CALL: the move is idempotent */
+    copy(c, S_(o.dst), S_(o.x));
+    return call_native(c, at, o.func, S_(o.base), at + len, false, 0);
+  }
+  case K_RET: {
+    if (op == IR_RETURN_CONST) {
+      wi_DK o = wi_DK_read(ip);
+      set_const(c, S_(o.dst), o.k);
+    } else if (op == IR_COPY_RETURN) {
+      wi_DX o = wi_DX_read(ip);
+      copy(c, S_(o.dst), S_(o.x));
+    }
+    return_native(c, at);
+    return 0;
+  }
   case K_HBIN:
   case K_HBIN_I:
   case K_HBRC:
@@ -1421,6 +1576,9 @@ static void prologue(jbuf *b) {
   put(b, code, sizeof code);
 }
 static void epilogue(jbuf *b) {
+  /* the frame native code ends in, for the interpreter */
+  op_rm(b, 1, OPC(0x8D), RCX, RBX, 0);
+  op_rm(b, 1, OPC(0x89), RCX, R14, EXF(jit_fp));
   static const uint8_t code[] = {
     0x48, 0x83, 0xC4, 0x08, /* add rsp, 8 */
     0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, /* pop r15 .. r12 */
@@ -1537,7 +1695,8 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     }
     c.opn[i] = (int16_t)op;
     uint32_t len = wi_ir_cells(op, &code[i]);
-    if (info[op].kind == K_EXIT && i + len < ncode) c.entry[i + len] = true;
+    if ((info[op].kind == K_EXIT || info[op].kind == K_CALL) && i + len < ncode)
+      c.entry[i + len] = true;
     i += len;
   }
   c.entry[0] = true;
@@ -1610,6 +1769,7 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   j->ncode = ncode;
   j->fn = (wi_jit_fn)(uintptr_t)map;
   j->mask = cap - 1;
+  j->start = map + c.label[0];
   if (keep_ops) {
     j->op = (int16_t *)&j->ent[cap];
     memcpy(j->op, c.opn, (size_t)ncode * sizeof(int16_t));

@@ -76,7 +76,20 @@ const WAT = `(module
     (i32.load (i32.const 262140)))
   (func (export "spin") (loop $l (global.set $h (i64.add (global.get $h) (i64.const 1))) (br $l)))
   (func (export "v") (param i32) (result i32)
-    (i32x4.extract_lane 1 (i32x4.splat (local.get 0)))))`;
+    (i32x4.extract_lane 1 (i32x4.splat (local.get 0))))
+  ;; native calls and returns: recursion, locals zeroed, a trap deep inside
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (local $t i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (i32.add (local.get $n) (local.get $t)))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $down (export "down") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.load (i32.const 70000000)))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get $n) (i32.const 1)))))))
+  (func $forever (export "forever") (param $n i32) (result i32)
+    (i32.add (call $forever (i32.add (local.get $n) (i32.const 1))) (i32.const 1))))`;
 
 // Every outcome of the script, as text, in one child process.
 const SCRIPT = (file) => `
@@ -96,6 +109,10 @@ for (const n of [1, 10, 1000]) run(() => e.calls(n));
 run(() => e.outer(0));
 run(() => e.grow());
 run(() => e.v(9));
+for (const n of [0, 1, 2, 20, 25]) run(() => e.fib(n));
+run(() => e.down(50));
+run(() => e.forever(0));
+run(() => e.fib(10));
 const f = new W.Instance(m, undefined, { fuel: 200000 });
 run(() => f.exports.spin());
 run(() => f.exports.sum(100));
@@ -128,6 +145,10 @@ t.test('native code behaves as the interpreter', { skip: !native && 'no native t
     t.ok(interp.some((s) => /fuel/.test(s)), 'the spin loop runs out of fuel');
     t.ok(interp.includes('2'), 'grow stored its last counter at the new end');
     t.ok(interp.some((s) => /divide by zero/.test(s)), 'div_s by zero traps');
+    t.ok(interp.includes('6765') && interp.includes('75025'), 'fib(20), fib(25)');
+    t.ok(interp.some((s) => /call stack exhausted/.test(s)), 'unbounded recursion is a trap');
+    t.match(interp.find((s) => /out of bounds/.test(s) && /function\[12\]/.test(s)) || '',
+      /wasm-function\[12\].*wasm-function\[12\].*wasm-function\[12\]/, 'a trap 50 calls deep, its frames');
   } finally {
     require('fs').rmSync(file, { force: true });
   }
@@ -145,7 +166,7 @@ t.test('which functions run as native code', { skip: !native && 'no native tier 
     else process.env.WASIHOST_JIT = old;
   }
   // functions in the module's order
-  const names = ['sum', 'fl', 'tr', 'sw', 'sq', 'calls', 'oob', 'outer', 'grow', 'spin', 'v'];
+  const names = ['sum', 'fl', 'tr', 'sw', 'sq', 'calls', 'oob', 'outer', 'grow', 'spin', 'v', 'fib', 'down', 'forever'];
   t.equal(ir.length, names.length);
   names.forEach((name, i) => {
     if (name === 'v') {
