@@ -31,9 +31,17 @@ typedef struct jbuf {
   uint8_t *p;
   size_t n, cap;
   bool oom;
+  /* The register the code just emitted stored to a slot (creg, -1 none)
+   * and that slot: a load of it next reads the register instead (no
+   * store-to-load wait between two instructions).  Anything emitted in
+   * between forgets it, and so does every cell control flow can reach
+   * from elsewhere (an entry or a branch target). */
+  int creg;
+  uint32_t cslot;
 } jbuf;
 
 static void put(jbuf *b, const void *src, size_t n) {
+  b->creg = -1;
   if (b->oom) return;
   if (b->n + n > b->cap) {
     size_t nc = b->cap ? b->cap * 2 : 4096;
@@ -107,9 +115,31 @@ static void op_sib8(jbuf *b, int w, const uint8_t *opc, int nopc, int reg, int b
 #define OPC(...) (const uint8_t[]){ __VA_ARGS__ }, (int)sizeof((const uint8_t[]){ __VA_ARGS__ })
 
 /* slot loads and stores (fp = rbx) */
-static void ld32(jbuf *b, int r, uint32_t slot) { op_rm(b, 0, OPC(0x8B), r, RBX, (int32_t)slot); }
-static void ld64(jbuf *b, int r, uint32_t slot) { op_rm(b, 1, OPC(0x8B), r, RBX, (int32_t)slot); }
-static void st64(jbuf *b, int r, uint32_t slot) { op_rm(b, 1, OPC(0x89), r, RBX, (int32_t)slot); }
+static void ld32(jbuf *b, int r, uint32_t slot) {
+  if (b->creg >= 0 && b->cslot == slot) { /* mov r32, creg32: zero-extends as the load */
+    int cr = b->creg;
+    op_rr(b, 0, OPC(0x8B), r, cr);
+    b->creg = cr;
+    b->cslot = slot;
+    return;
+  }
+  op_rm(b, 0, OPC(0x8B), r, RBX, (int32_t)slot);
+}
+static void ld64(jbuf *b, int r, uint32_t slot) {
+  if (b->creg >= 0 && b->cslot == slot) {
+    int cr = b->creg;
+    if (cr != r) op_rr(b, 1, OPC(0x8B), r, cr);
+    b->creg = cr;
+    b->cslot = slot;
+    return;
+  }
+  op_rm(b, 1, OPC(0x8B), r, RBX, (int32_t)slot);
+}
+static void st64(jbuf *b, int r, uint32_t slot) {
+  op_rm(b, 1, OPC(0x89), r, RBX, (int32_t)slot);
+  b->creg = r;
+  b->cslot = slot;
+}
 /* an i64 operand (w) or an i32 one, whose upper half is not read */
 static void ldw(jbuf *b, int w, int r, uint32_t slot) {
   if (w) ld64(b, r, slot);
@@ -189,6 +219,40 @@ static void cmp_imm(jbuf *b, int r, int w, uint64_t k) {
 static void setcc_rax(jbuf *b, int cc) {
   b1(b, 0x0F); b1(b, (uint8_t)(0x90 | cc)); b1(b, 0xC0);  /* setcc al */
   b1(b, 0x0F); b1(b, 0xB6); b1(b, 0xC0);                  /* movzx eax, al */
+}
+
+/* ------------------------------------------------------------------ */
+/* Where each form keeps its branch offsets (irforms.def's OFF fields),
+ * to find every branch target before any code is emitted. */
+typedef struct offloc { uint8_t cell, part; } offloc; /* cell 0: none */
+enum { PART_A, PART_B, PART_W };
+#define OFFLOC_SLOT(cell, part)
+#define OFFLOC_U32(cell, part)
+#define OFFLOC_I64(cell, part)
+#define OFFLOC_OFF(cell, part) { cell, PART_##part },
+#define F(name, kind, cell, part) OFFLOC_##kind(cell, part)
+static const offloc form_offs[WI_FORM_COUNT][3] = {
+#define WI_FORM0(f, cells) [WI_FORM_##f] = { { 0, 0 } },
+#define WI_FORM(f, cells, fields) [WI_FORM_##f] = { fields },
+#include "irforms.def"
+};
+#undef F
+
+/* The cells a branch of the instruction at `at` may go to, marked. */
+static void mark_targets(bool *entry, uint32_t ncode, int op, const wi_cell *ip, uint32_t at) {
+  const offloc *o = form_offs[wi_ir_form[op]];
+  for (int k = 0; k < 3 && o[k].cell; k++) {
+    int32_t off = (int32_t)(o[k].part == PART_B ? ip[o[k].cell].s.b : ip[o[k].cell].s.a);
+    uint32_t to = (uint32_t)((int32_t)at + off);
+    if (to < ncode) entry[to] = true;
+  }
+  if (op == IR_BR_TABLE || op == IR_BR_TABLE_K) {
+    uint32_t hdr = op == IR_BR_TABLE ? WI_CELLS_TBL : WI_CELLS_TBLK;
+    for (uint32_t k = 0; k <= ip[1].s.b; k++) {
+      uint32_t to = (uint32_t)((int32_t)at + (int32_t)ip[hdr + k].s.a);
+      if (to < ncode) entry[to] = true;
+    }
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1676,6 +1740,7 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   pthread_mutex_unlock(&hmap_lock);
   jc c;
   memset(&c, 0, sizeof c);
+  c.b.creg = -1;
   c.code = code;
   c.ncode = ncode;
   c.h = h;
@@ -1697,6 +1762,7 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     uint32_t len = wi_ir_cells(op, &code[i]);
     if ((info[op].kind == K_EXIT || info[op].kind == K_CALL) && i + len < ncode)
       c.entry[i + len] = true;
+    mark_targets(c.entry, ncode, op, &code[i], i);
     i += len;
   }
   c.entry[0] = true;
@@ -1706,6 +1772,7 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   for (uint32_t i = 0; i < ncode;) {
     int op = c.opn[i];
     c.label[i] = (uint32_t)c.b.n;
+    if (c.entry[i]) c.b.creg = -1;
     if (gen(&c, op, &code[i], i) != 0) {
       goto out;
     }
@@ -1716,8 +1783,9 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   for (size_t k = 0; k < c.nfx; k++) {
     fixup *f = &c.fx[k];
     if (f->kind != FX_LABEL) continue;
-    if (f->cell >= ncode || c.opn[f->cell] < 0) goto out; /* not an instruction */
-    c.entry[f->cell] = true;
+    /* not an instruction, or a target the scan missed (its code may have
+     * read a register its other predecessors did not set) */
+    if (f->cell >= ncode || c.opn[f->cell] < 0 || !c.entry[f->cell]) goto out;
   }
   /* hand-back stubs: rax = the cell, rdx = its own handler when the cell
    * is patched (an entry), else 0 */
