@@ -1674,6 +1674,7 @@ typedef struct wi_jit_arena {
   struct wi_jit_arena *next;
   uint8_t *rw, *rx;
   size_t size, used;
+  size_t dropped; /* the read-write view's pages below this are unmapped */
 } wi_jit_arena;
 static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -1718,6 +1719,12 @@ static uint8_t *arena_put(wh_module *m, const uint8_t *code, size_t n) {
     memcpy(a->rw + a->used, code, n);
     at = a->rx + a->used;
     a->used += need;
+    /* Pages written for good leave the read-write view: a page mapped
+     * twice counts twice in the process's RSS (the memfd keeps it, the
+     * read-execute view still maps it). */
+    size_t full = a->used & ~(size_t)4095;
+    if (full > a->dropped && madvise(a->rw + a->dropped, full - a->dropped, MADV_DONTNEED) == 0)
+      a->dropped = full;
   }
   pthread_mutex_unlock(&arena_lock);
   return at;
