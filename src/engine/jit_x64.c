@@ -1776,8 +1776,9 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
   prologue(&c.b);
   c.epilogue = c.b.n;
   epilogue(&c.b);
+  int last = -1;
   for (uint32_t i = 0; i < ncode;) {
-    int op = c.opn[i];
+    int op = last = c.opn[i];
     c.label[i] = (uint32_t)c.b.n;
     if (c.entry[i]) c.b.creg = -1;
     if (gen(&c, op, &code[i], i) != 0) {
@@ -1785,7 +1786,13 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     }
     i += wi_ir_cells(op, &code[i]);
   }
-  /* falling off the end cannot happen (a function ends in RETURN) */
+  /* native code must not run off its end: the translator ends every
+   * function with a return, or with an instruction that never falls
+   * through when the end is unreachable; anything else stays interpreted */
+  if (last < 0 || !(info[last].kind == K_RET || info[last].kind == K_EXIT ||
+                    info[last].kind == K_BR_TABLE || info[last].kind == K_BR_TABLE_K ||
+                    info[last].kind == K_BR || info[last].kind == K_CONST_BR))
+    goto out;
   /* every branch target is an entry */
   for (size_t k = 0; k < c.nfx; k++) {
     fixup *f = &c.fx[k];
@@ -1819,7 +1826,6 @@ wi_jit *wi_jit_compile(wh_module *m, wi_cell *code, uint32_t ncode, const void *
     }
     patch4(&c.b, f->at, (uint32_t)(int32_t)((int64_t)to - (int64_t)(f->at + 4)));
   }
-  /* the branch targets of br_table stubs were fixups too; done */
   uint32_t nent = 0, cap = 2;
   for (uint32_t i = 0; i < ncode; i++) nent += c.entry[i] && c.opn[i] >= 0;
   while (cap < 2 * nent) cap *= 2;
