@@ -119,8 +119,11 @@ static void ld32(jbuf *b, int r, uint32_t slot) {
   if (b->creg >= 0 && b->cslot == slot) { /* mov r32, creg32: zero-extends as the load */
     int cr = b->creg;
     op_rr(b, 0, OPC(0x8B), r, cr);
-    b->creg = cr;
-    b->cslot = slot;
+    /* creg still holds the whole slot unless it was the one truncated */
+    if (cr != r) {
+      b->creg = cr;
+      b->cslot = slot;
+    }
     return;
   }
   op_rm(b, 0, OPC(0x8B), r, RBX, (int32_t)slot);
@@ -934,6 +937,12 @@ static void cmp_slot0(jc *c, uint32_t slot) { /* cmp dword [rbx + slot], 0 */
   mem_disp(&c->b, 7, RBX, (int32_t)slot);
   b1(&c->b, 0);
 }
+/* dst = the i32 at cond ? rax : rcx */
+static void select_rax_rcx(jc *c, uint32_t cond, uint32_t dst) {
+  cmp_slot0(c, cond);
+  op_rr(&c->b, 1, OPC(0x0F, 0x44), RAX, RCX); /* cmove rax, rcx */
+  st64(&c->b, RAX, dst);
+}
 #define S_(v) WI_ENC_SLOT(v)
 
 static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
@@ -1013,18 +1022,14 @@ static int fused(jc *c, int op, const wi_cell *ip, uint32_t at) {
     /* rax = the value when cond != 0, rcx the other */
     if (op == IR_SELECT_KX) { mov_ri(b, RAX, o.k); ld64(b, RCX, S_(o.x)); }
     else { ld64(b, RAX, S_(o.x)); mov_ri(b, RCX, o.k); }
-    cmp_slot0(c, S_(o.cond));
-    op_rr(b, 1, OPC(0x0F, 0x44), RAX, RCX);
-    st64(b, RAX, S_(o.dst));
+    select_rax_rcx(c, S_(o.cond), S_(o.dst));
     return 0;
   }
   case IR_SELECT_KK: {
     wi_DCKK o = wi_DCKK_read(ip);
     mov_ri(b, RAX, o.k);
     mov_ri(b, RCX, o.k2);
-    cmp_slot0(c, S_(o.cond));
-    op_rr(b, 1, OPC(0x0F, 0x44), RAX, RCX);
-    st64(b, RAX, S_(o.dst));
+    select_rax_rcx(c, S_(o.cond), S_(o.dst));
     return 0;
   }
   case IR_SHL_ADD: {
@@ -1461,12 +1466,7 @@ static int gen(jc *c, int op, const wi_cell *ip, uint32_t at) {
     wi_SEL o = wi_SEL_read(ip);
     ld64(b, RAX, WI_ENC_SLOT(o.x));
     ld64(b, RCX, WI_ENC_SLOT(o.y));
-    rex(b, 0, 0, 0, RBX, false); /* cmp dword [rbx + cond], 0 */
-    b1(b, 0x83);
-    mem_disp(b, 7, RBX, (int32_t)WI_ENC_SLOT(o.cond));
-    b1(b, 0);
-    op_rr(b, 1, OPC(0x0F, 0x44), RAX, RCX); /* cmove rax, rcx */
-    st64(b, RAX, WI_ENC_SLOT(o.dst));
+    select_rax_rcx(c, S_(o.cond), S_(o.dst));
     return 0;
   }
   case K_GGET:
