@@ -48,6 +48,35 @@ static const field form_fields[WI_FORM_COUNT][MAX_FIELDS] = {
 #undef F
 };
 
+/* Where each form keeps its branch offsets (its OFF fields). */
+typedef struct { uint8_t cell, part; } offloc; /* cell 0: none */
+#define OFFLOC_SLOT(cell, part)
+#define OFFLOC_U32(cell, part)
+#define OFFLOC_I64(cell, part)
+#define OFFLOC_OFF(cell, part) { cell, P_##part },
+#define F(n, kind, cell, part) OFFLOC_##kind(cell, part)
+static const offloc form_offs[WI_FORM_COUNT][3] = {
+#define WI_FORM0(f, cells) [WI_FORM_##f] = { { 0, 0 } },
+#define WI_FORM(f, cells, fields) [WI_FORM_##f] = { fields },
+#include "irforms.def"
+};
+#undef F
+
+static bool is_table(int op) { return op == IR_BR_TABLE || op == IR_BR_TABLE_K; }
+
+uint32_t wi_ir_ntargets(int op, const wi_cell *c) {
+  if (is_table(op)) return c[1].s.b + 1;
+  uint32_t n = 0;
+  while (n < 3 && form_offs[wi_ir_form[op]][n].cell) n++;
+  return n;
+}
+
+int32_t wi_ir_target(int op, const wi_cell *c, uint32_t k) {
+  if (is_table(op)) return (int32_t)c[wi_ir_len[op] + k].s.a;
+  const offloc *l = &form_offs[wi_ir_form[op]][k];
+  return (int32_t)(l->part == P_B ? c[l->cell].s.b : c[l->cell].s.a);
+}
+
 static void dump_operands(const wi_cell *c, int op, uint32_t pc, FILE *out) {
   for (const field *fl = form_fields[wi_ir_form[op]]; fl < form_fields[wi_ir_form[op]] + MAX_FIELDS && fl->name; fl++) {
     const wi_cell *x = &c[fl->cell];
@@ -59,9 +88,9 @@ static void dump_operands(const wi_cell *c, int op, uint32_t pc, FILE *out) {
       default: fprintf(out, " %s=%lld", fl->name, (long long)v); break;
     }
   }
-  if (op == IR_BR_TABLE || op == IR_BR_TABLE_K)
-    for (uint32_t k = 0, h = wi_ir_len[op]; k <= c[1].s.b; k++)
-      fprintf(out, " ->%lld", (long long)pc + (int32_t)c[h + k].s.a);
+  if (is_table(op))
+    for (uint32_t k = 0, n = wi_ir_ntargets(op, c); k < n; k++)
+      fprintf(out, " ->%lld", (long long)pc + wi_ir_target(op, c, k));
 }
 
 /* One line per instruction: position, name, operands by name (slots as

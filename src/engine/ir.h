@@ -161,6 +161,11 @@ void wi_profile_count(const void *h);
 extern const uint8_t wi_ir_form[IR_COUNT];
 extern const uint8_t wi_ir_len[IR_COUNT];
 extern const char *const wi_ir_text[IR_COUNT];
+/* The branch targets of the instruction at c (dump.c): how many, and the
+ * k-th as an offset in cells from the instruction's start (its OFF
+ * fields; br_table's n + 1 targets). */
+uint32_t wi_ir_ntargets(int op, const wi_cell *c);
+int32_t wi_ir_target(int op, const wi_cell *c, uint32_t k);
 /* The length of the instruction at c (br_table's varies: its n + 1
  * targets follow the header). */
 static inline uint32_t wi_ir_cells(int op, const wi_cell *c) {

@@ -224,37 +224,11 @@ static void setcc_rax(jbuf *b, int cc) {
   b1(b, 0x0F); b1(b, 0xB6); b1(b, 0xC0);                  /* movzx eax, al */
 }
 
-/* ------------------------------------------------------------------ */
-/* Where each form keeps its branch offsets (irforms.def's OFF fields),
- * to find every branch target before any code is emitted. */
-typedef struct offloc { uint8_t cell, part; } offloc; /* cell 0: none */
-enum { PART_A, PART_B, PART_W };
-#define OFFLOC_SLOT(cell, part)
-#define OFFLOC_U32(cell, part)
-#define OFFLOC_I64(cell, part)
-#define OFFLOC_OFF(cell, part) { cell, PART_##part },
-#define F(name, kind, cell, part) OFFLOC_##kind(cell, part)
-static const offloc form_offs[WI_FORM_COUNT][3] = {
-#define WI_FORM0(f, cells) [WI_FORM_##f] = { { 0, 0 } },
-#define WI_FORM(f, cells, fields) [WI_FORM_##f] = { fields },
-#include "irforms.def"
-};
-#undef F
-
 /* The cells a branch of the instruction at `at` may go to, marked. */
 static void mark_targets(bool *entry, uint32_t ncode, int op, const wi_cell *ip, uint32_t at) {
-  const offloc *o = form_offs[wi_ir_form[op]];
-  for (int k = 0; k < 3 && o[k].cell; k++) {
-    int32_t off = (int32_t)(o[k].part == PART_B ? ip[o[k].cell].s.b : ip[o[k].cell].s.a);
-    uint32_t to = (uint32_t)((int32_t)at + off);
+  for (uint32_t k = 0, n = wi_ir_ntargets(op, ip); k < n; k++) {
+    uint32_t to = (uint32_t)((int32_t)at + wi_ir_target(op, ip, k));
     if (to < ncode) entry[to] = true;
-  }
-  if (op == IR_BR_TABLE || op == IR_BR_TABLE_K) {
-    uint32_t hdr = op == IR_BR_TABLE ? WI_CELLS_TBL : WI_CELLS_TBLK;
-    for (uint32_t k = 0; k <= ip[1].s.b; k++) {
-      uint32_t to = (uint32_t)((int32_t)at + (int32_t)ip[hdr + k].s.a);
-      if (to < ncode) entry[to] = true;
-    }
   }
 }
 

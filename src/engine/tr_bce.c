@@ -43,8 +43,8 @@ typedef struct { uint8_t n, shape, width, store; } acc_info;
 
 typedef struct { uint8_t cell, part; } loc;
 typedef struct {
-  uint8_t ndst, nbase, noff;
-  loc dst[3], base, off[2];
+  uint8_t ndst, nbase;
+  loc dst[3], base;
 } form_info;
 
 static uint8_t cls[IR_COUNT];
@@ -122,8 +122,7 @@ static void init(void) {
     form_info *fi = &forms[f];
     for (const fdesc *d = fdescs[f]; d < fdescs[f] + 8 && d->name; d++) {
       loc l = { d->cell, d->part };
-      if (d->kind == K_OFF && fi->noff < 2) fi->off[fi->noff++] = l;
-      else if (d->kind == K_SLOT && !strncmp(d->name, "dst", 3) && fi->ndst < 3) fi->dst[fi->ndst++] = l;
+      if (d->kind == K_SLOT && !strncmp(d->name, "dst", 3) && fi->ndst < 3) fi->dst[fi->ndst++] = l;
       else if (d->kind == K_SLOT && !strcmp(d->name, "base")) { fi->base = l; fi->nbase = 1; }
     }
   }
@@ -512,18 +511,11 @@ void tr_bce(tr *t) {
     ops[pc] = (int16_t)op;
     uint32_t len = wi_ir_cells(op, &code[pc]);
     if (len > n - pc) goto done;
-    const form_info *fi = &forms[wi_ir_form[op]];
-    for (uint32_t k = 0; k < fi->noff; k++) {
-      int64_t to = (int64_t)pc + (int32_t)cell_u32(&code[pc], fi->off[k]);
+    for (uint32_t k = 0, nt = wi_ir_ntargets(op, &code[pc]); k < nt; k++) {
+      int64_t to = (int64_t)pc + wi_ir_target(op, &code[pc], k);
       if (to < 0 || to > n) goto done;
       label[to] = 1;
     }
-    if (op == IR_BR_TABLE || op == IR_BR_TABLE_K)
-      for (uint32_t k = 0, h = wi_ir_len[op]; k <= code[pc + 1].s.b; k++) {
-        int64_t to = (int64_t)pc + (int32_t)code[pc + h + k].s.a;
-        if (to < 0 || to > n) goto done;
-        label[to] = 1;
-      }
     pc += len;
   }
   s.next_root = 1;
